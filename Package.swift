@@ -1,0 +1,45 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "wfrisk",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "wfrisk", targets: ["wfrisk"]),
+        .library(name: "WFRisk", targets: ["WFRisk"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // libcsv (Debian libcsv-dev: csv.h, -lcsv, no pkg-config file).
+        .systemLibrary(
+            name: "CLibCSV",
+            path: "Sources/CLibCSV",
+            providers: [.apt(["libcsv-dev"])]
+        ),
+        .target(
+            name: "WFRisk",
+            dependencies: [
+                "CLibCSV",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("Resources")]
+        ),
+        .executableTarget(
+            name: "wfrisk",
+            dependencies: [
+                "WFRisk",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "WFRiskTests",
+            dependencies: ["WFRisk"]
+        ),
+    ]
+)

@@ -1,0 +1,139 @@
+/// An input file as recorded in run metadata.
+public struct InputFingerprint: Sendable, Equatable {
+    public var kind: String
+    public var path: String
+    public var sha256: String
+    /// Rows (CSV) or documents (texts) read.
+    public var count: Int
+
+    public init(kind: String, path: String, sha256: String, count: Int) {
+        self.kind = kind
+        self.path = path
+        self.sha256 = sha256
+        self.count = count
+    }
+}
+
+/// `scores.json`: the same rows as `scores.csv` with every contribution, the
+/// standardisation references and run metadata that does not vary between identical runs.
+public enum ScoresJSON {
+    public static let schemaVersion = "1"
+
+    public static func render(_ table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings) -> String {
+        let d = Ranking.scoreDecimals
+        let sortedInputs = inputs.sorted { ($0.kind, $0.path) < ($1.kind, $1.path) }
+        let metadata: JSONValue = .object([
+            ("schema_version", .string(schemaVersion)),
+            ("wfrisk_version", .string(WFRiskVersion.current)),
+            ("methodology_version", .string(Scorer.methodologyVersion)),
+            ("scoring_year", .int(table.year)),
+            ("sources", .array(table.sources.map(\.rawValue).sorted().map { .string($0) })),
+            ("inputs", .array(sortedInputs.map { i in
+                .object([("kind", .string(i.kind)), ("path", .string(i.path)), ("sha256", .string(i.sha256)), ("count", .int(i.count))])
+            })),
+        ])
+        let units: [JSONValue] = table.units.map { u in
+            .object([
+                ("overall_rank", u.overallRank.map(JSONValue.int) ?? .null),
+                ("time_period", .int(u.year)),
+                ("new_la_code", .string(u.newCode)),
+                ("old_la_code", .string(u.oldCode)),
+                ("la_name", .string(u.name)),
+                ("region_code", .string(u.regionCode)),
+                ("region_name", .string(u.regionName)),
+                ("overall_score", .double(u.overall, decimals: d)),
+                ("band", .optionalString(u.band)),
+                ("coverage", .double(u.coverage, decimals: 2)),
+                ("status", .string(u.isRanked ? "ranked" : "excluded")),
+                ("exclusion_reason", .optionalString(u.exclusionReason)),
+                ("instability", component(u.instability)),
+                ("caseload_risk", component(u.caseloadRisk)),
+                ("comparisons", .array(u.comparisons.map { c in
+                    .object([
+                        ("measure", .string(c.measure)), ("value", .double(c.value, decimals: 2)),
+                        ("england", .double(c.england, decimals: 2)), ("region", .double(c.region, decimals: 2)),
+                        ("statistical_neighbours_mean", .double(c.neighboursMean, decimals: 2)),
+                        ("statistical_neighbours_count", .int(c.neighboursCount)),
+                    ])
+                })),
+                ("inspection", inspection(u.inspection)),
+                ("notes", .array(u.notes.map { .string($0) })),
+            ])
+        }
+        let doc: JSONValue = .object([
+            ("metadata", metadata),
+            ("settings", settingsJSON(settings)),
+            ("england_priors", .object(table.englandPriors.map { ($0.0, .double($0.1, decimals: 6)) })),
+            ("standardisation", .array(table.references.map { r in
+                .object([
+                    ("indicator", .string(r.indicator.rawValue)), ("median", .double(r.median, decimals: 6)),
+                    ("scale", .double(r.scale, decimals: 6)), ("scale_method", .string(r.scaleMethod)), ("count", .int(r.count)),
+                ])
+            })),
+            ("units", .array(units)),
+            ("excluded", .array(table.units.filter { !$0.isRanked }.map { u in
+                .object([("old_la_code", .string(u.oldCode)), ("la_name", .string(u.name)), ("reason", .optionalString(u.exclusionReason))])
+            })),
+            ("warnings", .array(table.warnings.map { .string($0) })),
+        ])
+        return doc.rendered()
+    }
+
+    static func component(_ c: ComponentScore) -> JSONValue {
+        .object([
+            ("score", .double(c.value, decimals: Ranking.scoreDecimals)),
+            ("rank", c.rank.map(JSONValue.int) ?? .null),
+            ("coverage", .double(c.coverage, decimals: 2)),
+            ("indicators", .array(c.indicators.map { i in
+                .object([
+                    ("indicator", .string(i.indicator.rawValue)),
+                    ("value", .double(i.value, decimals: 4)),
+                    ("adjusted", .double(i.adjusted, decimals: 4)),
+                    ("z", .double(i.z, decimals: 4)),
+                    ("weight", .double(i.weight, decimals: 4)),
+                    ("contribution", .double(i.contribution, decimals: 4)),
+                    ("note", .optionalString(i.note)),
+                ])
+            })),
+        ])
+    }
+
+    static func inspection(_ e: InspectionEvidence?) -> JSONValue {
+        guard let e else { return .null }
+        return .object([
+            ("latest_date", .optionalString(e.latestDate)),
+            ("judgement", .optionalString(e.judgement)),
+            ("instability_concern", .double(e.instabilityConcern, decimals: 4)),
+            ("caseload_concern", .double(e.caseloadConcern, decimals: 4)),
+            ("evidence", .array(e.quotes.map { q in
+                .object([("file", .string(q.file)), ("date", .optionalString(q.date)), ("theme", .string(q.theme)),
+                         ("polarity", .string(q.polarity)), ("evidence", .string(q.text))])
+            })),
+        ])
+    }
+
+    static func settingsJSON(_ s: ScoringSettings) -> JSONValue {
+        .object([
+            ("year", s.year.map(JSONValue.int) ?? .string("latest")),
+            ("prior_fte", .double(s.priorFTE, decimals: 4)),
+            ("prior_children", .double(s.priorChildren, decimals: 4)),
+            ("z_clamp", .double(s.zClamp, decimals: 4)),
+            ("min_coverage", .double(s.minCoverage, decimals: 4)),
+            ("trend_years", .int(s.trendYears)),
+            ("small_unit_fte", .double(s.smallUnitFTE, decimals: 4)),
+            ("blend", .object(ScoreKind.allCases.map { ($0.rawValue, .double(s.blend[$0] ?? 0, decimals: 4)) })),
+            ("weights", .object(ScoreKind.allCases.map { kind in
+                (kind.rawValue, .object(Indicator.indicators(for: kind).map { ($0.rawValue, .double(s.weight($0), decimals: 4)) }))
+            })),
+            ("inspections", .object([
+                ("window_months", .int(s.inspections.windowMonths)),
+                ("half_life_months", .double(s.inspections.halfLifeMonths, decimals: 4)),
+                ("judgement_concern", .object(s.inspections.judgementConcern.keys.sorted().map { ($0, .double(s.inspections.judgementConcern[$0]!, decimals: 4)) })),
+            ])),
+        ])
+    }
+}
+
+public enum WFRiskVersion {
+    public static let current = "0.1.0"
+}

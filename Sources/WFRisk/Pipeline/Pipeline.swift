@@ -1,0 +1,136 @@
+import Foundation
+
+/// A pipeline file (`pipelines/*.yml`): what to read, how to score, where to write.
+/// Relative paths are resolved against the pipeline file's folder, so cron can run it
+/// from any working directory.
+public struct Pipeline: Sendable {
+    public var name: String
+    public var file: String
+    public var description: String
+    public var sha256: String
+    public var inputs: PipelineInputs
+    public var settings: RunSettings
+    public var outputs: PipelineOutputs
+
+    /// Loads and validates a pipeline file; every error names file, line and key path.
+    public static func load(path: String) throws -> Pipeline {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw WFRiskError.usage("\(path): cannot read pipeline file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw WFRiskError.usage("\(path): pipeline file is not UTF-8 text")
+        }
+        let root = try ConfigNode.parse(file: path, text: text)
+        let base = (path as NSString).deletingLastPathComponent
+        var pipeline = Pipeline(
+            name: ((path as NSString).lastPathComponent as NSString).deletingPathExtension, file: path, description: "",
+            sha256: SHA256Digest.hex(of: Array(data)), inputs: PipelineInputs(),
+            settings: try RunSettings.defaults(), outputs: PipelineOutputs(directory: Pipeline.resolve("../out", base: base)))
+        for (key, node) in try root.mapping(allowed: ["name", "description", "inputs", "settings", "outputs"]) {
+            switch key {
+            case "name": pipeline.name = try node.string()
+            case "description": pipeline.description = try node.string()
+            case "inputs": try pipeline.inputs.apply(node, base: base)
+            case "settings": try pipeline.settings.apply(node)
+            case "outputs": try pipeline.outputs.apply(node, base: base)
+            default: break
+            }
+        }
+        if pipeline.inputs.workforce.isEmpty {
+            throw WFRiskError.usage("\(path):\(root.line): inputs.workforce: a pipeline needs at least one workforce file or pattern")
+        }
+        return pipeline
+    }
+
+    static func resolve(_ path: String, base: String) -> String {
+        if path.hasPrefix("/") || base.isEmpty { return path }
+        if path.hasPrefix("~/") { return (path as NSString).expandingTildeInPath }
+        return ((base as NSString).appendingPathComponent(path) as NSString).standardizingPath
+    }
+}
+
+/// Input paths and globs of a pipeline.
+public struct PipelineInputs: Sendable {
+    public var workforce: [String] = []
+    public var demand: [String] = []
+    public var inspections: [String] = []
+    public var neighbours: String?
+    public var authorities: String?
+    public var authorityAliases: String?
+    public var inspectionMetadata: String?
+
+    public init() {}
+
+    mutating func apply(_ node: ConfigNode, base: String) throws {
+        let keys = ["workforce", "demand", "inspections", "reference"]
+        for (key, value) in try node.mapping(allowed: keys) {
+            switch key {
+            case "workforce": workforce = try value.strings().map { Pipeline.resolve($0, base: base) }
+            case "demand": demand = value.isNull ? [] : try value.strings().map { Pipeline.resolve($0, base: base) }
+            case "inspections": inspections = value.isNull ? [] : try value.strings().map { Pipeline.resolve($0, base: base) }
+            case "reference":
+                for (k, v) in try value.mapping(allowed: ["neighbours", "authorities", "authority_aliases"]) {
+                    let p = v.isNull ? nil : Pipeline.resolve(try v.string(), base: base)
+                    if let p, !FileManager.default.fileExists(atPath: p) { throw v.error("file not found: \(p)") }
+                    switch k {
+                    case "neighbours": neighbours = p
+                    case "authorities": authorities = p
+                    default: authorityAliases = p
+                    }
+                }
+            default: break
+            }
+        }
+    }
+}
+
+/// Where and what a pipeline writes.
+public struct PipelineOutputs: Sendable {
+    public var directory: String
+    public var formats: [String] = ["csv", "json"]
+    /// Run folders kept under `runs/` (older ones are deleted after a successful publish).
+    public var keepRuns: Int = 7
+
+    public init(directory: String) { self.directory = directory }
+
+    mutating func apply(_ node: ConfigNode, base: String) throws {
+        for (key, value) in try node.mapping(allowed: ["directory", "formats", "keep_runs"]) {
+            switch key {
+            case "directory": directory = Pipeline.resolve(try value.string(), base: base)
+            case "formats":
+                formats = try value.strings()
+                for f in formats where !["csv", "json"].contains(f) { throw value.error("unknown format '\(f)'; expected csv or json") }
+            case "keep_runs":
+                keepRuns = try value.int()
+                guard keepRuns >= 1 else { throw value.error("must be at least 1") }
+            default: break
+            }
+        }
+    }
+}
+
+/// Expands shell-style patterns (`data/*.csv`) into sorted, existing paths.
+public enum PathPatterns {
+    public static func expand(_ patterns: [String], kind: String) throws -> [String] {
+        var out: [String] = []
+        for pattern in patterns {
+            if !pattern.contains(where: { "*?[".contains($0) }) {
+                guard FileManager.default.fileExists(atPath: pattern) else {
+                    throw WFRiskError.input(InputProblem(file: pattern, message: "\(kind) input not found"))
+                }
+                out.append(pattern)
+                continue
+            }
+            var g = glob_t()
+            defer { globfree(&g) }
+            let rc = glob(pattern, 0, nil, &g)
+            guard rc == 0 else {
+                throw WFRiskError.input(InputProblem(file: pattern, message: "\(kind) pattern matches no file"))
+            }
+            for i in 0..<Int(g.gl_pathc) {
+                if let p = g.gl_pathv[i] { out.append(String(cString: p)) }
+            }
+        }
+        return Array(Set(out)).sorted()
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+/// Scoring settings plus the reading rules a pipeline file may extend.
+public struct RunSettings: Sendable, Equatable {
+    public var scoring: ScoringSettings
+    public var columnAliases: [String: [String]]
+    public var suppressionMarkers: [String]
+
+    public static func == (a: RunSettings, b: RunSettings) -> Bool {
+        a.scoring == b.scoring && a.columnAliases == b.columnAliases && a.suppressionMarkers == b.suppressionMarkers
+    }
+
+    /// `Resources/default_settings.yml`.
+    public static func defaults() throws -> RunSettings {
+        let path = ReferenceFiles.path("default_settings.yml")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var settings = RunSettings(
+            scoring: ScoringSettings(priorFTE: 0, priorChildren: 0, zClamp: 1, minCoverage: 0, trendYears: 1, smallUnitFTE: 0,
+                                     weights: [:], blend: [:],
+                                     inspections: InspectionSettings(windowMonths: 0, halfLifeMonths: 1, judgementConcern: [:])),
+            columnAliases: [:], suppressionMarkers: [])
+        try settings.apply(ConfigNode.parse(file: path, text: text))
+        return settings
+    }
+
+    /// Overrides values from a `settings:` node, key by key.
+    public mutating func apply(_ node: ConfigNode) throws {
+        if node.isNull { return }
+        for (key, value) in try node.mapping(allowed: ["scoring", "inspections", "column_aliases", "suppression_markers"]) {
+            switch key {
+            case "scoring": try applyScoring(value)
+            case "inspections": try applyInspections(value)
+            case "column_aliases":
+                if value.isNull { continue }
+                let known = ColumnAliases.identityColumns + Measure.allCases.map(\.rawValue)
+                for (canonical, list) in try value.mapping(allowed: known) {
+                    columnAliases[canonical, default: []].append(contentsOf: try list.strings())
+                }
+            case "suppression_markers":
+                if value.isNull { continue }
+                suppressionMarkers.append(contentsOf: try value.strings())
+            default: break
+            }
+        }
+    }
+
+    private mutating func applyScoring(_ node: ConfigNode) throws {
+        let keys = ["year", "prior_fte", "prior_children", "z_clamp", "min_coverage", "trend_years", "small_unit_fte", "blend", "weights"]
+        for (key, value) in try node.mapping(allowed: keys) {
+            switch key {
+            case "year":
+                let text = try value.string()
+                if text == "latest" || text.isEmpty { scoring.year = nil } else { scoring.year = try value.int() }
+            case "prior_fte": scoring.priorFTE = try nonNegative(value)
+            case "prior_children": scoring.priorChildren = try nonNegative(value)
+            case "z_clamp":
+                scoring.zClamp = try value.double()
+                guard scoring.zClamp > 0 else { throw value.error("must be greater than 0") }
+            case "min_coverage":
+                scoring.minCoverage = try value.double()
+                guard (0...1).contains(scoring.minCoverage) else { throw value.error("must be between 0 and 1") }
+            case "trend_years":
+                scoring.trendYears = try value.int()
+                guard scoring.trendYears >= 2 else { throw value.error("must be at least 2") }
+            case "small_unit_fte": scoring.smallUnitFTE = try nonNegative(value)
+            case "blend":
+                for (k, v) in try value.mapping(allowed: ScoreKind.allCases.map(\.rawValue)) {
+                    scoring.blend[ScoreKind(rawValue: k)!] = try nonNegative(v)
+                }
+                if scoring.blend.values.reduce(0, +) <= 0 { throw value.error("blend weights must not all be 0") }
+            case "weights":
+                for (kindName, list) in try value.mapping(allowed: ScoreKind.allCases.map(\.rawValue)) {
+                    let kind = ScoreKind(rawValue: kindName)!
+                    for (name, w) in try list.mapping(allowed: Indicator.indicators(for: kind).map(\.rawValue)) {
+                        scoring.weights[Indicator(rawValue: name)!] = try nonNegative(w)
+                    }
+                }
+            default: break
+            }
+        }
+    }
+
+    private mutating func applyInspections(_ node: ConfigNode) throws {
+        for (key, value) in try node.mapping(allowed: ["window_months", "half_life_months", "judgement_concern"]) {
+            switch key {
+            case "window_months":
+                scoring.inspections.windowMonths = try value.int()
+                guard scoring.inspections.windowMonths > 0 else { throw value.error("must be greater than 0") }
+            case "half_life_months":
+                scoring.inspections.halfLifeMonths = try value.double()
+                guard scoring.inspections.halfLifeMonths > 0 else { throw value.error("must be greater than 0") }
+            case "judgement_concern":
+                let judgements = ["outstanding", "good", "requires_improvement", "inadequate"]
+                for (j, v) in try value.mapping(allowed: judgements) {
+                    let c = try v.double()
+                    guard (-1...1).contains(c) else { throw v.error("must be between -1 and 1") }
+                    scoring.inspections.judgementConcern[j] = c
+                }
+            default: break
+            }
+        }
+    }
+
+    private func nonNegative(_ node: ConfigNode) throws -> Double {
+        let v = try node.double()
+        guard v >= 0 else { throw node.error("must not be negative") }
+        return v
+    }
+
+    /// Column aliases as (canonical, alias) pairs.
+    public var aliasPairs: [(canonical: String, alias: String)] {
+        columnAliases.keys.sorted().flatMap { k in columnAliases[k]!.map { (canonical: k, alias: $0) } }
+    }
+}

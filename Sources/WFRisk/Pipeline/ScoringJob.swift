@@ -1,0 +1,60 @@
+import Dispatch
+import Foundation
+
+/// Reference data and reading rules for one run, loaded once.
+public struct RunReferences: Sendable {
+    public var registry: AuthorityRegistry
+    public var neighbours: StatisticalNeighbours?
+    public var reader: TidyFileReader
+
+    public static func load(inputs: PipelineInputs, settings: RunSettings) throws -> RunReferences {
+        var registry = try AuthorityRegistry.bundled()
+        if let path = inputs.authorities {
+            registry = try AuthorityRegistry.load(authorities: path, aliases: inputs.authorityAliases ?? ReferenceFiles.path("authority_aliases.csv"),
+                                                  jointReturns: ReferenceFiles.path("joint_returns.csv"))
+        }
+        let neighbours = try inputs.neighbours.map { try StatisticalNeighbours.load(path: $0) }
+        let reader = TidyFileReader(aliases: try ColumnAliases.bundled(extra: settings.aliasPairs),
+                                    markers: try SuppressionMarkers.bundled(extra: settings.suppressionMarkers),
+                                    registry: registry)
+        return RunReferences(registry: registry, neighbours: neighbours, reader: reader)
+    }
+}
+
+/// Reads tidy files concurrently (one Dispatch work item per file); results keep input order.
+public enum TidyIngest {
+    public static func read(_ paths: [String], wanted: [Measure], kind: String, reader: TidyFileReader) throws -> [TidyFile] {
+        let results = ConcurrentResults<Result<TidyFile, Error>>(count: paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
+            results[i] = Result { try reader.read(path: paths[i], wanted: wanted, kind: kind) }
+        }
+        var files: [TidyFile] = []
+        var problems: [InputProblem] = []
+        for r in results.values {
+            switch r! {
+            case .success(let f): files.append(f)
+            case .failure(WFRiskError.input(let p)): problems.append(p)
+            case .failure(WFRiskError.inputs(let ps)): problems.append(contentsOf: ps)
+            case .failure(let e as CSVError): problems.append(InputProblem(file: e.file, line: e.line, message: e.message))
+            case .failure(let e): throw e
+            }
+        }
+        if !problems.isEmpty { throw WFRiskError.inputs(problems) }
+        return files
+    }
+}
+
+/// A fixed-size array that concurrent workers fill at distinct indices.
+public final class ConcurrentResults<T>: @unchecked Sendable {
+    private var storage: [T?]
+    private let lock = NSLock()
+
+    public init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    public subscript(i: Int) -> T? {
+        get { lock.lock(); defer { lock.unlock() }; return storage[i] }
+        set { lock.lock(); storage[i] = newValue; lock.unlock() }
+    }
+
+    public var values: [T?] { lock.lock(); defer { lock.unlock() }; return storage }
+}

@@ -1,0 +1,32 @@
+/// Robust location and scale: median and 1.4826 × MAD (the normal-consistent median
+/// absolute deviation), falling back to IQR / 1.349, then the standard deviation, when a
+/// spread is zero. Outliers therefore cannot stretch the scale that everyone else is judged by.
+public enum RobustScale {
+    public static func median(_ values: [Double]) -> Double {
+        precondition(!values.isEmpty)
+        let s = values.sorted()
+        let mid = s.count / 2
+        return s.count % 2 == 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2
+    }
+
+    /// Linear-interpolated quantile (type 7, as R and pandas default).
+    public static func quantile(_ values: [Double], _ q: Double) -> Double {
+        let s = values.sorted()
+        let h = Double(s.count - 1) * q
+        let lo = Int(h.rounded(.down)), hi = Int(h.rounded(.up))
+        return s[lo] + (h - Double(lo)) * (s[hi] - s[lo])
+    }
+
+    /// (median, scale, method name).
+    public static func estimate(_ values: [Double]) -> (median: Double, scale: Double, method: String) {
+        let m = median(values)
+        let mad = median(values.map { abs($0 - m) }) * 1.4826
+        if mad > 1e-12 { return (m, mad, "mad") }
+        let iqr = (quantile(values, 0.75) - quantile(values, 0.25)) / 1.349
+        if iqr > 1e-12 { return (m, iqr, "iqr") }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, values.count - 1))).squareRoot()
+        if sd > 1e-12 { return (m, sd, "sd") }
+        return (m, 0, "none")
+    }
+}
