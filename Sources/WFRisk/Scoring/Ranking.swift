@@ -6,6 +6,11 @@ public enum Ranking {
     public static let scoreDecimals = 2
     public static let bandNames = ["high", "elevated", "moderate", "low"]
 
+    /// Blends the overall score, assigns ranks and bands, and sorts the table by overall rank.
+    public static func rank(_ table: inout ScoreTable, blend: [ScoreKind: Double]) {
+        apply(to: &table.units, blend: blend)
+    }
+
     static func apply(to units: inout [UnitScore], blend: [ScoreKind: Double]) {
         let wI = blend[.instability] ?? 0.5, wC = blend[.caseloadRisk] ?? 0.5
         for i in units.indices {

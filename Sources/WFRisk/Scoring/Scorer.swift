@@ -36,9 +36,16 @@ enum Comparability: Equatable {
 public enum Scorer {
     public static let methodologyVersion = "1.0.0"
 
+    /// Scores and ranks.
     public static func score(_ input: ScoringInput) throws -> ScoreTable {
-        let context = try ScoringContext(input)
-        return context.run()
+        var table = try scoreUnranked(input)
+        Ranking.rank(&table, blend: input.settings.blend)
+        return table
+    }
+
+    /// Scores every unit without ranking (the pipeline's `score` stage; `Ranking.rank` follows).
+    public static func scoreUnranked(_ input: ScoringInput) throws -> ScoreTable {
+        try ScoringContext(input).run()
     }
 }
 
@@ -140,10 +147,9 @@ struct ScoringContext {
                 rows[unit]![indicator] = result
             }
         }
-        var scored: [UnitScore] = keys.map { unit in
+        let scored: [UnitScore] = keys.map { unit in
             assemble(unit, results: rows[unit]!, notes: notes[unit]!, priors: priors)
         }
-        Ranking.apply(to: &scored, blend: settings.blend)
         return ScoreTable(year: year, units: scored, references: references,
                           englandPriors: priors.listed, sources: sources, warnings: warnings)
     }

@@ -21,17 +21,16 @@ public struct RunReferences: Sendable {
     }
 }
 
-/// Reads tidy files concurrently (one Dispatch work item per file); results keep input order.
+/// Reads tidy files concurrently (files spread over `threads` workers); results keep input order.
 public enum TidyIngest {
-    public static func read(_ paths: [String], wanted: [Measure], kind: String, reader: TidyFileReader) throws -> [TidyFile] {
-        let results = ConcurrentResults<Result<TidyFile, Error>>(count: paths.count)
-        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            results[i] = Result { try reader.read(path: paths[i], wanted: wanted, kind: kind) }
+    public static func read(_ paths: [String], wanted: [Measure], kind: String, reader: TidyFileReader, threads: Int) throws -> [TidyFile] {
+        let results = try Parallel.map(paths, threads: threads) { path in
+            Result { try reader.read(path: path, wanted: wanted, kind: kind) }
         }
         var files: [TidyFile] = []
         var problems: [InputProblem] = []
-        for r in results.values {
-            switch r! {
+        for r in results {
+            switch r {
             case .success(let f): files.append(f)
             case .failure(WFRiskError.input(let p)): problems.append(p)
             case .failure(WFRiskError.inputs(let ps)): problems.append(contentsOf: ps)

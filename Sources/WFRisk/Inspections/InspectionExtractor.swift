@@ -1,0 +1,505 @@
+import Foundation
+
+/// Reads one inspection text: finds the article body among page furniture, links it to
+/// authorities, reads visit type, date and judgement, and extracts workforce signals and
+/// stated figures with their evidence. Deterministic: lexicon and gazetteer only.
+public struct InspectionExtractor: Sendable {
+    public let lexicon: InspectionLexicon
+    public let registry: AuthorityRegistry
+    let gazetteer: [String: [([String], [String])]]
+
+    public init(lexicon: InspectionLexicon, registry: AuthorityRegistry) {
+        self.lexicon = lexicon
+        self.registry = registry
+        var g: [String: [([String], [String])]] = [:]
+        for (name, codes) in registry.nameIndex {
+            let words = name.split(separator: " ").map(String.init)
+            guard let first = words.first else { continue }
+            g[first, default: []].append((words, codes.sorted()))
+        }
+        for k in g.keys { g[k]!.sort { $0.0.count > $1.0.count } }
+        gazetteer = g
+    }
+
+    // MARK: Layout
+
+    struct Line {
+        var start: Int
+        var end: Int
+        var kind: Kind
+        enum Kind { case body, heading, furniture, boilerplate }
+    }
+
+    struct Sentence {
+        var start: Int
+        var end: Int
+        var tokens: Range<Int>
+        var line: Int
+    }
+
+    struct Mention {
+        var codes: [String]
+        var token: Int
+        var sentence: Int?
+        var strong: Bool
+    }
+
+    /// Extracts everything from a decoded source. Throws only for bad metadata.
+    public func extract(_ source: InspectionSource) throws -> InspectionDocument {
+        let scalars = Array(source.text.unicodeScalars)
+        let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+        let lines = layout(scalars)
+        let sentences = split(scalars, lines: lines, tokens: tokens)
+        func text(_ s: Int, _ e: Int) -> String { String(String.UnicodeScalarView(scalars[s..<e])) }
+        func tokenRange(_ s: Int, _ e: Int) -> Range<Int> {
+            let lo = tokens.partitionedIndex { $0.start >= s }
+            let hi = tokens.partitionedIndex { $0.start >= e }
+            return lo..<hi
+        }
+        let bodyTokens = sentences.map(\.tokens)
+        let readable = lines.filter { $0.kind == .body || $0.kind == .heading }
+
+        // Date (needed to pick between same-named authorities).
+        let date = source.metadata.date ?? InspectionDates.find(scalars: scalars, lines: readable)
+        let year = date.flatMap { Int($0.prefix(4)) }
+
+        // Authority mentions in readable lines.
+        var mentions: [Mention] = []
+        var headingOf: [Int: String] = [:]
+        for line in readable {
+            let range = tokenRange(line.start, line.end)
+            var i = range.lowerBound
+            while i < range.upperBound {
+                if let (length, codes, strong) = mention(at: i, in: range, tokens: tokens, scalars: scalars, year: year) {
+                    let sentence = sentences.firstIndex { $0.tokens.contains(i) }
+                    if sentence == nil { headingOf[i] = text(line.start, line.end) }
+                    mentions.append(Mention(codes: codes, token: i, sentence: sentence, strong: strong || line.kind == .heading))
+                    i += length
+                } else {
+                    i += 1
+                }
+            }
+        }
+        var links = try linkAuthorities(source: source, mentions: mentions, sentences: sentences, tokens: tokens, text: text, headings: headingOf)
+
+        // Texts that are not about LA children's services get no authority.
+        let allBody = bodyTokens.reduce(into: [Int]()) { $0.append(contentsOf: $1) }
+        let childrenCue = sentences.contains { lexicon.childrenServicesCues.contains(tokens, in: $0.tokens) }
+        if source.metadata.laCodes.isEmpty && !childrenCue && !allBody.isEmpty {
+            links = []
+        }
+
+        // Sentence owners: the last primary authority named, else the first primary.
+        let primaryCodes = links.filter { $0.role == "primary" }.map(\.oldCode)
+        var owner: [String?] = Array(repeating: primaryCodes.first, count: sentences.count)
+        if primaryCodes.count > 1 {
+            var current = primaryCodes.first
+            for (si, _) in sentences.enumerated() {
+                if let m = mentions.first(where: { $0.sentence == si && !Set($0.codes).isDisjoint(with: primaryCodes) }) {
+                    current = m.codes.first { primaryCodes.contains($0) }
+                }
+                owner[si] = current
+            }
+        }
+
+        let visitType = source.metadata.visitType ?? visitTypeFound(tokens: tokens, sentences: sentences)
+        var judgement = source.metadata.judgement ?? judgementFound(tokens: tokens, sentences: sentences)
+        if judgement == nil && visitType == "monitoring_visit" && !links.isEmpty {
+            judgement = "inadequate" // monitoring visits follow an inadequate judgement
+        }
+
+        var signals: [WorkforceSignal] = []
+        var numbers: [StatedFigure] = []
+        var previousMeasures: [String] = []
+        for (si, s) in sentences.enumerated() where !links.isEmpty {
+            let evidence = text(s.start, s.end)
+            for (theme, polarity) in signalsIn(s.tokens, tokens: tokens, scalars: scalars) {
+                signals.append(WorkforceSignal(theme: theme, polarity: polarity, evidence: evidence, start: s.start, end: s.end, laCode: owner[si]))
+            }
+            let figures = figuresIn(s.tokens, tokens: tokens, previousMeasures: previousMeasures)
+            for f in figures {
+                numbers.append(StatedFigure(measure: f.measure, value: f.value, unit: f.unit, evidence: evidence,
+                                            laCode: f.england ? "E92000001" : owner[si]))
+            }
+            if !figures.isEmpty { previousMeasures = figures.map(\.measure) }
+        }
+        signals += figureSignals(numbers: numbers, sentences: sentences, existing: signals, text: text)
+        signals.sort { ($0.start, InspectionDocument.themes.firstIndex(of: $0.theme) ?? 99) < ($1.start, InspectionDocument.themes.firstIndex(of: $1.theme) ?? 99) }
+        return InspectionDocument(file: source.file, authorities: links, visitType: visitType, date: date, judgement: judgement,
+                                  signals: signals, numbers: numbers)
+    }
+
+    /// An authority's stated figure against England's for the same measure: more than 10% above
+    /// is a concern, more than 10% below is positive (figures where higher is worse).
+    func figureSignals(numbers: [StatedFigure], sentences: [Sentence], existing: [WorkforceSignal], text: (Int, Int) -> String) -> [WorkforceSignal] {
+        var out: [WorkforceSignal] = []
+        for n in numbers where n.laCode != nil && n.laCode != "E92000001" {
+            guard let england = numbers.first(where: { $0.laCode == "E92000001" && $0.measure == n.measure }), england.value > 0,
+                  let themes = lexicon.measureThemes[n.measure],
+                  let sentence = sentences.first(where: { text($0.start, $0.end) == n.evidence }) else { continue }
+            let ratio = n.value / england.value
+            let polarity = ratio > 1.1 ? "concern" : (ratio < 0.9 ? "positive" : nil)
+            guard let polarity else { continue }
+            for theme in themes where !(existing + out).contains(where: { $0.theme == theme && $0.start == sentence.start }) {
+                out.append(WorkforceSignal(theme: theme, polarity: polarity, evidence: n.evidence, start: sentence.start, end: sentence.end, laCode: n.laCode))
+            }
+        }
+        return out
+    }
+
+    // MARK: Body and sentences
+
+    func layout(_ scalars: [Unicode.Scalar]) -> [Line] {
+        var lines: [Line] = []
+        var start = 0
+        var bodySentencesSeen = 0
+        var ended = false
+        for i in 0...scalars.count where i == scalars.count || scalars[i] == "\n" {
+            defer { start = i + 1 }
+            guard i > start else { continue }
+            var s = start, e = i
+            while s < e, scalars[s].properties.isWhitespace { s += 1 }
+            while e > s, scalars[e - 1].properties.isWhitespace { e -= 1 }
+            guard e > s else { continue }
+            let lower = String(String.UnicodeScalarView(scalars[s..<e])).lowercased()
+            var kind: Line.Kind
+            if ended {
+                kind = .boilerplate
+            } else if bodySentencesSeen >= 2 && lexicon.articleEnd.contains(where: { lower.hasPrefix($0) }) {
+                ended = true
+                kind = .boilerplate
+            } else if lexicon.furniture.contains(where: { lower.contains($0) }) {
+                kind = .furniture
+            } else {
+                let words = lower.split(whereSeparator: { $0 == " " }).count
+                let last = scalars[e - 1]
+                let terminal: Set<Unicode.Scalar> = [".", "!", "?", "\"", "\u{201D}", "\u{2019}", "'", ":", ";"]
+                kind = terminal.contains(last) || words >= 14 ? .body : .heading
+                if kind == .body { bodySentencesSeen += 1 }
+            }
+            lines.append(Line(start: s, end: e, kind: kind))
+        }
+        return lines
+    }
+
+    static let abbreviations: Set<String> = ["st", "mr", "mrs", "ms", "dr", "no", "cllr", "prof", "e.g", "i.e", "etc", "vs", "inc", "ltd"]
+
+    func split(_ scalars: [Unicode.Scalar], lines: [Line], tokens: [Token]) -> [Sentence] {
+        var out: [Sentence] = []
+        let closers: Set<Unicode.Scalar> = ["\"", "\u{201D}", "\u{2019}", "'", ")"]
+        for (li, line) in lines.enumerated() where line.kind == .body {
+            var s = line.start
+            // Skip a leading bullet.
+            while s < line.end, ["\u{2022}", "-", "*", "\u{2013}"].contains(scalars[s]) || scalars[s].properties.isWhitespace { s += 1 }
+            var i = s
+            func emit(_ e: Int) {
+                var a = s, b = e
+                while a < b, scalars[a].properties.isWhitespace { a += 1 }
+                while b > a, scalars[b - 1].properties.isWhitespace { b -= 1 }
+                if b > a {
+                    let lo = tokens.partitionedIndex { $0.start >= a }
+                    let hi = tokens.partitionedIndex { $0.start >= b }
+                    if hi > lo { out.append(Sentence(start: a, end: b, tokens: lo..<hi, line: li)) }
+                }
+                s = e
+            }
+            while i < line.end {
+                let c = scalars[i]
+                if c == "." || c == "!" || c == "?" {
+                    var e = i + 1
+                    while e < line.end, closers.contains(scalars[e]) { e += 1 }
+                    var n = e
+                    while n < line.end, scalars[n] == " " { n += 1 }
+                    let atEnd = n >= line.end
+                    let nextStarts = !atEnd && n > e && (Tokenizer.isDigit(scalars[n]) || scalars[n].properties.isUppercase || closers.contains(scalars[n]) || scalars[n] == "\u{201C}")
+                    var abbreviation = false
+                    if c == "." {
+                        var w = i
+                        while w > line.start, Tokenizer.isWordScalar(scalars[w - 1]) || scalars[w - 1] == "." { w -= 1 }
+                        let word = String(String.UnicodeScalarView(scalars[w..<i])).lowercased()
+                        abbreviation = Self.abbreviations.contains(word) || (word.count == 1 && !atEnd)
+                    }
+                    if (atEnd || nextStarts) && !abbreviation {
+                        emit(e)
+                        i = e
+                        continue
+                    }
+                }
+                i += 1
+            }
+            emit(line.end)
+        }
+        return out
+    }
+
+    // MARK: Authorities
+
+    /// An authority name starting at token `i`: (tokens used, codes, confirmed as the council).
+    func mention(at i: Int, in range: Range<Int>, tokens: [Token], scalars: [Unicode.Scalar], year: Int?) -> (Int, [String], Bool)? {
+        guard let candidates = gazetteer[tokens[i].word], scalars[tokens[i].start].properties.isUppercase else { return nil }
+        for (words, codes) in candidates where i + words.count <= range.upperBound {
+            var ok = true
+            for k in 1..<max(1, words.count) where tokens[i + k].word != words[k] { ok = false; break }
+            guard ok else { continue }
+            let end = i + words.count
+            // Place names that are not the council.
+            for phrase in lexicon.notCouncilBefore where i - phrase.count >= range.lowerBound {
+                if Array(tokens[(i - phrase.count)..<i].map(\.word)) == phrase { return nil }
+            }
+            if end < range.upperBound && lexicon.notCouncilAfter.match(tokens, at: end, end: range.upperBound) > 0 { return nil }
+            let after = end < range.upperBound && lexicon.councilAfter.match(tokens, at: end, end: min(range.upperBound, end + 4)) > 0
+            var before = false
+            for phrase in lexicon.councilBefore where i - phrase.count >= range.lowerBound {
+                if Array(tokens[(i - phrase.count)..<i].map(\.word)) == phrase { before = true }
+            }
+            let name = words.joined(separator: " ")
+            if lexicon.ambiguousNames.contains(name) && !after && !before { return nil }
+            // "Brenda Warrington": a capitalised word just before, mid-line, makes it a person's or another name.
+            if !after && !before && i > range.lowerBound {
+                let previous = tokens[i - 1]
+                let startsSentence = i - 1 == range.lowerBound || (previous.start > 1 && [".", "!", "?", ":", "\u{201C}", "\""].contains(scalars[previous.start - 2]))
+                if scalars[previous.start].properties.isUppercase && !startsSentence && !["the", "and", "of", "in"].contains(previous.word) {
+                    return nil
+                }
+            }
+            let chosen = choose(codes, year: year)
+            return (words.count, chosen, after || before)
+        }
+        return nil
+    }
+
+    /// Among authorities sharing a name, the one that existed in the text's year (else the current one).
+    func choose(_ codes: [String], year: Int?) -> [String] {
+        guard codes.count > 1 else { return codes }
+        let authorities = codes.compactMap { registry.authority(oldCode: $0) }
+        if let year, let live = authorities.first(where: { $0.existed(inReportingYear: year) }) { return [live.oldCode] }
+        return [authorities.first { $0.validTo == nil }?.oldCode ?? codes[0]]
+    }
+
+    func linkAuthorities(source: InspectionSource, mentions: [Mention], sentences: [Sentence], tokens: [Token],
+                         text: (Int, Int) -> String, headings: [Int: String]) throws -> [AuthorityLink] {
+        var score: [String: Double] = [:]
+        var firstEvidence: [String: String] = [:]
+        let inspectionWords = CueSet(["ofsted", "inspection*", "inspector*", "monitoring visit", "letter", "report"])
+        for m in mentions {
+            for code in m.codes {
+                var s = 1.0
+                if m.strong { s += 2 }
+                if let si = m.sentence {
+                    if si < 3 { s += 1.5 }
+                    if inspectionWords.contains(tokens, in: sentences[si].tokens) { s += 1 }
+                    if firstEvidence[code] == nil { firstEvidence[code] = text(sentences[si].start, sentences[si].end) }
+                } else if firstEvidence[code] == nil {
+                    firstEvidence[code] = headings[m.token]
+                }
+                score[code, default: 0] += s
+            }
+        }
+        var links: [AuthorityLink] = []
+        if !source.metadata.laCodes.isEmpty {
+            for code in source.metadata.laCodes {
+                guard let a = registry.authority(oldCode: code) ?? registry.authority(newCode: code) else {
+                    throw WFRiskError.input(InputProblem(file: source.metadataFile ?? source.file, line: source.metadataLine, field: "la_code",
+                                                         message: "unknown authority code '\(code)' (not in the registry)"))
+                }
+                links.append(AuthorityLink(newCode: a.newCode, oldCode: a.oldCode, name: a.name, role: "primary", evidence: "metadata: la_code \(code)"))
+            }
+        }
+        let top = score.values.max() ?? 0
+        for (code, s) in score.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }) {
+            guard !links.contains(where: { $0.oldCode == code }), let a = registry.authority(oldCode: code) else { continue }
+            let primary = source.metadata.laCodes.isEmpty && s >= 3 && s >= 0.5 * top
+            links.append(AuthorityLink(newCode: a.newCode, oldCode: a.oldCode, name: a.name, role: primary ? "primary" : "mentioned",
+                                       evidence: firstEvidence[code] ?? ""))
+        }
+        return links
+    }
+
+    // MARK: Visit facts
+
+    func visitTypeFound(tokens: [Token], sentences: [Sentence]) -> String? {
+        var counts: [String: Int] = [:]
+        for s in sentences {
+            for (type, cues) in lexicon.visitTypes { counts[type, default: 0] += cues.matches(tokens, in: s.tokens).count }
+        }
+        let specific = lexicon.visitTypes.map(\.0).filter { $0 != "other" }
+        let best = specific.max { (counts[$0] ?? 0, -specific.firstIndex(of: $0)!) < (counts[$1] ?? 0, -specific.firstIndex(of: $1)!) }
+        if let best, (counts[best] ?? 0) > 0 { return best }
+        return (counts["other"] ?? 0) > 0 ? "other" : nil
+    }
+
+    func judgementFound(tokens: [Token], sentences: [Sentence]) -> String? {
+        var found: [(judgement: String, year: Int, order: Int)] = []
+        for (si, s) in sentences.enumerated() {
+            let range = s.tokens
+            for i in range {
+                for pattern in lexicon.judgementPatterns {
+                    guard let x = pattern.firstIndex(of: "x") else { continue }
+                    let beforeX = Array(pattern[..<x]), afterX = Array(pattern[(x + 1)...])
+                    let start = i
+                    guard start + beforeX.count <= range.upperBound,
+                          zip(tokens[start..<(start + beforeX.count)], beforeX).allSatisfy({ $0.word == $1 }) else { continue }
+                    let jAt = start + beforeX.count
+                    guard jAt < range.upperBound else { continue }
+                    for (name, cues) in lexicon.judgementWords {
+                        let n = cues.match(tokens, at: jAt, end: range.upperBound)
+                        guard n > 0 else { continue }
+                        let k = jAt + n
+                        guard k + afterX.count <= range.upperBound,
+                              zip(tokens[k..<(k + afterX.count)], afterX).allSatisfy({ $0.word == $1 }) else { continue }
+                        let year = tokens[range].compactMap { t -> Int? in
+                            guard t.word.count == 4, let y = Int(t.word), (2000...2100).contains(y) else { return nil }
+                            return y
+                        }.max() ?? 0
+                        found.append((name, year, si * 1000 + i))
+                        break
+                    }
+                }
+            }
+        }
+        return found.max { ($0.year, $0.order) < ($1.year, $1.order) }?.judgement
+    }
+
+    // MARK: Signals
+
+    /// Themes a sentence raises, each with the sentence's polarity; none if it has no direction.
+    func signalsIn(_ range: Range<Int>, tokens: [Token], scalars: [Unicode.Scalar]) -> [(String, String)] {
+        var themes: [String] = []
+        for (theme, cues) in lexicon.themes {
+            let hits = cues.matches(tokens, in: range).filter { i, _ in
+                // "multi-agency" is not about agency staff.
+                let t = tokens[i]
+                return !(t.start > 0 && scalars[t.start - 1] == "-")
+            }
+            if !hits.isEmpty { themes.append(theme) }
+        }
+        guard !themes.isEmpty else { return [] }
+        var concern = 0.0, positive = 0.0
+        var conceded = false
+        let concessiveAt = lexicon.concessive.matches(tokens, in: range).first?.0
+        // The concessive clause runs to the next comma.
+        var clauseEnd = range.upperBound
+        if let c = concessiveAt {
+            for i in c..<range.upperBound where tokens[i].end < scalars.count && scalars[tokens[i].end] == "," {
+                clauseEnd = i + 1
+                break
+            }
+        }
+        func negated(_ i: Int) -> Bool {
+            let lo = max(range.lowerBound, i - 3)
+            return lo < i && lexicon.negations.contains(tokens, in: lo..<i)
+        }
+        func decreased(_ i: Int) -> Bool {
+            let lo = max(range.lowerBound, i - 4)
+            return lo < i && lexicon.decrease.contains(tokens, in: lo..<i)
+        }
+        let positives = lexicon.positive.matches(tokens, in: range)
+        let concerns = lexicon.concern.matches(tokens, in: range).filter { c in
+            // A cue that is also part of a positive phrase ("low turnover") counts once, as positive.
+            !positives.contains { p in c.0 >= p.0 && c.0 < p.0 + p.1 }
+        }
+        for (i, _) in concerns {
+            if negated(i) || decreased(i) { positive += 1; continue }
+            if let c = concessiveAt, i > c, i < clauseEnd { conceded = true; continue }
+            concern += 1
+        }
+        for (i, _) in positives {
+            if negated(i) { concern += 1 } else { positive += 1 }
+        }
+        let polarity: String
+        if concern > 0 && positive > 0 || conceded && positive > 0 {
+            polarity = "mixed"
+        } else if concern > 0 || conceded {
+            polarity = "concern"
+        } else if positive > 0 {
+            polarity = "positive"
+        } else {
+            return []
+        }
+        return themes.map { ($0, polarity) }
+    }
+
+    // MARK: Figures
+
+    struct Figure {
+        var measure: String
+        var value: Double
+        var unit: String
+        var england: Bool
+    }
+
+    func figuresIn(_ range: Range<Int>, tokens: [Token], previousMeasures: [String]) -> [Figure] {
+        var numbers: [(index: Int, value: Double, after: Int)] = []
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if let v = Double(tokens[i].word) {
+                if i + 1 < range.upperBound && tokens[i + 1].word == "%" {
+                    numbers.append((i, v, i + 2))
+                } else if i + 2 < range.upperBound && tokens[i + 1].word == "per" && tokens[i + 2].word == "cent" {
+                    numbers.append((i, v, i + 3))
+                } else if i + 1 < range.upperBound && tokens[i + 1].word == "percent" {
+                    numbers.append((i, v, i + 2))
+                }
+            }
+            i += 1
+        }
+        // "17 and 13.6 per cent": a bare number joined to a percentage shares its unit.
+        var extra: [(Int, Double, Int)] = []
+        for n in numbers {
+            var j = n.index - 1
+            while j >= range.lowerBound && (tokens[j].word == "and" || tokens[j].word == "or") { j -= 1 }
+            if j >= range.lowerBound, j < n.index - 1, let v = Double(tokens[j].word), !numbers.contains(where: { $0.index == j }) {
+                extra.append((j, v, j + 1))
+            }
+        }
+        numbers = (numbers + extra.map { (index: $0.0, value: $0.1, after: $0.2) }).sorted { $0.index < $1.index }
+        guard !numbers.isEmpty else { return [] }
+        let respectively = tokens[range].contains { $0.word == "respectively" }
+        var out: [Figure] = []
+        var previousEnd = range.lowerBound
+        for (k, n) in numbers.enumerated() {
+            let before = previousEnd..<n.index
+            let nextStart = k + 1 < numbers.count ? numbers[k + 1].index : range.upperBound
+            let after = n.after..<max(n.after, nextStart)
+            var measure: String?
+            var bestDistance = Int.max
+            for (name, cues) in lexicon.measures {
+                for (at, _) in cues.matches(tokens, in: before) where n.index - at < bestDistance {
+                    bestDistance = n.index - at
+                    measure = name
+                }
+            }
+            if measure == nil {
+                for (name, cues) in lexicon.measures {
+                    if let at = cues.matches(tokens, in: after).first?.0, at - n.index < bestDistance {
+                        bestDistance = at - n.index
+                        measure = name
+                    }
+                }
+            }
+            if respectively && numbers.count == previousMeasures.count { measure = previousMeasures[k] }
+            let englandRange = (k == 0 ? range.lowerBound : previousEnd)..<n.index
+            let joinedToEngland = k > 0 && out[k - 1].england && before.allSatisfy { ["and", "or"].contains(tokens[$0].word) }
+            let england = joinedToEngland || lexicon.englandCues.contains(tokens, in: englandRange)
+            if let measure {
+                out.append(Figure(measure: measure, value: n.value, unit: "percent", england: england))
+            } else {
+                out.append(Figure(measure: "unspecified", value: n.value, unit: "percent", england: england))
+            }
+            previousEnd = n.after
+        }
+        return out
+    }
+}
+
+extension Array {
+    /// First index whose element satisfies `predicate`, assuming elements that do come last.
+    func partitionedIndex(where predicate: (Element) -> Bool) -> Int {
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if predicate(self[mid]) { hi = mid } else { lo = mid + 1 }
+        }
+        return lo
+    }
+}

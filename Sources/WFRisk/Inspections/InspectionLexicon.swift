@@ -1,0 +1,89 @@
+import Foundation
+import Yams
+
+/// The reading rules for inspection texts, from `Resources/inspection_lexicon.yml`
+/// (or a file a pipeline names). Data, not code: extend it without rebuilding.
+public struct InspectionLexicon: Sendable {
+    let themes: [(String, CueSet)]
+    let concern: CueSet
+    let positive: CueSet
+    let negations: CueSet
+    let decrease: CueSet
+    let concessive: CueSet
+    let visitTypes: [(String, CueSet)]
+    let judgementWords: [(String, CueSet)]
+    let judgementPatterns: [[String]]
+    let notCouncilAfter: CueSet
+    let notCouncilBefore: [[String]]
+    let councilAfter: CueSet
+    let councilBefore: [[String]]
+    let ambiguousNames: Set<String>
+    let childrenServicesCues: CueSet
+    let otherSubjects: [(String, CueSet)]
+    let articleEnd: [String]
+    let furniture: [String]
+    let englandCues: CueSet
+    let measures: [(String, CueSet)]
+    /// Measure → themes, for signals read from an authority's figure against England's.
+    let measureThemes: [String: [String]]
+
+    public static func bundled() throws -> InspectionLexicon {
+        try load(path: ReferenceFiles.path("inspection_lexicon.yml"))
+    }
+
+    public static func load(path: String) throws -> InspectionLexicon {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        guard let root = try Yams.load(yaml: text) as? [String: Any] else {
+            throw WFRiskError.usage("\(path): lexicon must be a mapping")
+        }
+        func list(_ key: String) throws -> [String] {
+            guard let v = root[key] as? [Any] else { throw WFRiskError.usage("\(path): '\(key)' must be a list") }
+            return v.map { "\($0)" }
+        }
+        func groups(_ key: String) throws -> [(String, [String])] {
+            guard let v = root[key] as? [String: Any] else { throw WFRiskError.usage("\(path): '\(key)' must be a mapping of lists") }
+            // Keep the file's order: Yams returns an unordered dictionary, so re-read the keys in order.
+            let order = InspectionLexicon.keyOrder(text: text, section: key)
+            return order.compactMap { k in (v[k] as? [Any]).map { (k, $0.map { "\($0)" }) } }
+        }
+        return InspectionLexicon(
+            themes: try groups("themes").map { ($0.0, CueSet($0.1)) },
+            concern: CueSet(try list("concern")),
+            positive: CueSet(try list("positive")),
+            negations: CueSet(try list("negations")),
+            decrease: CueSet(try list("decrease")),
+            concessive: CueSet(try list("concessive")),
+            visitTypes: try groups("visit_types").map { ($0.0, CueSet($0.1)) },
+            judgementWords: try groups("judgements").map { ($0.0, CueSet($0.1)) },
+            judgementPatterns: try list("judgement_patterns").map { Tokenizer.phrase($0) },
+            notCouncilAfter: CueSet(try list("not_council_after")),
+            notCouncilBefore: try list("not_council_before").map { Tokenizer.phrase($0) },
+            councilAfter: CueSet(try list("council_after")),
+            councilBefore: try list("council_before").map { Tokenizer.phrase($0) },
+            ambiguousNames: Set(try list("ambiguous_names").map { AuthorityRegistry.normalizedName($0) }),
+            childrenServicesCues: CueSet(try list("children_services_cues")),
+            otherSubjects: try groups("other_subject_cues").map { ($0.0, CueSet($0.1)) },
+            articleEnd: try list("article_end_markers").map { $0.lowercased() },
+            furniture: try list("furniture_markers").map { $0.lowercased() },
+            englandCues: CueSet(try list("england_cues")),
+            measures: try groups("measures").map { ($0.0, CueSet($0.1)) },
+            measureThemes: Dictionary(uniqueKeysWithValues: try groups("measure_themes")))
+    }
+
+    /// Keys of a top-level section in file order (two-space indented `key:` lines).
+    static func keyOrder(text: String, section: String) -> [String] {
+        var inSection = false
+        var keys: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("\(section):") { inSection = true; continue }
+            if inSection {
+                if !line.hasPrefix(" ") && !line.isEmpty && !line.hasPrefix("#") { break }
+                let trimmed = line.drop { $0 == " " }
+                if line.hasPrefix("  ") && !line.hasPrefix("   "), let colon = trimmed.firstIndex(of: ":") {
+                    keys.append(String(trimmed[..<colon]))
+                }
+            }
+        }
+        return keys
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+
+/// Metadata a user supplies for a text (front matter or a `<file>.meta.yml` sidecar);
+/// it overrides what extraction finds.
+public struct InspectionMetadata: Sendable, Equatable {
+    public var laCodes: [String] = []
+    public var date: String?
+    public var visitType: String?
+    public var judgement: String?
+    public var sourceURL: String?
+}
+
+/// A text ready for extraction: decoded, HTML stripped, line ends normalised.
+public struct InspectionSource: Sendable {
+    public var file: String
+    public var text: String
+    public var metadata: InspectionMetadata
+    /// Where the metadata came from, for error messages.
+    public var metadataFile: String?
+    public var metadataLine: Int
+}
+
+/// Why a file was skipped.
+public struct SkippedText: Sendable, Equatable {
+    public var file: String
+    public var reason: String
+}
+
+/// Reads `.txt`, `.md` and `.html` files: UTF-8 (with or without BOM), UTF-16 with BOM, or
+/// Windows-1252; CRLF; front matter (`---` … `---`) or a sidecar `<file>.meta.yml`.
+public enum InspectionSourceReader {
+    public static let extensions = ["txt", "md", "markdown", "html", "htm"]
+
+    /// The decoded source, or the reason it cannot be read (empty, binary, undecodable).
+    public static func read(path: String) throws -> Result<InspectionSource, SkippedText> {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(SkippedText(file: path, reason: "cannot read file"))
+        }
+        let bytes = [UInt8](data)
+        guard !bytes.isEmpty else { return .failure(SkippedText(file: path, reason: "empty file")) }
+        var text: String
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            guard let t = String(data: data, encoding: .utf16) else {
+                return .failure(SkippedText(file: path, reason: "undecodable UTF-16"))
+            }
+            text = t
+        } else {
+            if bytes.prefix(8192).contains(0) { return .failure(SkippedText(file: path, reason: "binary file (NUL bytes), not text")) }
+            let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+            text = TextDecoding.decode(body)
+            let controls = text.unicodeScalars.filter { $0.value < 32 && $0 != "\n" && $0 != "\r" && $0 != "\t" && $0 != "\u{0C}" }.count
+            if controls > max(8, text.unicodeScalars.count / 100) {
+                return .failure(SkippedText(file: path, reason: "binary file (control characters), not text"))
+            }
+        }
+        text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        let ext = (path as NSString).pathExtension.lowercased()
+        var metadata = InspectionMetadata()
+        var metadataFile: String?
+        var metadataLine = 1
+        if text.hasPrefix("---\n"), let end = text.range(of: "\n---\n", range: text.index(text.startIndex, offsetBy: 4)..<text.endIndex) {
+            let yaml = String(text[text.index(text.startIndex, offsetBy: 4)..<end.lowerBound])
+            metadata = try parseMetadata(yaml, file: path)
+            metadataFile = path
+            metadataLine = 2
+            // Blank out the front matter so offsets still point into the file's text.
+            let header = text[text.startIndex..<end.upperBound]
+            text = String(repeating: "\n", count: header.filter { $0 == "\n" }.count) + text[end.upperBound...]
+        }
+        let sidecar = path + ".meta.yml"
+        if let data = FileManager.default.contents(atPath: sidecar), let yaml = String(data: data, encoding: .utf8) {
+            metadata = try parseMetadata(yaml, file: sidecar)
+            metadataFile = sidecar
+            metadataLine = 1
+        }
+        if ext == "html" || ext == "htm" || text.prefix(512).lowercased().contains("<html") {
+            text = HTMLText.strip(text)
+        }
+        if text.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) {
+            return .failure(SkippedText(file: path, reason: "no text"))
+        }
+        return .success(InspectionSource(file: path, text: text, metadata: metadata, metadataFile: metadataFile, metadataLine: metadataLine))
+    }
+
+    static func parseMetadata(_ yaml: String, file: String) throws -> InspectionMetadata {
+        let root = try ConfigNode.parse(file: file, text: yaml)
+        var m = InspectionMetadata()
+        for (key, value) in try root.mapping(allowed: ["la_code", "la_codes", "date", "visit_type", "judgement", "source_url", "title"]) {
+            switch key {
+            case "la_code", "la_codes": m.laCodes = try value.strings()
+            case "date":
+                let d = try value.string()
+                guard InspectionDates.isISODate(d) else { throw value.error("date must be YYYY-MM-DD, got '\(d)'") }
+                m.date = d
+            case "visit_type":
+                let v = try value.string()
+                guard InspectionDocument.visitTypes.contains(v) else {
+                    throw value.error("unknown visit_type '\(v)'; expected one of: \(InspectionDocument.visitTypes.joined(separator: ", "))")
+                }
+                m.visitType = v
+            case "judgement":
+                let j = try value.string().lowercased().replacingOccurrences(of: " ", with: "_")
+                guard InspectionDocument.judgements.contains(j) else {
+                    throw value.error("unknown judgement '\(j)'; expected one of: \(InspectionDocument.judgements.joined(separator: ", "))")
+                }
+                m.judgement = j
+            case "source_url": m.sourceURL = try value.string()
+            default: break
+            }
+        }
+        return m
+    }
+}
+
+/// Plain text from HTML: scripts, styles and page chrome (nav, header, footer, aside)
+/// removed, block elements as line breaks, entities decoded.
+enum HTMLText {
+    static func strip(_ html: String) -> String {
+        var s = html
+        for tag in ["script", "style", "nav", "header", "footer", "aside", "noscript", "form", "svg"] {
+            s = removeElements(s, tag)
+        }
+        s = s.replacingOccurrences(of: "<!--[\\s\\S]*?-->", with: "", options: .regularExpression)
+        s = s.replacingOccurrences(of: "<(br|/p|/div|/li|/h[1-6]|/tr|/section|/article|/blockquote|p|li|h[1-6])\\b[^>]*>",
+                                   with: "\n", options: [.regularExpression, .caseInsensitive])
+        s = s.replacingOccurrences(of: "<[^>]*>", with: "", options: .regularExpression)
+        s = decodeEntities(s)
+        // Collapse runs of spaces and of blank lines.
+        s = s.replacingOccurrences(of: "[ \\t\\u00A0]+", with: " ", options: .regularExpression)
+        s = s.replacingOccurrences(of: " *\\n *", with: "\n", options: .regularExpression)
+        s = s.replacingOccurrences(of: "\\n{3,}", with: "\n\n", options: .regularExpression)
+        return s.trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
+    }
+
+    static func removeElements(_ s: String, _ tag: String) -> String {
+        s.replacingOccurrences(of: "<\(tag)\\b[\\s\\S]*?</\(tag)\\s*>", with: "\n", options: [.regularExpression, .caseInsensitive])
+    }
+
+    static let named: [String: String] = [
+        "amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'", "nbsp": " ", "rsquo": "\u{2019}", "lsquo": "\u{2018}",
+        "ldquo": "\u{201C}", "rdquo": "\u{201D}", "ndash": "\u{2013}", "mdash": "\u{2014}", "hellip": "\u{2026}", "pound": "\u{00A3}",
+        "bull": "\u{2022}", "copy": "\u{00A9}",
+    ]
+
+    static func decodeEntities(_ s: String) -> String {
+        guard s.contains("&") else { return s }
+        var out = ""
+        var i = s.startIndex
+        while i < s.endIndex {
+            if s[i] == "&", let semi = s[i...].prefix(10).firstIndex(of: ";") {
+                let name = String(s[s.index(after: i)..<semi])
+                var replacement: String?
+                if name.hasPrefix("#x") || name.hasPrefix("#X") {
+                    replacement = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String($0) }
+                } else if name.hasPrefix("#") {
+                    replacement = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String($0) }
+                } else {
+                    replacement = named[name.lowercased()]
+                }
+                if let replacement {
+                    out += replacement
+                    i = s.index(after: semi)
+                    continue
+                }
+            }
+            out.append(s[i])
+            i = s.index(after: i)
+        }
+        return out
+    }
+}

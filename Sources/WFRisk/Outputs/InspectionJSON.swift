@@ -1,0 +1,42 @@
+import Foundation
+/// The `wfrisk extract --json` contract (README "Inspection texts").
+public enum InspectionJSON {
+    public static func value(_ d: InspectionDocument) -> JSONValue {
+        .object([
+            ("file", .string(d.file)),
+            ("authorities", .array(d.authorities.map { a in
+                .object([("new_la_code", .string(a.newCode)), ("old_la_code", .string(a.oldCode)), ("la_name", .string(a.name)),
+                         ("role", .string(a.role)), ("evidence", .string(a.evidence))])
+            })),
+            ("visit_type", .optionalString(d.visitType)),
+            ("date", .optionalString(d.date)),
+            ("judgement", .optionalString(d.judgement)),
+            ("signals", .array(d.signals.map { s in
+                .object([("theme", .string(s.theme)), ("polarity", .string(s.polarity)), ("evidence", .string(s.evidence)),
+                         ("start", .int(s.start)), ("end", .int(s.end)), ("la_code", .optionalString(s.laCode))])
+            })),
+            ("numbers", .array(d.numbers.map { n in
+                .object([("measure", .string(n.measure)), ("value", .number(trimmed(n.value))), ("unit", .string(n.unit)),
+                         ("evidence", .string(n.evidence)), ("la_code", .optionalString(n.laCode))])
+            })),
+        ])
+    }
+
+    public static func render(_ documents: [InspectionDocument]) -> String {
+        JSONValue.array(documents.map(value)).rendered()
+    }
+
+    /// A short human summary of one document.
+    public static func text(_ d: InspectionDocument) -> String {
+        var lines = ["\(d.file)"]
+        lines.append("  authorities: " + d.authorities.map { "\($0.name) (\($0.oldCode), \($0.role))" }.joined(separator: "; "))
+        lines.append("  visit: \(d.visitType ?? "unknown"), date: \(d.date ?? "unknown"), judgement: \(d.judgement ?? "not stated")")
+        for s in d.signals { lines.append("  \(s.theme) \(s.polarity): \(s.evidence)") }
+        for n in d.numbers { lines.append("  figure: \(n.measure) = \(trimmed(n.value)) \(n.unit) [\(n.laCode ?? "?")]") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func trimmed(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : Decimals.format(v, 4).replacingOccurrences(of: "0+$", with: "", options: .regularExpression)
+    }
+}

@@ -1,0 +1,16 @@
+/// Human-readable description of a loaded pipeline (`wfrisk pipeline show`).
+public enum PipelineDescription {
+    public static func render(_ p: Pipeline) -> String {
+        var out = "pipeline: \(p.name)\nfile: \(p.file)\nsha256: \(p.sha256)\n"
+        if !p.description.isEmpty { out += "description: \(p.description)\n" }
+        out += "inputs:\n"
+        out += "  workforce: \(p.inputs.workforce.joined(separator: ", "))\n"
+        out += "  demand: \(p.inputs.demand.isEmpty ? "(none)" : p.inputs.demand.joined(separator: ", "))\n"
+        out += "  inspections: \(p.inputs.inspections.isEmpty ? "(none)" : p.inputs.inspections.joined(separator: ", "))\n"
+        out += "  neighbours: \(p.inputs.neighbours ?? "(none)")\n"
+        out += "settings (after defaults):\n"
+        out += ScoresJSON.settingsJSON(p.settings.scoring).rendered()
+        out += "outputs:\n  directory: \(p.outputs.directory)\n  formats: \(p.outputs.formats.joined(separator: ", "))\n  keep_runs: \(p.outputs.keepRuns)\n"
+        return out
+    }
+}

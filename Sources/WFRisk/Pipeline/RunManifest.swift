@@ -1,0 +1,118 @@
+import Foundation
+
+/// An output file as recorded in the manifest.
+public struct OutputFingerprint: Sendable, Equatable {
+    public var name: String
+    public var sha256: String
+    public var bytes: Int
+}
+
+/// `manifest.json` of a run folder: what ran, on what, how long each stage took, what it
+/// wrote and how it ended. Run-specific facts (times, host) live here, never in the scores.
+public struct RunManifest {
+    public var pipelineFile: String
+    public var pipelineName: String
+    public var pipelineSHA: String
+    public var runKey: String
+    public var inputs: [InputFingerprint]
+    public var stages: [StageRecord] = []
+    public var warnings: [String] = []
+    public var outputs: [OutputFingerprint] = []
+    public var started: Date
+    public var finished: Date?
+    public var threads: Int
+    public var status = "running"
+    public var exitCode: Int?
+    public var failedStage: String?
+    public var error: String?
+
+    init(pipeline: Pipeline, runKey: String, inputs: [InputFingerprint], started: Date, threads: Int) {
+        pipelineFile = pipeline.file
+        pipelineName = pipeline.name
+        pipelineSHA = pipeline.sha256
+        self.runKey = runKey
+        self.inputs = inputs
+        self.started = started
+        self.threads = threads
+    }
+
+    /// Identifies a run's inputs: the pipeline file, wfrisk and methodology versions and every input's hash.
+    public static func runKey(pipelineSHA: String, inputs: [InputFingerprint]) -> String {
+        var text = "pipeline \(pipelineSHA)\nwfrisk \(WFRiskVersion.current)\nmethodology \(Scorer.methodologyVersion)\n"
+        for i in inputs.sorted(by: { ($0.kind, $0.path) < ($1.kind, $1.path) }) { text += "\(i.kind) \(i.path) \(i.sha256)\n" }
+        return SHA256Digest.hex(of: Array(text.utf8))
+    }
+
+    mutating func applyCounts(_ counts: [String: Int]) {
+        for i in inputs.indices { inputs[i].count = counts["\(inputs[i].kind):\(inputs[i].path)"] ?? inputs[i].count }
+    }
+
+    mutating func finish(status: String, exitCode: Int, failedStage: String? = nil, error: String? = nil) {
+        self.status = status
+        self.exitCode = exitCode
+        self.failedStage = failedStage
+        self.error = error
+        finished = Date()
+    }
+
+    static func timestamp(_ d: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: d)
+    }
+
+    public func rendered() -> String {
+        JSONValue.object([
+            ("manifest_version", .string("1")),
+            ("status", .string(status)),
+            ("exit_code", exitCode.map(JSONValue.int) ?? .null),
+            ("failed_stage", .optionalString(failedStage)),
+            ("error", .optionalString(error)),
+            ("pipeline", .object([("file", .string(pipelineFile)), ("name", .string(pipelineName)), ("sha256", .string(pipelineSHA))])),
+            ("wfrisk_version", .string(WFRiskVersion.current)),
+            ("methodology_version", .string(Scorer.methodologyVersion)),
+            ("run_key", .string(runKey)),
+            ("started_at", .string(Self.timestamp(started))),
+            ("finished_at", finished.map { .string(Self.timestamp($0)) } ?? .null),
+            ("duration_seconds", finished.map { .double($0.timeIntervalSince(started), decimals: 3) } ?? .null),
+            ("host", .string(ProcessInfo.processInfo.hostName)),
+            ("pid", .int(Int(getpid()))),
+            ("threads", .int(threads)),
+            ("inputs", .array(inputs.sorted { ($0.kind, $0.path) < ($1.kind, $1.path) }.map { i in
+                .object([("kind", .string(i.kind)), ("path", .string(i.path)), ("sha256", .string(i.sha256)),
+                         (i.kind == "inspection" ? "documents" : "rows", .int(i.count))])
+            })),
+            ("stages", .array(stages.map { s in
+                .object([
+                    ("name", .string(s.name)), ("status", .string(s.status)),
+                    ("started_at", s.startedAt.map { .string(Self.timestamp($0)) } ?? .null),
+                    ("duration_seconds", .double(s.seconds, decimals: 4)),
+                    ("counts", .object(s.counts.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+                    ("error", .optionalString(s.error)),
+                ])
+            })),
+            ("warnings", .array(warnings.map { .string($0) })),
+            ("outputs", .array(outputs.map { o in
+                .object([("name", .string(o.name)), ("sha256", .string(o.sha256)), ("bytes", .int(o.bytes))])
+            })),
+        ]).rendered()
+    }
+
+    func write(to dir: String) throws {
+        try FileOutput.writeAtomically(rendered(), to: (dir as NSString).appendingPathComponent("manifest.json"))
+    }
+
+    /// The few fields a later run needs from an earlier manifest.
+    public struct Summary {
+        public var runKey: String
+        public var status: String
+    }
+
+    public static func read(directory: String) -> Summary? {
+        let path = (directory as NSString).appendingPathComponent("manifest.json")
+        guard let data = FileManager.default.contents(atPath: path),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let key = object["run_key"] as? String, let status = object["status"] as? String else { return nil }
+        return Summary(runKey: key, status: status)
+    }
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import WFRisk
+
+struct Extract: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Read inspection texts: authorities, visit type, date, judgement, workforce signals and figures.",
+        discussion: """
+        PATH may be a file (.txt, .md, .html) or a folder. --json prints the documented contract
+        (README "Inspection texts"). Unreadable files and texts about no English authority are
+        reported on stderr and skipped; bad metadata exits 3.
+        """)
+
+    @Argument(help: "Files or folders.")
+    var paths: [String]
+
+    @Flag(help: "Print JSON (one array of documents).")
+    var json = false
+
+    @Option(help: "Worker threads (default: all cores).")
+    var threads: Int?
+
+    func run() throws {
+        do {
+            let files = try InspectionIngest.expand(paths)
+            let registry = try AuthorityRegistry.bundled()
+            let result = try InspectionIngest.read(files, registry: registry, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+            for s in result.skipped {
+                FileHandle.standardError.write(Data("wfrisk: skipped \(s.file): \(s.reason)\n".utf8))
+            }
+            if json {
+                print(InspectionJSON.render(result.documents), terminator: "")
+            } else {
+                for d in result.documents { print(InspectionJSON.text(d)) }
+            }
+        } catch {
+            fail(error)
+        }
+    }
+}
