@@ -102,7 +102,8 @@ public struct InspectionExtractor: Sendable {
             }
         }
 
-        let visitType = source.metadata.visitType ?? visitTypeFound(tokens: tokens, sentences: sentences)
+        let headingRanges = lines.filter { $0.kind == .heading }.map { tokenRange($0.start, $0.end) }
+        let visitType = source.metadata.visitType ?? visitTypeFound(tokens: tokens, ranges: sentences.map(\.tokens) + headingRanges)
         var judgement = source.metadata.judgement ?? judgementFound(tokens: tokens, sentences: sentences)
         if judgement == nil && visitType == "monitoring_visit" && !links.isEmpty {
             judgement = "inadequate" // monitoring visits follow an inadequate judgement
@@ -317,10 +318,11 @@ public struct InspectionExtractor: Sendable {
 
     // MARK: Visit facts
 
-    func visitTypeFound(tokens: [Token], sentences: [Sentence]) -> String? {
+    /// The visit type named most often (headings included); ties go to the more specific type.
+    func visitTypeFound(tokens: [Token], ranges: [Range<Int>]) -> String? {
         var counts: [String: Int] = [:]
-        for s in sentences {
-            for (type, cues) in lexicon.visitTypes { counts[type, default: 0] += cues.matches(tokens, in: s.tokens).count }
+        for r in ranges {
+            for (type, cues) in lexicon.visitTypes { counts[type, default: 0] += cues.matches(tokens, in: r).count }
         }
         let specific = lexicon.visitTypes.map(\.0).filter { $0 != "other" }
         let best = specific.max { (counts[$0] ?? 0, -specific.firstIndex(of: $0)!) < (counts[$1] ?? 0, -specific.firstIndex(of: $1)!) }
@@ -347,10 +349,11 @@ public struct InspectionExtractor: Sendable {
                         let k = jAt + n
                         guard k + afterX.count <= range.upperBound,
                               zip(tokens[k..<(k + afterX.count)], afterX).allSatisfy({ $0.word == $1 }) else { continue }
-                        let year = tokens[range].compactMap { t -> Int? in
+                        // The year a judgement was made: the first year within six words after it, else "now".
+                        let year = tokens[k..<min(range.upperBound, k + 6)].compactMap { t -> Int? in
                             guard t.word.count == 4, let y = Int(t.word), (2000...2100).contains(y) else { return nil }
                             return y
-                        }.max() ?? 0
+                        }.first ?? 9999
                         found.append((name, year, si * 1000 + i))
                         break
                     }
@@ -362,19 +365,24 @@ public struct InspectionExtractor: Sendable {
 
     // MARK: Signals
 
-    /// Themes a sentence raises, each with the sentence's polarity; none if it has no direction.
+    /// Themes a sentence raises, each with its polarity; a theme with no direction is left out.
+    ///
+    /// Polarity counts concern and positive cues in the sentence (a cue after a negation, or a
+    /// concern followed or preceded by a decrease, flips), plus level words next to the theme
+    /// ("low turnover", "high caseloads"), read by whether more of the theme is worse or better.
+    /// A concern conceded in a "despite …," clause beside a positive main clause makes it mixed.
     func signalsIn(_ range: Range<Int>, tokens: [Token], scalars: [Unicode.Scalar]) -> [(String, String)] {
-        var themes: [String] = []
+        var themeHits: [(String, [Int])] = []
         for (theme, cues) in lexicon.themes {
             let hits = cues.matches(tokens, in: range).filter { i, _ in
                 // "multi-agency" is not about agency staff.
                 let t = tokens[i]
                 return !(t.start > 0 && scalars[t.start - 1] == "-")
             }
-            if !hits.isEmpty { themes.append(theme) }
+            if !hits.isEmpty { themeHits.append((theme, hits.map(\.0))) }
         }
-        guard !themes.isEmpty else { return [] }
-        var concern = 0.0, positive = 0.0
+        guard !themeHits.isEmpty else { return [] }
+        var concern = 0, positive = 0
         var conceded = false
         let concessiveAt = lexicon.concessive.matches(tokens, in: range).first?.0
         // The concessive clause runs to the next comma.
@@ -385,38 +393,51 @@ public struct InspectionExtractor: Sendable {
                 break
             }
         }
-        func negated(_ i: Int) -> Bool {
-            let lo = max(range.lowerBound, i - 3)
-            return lo < i && lexicon.negations.contains(tokens, in: lo..<i)
+        func within(_ cues: CueSet, _ lo: Int, _ hi: Int) -> Bool {
+            let a = max(range.lowerBound, lo), b = min(range.upperBound, hi)
+            return a < b && cues.contains(tokens, in: a..<b)
         }
-        func decreased(_ i: Int) -> Bool {
-            let lo = max(range.lowerBound, i - 4)
-            return lo < i && lexicon.decrease.contains(tokens, in: lo..<i)
-        }
+        func negated(_ i: Int) -> Bool { within(lexicon.negations, i - 3, i) }
         let positives = lexicon.positive.matches(tokens, in: range)
         let concerns = lexicon.concern.matches(tokens, in: range).filter { c in
-            // A cue that is also part of a positive phrase ("low turnover") counts once, as positive.
             !positives.contains { p in c.0 >= p.0 && c.0 < p.0 + p.1 }
         }
-        for (i, _) in concerns {
-            if negated(i) || decreased(i) { positive += 1; continue }
+        for (i, n) in concerns {
+            if negated(i) || within(lexicon.decrease, i - 4, i) || within(lexicon.decrease, i + n, i + n + 6) { positive += 1; continue }
             if let c = concessiveAt, i > c, i < clauseEnd { conceded = true; continue }
             concern += 1
         }
         for (i, _) in positives {
             if negated(i) { concern += 1 } else { positive += 1 }
         }
-        let polarity: String
-        if concern > 0 && positive > 0 || conceded && positive > 0 {
-            polarity = "mixed"
-        } else if concern > 0 || conceded {
-            polarity = "concern"
-        } else if positive > 0 {
-            polarity = "positive"
-        } else {
-            return []
+        let lows = lexicon.levelLow.matches(tokens, in: range).map(\.0)
+        let highs = lexicon.levelHigh.matches(tokens, in: range).map(\.0)
+        var out: [(String, String)] = []
+        for (theme, hits) in themeHits {
+            var c = concern, p = positive
+            func near(_ positions: [Int]) -> [Int] { positions.filter { j in hits.contains { abs($0 - j) <= 6 } } }
+            let worse = lexicon.higherIsWorse.contains(theme), better = lexicon.higherIsBetter.contains(theme)
+            for j in near(lows) where worse || better {
+                if negated(j) { continue }
+                if worse { p += 1 } else { c += 1 }
+            }
+            for j in near(highs) where worse || better {
+                if negated(j) { continue }
+                if worse { c += 1 } else { p += 1 }
+            }
+            let polarity: String
+            if c > 0 && p > 0 || conceded && p > 0 {
+                polarity = "mixed"
+            } else if c > 0 || conceded {
+                polarity = "concern"
+            } else if p > 0 {
+                polarity = "positive"
+            } else {
+                continue
+            }
+            out.append((theme, polarity))
         }
-        return themes.map { ($0, polarity) }
+        return out
     }
 
     // MARK: Figures
@@ -481,6 +502,8 @@ public struct InspectionExtractor: Sendable {
             let englandRange = (k == 0 ? range.lowerBound : previousEnd)..<n.index
             let joinedToEngland = k > 0 && out[k - 1].england && before.allSatisfy { ["and", "or"].contains(tokens[$0].word) }
             let england = joinedToEngland || lexicon.englandCues.contains(tokens, in: englandRange)
+            // "25 per cent, against an England average of 16.7 per cent": the comparator shares the measure.
+            if measure == nil, england, k > 0 { measure = out[k - 1].measure }
             if let measure {
                 out.append(Figure(measure: measure, value: n.value, unit: "percent", england: england))
             } else {

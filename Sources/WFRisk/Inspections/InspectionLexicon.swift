@@ -9,6 +9,10 @@ public struct InspectionLexicon: Sendable {
     let positive: CueSet
     let negations: CueSet
     let decrease: CueSet
+    let levelLow: CueSet
+    let levelHigh: CueSet
+    let higherIsWorse: Set<String>
+    let higherIsBetter: Set<String>
     let concessive: CueSet
     let visitTypes: [(String, CueSet)]
     let judgementWords: [(String, CueSet)]
@@ -52,6 +56,10 @@ public struct InspectionLexicon: Sendable {
             positive: CueSet(try list("positive")),
             negations: CueSet(try list("negations")),
             decrease: CueSet(try list("decrease")),
+            levelLow: CueSet(try list("level_low")),
+            levelHigh: CueSet(try list("level_high")),
+            higherIsWorse: Set(try list("higher_is_worse")),
+            higherIsBetter: Set(try list("higher_is_better")),
             concessive: CueSet(try list("concessive")),
             visitTypes: try groups("visit_types").map { ($0.0, CueSet($0.1)) },
             judgementWords: try groups("judgements").map { ($0.0, CueSet($0.1)) },

@@ -84,7 +84,8 @@ struct CueSet: Sendable {
     /// Length (in tokens) of the longest cue starting at `i`, or 0.
     func match(_ tokens: [Token], at i: Int, end: Int) -> Int {
         var best = 0
-        if let candidates = byFirst[tokens[i].word] {
+        let first = tokens[i].word
+        if let candidates = byFirst[first] ?? (first.hasSuffix("'s") ? byFirst[String(first.dropLast(2))] : nil) {
             for words in candidates where words.count > best && i + words.count <= end {
                 var ok = true
                 for (k, w) in words.enumerated().dropFirst() where !CueSet.wordMatches(tokens[i + k].word, w) { ok = false; break }
@@ -117,7 +118,8 @@ struct CueSet: Sendable {
         return false
     }
 
+    /// Exact, prefix (`recruit*`), or the possessive of the word ("council's" for "council").
     static func wordMatches(_ word: String, _ pattern: String) -> Bool {
-        pattern.hasSuffix("*") ? word.hasPrefix(pattern.dropLast()) : word == pattern
+        pattern.hasSuffix("*") ? word.hasPrefix(pattern.dropLast()) : (word == pattern || word == pattern + "'s")
     }
 }

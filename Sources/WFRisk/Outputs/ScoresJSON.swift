@@ -1,3 +1,5 @@
+import Foundation
+
 /// An input file as recorded in run metadata.
 public struct InputFingerprint: Sendable, Equatable {
     public var kind: String
@@ -21,7 +23,12 @@ public enum ScoresJSON {
 
     public static func render(_ table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings) -> String {
         let d = Ranking.scoreDecimals
-        let sortedInputs = inputs.sorted { ($0.kind, $0.path) < ($1.kind, $1.path) }
+        // File names and hashes only: where the files sit must not change the scores file.
+        let sortedInputs = inputs.map { i -> InputFingerprint in
+            var i = i
+            i.path = (i.path as NSString).lastPathComponent
+            return i
+        }.sorted { ($0.kind, $0.path, $0.sha256) < ($1.kind, $1.path, $1.sha256) }
         let metadata: JSONValue = .object([
             ("schema_version", .string(schemaVersion)),
             ("wfrisk_version", .string(WFRiskVersion.current)),
@@ -29,7 +36,7 @@ public enum ScoresJSON {
             ("scoring_year", .int(table.year)),
             ("sources", .array(table.sources.map(\.rawValue).sorted().map { .string($0) })),
             ("inputs", .array(sortedInputs.map { i in
-                .object([("kind", .string(i.kind)), ("path", .string(i.path)), ("sha256", .string(i.sha256)), ("count", .int(i.count))])
+                .object([("kind", .string(i.kind)), ("file", .string(i.path)), ("sha256", .string(i.sha256))])
             })),
         ])
         let units: [JSONValue] = table.units.map { u in

@@ -42,10 +42,20 @@ public struct Pipeline: Sendable {
         return pipeline
     }
 
+    /// Resolves `path` against `base` (the pipeline file's folder) and shortens it to be
+    /// relative to the working directory when it lies below it, so logs and outputs stay readable.
     static func resolve(_ path: String, base: String) -> String {
-        if path.hasPrefix("/") || base.isEmpty { return path }
         if path.hasPrefix("~/") { return (path as NSString).expandingTildeInPath }
-        return ((base as NSString).appendingPathComponent(path) as NSString).standardizingPath
+        let cwd = FileManager.default.currentDirectoryPath
+        let absolute = path.hasPrefix("/") ? path
+            : URL(fileURLWithPath: base.isEmpty ? path : (base as NSString).appendingPathComponent(path),
+                  relativeTo: URL(fileURLWithPath: cwd, isDirectory: true)).absoluteURL.standardized.path
+        return display(absolute, cwd: cwd)
+    }
+
+    static func display(_ absolute: String, cwd: String) -> String {
+        let prefix = cwd.hasSuffix("/") ? cwd : cwd + "/"
+        return absolute.hasPrefix(prefix) ? String(absolute.dropFirst(prefix.count)) : absolute
     }
 }
 

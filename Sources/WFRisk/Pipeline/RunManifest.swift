@@ -36,10 +36,11 @@ public struct RunManifest {
         self.threads = threads
     }
 
-    /// Identifies a run's inputs: the pipeline file, wfrisk and methodology versions and every input's hash.
+    /// Identifies a run's inputs by content: the pipeline file, wfrisk and methodology versions and
+    /// every input's hash (not its path, so the same files reached from another folder match).
     public static func runKey(pipelineSHA: String, inputs: [InputFingerprint]) -> String {
         var text = "pipeline \(pipelineSHA)\nwfrisk \(WFRiskVersion.current)\nmethodology \(Scorer.methodologyVersion)\n"
-        for i in inputs.sorted(by: { ($0.kind, $0.path) < ($1.kind, $1.path) }) { text += "\(i.kind) \(i.path) \(i.sha256)\n" }
+        for i in inputs.sorted(by: { ($0.kind, $0.sha256) < ($1.kind, $1.sha256) }) { text += "\(i.kind) \(i.sha256)\n" }
         return SHA256Digest.hex(of: Array(text.utf8))
     }
 

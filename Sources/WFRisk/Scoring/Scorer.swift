@@ -180,15 +180,28 @@ struct ScoringContext {
         if let inpost = n, inpost < settings.smallUnitFTE {
             notes.append("small unit: \(Decimals.format(inpost, 1)) FTE in post; rates shrunk toward England (prior \(Decimals.format(k, 0)) FTE)")
         }
+        /// Shrunk from counts when they are there; otherwise the published rate, unadjusted, with a note.
+        func rate(_ i: Indicator, published: Double?, numerator: Double?, denominator: Double?, prior: Double?, missing: String) {
+            if let adjusted = shrink(numerator, denominator, prior: prior) {
+                put(i, published ?? (denominator! > 0 ? 100 * numerator! / denominator! : nil), adjusted)
+            } else if let published {
+                put(i, published, published, "published rate used unadjusted (\(missing))")
+            } else {
+                put(i, nil, nil, missing)
+            }
+        }
         // Turnover: leavers / in post.
-        put(.turnoverRate, now.turnoverRate, shrink(now.leavers, n, prior: priors.turnover), reason(.leaversFTE, .inpostFTE, .turnoverRateFTE))
+        rate(.turnoverRate, published: now.turnoverRate, numerator: now.leavers, denominator: n, prior: priors.turnover,
+             missing: reason(.leaversFTE, .inpostFTE, .turnoverRateFTE))
         // Agency: agency / (agency + in post).
-        put(.agencyRate, now.agencyRate, shrink(now.agency, now.agency.flatMap { a in n.map { a + $0 } }, prior: priors.agency), reason(.agencyFTE, .inpostFTE, .agencyRateFTE))
+        rate(.agencyRate, published: now.agencyRate, numerator: now.agency, denominator: now.agency.flatMap { a in n.map { a + $0 } },
+             prior: priors.agency, missing: reason(.agencyFTE, .inpostFTE, .agencyRateFTE))
         // Vacancy: vacancies / (vacancies + in post).
-        let vacancyAdjusted = shrink(now.vacancies, now.vacancies.flatMap { v in n.map { v + $0 } }, prior: priors.vacancy)
-        put(.vacancyRate, now.vacancyRate, vacancyAdjusted, reason(.vacancyFTE, .inpostFTE, .vacancyRateFTE))
+        rate(.vacancyRate, published: now.vacancyRate, numerator: now.vacancies, denominator: now.vacancies.flatMap { v in n.map { v + $0 } },
+             prior: priors.vacancy, missing: reason(.vacancyFTE, .inpostFTE, .vacancyRateFTE))
         // Absence: published rate, weighted toward England by in-post FTE.
-        put(.absenceRate, now.absenceRate, shrink(now.absenceRate.flatMap { r in n.map { r * $0 / 100 } }, n, prior: priors.absence.map { $0 / 100 }), reason(.absenceRateFTE, .inpostFTE))
+        rate(.absenceRate, published: now.absenceRate, numerator: now.absenceRate.flatMap { r in n.map { r * $0 / 100 } }, denominator: n,
+             prior: priors.absence.map { $0 / 100 }, missing: reason(.absenceRateFTE, .inpostFTE))
         // Net loss: (leavers − starters) / in post.
         let netValue = now.leavers.flatMap { l in now.starters.flatMap { s in n.flatMap { $0 > 0 ? 100 * (l - s) / $0 : nil } } }
         put(.netLossRate, netValue, shrink(now.leavers.flatMap { l in now.starters.map { l - $0 } }, n, prior: priors.netLoss), reason(.leaversFTE, .startersFTE, .inpostFTE))

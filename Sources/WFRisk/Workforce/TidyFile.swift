@@ -157,7 +157,7 @@ public struct TidyFileReader: Sendable {
             warnings.append("\(path): ignored \(n) row(s) at geographic level '\(level)'")
         }
         let missing = wanted.filter { m in !measureColumns.contains { $0.0 == m } }
-        if !missing.isEmpty && !measureColumns.isEmpty {
+        if kind == "workforce" && !missing.isEmpty && !measureColumns.isEmpty {
             warnings.append("\(path): no column for \(missing.map(\.rawValue).joined(separator: ", ")); those measures are missing for every row")
         }
         return TidyFile(path: path, records: records, measures: measureColumns.map(\.0), rowCount: rowCount, warnings: warnings)
