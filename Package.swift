@@ -39,7 +39,8 @@ let package = Package(
         ),
         .testTarget(
             name: "WFRiskTests",
-            dependencies: ["WFRisk"]
+            // Depends on the executable so `swift test` builds it for the CLI tests.
+            dependencies: ["WFRisk", "wfrisk"]
         ),
     ]
 )

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+@testable import WFRisk
+
+@Suite struct TidyFileTests {
+    let header = "time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,old_la_code,new_la_code,la_name,inpost_fte,leavers_fte,turnover_rate_fte"
+
+    func read(_ text: String, name: String = "wf.csv") throws -> TidyFile {
+        let path = Fixtures.temporaryDirectory() + "/" + name
+        try Fixtures.write(text, to: path)
+        return try Fixtures.reader().read(path: path, wanted: Measure.workforce, kind: "workforce")
+    }
+
+    @Test func suppressionSymbolsAreMissingWithTheirReasonNeverZero() throws {
+        let f = try read(header + "\n2023,Reporting year,Local authority,E92000001,England,E12000009,South West,420,E06000053,Isles of Scilly,0,c,z\n")
+        let r = f.records[0]
+        #expect(r.values[.inpostFTE] == .value(0))
+        #expect(r.values[.leaversFTE] == .missing("c"))
+        #expect(r.values[.turnoverRateFTE] == .missing("z"))
+    }
+
+    @Test func unknownTextNamesFileLineAndField() throws {
+        #expect {
+            _ = try read(header + "\n2023,Reporting year,Local authority,E92000001,England,,,841,E06000005,Darlington,12,n/a,1\n", name: "bad.csv")
+        } throws: { error in
+            guard case WFRiskError.inputs(let ps) = error, let p = ps.first else { return false }
+            return p.file.hasSuffix("bad.csv") && p.line == 2 && p.field == "leavers_fte" && p.message.contains("n/a")
+        }
+    }
+
+    @Test func missingColumnsAreListedWithTheColumnsTheFileHas() throws {
+        #expect {
+            _ = try read("year_of_report,authority_code,fte\n2023,841,12\n")
+        } throws: { error in
+            guard case WFRiskError.input(let p) = error else { return false }
+            return p.message.contains("time_period") && p.message.contains("The file has: year_of_report, authority_code, fte")
+        }
+    }
+
+    @Test func olderReleaseColumnNamesAndOrderMap() throws {
+        let older = "la_name,old_la_code,time_period,geographic_level,social_worker_fte,leaver_fte,turnover_rate_fte_%,agency_worker_rate_fte_%\n\"Kingston upon Hull, City of\",810,2023,Local authority,299.5,28.8,9.6,16.5\n"
+        let f = try read(older)
+        #expect(f.records[0].values[.inpostFTE] == .value(299.5))
+        #expect(f.records[0].values[.leaversFTE] == .value(28.8))
+        #expect(f.records[0].values[.agencyRateFTE] == .value(16.5))
+        #expect(f.records[0].unit == ReportingUnit("810"))
+    }
+
+    @Test func combinedReportingUnitsKeepAllMembers() throws {
+        let f = try read(header + "\n2023,Reporting year,Local authority,E92000001,England,E13000002,Outer London,314 / 318,E09000021 / E09000027,Kingston upon Thames / Richmond upon Thames,137.4,16.3,11.9\n")
+        #expect(f.records[0].unit == ReportingUnit(memberCodes: ["314", "318"]))
+    }
+
+    @Test func formerCodesAndNamesResolveThroughTheRegistry() throws {
+        let reader = try Fixtures.reader()
+        #expect(try reader.resolveUnit(old: "", new: "E10000002", name: "", year: 2019).get() == ReportingUnit("825"))
+        #expect(try reader.resolveUnit(old: "", new: "", name: "Dorset", year: 2017).get() == ReportingUnit("835"))
+        #expect(try reader.resolveUnit(old: "", new: "", name: "Dorset", year: 2020).get() == ReportingUnit("838"))
+        #expect(try reader.resolveUnit(old: "", new: "", name: "Bristol, City of", year: 2023).get() == ReportingUnit("801"))
+    }
+
+    @Test func duplicateRowsMergeButConflictsNameBothPlaces() throws {
+        let row = "2023,Reporting year,Local authority,E92000001,England,,,841,E06000005,Darlington,12,2,16.7\n"
+        let a = try read(header + "\n" + row, name: "a.csv")
+        let b = try read(header + "\n" + row, name: "b.csv")
+        #expect(try TidyDataset.merge([a, b]).records.count == 1)
+        let c = try read(header + "\n" + row.replacingOccurrences(of: ",12,2,", with: ",12,3,"), name: "c.csv")
+        #expect {
+            _ = try TidyDataset.merge([a, c])
+        } throws: { error in
+            guard case WFRiskError.inputs(let ps) = error, let p = ps.first else { return false }
+            return p.description.contains("a.csv:2") && p.description.contains("c.csv") && p.field == "leavers_fte"
+        }
+    }
+
+    @Test func yearsSplitAcrossFilesMerge() throws {
+        let a = try read(header + "\n2022,Reporting year,Local authority,E92000001,England,,,841,E06000005,Darlington,12,2,16.7\n", name: "a.csv")
+        let b = try read(header + "\n2023,Reporting year,Local authority,E92000001,England,,,841,E06000005,Darlington,13,1,7.7\n", name: "b.csv")
+        let d = try TidyDataset.merge([b, a])
+        #expect(d.years == [2022, 2023])
+        #expect(d.latestYear == 2023)
+    }
+
+    @Test(arguments: [("2023", 2023), ("202223", 2023), ("2022-23", 2023), ("2022/23", 2023)])
+    func parsesYears(text: String, year: Int) {
+        #expect(TidyFileReader.parseYear(text) == year)
+    }
+}
+
+@Suite struct RegistryTests {
+    @Test func boundaryChangesLinkPredecessorsAndSuccessors() throws {
+        let r = try Fixtures.registry()
+        #expect(r.currentSuccessors(of: "909") == ["942", "943"])
+        #expect(r.predecessors(of: ReportingUnit(memberCodes: ["940", "941"])).map(\.oldCode) == ["928"])
+        #expect(r.predecessors(of: ReportingUnit("839")).map(\.oldCode) == ["835", "836", "837"])
+        #expect(r.authority(newCode: "E10000023")?.oldCode == "815")
+        #expect(r.jointReturns[ReportingUnit(memberCodes: ["314", "318"])] != nil)
+    }
+
+    @Test func everyCurrentAuthorityHasBothCodesAndARegion() throws {
+        let current = try Fixtures.registry().all.filter { $0.validTo == nil }
+        #expect(current.count == 153)
+        for a in current {
+            #expect(a.oldCode.count == 3 && a.newCode.count == 9 && !a.regionCode.isEmpty, "\(a.name)")
+        }
+    }
+
+    @Test func neighboursOfAJointUnitAreTheUnionOfItsMembers() {
+        let sn = StatisticalNeighbours(neighbours: ["940": ["855", "941"], "941": ["937", "855"]])
+        let units = ["940": ReportingUnit(memberCodes: ["940", "941"]), "941": ReportingUnit(memberCodes: ["940", "941"]),
+                     "855": ReportingUnit("855"), "937": ReportingUnit("937")]
+        #expect(sn.neighbours(of: ReportingUnit(memberCodes: ["940", "941"]), among: units) == [ReportingUnit("855"), ReportingUnit("937")])
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+@testable import WFRisk
+
+/// Tests on the real DfE files in ../shared/data (skipped, with a message, when absent).
+@Suite(.enabled(if: Fixtures.sharedAvailable, Comment(rawValue: Fixtures.sharedSkipMessage)))
+struct RealDataTests {
+    func score(_ workforce: [String], demand: [String] = [], neighbours: String? = nil) throws -> ScoreTable {
+        let reader = try Fixtures.reader()
+        let wf = try TidyDataset.merge(workforce.map { try reader.read(path: $0, wanted: Measure.workforce, kind: "workforce") })
+        let dm = demand.isEmpty ? nil : try TidyDataset.merge(demand.map { try reader.read(path: $0, wanted: Measure.demand, kind: "demand") })
+        return try Scorer.score(ScoringInput(workforce: wf, demand: dm, registry: try Fixtures.registry(),
+                                             neighbours: try neighbours.map { try StatisticalNeighbours.load(path: $0) },
+                                             settings: try Fixtures.settings()))
+    }
+
+    @Test func everyReportingUnitOf2023IsInTheOutput() throws {
+        let table = try score([Fixtures.realWorkforce], demand: [Fixtures.realB1, Fixtures.realC1], neighbours: Fixtures.realNeighbours)
+        #expect(table.year == 2023)
+        // Every local-authority row of 2023 in the file, by its published code.
+        var published = Set<String>()
+        try CSVReader.read(path: Fixtures.realWorkforce) { r in
+            if r.string(at: 0) == "2023" && r.string(at: 2) == "Local authority" { published.insert(r.string(at: 7)) }
+        }
+        #expect(published.count == 151)
+        #expect(Set(table.units.map(\.oldCode)) == published)
+        for u in table.units where !u.isRanked {
+            #expect(u.exclusionReason?.isEmpty == false, "\(u.name) excluded without a reason")
+        }
+    }
+
+    @Test func boundaryChangesAndJointReturnsAreHandled() throws {
+        let table = try score([Fixtures.realWorkforce], demand: [Fixtures.realB1, Fixtures.realC1], neighbours: Fixtures.realNeighbours)
+        let cumberland = table.units.first { $0.oldCode == "942" }!
+        #expect(cumberland.notes.contains { $0.contains("Cumbria") })
+        let cin = cumberland.caseloadRisk.indicators.first { $0.indicator == .cinRate }!
+        #expect(cin.value != nil && cin.note?.contains("Cumbria") == true)
+        let kingston = table.units.first { $0.oldCode == "314 / 318" }!
+        let kcin = kingston.caseloadRisk.indicators.first { $0.indicator == .cinRate }!
+        #expect(kcin.value != nil)
+        #expect(kingston.comparisons.first!.neighboursCount >= 5)
+    }
+
+    @Test func tinyAuthoritiesDoNotTopTheTable() throws {
+        let table = try score([Fixtures.realWorkforce])
+        for code in ["201", "420"] {
+            guard let u = table.units.first(where: { $0.oldCode == code }) else { Issue.record("missing \(code)"); continue }
+            if let rank = u.instability.rank { #expect(rank > 10, "\(u.name) instability rank \(rank)") }
+            if let rank = u.overallRank { #expect(rank > 10, "\(u.name) overall rank \(rank)") }
+        }
+    }
+
+    @Test func anOlderReleaseWithOtherColumnNamesScoresTheSame() throws {
+        // Rewrite the real file with an older release's names and a different column order.
+        let rows = try CSVReader.readAll(path: Fixtures.realWorkforce).map(\.fields)
+        let renames = ["inpost_fte": "social_worker_fte", "leavers_fte": "leaver_fte", "turnover_rate_fte": "turnover_rate_fte_%",
+                       "agency_rate_fte": "agency_worker_rate_fte_%", "vacancy_rate_fte": "vacancy_rate_fte_%", "absence_rate_fte": "absence_rate_fte_%"]
+        let order = Array(rows[0].indices.reversed())
+        var writer = CSVWriter(byteOrderMark: true)
+        writer.writeRow(order.map { renames[rows[0][$0]] ?? rows[0][$0] })
+        for r in rows.dropFirst() { writer.writeRow(order.map { CSVCell.number(r[$0]) }) }
+        let path = Fixtures.temporaryDirectory() + "/older_release.csv"
+        try Data(writer.bytes).write(to: URL(fileURLWithPath: path))
+        let a = try score([Fixtures.realWorkforce]), b = try score([path])
+        #expect(ScoresCSV.render(a) == ScoresCSV.render(b))
+    }
+
+    @Test func realInspectionTextsLinkToTheirAuthorities() throws {
+        let files = try InspectionIngest.expand([Fixtures.realInspections])
+        let result = try InspectionIngest.read(files, registry: try Fixtures.registry(), threads: 2)
+        let byFile = Dictionary(uniqueKeysWithValues: result.documents.map { (($0.file as NSString).lastPathComponent, $0) })
+        let expectations: [(String, String, String, String?)] = [
+            ("cumbria_monitoring_visit_news.txt", "909", "monitoring_visit", "inadequate"),
+            ("tameside_monitoring_visit_news.txt", "357", "monitoring_visit", "inadequate"),
+            ("medway_jtai_news.txt", "887", "jtai", nil),
+        ]
+        for (file, code, visit, judgement) in expectations {
+            let d = try #require(byFile[file])
+            #expect(d.primary.map(\.oldCode) == [code], "\(file)")
+            #expect(d.visitType == visit)
+            #expect(d.judgement == judgement)
+            // Nothing attributed to places named only in boilerplate (Essex in a footer, Kent, Greater Manchester).
+            #expect(d.authorities.allSatisfy { $0.oldCode == code }, "\(file): \(d.authorities.map(\.name))")
+            #expect(d.signals.allSatisfy { $0.laCode == code })
+        }
+        let medway = byFile["medway_jtai_news.txt"]!
+        #expect(medway.numbers.contains { $0.measure == "vacancy_rate" && $0.value == 34.7 && $0.laCode == "887" })
+        #expect(medway.numbers.contains { $0.measure == "vacancy_rate" && $0.value == 17 && $0.laCode == "E92000001" })
+        #expect(medway.numbers.contains { $0.measure == "turnover_rate" && $0.value == 13.6 && $0.laCode == "E92000001" })
+        let cumbria = byFile["cumbria_monitoring_visit_news.txt"]!
+        #expect(cumbria.signals.contains { $0.theme == "agency" && $0.polarity == "positive" && $0.evidence.contains("reduction in the reliance on agency") })
+        #expect(cumbria.signals.contains { $0.theme == "vacancies_recruitment" && $0.polarity != "concern" && $0.evidence.hasPrefix("Despite known challenges") })
+        #expect(!cumbria.signals.contains { $0.evidence.contains("BASW") || $0.evidence.contains("family courts") })
+        let tameside = byFile["tameside_monitoring_visit_news.txt"]!
+        #expect(tameside.date == "2019-01-31")
+        #expect(tameside.signals.contains { $0.theme == "vacancies_recruitment" && $0.polarity == "concern" && $0.evidence.contains("significant challenge") })
+    }
+}

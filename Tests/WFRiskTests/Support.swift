@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+@testable import WFRisk
+
+/// Paths and helpers shared by the tests.
+enum Fixtures {
+    static let repoRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    /// `../shared/data` beside the repository (real DfE data; absent in a newcomer's clone).
+    static let sharedData = ((repoRoot as NSString).deletingLastPathComponent as NSString).appendingPathComponent("shared/data")
+    static var sharedAvailable: Bool {
+        FileManager.default.fileExists(atPath: sharedData + "/dfe/csww_indicators_2017_to_2023.csv")
+    }
+    static let sharedSkipMessage = "../shared/data is not present beside the repository (a newcomer's clone): real-data test skipped"
+
+    static var realWorkforce: String { sharedData + "/dfe/csww_indicators_2017_to_2023.csv" }
+    static var realB1: String { sharedData + "/dfe/b1_children_in_need_2013_to_2023.csv" }
+    static var realC1: String { sharedData + "/dfe/c1_children_in_need_referrals_and_rereferrals_2013_to_2023.csv" }
+    static var realNeighbours: String { sharedData + "/reference/statistical_neighbours_2025.csv" }
+    static var realInspections: String { sharedData + "/inspections" }
+
+    static func temporaryDirectory(_ name: String = #function) -> String {
+        let dir = NSTemporaryDirectory() + "wfrisk-tests-\(getpid())-\(name.filter { $0.isLetter || $0.isNumber })-\(UUID().uuidString.prefix(8))"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    }
+
+    static func registry() throws -> AuthorityRegistry { try AuthorityRegistry.bundled() }
+
+    static func reader() throws -> TidyFileReader {
+        TidyFileReader(aliases: try ColumnAliases.bundled(), markers: try SuppressionMarkers.bundled(), registry: try registry())
+    }
+
+    static func settings() throws -> ScoringSettings { try RunSettings.defaults().scoring }
+
+    /// The built `wfrisk` executable (beside the test bundle).
+    static var executable: String {
+        let candidates = [
+            (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/wfrisk",
+            Bundle.main.bundleURL.appendingPathComponent("wfrisk").path,
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("wfrisk").path,
+            repoRoot + "/.build/debug/wfrisk",
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
+    }
+
+    struct Outcome {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs the CLI and waits for it.
+    @discardableResult
+    static func run(_ arguments: [String], cwd: String = repoRoot, environment: [String: String] = [:]) throws -> Outcome {
+        let process = try start(arguments, cwd: cwd, environment: environment)
+        let out = process.standardOutput as! Pipe, err = process.standardError as! Pipe
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    static func start(_ arguments: [String], cwd: String = repoRoot, environment: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: cwd)
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        process.standardOutput = Pipe()
+        process.standardError = Pipe()
+        try process.run()
+        return process
+    }
+
+    /// A DfE-shaped workforce CSV from rows of (year, code, name, inpost, starters, leavers, agency, vacancies, holders, cases, absence).
+    static func workforceCSV(_ rows: [SyntheticRow], national: Bool = true) -> String {
+        var lines = ["time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,old_la_code,new_la_code,la_name,inpost_fte,starters_fte,leavers_fte,turnover_rate_fte,agency_fte,agency_rate_fte,vacancy_fte,vacancy_rate_fte,case_holders_fte,cases,caseload_fte,absence_rate_fte"]
+        func cells(_ r: SyntheticRow) -> String {
+            let turnover = r.inpost > 0 ? Decimals.format(100 * r.leavers / r.inpost, 1) : "z"
+            let agencyRate = r.agency + r.inpost > 0 ? Decimals.format(100 * r.agency / (r.agency + r.inpost), 1) : "z"
+            let vacancyRate = r.vacancies + r.inpost > 0 ? Decimals.format(100 * r.vacancies / (r.vacancies + r.inpost), 1) : "z"
+            let caseload = r.holders > 0 ? Decimals.format(r.cases / r.holders, 1) : "z"
+            return [r.inpost, r.starters, r.leavers].map { Decimals.format($0, 1) }.joined(separator: ",") + ",\(r.turnoverOverride ?? turnover),"
+                + "\(Decimals.format(r.agency, 1)),\(agencyRate),\(Decimals.format(r.vacancies, 1)),\(vacancyRate),"
+                + "\(Decimals.format(r.holders, 1)),\(Decimals.format(r.cases, 0)),\(caseload),\(r.absence)"
+        }
+        for r in rows {
+            lines.append("\(r.year),Reporting year,Local authority,E92000001,England,\(r.regionCode),\(r.regionName),\(r.code),\(r.newCode),\"\(r.name)\",\(cells(r))")
+        }
+        if national {
+            for year in Set(rows.map(\.year)).sorted() {
+                let ys = rows.filter { $0.year == year }
+                var t = SyntheticRow(year: year, code: "", newCode: "", name: "")
+                t.inpost = ys.map(\.inpost).reduce(0, +); t.starters = ys.map(\.starters).reduce(0, +); t.leavers = ys.map(\.leavers).reduce(0, +)
+                t.agency = ys.map(\.agency).reduce(0, +); t.vacancies = ys.map(\.vacancies).reduce(0, +)
+                t.holders = ys.map(\.holders).reduce(0, +); t.cases = ys.map(\.cases).reduce(0, +); t.absence = "3.0"
+                lines.append("\(year),Reporting year,National,E92000001,England,,,,,,\(cells(t))")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+struct SyntheticRow {
+    var year: Int
+    var code: String
+    var newCode: String
+    var name: String
+    var regionCode = "E12000001"
+    var regionName = "North East"
+    var inpost = 100.0
+    var starters = 15.0
+    var leavers = 15.0
+    var agency = 15.0
+    var vacancies = 15.0
+    var holders = 65.0
+    var cases = 1040.0
+    var absence = "3.0"
+    var turnoverOverride: String?
+}
+
+/// Random but reproducible synthetic authorities for property tests.
+enum SyntheticData {
+    static let authorities: [(String, String, String)] = [
+        ("841", "E06000005", "Darlington"), ("805", "E06000001", "Hartlepool"), ("806", "E06000002", "Middlesbrough"),
+        ("807", "E06000003", "Redcar and Cleveland"), ("808", "E06000004", "Stockton-on-Tees"), ("390", "E08000037", "Gateshead"),
+        ("391", "E08000021", "Newcastle upon Tyne"), ("392", "E08000022", "North Tyneside"), ("393", "E08000023", "South Tyneside"),
+        ("394", "E08000024", "Sunderland"), ("840", "E06000047", "County Durham"), ("929", "E06000057", "Northumberland"),
+    ]
+
+    static func rows(seed: UInt64, years: ClosedRange<Int> = 2021...2023) -> [SyntheticRow] {
+        var rng = SeededRandom(seed: seed)
+        var out: [SyntheticRow] = []
+        for year in years {
+            for (code, newCode, name) in authorities {
+                var r = SyntheticRow(year: year, code: code, newCode: newCode, name: name)
+                r.inpost = 60 + 240 * rng.unit()
+                r.leavers = r.inpost * (0.05 + 0.25 * rng.unit())
+                r.starters = r.inpost * (0.05 + 0.25 * rng.unit())
+                r.agency = r.inpost * (0.02 + 0.3 * rng.unit())
+                r.vacancies = r.inpost * (0.02 + 0.3 * rng.unit())
+                r.holders = r.inpost * 0.65
+                r.cases = r.holders * (12 + 8 * rng.unit())
+                r.absence = Decimals.format(1.5 + 4 * rng.unit(), 1)
+                out.append(r)
+            }
+        }
+        return out
+    }
+
+    /// Scores a CSV text written to a temporary file.
+    static func score(_ csv: String, settings: ScoringSettings? = nil, file: String = "wf.csv") throws -> ScoreTable {
+        let dir = Fixtures.temporaryDirectory()
+        let path = dir + "/" + file
+        try Fixtures.write(csv, to: path)
+        let dataset = try TidyDataset.merge([try Fixtures.reader().read(path: path, wanted: Measure.workforce, kind: "workforce")])
+        return try Scorer.score(ScoringInput(workforce: dataset, registry: try Fixtures.registry(), settings: try settings ?? Fixtures.settings()))
+    }
+}
