@@ -1,6 +1,6 @@
 import Foundation
 
-/// The output folder of a pipeline: `runs/<UTC time>-<id>/` per run, and `latest`, a
+/// The output folder of a pipeline: `runs/<UTC time to the millisecond>-<id>/` per run, and `latest`, a
 /// symbolic link to the newest complete run, replaced in one atomic `rename`.
 /// A run folder holds an `INCOMPLETE` marker until the run has written everything.
 public struct RunFolders {
@@ -17,7 +17,7 @@ public struct RunFolders {
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        f.dateFormat = "yyyyMMdd'T'HHmmss.SSS'Z'"
         let id = String(format: "%06x", UInt32.random(in: 0..<0xFFFFFF))
         let dir = (runsDirectory as NSString).appendingPathComponent("\(f.string(from: now))-\(id)")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
