@@ -24,12 +24,20 @@ public struct ScoreDiff: Sendable {
     public static let scoreFields = ["overall_score", "instability_score", "caseload_risk_score", "coverage"]
     public static let rankFields = ["overall_rank", "instability_rank", "caseload_risk_rank"]
     public static let textFields = ["band", "status"]
+    /// Columns of a baseline extract (`wfrisk baseline update`): what a diff compares, and nothing
+    /// copied from the inputs.
+    public static let baselineColumns = ["old_la_code", "la_name"] + rankFields + scoreFields + textFields
+
+    /// Whether a file holds only the baseline extract's columns.
+    static func isExtract(_ f: ScoreFile) -> Bool { Set(f.header) == Set(baselineColumns) }
 
     /// A score file read for comparison: rows keyed by `old_la_code`.
     public struct ScoreFile: Sendable {
         public var path: String
         public var header: [String]
         public var rows: [String: [String: String]]
+        /// `metadata.schema_version` of the scores.json beside it, when there is one.
+        public var schemaVersion: String?
     }
 
     /// Reads `scores.csv` (or the one inside a run folder / `latest`). Failures are `.usage` errors (exit 2).
@@ -69,11 +77,32 @@ public struct ScoreDiff: Sendable {
         guard missing.isEmpty else {
             throw WFRiskError.usage("cannot compare: \(csv) is not a wfrisk scores file (missing \(missing.joined(separator: ", ")))")
         }
-        return ScoreFile(path: csv, header: header, rows: rows)
+        var schema: String?
+        let json = ((csv as NSString).deletingLastPathComponent as NSString).appendingPathComponent("scores.json")
+        if (csv as NSString).lastPathComponent == "scores.csv", let data = FileManager.default.contents(atPath: json) {
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            schema = (object?["metadata"] as? [String: Any])?["schema_version"] as? String
+        }
+        return ScoreFile(path: csv, header: header, rows: rows, schemaVersion: schema)
+    }
+
+    /// The extract of a score file that baselines keep.
+    public static func extract(_ f: ScoreFile) -> [UInt8] {
+        var w = CSVWriter()
+        w.writeRow(baselineColumns)
+        let ordered = f.rows.values.sorted { a, b in
+            let ra = Int(a["overall_rank"] ?? "") ?? Int.max, rb = Int(b["overall_rank"] ?? "") ?? Int.max
+            return ra != rb ? ra < rb : (a["old_la_code"] ?? "") < (b["old_la_code"] ?? "")
+        }
+        for row in ordered { w.writeRow(baselineColumns.map { CSVCell.number(row[$0] ?? "") }) }
+        return w.bytes
     }
 
     public static func compare(_ a: ScoreFile, _ b: ScoreFile, tolerance: Double, rankTolerance: Int) throws -> ScoreDiff {
-        if a.header != b.header {
+        if let x = a.schemaVersion, let y = b.schemaVersion, x != y {
+            throw WFRiskError.usage("cannot compare: different schema versions (baseline \(a.path) is version \(x), new \(b.path) is version \(y))")
+        }
+        if a.header != b.header && !isExtract(a) && !isExtract(b) {
             let onlyA = a.header.filter { !b.header.contains($0) }, onlyB = b.header.filter { !a.header.contains($0) }
             throw WFRiskError.usage("""
                 cannot compare: different schema versions (\(a.path) has \(a.header.count) columns, \(b.path) has \(b.header.count)\
