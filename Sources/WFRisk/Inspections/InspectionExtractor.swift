@@ -105,7 +105,7 @@ public struct InspectionExtractor: Sendable {
         let headingRanges = lines.filter { $0.kind == .heading }.map { tokenRange($0.start, $0.end) }
         let visitType = source.metadata.visitType ?? visitTypeFound(tokens: tokens, ranges: sentences.map(\.tokens) + headingRanges)
         var judgement = source.metadata.judgement ?? judgementFound(tokens: tokens, sentences: sentences)
-        if judgement == nil && visitType == "monitoring_visit" && !links.isEmpty {
+        if judgement == nil && visitType == "monitoring_visit" && links.filter({ $0.role == "primary" }).count == 1 {
             judgement = "inadequate" // monitoring visits follow an inadequate judgement
         }
 
@@ -330,37 +330,52 @@ public struct InspectionExtractor: Sendable {
         return (counts["other"] ?? 0) > 0 ? "other" : nil
     }
 
+    /// The judgement in force: of the judgements the text states, the one made last (by the year
+    /// written just after it; a judgement with no year is the current one), then the last in the text.
     func judgementFound(tokens: [Token], sentences: [Sentence]) -> String? {
+        let judgementStarts = Set(tokens.indices.filter { i in lexicon.judgementWords.contains { $0.1.match(tokens, at: i, end: tokens.count) > 0 } })
         var found: [(judgement: String, year: Int, order: Int)] = []
         for (si, s) in sentences.enumerated() {
             let range = s.tokens
             for i in range {
                 for pattern in lexicon.judgementPatterns {
                     guard let x = pattern.firstIndex(of: "x") else { continue }
-                    let beforeX = Array(pattern[..<x]), afterX = Array(pattern[(x + 1)...])
-                    let start = i
-                    guard start + beforeX.count <= range.upperBound,
-                          zip(tokens[start..<(start + beforeX.count)], beforeX).allSatisfy({ $0.word == $1 }) else { continue }
-                    let jAt = start + beforeX.count
-                    guard jAt < range.upperBound else { continue }
-                    for (name, cues) in lexicon.judgementWords {
-                        let n = cues.match(tokens, at: jAt, end: range.upperBound)
-                        guard n > 0 else { continue }
-                        let k = jAt + n
-                        guard k + afterX.count <= range.upperBound,
-                              zip(tokens[k..<(k + afterX.count)], afterX).allSatisfy({ $0.word == $1 }) else { continue }
-                        // The year a judgement was made: the first year within six words after it, else "now".
-                        let year = tokens[k..<min(range.upperBound, k + 6)].compactMap { t -> Int? in
-                            guard t.word.count == 4, let y = Int(t.word), (2000...2100).contains(y) else { return nil }
-                            return y
-                        }.first ?? 9999
-                        found.append((name, year, si * 1000 + i))
-                        break
+                    for jAt in Self.match(Array(pattern[..<x]), tokens: tokens, at: i, end: range.upperBound, stop: judgementStarts) {
+                        guard jAt < range.upperBound else { continue }
+                        for (name, cues) in lexicon.judgementWords {
+                            let n = cues.match(tokens, at: jAt, end: range.upperBound)
+                            guard n > 0 else { continue }
+                            let k = jAt + n
+                            guard !Self.match(Array(pattern[(x + 1)...]), tokens: tokens, at: k, end: range.upperBound, stop: judgementStarts).isEmpty else { continue }
+                            // The year a judgement was made: the first year within six words after it, else "now".
+                            let year = tokens[k..<min(range.upperBound, k + 6)].compactMap { t -> Int? in
+                                guard t.word.count == 4, let y = Int(t.word), (2000...2100).contains(y) else { return nil }
+                                return y
+                            }.first ?? 9999
+                            found.append((name, year, si * 1000 + i))
+                            break
+                        }
                     }
                 }
             }
         }
         return found.max { ($0.year, $0.order) < ($1.year, $1.order) }?.judgement
+    }
+
+    /// Token positions where `pattern` (words, with "gap" for up to eight words, none of them in
+    /// `stop`) can end when it starts at `i`.
+    static func match(_ pattern: [String], tokens: [Token], at i: Int, end: Int, stop: Set<Int>) -> [Int] {
+        guard let first = pattern.first else { return [i] }
+        if first == "gap" {
+            var ends: [Int] = []
+            for skip in 0...8 where i + skip <= end {
+                if skip > 0 && stop.contains(i + skip - 1) { break }
+                ends += match(Array(pattern.dropFirst()), tokens: tokens, at: i + skip, end: end, stop: stop)
+            }
+            return ends
+        }
+        guard i < end, CueSet.wordMatches(tokens[i].word, first) else { return [] }
+        return match(Array(pattern.dropFirst()), tokens: tokens, at: i + 1, end: end, stop: stop)
     }
 
     // MARK: Signals
@@ -501,7 +516,10 @@ public struct InspectionExtractor: Sendable {
             if respectively && numbers.count == previousMeasures.count { measure = previousMeasures[k] }
             let englandRange = (k == 0 ? range.lowerBound : previousEnd)..<n.index
             let joinedToEngland = k > 0 && out[k - 1].england && before.allSatisfy { ["and", "or"].contains(tokens[$0].word) }
+            // "… compared with 15.5 per cent nationally": a cue just after the figure counts too.
+            let trailing = n.after..<min(n.after + 2, max(n.after, nextStart))
             let england = joinedToEngland || lexicon.englandCues.contains(tokens, in: englandRange)
+                || (k > 0 && lexicon.englandCues.contains(tokens, in: trailing))
             // "25 per cent, against an England average of 16.7 per cent": the comparator shares the measure.
             if measure == nil, england, k > 0 { measure = out[k - 1].measure }
             if let measure {
