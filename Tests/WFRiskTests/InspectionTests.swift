@@ -1,0 +1,181 @@
+import Foundation
+import Testing
+@testable import WFRisk
+
+@Suite struct InspectionExtractionTests {
+    let extractor: InspectionExtractor
+
+    init() throws {
+        extractor = InspectionExtractor(lexicon: try InspectionLexicon.bundled(), registry: try Fixtures.registry())
+    }
+
+    func extract(_ text: String, name: String = "t.txt") throws -> InspectionDocument? {
+        let path = Fixtures.temporaryDirectory() + "/" + name
+        try Fixtures.write(text, to: path)
+        guard case .success(let source) = try InspectionSourceReader.read(path: path) else { return nil }
+        return try extractor.extract(source)
+    }
+
+    func polarity(_ d: InspectionDocument?, _ theme: String) -> [String] { d?.signals.filter { $0.theme == theme }.map(\.polarity) ?? [] }
+
+    @Test func negationAndDirectionAreRead() throws {
+        let d = try extract("""
+            Ofsted monitoring visit to Rochdale Borough Council children's services, 3 March 2023.
+
+            Caseloads are not excessive, and social workers said their workloads are manageable.
+            Inspectors found a gradual reduction in the reliance on agency staff.
+            Recruitment of experienced social workers continues to be a significant challenge.
+            Despite known challenges to recruitment, more permanent staff are now in post.
+            """)
+        #expect(d?.primary.map(\.oldCode) == ["354"])
+        #expect(polarity(d, "caseload") == ["positive"])
+        #expect(polarity(d, "agency") == ["positive"])
+        let recruitment = polarity(d, "vacancies_recruitment")
+        #expect(recruitment.first == "concern")
+        #expect(recruitment.count == 2 && recruitment[1] != "concern")
+    }
+
+    @Test func placeNamesThatAreNotTheCouncilAreNotLinked() throws {
+        let d = try extract("""
+            Wigan Council's children's services were visited by Ofsted inspectors on 2 May 2023.
+
+            Inspectors said Cumbria Police and colleagues across Greater Manchester shared information promptly, and Councillor Jane Bolton welcomed the letter.
+            Turnover of social workers in Wigan remains high.
+            """)
+        #expect(d?.primary.map(\.oldCode) == ["359"])
+        #expect(d?.authorities.map(\.oldCode) == ["359"])
+    }
+
+    @Test func textsAboutOtherThingsLinkNoAuthority() throws {
+        let school = try extract("Ofsted rated a primary school in Kent good on 4 July 2022. Pupils enjoy lessons and the headteacher has high expectations of teachers.\n")
+        #expect(school?.primary.isEmpty == true)
+        let scotland = try extract("The Care Inspectorate said Glasgow City Council's children's social work teams in Scotland face high caseloads.\n")
+        #expect(scotland?.primary.isEmpty == true)
+    }
+
+    @Test func historicAuthoritiesAndRoundUps() throws {
+        let d = try extract("""
+            Round-up of inspection letters, 10 January 2018.
+
+            A monitoring visit to Northamptonshire County Council's children's services found high caseloads and a reliance on agency staff.
+
+            In Torbay Council's children's services, inspectors found that turnover of social workers has reduced and the workforce is more stable.
+            """)
+        #expect(Set(d?.primary.map(\.oldCode) ?? []) == ["928", "880"])
+        #expect(d?.signals.first { $0.theme == "caseload" }?.laCode == "928")
+        #expect(d?.signals.first { $0.theme == "turnover" }?.laCode == "880")
+        #expect(d?.date == "2018-01-10")
+    }
+
+    @Test func figuresAreTheAuthoritysOrEnglands() throws {
+        let d = try extract("""
+            Ofsted letter on Croydon Council's children's services, 1 June 2023.
+
+            Croydon had a vacancy rate of 31.5 per cent and turnover of 22 per cent. The England averages are 18.9 and 15.9 per cent respectively.
+            """)
+        let figures = d?.numbers.map { "\($0.measure)=\($0.value)@\($0.laCode ?? "")" } ?? []
+        #expect(figures == ["vacancy_rate=31.5@306", "turnover_rate=22.0@306", "vacancy_rate=18.9@E92000001", "turnover_rate=15.9@E92000001"])
+    }
+
+    @Test func htmlWindows1252AndBoilerplate() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let html = "<html><body><nav>Kent | Surrey</nav><script>var s='Essex County Council caseloads are excessive';</script><p>Published 2 March 2023.</p><p>Inspectors\u{2019} monitoring visit to Luton Borough Council\u{2019}s children\u{2019}s services found that turnover remains high.</p><aside><h3>Related stories</h3><p>Essex County Council faces excessive caseloads.</p></aside></body></html>"
+        try Data(html.data(using: .windowsCP1252)!).write(to: URL(fileURLWithPath: dir + "/page.html"))
+        guard case .success(let source) = try InspectionSourceReader.read(path: dir + "/page.html") else { Issue.record("not read"); return }
+        #expect(source.text.contains("Luton Borough Council\u{2019}s"))
+        let d = try extractor.extract(source)
+        #expect(d.authorities.map(\.oldCode) == ["821"])
+        #expect(d.signals.allSatisfy { $0.laCode == "821" })
+        // Offsets point at the evidence in the decoded text.
+        for s in d.signals {
+            let scalars = Array(source.text.unicodeScalars)
+            #expect(String(String.UnicodeScalarView(scalars[s.start..<s.end])) == s.evidence)
+        }
+    }
+
+    @Test func badFilesAreSkippedWithAReasonAndBadMetadataIsAnError() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try Fixtures.write("", to: dir + "/empty.txt")
+        try Data([0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0x01]).write(to: URL(fileURLWithPath: dir + "/zip.txt"))
+        try Fixtures.write("Nothing about councils here at all.\n", to: dir + "/none.txt")
+        let result = try InspectionIngest.read(try InspectionIngest.expand([dir]), registry: try Fixtures.registry(), threads: 2)
+        #expect(result.documents.isEmpty)
+        #expect(Set(result.skipped.map { ($0.file as NSString).lastPathComponent }) == ["empty.txt", "zip.txt", "none.txt"])
+        #expect(result.skipped.first { $0.file.hasSuffix("zip.txt") }?.reason.contains("binary") == true)
+        try Fixtures.write("---\nla_code: \"999\"\ndate: 2023-01-01\n---\nA letter.\n", to: dir + "/meta.txt")
+        #expect {
+            _ = try InspectionIngest.read([dir + "/meta.txt"], registry: try Fixtures.registry(), threads: 1)
+        } throws: { error in
+            guard case WFRiskError.inputs(let ps) = error, let p = ps.first else { return false }
+            return p.file.hasSuffix("meta.txt") && p.field == "la_code" && p.message.contains("999")
+        }
+    }
+
+    @Test func extractJSONKeepsTheContract() throws {
+        let r = try Fixtures.run(["extract", Fixtures.repoRoot + "/sample-data/inspections", "--json"])
+        #expect(r.status == 0)
+        let docs = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        #expect(docs.count == 6)
+        for d in docs {
+            #expect(Set(d.keys) == ["file", "authorities", "visit_type", "date", "judgement", "signals", "numbers"])
+            for a in d["authorities"] as! [[String: Any]] { #expect(Set(a.keys) == ["new_la_code", "old_la_code", "la_name", "role", "evidence"]) }
+            for s in d["signals"] as! [[String: Any]] {
+                #expect(Set(s.keys) == ["theme", "polarity", "evidence", "start", "end", "la_code"])
+                #expect(InspectionDocument.themes.contains(s["theme"] as! String))
+                #expect(["concern", "positive", "mixed"].contains(s["polarity"] as! String))
+            }
+            for n in d["numbers"] as! [[String: Any]] { #expect(Set(n.keys) == ["measure", "value", "unit", "evidence", "la_code"]) }
+            if let v = d["visit_type"] as? String { #expect(InspectionDocument.visitTypes.contains(v)) }
+            if let j = d["judgement"] as? String { #expect(InspectionDocument.judgements.contains(j)) }
+        }
+        // The boilerplate's Kent story and the school, Scottish and adult-care texts link nothing.
+        let linked = Set(docs.flatMap { ($0["authorities"] as! [[String: Any]]).map { $0["old_la_code"] as! String } })
+        #expect(!linked.contains("886") && !linked.contains("926"))
+        #expect(r.stderr.contains("empty_file.txt: empty file"))
+    }
+
+    @Test func evaluationSetStaysAboveItsFloor() throws {
+        let e = try ExtractionEvaluation.run(labels: Fixtures.repoRoot + "/eval/inspections/labels.yml", root: Fixtures.repoRoot,
+                                             shared: Fixtures.sharedData, registry: try Fixtures.registry())
+        let byName = Dictionary(uniqueKeysWithValues: e.tasks.map { ($0.name, $0) })
+        #expect(byName["authority linking (primary)"]!.recall! >= 0.95)
+        #expect(byName["authority linking (primary)"]!.precision! >= 0.95)
+        #expect(byName["signals (theme + sentence)"]!.precision! >= 0.9)
+        #expect(byName["signals (theme + sentence)"]!.recall! >= 0.8)
+        #expect(byName["signals (theme + sentence + polarity)"]!.precision! >= 0.85)
+        #expect(byName["judgement in force"]!.recall! >= 0.9)
+    }
+}
+
+@Suite struct InspectionJoinTests {
+    @Test func sampleEvidenceReachesTheScoresIncludingSuccessors() throws {
+        let out = Fixtures.temporaryDirectory()
+        #expect(try Fixtures.run(["run", "--out", out, "--quiet"]).status == 0)
+        let f = try ScoreDiff.load(out + "/latest")
+        let csvRows = try CSVReader.readAll(path: out + "/latest/scores.csv")
+        let header = csvRows[0].fields
+        func row(_ code: String) -> [String: String] {
+            let r = csvRows.first { $0.fields[header.firstIndex(of: "old_la_code")!] == code }!.fields
+            return Dictionary(uniqueKeysWithValues: zip(header, r))
+        }
+        #expect(f.rows.count == 151)
+        // Cumbria's 2022 letter counts for both successors.
+        for code in ["942", "943"] {
+            #expect(row(code)["inspection_latest_date"] == "2022-06-14")
+            #expect(row(code)["inspection_instability_contribution"]?.isEmpty == false)
+        }
+        #expect(row("333")["inspection_judgement"] == "requires_improvement")
+        #expect(row("333")["inspection_evidence"]?.contains("\"") == true)
+        // Kingston's text counts for the joint return.
+        #expect(row("314 / 318")["inspection_latest_date"] == "2021-11-19")
+        // No text: no component, and coverage says so.
+        let none = row("841")
+        #expect(none["inspection_instability"] == "")
+        #expect(Double(none["instability_coverage"]!)! < 1)
+        let json = try JSONSerialization.jsonObject(with: FileManager.default.contents(atPath: out + "/latest/scores.json")!) as! [String: Any]
+        let units = json["units"] as! [[String: Any]]
+        let sandwell = units.first { $0["old_la_code"] as? String == "333" }!
+        let evidence = (sandwell["inspection"] as! [String: Any])["evidence"] as! [[String: Any]]
+        #expect(evidence.contains { ($0["file"] as! String).hasSuffix("sandwell_ilacs_2023.txt") && ($0["evidence"] as! String).contains("Caseloads") })
+    }
+}
