@@ -131,6 +131,17 @@ struct ScoringContext {
         // Standardise each indicator across the units that have a value for it.
         var references: [StandardisationReference] = []
         for indicator in Indicator.allCases where sources.contains(indicator.source) {
+            if indicator.source == .inspections {
+                // Inspection concern is already on a fixed scale (-1 … 1): full concern is the clamp.
+                references.append(StandardisationReference(indicator: indicator, median: 0, scale: 1 / settings.zClamp, scaleMethod: "fixed", count: 0))
+                for unit in keys {
+                    guard var result = rows[unit]?[indicator], let x = result.adjusted else { continue }
+                    result.z = min(settings.zClamp, max(-settings.zClamp, x * settings.zClamp))
+                    rows[unit]![indicator] = result
+                    references[references.count - 1].count += 1
+                }
+                continue
+            }
             let values = keys.compactMap { rows[$0]?[indicator]?.adjusted }
             guard values.count >= 3 else {
                 if settings.weight(indicator) > 0 {
@@ -161,9 +172,10 @@ struct ScoringContext {
         let now = WorkforceFigures(record: record)
         let k = settings.priorFTE
         var out: [Indicator: IndicatorResult] = [:]
-        func put(_ i: Indicator, _ value: Double?, _ adjusted: Double?, _ note: String? = nil) {
+        /// `missing` explains an absent value; `caveat` qualifies a present one.
+        func put(_ i: Indicator, _ value: Double?, _ adjusted: Double?, _ missing: String? = nil, caveat: String? = nil) {
             out[i] = IndicatorResult(indicator: i, value: value, adjusted: adjusted, z: nil, contribution: nil,
-                                     weight: settings.weight(i), note: adjusted == nil ? (note ?? "missing") : note)
+                                     weight: settings.weight(i), note: adjusted == nil ? (missing ?? "missing") : caveat)
         }
         func reason(_ measures: Measure...) -> String {
             let rs = measures.compactMap { m in now.missingReasons[m].map { "\(m.rawValue): \($0)" } }
@@ -185,7 +197,7 @@ struct ScoringContext {
             if let adjusted = shrink(numerator, denominator, prior: prior) {
                 put(i, published ?? (denominator! > 0 ? 100 * numerator! / denominator! : nil), adjusted)
             } else if let published {
-                put(i, published, published, "published rate used unadjusted (\(missing))")
+                put(i, published, published, caveat: "published rate used unadjusted (\(missing))")
             } else {
                 put(i, nil, nil, missing)
             }
@@ -255,16 +267,16 @@ struct ScoringContext {
             let uncovered = v * max(0, 1 - cover)
             let raw = 100 * uncovered / (v + inpost)
             put(.vacancyPressure, raw, shrink(uncovered, v + inpost, prior: priors.vacancyPressure),
-                now.vacancyAgencyCoverRate == nil ? "agency cover of vacancies not reported; all vacancies counted as uncovered" : nil)
+                caveat: now.vacancyAgencyCoverRate == nil ? "agency cover of vacancies not reported; all vacancies counted as uncovered" : nil)
         } else {
             put(.vacancyPressure, nil, nil, reason(.vacancyFTE, .inpostFTE))
         }
         if let demand = input.demand {
             let d = DemandLookup(dataset: demand, registry: input.registry, priorChildren: settings.priorChildren)
             let cin = d.rate(unit, year: year, count: .cinCount, rate: .cinRate)
-            put(.cinRate, cin.value, cin.adjusted, cin.note)
+            put(.cinRate, cin.value, cin.adjusted, cin.note, caveat: cin.note)
             let ref = d.rate(unit, year: year, count: .referralCount, rate: .referralRate)
-            put(.referralRate, ref.value, ref.adjusted, ref.note)
+            put(.referralRate, ref.value, ref.adjusted, ref.note, caveat: ref.note)
         }
         if let inspections = input.inspections {
             let evidence = inspections[unit]
