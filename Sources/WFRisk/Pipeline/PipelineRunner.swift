@@ -201,6 +201,9 @@ public struct PipelineRunner {
         var counts: [String: Int] = [:]
         for f in workforce.files { counts["workforce:" + f.path] = f.rowCount }
         if let demand = graph.output("demand", as: TidyDataset?.self) { for f in demand.files { counts["demand:" + f.path] = f.rowCount } }
+        if !plan.inspections.isEmpty, let documents = graph.output("documents", as: [InspectionDocument]?.self) {
+            for d in documents { counts["inspection:" + d.file] = 1 }
+        }
         for w in warnings { logger.warning("\(w)") }
         return (table, records, counts, warnings)
     }
