@@ -32,7 +32,7 @@ public struct ExtractionEvaluation: Sendable {
     ///   - labels: the labels file.
     ///   - root: folder that label paths are relative to (the repository).
     ///   - shared: folder that `shared/…` paths point into.
-    public static func run(labels path: String, root: String, shared: String, registry: AuthorityRegistry) throws -> ExtractionEvaluation {
+    public static func run(labels path: String, root: String, shared: String, only: String? = nil, registry: AuthorityRegistry) throws -> ExtractionEvaluation {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         guard let rootObject = try Yams.load(yaml: text) as? [String: Any], let docs = rootObject["documents"] as? [[String: Any]] else {
             throw WFRiskError.usage("\(path): expected a mapping with a `documents` list")
@@ -41,6 +41,7 @@ public struct ExtractionEvaluation: Sendable {
         var skipped: [String] = []
         for d in docs {
             guard let file = d["file"] as? String else { throw WFRiskError.usage("\(path): a document has no `file`") }
+            if let only, !file.contains(only) { continue }
             let resolved = file.hasPrefix("shared/") ? (shared as NSString).appendingPathComponent(String(file.dropFirst(7)))
                                                       : (root as NSString).appendingPathComponent(file)
             guard FileManager.default.fileExists(atPath: resolved) else { skipped.append(file); continue }
