@@ -16,6 +16,9 @@ struct Sample: ParsableCommand {
     @Option(help: "Last reporting year.")
     var lastYear: Int = 2023
 
+    @Option(help: "Synthetic inspection texts to write (about 20 KB each) under inspections/.")
+    var texts: Int = 0
+
     @Option(help: "Random seed.")
     var seed: UInt64 = 42
 
@@ -25,13 +28,14 @@ struct Sample: ParsableCommand {
     func validate() throws {
         guard years >= 1 else { throw ValidationError("--years must be at least 1") }
         if let authorities, authorities < 1 { throw ValidationError("--authorities must be at least 1") }
+        guard texts >= 0 else { throw ValidationError("--texts must not be negative") }
     }
 
     func run() throws {
         do {
             let registry = try AuthorityRegistry.bundled()
             let generator = SampleGenerator(
-                options: .init(authorities: authorities, firstYear: lastYear - years + 1, lastYear: lastYear, seed: seed),
+                options: .init(authorities: authorities, firstYear: lastYear - years + 1, lastYear: lastYear, seed: seed, texts: texts),
                 registry: registry)
             for f in try generator.write(to: out) { print(f) }
         } catch {

@@ -10,11 +10,14 @@ public struct SampleGenerator {
         public var firstYear: Int
         public var lastYear: Int
         public var seed: UInt64
-        public init(authorities: Int? = nil, firstYear: Int = 2019, lastYear: Int = 2023, seed: UInt64 = 42) {
+        /// Inspection texts to write under `inspections/`.
+        public var texts: Int
+        public init(authorities: Int? = nil, firstYear: Int = 2019, lastYear: Int = 2023, seed: UInt64 = 42, texts: Int = 0) {
             self.authorities = authorities
             self.firstYear = firstYear
             self.lastYear = lastYear
             self.seed = seed
+            self.texts = texts
         }
     }
 
@@ -54,7 +57,9 @@ public struct SampleGenerator {
             let regions = Array(Set(registry.all.map { "\($0.regionCode)|\($0.regionName)" })).sorted()
             base = (0..<n).map { i in
                 let region = regions[i % regions.count].split(separator: "|").map(String.init)
-                return Authority(oldCode: String(1000 + i), newCode: String(format: "E99%06d", i), name: "Synthetic Authority \(i + 1), Borough of Testing",
+                // Every 50th name has a line break inside its quotes, as some spreadsheet exports do.
+                let name = i % 50 == 49 ? "Synthetic Authority \(i + 1),\nBorough of Testing" : "Synthetic Authority \(i + 1), Borough of Testing"
+                return Authority(oldCode: String(1000 + i), newCode: String(format: "E99%06d", i), name: name,
                                  type: "UA", regionCode: region[0], regionName: region[1], validFrom: nil, validTo: nil,
                                  successors: [], formerNewCodes: [])
             }
@@ -77,7 +82,8 @@ public struct SampleGenerator {
         }
     }
 
-    /// Writes the sample set under `directory`; returns the files written.
+    /// Writes the sample set under `directory`; returns the files written. Rows stream into
+    /// in-memory CSV buffers (no per-row objects kept), so a million rows fit comfortably.
     @discardableResult
     public func write(to directory: String) throws -> [String] {
         var rng = SeededRandom(seed: options.seed)
@@ -86,55 +92,71 @@ public struct SampleGenerator {
         let years = Array(options.firstYear...options.lastYear)
         // Two releases: the earlier years with an older release's column names and order.
         let split = options.authorities == nil ? years.first! + (years.count / 2) : years.last! + 1
-        let modern = Self.modernColumns, older = Self.olderColumns
-        var modernRows: [[CSVCell]] = [], olderRows: [[CSVCell]] = []
-        var demandB1: [[CSVCell]] = [], demandC1: [[CSVCell]] = []
+        var modern = CSVWriter(), older = CSVWriter(byteOrderMark: true)
+        modern.writeRow(Self.modernColumns)
+        older.writeRow(Self.olderColumns)
+        var b1 = CSVWriter(byteOrderMark: true), c1 = CSVWriter(byteOrderMark: true)
+        b1.writeRow(Self.b1Columns)
+        c1.writeRow(Self.c1Columns)
+        var olderRows = 0, modernRows = 0
         for year in years {
             for i in las.indices { las[i].stress = 0.8 * las[i].stress + 0.45 * rng.normal() }
             var regionTotals: [String: (String, [Double])] = [:]
             var national = [Double](repeating: 0, count: Self.countColumns.count)
+            func emit(_ cells: [CSVCell]) {
+                if year < split { older.writeRow(reorder(cells)); olderRows += 1 } else { modern.writeRow(cells); modernRows += 1 }
+            }
             for unit in units(in: year, from: las) {
                 let values = figures(for: unit, year: year, rng: &rng)
                 let first = unit[0].authority
                 let row = identity(year: year, level: "Local authority", regionCode: first.regionCode, regionName: first.regionName, unit: unit.map(\.authority))
-                let cells = row + render(values, rng: &rng, tiny: unit.count == 1 && values.counts[0] < 5)
-                if year < split { olderRows.append(reorder(cells)) } else { modernRows.append(cells) }
+                emit(row + render(values, rng: &rng, tiny: unit.count == 1 && values.counts[0] < 5))
                 for (k, v) in values.counts.enumerated() {
                     national[k] += v
                     regionTotals[first.regionCode, default: (first.regionName, [Double](repeating: 0, count: national.count))].1[k] += v
                 }
-                for la in unit { (demandB1, demandC1) = appendDemand(la, year: year, b1: demandB1, c1: demandC1, rng: &rng) }
+                for la in unit { appendDemand(la, year: year, b1: &b1, c1: &c1, rng: &rng) }
             }
-            var aggregate: [[CSVCell]] = []
-            aggregate.append(identity(year: year, level: "National", regionCode: "", regionName: "", unit: []) + render(Figures(counts: national), rng: &rng, suppress: false))
+            emit(identity(year: year, level: "National", regionCode: "", regionName: "", unit: []) + render(Figures(counts: national), rng: &rng, suppress: false))
             for (code, (name, totals)) in regionTotals.sorted(by: { $0.key < $1.key }) {
-                aggregate.append(identity(year: year, level: "Regional", regionCode: code, regionName: name, unit: []) + render(Figures(counts: totals), rng: &rng, suppress: false))
+                emit(identity(year: year, level: "Regional", regionCode: code, regionName: name, unit: []) + render(Figures(counts: totals), rng: &rng, suppress: false))
             }
-            if year < split { olderRows.append(contentsOf: aggregate.map(reorder)) } else { modernRows.append(contentsOf: aggregate) }
         }
         let fm = FileManager.default
         for sub in ["workforce", "demand", "reference"] {
             try fm.createDirectory(atPath: "\(directory)/\(sub)", withIntermediateDirectories: true)
         }
-        func save(_ name: String, _ header: [String], _ rows: [[CSVCell]], crlf: Bool = false, bom: Bool = false) throws {
-            var w = CSVWriter(byteOrderMark: bom)
-            w.writeRow(header)
-            for r in rows { w.writeRow(r) }
-            var bytes = w.bytes
-            if crlf { bytes = bytes.flatMap { $0 == 0x0A ? [0x0D, 0x0A] : [$0] } }
-            try FileOutput.writeAtomically(bytes, to: "\(directory)/\(name)")
+        func save(_ name: String, _ bytes: [UInt8], crlf: Bool = false) throws {
+            let out = crlf ? bytes.flatMap { $0 == 0x0A ? [0x0D, 0x0A] : [$0] } : bytes
+            try FileOutput.writeAtomically(out, to: "\(directory)/\(name)")
             written.append("\(directory)/\(name)")
         }
-        if !olderRows.isEmpty {
-            try save("workforce/csww_\(years.first!)_to_\(split - 1)_older_release.csv", older, olderRows, crlf: true, bom: true)
+        if olderRows > 0 {
+            try save("workforce/csww_\(years.first!)_to_\(split - 1)_older_release.csv", older.bytes, crlf: true)
         }
-        if !modernRows.isEmpty {
-            try save("workforce/csww_\(max(split, years.first!))_to_\(years.last!).csv", modern, modernRows)
+        if modernRows > 0 {
+            try save("workforce/csww_\(max(split, years.first!))_to_\(years.last!).csv", modern.bytes)
         }
-        try save("demand/b1_children_in_need_sample.csv", Self.b1Columns, demandB1, bom: true)
-        try save("demand/c1_referrals_sample.csv", Self.c1Columns, demandC1, bom: true)
-        try save("reference/statistical_neighbours_sample.csv", ["old_la_code", "la_name"] + (1...10).map { "sn\($0)_old_la_code" },
-                 neighbourRows(las))
+        try save("demand/b1_children_in_need_sample.csv", b1.bytes)
+        try save("demand/c1_referrals_sample.csv", c1.bytes)
+        var neighbours = CSVWriter()
+        neighbours.writeRow(["old_la_code", "la_name"] + (1...10).map { "sn\($0)_old_la_code" })
+        for row in neighbourRows(las) { neighbours.writeRow(row) }
+        try save("reference/statistical_neighbours_sample.csv", neighbours.bytes)
+        if options.authorities != nil {
+            // Invented authorities need their own registry for a run to resolve them.
+            var registryFile = CSVWriter()
+            registryFile.writeRow(["old_la_code", "new_la_code", "la_name", "la_type", "region_code", "region_name", "valid_from", "valid_to", "successors", "former_new_la_codes"])
+            for la in las {
+                let a = la.authority
+                registryFile.writeRow([a.oldCode, a.newCode, a.name, a.type, a.regionCode, a.regionName, "", "", "", ""])
+            }
+            try save("reference/authorities.csv", registryFile.bytes)
+        }
+        if options.texts > 0 {
+            written += try InspectionTextGenerator(seed: options.seed &+ 1).write(count: options.texts, authorities: las.map(\.authority),
+                                                                                  lastYear: options.lastYear, to: "\(directory)/inspections")
+        }
         return written
     }
 
@@ -207,8 +229,7 @@ public struct SampleGenerator {
         Self.olderOrder.map { cells[$0] }
     }
 
-    func appendDemand(_ la: SyntheticLA, year: Int, b1: [[CSVCell]], c1: [[CSVCell]], rng: inout SeededRandom) -> ([[CSVCell]], [[CSVCell]]) {
-        var b1 = b1, c1 = c1
+    func appendDemand(_ la: SyntheticLA, year: Int, b1: inout CSVWriter, c1: inout CSVWriter, rng: inout SeededRandom) {
         let a = la.authority
         let children = max(300, la.baseFTE * 450 * (0.9 + 0.2 * rng.unit()))
         let cinRate = max(150, 600 + 90 * la.stress + 40 * rng.normal())
@@ -218,13 +239,19 @@ public struct SampleGenerator {
         let tiny = la.baseFTE < 5
         let cin = (children * cinRate / 10_000).rounded()
         let refs = (children * refRate / 10_000).rounded()
-        b1.append(id + [.text("Children in Need"), tiny ? .text("c") : .number(String(Int(cin))), tiny ? .text("c") : .number(Decimals.format(cinRate, 1))])
-        c1.append(id + [.text("Referrals and Re-referrals"), tiny ? .text("c") : .number(String(Int(refs))), tiny ? .text("c") : .number(Decimals.format(refRate, 1))])
-        return (b1, c1)
+        b1.writeRow(id + [.text("Children in Need"), tiny ? .text("c") : .number(String(Int(cin))), tiny ? .text("c") : .number(Decimals.format(cinRate, 1))])
+        c1.writeRow(id + [.text("Referrals and Re-referrals"), tiny ? .text("c") : .number(String(Int(refs))), tiny ? .text("c") : .number(Decimals.format(refRate, 1))])
     }
 
     func neighbourRows(_ las: [SyntheticLA]) -> [[CSVCell]] {
         let current = las.filter { $0.authority.validTo == nil }
+        if current.count > 500 {
+            // At scale, the next ten authorities by code (a sort per authority would be quadratic).
+            return current.indices.map { i in
+                [.text(current[i].authority.oldCode), .text(current[i].authority.name)]
+                    + (1...10).map { CSVCell.text(current[(i + $0) % current.count].authority.oldCode) }
+            }
+        }
         return current.map { la in
             let others = current.filter { $0.authority.oldCode != la.authority.oldCode }
                 .sorted { (abs($0.baseFTE - la.baseFTE) + 40 * abs($0.stress - la.stress), $0.authority.oldCode)
