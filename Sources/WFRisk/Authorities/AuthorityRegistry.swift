@@ -6,6 +6,7 @@ public struct AuthorityRegistry: Sendable {
     public private(set) var byOldCode: [String: Authority] = [:]
     private var oldCodeByNewCode: [String: String] = [:]
     private var oldCodesByName: [String: [String]] = [:]
+    private var predecessorsBySuccessor: [String: [String]] = [:]
     /// Known joint returns, keyed by unit.
     public private(set) var jointReturns: [ReportingUnit: String] = [:]
 
@@ -13,6 +14,7 @@ public struct AuthorityRegistry: Sendable {
         for authority in authorities { add(authority) }
         for (code, alias) in aliases { addName(alias, for: code) }
         self.jointReturns = jointReturns
+        for a in authorities { for s in a.successors { predecessorsBySuccessor[s, default: []].append(a.oldCode) } }
     }
 
     /// The registry shipped with wfrisk (`Resources/authorities.csv`, `authority_aliases.csv`, `joint_returns.csv`).
@@ -102,8 +104,7 @@ public struct AuthorityRegistry: Sendable {
 
     /// Authorities abolished in favour of any member of `unit`.
     public func predecessors(of unit: ReportingUnit) -> [Authority] {
-        let members = Set(unit.memberCodes)
-        return byOldCode.values.filter { !Set($0.successors).isDisjoint(with: members) }.sorted { $0.oldCode < $1.oldCode }
+        Set(unit.memberCodes.flatMap { predecessorsBySuccessor[$0] ?? [] }).compactMap { byOldCode[$0] }.sorted { $0.oldCode < $1.oldCode }
     }
 
     /// The current authorities that cover an abolished authority's area (following chains).

@@ -4,6 +4,20 @@ struct DemandLookup {
     let dataset: TidyDataset
     let registry: AuthorityRegistry
     let priorChildren: Double
+    /// Demand year: the latest demand year not after the workforce year (CIN years end
+    /// 31 March, six months before the workforce census of the same `time_period`).
+    let demandYear: Int?
+    let workforceYear: Int
+    let inYear: [ReportingUnit: TidyRecord]
+
+    init(dataset: TidyDataset, registry: AuthorityRegistry, priorChildren: Double, year: Int) {
+        self.dataset = dataset
+        self.registry = registry
+        self.priorChildren = priorChildren
+        workforceYear = year
+        demandYear = dataset.years.filter { $0 <= year }.max()
+        inYear = demandYear.map { dataset.localAuthorities(in: $0) } ?? [:]
+    }
 
     struct Result {
         var value: Double?
@@ -11,14 +25,11 @@ struct DemandLookup {
         var note: String?
     }
 
-    /// Demand year: the latest demand year not after the workforce year (CIN years end
-    /// 31 March, six months before the workforce census of the same `time_period`).
-    func rate(_ unit: ReportingUnit, year: Int, count: Measure, rate: Measure) -> Result {
-        guard let demandYear = dataset.years.filter({ $0 <= year }).max() else {
-            return Result(note: "no demand data for \(year) or earlier")
+    func rate(_ unit: ReportingUnit, count: Measure, rate: Measure) -> Result {
+        guard let demandYear else {
+            return Result(note: "no demand data for \(workforceYear) or earlier")
         }
-        let inYear = dataset.localAuthorities(in: demandYear)
-        var note: String? = demandYear == year ? nil : "demand figures are for \(demandYear)"
+        var note: String? = demandYear == workforceYear ? nil : "demand figures are for \(demandYear)"
         // The same unit, or its members reported separately (joint workforce return).
         var parts: [TidyRecord] = []
         if let r = inYear[unit] {

@@ -91,7 +91,7 @@ public struct SampleGenerator {
         var written: [String] = []
         let years = Array(options.firstYear...options.lastYear)
         // Two releases: the earlier years with an older release's column names and order.
-        let split = options.authorities == nil ? years.first! + (years.count / 2) : years.last! + 1
+        let split = options.authorities == nil ? years.first! + (years.count / 2) : years.first!
         var modern = CSVWriter(), older = CSVWriter(byteOrderMark: true)
         modern.writeRow(Self.modernColumns)
         older.writeRow(Self.olderColumns)
@@ -115,7 +115,10 @@ public struct SampleGenerator {
                     national[k] += v
                     regionTotals[first.regionCode, default: (first.regionName, [Double](repeating: 0, count: national.count))].1[k] += v
                 }
-                for la in unit { appendDemand(la, year: year, b1: &b1, c1: &c1, rng: &rng) }
+                // Demand files cover the last eleven years, as DfE's b1 and c1 releases do.
+                if year > years.last! - 11 {
+                    for la in unit { appendDemand(la, year: year, b1: &b1, c1: &c1, rng: &rng) }
+                }
             }
             emit(identity(year: year, level: "National", regionCode: "", regionName: "", unit: []) + render(Figures(counts: national), rng: &rng, suppress: false))
             for (code, (name, totals)) in regionTotals.sorted(by: { $0.key < $1.key }) {

@@ -56,6 +56,11 @@ struct ScoringContext {
     let year: Int
     let units: [ReportingUnit: TidyRecord]
     let sources: Set<IndicatorSource>
+    /// Computed once per pass: England per year, regions of the scoring year, units by member code.
+    let englandByYear: [Int: WorkforceFigures]
+    let regionsNow: [String: WorkforceFigures]
+    let unitByMember: [String: ReportingUnit]
+    let demand: DemandLookup?
 
     init(_ input: ScoringInput) throws {
         self.input = input
@@ -74,23 +79,40 @@ struct ScoringContext {
         if input.demand != nil { s.insert(.demand) }
         if input.inspections != nil { s.insert(.inspections) }
         sources = s
+        var england: [Int: WorkforceFigures] = [:]
+        for y in (year - max(settings.trendYears, 2))...year {
+            if let r = input.workforce.national(year: y) {
+                england[y] = WorkforceFigures(record: r)
+            } else {
+                let las = input.workforce.localAuthorities(in: y).keys.sorted().map { WorkforceFigures(record: input.workforce.localAuthorities(in: y)[$0]!) }
+                if !las.isEmpty { england[y] = WorkforceFigures.pooled(las) }
+            }
+        }
+        englandByYear = england
+        var regions: [String: WorkforceFigures] = [:]
+        let now = units
+        let byRegion = Dictionary(grouping: now.keys.sorted(), by: { now[$0]!.regionCode })
+        for (code, members) in byRegion {
+            if let r = input.workforce.regional(code: code, year: year) {
+                regions[code] = WorkforceFigures(record: r)
+            } else {
+                regions[code] = WorkforceFigures.pooled(members.map { WorkforceFigures(record: now[$0]!) })
+            }
+        }
+        regionsNow = regions
+        var members: [String: ReportingUnit] = [:]
+        for u in now.keys { for m in u.memberCodes { members[m] = u } }
+        unitByMember = members
+        if let d = input.demand {
+            demand = DemandLookup(dataset: d, registry: input.registry, priorChildren: input.settings.priorChildren, year: year)
+        } else {
+            demand = nil
+        }
     }
 
     // MARK: Figures and history
 
-    func england(_ year: Int) -> WorkforceFigures? {
-        if let r = input.workforce.national(year: year) { return WorkforceFigures(record: r) }
-        let las = input.workforce.localAuthorities(in: year).values
-        guard !las.isEmpty else { return nil }
-        return WorkforceFigures.pooled(las.map(WorkforceFigures.init(record:)))
-    }
-
-    func region(_ code: String, _ year: Int) -> WorkforceFigures? {
-        if let r = input.workforce.regional(code: code, year: year) { return WorkforceFigures(record: r) }
-        let las = input.workforce.localAuthorities(in: year).values.filter { $0.regionCode == code }
-        guard !las.isEmpty else { return nil }
-        return WorkforceFigures.pooled(las.map(WorkforceFigures.init(record:)))
-    }
+    func england(_ year: Int) -> WorkforceFigures? { englandByYear[year] }
 
     /// The unit's figures in `year`, falling back to its predecessors' across a boundary change.
     func figures(_ unit: ReportingUnit, _ year: Int) -> (WorkforceFigures, Comparability)? {
@@ -271,11 +293,10 @@ struct ScoringContext {
         } else {
             put(.vacancyPressure, nil, nil, reason(.vacancyFTE, .inpostFTE))
         }
-        if let demand = input.demand {
-            let d = DemandLookup(dataset: demand, registry: input.registry, priorChildren: settings.priorChildren)
-            let cin = d.rate(unit, year: year, count: .cinCount, rate: .cinRate)
+        if let d = demand {
+            let cin = d.rate(unit, count: .cinCount, rate: .cinRate)
             put(.cinRate, cin.value, cin.adjusted, cin.note, caveat: cin.note)
-            let ref = d.rate(unit, year: year, count: .referralCount, rate: .referralRate)
+            let ref = d.rate(unit, count: .referralCount, rate: .referralRate)
             put(.referralRate, ref.value, ref.adjusted, ref.note, caveat: ref.note)
         }
         if let inspections = input.inspections {
@@ -375,12 +396,10 @@ struct ScoringContext {
     func comparisons(_ unit: ReportingUnit, record: TidyRecord) -> [Comparison] {
         let now = WorkforceFigures(record: record)
         let eng = england(year)
-        let reg = region(record.regionCode, year)
+        let reg = regionsNow[record.regionCode]
         var peers: [WorkforceFigures] = []
         if let sn = input.neighbours {
-            var byCode: [String: ReportingUnit] = [:]
-            for u in units.keys { for m in u.memberCodes { byCode[m] = u } }
-            peers = sn.neighbours(of: unit, among: byCode).compactMap { units[$0].map(WorkforceFigures.init(record:)) }
+            peers = sn.neighbours(of: unit, among: unitByMember).compactMap { units[$0].map(WorkforceFigures.init(record:)) }
         }
         let measures: [(String, KeyPath<WorkforceFigures, Double?>)] = [
             ("turnover_rate_fte", \.turnoverRate), ("agency_rate_fte", \.agencyRate), ("vacancy_rate_fte", \.vacancyRate),

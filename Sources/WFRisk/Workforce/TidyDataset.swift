@@ -6,6 +6,10 @@
 public struct TidyDataset: Sendable {
     public private(set) var records: [TidyRecordKey: TidyRecord] = [:]
     public private(set) var files: [TidyFile] = []
+    // Indexes built once after merging, so per-unit lookups stay O(1) at national scale.
+    private var laByYear: [Int: [ReportingUnit: TidyRecord]] = [:]
+    private var nationalByYear: [Int: TidyRecord] = [:]
+    public private(set) var years: [Int] = []
 
     public init() {}
 
@@ -21,7 +25,21 @@ public struct TidyDataset: Sendable {
         }
         dataset.files = ordered
         if !problems.isEmpty { throw WFRiskError.inputs(Array(problems.prefix(25))) }
+        dataset.buildIndexes()
         return dataset
+    }
+
+    private mutating func buildIndexes() {
+        var years = Set<Int>()
+        for (key, r) in records.sorted(by: { $0.key < $1.key }) {
+            years.insert(key.year)
+            switch r.level {
+            case .localAuthority: if let u = r.unit { laByYear[key.year, default: [:]][u] = r }
+            case .national: if nationalByYear[key.year] == nil { nationalByYear[key.year] = r }
+            case .regional: break
+            }
+        }
+        self.years = years.sorted()
     }
 
     private mutating func add(_ record: TidyRecord) -> InputProblem? {
@@ -55,17 +73,11 @@ public struct TidyDataset: Sendable {
         }
     }
 
-    public var years: [Int] { Array(Set(records.keys.map(\.year))).sorted() }
-
     /// Latest year that has local-authority rows.
-    public var latestYear: Int? { records.values.filter { $0.level == .localAuthority }.map(\.year).max() }
+    public var latestYear: Int? { laByYear.keys.max() }
 
     public func localAuthorities(in year: Int) -> [ReportingUnit: TidyRecord] {
-        var out: [ReportingUnit: TidyRecord] = [:]
-        for r in records.values where r.year == year && r.level == .localAuthority {
-            if let u = r.unit { out[u] = r }
-        }
-        return out
+        laByYear[year] ?? [:]
     }
 
     public func record(_ unit: ReportingUnit, year: Int) -> TidyRecord? {
@@ -73,7 +85,7 @@ public struct TidyDataset: Sendable {
     }
 
     public func national(year: Int) -> TidyRecord? {
-        records.values.first { $0.year == year && $0.level == .national }
+        nationalByYear[year]
     }
 
     public func regional(code: String, year: Int) -> TidyRecord? {

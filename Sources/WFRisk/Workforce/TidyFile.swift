@@ -204,7 +204,7 @@ public struct TidyFileReader: Sendable {
     /// `2023` → 2023; `202223` (financial year) → 2023; `2022-23` → 2023.
     public static func parseYear(_ text: String) -> Int? {
         let t = text.trimmingCharacters(in: .whitespaces)
-        if t.count == 4, let y = Int(t), (1990...2100).contains(y) { return y }
+        if t.count == 4, let y = Int(t), (1900...2100).contains(y) { return y }
         let digits = t.filter(\.isNumber)
         if digits.count == 6, let start = Int(digits.prefix(4)), let end = Int(digits.suffix(2)), (start + 1) % 100 == end {
             return start + 1
