@@ -37,6 +37,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Benchmark harness (docs/performance.md): `Benchmarks/run`.
+        .executableTarget(
+            name: "wfrisk-bench",
+            dependencies: ["WFRisk", "CLibCSV"],
+            path: "Benchmarks/WFRiskBench"
+        ),
         .testTarget(
             name: "WFRiskTests",
             // Depends on the executable so `swift test` builds it for the CLI tests.

@@ -27,7 +27,7 @@ struct Validate: ParsableCommand {
                 let years = Set(file.records.map(\.year)).sorted()
                 print("\(f): ok: \(file.rowCount) rows (\(levels[.localAuthority] ?? 0) local authority, \(levels[.regional] ?? 0) regional, \(levels[.national] ?? 0) national); years \(years.map(String.init).joined(separator: ", "))")
                 print("  measures: \(file.measures.map(\.rawValue).joined(separator: ", "))")
-                let suppressed = file.records.reduce(0) { $0 + $1.values.values.filter { $0.missingReason != nil }.count }
+                let suppressed = file.records.reduce(0) { $0 + $1.values.filter { $0.1.missingReason != nil }.count }
                 print("  suppressed or empty cells: \(suppressed)")
                 for w in file.warnings { print("  warning: \(w)") }
             } catch {

@@ -1,4 +1,5 @@
 import CLibCSV
+import Dispatch
 import Foundation
 
 /// One parsed CSV record: its fields as raw bytes plus the physical line it starts on.
@@ -43,54 +44,132 @@ public struct CSVError: Error, CustomStringConvertible, Equatable {
 /// newlines; blank lines are skipped. Parsing is strict about quotes so a truncated
 /// or corrupted file is reported with its line rather than silently mis-split.
 public enum CSVReader {
-    /// Reads `path`, calling `handler` for every non-blank record in order.
+    /// Reads `path`, calling `handler` for every non-blank record in order (streamed in 1 MiB reads).
     public static func read(path: String, handler: (CSVRecord) throws -> Void) throws {
         guard let file = fopen(path, "rb") else {
             throw CSVError(file: path, line: 0, message: "cannot open file: \(String(cString: strerror(errno)))")
         }
         defer { fclose(file) }
-        let state = ParseState(path: path)
         try withoutActuallyEscaping(handler) { escapable in
-            state.handler = escapable
-            defer { state.handler = nil }
-            var parser = csv_parser()
-            guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL)) == 0 else {
-                throw CSVError(file: path, line: 0, message: "libcsv could not initialise")
-            }
-            defer { csv_free(&parser) }
+            let session = try ParseSession(path: path, startLine: 1, handler: escapable)
             let chunkSize = 1 << 20
             let chunk = UnsafeMutablePointer<UInt8>.allocate(capacity: chunkSize)
             defer { chunk.deallocate() }
             var first = true
-            let context = Unmanaged.passUnretained(state).toOpaque()
             while true {
                 let n = fread(chunk, 1, chunkSize, file)
                 if n == 0 {
-                    if ferror(file) != 0 {
-                        throw CSVError(file: path, line: state.line, message: "read error")
-                    }
+                    if ferror(file) != 0 { throw CSVError(file: path, line: session.state.line, message: "read error") }
                     break
                 }
-                var start = 0
+                var buffer = UnsafeBufferPointer(start: chunk, count: n)
                 if first {
                     first = false
-                    try checkEncoding(UnsafeBufferPointer(start: chunk, count: n), path: path)
-                    if n >= 3, chunk[0] == 0xEF, chunk[1] == 0xBB, chunk[2] == 0xBF { start = 3 }
+                    try checkEncoding(buffer, path: path)
+                    buffer = skipBOM(buffer)
                 }
-                let want = n - start
-                let used = csv_parse(&parser, chunk + start, want, fieldCallback, rowCallback, context)
-                if let error = state.error { throw error }
-                if used != want {
-                    throw CSVError(file: path, line: state.line, message: "malformed CSV: \(String(cString: csv_strerror(csv_error(&parser))))")
-                }
+                try session.feed(buffer)
             }
-            if csv_fini(&parser, fieldCallback, rowCallback, context) != 0 {
-                throw CSVError(file: path, line: state.rowStartLine ?? state.line,
-                               message: "malformed CSV: a quoted field is not closed before the end of the file")
-            }
-            if let error = state.error { throw error }
+            try session.finish()
         }
     }
+
+    /// Reads `path` with its data rows split into `parts` chunks parsed concurrently, each by its
+    /// own libcsv parser. Split points are found by a quote-aware scan, so a quoted field with a
+    /// line break never straddles two chunks, and line numbers stay exact. `header` receives the
+    /// first record; `body(part, record)` receives part `part`'s records in file order (parts run
+    /// on different threads; records of one part on one thread).
+    public static func readParallel(path: String, parts: Int, header: (CSVRecord) throws -> Void,
+                                    body: @escaping @Sendable (Int, CSVRecord) throws -> Void) throws {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw CSVError(file: path, line: 0, message: "cannot open file: \(error.localizedDescription)")
+        }
+        try data.withUnsafeBytes { raw in
+            let all = raw.bindMemory(to: UInt8.self)
+            try checkEncoding(all, path: path)
+            let content = skipBOM(all)
+            // Header: up to the first line break outside quotes.
+            let headerEnd = boundary(in: content, from: 0)
+            try withoutActuallyEscaping(header) { h in
+                let session = try ParseSession(path: path, startLine: 1, handler: h)
+                try session.feed(UnsafeBufferPointer(rebasing: content[0..<headerEnd]))
+                try session.finish()
+            }
+            let headerLines = 1 + newlines(UnsafeBufferPointer(rebasing: content[0..<headerEnd])) - (headerEnd > 0 && content[headerEnd - 1] == 0x0A ? 1 : 0)
+            // Split points: the first line end outside quotes after each even share of the bytes.
+            let n = max(1, parts)
+            var cuts = [headerEnd]
+            var quotes = 0, position = headerEnd
+            for k in 1..<n {
+                let target = headerEnd + (content.count - headerEnd) * k / n
+                guard target > cuts.last! else { continue }
+                quotes += count(0x22, in: UnsafeBufferPointer(rebasing: content[position..<target]))
+                position = target
+                var i = target
+                var open = quotes % 2 == 1
+                while i < content.count {
+                    if content[i] == 0x22 { open.toggle(); quotes += 1 }
+                    i += 1
+                    if !open && content[i - 1] == 0x0A { break }
+                }
+                position = i
+                if i > cuts.last!, i < content.count { cuts.append(i) }
+            }
+            cuts.append(content.count)
+            var startLines = [headerLines + 1]
+            for k in 1..<max(1, cuts.count - 1) {
+                startLines.append(startLines[k - 1] + newlines(UnsafeBufferPointer(rebasing: content[cuts[k - 1]..<cuts[k]])))
+            }
+            let failures = ConcurrentResults<Error>(count: cuts.count - 1)
+            let address = UInt(bitPattern: content.baseAddress!)
+            let bounds = cuts, firstLines = startLines
+            DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { part in
+                do {
+                    let base = UnsafePointer<UInt8>(bitPattern: address)!
+                    let session = try ParseSession(path: path, startLine: firstLines[part]) { try body(part, $0) }
+                    try session.feed(UnsafeBufferPointer(start: base + bounds[part], count: bounds[part + 1] - bounds[part]))
+                    try session.finish()
+                } catch {
+                    failures[part] = error
+                }
+            }
+            if let first = failures.values.compactMap({ $0 }).first { throw first }
+        }
+    }
+
+    static func skipBOM(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        b.count >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF ? UnsafeBufferPointer(rebasing: b[3...]) : b
+    }
+
+    /// Index just after the first line break at or after `from` that is outside quotes (or the end).
+    static func boundary(in b: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        var open = false
+        var i = from
+        while i < b.count {
+            let c = b[i]
+            i += 1
+            if c == 0x22 { open.toggle() } else if c == 0x0A && !open { return i }
+        }
+        return b.count
+    }
+
+    static func count(_ byte: UInt8, in b: UnsafeBufferPointer<UInt8>) -> Int {
+        guard var p = b.baseAddress.map(UnsafeRawPointer.init) else { return 0 }
+        var remaining = b.count
+        var n = 0
+        while remaining > 0, let hit = memchr(p, Int32(byte), remaining) {
+            n += 1
+            let skip = UnsafeRawPointer(hit) - p + 1
+            p += skip
+            remaining -= skip
+        }
+        return n
+    }
+
+    static func newlines(_ b: UnsafeBufferPointer<UInt8>) -> Int { count(0x0A, in: b) }
 
     /// Reads a whole file into an array of string rows (for small reference files).
     public static func readAll(path: String) throws -> [(line: Int, fields: [String])] {
@@ -109,8 +188,45 @@ public enum CSVReader {
     }
 }
 
+/// One libcsv parser fed buffers in order.
+final class ParseSession {
+    let state: ParseState
+    private var parser = csv_parser()
+    private let context: UnsafeMutableRawPointer
+
+    init(path: String, startLine: Int, handler: @escaping (CSVRecord) throws -> Void) throws {
+        state = ParseState(path: path)
+        state.line = startLine
+        state.handler = handler
+        guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL)) == 0 else {
+            throw CSVError(file: path, line: 0, message: "libcsv could not initialise")
+        }
+        context = Unmanaged.passUnretained(state).toOpaque()
+    }
+
+    deinit { csv_free(&parser) }
+
+    func feed(_ buffer: UnsafeBufferPointer<UInt8>) throws {
+        guard buffer.count > 0 else { return }
+        let used = csv_parse(&parser, buffer.baseAddress, buffer.count, fieldCallback, rowCallback, context)
+        if let error = state.error { throw error }
+        if used != buffer.count {
+            throw CSVError(file: state.path, line: state.line, message: "malformed CSV: \(String(cString: csv_strerror(csv_error(&parser))))")
+        }
+    }
+
+    func finish() throws {
+        if csv_fini(&parser, fieldCallback, rowCallback, context) != 0 {
+            throw CSVError(file: state.path, line: state.rowStartLine ?? state.line,
+                           message: "malformed CSV: a quoted field is not closed before the end of the file")
+        }
+        if let error = state.error { throw error }
+        state.handler = nil
+    }
+}
+
 /// Mutable state shared with libcsv's C callbacks.
-private final class ParseState {
+final class ParseState {
     let path: String
     var handler: ((CSVRecord) throws -> Void)?
     var error: Error?
@@ -132,7 +248,9 @@ private final class ParseState {
         if let data, length > 0 {
             let buffer = UnsafeRawBufferPointer(start: data, count: length)
             bytes.append(contentsOf: buffer)
-            for byte in buffer where byte == 0x0A { line += 1 }
+            if memchr(data, 0x0A, length) != nil {
+                line += CSVReader.newlines(buffer.bindMemory(to: UInt8.self))
+            }
         }
         ends.append(bytes.count)
     }

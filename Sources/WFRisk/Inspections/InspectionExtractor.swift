@@ -150,7 +150,24 @@ public struct InspectionExtractor: Sendable {
 
     // MARK: Body and sentences
 
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return needle.isEmpty }
+        let first = needle[0], last = haystack.count - needle.count
+        var i = 0
+        while i <= last {
+            if haystack[i] == first {
+                var k = 1
+                while k < needle.count && haystack[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
     func layout(_ scalars: [Unicode.Scalar]) -> [Line] {
+        let articleEnd = lexicon.articleEnd.map { Array($0.utf8) }
+        let furniture = lexicon.furniture.map { Array($0.utf8) }
         var lines: [Line] = []
         var start = 0
         var bodySentencesSeen = 0
@@ -162,17 +179,23 @@ public struct InspectionExtractor: Sendable {
             while s < e, scalars[s].properties.isWhitespace { s += 1 }
             while e > s, scalars[e - 1].properties.isWhitespace { e -= 1 }
             guard e > s else { continue }
-            let lower = String(String.UnicodeScalarView(scalars[s..<e])).lowercased()
+            // ASCII-lowered bytes of the line; markers are matched with memmem (no Foundation).
+            var lower = [UInt8]()
+            lower.reserveCapacity(e - s)
+            for k in s..<e {
+                let v = scalars[k].value
+                lower.append(v < 128 ? UInt8(v >= 65 && v <= 90 ? v + 32 : v) : 0x7F)
+            }
             var kind: Line.Kind
             if ended {
                 kind = .boilerplate
-            } else if bodySentencesSeen >= 2 && lexicon.articleEnd.contains(where: { lower.hasPrefix($0) }) {
+            } else if bodySentencesSeen >= 2 && articleEnd.contains(where: { lower.starts(with: $0) }) {
                 ended = true
                 kind = .boilerplate
-            } else if lexicon.furniture.contains(where: { lower.contains($0) }) {
+            } else if furniture.contains(where: { InspectionExtractor.contains(lower, $0) }) {
                 kind = .furniture
             } else {
-                let words = lower.split(whereSeparator: { $0 == " " }).count
+                let words = lower.split(separator: 0x20).count
                 let last = scalars[e - 1]
                 let terminal: Set<Unicode.Scalar> = [".", "!", "?", "\"", "\u{201D}", "\u{2019}", "'", ":", ";"]
                 kind = terminal.contains(last) || words >= 14 ? .body : .heading
@@ -333,20 +356,27 @@ public struct InspectionExtractor: Sendable {
     /// The judgement in force: of the judgements the text states, the one made last (by the year
     /// written just after it; a judgement with no year is the current one), then the last in the text.
     func judgementFound(tokens: [Token], sentences: [Sentence]) -> String? {
-        let judgementStarts = Set(tokens.indices.filter { i in lexicon.judgementWords.contains { $0.1.match(tokens, at: i, end: tokens.count) > 0 } })
         var found: [(judgement: String, year: Int, order: Int)] = []
+        var judgementStarts: Set<Int>?
         for (si, s) in sentences.enumerated() {
             let range = s.tokens
             for i in range {
-                for pattern in lexicon.judgementPatterns {
-                    guard let x = pattern.firstIndex(of: "x") else { continue }
-                    for jAt in Self.match(Array(pattern[..<x]), tokens: tokens, at: i, end: range.upperBound, stop: judgementStarts) {
+                // Patterns are tried only where their first word (or, for "X judgement", a judgement word) stands.
+                var candidates = lexicon.judgementPatternsByFirst[tokens[i].word] ?? []
+                if candidates.isEmpty && lexicon.judgementWords.allSatisfy({ $0.1.match(tokens, at: i, end: range.upperBound) == 0 }) { continue }
+                candidates += lexicon.judgementPatternsByFirst["x"] ?? []
+                for pattern in candidates {
+                    if judgementStarts == nil {
+                        judgementStarts = Set(tokens.indices.filter { t in lexicon.judgementWords.contains { $0.1.match(tokens, at: t, end: tokens.count) > 0 } })
+                    }
+                    let stops = judgementStarts!
+                    for jAt in Self.match(pattern.before, 0, tokens: tokens, at: i, end: range.upperBound, stop: stops) {
                         guard jAt < range.upperBound else { continue }
                         for (name, cues) in lexicon.judgementWords {
                             let n = cues.match(tokens, at: jAt, end: range.upperBound)
                             guard n > 0 else { continue }
                             let k = jAt + n
-                            guard !Self.match(Array(pattern[(x + 1)...]), tokens: tokens, at: k, end: range.upperBound, stop: judgementStarts).isEmpty else { continue }
+                            guard !Self.match(pattern.after, 0, tokens: tokens, at: k, end: range.upperBound, stop: stops).isEmpty else { continue }
                             // The year a judgement was made: the first year within six words after it, else "now".
                             let year = tokens[k..<min(range.upperBound, k + 6)].compactMap { t -> Int? in
                                 guard t.word.count == 4, let y = Int(t.word), (2000...2100).contains(y) else { return nil }
@@ -362,20 +392,20 @@ public struct InspectionExtractor: Sendable {
         return found.max { ($0.year, $0.order) < ($1.year, $1.order) }?.judgement
     }
 
-    /// Token positions where `pattern` (words, with "gap" for up to eight words, none of them in
-    /// `stop`) can end when it starts at `i`.
-    static func match(_ pattern: [String], tokens: [Token], at i: Int, end: Int, stop: Set<Int>) -> [Int] {
-        guard let first = pattern.first else { return [i] }
-        if first == "gap" {
+    /// Token positions where `pattern[from...]` (words, with "gap" for up to eight words, none of
+    /// them in `stop`) can end when it starts at `i`.
+    static func match(_ pattern: [String], _ from: Int, tokens: [Token], at i: Int, end: Int, stop: Set<Int>) -> [Int] {
+        guard from < pattern.count else { return [i] }
+        if pattern[from] == "gap" {
             var ends: [Int] = []
             for skip in 0...8 where i + skip <= end {
                 if skip > 0 && stop.contains(i + skip - 1) { break }
-                ends += match(Array(pattern.dropFirst()), tokens: tokens, at: i + skip, end: end, stop: stop)
+                ends += match(pattern, from + 1, tokens: tokens, at: i + skip, end: end, stop: stop)
             }
             return ends
         }
-        guard i < end, CueSet.wordMatches(tokens[i].word, first) else { return [] }
-        return match(Array(pattern.dropFirst()), tokens: tokens, at: i + 1, end: end, stop: stop)
+        guard i < end, CueSet.wordMatches(tokens[i].word, pattern[from]) else { return [] }
+        return match(pattern, from + 1, tokens: tokens, at: i + 1, end: end, stop: stop)
     }
 
     // MARK: Signals

@@ -17,6 +17,8 @@ public struct InspectionLexicon: Sendable {
     let visitTypes: [(String, CueSet)]
     let judgementWords: [(String, CueSet)]
     let judgementPatterns: [[String]]
+    /// Judgement patterns split at their judgement slot, indexed by their first word.
+    let judgementPatternsByFirst: [String: [(before: [String], after: [String])]]
     let notCouncilAfter: CueSet
     let notCouncilBefore: [[String]]
     let councilAfter: CueSet
@@ -64,6 +66,10 @@ public struct InspectionLexicon: Sendable {
             visitTypes: try groups("visit_types").map { ($0.0, CueSet($0.1)) },
             judgementWords: try groups("judgements").map { ($0.0, CueSet($0.1)) },
             judgementPatterns: try list("judgement_patterns").map { Tokenizer.phrase($0) },
+            judgementPatternsByFirst: Dictionary(grouping: try list("judgement_patterns").map { Tokenizer.phrase($0) }.compactMap { p -> (String, [String], [String])? in
+                guard let x = p.firstIndex(of: "x"), let first = p.first else { return nil }
+                return (first, Array(p[..<x]), Array(p[(x + 1)...]))
+            }, by: { $0.0 }).mapValues { $0.map { (before: $0.1, after: $0.2) } },
             notCouncilAfter: CueSet(try list("not_council_after")),
             notCouncilBefore: try list("not_council_before").map { Tokenizer.phrase($0) },
             councilAfter: CueSet(try list("council_after")),

@@ -66,19 +66,29 @@ enum Tokenizer {
 /// A set of cue phrases matched against token sequences ("agency staff", "recruit*").
 struct CueSet: Sendable {
     private var byFirst: [String: [[String]]] = [:]
-    private var prefixFirst: [(String, [String])] = []
+    /// One-word prefix cues (`recruit*`), keyed by their first three characters so a word is
+    /// checked against only the few that could match.
+    private var prefixes: [Substring: [String]] = [:]
+    private var shortPrefixes: [String] = []
 
     init(_ phrases: [String]) {
         for p in phrases {
             let words = Tokenizer.phrase(p)
             guard let first = words.first else { continue }
             if first.hasSuffix("*") && words.count == 1 {
-                prefixFirst.append((String(first.dropLast()), words))
+                let stem = String(first.dropLast())
+                if stem.count >= 3 { prefixes[stem.prefix(3), default: []].append(stem) } else { shortPrefixes.append(stem) }
             } else {
                 byFirst[first, default: []].append(words)
             }
         }
         for k in byFirst.keys { byFirst[k]!.sort { $0.count > $1.count } }
+    }
+
+    private func prefixMatch(_ word: String) -> Bool {
+        for stem in shortPrefixes where word.hasPrefix(stem) { return true }
+        guard word.utf8.count >= 3, let candidates = prefixes[word.prefix(3)] else { return false }
+        return candidates.contains { word.hasPrefix($0) }
     }
 
     /// Length (in tokens) of the longest cue starting at `i`, or 0.
@@ -92,9 +102,7 @@ struct CueSet: Sendable {
                 if ok { best = words.count; break }
             }
         }
-        if best == 0 {
-            for (prefix, _) in prefixFirst where tokens[i].word.hasPrefix(prefix) { return 1 }
-        }
+        if best == 0 && prefixMatch(first) { return 1 }
         return best
     }
 

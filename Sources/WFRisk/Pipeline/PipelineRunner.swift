@@ -130,8 +130,13 @@ public struct PipelineRunner {
         }
         graph.add("ingest_workforce", after: ["load_reference"]) { g in
             let refs: RunReferences = g.output("references")
-            let files = try TidyIngest.read(plan.workforce, wanted: Measure.workforce, kind: "workforce", reader: refs.reader, threads: threads)
-            let dataset = try TidyDataset.merge(files)
+            // Only the scoring year and the years its change and trend indicators look back over are kept.
+            let scoring = pipeline.settings.scoring
+            let span = max(scoring.trendYears, 2)
+            let window: YearWindow = scoring.year.map { .range(($0 - span + 1)...$0) } ?? .latest(span)
+            let files = try TidyIngest.read(plan.workforce, wanted: Measure.workforce, kind: "workforce", reader: refs.reader,
+                                            threads: threads, years: window)
+            let dataset = try TidyDataset.merge(files, years: window)
             g.store("workforce", dataset)
             return ["files": files.count, "rows": dataset.rowCount, "records": dataset.records.count]
         }

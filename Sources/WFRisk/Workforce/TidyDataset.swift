@@ -13,7 +13,8 @@ public struct TidyDataset: Sendable {
 
     public init() {}
 
-    public static func merge(_ files: [TidyFile]) throws -> TidyDataset {
+    /// - Parameter years: rows outside this window (after merging) are dropped.
+    public static func merge(_ files: [TidyFile], years: YearWindow = .all) throws -> TidyDataset {
         var dataset = TidyDataset()
         var problems: [InputProblem] = []
         // Visit in a fixed order so the kept source location does not depend on input order.
@@ -25,6 +26,10 @@ public struct TidyDataset: Sendable {
         }
         dataset.files = ordered
         if !problems.isEmpty { throw WFRiskError.inputs(Array(problems.prefix(25))) }
+        if case .all = years {} else {
+            let kept = years.prune(Array(dataset.records.values))
+            dataset.records = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0) })
+        }
         dataset.buildIndexes()
         return dataset
     }

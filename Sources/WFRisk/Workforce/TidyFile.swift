@@ -1,3 +1,5 @@
+import Foundation
+
 /// One row of a DfE tidy (explore-education-statistics) file, resolved to its geography.
 public struct TidyRecord: Sendable, Equatable {
     public var year: Int
@@ -11,7 +13,7 @@ public struct TidyRecord: Sendable, Equatable {
     public var publishedNewCode: String
     public var publishedName: String
     /// Measures present in the file's columns; a measure whose column is absent has no entry.
-    public var values: [Measure: Observation]
+    public var values: MeasureValues
     public var source: SourceLocation
 
     /// Key identifying the geography and year; two rows with one key describe the same thing.
@@ -61,120 +63,50 @@ public struct TidyFileReader: Sendable {
 
     /// Reads `path`, keeping the measures in `wanted`. Throws `.inputs` listing every row problem
     /// (file, line, field) when any cell cannot be read, and `.input` when needed columns are missing.
-    public func read(path: String, wanted: [Measure], kind: String) throws -> TidyFile {
-        var columnOf: [String: Int] = [:]
-        var measureColumns: [(Measure, Int, String)] = []
-        var header: [String] = []
-        var records: [TidyRecord] = []
-        var problems: [InputProblem] = []
+    ///
+    /// - Parameters:
+    ///   - years: which years' rows to keep (every row is still parsed and checked).
+    ///   - threads: with more than one, a large file is parsed in that many chunks at once.
+    public func read(path: String, wanted: [Measure], kind: String, years: YearWindow = .all, threads: Int = 1) throws -> TidyFile {
+        var layout: TidyLayout?
         var warnings: [String] = []
-        var rowCount = 0
-        var ignoredLevels: [String: Int] = [:]
-
-        func problem(_ line: Int, _ field: String?, _ message: String) throws {
-            problems.append(InputProblem(file: path, line: line, field: field, message: message))
-            if problems.count >= maxProblems { throw WFRiskError.inputs(problems + [InputProblem(file: path, message: "stopped after \(maxProblems) problems")]) }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let parts = threads > 1 && size > 8 << 20 ? threads : 1
+        let sinks = (0..<parts).map { _ in TidyPartSink(window: years) }
+        let box = LayoutBox()
+        let onHeader: (CSVRecord) throws -> Void = { record in
+            let l = try TidyLayout(header: record.strings, path: path, aliases: aliases, wanted: wanted, kind: kind, warnings: &warnings)
+            layout = l
+            box.layout = l
         }
-
-        try CSVReader.read(path: path) { record in
-            if header.isEmpty {
-                header = record.strings.map { $0.trimmingCharacters(in: .whitespaces) }
-                for (i, name) in header.enumerated() {
-                    let canonical = aliases.canonical(for: name)
-                    if let existing = columnOf[canonical] {
-                        // Prefer a column literally named as canonical over an alias.
-                        if ColumnAliases.normalize(name) == canonical && ColumnAliases.normalize(header[existing]) != canonical {
-                            columnOf[canonical] = i
-                        }
-                        warnings.append("\(path): columns '\(header[existing])' and '\(name)' both mean \(canonical); using '\(header[columnOf[canonical]!])'")
-                    } else {
-                        columnOf[canonical] = i
-                    }
-                }
-                for m in wanted { if let i = columnOf[m.rawValue] { measureColumns.append((m, i, header[i])) } }
-                try checkColumns(path: path, header: header, columnOf: columnOf, found: measureColumns.map(\.0), wanted: wanted, kind: kind)
-                return
+        let context = DecodeContext(reader: self, path: path)
+        if parts == 1 {
+            var sawHeader = false
+            try CSVReader.read(path: path) { record in
+                if !sawHeader { sawHeader = true; try onHeader(record); return }
+                try context.decode(record, layout: box.layout!, into: sinks[0])
             }
-            rowCount += 1
-            let line = record.line
-            let levelText = columnOf["geographic_level"].map { record.string(at: $0) } ?? "Local authority"
-            guard let level = GeographicLevel(fileValue: levelText) else {
-                ignoredLevels[levelText, default: 0] += 1
-                return
+        } else {
+            try CSVReader.readParallel(path: path, parts: parts, header: onHeader) { part, record in
+                try context.decode(record, layout: box.layout!, into: sinks[part])
             }
-            let yearText = record.string(at: columnOf["time_period"]!)
-            guard let year = TidyFileReader.parseYear(yearText) else {
-                try problem(line, header[columnOf["time_period"]!], "'\(yearText)' is not a year (expected e.g. 2023 or 202223)")
-                return
-            }
-            let oldText = columnOf["old_la_code"].map { record.string(at: $0).trimmingCharacters(in: .whitespaces) } ?? ""
-            let newText = columnOf["new_la_code"].map { record.string(at: $0).trimmingCharacters(in: .whitespaces) } ?? ""
-            let nameText = columnOf["la_name"].map { record.string(at: $0).trimmingCharacters(in: .whitespaces) } ?? ""
-            var regionCode = columnOf["region_code"].map { record.string(at: $0) } ?? ""
-            var regionName = columnOf["region_name"].map { record.string(at: $0) } ?? ""
-            var unit: ReportingUnit?
-            if level == .localAuthority {
-                switch resolveUnit(old: oldText, new: newText, name: nameText, year: year) {
-                case .success(let u):
-                    unit = u
-                    if regionCode.isEmpty, let a = registry.authority(oldCode: u.memberCodes[0]) {
-                        regionCode = a.regionCode
-                        regionName = a.regionName
-                    }
-                case .failure(let p):
-                    try problem(line, p.field, p.message)
-                    return
-                }
-            } else if level == .regional && regionCode.isEmpty && regionName.isEmpty {
-                try problem(line, "region_code", "regional row without region_code or region_name")
-                return
-            }
-            if level == .regional && regionCode.isEmpty { regionCode = regionName }
-            var values: [Measure: Observation] = [:]
-            for (measure, index, column) in measureColumns {
-                let cell = record.field(index)
-                if let v = NumberParsing.parse(cell) {
-                    values[measure] = .value(v)
-                } else {
-                    let text = record.string(at: index)
-                    if let reason = markers.reason(for: text) {
-                        values[measure] = .missing(reason)
-                    } else {
-                        try problem(line, column, "'\(text)' is neither a number nor a suppression symbol (\(markers.symbols.joined(separator: " ")))")
-                    }
-                }
-            }
-            records.append(TidyRecord(
-                year: year, level: level, unit: unit, regionCode: regionCode, regionName: regionName,
-                publishedOldCode: oldText, publishedNewCode: newText, publishedName: nameText,
-                values: values, source: SourceLocation(file: path, line: line)))
         }
-        if header.isEmpty {
+        guard let layout else {
             throw WFRiskError.input(InputProblem(file: path, message: "file is empty (no header row)"))
         }
-        if !problems.isEmpty { throw WFRiskError.inputs(problems) }
-        for (level, n) in ignoredLevels.sorted(by: { $0.key < $1.key }) {
+        let problems = sinks.flatMap(\.problems).sorted { ($0.line ?? 0) < ($1.line ?? 0) }
+        if !problems.isEmpty { throw WFRiskError.inputs(Array(problems.prefix(maxProblems))) }
+        var ignored: [String: Int] = [:]
+        for sink in sinks { ignored.merge(sink.ignoredLevels, uniquingKeysWith: +) }
+        for (level, n) in ignored.sorted(by: { $0.key < $1.key }) {
             warnings.append("\(path): ignored \(n) row(s) at geographic level '\(level)'")
         }
-        let missing = wanted.filter { m in !measureColumns.contains { $0.0 == m } }
-        if kind == "workforce" && !missing.isEmpty && !measureColumns.isEmpty {
+        let missing = wanted.filter { m in !layout.measures.contains { $0.0 == m } }
+        if kind == "workforce" && !missing.isEmpty && !layout.measures.isEmpty {
             warnings.append("\(path): no column for \(missing.map(\.rawValue).joined(separator: ", ")); those measures are missing for every row")
         }
-        return TidyFile(path: path, records: records, measures: measureColumns.map(\.0), rowCount: rowCount, warnings: warnings)
-    }
-
-    private func checkColumns(path: String, header: [String], columnOf: [String: Int], found: [Measure], wanted: [Measure], kind: String) throws {
-        var missing: [String] = []
-        if columnOf["time_period"] == nil { missing.append("time_period") }
-        if columnOf["old_la_code"] == nil && columnOf["new_la_code"] == nil && columnOf["la_name"] == nil {
-            missing.append("old_la_code (or new_la_code or la_name)")
-        }
-        if found.isEmpty { missing.append("any \(kind) measure (\(wanted.map(\.rawValue).joined(separator: ", ")))") }
-        guard missing.isEmpty else {
-            throw WFRiskError.input(InputProblem(
-                file: path, line: 1,
-                message: "missing column(s): \(missing.joined(separator: "; ")). The file has: \(header.joined(separator: ", ")). Add aliases under column_aliases in the pipeline file if these are named differently."))
-        }
+        let records = years.prune(sinks.flatMap(\.records))
+        return TidyFile(path: path, records: records, measures: layout.measures.map(\.0), rowCount: sinks.reduce(0) { $0 + $1.rowCount }, warnings: warnings)
     }
 
     /// Resolves a local-authority row to its reporting unit through the registry: by 3-digit code,

@@ -1,0 +1,212 @@
+import CLibCSV
+import Dispatch
+import Foundation
+import WFRisk
+
+// wfrisk-bench: measures wfrisk against references run in the same process or session, and
+// prints ratios (docs/performance.md). Usage: wfrisk-bench WORKLOAD_DIR [--real SHARED_DATA]
+// [--skip-pandas] [--repeat N]. Run it through Benchmarks/run, which builds in release mode and
+// prepares the workloads.
+
+struct Options {
+    var workload = ""
+    var real: String?
+    var repeatCount = 3
+    var pandas = true
+    var scaling = true
+}
+
+var options = Options()
+var args = Array(CommandLine.arguments.dropFirst())
+while !args.isEmpty {
+    let a = args.removeFirst()
+    switch a {
+    case "--real": options.real = args.removeFirst()
+    case "--repeat": options.repeatCount = Int(args.removeFirst()) ?? 3
+    case "--skip-pandas": options.pandas = false
+    case "--skip-scaling": options.scaling = false
+    default: options.workload = a
+    }
+}
+guard !options.workload.isEmpty else {
+    FileHandle.standardError.write(Data("usage: wfrisk-bench WORKLOAD_DIR [--real SHARED_DATA] [--repeat N] [--skip-pandas] [--skip-scaling]\n".utf8))
+    exit(2)
+}
+
+let cores = ProcessInfo.processInfo.activeProcessorCount
+let executable = (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/wfrisk"
+
+/// Best of `n` wall-clock timings, in seconds (best-of resists the noise of a shared machine).
+@MainActor func best(_ n: Int = options.repeatCount, _ body: () throws -> Void) rethrows -> Double {
+    var times: [Double] = []
+    for _ in 0..<n {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return times.min()!
+}
+
+func fileSize(_ path: String) -> Int { (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0 }
+func mb(_ bytes: Int) -> Double { Double(bytes) / 1_000_000 }
+func fmt(_ x: Double, _ d: Int = 2) -> String { String(format: "%.\(d)f", x) }
+
+/// libcsv tokenising the file with callbacks that do nothing: the floor for parsing.
+@MainActor func libcsvRaw(_ path: String) -> Double {
+    best {
+        var parser = csv_parser()
+        csv_init(&parser, UInt8(CSV_STRICT | CSV_REPALL_NL))
+        defer { csv_free(&parser) }
+        let f = fopen(path, "rb")!
+        defer { fclose(f) }
+        let size = 1 << 20
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+        defer { buffer.deallocate() }
+        while true {
+            let n = fread(buffer, 1, size, f)
+            if n == 0 { break }
+            _ = csv_parse(&parser, buffer, n, { _, _, _ in }, { _, _ in }, nil)
+        }
+        csv_fini(&parser, { _, _, _ in }, { _, _ in }, nil)
+    }
+}
+
+/// Runs a command; returns (seconds, peak RSS in KiB, exit status).
+func runProcess(_ path: String, _ arguments: [String]) -> (Double, Int, Int32) {
+    let start = DispatchTime.now().uptimeNanoseconds
+    var pid: pid_t = 0
+    var argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { for p in argv { free(p) } }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    guard posix_spawnp(&pid, path, &actions, nil, &argv, environ) == 0 else { return (0, 0, -1) }
+    var status: Int32 = 0
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return (seconds, usage.ru_maxrss, (status >> 8) & 0xFF)
+}
+
+@MainActor func bestProcess(_ path: String, _ arguments: [String]) -> (Double, Int, Int32) {
+    var results: [(Double, Int, Int32)] = []
+    for _ in 0..<options.repeatCount { results.append(runProcess(path, arguments)) }
+    return results.min { $0.0 < $1.0 }!
+}
+
+var report: [String] = []
+@MainActor func say(_ line: String = "") {
+    print(line)
+    report.append(line)
+}
+
+let registry = try AuthorityRegistry.load(authorities: options.workload + "/reference/authorities.csv", aliases: nil, jointReturns: nil)
+let reader = TidyFileReader(aliases: try ColumnAliases.bundled(), markers: try SuppressionMarkers.bundled(), registry: registry)
+let workforce = try PathPatterns.expand([options.workload + "/workforce/*.csv"], kind: "workforce")[0]
+let texts = try InspectionIngest.expand([options.workload + "/inspections"])
+let textBytes = texts.reduce(0) { $0 + fileSize($1) }
+let csvBytes = fileSize(workforce)
+
+say("# wfrisk benchmark")
+say("machine: \(cores) cores; workload (b): \(workforce) (\(fmt(mb(csvBytes), 1)) MB), \(texts.count) texts (\(fmt(mb(textBytes), 1)) MB); best of \(options.repeatCount)")
+say()
+
+// (1) CSV ingest against libcsv's raw tokenising.
+let raw = libcsvRaw(workforce)
+let ingest1 = try best { _ = try reader.read(path: workforce, wanted: Measure.workforce, kind: "workforce", years: .latest(3), threads: 1) }
+let ingestN = try best { _ = try reader.read(path: workforce, wanted: Measure.workforce, kind: "workforce", years: .latest(3), threads: cores) }
+say("## CSV ingest to typed records (workload b)")
+say("| run | seconds | MB/s | ratio to libcsv raw |")
+say("|---|---|---|---|")
+say("| libcsv raw tokenising, empty callbacks, 1 core (reference) | \(fmt(raw, 3)) | \(fmt(mb(csvBytes) / raw, 1)) | 1.00 |")
+say("| wfrisk ingest, 1 core | \(fmt(ingest1, 3)) | \(fmt(mb(csvBytes) / ingest1, 1)) | \(fmt(raw / ingest1)) |")
+say("| wfrisk ingest, \(cores) cores | \(fmt(ingestN, 3)) | \(fmt(mb(csvBytes) / ingestN, 1)) | \(fmt(raw / ingestN)) |")
+say()
+
+// (2) Text extraction against grep -c -F -f with the same gazetteer.
+let gazetteer = NSTemporaryDirectory() + "wfrisk-bench-gazetteer.txt"
+try registry.all.map { $0.name.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\n").write(toFile: gazetteer, atomically: true, encoding: .utf8)
+let grep = bestProcess("/bin/grep", ["-c", "-F", "-f", gazetteer, "-r", options.workload + "/inspections"])
+let extract1 = try best { _ = try InspectionIngest.read(texts, registry: registry, threads: 1) }
+let extractN = try best { _ = try InspectionIngest.read(texts, registry: registry, threads: cores) }
+say("## Inspection text extraction (workload b)")
+say("| run | seconds | MB/s | MB/s per core | ratio to grep |")
+say("|---|---|---|---|---|")
+say("| grep -c -F -f gazetteer (reference, 1 core) | \(fmt(grep.0, 3)) | \(fmt(mb(textBytes) / grep.0, 1)) | \(fmt(mb(textBytes) / grep.0, 1)) | 1.00 |")
+say("| wfrisk extract, 1 core | \(fmt(extract1, 3)) | \(fmt(mb(textBytes) / extract1, 1)) | \(fmt(mb(textBytes) / extract1, 1)) | \(fmt(grep.0 / extract1)) |")
+say("| wfrisk extract, \(cores) cores | \(fmt(extractN, 3)) | \(fmt(mb(textBytes) / extractN, 1)) | \(fmt(mb(textBytes) / extractN / Double(cores), 1)) | \(fmt(grep.0 / extractN)) |")
+say("speed-up from 1 to \(cores) cores: \(fmt(extract1 / extractN))x")
+say()
+
+// (3) End to end against pandas.
+let pipeline = options.workload + "/bench.yml"
+try """
+inputs:
+  workforce: workforce/*.csv
+  inspections: inspections
+  reference:
+    authorities: reference/authorities.csv
+outputs:
+  directory: out-bench
+  keep_runs: 1
+""".write(toFile: pipeline, atomically: true, encoding: .utf8)
+let e2e = bestProcess(executable, ["run", "--pipeline", pipeline, "--force", "--quiet"])
+let e2eNoText = bestProcess(executable, ["run", "--pipeline", pipeline, "--force", "--quiet", "--workforce", workforce])
+say("## End to end (workload b)")
+say("| run | seconds | peak memory MB | peak / largest input |")
+say("|---|---|---|---|")
+say("| wfrisk run, workforce + \(texts.count) texts | \(fmt(e2e.0, 2)) | \(fmt(Double(e2e.1) / 1024, 0)) | \(fmt(Double(e2e.1) * 1024 / Double(csvBytes))) |")
+say("| wfrisk run, workforce only | \(fmt(e2eNoText.0, 2)) | \(fmt(Double(e2eNoText.1) / 1024, 0)) | \(fmt(Double(e2eNoText.1) * 1024 / Double(csvBytes))) |")
+if options.pandas {
+    let script = (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/../../Benchmarks/pandas_reference.py"
+    let readOnly = bestProcess("/usr/bin/env", ["python3", script, workforce, "--read-only"])
+    let full = bestProcess("/usr/bin/env", ["python3", script, workforce])
+    if readOnly.2 == 0 && full.2 == 0 {
+        say("| pandas read_csv alone (reference) | \(fmt(readOnly.0, 2)) | \(fmt(Double(readOnly.1) / 1024, 0)) | \(fmt(Double(readOnly.1) * 1024 / Double(csvBytes))) |")
+        say("| pandas read_csv + indicators + ranks | \(fmt(full.0, 2)) | \(fmt(Double(full.1) / 1024, 0)) | \(fmt(Double(full.1) * 1024 / Double(csvBytes))) |")
+        say("wfrisk run (workforce only) / pandas read_csv alone: \(fmt(e2eNoText.0 / readOnly.0)) (below 1 = wfrisk faster)")
+    } else {
+        say("pandas reference not run (python3 with pandas missing: pip install pandas)")
+    }
+}
+say()
+
+// (4) Workload (a): the real national file plus the three real texts.
+if let real = options.real {
+    let file = real + "/dfe/csww_indicators_2017_to_2023.csv"
+    let realReader = TidyFileReader(aliases: try ColumnAliases.bundled(), markers: try SuppressionMarkers.bundled(), registry: try AuthorityRegistry.bundled())
+    let rawA = libcsvRaw(file)
+    let ingestA = try best(10) { _ = try realReader.read(path: file, wanted: Measure.workforce, kind: "workforce") }
+    let runA = bestProcess(executable, ["run", "--workforce", file, "--inspections", real + "/inspections", "--out", NSTemporaryDirectory() + "wfrisk-bench-real", "--force", "--quiet"])
+    say("## Workload (a): real national file (\(fmt(mb(fileSize(file)), 2)) MB) and the three real texts")
+    say("| run | seconds | ratio |")
+    say("|---|---|---|")
+    say("| libcsv raw tokenising (reference) | \(fmt(rawA, 4)) | 1.00 |")
+    say("| wfrisk ingest, 1 core | \(fmt(ingestA, 4)) | \(fmt(rawA / ingestA)) of libcsv speed |")
+    say("| wfrisk run end to end (process, incl. start-up) | \(fmt(runA.0, 3)) | peak \(fmt(Double(runA.1) / 1024, 0)) MB |")
+    say()
+}
+
+// (5) Scaling: time against input size (1x, 2x, 4x rows of the same shape).
+if options.scaling {
+    say("## Scaling (wfrisk run, workforce only)")
+    say("| input | MB | seconds | time / 1x time | peak memory MB |")
+    say("|---|---|---|---|---|")
+    var base: Double?
+    for factor in [1, 2, 4] {
+        let dir = options.workload + "/scale-\(factor)x"
+        if !FileManager.default.fileExists(atPath: dir + "/workforce") {
+            let gen = SampleGenerator(options: .init(authorities: 5000 * factor, firstYear: 1974, lastYear: 2023, seed: 7), registry: registry)
+            try gen.write(to: dir)
+        }
+        let file = try PathPatterns.expand([dir + "/workforce/*.csv"], kind: "workforce")[0]
+        try "inputs:\n  workforce: workforce/*.csv\n  reference:\n    authorities: reference/authorities.csv\noutputs:\n  directory: out\n  keep_runs: 1\n"
+            .write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
+        let r = bestProcess(executable, ["run", "--pipeline", dir + "/p.yml", "--force", "--quiet"])
+        if base == nil { base = r.0 }
+        say("| \(factor)x | \(fmt(mb(fileSize(file)), 0)) | \(fmt(r.0, 2)) | \(fmt(r.0 / base!)) | \(fmt(Double(r.1) / 1024, 0)) |")
+    }
+}
+try report.joined(separator: "\n").appending("\n").write(toFile: options.workload + "/results.md", atomically: true, encoding: .utf8)

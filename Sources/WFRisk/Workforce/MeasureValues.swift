@@ -1,0 +1,74 @@
+import Foundation
+
+/// The measures of one row, stored flat (one slot per `Measure`) rather than in a dictionary:
+/// a million rows must stay small and quick to build. Absent (no column), a value, or missing
+/// with its reason (the suppression symbol, interned).
+public struct MeasureValues: Sendable, Equatable, Sequence {
+    private var numbers: [Double]
+    /// 0 = no column, 1 = value, n ≥ 2 = missing with reason `ReasonTable.shared.reason(n)`.
+    private var states: [UInt8]
+
+    public init() {
+        numbers = Array(repeating: 0, count: Measure.count)
+        states = Array(repeating: 0, count: Measure.count)
+    }
+
+    public subscript(_ m: Measure) -> Observation? {
+        get {
+            let i = m.ordinal
+            switch states[i] {
+            case 0: return nil
+            case 1: return .value(numbers[i])
+            case let r: return .missing(ReasonTable.shared.reason(r))
+            }
+        }
+        set {
+            let i = m.ordinal
+            switch newValue {
+            case nil: states[i] = 0
+            case .value(let v)?: states[i] = 1; numbers[i] = v
+            case .missing(let r)?: states[i] = ReasonTable.shared.code(r)
+            }
+        }
+    }
+
+    public func makeIterator() -> AnyIterator<(Measure, Observation)> {
+        var i = 0
+        return AnyIterator {
+            while i < Measure.count {
+                defer { i += 1 }
+                if let o = self[Measure.allCases[i]] { return (Measure.allCases[i], o) }
+            }
+            return nil
+        }
+    }
+}
+
+/// Interns missing-value reasons so a row stores a byte, not a string.
+final class ReasonTable: @unchecked Sendable {
+    static let shared = ReasonTable()
+    private var reasons: [String] = ["", ""]
+    private var codes: [String: UInt8] = [:]
+    private let lock = NSLock()
+
+    func code(_ reason: String) -> UInt8 {
+        lock.lock(); defer { lock.unlock() }
+        if let c = codes[reason] { return c }
+        precondition(reasons.count < 255, "too many distinct missing-value reasons")
+        let c = UInt8(reasons.count)
+        reasons.append(reason)
+        codes[reason] = c
+        return c
+    }
+
+    func reason(_ code: UInt8) -> String {
+        lock.lock(); defer { lock.unlock() }
+        return reasons[Int(code)]
+    }
+}
+
+extension Measure {
+    static let count = allCases.count
+    private static let ordinals: [Measure: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
+    var ordinal: Int { Measure.ordinals[self]! }
+}
