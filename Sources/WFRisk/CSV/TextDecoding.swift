@@ -36,3 +36,15 @@ public enum TextDecoding {
         "\u{02DC}", "\u{2122}", "\u{0161}", "\u{203A}", "\u{0153}", nil, "\u{017E}", "\u{0178}",
     ]
 }
+
+extension String {
+    /// The string without leading and trailing spaces and tabs (ASCII only; fast, no Foundation).
+    public var trimmedSpaces: String {
+        let u = utf8
+        guard let first = u.first, let last = u.last, first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 else { return self }
+        var start = u.startIndex, end = u.endIndex
+        while start < end, u[start] == 0x20 || u[start] == 0x09 { start = u.index(after: start) }
+        while end > start, u[u.index(before: end)] == 0x20 || u[u.index(before: end)] == 0x09 { end = u.index(before: end) }
+        return String(self[start..<end])
+    }
+}

@@ -38,24 +38,27 @@ public indirect enum JSONValue: Equatable, Sendable {
             if items.isEmpty { out += "[]"; return }
             out += "[\n"
             for (i, item) in items.enumerated() {
-                out += String(repeating: " ", count: indent + 2)
+                out += JSONValue.indent(indent + 2)
                 item.render(into: &out, indent: indent + 2)
                 out += i + 1 < items.count ? ",\n" : "\n"
             }
-            out += String(repeating: " ", count: indent) + "]"
+            out += JSONValue.indent(indent) + "]"
         case .object(let pairs):
             if pairs.isEmpty { out += "{}"; return }
             out += "{\n"
             for (i, (key, value)) in pairs.enumerated() {
-                out += String(repeating: " ", count: indent + 2)
+                out += JSONValue.indent(indent + 2)
                 JSONValue.escape(key, into: &out)
                 out += ": "
                 value.render(into: &out, indent: indent + 2)
                 out += i + 1 < pairs.count ? ",\n" : "\n"
             }
-            out += String(repeating: " ", count: indent) + "}"
+            out += JSONValue.indent(indent) + "}"
         }
     }
+
+    private static let indents: [String] = (0...64).map { String(repeating: " ", count: $0) }
+    private static func indent(_ n: Int) -> String { n < indents.count ? indents[n] : String(repeating: " ", count: n) }
 
     private static func escape(_ s: String, into out: inout String) {
         out += "\""

@@ -29,11 +29,11 @@ struct KeyedCSV {
             throw WFRiskError.input(InputProblem(file: path, message: "file is empty"))
         }
         self.path = path
-        header = first.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        header = first.fields.map { $0.trimmedSpaces }
         rows = all.dropFirst().map { row in
             var values: [String: String] = [:]
             for (i, name) in first.fields.enumerated() where i < row.fields.count {
-                values[name.trimmingCharacters(in: .whitespaces)] = row.fields[i].trimmingCharacters(in: .whitespaces)
+                values[name.trimmedSpaces] = row.fields[i].trimmedSpaces
             }
             return (row.line, values)
         }

@@ -12,13 +12,26 @@ public struct SHA256Digest {
 
     public mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         length &+= UInt64(bytes.count)
-        pending.append(contentsOf: bytes)
-        var offset = 0
-        while pending.count - offset >= 64 {
-            compress(pending, at: offset)
-            offset += 64
+        let handled: Bool? = bytes.withContiguousStorageIfAvailable { buffer -> Bool in
+            var offset = 0
+            // Top up a partial block first, then hash whole blocks straight from the input.
+            if !pending.isEmpty {
+                let take = min(64 - pending.count, buffer.count)
+                pending.append(contentsOf: buffer[0..<take])
+                offset = take
+                if pending.count == 64 {
+                    pending.withUnsafeBufferPointer { compress($0.baseAddress!) }
+                    pending.removeAll(keepingCapacity: true)
+                }
+            }
+            while buffer.count - offset >= 64 {
+                compress(buffer.baseAddress! + offset)
+                offset += 64
+            }
+            pending.append(contentsOf: buffer[offset...])
+            return true
         }
-        if offset > 0 { pending.removeFirst(offset) }
+        if handled == nil { length &-= UInt64(bytes.count); update(Array(bytes)) }
     }
 
     public mutating func finalize() -> String {
@@ -27,10 +40,12 @@ public struct SHA256Digest {
         while tail.count % 64 != 56 { tail.append(0) }
         let bits = length &* 8
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
-        var offset = 0
-        while offset < tail.count {
-            compress(tail, at: offset)
-            offset += 64
+        tail.withUnsafeBufferPointer { b in
+            var offset = 0
+            while offset < b.count {
+                compress(b.baseAddress! + offset)
+                offset += 64
+            }
         }
         pending = []
         return state.map { word in
@@ -58,10 +73,15 @@ public struct SHA256Digest {
         return digest.finalize()
     }
 
-    private mutating func compress(_ block: [UInt8], at offset: Int) {
-        var w = [UInt32](repeating: 0, count: 64)
+    private mutating func compress(_ block: UnsafePointer<UInt8>) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            compress(block, w)
+        }
+    }
+
+    private mutating func compress(_ block: UnsafePointer<UInt8>, _ w: UnsafeMutableBufferPointer<UInt32>) {
         for i in 0..<16 {
-            let b = offset + i * 4
+            let b = i * 4
             w[i] = UInt32(block[b]) << 24 | UInt32(block[b + 1]) << 16 | UInt32(block[b + 2]) << 8 | UInt32(block[b + 3])
         }
         for i in 16..<64 {
@@ -69,12 +89,13 @@ public struct SHA256Digest {
             let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
             w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
         }
+        let k = SHA256Digest.k
         var a = state[0], b = state[1], c = state[2], d = state[3]
         var e = state[4], f = state[5], g = state[6], h = state[7]
         for i in 0..<64 {
             let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
             let ch = (e & f) ^ (~e & g)
-            let t1 = h &+ s1 &+ ch &+ SHA256Digest.k[i] &+ w[i]
+            let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
             let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
             let maj = (a & b) ^ (a & c) ^ (b & c)
             let t2 = s0 &+ maj

@@ -36,7 +36,8 @@ public struct TidyDataset: Sendable {
 
     private mutating func buildIndexes() {
         var years = Set<Int>()
-        for (key, r) in records.sorted(by: { $0.key < $1.key }) {
+        // Every key is unique, so visiting in dictionary order gives the same indexes as any other.
+        for (key, r) in records {
             years.insert(key.year)
             switch r.level {
             case .localAuthority: if let u = r.unit { laByYear[key.year, default: [:]][u] = r }

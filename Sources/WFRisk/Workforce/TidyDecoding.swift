@@ -37,7 +37,7 @@ struct TidyLayout {
     var measures: [(Measure, Int, String)]
 
     init(header raw: [String], path: String, aliases: ColumnAliases, wanted: [Measure], kind: String, warnings: inout [String]) throws {
-        header = raw.map { $0.trimmingCharacters(in: .whitespaces) }
+        header = raw.map { $0.trimmedSpaces }
         var columnOf: [String: Int] = [:]
         for (i, name) in header.enumerated() {
             let canonical = aliases.canonical(for: name)
@@ -182,7 +182,7 @@ struct DecodeContext: @unchecked Sendable {
                 return cached
             }
         }
-        func text(_ c: Int?) -> String { c.map { record.string(at: $0).trimmingCharacters(in: .whitespaces) } ?? "" }
+        func text(_ c: Int?) -> String { c.map { record.string(at: $0).trimmedSpaces } ?? "" }
         let levelText = layout.level.map { record.string(at: $0) } ?? "Local authority"
         let level = GeographicLevel(fileValue: levelText)
         let old = text(layout.old), new = text(layout.new), name = text(layout.name)
