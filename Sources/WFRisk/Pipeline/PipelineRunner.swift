@@ -141,18 +141,18 @@ public struct PipelineRunner {
             return ["files": files.count, "rows": dataset.rowCount, "records": dataset.records.count]
         }
         graph.add("ingest_demand", after: ["load_reference"]) { g in
-            guard !plan.demand.isEmpty else { g.store("demand", TidyDataset?.none); return ["files": 0] }
+            guard !plan.demand.isEmpty else { g.store("demand", TidyDataset?.none as Any); return ["files": 0] }
             let refs: RunReferences = g.output("references")
             let files = try TidyIngest.read(plan.demand, wanted: Measure.demand, kind: "demand", reader: refs.reader, threads: threads)
             let dataset = try TidyDataset.merge(files)
-            g.store("demand", Optional(dataset))
+            g.store("demand", Optional(dataset) as Any)
             return ["files": files.count, "rows": dataset.rowCount, "records": dataset.records.count]
         }
         graph.add("extract_inspections", after: ["load_reference"]) { g in
-            guard !plan.inspections.isEmpty else { g.store("documents", [InspectionDocument]?.none); return ["documents": 0] }
+            guard !plan.inspections.isEmpty else { g.store("documents", [InspectionDocument]?.none as Any); return ["documents": 0] }
             let refs: RunReferences = g.output("references")
             let result = try InspectionIngest.read(plan.inspections, registry: refs.registry, threads: threads)
-            g.store("documents", Optional(result.documents))
+            g.store("documents", Optional(result.documents) as Any)
             g.store("inspection_warnings", result.skipped.map { "skipped inspection text \($0.file): \($0.reason)" })
             return ["documents": result.documents.count, "skipped": result.skipped.count]
         }
