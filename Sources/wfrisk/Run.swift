@@ -100,6 +100,7 @@ struct Run: ParsableCommand {
             var options = RunOptions()
             options.force = force
             if let threads { options.threads = threads }
+            options.progress = isatty(STDERR_FILENO) == 1 && log.logFormat == "text" && !log.quiet
             if let pause = ProcessInfo.processInfo.environment["WFRISK_TEST_PAUSE_BEFORE_PUBLISH"], let s = Double(pause) {
                 options.pauseBeforePublish = s
             }

@@ -113,7 +113,12 @@ public struct PipelineRunner {
         let threads = options.threads
         let graph = StageGraph()
         let logger = self.logger
+        let progress = options.progress
         graph.onEvent = { event, record in
+            if progress {
+                // A transient status line on a terminal only (never in cron logs).
+                FileHandle.standardError.write(Data((event == "start" ? "\r\u{1B}[K… \(record.name)" : "\r\u{1B}[K").utf8))
+            }
             if event == "start" {
                 logger.debug("stage \(record.name) started")
             } else if record.status == "ok" {
