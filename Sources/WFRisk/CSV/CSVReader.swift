@@ -77,10 +77,10 @@ public enum CSVReader {
     /// Reads `path` with its data rows split into `parts` chunks parsed concurrently, each by its
     /// own libcsv parser. Split points are found by a quote-aware scan, so a quoted field with a
     /// line break never straddles two chunks, and line numbers stay exact. `header` receives the
-    /// first record; `body(part, record)` receives part `part`'s records in file order (parts run
-    /// on different threads; records of one part on one thread).
+    /// first record; then, on each part's thread, `body(part)` gives the handler that receives that
+    /// part's records in file order.
     public static func readParallel(path: String, parts: Int, header: (CSVRecord) throws -> Void,
-                                    body: @escaping @Sendable (Int, CSVRecord) throws -> Void) throws {
+                                    body: @escaping @Sendable (Int) -> (CSVRecord) throws -> Void) throws {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
@@ -129,7 +129,7 @@ public enum CSVReader {
             DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { part in
                 do {
                     let base = UnsafePointer<UInt8>(bitPattern: address)!
-                    let session = try ParseSession(path: path, startLine: firstLines[part]) { try body(part, $0) }
+                    let session = try ParseSession(path: path, startLine: firstLines[part], handler: body(part))
                     try session.feed(UnsafeBufferPointer(start: base + bounds[part], count: bounds[part + 1] - bounds[part]))
                     try session.finish()
                 } catch {
@@ -225,13 +225,18 @@ final class ParseSession {
     }
 }
 
-/// Mutable state shared with libcsv's C callbacks.
+/// Mutable state shared with libcsv's C callbacks. The current record's bytes and field ends
+/// live in plain growable buffers (no Swift array bookkeeping on the per-field hot path).
 final class ParseState {
     let path: String
     var handler: ((CSVRecord) throws -> Void)?
     var error: Error?
-    var bytes: [UInt8] = []
-    var ends: [Int] = []
+    private var bytes: UnsafeMutablePointer<UInt8>
+    private var byteCapacity = 4096
+    private var byteCount = 0
+    private var ends: UnsafeMutablePointer<Int>
+    private var endCapacity = 64
+    private var fieldCount = 0
     /// Line number of the next unread byte.
     var line = 1
     var rowStartLine: Int?
@@ -239,45 +244,61 @@ final class ParseState {
 
     init(path: String) {
         self.path = path
-        bytes.reserveCapacity(4096)
-        ends.reserveCapacity(64)
+        bytes = .allocate(capacity: byteCapacity)
+        ends = .allocate(capacity: endCapacity)
+    }
+
+    deinit {
+        bytes.deallocate()
+        ends.deallocate()
     }
 
     func addField(_ data: UnsafeRawPointer?, _ length: Int) {
         if rowStartLine == nil { rowStartLine = line }
         if let data, length > 0 {
-            let buffer = UnsafeRawBufferPointer(start: data, count: length)
-            bytes.append(contentsOf: buffer)
+            if byteCount + length > byteCapacity {
+                byteCapacity = max(byteCapacity * 2, byteCount + length)
+                let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: byteCapacity)
+                grown.update(from: bytes, count: byteCount)
+                bytes.deallocate()
+                bytes = grown
+            }
+            (bytes + byteCount).update(from: data.assumingMemoryBound(to: UInt8.self), count: length)
+            byteCount += length
             if memchr(data, 0x0A, length) != nil {
-                line += CSVReader.newlines(buffer.bindMemory(to: UInt8.self))
+                line += CSVReader.newlines(UnsafeBufferPointer(start: data.assumingMemoryBound(to: UInt8.self), count: length))
             }
         }
-        ends.append(bytes.count)
+        if fieldCount == endCapacity {
+            endCapacity *= 2
+            let grown = UnsafeMutablePointer<Int>.allocate(capacity: endCapacity)
+            grown.update(from: ends, count: fieldCount)
+            ends.deallocate()
+            ends = grown
+        }
+        ends[fieldCount] = byteCount
+        fieldCount += 1
     }
 
     func endRow(_ terminator: Int32) {
-        let hadFields = !ends.isEmpty
+        let hadFields = fieldCount > 0
         if terminator == 0x0A {
             if !(lastTerminatorWasCR && !hadFields) { line += 1 }
         } else if terminator == 0x0D {
             line += 1
         }
         lastTerminatorWasCR = terminator == 0x0D
-        defer {
-            bytes.removeAll(keepingCapacity: true)
-            ends.removeAll(keepingCapacity: true)
-            rowStartLine = nil
-        }
+        let fields = fieldCount, used = byteCount
+        let startLine = rowStartLine ?? line
+        byteCount = 0
+        fieldCount = 0
+        rowStartLine = nil
         guard hadFields, error == nil, let handler else { return }
         // A line holding nothing (one empty unquoted field) is a blank line.
-        if ends.count == 1, ends[0] == 0 { return }
-        let startLine = rowStartLine ?? line
+        if fields == 1, ends[0] == 0 { return }
         do {
-            try bytes.withUnsafeBufferPointer { b in
-                try ends.withUnsafeBufferPointer { e in
-                    try handler(CSVRecord(line: startLine, bytes: b, ends: e))
-                }
-            }
+            try handler(CSVRecord(line: startLine, bytes: UnsafeBufferPointer(start: bytes, count: used),
+                                  ends: UnsafeBufferPointer(start: ends, count: fields)))
         } catch {
             self.error = error
         }

@@ -190,12 +190,15 @@ public struct PipelineRunner {
         }
         graph.add("write", after: ["rank"]) { g in
             let table: ScoreTable = g.output("table")
-            if pipeline.outputs.formats.contains("csv") {
-                try FileOutput.writeAtomically(ScoresCSV.render(table), to: (runDir as NSString).appendingPathComponent("scores.csv"))
-            }
-            if pipeline.outputs.formats.contains("json") {
-                try FileOutput.writeAtomically(ScoresJSON.render(table, inputs: fingerprints, settings: pipeline.settings.scoring),
-                                               to: (runDir as NSString).appendingPathComponent("scores.json"))
+            // The two files are independent: render and write (fsync included) them side by side.
+            let formats = ["csv", "json"].filter { pipeline.outputs.formats.contains($0) }
+            _ = try Parallel.map(formats, threads: threads) { format in
+                if format == "csv" {
+                    try FileOutput.writeAtomically(ScoresCSV.render(table), to: (runDir as NSString).appendingPathComponent("scores.csv"))
+                } else {
+                    try FileOutput.writeAtomically(ScoresJSON.render(table, inputs: fingerprints, settings: pipeline.settings.scoring),
+                                                   to: (runDir as NSString).appendingPathComponent("scores.json"))
+                }
             }
             return ["files": pipeline.outputs.formats.count]
         }

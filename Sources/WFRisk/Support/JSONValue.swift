@@ -22,63 +22,77 @@ public indirect enum JSONValue: Equatable, Sendable {
 
     /// Pretty-printed with two-space indents and a final newline.
     public func rendered() -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 16)
         render(into: &out, indent: 0)
-        out += "\n"
-        return out
+        out.append(0x0A)
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private func render(into out: inout String, indent: Int) {
+    // Rendered as UTF-8 bytes: national-scale documents run to tens of megabytes.
+    private func render(into out: inout [UInt8], indent: Int) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let s): out += s
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .number(let s): out.append(contentsOf: s.utf8)
         case .string(let s): JSONValue.escape(s, into: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            out += "[\n"
+            if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
+            out.append(contentsOf: "[\n".utf8)
             for (i, item) in items.enumerated() {
-                out += JSONValue.indent(indent + 2)
+                JSONValue.indent(indent + 2, into: &out)
                 item.render(into: &out, indent: indent + 2)
-                out += i + 1 < items.count ? ",\n" : "\n"
+                if i + 1 < items.count { out.append(0x2C) }
+                out.append(0x0A)
             }
-            out += JSONValue.indent(indent) + "]"
+            JSONValue.indent(indent, into: &out)
+            out.append(0x5D)
         case .object(let pairs):
-            if pairs.isEmpty { out += "{}"; return }
-            out += "{\n"
+            if pairs.isEmpty { out.append(contentsOf: "{}".utf8); return }
+            out.append(contentsOf: "{\n".utf8)
             for (i, (key, value)) in pairs.enumerated() {
-                out += JSONValue.indent(indent + 2)
+                JSONValue.indent(indent + 2, into: &out)
                 JSONValue.escape(key, into: &out)
-                out += ": "
+                out.append(0x3A)
+                out.append(0x20)
                 value.render(into: &out, indent: indent + 2)
-                out += i + 1 < pairs.count ? ",\n" : "\n"
+                if i + 1 < pairs.count { out.append(0x2C) }
+                out.append(0x0A)
             }
-            out += JSONValue.indent(indent) + "}"
+            JSONValue.indent(indent, into: &out)
+            out.append(0x7D)
         }
     }
 
-    private static let indents: [String] = (0...64).map { String(repeating: " ", count: $0) }
-    private static func indent(_ n: Int) -> String { n < indents.count ? indents[n] : String(repeating: " ", count: n) }
+    private static func indent(_ n: Int, into out: inout [UInt8]) {
+        out.append(contentsOf: repeatElement(0x20, count: n))
+    }
 
-    private static func escape(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
+    private static func escape(_ s: String, into out: inout [UInt8]) {
+        out.append(0x22)
+        var s = s
+        s.withUTF8 { bytes in
+            // Most strings need no escaping: copy runs of plain bytes whole.
+            var runStart = 0
+            for i in 0..<bytes.count {
+                let b = bytes[i]
+                guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+                runStart = i + 1
+                switch b {
+                case 0x22: out.append(contentsOf: "\\\"".utf8)
+                case 0x5C: out.append(contentsOf: "\\\\".utf8)
+                case 0x0A: out.append(contentsOf: "\\n".utf8)
+                case 0x0D: out.append(contentsOf: "\\r".utf8)
+                case 0x09: out.append(contentsOf: "\\t".utf8)
+                default:
+                    let hex = String(b, radix: 16)
+                    out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
                 }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
         }
-        out += "\""
+        out.append(0x22)
     }
 }
 

@@ -32,6 +32,12 @@ public struct MeasureValues: Sendable, Equatable, Sequence {
         }
     }
 
+    /// Sets slot `ordinal` directly: `state` 0 = no column, 1 = `number`, n ≥ 2 = missing with reason code n.
+    mutating func set(ordinal: Int, state: UInt8, number: Double) {
+        states[ordinal] = state
+        numbers[ordinal] = number
+    }
+
     public func makeIterator() -> AnyIterator<(Measure, Observation)> {
         var i = 0
         return AnyIterator {

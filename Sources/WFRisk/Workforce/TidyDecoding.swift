@@ -35,6 +35,11 @@ struct TidyLayout {
     var regionCode: Int?
     var regionName: Int?
     var measures: [(Measure, Int, String)]
+    /// Flat copies of `measures` for the per-row loop: column index and `Measure` ordinal.
+    var measureColumns: [Int] = []
+    var measureOrdinals: [Int] = []
+    /// Columns that together identify a row's geography (-1 where the file lacks one).
+    var identityColumns: [Int] = []
 
     init(header raw: [String], path: String, aliases: ColumnAliases, wanted: [Measure], kind: String, warnings: inout [String]) throws {
         header = raw.map { $0.trimmedSpaces }
@@ -71,35 +76,115 @@ struct TidyLayout {
         name = columnOf["la_name"]
         regionCode = columnOf["region_code"]
         regionName = columnOf["region_name"]
+        measureColumns = measures.map(\.1)
+        measureOrdinals = measures.map { $0.0.ordinal }
+        identityColumns = [level, old, new, name, regionCode, regionName].map { $0 ?? -1 }
     }
 }
 
+/// The header's layout and the per-part sinks, shared with the parsing threads once the header is read.
 final class LayoutBox: @unchecked Sendable {
     var layout: TidyLayout?
+    var sinks: [TidyPartSink] = []
 }
 
-/// What one chunk of a file decoded into (touched by one thread only).
+/// What one chunk of a file decoded into (touched by one thread only). Rows are held compactly
+/// (year, identity index, line, and the measure slots in flat arrays) and become `TidyRecord`s
+/// only once the year window is known, so rows outside it never cost more than their parsing.
 final class TidyPartSink: @unchecked Sendable {
-    var records: [TidyRecord] = []
+    struct Row {
+        var year: Int32
+        var identity: Int32
+        var line: Int
+    }
+
+    private(set) var rows: [Row] = []
+    /// `width` slots per row: the value, and 1 (a number) or a `ReasonTable` code (missing).
+    private var numbers: [Double] = []
+    private var states: [UInt8] = []
+    private let width: Int
+    private let scratchNumbers: UnsafeMutablePointer<Double>
+    private let scratchStates: UnsafeMutablePointer<UInt8>
     var problems: [InputProblem] = []
     var ignoredLevels: [String: Int] = [:]
     var rowCount = 0
     let window: YearWindow
     var latest = Int.min
-    /// Identity of a row (level, codes, name, region) by the hash of its bytes, so repeated
-    /// authorities cost no string work.
-    var identities: [UInt64: [CachedIdentity]] = [:]
+    /// Geographies seen, and a lookup from the hash of a row's identity bytes to the first
+    /// candidate (later ones chained through `next`), so repeated authorities cost no string work.
+    var identities: [CachedIdentity] = []
+    var identityLookup: [UInt64: Int32] = [:]
+    /// Suppression symbols seen, by their packed lowercase bytes: reason code, or 0 for "not a symbol".
+    var markerCodes: [UInt64: UInt8] = [:]
 
-    init(window: YearWindow) { self.window = window }
+    init(window: YearWindow, width: Int) {
+        self.window = window
+        self.width = width
+        scratchNumbers = .allocate(capacity: max(1, width))
+        scratchStates = .allocate(capacity: max(1, width))
+    }
 
-    func add(_ record: TidyRecord) {
-        if record.level == .localAuthority && record.year > latest {
-            latest = record.year
-            if case .latest = window, records.count > 50_000 { records = records.filter { window.keeps($0.year, latest: latest) } }
+    deinit {
+        scratchNumbers.deallocate()
+        scratchStates.deallocate()
+    }
+
+    /// Stores slot `k` of the row being decoded.
+    @inline(__always) func set(_ k: Int, number: Double, state: UInt8) {
+        scratchNumbers[k] = number
+        scratchStates[k] = state
+    }
+
+    /// Keeps the row just decoded (its slots set through `set`) if its year is in the window.
+    func addRow(year: Int, identity: Int32, isLocalAuthority: Bool, line: Int) {
+        if isLocalAuthority && year > latest {
+            latest = year
+            if case .latest = window, rows.count > 50_000 { prune() }
         }
-        if case .latest = window, !window.keeps(record.year, latest: latest) { return }
-        if case .range(let r) = window, !r.contains(record.year) { return }
-        records.append(record)
+        if case .latest = window, !window.keeps(year, latest: latest) { return }
+        if case .range(let r) = window, !r.contains(year) { return }
+        rows.append(Row(year: Int32(year), identity: identity, line: line))
+        numbers.append(contentsOf: UnsafeBufferPointer(start: scratchNumbers, count: width))
+        states.append(contentsOf: UnsafeBufferPointer(start: scratchStates, count: width))
+    }
+
+    /// Drops rows that fell out of the window since `latest` moved on (compacting in place).
+    private func prune() {
+        let width = self.width, window = self.window, latest = self.latest
+        var kept = 0
+        rows.withUnsafeMutableBufferPointer { rows in
+            numbers.withUnsafeMutableBufferPointer { numbers in
+                states.withUnsafeMutableBufferPointer { states in
+                    for i in 0..<rows.count where window.keeps(Int(rows[i].year), latest: latest) {
+                        if kept != i {
+                            rows[kept] = rows[i]
+                            (numbers.baseAddress! + kept * width).update(from: numbers.baseAddress! + i * width, count: width)
+                            (states.baseAddress! + kept * width).update(from: states.baseAddress! + i * width, count: width)
+                        }
+                        kept += 1
+                    }
+                }
+            }
+        }
+        rows.removeLast(rows.count - kept)
+        numbers.removeLast(numbers.count - kept * width)
+        states.removeLast(states.count - kept * width)
+    }
+
+    /// The kept rows as typed records, in file order.
+    func records(layout: TidyLayout, path: String) -> [TidyRecord] {
+        rows.indices.map { i in
+            let row = rows[i]
+            let id = identities[Int(row.identity)]
+            var values = MeasureValues()
+            for k in 0..<width {
+                values.set(ordinal: layout.measureOrdinals[k], state: states[i * width + k], number: numbers[i * width + k])
+            }
+            return TidyRecord(
+                year: Int(row.year), level: id.level!, unit: id.unit, regionCode: id.regionCode, regionName: id.regionName,
+                publishedOldCode: id.old, publishedNewCode: id.new, publishedName: id.name,
+                values: values, source: SourceLocation(file: path, line: row.line))
+        }
     }
 }
 
@@ -109,9 +194,14 @@ struct CachedIdentity {
     var levelText: String
     var unit: ReportingUnit?
     var regionCode, regionName, old, new, name: String
+    /// Set when the authority was found by name, which depends on the year (Dorset before and
+    /// after 2019): the identity is then reused for that year only.
+    var year: Int?
+    /// Next identity with the same hash (-1: none).
+    var next: Int32 = -1
 }
 
-/// Turns one CSV record into a `TidyRecord` (or a problem), fast on the common path.
+/// Turns one CSV record into a compact row of a `TidyPartSink` (or a problem), fast on the common path.
 struct DecodeContext: @unchecked Sendable {
     let reader: TidyFileReader
     let path: String
@@ -132,55 +222,71 @@ struct DecodeContext: @unchecked Sendable {
         } else if let y = TidyFileReader.parseYear(record.string(at: layout.year)) {
             year = y
         } else {
-            problem(layoutName(layout, layout.year), "'\(record.string(at: layout.year))' is not a year (expected e.g. 2023 or 202223)")
+            problem(layout.header[layout.year], "'\(record.string(at: layout.year))' is not a year (expected e.g. 2023 or 202223)")
             return
         }
-        guard let identity = identity(record, layout: layout, year: year, sink: sink, problem: problem) else { return }
-        guard let level = identity.level else {
-            sink.ignoredLevels[identity.levelText, default: 0] += 1
+        guard let index = identity(record, layout: layout, year: year, sink: sink, problem: problem) else { return }
+        guard let level = sink.identities[Int(index)].level else {
+            sink.ignoredLevels[sink.identities[Int(index)].levelText, default: 0] += 1
             return
         }
-        var values = MeasureValues()
-        for (measure, index, column) in layout.measures {
-            let cell = record.field(index)
-            if let v = NumberParsing.parse(cell) {
-                values[measure] = .value(v)
-            } else {
-                let text = record.string(at: index)
-                if let reason = reader.markers.reason(for: text) {
-                    values[measure] = .missing(reason)
+        var clean = true
+        layout.measureColumns.withUnsafeBufferPointer { columns in
+            for k in 0..<columns.count {
+                let cell = record.field(columns[k])
+                if let v = NumberParsing.parse(cell) {
+                    sink.set(k, number: v, state: 1)
+                } else if let code = markerCode(cell, sink: sink) {
+                    sink.set(k, number: 0, state: code)
                 } else {
-                    problem(column, "'\(text)' is neither a number nor a suppression symbol (\(reader.markers.symbols.joined(separator: " ")))")
+                    clean = false
+                    let text = record.string(at: columns[k])
+                    problem(layout.measures[k].2, "'\(text)' is neither a number nor a suppression symbol (\(reader.markers.symbols.joined(separator: " ")))")
                 }
             }
         }
-        sink.add(TidyRecord(
-            year: year, level: level, unit: identity.unit, regionCode: identity.regionCode, regionName: identity.regionName,
-            publishedOldCode: identity.old, publishedNewCode: identity.new, publishedName: identity.name,
-            values: values, source: SourceLocation(file: path, line: line)))
+        if clean { sink.addRow(year: year, identity: index, isLocalAuthority: level == .localAuthority, line: line) }
     }
 
-    private func layoutName(_ layout: TidyLayout, _ i: Int) -> String { layout.header[i] }
+    /// The `ReasonTable` code of a suppression symbol (or empty cell), or nil if `cell` is not one.
+    /// Short cells are looked up by their packed lowercase bytes, so a symbol costs no string work.
+    private func markerCode(_ cell: UnsafeBufferPointer<UInt8>, sink: TidyPartSink) -> UInt8? {
+        var start = 0, end = cell.count
+        while start < end, cell[start] == 0x20 || cell[start] == 0x09 { start += 1 }
+        while end > start, cell[end - 1] == 0x20 || cell[end - 1] == 0x09 { end -= 1 }
+        var key: UInt64 = UInt64(end - start) << 56
+        var packable = end - start <= 7
+        if packable {
+            for i in start..<end {
+                var b = cell[i]
+                if b >= 0x80 { packable = false; break }
+                if b >= 0x41 && b <= 0x5A { b += 0x20 }
+                key |= UInt64(b) << (8 * UInt64(i - start))
+            }
+        }
+        if packable, let code = sink.markerCodes[key] { return code == 0 ? nil : code }
+        let reason = reader.markers.reason(for: TextDecoding.decode(cell))
+        let code = reason.map { ReasonTable.shared.code($0) }
+        if packable { sink.markerCodes[key] = code ?? 0 }
+        return code
+    }
 
-    /// The row's geography, from the cache when the same bytes were seen before.
+    /// The index of the row's geography in `sink.identities`, reusing one seen before with the same bytes.
     private func identity(_ record: CSVRecord, layout: TidyLayout, year: Int, sink: TidyPartSink,
-                          problem: (String?, String) -> Void) -> CachedIdentity? {
-        let columns = [layout.level, layout.old, layout.new, layout.name, layout.regionCode, layout.regionName]
+                          problem: (String?, String) -> Void) -> Int32? {
+        let columns = layout.identityColumns
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for c in columns {
-            if let c {
+            if c >= 0 {
                 for b in record.field(c) { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
             }
             hash = (hash ^ 0x1F) &* 0x100_0000_01b3
         }
-        if let candidates = sink.identities[hash] {
-            for cached in candidates where zip(columns, cached.fields).allSatisfy({ c, f in
-                guard let c else { return f.isEmpty }
-                let field = record.field(c)
-                return field.count == f.count && (f.isEmpty || memcmp(field.baseAddress!, f, f.count) == 0)
-            }) {
-                return cached
-            }
+        var candidate = sink.identityLookup[hash] ?? -1
+        while candidate >= 0 {
+            let cached = sink.identities[Int(candidate)]
+            if cached.year == nil || cached.year == year, matches(record, columns: columns, cached.fields) { return candidate }
+            candidate = cached.next
         }
         func text(_ c: Int?) -> String { c.map { record.string(at: $0).trimmedSpaces } ?? "" }
         let levelText = layout.level.map { record.string(at: $0) } ?? "Local authority"
@@ -208,11 +314,22 @@ struct DecodeContext: @unchecked Sendable {
             return nil
         }
         if level == .regional && regionCode.isEmpty { regionCode = regionName }
-        let identity = CachedIdentity(
-            fields: columns.map { c in c.map { Array(record.field($0)) } ?? [] }, level: level, levelText: levelText, unit: unit,
-            regionCode: regionCode, regionName: regionName, old: old, new: new, name: name)
-        // A name resolved by year (Dorset before and after 2019) must not be reused for other years.
-        if !viaName { sink.identities[hash, default: []].append(identity) }
-        return identity
+        let index = Int32(sink.identities.count)
+        sink.identities.append(CachedIdentity(
+            fields: columns.map { $0 >= 0 ? Array(record.field($0)) : [] }, level: level, levelText: levelText, unit: unit,
+            regionCode: regionCode, regionName: regionName, old: old, new: new, name: name,
+            year: viaName ? year : nil, next: sink.identityLookup[hash] ?? -1))
+        sink.identityLookup[hash] = index
+        return index
+    }
+
+    private func matches(_ record: CSVRecord, columns: [Int], _ fields: [[UInt8]]) -> Bool {
+        for (c, f) in zip(columns, fields) {
+            if c < 0 { if !f.isEmpty { return false }; continue }
+            let field = record.field(c)
+            if field.count != f.count { return false }
+            if !f.isEmpty && memcmp(field.baseAddress!, f, f.count) != 0 { return false }
+        }
+        return true
     }
 }

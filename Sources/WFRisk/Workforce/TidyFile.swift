@@ -72,25 +72,29 @@ public struct TidyFileReader: Sendable {
         var warnings: [String] = []
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         let parts = threads > 1 && size > 8 << 20 ? threads : 1
-        let sinks = (0..<parts).map { _ in TidyPartSink(window: years) }
         let box = LayoutBox()
         let onHeader: (CSVRecord) throws -> Void = { record in
             let l = try TidyLayout(header: record.strings, path: path, aliases: aliases, wanted: wanted, kind: kind, warnings: &warnings)
             layout = l
             box.layout = l
+            box.sinks = (0..<parts).map { _ in TidyPartSink(window: years, width: l.measures.count) }
         }
         let context = DecodeContext(reader: self, path: path)
         if parts == 1 {
-            var sawHeader = false
+            var decodeRow: ((CSVRecord) throws -> Void)?
             try CSVReader.read(path: path) { record in
-                if !sawHeader { sawHeader = true; try onHeader(record); return }
-                try context.decode(record, layout: box.layout!, into: sinks[0])
+                if let decodeRow { return try decodeRow(record) }
+                try onHeader(record)
+                let layout = box.layout!, sink = box.sinks[0]
+                decodeRow = { try context.decode($0, layout: layout, into: sink) }
             }
         } else {
-            try CSVReader.readParallel(path: path, parts: parts, header: onHeader) { part, record in
-                try context.decode(record, layout: box.layout!, into: sinks[part])
+            try CSVReader.readParallel(path: path, parts: parts, header: onHeader) { part in
+                let layout = box.layout!, sink = box.sinks[part]
+                return { try context.decode($0, layout: layout, into: sink) }
             }
         }
+        let sinks = box.sinks
         guard let layout else {
             throw WFRiskError.input(InputProblem(file: path, message: "file is empty (no header row)"))
         }
@@ -105,7 +109,7 @@ public struct TidyFileReader: Sendable {
         if kind == "workforce" && !missing.isEmpty && !layout.measures.isEmpty {
             warnings.append("\(path): no column for \(missing.map(\.rawValue).joined(separator: ", ")); those measures are missing for every row")
         }
-        let records = years.prune(sinks.flatMap(\.records))
+        let records = years.prune(sinks.flatMap { $0.records(layout: layout, path: path) })
         return TidyFile(path: path, records: records, measures: layout.measures.map(\.0), rowCount: sinks.reduce(0) { $0 + $1.rowCount }, warnings: warnings)
     }
 
