@@ -123,6 +123,7 @@ public enum CSVReader {
             for k in 1..<max(1, cuts.count - 1) {
                 startLines.append(startLines[k - 1] + newlines(UnsafeBufferPointer(rebasing: content[cuts[k - 1]..<cuts[k]])))
             }
+            release(content.baseAddress!, 0..<content.count) // the split-point scan touched every page
             let failures = ConcurrentResults<Error>(count: cuts.count - 1)
             let address = UInt(bitPattern: content.baseAddress!)
             let bounds = cuts, firstLines = startLines
@@ -130,7 +131,15 @@ public enum CSVReader {
                 do {
                     let base = UnsafePointer<UInt8>(bitPattern: address)!
                     let session = try ParseSession(path: path, startLine: firstLines[part], handler: body(part))
-                    try session.feed(UnsafeBufferPointer(start: base + bounds[part], count: bounds[part + 1] - bounds[part]))
+                    // Fed in slices, each handed back to the kernel once parsed, so the mapped
+                    // file does not stay resident (peak memory is what we keep, not the input).
+                    var offset = bounds[part]
+                    while offset < bounds[part + 1] {
+                        let end = min(bounds[part + 1], offset + sliceSize)
+                        try session.feed(UnsafeBufferPointer(start: base + offset, count: end - offset))
+                        release(base, offset..<end)
+                        offset = end
+                    }
                     try session.finish()
                 } catch {
                     failures[part] = error
@@ -138,6 +147,17 @@ public enum CSVReader {
             }
             if let first = failures.values.compactMap({ $0 }).first { throw first }
         }
+    }
+
+    static let sliceSize = 8 << 20
+
+    /// Tells the kernel the whole pages inside `range` of a read-only mapping are no longer
+    /// needed (they are re-read from the page cache if touched again).
+    static func release(_ base: UnsafePointer<UInt8>, _ range: Range<Int>) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let start = (Int(bitPattern: base) + range.lowerBound + page - 1) / page * page
+        let end = (Int(bitPattern: base) + range.upperBound) / page * page
+        if end > start { madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_DONTNEED) }
     }
 
     static func skipBOM(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {

@@ -21,7 +21,8 @@ public struct InputFingerprint: Sendable, Equatable {
 public enum ScoresJSON {
     public static let schemaVersion = "1"
 
-    public static func render(_ table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings) -> String {
+    /// The document as UTF-8 bytes; units are rendered one at a time.
+    public static func render(_ table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings) -> [UInt8] {
         let d = Ranking.scoreDecimals
         // File names and hashes only: where the files sit must not change the scores file.
         let sortedInputs = inputs.map { i -> InputFingerprint in
@@ -39,8 +40,10 @@ public enum ScoresJSON {
                 .object([("kind", .string(i.kind)), ("file", .string(i.path)), ("sha256", .string(i.sha256))])
             })),
         ])
-        let units: [JSONValue] = table.units.map { u in
-            .object([
+        let allUnits = table.units
+        let units = JSONValue.generated(allUnits.count) { i in
+            let u = allUnits[i]
+            return .object([
                 ("overall_rank", u.overallRank.map(JSONValue.int) ?? .null),
                 ("time_period", .int(u.year)),
                 ("new_la_code", .string(u.newCode)),
@@ -77,13 +80,13 @@ public enum ScoresJSON {
                     ("scale", .double(r.scale, decimals: 6)), ("scale_method", .string(r.scaleMethod)), ("count", .int(r.count)),
                 ])
             })),
-            ("units", .array(units)),
+            ("units", units),
             ("excluded", .array(table.units.filter { !$0.isRanked }.map { u in
                 .object([("old_la_code", .string(u.oldCode)), ("la_name", .string(u.name)), ("reason", .optionalString(u.exclusionReason))])
             })),
             ("warnings", .array(table.warnings.map { .string($0) })),
         ])
-        return doc.rendered()
+        return doc.renderedBytes()
     }
 
     static func component(_ c: ComponentScore) -> JSONValue {

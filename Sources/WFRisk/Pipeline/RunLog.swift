@@ -52,6 +52,7 @@ extension JSONValue {
         switch self {
         case .null, .bool, .number, .string: return rendered().trimmingCharacters(in: .newlines)
         case .array(let items): return "[" + items.map { $0.compact() }.joined(separator: ",") + "]"
+        case .generated(let count, let element): return JSONValue.array((0..<count).map(element)).compact()
         case .object(let pairs):
             return "{" + pairs.map { JSONValue.string($0.0).compact() + ":" + $0.1.compact() }.joined(separator: ",") + "}"
         }

@@ -8,6 +8,9 @@ public indirect enum JSONValue: Equatable, Sendable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// An array whose `count` elements are built one at a time while rendering, so a national
+    /// document never holds every row's tree in memory at once.
+    case generated(Int, @Sendable (Int) -> JSONValue)
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         lhs.rendered() == rhs.rendered()
@@ -22,11 +25,16 @@ public indirect enum JSONValue: Equatable, Sendable {
 
     /// Pretty-printed with two-space indents and a final newline.
     public func rendered() -> String {
+        String(decoding: renderedBytes(), as: UTF8.self)
+    }
+
+    /// `rendered()` as UTF-8 bytes, ready to write.
+    public func renderedBytes() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
         render(into: &out, indent: 0)
         out.append(0x0A)
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     // Rendered as UTF-8 bytes: national-scale documents run to tens of megabytes.
@@ -36,17 +44,10 @@ public indirect enum JSONValue: Equatable, Sendable {
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .number(let s): out.append(contentsOf: s.utf8)
         case .string(let s): JSONValue.escape(s, into: &out)
+        case .generated(let count, let element):
+            JSONValue.renderElements(count, element, into: &out, indent: indent)
         case .array(let items):
-            if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
-            out.append(contentsOf: "[\n".utf8)
-            for (i, item) in items.enumerated() {
-                JSONValue.indent(indent + 2, into: &out)
-                item.render(into: &out, indent: indent + 2)
-                if i + 1 < items.count { out.append(0x2C) }
-                out.append(0x0A)
-            }
-            JSONValue.indent(indent, into: &out)
-            out.append(0x5D)
+            JSONValue.renderElements(items.count, { items[$0] }, into: &out, indent: indent)
         case .object(let pairs):
             if pairs.isEmpty { out.append(contentsOf: "{}".utf8); return }
             out.append(contentsOf: "{\n".utf8)
@@ -62,6 +63,19 @@ public indirect enum JSONValue: Equatable, Sendable {
             JSONValue.indent(indent, into: &out)
             out.append(0x7D)
         }
+    }
+
+    private static func renderElements(_ count: Int, _ element: (Int) -> JSONValue, into out: inout [UInt8], indent: Int) {
+        if count == 0 { out.append(contentsOf: "[]".utf8); return }
+        out.append(contentsOf: "[\n".utf8)
+        for i in 0..<count {
+            JSONValue.indent(indent + 2, into: &out)
+            element(i).render(into: &out, indent: indent + 2)
+            if i + 1 < count { out.append(0x2C) }
+            out.append(0x0A)
+        }
+        JSONValue.indent(indent, into: &out)
+        out.append(0x5D)
     }
 
     private static func indent(_ n: Int, into out: inout [UInt8]) {
