@@ -17,13 +17,16 @@ struct Extract: ParsableCommand {
     @Flag(help: "Print JSON (one array of documents).")
     var json = false
 
+    @Option(help: "Authority reference CSV (same columns as the bundled authorities.csv; default: bundled).")
+    var authorities: String?
+
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
     func run() throws {
         do {
             let files = try InspectionIngest.expand(paths)
-            let registry = try AuthorityRegistry.bundled()
+            let registry = try authorities.map { try AuthorityRegistry.load(authorities: $0, aliases: nil, jointReturns: nil) } ?? AuthorityRegistry.bundled()
             let result = try InspectionIngest.read(files, registry: registry, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
             for s in result.skipped {
                 FileHandle.standardError.write(Data("wfrisk: skipped \(s.file): \(s.reason)\n".utf8))

@@ -6,18 +6,20 @@ import Foundation
 enum InspectionDates {
     static let months = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 
+    static let monthInitials: Set<UInt8> = Set(months.compactMap(\.utf8.first))
+
     static func isISODate(_ s: String) -> Bool {
         let parts = s.split(separator: "-")
         guard parts.count == 3, parts[0].count == 4, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return false }
         return (1990...2100).contains(y) && (1...12).contains(m) && (1...31).contains(d)
     }
 
-    static func find(scalars: [Unicode.Scalar], lines: [InspectionExtractor.Line]) -> String? {
+    /// `lines`: the token range of each readable line, in order.
+    static func find(tokens: [Token], lines: [Range<Int>]) -> String? {
         var top: [String] = []
         var body: [String] = []
         for (index, line) in lines.enumerated() {
-            let tokens = Tokenizer.tokens(scalars, from: line.start, to: line.end).map(\.word)
-            let dates = datesIn(tokens)
+            let dates = datesIn(tokens[line].map(\.word))
             if index < 6 { top += dates } else { body += dates }
         }
         return top.max() ?? body.max()
@@ -34,6 +36,8 @@ enum InspectionDates {
         func year(_ s: String) -> Int? { s.count == 4 ? Int(s).flatMap { (1990...2100).contains($0) ? $0 : nil } : nil }
         func iso(_ y: Int, _ m: Int, _ d: Int) -> String { String(format: "%04d-%02d-%02d", y, m, d) }
         for i in w.indices {
+            // Every pattern starts with a digit or a month name.
+            guard let b = w[i].utf8.first, (b >= 0x30 && b <= 0x39) || monthInitials.contains(b) else { continue }
             // 31st January 2019 / 07 August 2018
             if i + 2 < w.count, let d = day(w[i]), let m = months.firstIndex(of: w[i + 1]), let y = year(w[i + 2]) {
                 out.append(iso(y, m + 1, d))

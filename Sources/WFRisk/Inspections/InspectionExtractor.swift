@@ -60,7 +60,7 @@ public struct InspectionExtractor: Sendable {
         let readable = lines.filter { $0.kind == .body || $0.kind == .heading }
 
         // Date (needed to pick between same-named authorities).
-        let date = source.metadata.date ?? InspectionDates.find(scalars: scalars, lines: readable)
+        let date = source.metadata.date ?? InspectionDates.find(tokens: tokens, lines: readable.map { tokenRange($0.start, $0.end) })
         let year = date.flatMap { Int($0.prefix(4)) }
 
         // Authority mentions in readable lines.
@@ -358,11 +358,13 @@ public struct InspectionExtractor: Sendable {
     func judgementFound(tokens: [Token], sentences: [Sentence]) -> String? {
         var found: [(judgement: String, year: Int, order: Int)] = []
         var judgementStarts: Set<Int>?
+        let firstFilter = lexicon.judgementFirstFilter
         for (si, s) in sentences.enumerated() {
             let range = s.tokens
             for i in range {
                 // Patterns are tried only where their first word (or, for "X judgement", a judgement word) stands.
-                var candidates = lexicon.judgementPatternsByFirst[tokens[i].word] ?? []
+                let t = tokens[i]
+                var candidates = !t.ascii || firstFilter.mayContain(t.key) ? lexicon.judgementPatternsByFirst[t.word] ?? [] : []
                 if candidates.isEmpty && lexicon.judgementWords.allSatisfy({ $0.1.match(tokens, at: i, end: range.upperBound) == 0 }) { continue }
                 candidates += lexicon.judgementPatternsByFirst["x"] ?? []
                 for pattern in candidates {

@@ -19,6 +19,12 @@ public struct InspectionLexicon: Sendable {
     let judgementPatterns: [[String]]
     /// Judgement patterns split at their judgement slot, indexed by their first word.
     let judgementPatternsByFirst: [String: [(before: [String], after: [String])]]
+    /// Filter over the keys of `judgementPatternsByFirst`, so most words skip the lookup (built on each call).
+    var judgementFirstFilter: WordFilter {
+        var f = WordFilter()
+        for k in judgementPatternsByFirst.keys { f.insert(WordKey.of(k.utf8)) }
+        return f
+    }
     let notCouncilAfter: CueSet
     let notCouncilBefore: [[String]]
     let councilAfter: CueSet

@@ -46,14 +46,19 @@ public enum InspectionSourceReader {
             text = t
         } else {
             if bytes.prefix(8192).contains(0) { return .failure(SkippedText(file: path, reason: "binary file (NUL bytes), not text")) }
-            let body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+            var body = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
+            if body.contains(0x0D) { body = unixLineEnds(body) }
+            // Control bytes are the same in UTF-8 and Windows-1252, so count them before decoding.
+            var controls = 0
+            for b in body where b < 32 && b != 0x0A && b != 0x09 && b != 0x0C { controls += 1 }
             text = TextDecoding.decode(body)
-            let controls = text.unicodeScalars.filter { $0.value < 32 && $0 != "\n" && $0 != "\r" && $0 != "\t" && $0 != "\u{0C}" }.count
             if controls > max(8, text.unicodeScalars.count / 100) {
                 return .failure(SkippedText(file: path, reason: "binary file (control characters), not text"))
             }
         }
-        text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        if text.utf8.contains(0x0D) {
+            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
         let ext = (path as NSString).pathExtension.lowercased()
         var metadata = InspectionMetadata()
         var metadataFile: String?
@@ -80,6 +85,24 @@ public enum InspectionSourceReader {
             return .failure(SkippedText(file: path, reason: "no text"))
         }
         return .success(InspectionSource(file: path, text: text, metadata: metadata, metadataFile: metadataFile, metadataLine: metadataLine))
+    }
+
+    /// CRLF and lone CR line ends as LF.
+    static func unixLineEnds(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == 0x0D {
+                out.append(0x0A)
+                if i + 1 < bytes.count && bytes[i + 1] == 0x0A { i += 1 }
+            } else {
+                out.append(b)
+            }
+            i += 1
+        }
+        return out
     }
 
     static func parseMetadata(_ yaml: String, file: String) throws -> InspectionMetadata {

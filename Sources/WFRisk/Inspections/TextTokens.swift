@@ -3,6 +3,57 @@ struct Token: Sendable {
     let word: String
     let start: Int
     let end: Int
+    /// Hashes for `WordFilter` checks (see `WordKey`): the word, the word without a possessive
+    /// "'s" (0 if none), and its first three characters (0 if shorter). Valid when `ascii`.
+    let key: UInt64
+    let baseKey: UInt64
+    let prefixKey: UInt64
+    let ascii: Bool
+
+    init(word: String, start: Int, end: Int) {
+        self.word = word
+        self.start = start
+        self.end = end
+        var ascii = true
+        var h = WordKey.seed, count = 0
+        var prefix: UInt64 = 0
+        var beforeLast2 = WordKey.seed
+        var previous = WordKey.seed
+        for b in word.utf8 {
+            if b >= 0x80 { ascii = false }
+            beforeLast2 = previous
+            previous = h
+            h = WordKey.step(h, b)
+            count += 1
+            if count == 3 { prefix = h }
+        }
+        self.ascii = ascii
+        key = h
+        prefixKey = prefix
+        baseKey = count > 2 && word.utf8.reversed().starts(with: [0x73, 0x27]) ? beforeLast2 : 0
+    }
+}
+
+/// FNV-1a over a word's UTF-8 bytes: a cheap key for `WordFilter`.
+enum WordKey {
+    static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
+    @inline(__always) static func step(_ h: UInt64, _ b: UInt8) -> UInt64 { (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    static func of<S: Sequence>(_ bytes: S) -> UInt64 where S.Element == UInt8 { bytes.reduce(seed, step) }
+}
+
+/// A one-hash Bloom filter of 4,096 bits over `WordKey`s: "no" is certain, "maybe" is checked
+/// properly. Most words of a text start no cue, so this keeps them off the dictionary path.
+struct WordFilter: Sendable {
+    private var bits = [UInt64](repeating: 0, count: 64)
+    @inline(__always) private static func slot(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key ^ (key >> 29)) & 4095) }
+    mutating func insert(_ key: UInt64) {
+        let s = Self.slot(key)
+        bits[s >> 6] |= 1 << UInt64(s & 63)
+    }
+    @inline(__always) func mayContain(_ key: UInt64) -> Bool {
+        let s = Self.slot(key)
+        return bits[s >> 6] & (1 << UInt64(s & 63)) != 0
+    }
 }
 
 /// Splits text into words: letters, digits and inner apostrophes (’ read as ');
@@ -64,25 +115,51 @@ enum Tokenizer {
 }
 
 /// A set of cue phrases matched against token sequences ("agency staff", "recruit*").
-struct CueSet: Sendable {
-    private var byFirst: [String: [[String]]] = [:]
+///
+/// A reference type: cue sets sit in lexicon tables that are walked for every word of a text,
+/// and copying one must not cost a retain per field.
+final class CueSet: Sendable {
+    private let byFirst: [String: [[String]]]
     /// One-word prefix cues (`recruit*`), keyed by their first three characters so a word is
     /// checked against only the few that could match.
-    private var prefixes: [Substring: [String]] = [:]
-    private var shortPrefixes: [String] = []
+    private let prefixes: [Substring: [String]]
+    private let shortPrefixes: [String]
+    /// Filters over first words and stem prefixes; a non-ASCII cue word turns its filter off.
+    private let firstFilter: WordFilter
+    private let prefixFilter: WordFilter
+    private let firstUnfiltered: Bool
+    private let prefixUnfiltered: Bool
 
     init(_ phrases: [String]) {
+        var byFirst: [String: [[String]]] = [:]
+        var prefixes: [Substring: [String]] = [:]
+        var shortPrefixes: [String] = []
+        var firstFilter = WordFilter(), prefixFilter = WordFilter()
+        var firstUnfiltered = false, prefixUnfiltered = false
         for p in phrases {
             let words = Tokenizer.phrase(p)
             guard let first = words.first else { continue }
             if first.hasSuffix("*") && words.count == 1 {
                 let stem = String(first.dropLast())
-                if stem.count >= 3 { prefixes[stem.prefix(3), default: []].append(stem) } else { shortPrefixes.append(stem) }
+                if stem.count >= 3 {
+                    prefixes[stem.prefix(3), default: []].append(stem)
+                    if stem.utf8.allSatisfy({ $0 < 0x80 }) { prefixFilter.insert(WordKey.of(stem.utf8.prefix(3))) } else { prefixUnfiltered = true }
+                } else {
+                    shortPrefixes.append(stem)
+                }
             } else {
                 byFirst[first, default: []].append(words)
+                if first.hasSuffix("*") || !first.utf8.allSatisfy({ $0 < 0x80 }) { firstUnfiltered = true } else { firstFilter.insert(WordKey.of(first.utf8)) }
             }
         }
         for k in byFirst.keys { byFirst[k]!.sort { $0.count > $1.count } }
+        self.byFirst = byFirst
+        self.prefixes = prefixes
+        self.shortPrefixes = shortPrefixes
+        self.firstFilter = firstFilter
+        self.prefixFilter = prefixFilter
+        self.firstUnfiltered = firstUnfiltered
+        self.prefixUnfiltered = prefixUnfiltered
     }
 
     private func prefixMatch(_ word: String) -> Bool {
@@ -93,16 +170,21 @@ struct CueSet: Sendable {
 
     /// Length (in tokens) of the longest cue starting at `i`, or 0.
     func match(_ tokens: [Token], at i: Int, end: Int) -> Int {
+        let t = tokens[i]
         var best = 0
-        let first = tokens[i].word
-        if let candidates = byFirst[first] ?? (first.hasSuffix("'s") ? byFirst[String(first.dropLast(2))] : nil) {
-            for words in candidates where words.count > best && i + words.count <= end {
-                var ok = true
-                for (k, w) in words.enumerated().dropFirst() where !CueSet.wordMatches(tokens[i + k].word, w) { ok = false; break }
-                if ok { best = words.count; break }
+        if firstUnfiltered || !t.ascii || firstFilter.mayContain(t.key) || (t.baseKey != 0 && firstFilter.mayContain(t.baseKey)) {
+            let first = t.word
+            if let candidates = byFirst[first] ?? (first.hasSuffix("'s") ? byFirst[String(first.dropLast(2))] : nil) {
+                for words in candidates where words.count > best && i + words.count <= end {
+                    var ok = true
+                    for (k, w) in words.enumerated().dropFirst() where !CueSet.wordMatches(tokens[i + k].word, w) { ok = false; break }
+                    if ok { best = words.count; break }
+                }
             }
         }
-        if best == 0 && prefixMatch(first) { return 1 }
+        if best == 0 && (!shortPrefixes.isEmpty || prefixUnfiltered || !t.ascii || (t.prefixKey != 0 && prefixFilter.mayContain(t.prefixKey))) {
+            if prefixMatch(t.word) { return 1 }
+        }
         return best
     }
 
