@@ -167,9 +167,26 @@ if options.pandas {
         say("| pandas read_csv alone (reference) | \(fmt(readOnly.0, 2)) | \(fmt(Double(readOnly.1) / 1024, 0)) | \(fmt(Double(readOnly.1) * 1024 / Double(csvBytes))) |")
         say("| pandas read_csv + indicators + ranks | \(fmt(full.0, 2)) | \(fmt(Double(full.1) / 1024, 0)) | \(fmt(Double(full.1) * 1024 / Double(csvBytes))) |")
         say("wfrisk run (workforce only) / pandas read_csv alone: \(fmt(e2eNoText.0 / readOnly.0)) (below 1 = wfrisk faster)")
+        say("wfrisk run (workforce + texts) / pandas read_csv alone: \(fmt(e2e.0 / readOnly.0)) (pandas reads no texts)")
     } else {
         say("pandas reference not run (python3 with pandas missing: pip install pandas)")
     }
+}
+say()
+
+// Identical outputs at every thread count (workload b, texts included).
+do {
+    var digests: [String] = []
+    for threads in Array(Set([1, cores])).sorted() {
+        let out = NSTemporaryDirectory() + "wfrisk-bench-threads-\(threads)"
+        try? FileManager.default.removeItem(atPath: out)
+        let r = runProcess(executable, ["run", "--pipeline", pipeline, "--force", "--quiet", "--threads", "\(threads)", "--out", out])
+        let files = ["scores.csv", "scores.json"].map { out + "/latest/" + $0 }
+        let digest = r.2 == 0 ? try files.map { try SHA256Digest.hex(ofFile: $0) }.joined(separator: " ") : "run failed (exit \(r.2))"
+        digests.append(digest)
+        say("threads \(threads): scores.csv, scores.json sha256 \(digest)")
+    }
+    say(Set(digests).count == 1 ? "outputs identical at every thread count: yes" : "outputs identical at every thread count: NO")
 }
 say()
 

@@ -196,15 +196,15 @@ public struct InspectionExtractor: Sendable {
                 kind = .furniture
             } else {
                 let words = lower.split(separator: 0x20).count
-                let last = scalars[e - 1]
-                let terminal: Set<Unicode.Scalar> = [".", "!", "?", "\"", "\u{201D}", "\u{2019}", "'", ":", ";"]
-                kind = terminal.contains(last) || words >= 14 ? .body : .heading
+                kind = InspectionExtractor.lineTerminators.contains(scalars[e - 1]) || words >= 14 ? .body : .heading
                 if kind == .body { bodySentencesSeen += 1 }
             }
             lines.append(Line(start: s, end: e, kind: kind))
         }
         return lines
     }
+
+    static let lineTerminators: Set<Unicode.Scalar> = [".", "!", "?", "\"", "\u{201D}", "\u{2019}", "'", ":", ";"]
 
     static let abbreviations: Set<String> = ["st", "mr", "mrs", "ms", "dr", "no", "cllr", "prof", "e.g", "i.e", "etc", "vs", "inc", "ltd"]
 

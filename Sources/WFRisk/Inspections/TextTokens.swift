@@ -61,29 +61,38 @@ struct WordFilter: Sendable {
 enum Tokenizer {
     static func tokens(_ scalars: [Unicode.Scalar], from: Int, to: Int) -> [Token] {
         var out: [Token] = []
+        out.reserveCapacity((to - from) / 5)
+        // The word being read, as lower-case UTF-8 in a reused buffer.
+        var word: [UInt8] = []
+        word.reserveCapacity(64)
         var i = from
         while i < to {
             let c = scalars[i]
             if isWordScalar(c) {
                 let start = i
-                var word = String.UnicodeScalarView()
+                word.removeAll(keepingCapacity: true)
+                var lastIsDigit = false
                 while i < to {
                     let s = scalars[i]
                     if isWordScalar(s) {
-                        word.append(lower(s))
+                        let l = lower(s)
+                        if l.value < 128 { word.append(UInt8(l.value)) } else { word.append(contentsOf: String(l).utf8) }
+                        lastIsDigit = isDigit(s)
                     } else if (s == "'" || s == "\u{2019}") && i + 1 < to && isLetter(scalars[i + 1]) && !word.isEmpty {
-                        word.append("'")
-                    } else if s == "." && i + 1 < to && isDigit(scalars[i + 1]) && !word.isEmpty && isDigit(word.last!) {
-                        word.append(".")
+                        word.append(0x27)
+                        lastIsDigit = false
+                    } else if s == "." && i + 1 < to && isDigit(scalars[i + 1]) && lastIsDigit {
+                        word.append(0x2E)
+                        lastIsDigit = false
                     } else if s == "," && i + 3 < to && isDigit(scalars[i + 1]) && isDigit(scalars[i + 2]) && isDigit(scalars[i + 3])
-                                && !word.isEmpty && isDigit(word.last!) && (i + 4 >= to || !isDigit(scalars[i + 4])) {
+                                && lastIsDigit && (i + 4 >= to || !isDigit(scalars[i + 4])) {
                         // thousands separator: 66,357
                     } else {
                         break
                     }
                     i += 1
                 }
-                out.append(Token(word: String(word), start: start, end: i))
+                out.append(Token(word: String(decoding: word, as: UTF8.self), start: start, end: i))
             } else {
                 if c == "%" { out.append(Token(word: "%", start: i, end: i + 1)) }
                 if c == "&" { out.append(Token(word: "and", start: i, end: i + 1)) }
@@ -170,10 +179,11 @@ final class CueSet: Sendable {
 
     /// Length (in tokens) of the longest cue starting at `i`, or 0.
     func match(_ tokens: [Token], at i: Int, end: Int) -> Int {
-        let t = tokens[i]
+        // Fields read one by one: copying the whole token would retain its word.
+        let ascii = tokens[i].ascii
         var best = 0
-        if firstUnfiltered || !t.ascii || firstFilter.mayContain(t.key) || (t.baseKey != 0 && firstFilter.mayContain(t.baseKey)) {
-            let first = t.word
+        if firstUnfiltered || !ascii || firstFilter.mayContain(tokens[i].key) || (tokens[i].baseKey != 0 && firstFilter.mayContain(tokens[i].baseKey)) {
+            let first = tokens[i].word
             if let candidates = byFirst[first] ?? (first.hasSuffix("'s") ? byFirst[String(first.dropLast(2))] : nil) {
                 for words in candidates where words.count > best && i + words.count <= end {
                     var ok = true
@@ -182,8 +192,8 @@ final class CueSet: Sendable {
                 }
             }
         }
-        if best == 0 && (!shortPrefixes.isEmpty || prefixUnfiltered || !t.ascii || (t.prefixKey != 0 && prefixFilter.mayContain(t.prefixKey))) {
-            if prefixMatch(t.word) { return 1 }
+        if best == 0 && (!shortPrefixes.isEmpty || prefixUnfiltered || !ascii || (tokens[i].prefixKey != 0 && prefixFilter.mayContain(tokens[i].prefixKey))) {
+            if prefixMatch(tokens[i].word) { return 1 }
         }
         return best
     }
