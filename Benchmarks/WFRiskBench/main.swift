@@ -160,7 +160,9 @@ say("|---|---|---|---|")
 say("| wfrisk run, workforce + \(texts.count) texts | \(fmt(e2e.0, 2)) | \(fmt(Double(e2e.1) / 1024, 0)) | \(fmt(Double(e2e.1) * 1024 / Double(csvBytes))) |")
 say("| wfrisk run, workforce only | \(fmt(e2eNoText.0, 2)) | \(fmt(Double(e2eNoText.1) / 1024, 0)) | \(fmt(Double(e2eNoText.1) * 1024 / Double(csvBytes))) |")
 if options.pandas {
-    let script = (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/../../Benchmarks/pandas_reference.py"
+    // Benchmarks/run starts the harness from the repository root (.build/release is a symlink,
+    // so a path relative to the executable would not lead back there).
+    let script = FileManager.default.currentDirectoryPath + "/Benchmarks/pandas_reference.py"
     let readOnly = bestProcess("/usr/bin/env", ["python3", script, workforce, "--read-only"])
     let full = bestProcess("/usr/bin/env", ["python3", script, workforce])
     if readOnly.2 == 0 && full.2 == 0 {
@@ -169,7 +171,7 @@ if options.pandas {
         say("wfrisk run (workforce only) / pandas read_csv alone: \(fmt(e2eNoText.0 / readOnly.0)) (below 1 = wfrisk faster)")
         say("wfrisk run (workforce + texts) / pandas read_csv alone: \(fmt(e2e.0 / readOnly.0)) (pandas reads no texts)")
     } else {
-        say("pandas reference not run (python3 with pandas missing: pip install pandas)")
+        say("pandas reference not run (\(script) failed: exit \(readOnly.2), \(full.2); needs python3 with pandas)")
     }
 }
 say()

@@ -260,7 +260,9 @@ public struct InspectionExtractor: Sendable {
 
     /// An authority name starting at token `i`: (tokens used, codes, confirmed as the council).
     func mention(at i: Int, in range: Range<Int>, tokens: [Token], scalars: [Unicode.Scalar], year: Int?) -> (Int, [String], Bool)? {
-        guard let candidates = gazetteer[tokens[i].word], scalars[tokens[i].start].properties.isUppercase else { return nil }
+        let initial = scalars[tokens[i].start]
+        let capitalised = initial.value < 128 ? initial.value >= 65 && initial.value <= 90 : initial.properties.isUppercase
+        guard capitalised, let candidates = gazetteer[tokens[i].word] else { return nil }
         for (words, codes) in candidates where i + words.count <= range.upperBound {
             var ok = true
             for k in 1..<max(1, words.count) where tokens[i + k].word != words[k] { ok = false; break }
@@ -344,7 +346,7 @@ public struct InspectionExtractor: Sendable {
     /// The visit type named most often (headings included); ties go to the more specific type.
     func visitTypeFound(tokens: [Token], ranges: [Range<Int>]) -> String? {
         var counts: [String: Int] = [:]
-        for r in ranges {
+        for r in ranges where lexicon.anyVisitType.contains(tokens, in: r) {
             for (type, cues) in lexicon.visitTypes { counts[type, default: 0] += cues.matches(tokens, in: r).count }
         }
         let specific = lexicon.visitTypes.map(\.0).filter { $0 != "other" }
@@ -365,7 +367,7 @@ public struct InspectionExtractor: Sendable {
                 // Patterns are tried only where their first word (or, for "X judgement", a judgement word) stands.
                 let t = tokens[i]
                 var candidates = !t.ascii || firstFilter.mayContain(t.key) ? lexicon.judgementPatternsByFirst[t.word] ?? [] : []
-                if candidates.isEmpty && lexicon.judgementWords.allSatisfy({ $0.1.match(tokens, at: i, end: range.upperBound) == 0 }) { continue }
+                if candidates.isEmpty && lexicon.anyJudgement.match(tokens, at: i, end: range.upperBound) == 0 { continue }
                 candidates += lexicon.judgementPatternsByFirst["x"] ?? []
                 for pattern in candidates {
                     if judgementStarts == nil {
@@ -419,6 +421,7 @@ public struct InspectionExtractor: Sendable {
     /// ("low turnover", "high caseloads"), read by whether more of the theme is worse or better.
     /// A concern conceded in a "despite …," clause beside a positive main clause makes it mixed.
     func signalsIn(_ range: Range<Int>, tokens: [Token], scalars: [Unicode.Scalar]) -> [(String, String)] {
+        guard lexicon.anyTheme.contains(tokens, in: range) else { return [] }
         var themeHits: [(String, [Int])] = []
         for (theme, cues) in lexicon.themes {
             let hits = cues.matches(tokens, in: range).filter { i, _ in
@@ -500,7 +503,7 @@ public struct InspectionExtractor: Sendable {
         var numbers: [(index: Int, value: Double, after: Int)] = []
         var i = range.lowerBound
         while i < range.upperBound {
-            if let v = Double(tokens[i].word) {
+            if let b = tokens[i].word.utf8.first, b >= 0x30 && b <= 0x39, let v = Double(tokens[i].word) {
                 if i + 1 < range.upperBound && tokens[i + 1].word == "%" {
                     numbers.append((i, v, i + 2))
                 } else if i + 2 < range.upperBound && tokens[i + 1].word == "per" && tokens[i + 2].word == "cent" {

@@ -38,6 +38,11 @@ public struct InspectionLexicon: Sendable {
     let measures: [(String, CueSet)]
     /// Measure → themes, for signals read from an authority's figure against England's.
     let measureThemes: [String: [String]]
+    /// Every theme's, visit type's and judgement's cues in one set: most sentences match none,
+    /// and one pass rules them out before the per-group passes.
+    let anyTheme: CueSet
+    let anyVisitType: CueSet
+    let anyJudgement: CueSet
 
     public static func bundled() throws -> InspectionLexicon {
         try load(path: ReferenceFiles.path("inspection_lexicon.yml"))
@@ -58,8 +63,9 @@ public struct InspectionLexicon: Sendable {
             let order = InspectionLexicon.keyOrder(text: text, section: key)
             return order.compactMap { k in (v[k] as? [Any]).map { (k, $0.map { "\($0)" }) } }
         }
+        let themes = try groups("themes"), visitTypes = try groups("visit_types"), judgements = try groups("judgements")
         return InspectionLexicon(
-            themes: try groups("themes").map { ($0.0, CueSet($0.1)) },
+            themes: themes.map { ($0.0, CueSet($0.1)) },
             concern: CueSet(try list("concern")),
             positive: CueSet(try list("positive")),
             negations: CueSet(try list("negations")),
@@ -69,8 +75,8 @@ public struct InspectionLexicon: Sendable {
             higherIsWorse: Set(try list("higher_is_worse")),
             higherIsBetter: Set(try list("higher_is_better")),
             concessive: CueSet(try list("concessive")),
-            visitTypes: try groups("visit_types").map { ($0.0, CueSet($0.1)) },
-            judgementWords: try groups("judgements").map { ($0.0, CueSet($0.1)) },
+            visitTypes: visitTypes.map { ($0.0, CueSet($0.1)) },
+            judgementWords: judgements.map { ($0.0, CueSet($0.1)) },
             judgementPatterns: try list("judgement_patterns").map { Tokenizer.phrase($0) },
             judgementPatternsByFirst: Dictionary(grouping: try list("judgement_patterns").map { Tokenizer.phrase($0) }.compactMap { p -> (String, [String], [String])? in
                 guard let x = p.firstIndex(of: "x"), let first = p.first else { return nil }
@@ -87,7 +93,10 @@ public struct InspectionLexicon: Sendable {
             furniture: try list("furniture_markers").map { $0.lowercased() },
             englandCues: CueSet(try list("england_cues")),
             measures: try groups("measures").map { ($0.0, CueSet($0.1)) },
-            measureThemes: Dictionary(uniqueKeysWithValues: try groups("measure_themes")))
+            measureThemes: Dictionary(uniqueKeysWithValues: try groups("measure_themes")),
+            anyTheme: CueSet(themes.flatMap(\.1)),
+            anyVisitType: CueSet(visitTypes.flatMap(\.1)),
+            anyJudgement: CueSet(judgements.flatMap(\.1)))
     }
 
     /// Keys of a top-level section in file order (two-space indented `key:` lines).

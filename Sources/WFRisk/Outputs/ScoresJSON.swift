@@ -21,8 +21,18 @@ public struct InputFingerprint: Sendable, Equatable {
 public enum ScoresJSON {
     public static let schemaVersion = "1"
 
-    /// The document as UTF-8 bytes; units are rendered one at a time.
+    /// The document as UTF-8 bytes.
     public static func render(_ table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings) -> [UInt8] {
+        document(table, inputs: inputs, settings: settings).renderedBytes()
+    }
+
+    /// Writes the document to `path` atomically, streaming it (units rendered one at a time).
+    public static func write(_ table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings, to path: String) throws {
+        let doc = document(table, inputs: inputs, settings: settings)
+        try FileOutput.writeAtomically(to: path) { write in try doc.render(emit: write) }
+    }
+
+    static func document(_ table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings) -> JSONValue {
         let d = Ranking.scoreDecimals
         // File names and hashes only: where the files sit must not change the scores file.
         let sortedInputs = inputs.map { i -> InputFingerprint in
@@ -86,7 +96,7 @@ public enum ScoresJSON {
             })),
             ("warnings", .array(table.warnings.map { .string($0) })),
         ])
-        return doc.renderedBytes()
+        return doc
     }
 
     static func component(_ c: ComponentScore) -> JSONValue {

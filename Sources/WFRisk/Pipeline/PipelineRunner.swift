@@ -196,8 +196,8 @@ public struct PipelineRunner {
                 if format == "csv" {
                     try FileOutput.writeAtomically(ScoresCSV.render(table), to: (runDir as NSString).appendingPathComponent("scores.csv"))
                 } else {
-                    try FileOutput.writeAtomically(ScoresJSON.render(table, inputs: fingerprints, settings: pipeline.settings.scoring),
-                                                   to: (runDir as NSString).appendingPathComponent("scores.json"))
+                    try ScoresJSON.write(table, inputs: fingerprints, settings: pipeline.settings.scoring,
+                                         to: (runDir as NSString).appendingPathComponent("scores.json"))
                 }
             }
             return ["files": pipeline.outputs.formats.count]

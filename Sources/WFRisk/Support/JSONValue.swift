@@ -32,22 +32,39 @@ public indirect enum JSONValue: Equatable, Sendable {
     public func renderedBytes() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
-        render(into: &out, indent: 0)
+        render(into: &out, indent: 0) { _ in }
         out.append(0x0A)
         return out
     }
 
-    // Rendered as UTF-8 bytes: national-scale documents run to tens of megabytes.
-    private func render(into out: inout [UInt8], indent: Int) {
+    /// `rendered()` handed to `emit` in pieces of about `chunk` bytes, so a document of hundreds
+    /// of megabytes (national scores with their evidence) never sits in memory whole.
+    public func render(chunk: Int = 4 << 20, emit: ([UInt8]) throws -> Void) throws {
+        var out: [UInt8] = []
+        out.reserveCapacity(chunk + chunk / 2)
+        var failure: Error?
+        render(into: &out, indent: 0) { buffer in
+            guard failure == nil, buffer.count >= chunk else { return }
+            do { try emit(buffer) } catch { failure = error }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        if let failure { throw failure }
+        out.append(0x0A)
+        try emit(out)
+    }
+
+    // Rendered as UTF-8 bytes: national-scale documents run to hundreds of megabytes. `flush` is
+    // offered the buffer after each array element and may empty it.
+    private func render(into out: inout [UInt8], indent: Int, flush: (inout [UInt8]) -> Void) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .number(let s): out.append(contentsOf: s.utf8)
         case .string(let s): JSONValue.escape(s, into: &out)
         case .generated(let count, let element):
-            JSONValue.renderElements(count, element, into: &out, indent: indent)
+            JSONValue.renderElements(count, element, into: &out, indent: indent, flush: flush)
         case .array(let items):
-            JSONValue.renderElements(items.count, { items[$0] }, into: &out, indent: indent)
+            JSONValue.renderElements(items.count, { items[$0] }, into: &out, indent: indent, flush: flush)
         case .object(let pairs):
             if pairs.isEmpty { out.append(contentsOf: "{}".utf8); return }
             out.append(contentsOf: "{\n".utf8)
@@ -56,7 +73,7 @@ public indirect enum JSONValue: Equatable, Sendable {
                 JSONValue.escape(key, into: &out)
                 out.append(0x3A)
                 out.append(0x20)
-                value.render(into: &out, indent: indent + 2)
+                value.render(into: &out, indent: indent + 2, flush: flush)
                 if i + 1 < pairs.count { out.append(0x2C) }
                 out.append(0x0A)
             }
@@ -65,14 +82,16 @@ public indirect enum JSONValue: Equatable, Sendable {
         }
     }
 
-    private static func renderElements(_ count: Int, _ element: (Int) -> JSONValue, into out: inout [UInt8], indent: Int) {
+    private static func renderElements(_ count: Int, _ element: (Int) -> JSONValue, into out: inout [UInt8], indent: Int,
+                                       flush: (inout [UInt8]) -> Void) {
         if count == 0 { out.append(contentsOf: "[]".utf8); return }
         out.append(contentsOf: "[\n".utf8)
         for i in 0..<count {
             JSONValue.indent(indent + 2, into: &out)
-            element(i).render(into: &out, indent: indent + 2)
+            element(i).render(into: &out, indent: indent + 2, flush: flush)
             if i + 1 < count { out.append(0x2C) }
             out.append(0x0A)
+            flush(&out)
         }
         JSONValue.indent(indent, into: &out)
         out.append(0x5D)
