@@ -151,18 +151,21 @@ public struct InspectionExtractor: Sendable {
     // MARK: Body and sentences
 
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty, haystack.count >= needle.count else { return needle.isEmpty }
-        let first = needle[0], last = haystack.count - needle.count
-        var i = 0
-        while i <= last {
-            if haystack[i] == first {
-                var k = 1
-                while k < needle.count && haystack[i + k] == needle[k] { k += 1 }
-                if k == needle.count { return true }
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        // memchr to each candidate first byte, then memcmp (memmem is not exposed to Swift here).
+        return haystack.withUnsafeBytes { h in
+            needle.withUnsafeBytes { n in
+                let base = h.baseAddress!, last = h.count - n.count
+                var i = 0
+                while i <= last, let hit = memchr(base + i, Int32(n[0]), last - i + 1) {
+                    let at = base.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(base + at, n.baseAddress!, n.count) == 0 { return true }
+                    i = at + 1
+                }
+                return false
             }
-            i += 1
         }
-        return false
     }
 
     func layout(_ scalars: [Unicode.Scalar]) -> [Line] {
