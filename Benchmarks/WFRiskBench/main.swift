@@ -14,6 +14,9 @@ struct Options {
     var repeatCount = 3
     var pandas = true
     var scaling = true
+    /// Run only these sections (ingest, text, e2e, threads, real, scaling); empty = all.
+    var only: Set<String> = []
+    func runs(_ section: String) -> Bool { only.isEmpty || only.contains(section) }
 }
 
 var options = Options()
@@ -25,11 +28,12 @@ while !args.isEmpty {
     case "--repeat": options.repeatCount = Int(args.removeFirst()) ?? 3
     case "--skip-pandas": options.pandas = false
     case "--skip-scaling": options.scaling = false
+    case "--only": options.only.formUnion(args.removeFirst().split(separator: ",").map(String.init))
     default: options.workload = a
     }
 }
 guard !options.workload.isEmpty else {
-    FileHandle.standardError.write(Data("usage: wfrisk-bench WORKLOAD_DIR [--real SHARED_DATA] [--repeat N] [--skip-pandas] [--skip-scaling]\n".utf8))
+    FileHandle.standardError.write(Data("usage: wfrisk-bench WORKLOAD_DIR [--real SHARED_DATA] [--repeat N] [--skip-pandas] [--skip-scaling] [--only ingest,text,e2e,threads,real,scaling]\n".utf8))
     exit(2)
 }
 
@@ -51,24 +55,9 @@ func fileSize(_ path: String) -> Int { (try? FileManager.default.attributesOfIte
 func mb(_ bytes: Int) -> Double { Double(bytes) / 1_000_000 }
 func fmt(_ x: Double, _ d: Int = 2) -> String { String(format: "%.\(d)f", x) }
 
-/// libcsv tokenising the file with callbacks that do nothing: the floor for parsing.
+/// libcsv tokenising the file with callbacks that do nothing (`LibcsvReference.swift`).
 @MainActor func libcsvRaw(_ path: String) -> Double {
-    best {
-        var parser = csv_parser()
-        csv_init(&parser, UInt8(CSV_STRICT | CSV_REPALL_NL))
-        defer { csv_free(&parser) }
-        let f = fopen(path, "rb")!
-        defer { fclose(f) }
-        let size = 1 << 20
-        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
-        defer { buffer.deallocate() }
-        while true {
-            let n = fread(buffer, 1, size, f)
-            if n == 0 { break }
-            _ = csv_parse(&parser, buffer, n, { _, _, _ in }, { _, _ in }, nil)
-        }
-        csv_fini(&parser, { _, _, _ in }, { _, _ in }, nil)
-    }
+    best { libcsvRawPass(path) }
 }
 
 /// Runs a command; returns (seconds, peak RSS in KiB, exit status).
@@ -114,31 +103,35 @@ say("machine: \(cores) cores; workload (b): \(workforce) (\(fmt(mb(csvBytes), 1)
 say()
 
 // (1) CSV ingest against libcsv's raw tokenising.
-let raw = libcsvRaw(workforce)
-let ingest1 = try best { _ = try reader.read(path: workforce, wanted: Measure.workforce, kind: "workforce", years: .latest(3), threads: 1) }
-let ingestN = try best { _ = try reader.read(path: workforce, wanted: Measure.workforce, kind: "workforce", years: .latest(3), threads: cores) }
-say("## CSV ingest to typed records (workload b)")
-say("| run | seconds | MB/s | ratio to libcsv raw |")
-say("|---|---|---|---|")
-say("| libcsv raw tokenising, empty callbacks, 1 core (reference) | \(fmt(raw, 3)) | \(fmt(mb(csvBytes) / raw, 1)) | 1.00 |")
-say("| wfrisk ingest, 1 core | \(fmt(ingest1, 3)) | \(fmt(mb(csvBytes) / ingest1, 1)) | \(fmt(raw / ingest1)) |")
-say("| wfrisk ingest, \(cores) cores | \(fmt(ingestN, 3)) | \(fmt(mb(csvBytes) / ingestN, 1)) | \(fmt(raw / ingestN)) |")
-say()
+if options.runs("ingest") {
+    let raw = libcsvRaw(workforce)
+    let ingest1 = try best { _ = try reader.read(path: workforce, wanted: Measure.workforce, kind: "workforce", years: .latest(3), threads: 1) }
+    let ingestN = try best { _ = try reader.read(path: workforce, wanted: Measure.workforce, kind: "workforce", years: .latest(3), threads: cores) }
+    say("## CSV ingest to typed records (workload b)")
+    say("| run | seconds | MB/s | ratio to libcsv raw |")
+    say("|---|---|---|---|")
+    say("| libcsv raw tokenising, empty callbacks, 1 core (reference) | \(fmt(raw, 3)) | \(fmt(mb(csvBytes) / raw, 1)) | 1.00 |")
+    say("| wfrisk ingest, 1 core | \(fmt(ingest1, 3)) | \(fmt(mb(csvBytes) / ingest1, 1)) | \(fmt(raw / ingest1)) |")
+    say("| wfrisk ingest, \(cores) cores | \(fmt(ingestN, 3)) | \(fmt(mb(csvBytes) / ingestN, 1)) | \(fmt(raw / ingestN)) |")
+    say()
+}
 
 // (2) Text extraction against grep -c -F -f with the same gazetteer.
-let gazetteer = NSTemporaryDirectory() + "wfrisk-bench-gazetteer.txt"
-try registry.all.map { $0.name.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\n").write(toFile: gazetteer, atomically: true, encoding: .utf8)
-let grep = bestProcess("/bin/grep", ["-c", "-F", "-f", gazetteer, "-r", options.workload + "/inspections"])
-let extract1 = try best { _ = try InspectionIngest.read(texts, registry: registry, threads: 1) }
-let extractN = try best { _ = try InspectionIngest.read(texts, registry: registry, threads: cores) }
-say("## Inspection text extraction (workload b)")
-say("| run | seconds | MB/s | MB/s per core | ratio to grep |")
-say("|---|---|---|---|---|")
-say("| grep -c -F -f gazetteer (reference, 1 core) | \(fmt(grep.0, 3)) | \(fmt(mb(textBytes) / grep.0, 1)) | \(fmt(mb(textBytes) / grep.0, 1)) | 1.00 |")
-say("| wfrisk extract, 1 core | \(fmt(extract1, 3)) | \(fmt(mb(textBytes) / extract1, 1)) | \(fmt(mb(textBytes) / extract1, 1)) | \(fmt(grep.0 / extract1)) |")
-say("| wfrisk extract, \(cores) cores | \(fmt(extractN, 3)) | \(fmt(mb(textBytes) / extractN, 1)) | \(fmt(mb(textBytes) / extractN / Double(cores), 1)) | \(fmt(grep.0 / extractN)) |")
-say("speed-up from 1 to \(cores) cores: \(fmt(extract1 / extractN))x")
-say()
+if options.runs("text") {
+    let gazetteer = NSTemporaryDirectory() + "wfrisk-bench-gazetteer.txt"
+    try registry.all.map { $0.name.replacingOccurrences(of: "\n", with: " ") }.joined(separator: "\n").write(toFile: gazetteer, atomically: true, encoding: .utf8)
+    let grep = bestProcess("/bin/grep", ["-c", "-F", "-f", gazetteer, "-r", options.workload + "/inspections"])
+    let extract1 = try best { _ = try InspectionIngest.read(texts, registry: registry, threads: 1) }
+    let extractN = try best { _ = try InspectionIngest.read(texts, registry: registry, threads: cores) }
+    say("## Inspection text extraction (workload b)")
+    say("| run | seconds | MB/s | MB/s per core | ratio to grep |")
+    say("|---|---|---|---|---|")
+    say("| grep -c -F -f gazetteer (reference, 1 core) | \(fmt(grep.0, 3)) | \(fmt(mb(textBytes) / grep.0, 1)) | \(fmt(mb(textBytes) / grep.0, 1)) | 1.00 |")
+    say("| wfrisk extract, 1 core | \(fmt(extract1, 3)) | \(fmt(mb(textBytes) / extract1, 1)) | \(fmt(mb(textBytes) / extract1, 1)) | \(fmt(grep.0 / extract1)) |")
+    say("| wfrisk extract, \(cores) cores | \(fmt(extractN, 3)) | \(fmt(mb(textBytes) / extractN, 1)) | \(fmt(mb(textBytes) / extractN / Double(cores), 1)) | \(fmt(grep.0 / extractN)) |")
+    say("speed-up from 1 to \(cores) cores: \(fmt(extract1 / extractN))x")
+    say()
+}
 
 // (3) End to end against pandas.
 let pipeline = options.workload + "/bench.yml"
@@ -152,32 +145,35 @@ outputs:
   directory: out-bench
   keep_runs: 1
 """.write(toFile: pipeline, atomically: true, encoding: .utf8)
-let e2e = bestProcess(executable, ["run", "--pipeline", pipeline, "--force", "--quiet"])
-let e2eNoText = bestProcess(executable, ["run", "--pipeline", pipeline, "--force", "--quiet", "--workforce", workforce])
-say("## End to end (workload b)")
-say("| run | seconds | peak memory MB | peak / largest input |")
-say("|---|---|---|---|")
-say("| wfrisk run, workforce + \(texts.count) texts | \(fmt(e2e.0, 2)) | \(fmt(Double(e2e.1) / 1024, 0)) | \(fmt(Double(e2e.1) * 1024 / Double(csvBytes))) |")
-say("| wfrisk run, workforce only | \(fmt(e2eNoText.0, 2)) | \(fmt(Double(e2eNoText.1) / 1024, 0)) | \(fmt(Double(e2eNoText.1) * 1024 / Double(csvBytes))) |")
-if options.pandas {
-    // Benchmarks/run starts the harness from the repository root (.build/release is a symlink,
-    // so a path relative to the executable would not lead back there).
-    let script = FileManager.default.currentDirectoryPath + "/Benchmarks/pandas_reference.py"
-    let readOnly = bestProcess("/usr/bin/env", ["python3", script, workforce, "--read-only"])
-    let full = bestProcess("/usr/bin/env", ["python3", script, workforce])
-    if readOnly.2 == 0 && full.2 == 0 {
-        say("| pandas read_csv alone (reference) | \(fmt(readOnly.0, 2)) | \(fmt(Double(readOnly.1) / 1024, 0)) | \(fmt(Double(readOnly.1) * 1024 / Double(csvBytes))) |")
-        say("| pandas read_csv + indicators + ranks | \(fmt(full.0, 2)) | \(fmt(Double(full.1) / 1024, 0)) | \(fmt(Double(full.1) * 1024 / Double(csvBytes))) |")
-        say("wfrisk run (workforce only) / pandas read_csv alone: \(fmt(e2eNoText.0 / readOnly.0)) (below 1 = wfrisk faster)")
-        say("wfrisk run (workforce + texts) / pandas read_csv alone: \(fmt(e2e.0 / readOnly.0)) (pandas reads no texts)")
-    } else {
-        say("pandas reference not run (\(script) failed: exit \(readOnly.2), \(full.2); needs python3 with pandas)")
-    }
+if options.runs("e2e") {
+    let e2e = bestProcess(executable, ["run", "--pipeline", pipeline, "--force", "--quiet"])
+    let e2eNoText = bestProcess(executable, ["run", "--pipeline", pipeline, "--force", "--quiet", "--workforce", workforce])
+    say("## End to end (workload b)")
+    say("| run | seconds | peak memory MB | peak / largest input |")
+    say("|---|---|---|---|")
+    say("| wfrisk run, workforce + \(texts.count) texts | \(fmt(e2e.0, 2)) | \(fmt(Double(e2e.1) / 1024, 0)) | \(fmt(Double(e2e.1) * 1024 / Double(csvBytes))) |")
+    say("| wfrisk run, workforce only | \(fmt(e2eNoText.0, 2)) | \(fmt(Double(e2eNoText.1) / 1024, 0)) | \(fmt(Double(e2eNoText.1) * 1024 / Double(csvBytes))) |")
+    if options.pandas {
+        // Benchmarks/run starts the harness from the repository root (.build/release is a symlink,
+        // so a path relative to the executable would not lead back there).
+        let script = FileManager.default.currentDirectoryPath + "/Benchmarks/pandas_reference.py"
+        let readOnly = bestProcess("/usr/bin/env", ["python3", script, workforce, "--read-only"])
+        let full = bestProcess("/usr/bin/env", ["python3", script, workforce])
+        if readOnly.2 == 0 && full.2 == 0 {
+            say("| pandas read_csv alone (reference) | \(fmt(readOnly.0, 2)) | \(fmt(Double(readOnly.1) / 1024, 0)) | \(fmt(Double(readOnly.1) * 1024 / Double(csvBytes))) |")
+            say("| pandas read_csv + indicators + ranks | \(fmt(full.0, 2)) | \(fmt(Double(full.1) / 1024, 0)) | \(fmt(Double(full.1) * 1024 / Double(csvBytes))) |")
+            say("wfrisk run (workforce only) / pandas read_csv alone: \(fmt(e2eNoText.0 / readOnly.0)) (below 1 = wfrisk faster)")
+            say("wfrisk run (workforce + texts) / pandas read_csv alone: \(fmt(e2e.0 / readOnly.0)) (pandas reads no texts)")
+        } else {
+            say("pandas reference not run (\(script) failed: exit \(readOnly.2), \(full.2); needs python3 with pandas)")
+        }
 }
 say()
 
+}
+
 // Identical outputs at every thread count (workload b, texts included).
-do {
+if options.runs("threads") {
     var digests: [String] = []
     for threads in Array(Set([1, cores])).sorted() {
         let out = NSTemporaryDirectory() + "wfrisk-bench-threads-\(threads)"
@@ -193,7 +189,7 @@ do {
 say()
 
 // (4) Workload (a): the real national file plus the three real texts.
-if let real = options.real {
+if let real = options.real, options.runs("real") {
     let file = real + "/dfe/csww_indicators_2017_to_2023.csv"
     let realReader = TidyFileReader(aliases: try ColumnAliases.bundled(), markers: try SuppressionMarkers.bundled(), registry: try AuthorityRegistry.bundled())
     let rawA = libcsvRaw(file)
@@ -209,7 +205,7 @@ if let real = options.real {
 }
 
 // (5) Scaling: time against input size (1x, 2x, 4x rows of the same shape).
-if options.scaling {
+if options.scaling && options.runs("scaling") {
     say("## Scaling (wfrisk run, workforce only)")
     say("| input | MB | seconds | time / 1x time | peak memory MB |")
     say("|---|---|---|---|---|")

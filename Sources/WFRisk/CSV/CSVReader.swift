@@ -285,9 +285,6 @@ final class ParseState {
             }
             (bytes + byteCount).update(from: data.assumingMemoryBound(to: UInt8.self), count: length)
             byteCount += length
-            if memchr(data, 0x0A, length) != nil {
-                line += CSVReader.newlines(UnsafeBufferPointer(start: data.assumingMemoryBound(to: UInt8.self), count: length))
-            }
         }
         if fieldCount == endCapacity {
             endCapacity *= 2
@@ -302,6 +299,10 @@ final class ParseState {
 
     func endRow(_ terminator: Int32) {
         let hadFields = fieldCount > 0
+        // Line breaks inside quoted fields, counted once per record rather than per field.
+        if byteCount > 0 && memchr(bytes, 0x0A, byteCount) != nil {
+            line += CSVReader.newlines(UnsafeBufferPointer(start: bytes, count: byteCount))
+        }
         if terminator == 0x0A {
             if !(lastTerminatorWasCR && !hadFields) { line += 1 }
         } else if terminator == 0x0D {
@@ -325,15 +326,16 @@ final class ParseState {
     }
 }
 
+// The callbacks run once per field and once per row: `_withUnsafeGuaranteedRef` reaches the
+// state without a retain and release each time (the session keeps it alive while parsing).
 private func fieldCallback(_ data: UnsafeMutableRawPointer?, _ length: Int, _ context: UnsafeMutableRawPointer?) {
     guard let context else { return }
-    let state = Unmanaged<ParseState>.fromOpaque(context).takeUnretainedValue()
-    if state.error != nil { return }
-    state.addField(UnsafeRawPointer(data), length)
+    Unmanaged<ParseState>.fromOpaque(context)._withUnsafeGuaranteedRef { state in
+        if state.error == nil { state.addField(UnsafeRawPointer(data), length) }
+    }
 }
 
 private func rowCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
     guard let context else { return }
-    let state = Unmanaged<ParseState>.fromOpaque(context).takeUnretainedValue()
-    state.endRow(terminator)
+    Unmanaged<ParseState>.fromOpaque(context)._withUnsafeGuaranteedRef { $0.endRow(terminator) }
 }

@@ -202,9 +202,15 @@ struct CachedIdentity {
 }
 
 /// Turns one CSV record into a compact row of a `TidyPartSink` (or a problem), fast on the common path.
-struct DecodeContext: @unchecked Sendable {
+/// A class, so the per-row call does not copy (and retain) the reader's tables.
+final class DecodeContext: @unchecked Sendable {
     let reader: TidyFileReader
     let path: String
+
+    init(reader: TidyFileReader, path: String) {
+        self.reader = reader
+        self.path = path
+    }
 
     func decode(_ record: CSVRecord, layout: TidyLayout, into sink: TidyPartSink) throws {
         sink.rowCount += 1
@@ -277,9 +283,7 @@ struct DecodeContext: @unchecked Sendable {
         let columns = layout.identityColumns
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for c in columns {
-            if c >= 0 {
-                for b in record.field(c) { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
-            }
+            if c >= 0 { hash = DecodeContext.mix(hash, record.field(c)) }
             hash = (hash ^ 0x1F) &* 0x100_0000_01b3
         }
         var candidate = sink.identityLookup[hash] ?? -1
@@ -321,6 +325,29 @@ struct DecodeContext: @unchecked Sendable {
             year: viaName ? year : nil, next: sink.identityLookup[hash] ?? -1))
         sink.identityLookup[hash] = index
         return index
+    }
+
+    /// Folds `bytes` into `hash` eight bytes at a time (a multiply-xor mix; only equality of the
+    /// bytes matters, and candidates are compared byte for byte anyway).
+    @inline(__always) static func mix(_ hash: UInt64, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var h = hash ^ UInt64(bytes.count)
+        guard let base = bytes.baseAddress else { return h &* 0x9E37_79B9_7F4A_7C15 }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i + 8 <= bytes.count {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+            h ^= h >> 29
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < bytes.count {
+            tail |= UInt64(base[i]) << shift
+            shift += 8
+            i += 1
+        }
+        h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
+        return h ^ (h >> 29)
     }
 
     private func matches(_ record: CSVRecord, columns: [Int], _ fields: [[UInt8]]) -> Bool {
