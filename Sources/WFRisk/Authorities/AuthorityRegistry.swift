@@ -131,6 +131,11 @@ public struct AuthorityRegistry: Sendable {
 
     /// Splits "314 / 318" or "E09000021 / E09000027" into its parts.
     public static func splitCombined(_ value: String) -> [String] {
-        value.split(separator: "/").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        // Common case first: one code, no "/" and nothing to trim (no Foundation work).
+        let u = value.utf8
+        if let first = u.first, let last = u.last, first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80, !u.contains(0x2F) {
+            return [value]
+        }
+        return value.split(separator: "/").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 }

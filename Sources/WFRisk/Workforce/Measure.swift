@@ -29,7 +29,10 @@ public enum Measure: String, CaseIterable, Sendable, Codable, Comparable {
     case referralCount = "referral_count"
     case referralRate = "referral_rate"
 
-    public static let workforce: [Measure] = allCases.filter { !$0.isDemand }
+    /// The workforce measures read from files: the FTE measures the method uses. Headcount
+    /// columns are recognised but not read (nothing scores them; a nightly run should not fail
+    /// on a column it does not use).
+    public static let workforce: [Measure] = allCases.filter { !$0.isDemand && !$0.rawValue.contains("headcount") }
     public static let demand: [Measure] = [.cinCount, .cinRate, .referralCount, .referralRate]
 
     public var isDemand: Bool { Measure.demand.contains(self) }
@@ -71,6 +74,12 @@ public enum GeographicLevel: String, Sendable, Hashable, Comparable {
 
     /// Accepts EES spellings and common variants ("LA", "local_authority", "England").
     public init?(fileValue: String) {
+        switch fileValue { // as EES files write them
+        case "Local authority": self = .localAuthority; return
+        case "National": self = .national; return
+        case "Regional": self = .regional; return
+        default: break
+        }
         switch fileValue.lowercased().replacingOccurrences(of: "_", with: " ").trimmingCharacters(in: .whitespaces) {
         case "national", "england", "country": self = .national
         case "regional", "region": self = .regional

@@ -188,17 +188,34 @@ final class TidyPartSink: @unchecked Sendable {
     }
 }
 
-struct CachedIdentity {
-    var fields: [[UInt8]]
-    var level: GeographicLevel?
-    var levelText: String
-    var unit: ReportingUnit?
-    var regionCode, regionName, old, new, name: String
+/// A geography seen in a file, with the bytes that identified it. A class: the per-row lookup
+/// must not copy (and retain) its strings.
+final class CachedIdentity {
+    let fields: [[UInt8]]
+    let level: GeographicLevel?
+    let levelText: String
+    let unit: ReportingUnit?
+    let regionCode, regionName, old, new, name: String
     /// Set when the authority was found by name, which depends on the year (Dorset before and
     /// after 2019): the identity is then reused for that year only.
-    var year: Int?
+    let year: Int?
     /// Next identity with the same hash (-1: none).
-    var next: Int32 = -1
+    let next: Int32
+
+    init(fields: [[UInt8]], level: GeographicLevel?, levelText: String, unit: ReportingUnit?, regionCode: String,
+         regionName: String, old: String, new: String, name: String, year: Int?, next: Int32) {
+        self.fields = fields
+        self.level = level
+        self.levelText = levelText
+        self.unit = unit
+        self.regionCode = regionCode
+        self.regionName = regionName
+        self.old = old
+        self.new = new
+        self.name = name
+        self.year = year
+        self.next = next
+    }
 }
 
 /// Turns one CSV record into a compact row of a `TidyPartSink` (or a problem), fast on the common path.

@@ -119,7 +119,7 @@ public struct TidyFileReader: Sendable {
     public func resolveUnit(old: String, new: String, name: String, year: Int) -> Result<ReportingUnit, InputProblem> {
         let olds = AuthorityRegistry.splitCombined(old)
         let news = AuthorityRegistry.splitCombined(new)
-        let names = name.contains(" / ") ? name.components(separatedBy: " / ") : (name.isEmpty ? [] : [name])
+        let names = name.utf8.contains(0x2F) && name.contains(" / ") ? name.components(separatedBy: " / ") : (name.isEmpty ? [] : [name])
         let count = max(olds.count, news.count, names.count)
         guard count > 0 else {
             return .failure(InputProblem(file: "", field: "old_la_code", message: "local-authority row with no code or name"))
