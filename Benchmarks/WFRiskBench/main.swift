@@ -61,22 +61,35 @@ func fmt(_ x: Double, _ d: Int = 2) -> String { String(format: "%.\(d)f", x) }
 }
 
 /// Runs a command; returns (seconds, peak RSS in KiB, exit status).
+///
+/// Peak memory comes from GNU time (`/usr/bin/time -f %M`) when it is installed: the
+/// `ru_maxrss` that `wait4` reports for a child spawned from this (large) process starts from
+/// this process's own high-water mark, so small runs would look as big as the harness.
 func runProcess(_ path: String, _ arguments: [String]) -> (Double, Int, Int32) {
+    let timeTool = "/usr/bin/time"
+    let report = NSTemporaryDirectory() + "wfrisk-bench-maxrss-\(getpid())"
+    let useTime = FileManager.default.isExecutableFile(atPath: timeTool)
+    let argvList = useTime ? [timeTool, "-f", "%M", "-o", report, path] + arguments : [path] + arguments
     let start = DispatchTime.now().uptimeNanoseconds
     var pid: pid_t = 0
-    var argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+    var argv: [UnsafeMutablePointer<CChar>?] = argvList.map { strdup($0) } + [nil]
     defer { for p in argv { free(p) } }
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     defer { posix_spawn_file_actions_destroy(&actions) }
-    guard posix_spawnp(&pid, path, &actions, nil, &argv, environ) == 0 else { return (0, 0, -1) }
+    guard posix_spawnp(&pid, argvList[0], &actions, nil, &argv, environ) == 0 else { return (0, 0, -1) }
     var status: Int32 = 0
     var usage = rusage()
     wait4(pid, &status, 0, &usage)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-    return (seconds, usage.ru_maxrss, (status >> 8) & 0xFF)
+    var peak = usage.ru_maxrss
+    if useTime, let text = try? String(contentsOfFile: report, encoding: .utf8),
+       let kib = text.split(separator: "\n").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) {
+        peak = kib
+    }
+    return (seconds, peak, (status >> 8) & 0xFF)
 }
 
 @MainActor func bestProcess(_ path: String, _ arguments: [String]) -> (Double, Int, Int32) {
