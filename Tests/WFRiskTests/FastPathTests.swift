@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+@testable import WFRisk
+
+/// The shortcuts taken for speed (docs/performance.md) must give exactly what the plain paths give.
+@Suite struct FastPathTests {
+    /// Random CSV text with quoted commas, quotes and line breaks (LF and CRLF).
+    func randomCSV(_ rng: inout SeededRandom, rows: Int) -> String {
+        let pieces = ["a", "Zz", ",", "\"\"", "\n", "\r\n", " ", "é", "1.5", "x"]
+        var text = "h1,h2,h3\n"
+        for _ in 0..<rows {
+            let fields = (0..<3).map { _ -> String in
+                let body = (0..<Int(rng.next() % 5)).map { _ in rng.pick(pieces) }.joined()
+                return body.contains(where: { ",\"\n\r".contains($0) }) ? "\"\(body)\"" : body
+            }
+            text += fields.joined(separator: ",") + (rng.next() % 3 == 0 ? "\r\n" : "\n")
+        }
+        return text
+    }
+
+    @Test func parallelChunksReadExactlyWhatOneParserReads() throws {
+        var rng = SeededRandom(seed: 11)
+        for trial in 0..<20 {
+            let path = Fixtures.temporaryDirectory() + "/p\(trial).csv"
+            try randomCSV(&rng, rows: 50 + Int(rng.next() % 200)).write(toFile: path, atomically: true, encoding: .utf8)
+            var sequential: [(Int, [String])] = []
+            try CSVReader.read(path: path) { sequential.append(($0.line, $0.strings)) }
+            #expect(sequential.count > 40)
+            for parts in 2...5 {
+                let collected = ConcurrentResults<[(Int, [String])]>(count: parts + 1)
+                var header: [String] = []
+                try CSVReader.readParallel(path: path, parts: parts, header: { header = $0.strings }) { part in
+                    var mine: [(Int, [String])] = []
+                    return { record in
+                        mine.append((record.line, record.strings))
+                        collected[part] = mine
+                    }
+                }
+                let parallel = [(1, header)] + collected.values.compactMap { $0 }.flatMap { $0 }
+                #expect(parallel.map(\.0) == sequential.map(\.0), "line numbers, trial \(trial), \(parts) parts")
+                #expect(parallel.map(\.1) == sequential.map(\.1), "fields, trial \(trial), \(parts) parts")
+            }
+        }
+    }
+
+    @Test func streamedJSONIsTheWholeDocumentInPieces() throws {
+        var rng = SeededRandom(seed: 5)
+        func value(_ depth: Int) -> JSONValue {
+            switch rng.next() % (depth > 3 ? 3 : 6) {
+            case 0: return .string(["a\"b", "tab\there", "é\n", "plain"][Int(rng.next() % 4)])
+            case 1: return .number(String(rng.next() % 1000))
+            case 2: return .null
+            case 3: return .array((0..<Int(rng.next() % 4)).map { _ in value(depth + 1) })
+            case 4:
+                let items = (0..<Int(rng.next() % 5)).map { _ in value(depth + 1) }
+                return .generated(items.count) { items[$0] }
+            default: return .object((0..<Int(rng.next() % 4)).map { i in ("k\(i)", value(depth + 1)) })
+            }
+        }
+        for _ in 0..<50 {
+            let doc = JSONValue.object([("units", value(0)), ("more", value(0))])
+            for chunk in [1, 7, 64, 1 << 20] {
+                var pieces: [UInt8] = []
+                try doc.render(chunk: chunk) { pieces += $0 }
+                #expect(pieces == doc.renderedBytes())
+            }
+        }
+    }
+
+    @Test func aFailedStreamedWriteLeavesNothingBehind() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let path = dir + "/scores.json"
+        try FileOutput.writeAtomically(Array("old\n".utf8), to: path)
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try FileOutput.writeAtomically(to: path) { write in
+                try write(Array("half".utf8))
+                throw Stop()
+            }
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "old\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["scores.json"])
+    }
+
+    @Test func tokenKeysAreTheWordsKeys() {
+        let scalars = Array("Council’s agency-staff recruitment 34.7 per cent, Édith's café 66,357".unicodeScalars)
+        for t in Tokenizer.tokens(scalars, from: 0, to: scalars.count) {
+            #expect(t.key == WordKey.of(t.word.utf8), "\(t.word)")
+            #expect(t.ascii == t.word.utf8.allSatisfy { $0 < 0x80 })
+            if t.word.hasSuffix("'s") {
+                #expect(t.baseKey == WordKey.of(t.word.utf8.dropLast(2)), "\(t.word)")
+            } else {
+                #expect(t.baseKey == 0)
+            }
+            #expect(t.prefixKey == (t.word.utf8.count >= 3 ? WordKey.of(t.word.utf8.prefix(3)) : 0))
+        }
+    }
+
+    /// Every cue of the lexicon matches its own words (the Bloom filters never say no to a match),
+    /// and the union sets find a cue exactly where one of their groups does.
+    @Test func filteredCueSetsMissNothing() throws {
+        let lexicon = try InspectionLexicon.bundled()
+        let groups = lexicon.themes + lexicon.visitTypes + lexicon.judgementWords + lexicon.measures
+        let phrases = try Self.lexiconPhrases()
+        #expect(phrases.count > 40, "the lexicon's cue lists were not found")
+        var rng = SeededRandom(seed: 3)
+        let filler = ["the", "staff", "Council", "were", "in", "post", "é", "rates", "high", "agency's"]
+        for _ in 0..<300 {
+            let words = (0..<8).map { _ in rng.next() % 3 == 0 ? rng.pick(phrases) : rng.pick(filler) }
+            let scalars = Array(words.joined(separator: " ").unicodeScalars)
+            let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+            let range = 0..<tokens.count
+            for (union, members) in [(lexicon.anyTheme, lexicon.themes), (lexicon.anyVisitType, lexicon.visitTypes),
+                                     (lexicon.anyJudgement, lexicon.judgementWords)] {
+                #expect(union.contains(tokens, in: range) == members.contains { $0.1.contains(tokens, in: range) }, "\(words)")
+            }
+        }
+        for phrase in phrases {
+            let scalars = Array(phrase.unicodeScalars)
+            let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+            guard !tokens.isEmpty else { continue }
+            #expect(groups.contains { $0.1.match(tokens, at: 0, end: tokens.count) > 0 }, "\(phrase)")
+        }
+    }
+
+    /// The cue phrases of the bundled lexicon's themes, visit types, judgements and measures, with
+    /// a prefix cue's `*` replaced by a word it must match.
+    static func lexiconPhrases() throws -> [String] {
+        let text = try String(contentsOfFile: ReferenceFiles.path("inspection_lexicon.yml"), encoding: .utf8)
+        var out: [String] = []
+        var section = ""
+        for line in text.split(separator: "\n") {
+            if !line.hasPrefix(" ") { section = String(line.prefix { $0 != ":" }) }
+            guard ["themes", "visit_types", "judgements", "measures"].contains(section),
+                  line.hasPrefix("  "), let open = line.firstIndex(of: "["), let close = line.lastIndex(of: "]") else { continue }
+            for item in line[line.index(after: open)..<close].split(separator: ",") {
+                let p = item.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+                if !p.isEmpty && !p.contains("x ") { out.append(p.hasSuffix("*") ? String(p.dropLast()) + "ing" : p) }
+            }
+        }
+        return out
+    }
+}
