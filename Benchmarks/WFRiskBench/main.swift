@@ -14,7 +14,8 @@ struct Options {
     var repeatCount = 3
     var pandas = true
     var scaling = true
-    /// Run only these sections (ingest, text, e2e, threads, real, scaling); empty = all.
+    /// Run only these sections (ingest, text, e2e, threads, real, scaling; profile-ingest and
+    /// profile-extract run one-core work only, for perf); empty = all.
     var only: Set<String> = []
     func runs(_ section: String) -> Bool { only.isEmpty || only.contains(section) }
 }
@@ -33,7 +34,7 @@ while !args.isEmpty {
     }
 }
 guard !options.workload.isEmpty else {
-    FileHandle.standardError.write(Data("usage: wfrisk-bench WORKLOAD_DIR [--real SHARED_DATA] [--repeat N] [--skip-pandas] [--skip-scaling] [--only ingest,text,e2e,threads,real,scaling]\n".utf8))
+    FileHandle.standardError.write(Data("usage: wfrisk-bench WORKLOAD_DIR [--real SHARED_DATA] [--repeat N] [--skip-pandas] [--skip-scaling] [--only ingest,text,e2e,threads,real,scaling,profile-ingest,profile-extract]\n".utf8))
     exit(2)
 }
 
@@ -114,6 +115,14 @@ let csvBytes = fileSize(workforce)
 say("# wfrisk benchmark")
 say("machine: \(cores) cores; workload (b): \(workforce) (\(fmt(mb(csvBytes), 1)) MB), \(texts.count) texts (\(fmt(mb(textBytes), 1)) MB); best of \(options.repeatCount)")
 say()
+
+// Profiling targets (docs/performance.md, "Where the time goes"): one core, nothing else.
+if options.only.contains("profile-ingest") {
+    for _ in 0..<options.repeatCount { _ = try reader.read(path: workforce, wanted: Measure.workforce, kind: "workforce", years: .latest(3), threads: 1) }
+}
+if options.only.contains("profile-extract") {
+    for _ in 0..<options.repeatCount { _ = try InspectionIngest.read(texts, registry: registry, threads: 1) }
+}
 
 // (1) CSV ingest against libcsv's raw tokenising.
 if options.runs("ingest") {

@@ -28,6 +28,7 @@ enum InspectionDates {
     static func datesIn(_ w: [String]) -> [String] {
         var out: [String] = []
         func day(_ s: String) -> Int? {
+            guard let b = s.utf8.first, b >= 0x30 && b <= 0x39 else { return nil }
             let digits = s.prefix { $0.isNumber }
             guard !digits.isEmpty, let d = Int(digits), (1...31).contains(d) else { return nil }
             let suffix = s.dropFirst(digits.count)

@@ -7,6 +7,8 @@ public struct InspectionExtractor: Sendable {
     public let lexicon: InspectionLexicon
     public let registry: AuthorityRegistry
     let gazetteer: [String: [([String], [String])]]
+    /// Filter over the gazetteer's first words: most capitalised words name no authority.
+    let gazetteerFilter: WordFilter
 
     public init(lexicon: InspectionLexicon, registry: AuthorityRegistry) {
         self.lexicon = lexicon
@@ -19,6 +21,9 @@ public struct InspectionExtractor: Sendable {
         }
         for k in g.keys { g[k]!.sort { $0.0.count > $1.0.count } }
         gazetteer = g
+        var filter = WordFilter()
+        for k in g.keys { filter.insert(WordKey.of(k.utf8)) }
+        gazetteerFilter = filter
     }
 
     // MARK: Layout
@@ -50,7 +55,12 @@ public struct InspectionExtractor: Sendable {
         let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
         let lines = layout(scalars)
         let sentences = split(scalars, lines: lines, tokens: tokens)
-        func text(_ s: Int, _ e: Int) -> String { String(String.UnicodeScalarView(scalars[s..<e])) }
+        func text(_ s: Int, _ e: Int) -> String {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(e - s)
+            for k in s..<e { UTF8.encode(scalars[k]) { bytes.append($0) } }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         func tokenRange(_ s: Int, _ e: Int) -> Range<Int> {
             let lo = tokens.partitionedIndex { $0.start >= s }
             let hi = tokens.partitionedIndex { $0.start >= e }
@@ -113,11 +123,13 @@ public struct InspectionExtractor: Sendable {
         var numbers: [StatedFigure] = []
         var previousMeasures: [String] = []
         for (si, s) in sentences.enumerated() where !links.isEmpty {
+            let found = signalsIn(s.tokens, tokens: tokens, scalars: scalars)
+            let figures = figuresIn(s.tokens, tokens: tokens, previousMeasures: previousMeasures)
+            guard !found.isEmpty || !figures.isEmpty else { continue }
             let evidence = text(s.start, s.end)
-            for (theme, polarity) in signalsIn(s.tokens, tokens: tokens, scalars: scalars) {
+            for (theme, polarity) in found {
                 signals.append(WorkforceSignal(theme: theme, polarity: polarity, evidence: evidence, start: s.start, end: s.end, laCode: owner[si]))
             }
-            let figures = figuresIn(s.tokens, tokens: tokens, previousMeasures: previousMeasures)
             for f in figures {
                 numbers.append(StatedFigure(measure: f.measure, value: f.value, unit: f.unit, evidence: evidence,
                                             laCode: f.england ? "E92000001" : owner[si]))
@@ -265,7 +277,8 @@ public struct InspectionExtractor: Sendable {
     func mention(at i: Int, in range: Range<Int>, tokens: [Token], scalars: [Unicode.Scalar], year: Int?) -> (Int, [String], Bool)? {
         let initial = scalars[tokens[i].start]
         let capitalised = initial.value < 128 ? initial.value >= 65 && initial.value <= 90 : initial.properties.isUppercase
-        guard capitalised, let candidates = gazetteer[tokens[i].word] else { return nil }
+        guard capitalised, !tokens[i].ascii || gazetteerFilter.mayContain(tokens[i].key),
+              let candidates = gazetteer[tokens[i].word] else { return nil }
         for (words, codes) in candidates where i + words.count <= range.upperBound {
             var ok = true
             for k in 1..<max(1, words.count) where tokens[i + k].word != words[k] { ok = false; break }
@@ -374,7 +387,7 @@ public struct InspectionExtractor: Sendable {
                 candidates += lexicon.judgementPatternsByFirst["x"] ?? []
                 for pattern in candidates {
                     if judgementStarts == nil {
-                        judgementStarts = Set(tokens.indices.filter { t in lexicon.judgementWords.contains { $0.1.match(tokens, at: t, end: tokens.count) > 0 } })
+                        judgementStarts = Set(tokens.indices.filter { t in lexicon.anyJudgement.match(tokens, at: t, end: tokens.count) > 0 })
                     }
                     let stops = judgementStarts!
                     for jAt in Self.match(pattern.before, 0, tokens: tokens, at: i, end: range.upperBound, stop: stops) {
