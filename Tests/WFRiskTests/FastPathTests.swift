@@ -26,21 +26,56 @@ import Testing
             var sequential: [(Int, [String])] = []
             try CSVReader.read(path: path) { sequential.append(($0.line, $0.strings)) }
             #expect(sequential.count > 40)
-            for parts in 2...5 {
-                let collected = ConcurrentResults<[(Int, [String])]>(count: parts + 1)
-                var header: [String] = []
-                try CSVReader.readParallel(path: path, parts: parts, header: { header = $0.strings }) { part in
-                    var mine: [(Int, [String])] = []
-                    return { record in
-                        mine.append((record.line, record.strings))
-                        collected[part] = mine
+            for parts in 1...5 {
+                // All columns, then only the middle one: skipped fields arrive empty and their
+                // line breaks still count.
+                for mask in [nil, [false, true, false]] as [[Bool]?] {
+                    let collected = ConcurrentResults<[(Int, [String])]>(count: parts + 1)
+                    var header: [String] = []
+                    try CSVReader.readParallel(path: path, parts: parts, header: { header = $0.strings; return mask }) { part in
+                        var mine: [(Int, [String])] = []
+                        return { record in
+                            mine.append((record.line, record.strings))
+                            collected[part] = mine
+                        }
                     }
+                    let parallel = [(1, header)] + collected.values.compactMap { $0 }.flatMap { $0 }
+                    let expected = sequential.enumerated().map { i, row in
+                        i == 0 || mask == nil ? row.1 : row.1.enumerated().map { c, f in mask![c] ? f : "" }
+                    }
+                    #expect(parallel.map(\.0) == sequential.map(\.0), "line numbers, trial \(trial), \(parts) parts, mask \(String(describing: mask))")
+                    #expect(parallel.map(\.1) == expected, "fields, trial \(trial), \(parts) parts, mask \(String(describing: mask))")
                 }
-                let parallel = [(1, header)] + collected.values.compactMap { $0 }.flatMap { $0 }
-                #expect(parallel.map(\.0) == sequential.map(\.0), "line numbers, trial \(trial), \(parts) parts")
-                #expect(parallel.map(\.1) == sequential.map(\.1), "fields, trial \(trial), \(parts) parts")
             }
         }
+    }
+
+    @Test func decimalsWritesWhatStringArithmeticWrites() {
+        // The plain formatting the byte-level one replaced.
+        func plain(_ value: Double, _ decimals: Int) -> String {
+            var scale = 1.0
+            for _ in 0..<decimals { scale *= 10 }
+            var scaled = (value * scale).rounded(.toNearestOrAwayFromZero)
+            if scaled == 0 { scaled = 0 }
+            let digits = String(Int64(abs(scaled)))
+            let sign = scaled < 0 ? "-" : ""
+            guard decimals > 0 else { return sign + digits }
+            let padded = digits.count <= decimals ? String(repeating: "0", count: decimals - digits.count + 1) + digits : digits
+            return sign + padded.dropLast(decimals) + "." + padded.suffix(decimals)
+        }
+        var rng = SeededRandom(seed: 17)
+        for trial in 0..<5000 {
+            let magnitude = [0.001, 1, 100, 1e6, 1e9][trial % 5]
+            let v = (rng.unit() - 0.5) * 2 * magnitude
+            for d in 0...6 { #expect(Decimals.format(v, d) == plain(v, d), "\(v) with \(d) decimals") }
+        }
+        for v in [0.0, -0.0, 0.5, -0.5, 0.004999, 9.995, -9.995, 123456789.125] {
+            for d in 0...4 { #expect(Decimals.format(v, d) == plain(v, d), "\(v) with \(d) decimals") }
+        }
+    }
+
+    @Test func measureOrdinalIsItsPlaceInAllCases() {
+        for (i, m) in Measure.allCases.enumerated() { #expect(m.ordinal == i, "\(m)") }
     }
 
     @Test func streamedJSONIsTheWholeDocumentInPieces() throws {
@@ -63,6 +98,16 @@ import Testing
                 var pieces: [UInt8] = []
                 try doc.render(chunk: chunk) { pieces += $0 }
                 #expect(pieces == doc.renderedBytes())
+            }
+        }
+        // Long generated arrays are rendered in concurrent blocks: same bytes at any thread count.
+        let rows = (0..<700).map { _ in value(1) }
+        let long = JSONValue.object([("units", .generated(rows.count) { rows[$0] }), ("n", .int(rows.count))])
+        for threads in [1, 2, 3, 8] {
+            for chunk in [64, 1 << 20] {
+                var pieces: [UInt8] = []
+                try long.render(chunk: chunk, threads: threads) { pieces += $0 }
+                #expect(pieces == long.renderedBytes(), "\(threads) threads, chunk \(chunk)")
             }
         }
     }

@@ -74,12 +74,13 @@ public enum CSVReader {
         }
     }
 
-    /// Reads `path` with its data rows split into `parts` chunks parsed concurrently, each by its
-    /// own libcsv parser. Split points are found by a quote-aware scan, so a quoted field with a
-    /// line break never straddles two chunks, and line numbers stay exact. `header` receives the
-    /// first record; then, on each part's thread, `body(part)` gives the handler that receives that
-    /// part's records in file order.
-    public static func readParallel(path: String, parts: Int, header: (CSVRecord) throws -> Void,
+    /// Reads `path` (memory-mapped) with its data rows split into `parts` chunks parsed concurrently,
+    /// each by its own libcsv parser. Split points are found by a quote-aware scan, so a quoted field
+    /// with a line break never straddles two chunks, and line numbers stay exact. `header` receives
+    /// the first record and may return which columns the data records need (`nil`: all): the others
+    /// reach the handler empty, and their bytes are never copied. Then, on each part's thread,
+    /// `body(part)` gives the handler that receives that part's records in file order.
+    public static func readParallel(path: String, parts: Int, header: (CSVRecord) throws -> [Bool]?,
                                     body: @escaping @Sendable (Int) -> (CSVRecord) throws -> Void) throws {
         let data: Data
         do {
@@ -92,12 +93,15 @@ public enum CSVReader {
             try checkEncoding(all, path: path)
             let content = skipBOM(all)
             // Header: up to the first line break outside quotes.
+            guard content.count > 0 else { return }
             let headerEnd = boundary(in: content, from: 0)
+            var columns: [Bool]?
             try withoutActuallyEscaping(header) { h in
-                let session = try ParseSession(path: path, startLine: 1, handler: h)
+                let session = try ParseSession(path: path, startLine: 1) { columns = try h($0) }
                 try session.feed(UnsafeBufferPointer(rebasing: content[0..<headerEnd]))
                 try session.finish()
             }
+            let kept = columns
             let headerLines = 1 + newlines(UnsafeBufferPointer(rebasing: content[0..<headerEnd])) - (headerEnd > 0 && content[headerEnd - 1] == 0x0A ? 1 : 0)
             // Split points: the first line end outside quotes after each even share of the bytes.
             let n = max(1, parts)
@@ -131,6 +135,7 @@ public enum CSVReader {
                 do {
                     let base = UnsafePointer<UInt8>(bitPattern: address)!
                     let session = try ParseSession(path: path, startLine: firstLines[part], handler: body(part))
+                    if let kept { session.state.keepOnly(kept) }
                     // Fed in slices, each handed back to the kernel once parsed, so the mapped
                     // file does not stay resident (peak memory is what we keep, not the input).
                     var offset = bounds[part]
@@ -257,6 +262,12 @@ final class ParseState {
     private var ends: UnsafeMutablePointer<Int>
     private var endCapacity = 64
     private var fieldCount = 0
+    /// Columns whose bytes are kept (nil: all); the others are recorded as empty.
+    private var keep: UnsafeMutablePointer<Bool>?
+    private var keepCount = 0
+    /// Line breaks inside the current record's skipped fields, and whether any had bytes.
+    private var skippedNewlines = 0
+    private var skippedBytes = false
     /// Line number of the next unread byte.
     var line = 1
     var rowStartLine: Int?
@@ -271,11 +282,31 @@ final class ParseState {
     deinit {
         bytes.deallocate()
         ends.deallocate()
+        keep?.deallocate()
+    }
+
+    /// Keeps the bytes of the columns marked true only (columns past the mask are skipped too).
+    func keepOnly(_ columns: [Bool]) {
+        keep?.deallocate()
+        keep = .allocate(capacity: max(1, columns.count))
+        keep!.initialize(from: columns, count: columns.count)
+        keepCount = columns.count
     }
 
     func addField(_ data: UnsafeRawPointer?, _ length: Int) {
         if rowStartLine == nil { rowStartLine = line }
-        if let data, length > 0 {
+        if let keep, fieldCount >= keepCount || !keep[fieldCount] {
+            // Not needed: only its line breaks (a quoted field may hold some) are counted.
+            if let data, length > 0 {
+                skippedBytes = true
+                let p = data.assumingMemoryBound(to: UInt8.self)
+                if length <= 32 {
+                    for i in 0..<length where p[i] == 0x0A { skippedNewlines += 1 }
+                } else {
+                    skippedNewlines += CSVReader.newlines(UnsafeBufferPointer(start: p, count: length))
+                }
+            }
+        } else if let data, length > 0 {
             if byteCount + length > byteCapacity {
                 byteCapacity = max(byteCapacity * 2, byteCount + length)
                 let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: byteCapacity)
@@ -303,6 +334,10 @@ final class ParseState {
         if byteCount > 0 && memchr(bytes, 0x0A, byteCount) != nil {
             line += CSVReader.newlines(UnsafeBufferPointer(start: bytes, count: byteCount))
         }
+        line += skippedNewlines
+        let blank = fieldCount == 1 && ends[0] == 0 && !skippedBytes
+        skippedNewlines = 0
+        skippedBytes = false
         if terminator == 0x0A {
             if !(lastTerminatorWasCR && !hadFields) { line += 1 }
         } else if terminator == 0x0D {
@@ -316,7 +351,7 @@ final class ParseState {
         rowStartLine = nil
         guard hadFields, error == nil, let handler else { return }
         // A line holding nothing (one empty unquoted field) is a blank line.
-        if fields == 1, ends[0] == 0 { return }
+        if blank { return }
         do {
             try handler(CSVRecord(line: startLine, bytes: UnsafeBufferPointer(start: bytes, count: used),
                                   ends: UnsafeBufferPointer(start: ends, count: fields)))

@@ -26,10 +26,12 @@ public enum ScoresJSON {
         document(table, inputs: inputs, settings: settings).renderedBytes()
     }
 
-    /// Writes the document to `path` atomically, streaming it (units rendered one at a time).
-    public static func write(_ table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings, to path: String) throws {
+    /// Writes the document to `path` atomically, streaming it (units rendered a block at a time,
+    /// on up to `threads` threads).
+    public static func write(_ table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings, to path: String,
+                             threads: Int = 1) throws {
         let doc = document(table, inputs: inputs, settings: settings)
-        try FileOutput.writeAtomically(to: path) { write in try doc.render(emit: write) }
+        try FileOutput.writeAtomically(to: path) { write in try doc.render(threads: threads, emit: write) }
     }
 
     static func document(_ table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings) -> JSONValue {

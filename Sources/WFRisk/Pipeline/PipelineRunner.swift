@@ -197,7 +197,7 @@ public struct PipelineRunner {
                     try FileOutput.writeAtomically(ScoresCSV.render(table), to: (runDir as NSString).appendingPathComponent("scores.csv"))
                 } else {
                     try ScoresJSON.write(table, inputs: fingerprints, settings: pipeline.settings.scoring,
-                                         to: (runDir as NSString).appendingPathComponent("scores.json"))
+                                         to: (runDir as NSString).appendingPathComponent("scores.json"), threads: threads)
                 }
             }
             return ["files": pipeline.outputs.formats.count]

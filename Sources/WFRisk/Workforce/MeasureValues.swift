@@ -75,6 +75,8 @@ final class ReasonTable: @unchecked Sendable {
 
 extension Measure {
     static let count = allCases.count
-    private static let ordinals: [Measure: Int] = Dictionary(uniqueKeysWithValues: allCases.enumerated().map { ($1, $0) })
-    var ordinal: Int { Measure.ordinals[self]! }
+    /// Position in `allCases`, without hashing: this is read for every measure of every row.
+    /// A payload-free enum of under 256 cases is stored as its declaration index, which is also
+    /// `allCases` order (pinned by a test).
+    var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
 }

@@ -41,6 +41,13 @@ struct TidyLayout {
     /// Columns that together identify a row's geography (-1 where the file lacks one).
     var identityColumns: [Int] = []
 
+    /// The columns decoding reads: the others need not be copied out of the parser.
+    var neededColumns: [Bool] {
+        var needed = Array(repeating: false, count: header.count)
+        for c in [year] + measureColumns + identityColumns where c >= 0 { needed[c] = true }
+        return needed
+    }
+
     init(header raw: [String], path: String, aliases: ColumnAliases, wanted: [Measure], kind: String, warnings: inout [String]) throws {
         header = raw.map { $0.trimmedSpaces }
         var columnOf: [String: Int] = [:]
@@ -110,10 +117,8 @@ final class TidyPartSink: @unchecked Sendable {
     var rowCount = 0
     let window: YearWindow
     var latest = Int.min
-    /// Geographies seen, and a lookup from the hash of a row's identity bytes to the first
-    /// candidate (later ones chained through `next`), so repeated authorities cost no string work.
-    var identities: [CachedIdentity] = []
-    var identityLookup: [UInt64: Int32] = [:]
+    /// Geographies seen, by the bytes that identified them: repeated authorities cost no string work.
+    let geographies = GeographyTable()
     /// Suppression symbols seen, by their packed lowercase bytes: reason code, or 0 for "not a symbol".
     var markerCodes: [UInt64: UInt8] = [:]
 
@@ -175,7 +180,7 @@ final class TidyPartSink: @unchecked Sendable {
     func records(layout: TidyLayout, path: String) -> [TidyRecord] {
         rows.indices.map { i in
             let row = rows[i]
-            let id = identities[Int(row.identity)]
+            let id = geographies.entries[Int(row.identity)]
             var values = MeasureValues()
             for k in 0..<width {
                 values.set(ordinal: layout.measureOrdinals[k], state: states[i * width + k], number: numbers[i * width + k])
@@ -188,23 +193,15 @@ final class TidyPartSink: @unchecked Sendable {
     }
 }
 
-/// A geography seen in a file, with the bytes that identified it. A class: the per-row lookup
-/// must not copy (and retain) its strings.
+/// A geography seen in a file, resolved once (see `GeographyTable`).
 final class CachedIdentity {
-    let fields: [[UInt8]]
     let level: GeographicLevel?
     let levelText: String
     let unit: ReportingUnit?
     let regionCode, regionName, old, new, name: String
-    /// Set when the authority was found by name, which depends on the year (Dorset before and
-    /// after 2019): the identity is then reused for that year only.
-    let year: Int?
-    /// Next identity with the same hash (-1: none).
-    let next: Int32
 
-    init(fields: [[UInt8]], level: GeographicLevel?, levelText: String, unit: ReportingUnit?, regionCode: String,
-         regionName: String, old: String, new: String, name: String, year: Int?, next: Int32) {
-        self.fields = fields
+    init(level: GeographicLevel?, levelText: String, unit: ReportingUnit?, regionCode: String,
+         regionName: String, old: String, new: String, name: String) {
         self.level = level
         self.levelText = levelText
         self.unit = unit
@@ -213,8 +210,6 @@ final class CachedIdentity {
         self.old = old
         self.new = new
         self.name = name
-        self.year = year
-        self.next = next
     }
 }
 
@@ -249,8 +244,9 @@ final class DecodeContext: @unchecked Sendable {
             return
         }
         guard let index = identity(record, layout: layout, year: year, sink: sink, problem: problem) else { return }
-        guard let level = sink.identities[Int(index)].level else {
-            sink.ignoredLevels[sink.identities[Int(index)].levelText, default: 0] += 1
+        let levelCode = sink.geographies.levelCodes[Int(index)]
+        guard levelCode != 0 else {
+            sink.ignoredLevels[sink.geographies.entries[Int(index)].levelText, default: 0] += 1
             return
         }
         var clean = true
@@ -268,7 +264,9 @@ final class DecodeContext: @unchecked Sendable {
                 }
             }
         }
-        if clean { sink.addRow(year: year, identity: index, isLocalAuthority: level == .localAuthority, line: line) }
+        if clean {
+            sink.addRow(year: year, identity: index, isLocalAuthority: levelCode == GeographyTable.levelCode(.localAuthority), line: line)
+        }
     }
 
     /// The `ReasonTable` code of a suppression symbol (or empty cell), or nil if `cell` is not one.
@@ -294,21 +292,12 @@ final class DecodeContext: @unchecked Sendable {
         return code
     }
 
-    /// The index of the row's geography in `sink.identities`, reusing one seen before with the same bytes.
+    /// The index of the row's geography in `sink.geographies`, reusing one seen before with the same bytes.
     private func identity(_ record: CSVRecord, layout: TidyLayout, year: Int, sink: TidyPartSink,
                           problem: (String?, String) -> Void) -> Int32? {
-        let columns = layout.identityColumns
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for c in columns {
-            if c >= 0 { hash = DecodeContext.mix(hash, record.field(c)) }
-            hash = (hash ^ 0x1F) &* 0x100_0000_01b3
-        }
-        var candidate = sink.identityLookup[hash] ?? -1
-        while candidate >= 0 {
-            let cached = sink.identities[Int(candidate)]
-            if cached.year == nil || cached.year == year, matches(record, columns: columns, cached.fields) { return candidate }
-            candidate = cached.next
-        }
+        let table = sink.geographies
+        table.setKey(record, columns: layout.identityColumns)
+        if let found = table.find(year: year) { return found }
         func text(_ c: Int?) -> String { c.map { record.string(at: $0).trimmedSpaces } ?? "" }
         let levelText = layout.level.map { record.string(at: $0) } ?? "Local authority"
         let level = GeographicLevel(fileValue: levelText)
@@ -335,13 +324,9 @@ final class DecodeContext: @unchecked Sendable {
             return nil
         }
         if level == .regional && regionCode.isEmpty { regionCode = regionName }
-        let index = Int32(sink.identities.count)
-        sink.identities.append(CachedIdentity(
-            fields: columns.map { $0 >= 0 ? Array(record.field($0)) : [] }, level: level, levelText: levelText, unit: unit,
-            regionCode: regionCode, regionName: regionName, old: old, new: new, name: name,
-            year: viaName ? year : nil, next: sink.identityLookup[hash] ?? -1))
-        sink.identityLookup[hash] = index
-        return index
+        return table.insert(CachedIdentity(level: level, levelText: levelText, unit: unit, regionCode: regionCode,
+                                           regionName: regionName, old: old, new: new, name: name),
+                            year: viaName ? year : nil)
     }
 
     /// Folds `bytes` into `hash` eight bytes at a time (a multiply-xor mix; only equality of the
@@ -365,15 +350,5 @@ final class DecodeContext: @unchecked Sendable {
         }
         h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
         return h ^ (h >> 29)
-    }
-
-    private func matches(_ record: CSVRecord, columns: [Int], _ fields: [[UInt8]]) -> Bool {
-        for (c, f) in zip(columns, fields) {
-            if c < 0 { if !f.isEmpty { return false }; continue }
-            let field = record.field(c)
-            if field.count != f.count { return false }
-            if !f.isEmpty && memcmp(field.baseAddress!, f, f.count) != 0 { return false }
-        }
-        return true
     }
 }

@@ -66,12 +66,13 @@ public struct TidyFileReader: Sendable {
     ///
     /// - Parameters:
     ///   - years: which years' rows to keep (every row is still parsed and checked).
-    ///   - threads: with more than one, a large file is parsed in that many chunks at once.
+    ///   - threads: a large file is memory-mapped and parsed in this many chunks at once.
     public func read(path: String, wanted: [Measure], kind: String, years: YearWindow = .all, threads: Int = 1) throws -> TidyFile {
         var layout: TidyLayout?
         var warnings: [String] = []
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        let parts = threads > 1 && size > 8 << 20 ? threads : 1
+        let large = size > 8 << 20
+        let parts = large ? max(1, threads) : 1
         let box = LayoutBox()
         let onHeader: (CSVRecord) throws -> Void = { record in
             let l = try TidyLayout(header: record.strings, path: path, aliases: aliases, wanted: wanted, kind: kind, warnings: &warnings)
@@ -80,7 +81,7 @@ public struct TidyFileReader: Sendable {
             box.sinks = (0..<parts).map { _ in TidyPartSink(window: years, width: l.measures.count) }
         }
         let context = DecodeContext(reader: self, path: path)
-        if parts == 1 {
+        if !large {
             var decodeRow: ((CSVRecord) throws -> Void)?
             try CSVReader.read(path: path) { record in
                 if let decodeRow { return try decodeRow(record) }
@@ -89,7 +90,11 @@ public struct TidyFileReader: Sendable {
                 decodeRow = { try context.decode($0, layout: layout, into: sink) }
             }
         } else {
-            try CSVReader.readParallel(path: path, parts: parts, header: onHeader) { part in
+            let header: (CSVRecord) throws -> [Bool]? = { record in
+                try onHeader(record)
+                return box.layout!.neededColumns
+            }
+            try CSVReader.readParallel(path: path, parts: parts, header: header) { part in
                 let layout = box.layout!, sink = box.sinks[part]
                 return { try context.decode($0, layout: layout, into: sink) }
             }
