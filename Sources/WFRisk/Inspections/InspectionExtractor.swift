@@ -6,24 +6,34 @@ import Foundation
 public struct InspectionExtractor: Sendable {
     public let lexicon: InspectionLexicon
     public let registry: AuthorityRegistry
-    let gazetteer: [String: [([String], [String])]]
+    /// Authority names by first word, then by their whole word sequence: many names can share a
+    /// first word ("North", "City"), and a mention costs one lookup per name length, not one
+    /// comparison per name.
+    let gazetteer: [String: GazetteerEntry]
     /// Filter over the gazetteer's first words: most capitalised words name no authority.
     let gazetteerFilter: WordFilter
 
     public init(lexicon: InspectionLexicon, registry: AuthorityRegistry) {
         self.lexicon = lexicon
         self.registry = registry
-        var g: [String: [([String], [String])]] = [:]
+        var g: [String: GazetteerEntry] = [:]
         for (name, codes) in registry.nameIndex {
             let words = name.split(separator: " ").map(String.init)
             guard let first = words.first else { continue }
-            g[first, default: []].append((words, codes.sorted()))
+            g[first, default: GazetteerEntry()].names[words] = codes.sorted()
         }
-        for k in g.keys { g[k]!.sort { $0.0.count > $1.0.count } }
+        for k in g.keys { g[k]!.lengths = Set(g[k]!.names.keys.map(\.count)).sorted(by: >) }
         gazetteer = g
         var filter = WordFilter()
         for k in g.keys { filter.insert(WordKey.of(k.utf8)) }
         gazetteerFilter = filter
+    }
+
+    /// Gazetteer names sharing a first word.
+    struct GazetteerEntry: Sendable {
+        var names: [[String]: [String]] = [:]
+        /// Word counts of `names`, longest first.
+        var lengths: [Int] = []
     }
 
     // MARK: Layout
@@ -278,11 +288,11 @@ public struct InspectionExtractor: Sendable {
         let initial = scalars[tokens[i].start]
         let capitalised = initial.value < 128 ? initial.value >= 65 && initial.value <= 90 : initial.properties.isUppercase
         guard capitalised, !tokens[i].ascii || gazetteerFilter.mayContain(tokens[i].key),
-              let candidates = gazetteer[tokens[i].word] else { return nil }
-        for (words, codes) in candidates where i + words.count <= range.upperBound {
-            var ok = true
-            for k in 1..<max(1, words.count) where tokens[i + k].word != words[k] { ok = false; break }
-            guard ok else { continue }
+              let entry = gazetteer[tokens[i].word] else { return nil }
+        // Longest names first.
+        for length in entry.lengths where i + length <= range.upperBound {
+            let words = tokens[i..<(i + length)].map(\.word)
+            guard let codes = entry.names[words] else { continue }
             let end = i + words.count
             // Place names that are not the council.
             for phrase in lexicon.notCouncilBefore where i - phrase.count >= range.lowerBound {

@@ -143,12 +143,15 @@ struct ScoringContext {
         }
         let priors = EnglandPriors(current: englandNow, previous: england(year - 1), context: self)
         let keys = units.keys.sorted()
-        var rows: [ReportingUnit: [Indicator: IndicatorResult]] = [:]
-        var notes: [ReportingUnit: [String]] = [:]
+        // Per unit, in `keys` order (positions, not unit hashes, on the per-indicator passes).
+        var rows: [[Indicator: IndicatorResult]] = []
+        var notes: [[String]] = []
+        rows.reserveCapacity(keys.count)
+        notes.reserveCapacity(keys.count)
         for unit in keys {
             var unitNotes: [String] = []
-            rows[unit] = indicatorValues(unit, priors: priors, notes: &unitNotes)
-            notes[unit] = unitNotes
+            rows.append(indicatorValues(unit, priors: priors, notes: &unitNotes))
+            notes.append(unitNotes)
         }
         // Standardise each indicator across the units that have a value for it.
         var references: [StandardisationReference] = []
@@ -156,15 +159,15 @@ struct ScoringContext {
             if indicator.source == .inspections {
                 // Inspection concern is already on a fixed scale (-1 … 1): full concern is the clamp.
                 references.append(StandardisationReference(indicator: indicator, median: 0, scale: 1 / settings.zClamp, scaleMethod: "fixed", count: 0))
-                for unit in keys {
-                    guard var result = rows[unit]?[indicator], let x = result.adjusted else { continue }
+                for u in rows.indices {
+                    guard var result = rows[u][indicator], let x = result.adjusted else { continue }
                     result.z = min(settings.zClamp, max(-settings.zClamp, x * settings.zClamp))
-                    rows[unit]![indicator] = result
+                    rows[u][indicator] = result
                     references[references.count - 1].count += 1
                 }
                 continue
             }
-            let values = keys.compactMap { rows[$0]?[indicator]?.adjusted }
+            let values = rows.compactMap { $0[indicator]?.adjusted }
             guard values.count >= 3 else {
                 if settings.weight(indicator) > 0 {
                     warnings.append("\(indicator.rawValue): only \(values.count) unit(s) have a value; not standardised")
@@ -173,15 +176,15 @@ struct ScoringContext {
             }
             let (median, scale, method) = RobustScale.estimate(values)
             references.append(StandardisationReference(indicator: indicator, median: median, scale: scale, scaleMethod: method, count: values.count))
-            for unit in keys {
-                guard var result = rows[unit]?[indicator], let x = result.adjusted else { continue }
+            for u in rows.indices {
+                guard var result = rows[u][indicator], let x = result.adjusted else { continue }
                 let z = scale > 0 ? indicator.direction * (x - median) / scale : 0
                 result.z = min(settings.zClamp, max(-settings.zClamp, z))
-                rows[unit]![indicator] = result
+                rows[u][indicator] = result
             }
         }
-        let scored: [UnitScore] = keys.map { unit in
-            assemble(unit, results: rows[unit]!, notes: notes[unit]!, priors: priors)
+        let scored: [UnitScore] = keys.indices.map { u in
+            assemble(keys[u], results: rows[u], notes: notes[u], priors: priors)
         }
         return ScoreTable(year: year, units: scored, references: references,
                           englandPriors: priors.listed, sources: sources, warnings: warnings)
