@@ -74,6 +74,15 @@ import Testing
         }
     }
 
+    @Test func asciiNameNormalisationMatchesTheCharacterPath() {
+        var rng = SeededRandom(seed: 23)
+        let pieces = ["North", "east", " ", "  ", "&", "-", ",", "/", "St.", "Helens", "'", "\t", "City of", "7", "(", ")", "x&y", "Kingston upon Hull"]
+        for _ in 0..<3000 {
+            let name = (0..<Int(1 + rng.next() % 6)).map { _ in rng.pick(pieces) }.joined()
+            #expect(AuthorityRegistry.normalizedASCIIName(name) == AuthorityRegistry.normalizedNameByCharacter(name), "'\(name)'")
+        }
+    }
+
     @Test func measureOrdinalIsItsPlaceInAllCases() {
         for (i, m) in Measure.allCases.enumerated() { #expect(m.ordinal == i, "\(m)") }
     }

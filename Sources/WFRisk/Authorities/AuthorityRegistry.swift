@@ -116,6 +116,35 @@ public struct AuthorityRegistry: Sendable {
 
     /// Lower-case, `&` as "and", punctuation and repeated spaces removed.
     public static func normalizedName(_ name: String) -> String {
+        if name.utf8.allSatisfy({ $0 < 0x80 }) { return normalizedASCIIName(name) }
+        return normalizedNameByCharacter(name)
+    }
+
+    /// `normalizedName` for ASCII text, byte by byte (registries of many thousands of names load
+    /// on every run).
+    static func normalizedASCIIName(_ name: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(name.utf8.count + 8)
+        var lastSpace = true
+        func space() { if !lastSpace { out.append(0x20); lastSpace = true } }
+        for b in name.utf8 {
+            switch b {
+            case 0x41...0x5A: out.append(b + 0x20); lastSpace = false
+            case 0x61...0x7A, 0x30...0x39: out.append(b); lastSpace = false
+            case 0x26: // & reads as "and"
+                space()
+                out.append(contentsOf: [0x61, 0x6E, 0x64])
+                lastSpace = false
+                space()
+            case 0x2D, 0x2C, 0x2F, 0x20, 0x09...0x0D: space()
+            default: break
+            }
+        }
+        if out.last == 0x20 { out.removeLast() }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func normalizedNameByCharacter(_ name: String) -> String {
         var out = ""
         var lastSpace = true
         for ch in name.lowercased().replacingOccurrences(of: "&", with: " and ") {
