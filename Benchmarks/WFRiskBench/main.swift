@@ -100,6 +100,9 @@ func runProcess(_ path: String, _ arguments: [String]) -> (Double, Int, Int32) {
 }
 
 var report: [String] = []
+/// The issue's targets as measured in this run: (target, measured, met).
+var targets: [(String, String, Bool)] = []
+@MainActor func target(_ name: String, _ measured: String, _ met: Bool) { targets.append((name, measured, met)) }
 @MainActor func say(_ line: String = "") {
     print(line)
     report.append(line)
@@ -136,6 +139,8 @@ if options.runs("ingest") {
     say("| wfrisk ingest, 1 core | \(fmt(ingest1, 3)) | \(fmt(mb(csvBytes) / ingest1, 1)) | \(fmt(raw / ingest1)) |")
     say("| wfrisk ingest, \(cores) cores | \(fmt(ingestN, 3)) | \(fmt(mb(csvBytes) / ingestN, 1)) | \(fmt(raw / ingestN)) |")
     say()
+    target("ingest >= 0.7x libcsv raw, 1 core", fmt(raw / ingest1) + "x", raw / ingest1 >= 0.7)
+    target("ingest >= 1.3x libcsv raw, \(cores) cores", fmt(raw / ingestN) + "x", raw / ingestN >= 1.3)
 }
 
 // (2) Text extraction against grep -c -F -f with the same gazetteer.
@@ -153,6 +158,8 @@ if options.runs("text") {
     say("| wfrisk extract, \(cores) cores | \(fmt(extractN, 3)) | \(fmt(mb(textBytes) / extractN, 1)) | \(fmt(mb(textBytes) / extractN / Double(cores), 1)) | \(fmt(grep.0 / extractN)) |")
     say("speed-up from 1 to \(cores) cores: \(fmt(extract1 / extractN))x")
     say()
+    target("text extraction >= 50 MB/s per core", fmt(mb(textBytes) / extract1, 1) + " MB/s", mb(textBytes) / extract1 >= 50)
+    target("text extraction near-linear in cores", fmt(extract1 / extractN) + "x on \(cores) cores", extract1 / extractN >= 0.9 * Double(cores))
 }
 
 // (3) End to end against pandas.
@@ -175,6 +182,8 @@ if options.runs("e2e") {
     say("|---|---|---|---|")
     say("| wfrisk run, workforce + \(texts.count) texts | \(fmt(e2e.0, 2)) | \(fmt(Double(e2e.1) / 1024, 0)) | \(fmt(Double(e2e.1) * 1024 / Double(csvBytes))) |")
     say("| wfrisk run, workforce only | \(fmt(e2eNoText.0, 2)) | \(fmt(Double(e2eNoText.1) / 1024, 0)) | \(fmt(Double(e2eNoText.1) * 1024 / Double(csvBytes))) |")
+    let peakRatio = Double(max(e2e.1, e2eNoText.1)) * 1024 / Double(csvBytes)
+    target("peak memory <= 2x the largest input", fmt(peakRatio) + "x", peakRatio <= 2)
     if options.pandas {
         // Benchmarks/run starts the harness from the repository root (.build/release is a symlink,
         // so a path relative to the executable would not lead back there).
@@ -186,6 +195,7 @@ if options.runs("e2e") {
             say("| pandas read_csv + indicators + ranks | \(fmt(full.0, 2)) | \(fmt(Double(full.1) / 1024, 0)) | \(fmt(Double(full.1) * 1024 / Double(csvBytes))) |")
             say("wfrisk run (workforce only) / pandas read_csv alone: \(fmt(e2eNoText.0 / readOnly.0)) (below 1 = wfrisk faster)")
             say("wfrisk run (workforce + texts) / pandas read_csv alone: \(fmt(e2e.0 / readOnly.0)) (pandas reads no texts)")
+            target("wfrisk run (b) faster than pandas read_csv alone", "\(fmt(e2e.0 / readOnly.0))x its time with texts, \(fmt(e2eNoText.0 / readOnly.0))x without", e2e.0 < readOnly.0)
         } else {
             say("pandas reference not run (\(script) failed: exit \(readOnly.2), \(full.2); needs python3 with pandas)")
         }
@@ -207,6 +217,7 @@ if options.runs("threads") {
         say("threads \(threads): scores.csv, scores.json sha256 \(digest)")
     }
     say(Set(digests).count == 1 ? "outputs identical at every thread count: yes" : "outputs identical at every thread count: NO")
+    target("identical outputs at every thread count", Set(digests).count == 1 ? "yes" : "no", Set(digests).count == 1)
 }
 say()
 
@@ -232,6 +243,7 @@ if options.scaling && options.runs("scaling") {
     say("| input | MB | seconds | time / 1x time | peak memory MB |")
     say("|---|---|---|---|---|")
     var base: Double?
+    var times: [Double] = []
     for factor in [1, 2, 4] {
         let dir = options.workload + "/scale-\(factor)x"
         if !FileManager.default.fileExists(atPath: dir + "/workforce") {
@@ -243,7 +255,17 @@ if options.scaling && options.runs("scaling") {
             .write(toFile: dir + "/p.yml", atomically: true, encoding: .utf8)
         let r = bestProcess(executable, ["run", "--pipeline", dir + "/p.yml", "--force", "--quiet"])
         if base == nil { base = r.0 }
+        times.append(r.0)
         say("| \(factor)x | \(fmt(mb(fileSize(file)), 0)) | \(fmt(r.0, 2)) | \(fmt(r.0 / base!)) | \(fmt(Double(r.1) / 1024, 0)) |")
     }
+    let worst = max(times[1] / times[0], times[2] / times[1])
+    target("time linear in input (2x input <= 2.2x time)", "worst doubling \(fmt(worst))x", worst <= 2.2)
+}
+if !targets.isEmpty {
+    say()
+    say("## Targets")
+    say("| target | measured | met |")
+    say("|---|---|---|")
+    for (name, measured, met) in targets { say("| \(name) | \(measured) | \(met ? "yes" : "NO") |") }
 }
 try report.joined(separator: "\n").appending("\n").write(toFile: options.workload + "/results.md", atomically: true, encoding: .utf8)

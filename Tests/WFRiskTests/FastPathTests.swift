@@ -83,6 +83,58 @@ import Testing
         }
     }
 
+    /// Reading the latest years of a mapped file, skipping rows by year (with or without a last
+    /// record that leads the guess astray), keeps exactly what reading everything then pruning keeps.
+    @Test func yearWindowReadsKeepWhatAFullReadKeeps() throws {
+        var rng = SeededRandom(seed: 29)
+        var full = try Fixtures.reader()
+        full.mappedFileBytes = Int.max
+        var mapped = full
+        mapped.mappedFileBytes = 0
+        for trial in 0..<12 {
+            let rows = SyntheticData.rows(seed: UInt64(trial), years: 2010...2023)
+            var lines = Fixtures.workforceCSV(rows).split(separator: "\n").map(String.init)
+            let header = lines.removeFirst()
+            switch trial % 4 {
+            case 0: break // oldest first, national rows last
+            case 1: lines.reverse() // newest first
+            case 2: // any order
+                for i in stride(from: lines.count - 1, to: 0, by: -1) { lines.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+            default: // a national row for a year no authority has yet, last: the guess is wrong
+                lines.append("2031" + lines.last!.dropFirst(4))
+            }
+            let path = Fixtures.temporaryDirectory() + "/w\(trial).csv"
+            try Fixtures.write(([header] + lines).joined(separator: "\n") + "\n", to: path)
+            for window in [YearWindow.latest(3), .latest(1), .range(2015...2017)] {
+                let expected = window.prune(try full.read(path: path, wanted: Measure.workforce, kind: "workforce").records)
+                for threads in [1, 2, 3] {
+                    let got = try mapped.read(path: path, wanted: Measure.workforce, kind: "workforce", years: window, threads: threads)
+                    #expect(got.records.sorted { $0.key < $1.key } == expected.sorted { $0.key < $1.key }, "trial \(trial), \(window), \(threads) threads")
+                    #expect(got.rowCount == lines.count, "trial \(trial)")
+                    #expect(!got.records.isEmpty)
+                }
+            }
+        }
+    }
+
+    /// Rows outside the window are not decoded, so a bad cell there does not stop a run;
+    /// reading every year (as `wfrisk validate` does) still reports it with file, line and field.
+    @Test func badCellsOutsideTheWindowAreLeftToValidate() throws {
+        var reader = try Fixtures.reader()
+        reader.mappedFileBytes = 0
+        var rows = SyntheticData.rows(seed: 3, years: 2015...2023)
+        rows[0].absence = "n/a" // 2015
+        let path = Fixtures.temporaryDirectory() + "/bad.csv"
+        try Fixtures.write(Fixtures.workforceCSV(rows), to: path)
+        let latest = try reader.read(path: path, wanted: Measure.workforce, kind: "workforce", years: .latest(3))
+        #expect(Set(latest.records.map(\.year)) == [2021, 2022, 2023])
+        #expect {
+            try reader.read(path: path, wanted: Measure.workforce, kind: "workforce")
+        } throws: { error in
+            "\(error)".contains("bad.csv:2") && "\(error)".contains("absence_rate_fte")
+        }
+    }
+
     @Test func measureOrdinalIsItsPlaceInAllCases() {
         for (i, m) in Measure.allCases.enumerated() { #expect(m.ordinal == i, "\(m)") }
     }

@@ -80,7 +80,15 @@ public enum CSVReader {
     /// the first record and may return which columns the data records need (`nil`: all): the others
     /// reach the handler empty, and their bytes are never copied. Then, on each part's thread,
     /// `body(part)` gives the handler that receives that part's records in file order.
+    /// `lastRecord`, when given, receives the file's last record (found by the same quote-aware
+    /// scan, before any part is parsed), or nothing when the file has no data record. It is a
+    /// guess for the caller to check: found from the last 64 KiB, assuming no quoted field is open
+    /// where they begin.
+    /// `gate(part)`, when it gives one, is asked about each record once its `column` is read:
+    /// when it says no, the record's later fields are not copied (the handler still gets it).
     public static func readParallel(path: String, parts: Int, header: (CSVRecord) throws -> [Bool]?,
+                                    lastRecord: (([String]) -> Void)? = nil,
+                                    gate: (@Sendable (Int) -> RowGate?)? = nil,
                                     body: @escaping @Sendable (Int) -> (CSVRecord) throws -> Void) throws {
         let data: Data
         do {
@@ -123,6 +131,14 @@ public enum CSVReader {
                 if i > cuts.last!, i < content.count { cuts.append(i) }
             }
             cuts.append(content.count)
+            if let lastRecord, let range = lastRecordRange(in: content, after: headerEnd), range.lowerBound >= headerEnd {
+                var fields: [String]?
+                if let session = try? ParseSession(path: path, startLine: 1, handler: { fields = $0.strings }) {
+                    try? session.feed(UnsafeBufferPointer(rebasing: content[range]))
+                    try? session.finish()
+                }
+                if let fields { lastRecord(fields) }
+            }
             var startLines = [headerLines + 1]
             for k in 1..<max(1, cuts.count - 1) {
                 startLines.append(startLines[k - 1] + newlines(UnsafeBufferPointer(rebasing: content[cuts[k - 1]..<cuts[k]])))
@@ -134,7 +150,7 @@ public enum CSVReader {
             DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { part in
                 do {
                     let base = UnsafePointer<UInt8>(bitPattern: address)!
-                    let session = try ParseSession(path: path, startLine: firstLines[part], handler: body(part))
+                    let session = try ParseSession(path: path, startLine: firstLines[part], handler: body(part), gate: gate?(part))
                     if let kept { session.state.keepOnly(kept) }
                     // Fed in slices, each handed back to the kernel once parsed, so the mapped
                     // file does not stay resident (peak memory is what we keep, not the input).
@@ -155,6 +171,27 @@ public enum CSVReader {
     }
 
     static let sliceSize = 8 << 20
+
+    /// The bytes of what is probably the last record: from just after the last line break outside
+    /// quotes (before any trailing line breaks) to the end, reading the last 64 KiB from the line
+    /// break that starts them as if no quoted field were open there. Nil when that finds none.
+    static func lastRecordRange(in b: UnsafeBufferPointer<UInt8>, after: Int) -> Range<Int>? {
+        var end = b.count
+        while end > after, b[end - 1] == 0x0A || b[end - 1] == 0x0D { end -= 1 }
+        guard end > after else { return nil }
+        var i = max(after, end - (64 << 10))
+        if i > after {
+            while i < end, b[i - 1] != 0x0A { i += 1 }
+        }
+        var open = false
+        var start: Int? = i
+        while i < end {
+            if b[i] == 0x22 { open.toggle() } else if b[i] == 0x0A && !open { start = i + 1 }
+            i += 1
+        }
+        guard let first = start, !open, first < end else { return nil }
+        return first..<end
+    }
 
     /// Tells the kernel the whole pages inside `range` of a read-only mapping are no longer
     /// needed (they are re-read from the page cache if touched again).
@@ -213,16 +250,25 @@ public enum CSVReader {
     }
 }
 
+/// Decides, from one field of a record, whether the rest of the record is worth copying.
+public struct RowGate {
+    public var column: Int
+    public var admits: (UnsafeBufferPointer<UInt8>) -> Bool
+    public init(column: Int, admits: @escaping (UnsafeBufferPointer<UInt8>) -> Bool) {
+        self.column = column
+        self.admits = admits
+    }
+}
+
 /// One libcsv parser fed buffers in order.
 final class ParseSession {
     let state: ParseState
     private var parser = csv_parser()
     private let context: UnsafeMutableRawPointer
 
-    init(path: String, startLine: Int, handler: @escaping (CSVRecord) throws -> Void) throws {
-        state = ParseState(path: path)
+    init(path: String, startLine: Int, handler: @escaping (CSVRecord) throws -> Void, gate: RowGate? = nil) throws {
+        state = ParseState(path: path, handler: handler, gate: gate)
         state.line = startLine
-        state.handler = handler
         guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL)) == 0 else {
             throw CSVError(file: path, line: 0, message: "libcsv could not initialise")
         }
@@ -246,7 +292,6 @@ final class ParseSession {
                            message: "malformed CSV: a quoted field is not closed before the end of the file")
         }
         if let error = state.error { throw error }
-        state.handler = nil
     }
 }
 
@@ -254,7 +299,8 @@ final class ParseSession {
 /// live in plain growable buffers (no Swift array bookkeeping on the per-field hot path).
 final class ParseState {
     let path: String
-    var handler: ((CSVRecord) throws -> Void)?
+    // `let`s: the per-record calls need no retain of the closures.
+    let handler: (CSVRecord) throws -> Void
     var error: Error?
     private var bytes: UnsafeMutablePointer<UInt8>
     private var byteCapacity = 4096
@@ -268,13 +314,20 @@ final class ParseState {
     /// Line breaks inside the current record's skipped fields, and whether any had bytes.
     private var skippedNewlines = 0
     private var skippedBytes = false
+    /// Asked once the gate's column of a record is read; a record it turns away keeps no more bytes.
+    private let gateColumn: Int
+    private let gateAdmits: ((UnsafeBufferPointer<UInt8>) -> Bool)?
+    private var turnedAway = false
     /// Line number of the next unread byte.
     var line = 1
     var rowStartLine: Int?
     var lastTerminatorWasCR = false
 
-    init(path: String) {
+    init(path: String, handler: @escaping (CSVRecord) throws -> Void, gate: RowGate?) {
         self.path = path
+        self.handler = handler
+        gateColumn = gate?.column ?? -1
+        gateAdmits = gate?.admits
         bytes = .allocate(capacity: byteCapacity)
         ends = .allocate(capacity: endCapacity)
     }
@@ -295,7 +348,7 @@ final class ParseState {
 
     func addField(_ data: UnsafeRawPointer?, _ length: Int) {
         if rowStartLine == nil { rowStartLine = line }
-        if let keep, fieldCount >= keepCount || !keep[fieldCount] {
+        if turnedAway || (keep != nil && (fieldCount >= keepCount || !keep![fieldCount])) {
             // Not needed: only its line breaks (a quoted field may hold some) are counted.
             if let data, length > 0 {
                 skippedBytes = true
@@ -325,6 +378,10 @@ final class ParseState {
             ends = grown
         }
         ends[fieldCount] = byteCount
+        if fieldCount == gateColumn, !turnedAway {
+            let start = fieldCount == 0 ? 0 : ends[fieldCount - 1]
+            turnedAway = !gateAdmits!(UnsafeBufferPointer(start: bytes + start, count: byteCount - start))
+        }
         fieldCount += 1
     }
 
@@ -338,6 +395,7 @@ final class ParseState {
         let blank = fieldCount == 1 && ends[0] == 0 && !skippedBytes
         skippedNewlines = 0
         skippedBytes = false
+        turnedAway = false
         if terminator == 0x0A {
             if !(lastTerminatorWasCR && !hadFields) { line += 1 }
         } else if terminator == 0x0D {
@@ -349,7 +407,7 @@ final class ParseState {
         byteCount = 0
         fieldCount = 0
         rowStartLine = nil
-        guard hadFields, error == nil, let handler else { return }
+        guard hadFields, error == nil else { return }
         // A line holding nothing (one empty unquoted field) is a blank line.
         if blank { return }
         do {

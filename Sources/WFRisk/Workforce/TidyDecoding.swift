@@ -8,6 +8,8 @@ public enum YearWindow: Sendable {
     case latest(Int)
     case range(ClosedRange<Int>)
 
+    var isAll: Bool { if case .all = self { return true } else { return false } }
+
     func keeps(_ year: Int, latest: Int) -> Bool {
         switch self {
         case .all: return true
@@ -116,7 +118,14 @@ final class TidyPartSink: @unchecked Sendable {
     var ignoredLevels: [String: Int] = [:]
     var rowCount = 0
     let window: YearWindow
+    /// Latest local-authority year decoded in this chunk.
     var latest = Int.min
+    /// A local-authority year the file is believed to reach (its last record's; Int.min: none).
+    /// With a `.latest` window, rows that even this year would put outside it are not decoded.
+    /// The reader checks the belief afterwards and reads again without it if it was wrong.
+    var latestHint = Int.min
+    /// Rows whose year put them outside the window before their cells were decoded.
+    var skipped = 0
     /// Geographies seen, by the bytes that identified them: repeated authorities cost no string work.
     let geographies = GeographyTable()
     /// Suppression symbols seen, by their packed lowercase bytes: reason code, or 0 for "not a symbol".
@@ -138,6 +147,18 @@ final class TidyPartSink: @unchecked Sendable {
     @inline(__always) func set(_ k: Int, number: Double, state: UInt8) {
         scratchNumbers[k] = number
         scratchStates[k] = state
+    }
+
+    /// Whether a row of `year` can still be in the window (`latest` only ever rises, so a row
+    /// below the window now stays below it).
+    @inline(__always) func mayKeep(_ year: Int) -> Bool {
+        switch window {
+        case .all: return true
+        case .range(let r): return r.contains(year)
+        case .latest(let n):
+            let top = max(latest, latestHint)
+            return top == Int.min || year > top - n
+        }
     }
 
     /// Keeps the row just decoded (its slots set through `set`) if its year is in the window.
@@ -232,17 +253,16 @@ final class DecodeContext: @unchecked Sendable {
                 sink.problems.append(InputProblem(file: path, line: line, field: field, message: message))
             }
         }
-        // Year, from bytes when it is four digits.
-        let yearBytes = record.field(layout.year)
-        var year = 0
-        if yearBytes.count == 4, yearBytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-            year = yearBytes.reduce(0) { $0 * 10 + Int($1 - 0x30) }
-        } else if let y = TidyFileReader.parseYear(record.string(at: layout.year)) {
+        let year: Int
+        if let y = DecodeContext.year(record.field(layout.year)) {
             year = y
         } else {
             problem(layout.header[layout.year], "'\(record.string(at: layout.year))' is not a year (expected e.g. 2023 or 202223)")
             return
         }
+        // A row outside the year window is counted (its CSV syntax and year were checked) but its
+        // geography and cells are not decoded: scoring never sees it.
+        guard sink.mayKeep(year) else { sink.skipped += 1; return }
         guard let index = identity(record, layout: layout, year: year, sink: sink, problem: problem) else { return }
         let levelCode = sink.geographies.levelCodes[Int(index)]
         guard levelCode != 0 else {
@@ -267,6 +287,14 @@ final class DecodeContext: @unchecked Sendable {
         if clean {
             sink.addRow(year: year, identity: index, isLocalAuthority: levelCode == GeographyTable.levelCode(.localAuthority), line: line)
         }
+    }
+
+    /// A `time_period` cell as a year: from bytes when it is four digits, else `parseYear`.
+    @inline(__always) static func year(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        if bytes.count == 4, bytes.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
+            return bytes.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        }
+        return TidyFileReader.parseYear(TextDecoding.decode(bytes))
     }
 
     /// The `ReasonTable` code of a suppression symbol (or empty cell), or nil if `cell` is not one.

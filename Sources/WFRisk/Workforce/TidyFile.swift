@@ -54,6 +54,8 @@ public struct TidyFileReader: Sendable {
     public var registry: AuthorityRegistry
     /// Stop collecting row problems after this many (the file is clearly not usable).
     public var maxProblems = 25
+    /// Files larger than this are memory-mapped and parsed in chunks (smaller ones are streamed).
+    public var mappedFileBytes = 8 << 20
 
     public init(aliases: ColumnAliases, markers: SuppressionMarkers, registry: AuthorityRegistry) {
         self.aliases = aliases
@@ -65,13 +67,23 @@ public struct TidyFileReader: Sendable {
     /// (file, line, field) when any cell cannot be read, and `.input` when needed columns are missing.
     ///
     /// - Parameters:
-    ///   - years: which years' rows to keep (every row is still parsed and checked).
+    ///   - years: which years' rows to keep. Every row is parsed (CSV syntax) and its year read;
+    ///     only rows that can be in the window have their geography and cells decoded and checked
+    ///     (`.all` checks every cell, as `wfrisk validate` does).
     ///   - threads: a large file is memory-mapped and parsed in this many chunks at once.
     public func read(path: String, wanted: [Measure], kind: String, years: YearWindow = .all, threads: Int = 1) throws -> TidyFile {
+        try read(path: path, wanted: wanted, kind: kind, years: years, threads: threads, useLastRecord: true)
+    }
+
+    /// With `useLastRecord`, a large file read for the latest years takes its last record's year as
+    /// a first guess at the latest year (files sorted oldest first then skip decoding the old rows
+    /// too); a guess the rows do not bear out is dropped and the file read again without it.
+    private func read(path: String, wanted: [Measure], kind: String, years: YearWindow, threads: Int,
+                      useLastRecord: Bool) throws -> TidyFile {
         var layout: TidyLayout?
         var warnings: [String] = []
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        let large = size > 8 << 20
+        let large = size > mappedFileBytes
         let parts = large ? max(1, threads) : 1
         let box = LayoutBox()
         let onHeader: (CSVRecord) throws -> Void = { record in
@@ -94,12 +106,29 @@ public struct TidyFileReader: Sendable {
                 try onHeader(record)
                 return box.layout!.neededColumns
             }
-            try CSVReader.readParallel(path: path, parts: parts, header: header) { part in
+            var guessing = false
+            if case .latest = years, useLastRecord { guessing = true }
+            let onLastRecord: ([String]) -> Void = { fields in
+                // Whatever its level: a year with no local-authority rows fails the check below.
+                guard let l = box.layout, fields.count > l.year, let year = TidyFileReader.parseYear(fields[l.year]) else { return }
+                for sink in box.sinks { sink.latestHint = year }
+            }
+            // Rows the window already rules out by their year are not copied past it.
+            let gate: @Sendable (Int) -> RowGate? = { part in
+                guard let l = box.layout else { return nil }
+                let sink = box.sinks[part]
+                return RowGate(column: l.year) { bytes in DecodeContext.year(bytes).map(sink.mayKeep) ?? true }
+            }
+            try CSVReader.readParallel(path: path, parts: parts, header: header, lastRecord: guessing ? onLastRecord : nil,
+                                       gate: guessing || !years.isAll ? gate : nil) { part in
                 let layout = box.layout!, sink = box.sinks[part]
                 return { try context.decode($0, layout: layout, into: sink) }
             }
         }
         let sinks = box.sinks
+        if let hint = sinks.first?.latestHint, hint != Int.min, (sinks.map(\.latest).max() ?? Int.min) < hint {
+            return try read(path: path, wanted: wanted, kind: kind, years: years, threads: threads, useLastRecord: false)
+        }
         guard let layout else {
             throw WFRiskError.input(InputProblem(file: path, message: "file is empty (no header row)"))
         }
