@@ -19,6 +19,8 @@ enum InspectionDates {
         var top: [String] = []
         var body: [String] = []
         for (index, line) in lines.enumerated() {
+            // Every pattern has a day or year number: a line with no number token has no date.
+            guard tokens[line].contains(where: { $0.word.utf8.first.map { $0 >= 0x30 && $0 <= 0x39 } ?? false }) else { continue }
             let dates = datesIn(tokens[line].map(\.word))
             if index < 6 { top += dates } else { body += dates }
         }
