@@ -129,15 +129,22 @@ if options.only.contains("profile-extract") {
 
 // (1) CSV ingest against libcsv's raw tokenising.
 if options.runs("ingest") {
-    let raw = libcsvRaw(workforce)
-    let ingest1 = try best { _ = try reader.read(path: workforce, wanted: Measure.workforce, kind: "workforce", years: .latest(3), threads: 1) }
-    let ingestN = try best { _ = try reader.read(path: workforce, wanted: Measure.workforce, kind: "workforce", years: .latest(3), threads: cores) }
+    // Reference and wfrisk runs alternate, so a noisy neighbour slows both alike; best of each.
+    var raw = Double.infinity, ingest1 = Double.infinity, ingestN = Double.infinity, ingestAll = Double.infinity
+    for _ in 0..<max(options.repeatCount, 5) {
+        raw = min(raw, try best(1) { libcsvRawPass(workforce) })
+        ingest1 = min(ingest1, try best(1) { _ = try reader.read(path: workforce, wanted: Measure.workforce, kind: "workforce", years: .latest(3), threads: 1) })
+        ingestN = min(ingestN, try best(1) { _ = try reader.read(path: workforce, wanted: Measure.workforce, kind: "workforce", years: .latest(3), threads: cores) })
+        ingestAll = min(ingestAll, try best(1) { _ = try reader.read(path: workforce, wanted: Measure.workforce, kind: "workforce", years: .all, threads: 1) })
+    }
     say("## CSV ingest to typed records (workload b)")
     say("| run | seconds | MB/s | ratio to libcsv raw |")
     say("|---|---|---|---|")
     say("| libcsv raw tokenising, empty callbacks, 1 core (reference) | \(fmt(raw, 3)) | \(fmt(mb(csvBytes) / raw, 1)) | 1.00 |")
     say("| wfrisk ingest, 1 core | \(fmt(ingest1, 3)) | \(fmt(mb(csvBytes) / ingest1, 1)) | \(fmt(raw / ingest1)) |")
     say("| wfrisk ingest, \(cores) cores | \(fmt(ingestN, 3)) | \(fmt(mb(csvBytes) / ingestN, 1)) | \(fmt(raw / ingestN)) |")
+    say("| wfrisk ingest, 1 core, every year decoded (as `wfrisk validate`) | \(fmt(ingestAll, 3)) | \(fmt(mb(csvBytes) / ingestAll, 1)) | \(fmt(raw / ingestAll)) |")
+    say("(a run scores the latest year and looks back 3 years: rows of other years are tokenised and their year read, but not decoded)")
     say()
     target("ingest >= 0.7x libcsv raw, 1 core", fmt(raw / ingest1) + "x", raw / ingest1 >= 0.7)
     target("ingest >= 1.3x libcsv raw, \(cores) cores", fmt(raw / ingestN) + "x", raw / ingestN >= 1.3)
