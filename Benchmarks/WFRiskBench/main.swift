@@ -132,7 +132,7 @@ if options.runs("ingest") {
     // Reference and wfrisk runs alternate, so a noisy neighbour slows both alike; best of each.
     var raw = Double.infinity, ingest1 = Double.infinity, ingestN = Double.infinity, ingestAll = Double.infinity
     for _ in 0..<max(options.repeatCount, 5) {
-        raw = min(raw, try best(1) { libcsvRawPass(workforce) })
+        raw = min(raw, best(1) { libcsvRawPass(workforce) })
         ingest1 = min(ingest1, try best(1) { _ = try reader.read(path: workforce, wanted: Measure.workforce, kind: "workforce", years: .latest(3), threads: 1) })
         ingestN = min(ingestN, try best(1) { _ = try reader.read(path: workforce, wanted: Measure.workforce, kind: "workforce", years: .latest(3), threads: cores) })
         ingestAll = min(ingestAll, try best(1) { _ = try reader.read(path: workforce, wanted: Measure.workforce, kind: "workforce", years: .all, threads: 1) })

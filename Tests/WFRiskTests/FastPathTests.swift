@@ -137,6 +137,11 @@ import Testing
 
     @Test func measureOrdinalIsItsPlaceInAllCases() {
         for (i, m) in Measure.allCases.enumerated() { #expect(m.ordinal == i, "\(m)") }
+        for (i, x) in Indicator.allCases.enumerated() { #expect(x.ordinal == i, "\(x)") }
+        // Equality and hashing by case agree with the raw values'.
+        for a in Measure.allCases { for b in Measure.allCases { #expect((a == b) == (a.rawValue == b.rawValue)) } }
+        #expect(Set(Measure.allCases).count == Measure.allCases.count)
+        #expect(Set(Indicator.allCases).count == Indicator.allCases.count)
     }
 
     @Test func streamedJSONIsTheWholeDocumentInPieces() throws {

@@ -38,9 +38,13 @@ public struct ReportingUnit: Hashable, Comparable, Sendable, CustomStringConvert
     public init(_ code: String) { self.init(memberCodes: [code]) }
 
     /// "314 / 318", the form EES files use.
-    public var key: String { memberCodes.joined(separator: " / ") }
+    public var key: String { memberCodes.count == 1 ? memberCodes[0] : memberCodes.joined(separator: " / ") }
     public var isJoint: Bool { memberCodes.count > 1 }
     public var description: String { key }
 
-    public static func < (a: ReportingUnit, b: ReportingUnit) -> Bool { a.key < b.key }
+    /// Ordered by `key` (single codes compared directly: sorting national tables compares a lot).
+    public static func < (a: ReportingUnit, b: ReportingUnit) -> Bool {
+        if a.memberCodes.count == 1 && b.memberCodes.count == 1 { return a.memberCodes[0] < b.memberCodes[0] }
+        return a.key < b.key
+    }
 }

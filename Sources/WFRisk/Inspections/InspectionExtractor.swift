@@ -201,8 +201,8 @@ public struct InspectionExtractor: Sendable {
             defer { start = i + 1 }
             guard i > start else { continue }
             var s = start, e = i
-            while s < e, scalars[s].properties.isWhitespace { s += 1 }
-            while e > s, scalars[e - 1].properties.isWhitespace { e -= 1 }
+            while s < e, Self.isSpace(scalars[s]) { s += 1 }
+            while e > s, Self.isSpace(scalars[e - 1]) { e -= 1 }
             guard e > s else { continue }
             // ASCII-lowered bytes of the line; markers are matched with memmem (no Foundation).
             var lower = [UInt8]()
@@ -220,7 +220,10 @@ public struct InspectionExtractor: Sendable {
             } else if furniture.contains(where: { InspectionExtractor.contains(lower, $0) }) {
                 kind = .furniture
             } else {
-                let words = lower.split(separator: 0x20).count
+                var words = 0, inWord = false
+                for b in lower {
+                    if b == 0x20 { inWord = false } else if !inWord { inWord = true; words += 1 }
+                }
                 kind = InspectionExtractor.lineTerminators.contains(scalars[e - 1]) || words >= 14 ? .body : .heading
                 if kind == .body { bodySentencesSeen += 1 }
             }
@@ -229,7 +232,14 @@ public struct InspectionExtractor: Sendable {
         return lines
     }
 
+    /// `properties.isWhitespace`, without the property lookup for ASCII.
+    @inline(__always) static func isSpace(_ c: Unicode.Scalar) -> Bool {
+        c.value < 128 ? c.value == 32 || (c.value >= 9 && c.value <= 13) : c.properties.isWhitespace
+    }
+
     static let lineTerminators: Set<Unicode.Scalar> = [".", "!", "?", "\"", "\u{201D}", "\u{2019}", "'", ":", ";"]
+
+    static let bullets: Set<Unicode.Scalar> = ["\u{2022}", "-", "*", "\u{2013}"]
 
     static let abbreviations: Set<String> = ["st", "mr", "mrs", "ms", "dr", "no", "cllr", "prof", "e.g", "i.e", "etc", "vs", "inc", "ltd"]
 
@@ -239,12 +249,12 @@ public struct InspectionExtractor: Sendable {
         for (li, line) in lines.enumerated() where line.kind == .body {
             var s = line.start
             // Skip a leading bullet.
-            while s < line.end, ["\u{2022}", "-", "*", "\u{2013}"].contains(scalars[s]) || scalars[s].properties.isWhitespace { s += 1 }
+            while s < line.end, Self.bullets.contains(scalars[s]) || Self.isSpace(scalars[s]) { s += 1 }
             var i = s
             func emit(_ e: Int) {
                 var a = s, b = e
-                while a < b, scalars[a].properties.isWhitespace { a += 1 }
-                while b > a, scalars[b - 1].properties.isWhitespace { b -= 1 }
+                while a < b, Self.isSpace(scalars[a]) { a += 1 }
+                while b > a, Self.isSpace(scalars[b - 1]) { b -= 1 }
                 if b > a {
                     let lo = tokens.partitionedIndex { $0.start >= a }
                     let hi = tokens.partitionedIndex { $0.start >= b }

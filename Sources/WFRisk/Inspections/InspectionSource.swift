@@ -52,7 +52,7 @@ public enum InspectionSourceReader {
             var controls = 0
             for b in body where b < 32 && b != 0x0A && b != 0x09 && b != 0x0C { controls += 1 }
             text = TextDecoding.decode(body)
-            if controls > max(8, text.unicodeScalars.count / 100) {
+            if controls > 8 && controls > text.unicodeScalars.count / 100 {
                 return .failure(SkippedText(file: path, reason: "binary file (control characters), not text"))
             }
         }

@@ -11,26 +11,41 @@ struct Token: Sendable {
     let ascii: Bool
 
     init(word: String, start: Int, end: Int) {
+        var keys = TokenKeys()
+        for b in word.utf8 { keys.add(b) }
+        self.init(word: word, start: start, end: end, keys: keys)
+    }
+
+    init(word: String, start: Int, end: Int, keys: TokenKeys) {
         self.word = word
         self.start = start
         self.end = end
-        var ascii = true
-        var h = WordKey.seed, count = 0
-        var prefix: UInt64 = 0
-        var beforeLast2 = WordKey.seed
-        var previous = WordKey.seed
-        for b in word.utf8 {
-            if b >= 0x80 { ascii = false }
-            beforeLast2 = previous
-            previous = h
-            h = WordKey.step(h, b)
-            count += 1
-            if count == 3 { prefix = h }
-        }
-        self.ascii = ascii
-        key = h
-        prefixKey = prefix
-        baseKey = count > 2 && word.utf8.reversed().starts(with: [0x73, 0x27]) ? beforeLast2 : 0
+        ascii = keys.ascii
+        key = keys.hash
+        prefixKey = keys.prefix
+        baseKey = keys.count > 2 && keys.last2 == 0x2773 ? keys.beforeLast2 : 0
+    }
+}
+
+/// A token's `WordKey`s, built a byte at a time as the tokenizer writes the word.
+struct TokenKeys {
+    var ascii = true
+    var hash = WordKey.seed
+    var count = 0
+    var prefix: UInt64 = 0
+    var beforeLast2 = WordKey.seed
+    var previous = WordKey.seed
+    /// The last two bytes, the older one high (0x2773 is "'s").
+    var last2: UInt16 = 0
+
+    @inline(__always) mutating func add(_ b: UInt8) {
+        if b >= 0x80 { ascii = false }
+        beforeLast2 = previous
+        previous = hash
+        hash = WordKey.step(hash, b)
+        count += 1
+        if count == 3 { prefix = hash }
+        last2 = last2 << 8 | UInt16(b)
     }
 }
 
@@ -71,18 +86,32 @@ enum Tokenizer {
             if isWordScalar(c) {
                 let start = i
                 word.removeAll(keepingCapacity: true)
+                var keys = TokenKeys()
                 var lastIsDigit = false
                 while i < to {
                     let s = scalars[i]
-                    if isWordScalar(s) {
+                    let v = s.value
+                    if v < 128 && ((v >= 97 && v <= 122) || (v >= 48 && v <= 57)) {
+                        // ASCII lower-case letter or digit: the common case.
+                        word.append(UInt8(v))
+                        keys.add(UInt8(v))
+                        lastIsDigit = v <= 57
+                    } else if isWordScalar(s) {
                         let l = lower(s)
-                        if l.value < 128 { word.append(UInt8(l.value)) } else { word.append(contentsOf: String(l).utf8) }
+                        if l.value < 128 {
+                            word.append(UInt8(l.value))
+                            keys.add(UInt8(l.value))
+                        } else {
+                            for b in String(l).utf8 { word.append(b); keys.add(b) }
+                        }
                         lastIsDigit = isDigit(s)
                     } else if (s == "'" || s == "\u{2019}") && i + 1 < to && isLetter(scalars[i + 1]) && !word.isEmpty {
                         word.append(0x27)
+                        keys.add(0x27)
                         lastIsDigit = false
                     } else if s == "." && i + 1 < to && isDigit(scalars[i + 1]) && lastIsDigit {
                         word.append(0x2E)
+                        keys.add(0x2E)
                         lastIsDigit = false
                     } else if s == "," && i + 3 < to && isDigit(scalars[i + 1]) && isDigit(scalars[i + 2]) && isDigit(scalars[i + 3])
                                 && lastIsDigit && (i + 4 >= to || !isDigit(scalars[i + 4])) {
@@ -92,7 +121,7 @@ enum Tokenizer {
                     }
                     i += 1
                 }
-                out.append(Token(word: String(decoding: word, as: UTF8.self), start: start, end: i))
+                out.append(Token(word: String(decoding: word, as: UTF8.self), start: start, end: i, keys: keys))
             } else {
                 if c == "%" { out.append(Token(word: "%", start: i, end: i + 1)) }
                 if c == "&" { out.append(Token(word: "and", start: i, end: i + 1)) }

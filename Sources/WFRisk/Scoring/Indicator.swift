@@ -54,9 +54,36 @@ public enum Indicator: String, CaseIterable, Sendable, Comparable {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
     }
 
-    public static func indicators(for kind: ScoreKind) -> [Indicator] { allCases.filter { $0.score == kind } }
+    public static func indicators(for kind: ScoreKind) -> [Indicator] {
+        switch kind {
+        case .instability: return instabilityIndicators
+        case .caseloadRisk: return caseloadRiskIndicators
+        }
+    }
+    private static let instabilityIndicators = allCases.filter { $0.score == .instability }
+    private static let caseloadRiskIndicators = allCases.filter { $0.score == .caseloadRisk }
 }
 
 public enum IndicatorSource: String, Sendable {
     case workforce, demand, inspections
+}
+
+extension Indicator {
+    /// Position in `allCases` (see `Measure.ordinal`).
+    var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
+
+    // Hashed and compared by case, not by raw string (per-unit indicator tables are dictionaries).
+    public func hash(into hasher: inout Hasher) { hasher.combine(UInt8(truncatingIfNeeded: ordinal)) }
+    public static func == (a: Indicator, b: Indicator) -> Bool { a.ordinal == b.ordinal }
+}
+
+/// One unit's indicator results, a slot per `Indicator`: scoring reads and writes them for
+/// every unit many times, and a dictionary would hash on each access.
+struct IndicatorResults {
+    private var slots = [IndicatorResult?](repeating: nil, count: Indicator.allCases.count)
+
+    subscript(_ indicator: Indicator) -> IndicatorResult? {
+        get { slots[indicator.ordinal] }
+        set { slots[indicator.ordinal] = newValue }
+    }
 }

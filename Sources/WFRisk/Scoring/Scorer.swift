@@ -144,7 +144,7 @@ struct ScoringContext {
         let priors = EnglandPriors(current: englandNow, previous: england(year - 1), context: self)
         let keys = units.keys.sorted()
         // Per unit, in `keys` order (positions, not unit hashes, on the per-indicator passes).
-        var rows: [[Indicator: IndicatorResult]] = []
+        var rows: [IndicatorResults] = []
         var notes: [[String]] = []
         rows.reserveCapacity(keys.count)
         notes.reserveCapacity(keys.count)
@@ -192,11 +192,11 @@ struct ScoringContext {
 
     // MARK: Indicators
 
-    func indicatorValues(_ unit: ReportingUnit, priors: EnglandPriors, notes: inout [String]) -> [Indicator: IndicatorResult] {
+    func indicatorValues(_ unit: ReportingUnit, priors: EnglandPriors, notes: inout [String]) -> IndicatorResults {
         let record = units[unit]!
         let now = WorkforceFigures(record: record)
         let k = settings.priorFTE
-        var out: [Indicator: IndicatorResult] = [:]
+        var out = IndicatorResults()
         /// `missing` explains an absent value; `caveat` qualifies a present one.
         func put(_ i: Indicator, _ value: Double?, _ adjusted: Double?, _ missing: String? = nil, caveat: String? = nil) {
             out[i] = IndicatorResult(indicator: i, value: value, adjusted: adjusted, z: nil, contribution: nil,
@@ -339,7 +339,7 @@ struct ScoringContext {
 
     // MARK: Assembly
 
-    func assemble(_ unit: ReportingUnit, results: [Indicator: IndicatorResult], notes: [String], priors: EnglandPriors) -> UnitScore {
+    func assemble(_ unit: ReportingUnit, results: IndicatorResults, notes: [String], priors: EnglandPriors) -> UnitScore {
         let record = units[unit]!
         let registry = input.registry
         var notes = notes

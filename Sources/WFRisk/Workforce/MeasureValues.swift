@@ -79,4 +79,9 @@ extension Measure {
     /// A payload-free enum of under 256 cases is stored as its declaration index, which is also
     /// `allCases` order (pinned by a test).
     var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
+
+    // A String-backed enum otherwise hashes and compares its raw value: scoring keys
+    // dictionaries by measure for every unit.
+    public func hash(into hasher: inout Hasher) { hasher.combine(UInt8(truncatingIfNeeded: ordinal)) }
+    public static func == (a: Measure, b: Measure) -> Bool { a.ordinal == b.ordinal }
 }

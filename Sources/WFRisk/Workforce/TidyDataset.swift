@@ -19,6 +19,7 @@ public struct TidyDataset: Sendable {
         var problems: [InputProblem] = []
         // Visit in a fixed order so the kept source location does not depend on input order.
         let ordered = files.sorted { $0.path < $1.path }
+        dataset.records.reserveCapacity(ordered.reduce(0) { $0 + $1.records.count })
         for file in ordered {
             for record in file.records {
                 if let problem = dataset.add(record) { problems.append(problem) }
@@ -28,7 +29,9 @@ public struct TidyDataset: Sendable {
         if !problems.isEmpty { throw WFRiskError.inputs(Array(problems.prefix(25))) }
         if case .all = years {} else {
             let kept = years.prune(Array(dataset.records.values))
-            dataset.records = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0) })
+            if kept.count != dataset.records.count {
+                dataset.records = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0) })
+            }
         }
         dataset.buildIndexes()
         return dataset

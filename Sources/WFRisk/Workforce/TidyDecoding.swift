@@ -21,7 +21,13 @@ public enum YearWindow: Sendable {
     /// Drops records outside the window (for `.latest`, relative to the latest local-authority year).
     public func prune(_ records: [TidyRecord]) -> [TidyRecord] {
         if case .all = self { return records }
-        let latest = records.filter { $0.level == .localAuthority }.map(\.year).max() ?? records.map(\.year).max() ?? 0
+        var latestLA = Int.min, latestAny = Int.min
+        for r in records {
+            latestAny = max(latestAny, r.year)
+            if r.level == .localAuthority { latestLA = max(latestLA, r.year) }
+        }
+        let latest = latestLA != Int.min ? latestLA : (latestAny != Int.min ? latestAny : 0)
+        guard records.contains(where: { !keeps($0.year, latest: latest) }) else { return records }
         return records.filter { keeps($0.year, latest: latest) }
     }
 }
