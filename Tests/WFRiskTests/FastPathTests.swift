@@ -135,6 +135,46 @@ import Testing
         }
     }
 
+    /// Marked tokens (cue masks) match every lexicon cue set exactly as unmarked ones do.
+    @Test func cueMasksNeverHideAMatch() throws {
+        let lexicon = try InspectionLexicon.bundled()
+        var sets: [CueSet] = [lexicon.concern, lexicon.positive, lexicon.negations, lexicon.decrease, lexicon.levelLow,
+                              lexicon.levelHigh, lexicon.concessive, lexicon.notCouncilAfter, lexicon.councilAfter,
+                              lexicon.childrenServicesCues, lexicon.englandCues, lexicon.anyTheme, lexicon.anyVisitType, lexicon.anyJudgement]
+        sets += (lexicon.themes + lexicon.visitTypes + lexicon.judgementWords + lexicon.otherSubjects + lexicon.measures).map(\.1)
+        #expect(sets.allSatisfy { $0.bit != 0 })
+        // Words from the lexicon itself (so matches happen), possessives, stems, and other words.
+        let words = ["social", "workers", "worker's", "agency", "staff", "caseloads", "high", "not", "recruitment", "recruiting",
+                     "turnover", "inadequate", "good", "judged", "monitoring", "visit", "council's", "children's", "services",
+                     "England", "average", "vacancies", "Café", "naïve", "the", "of", "and", "x", "permanent", "sickness", "low"]
+        var rng = SeededRandom(seed: 31)
+        for _ in 0..<300 {
+            let text = (0..<Int(5 + rng.next() % 30)).map { _ in rng.pick(words) }.joined(separator: " ")
+            let scalars = Array(text.unicodeScalars)
+            let plain = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+            var marked = plain
+            lexicon.cueIndex.mark(&marked)
+            for set in sets {
+                for i in plain.indices {
+                    #expect(set.match(marked, at: i, end: plain.count) == set.match(plain, at: i, end: plain.count), "'\(text)' at \(i)")
+                }
+            }
+        }
+    }
+
+    @Test func substringSetFindsWhatASearchPerNeedleFinds() {
+        let needles = ["cookie", "sign up", "all rights reserved", "#respect4socialwork", "ab", "x"].map { Array($0.utf8) }
+        let set = SubstringSet(needles)
+        var rng = SeededRandom(seed: 37)
+        let pieces = ["cook", "ie", "sign", " up", "all", " rights", " reserved", "#respect4", "socialwork", "a", "b", "z", " "]
+        for _ in 0..<3000 {
+            let hay = Array((0..<Int(rng.next() % 12)).map { _ in rng.pick(pieces) }.joined().utf8)
+            let plain = needles.contains { InspectionExtractor.contains(hay, $0) }
+            #expect(set.anyOccurs(in: hay) == plain, "'\(String(decoding: hay, as: UTF8.self))'")
+        }
+        #expect(!SubstringSet(needles.filter { $0.count >= 3 }).anyOccurs(in: Array("ab x".utf8)))
+    }
+
     @Test func measureOrdinalIsItsPlaceInAllCases() {
         for (i, m) in Measure.allCases.enumerated() { #expect(m.ordinal == i, "\(m)") }
         for (i, x) in Indicator.allCases.enumerated() { #expect(x.ordinal == i, "\(x)") }

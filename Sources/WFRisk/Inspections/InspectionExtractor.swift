@@ -12,6 +12,8 @@ public struct InspectionExtractor: Sendable {
     let gazetteer: [String: GazetteerEntry]
     /// Filter over the gazetteer's first words: most capitalised words name no authority.
     let gazetteerFilter: WordFilter
+    /// The lexicon's furniture markers, found in one pass over a line.
+    let furniture: SubstringSet
 
     public init(lexicon: InspectionLexicon, registry: AuthorityRegistry) {
         self.lexicon = lexicon
@@ -27,6 +29,7 @@ public struct InspectionExtractor: Sendable {
         var filter = WordFilter()
         for k in g.keys { filter.insert(WordKey.of(k.utf8)) }
         gazetteerFilter = filter
+        furniture = SubstringSet(lexicon.furniture.map { Array($0.utf8) })
     }
 
     /// Gazetteer names sharing a first word.
@@ -62,7 +65,8 @@ public struct InspectionExtractor: Sendable {
     /// Extracts everything from a decoded source. Throws only for bad metadata.
     public func extract(_ source: InspectionSource) throws -> InspectionDocument {
         let scalars = Array(source.text.unicodeScalars)
-        let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+        var tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+        lexicon.cueIndex.mark(&tokens)
         let lines = layout(scalars)
         let sentences = split(scalars, lines: lines, tokens: tokens)
         func text(_ s: Int, _ e: Int) -> String {
@@ -192,7 +196,6 @@ public struct InspectionExtractor: Sendable {
 
     func layout(_ scalars: [Unicode.Scalar]) -> [Line] {
         let articleEnd = lexicon.articleEnd.map { Array($0.utf8) }
-        let furniture = lexicon.furniture.map { Array($0.utf8) }
         var lines: [Line] = []
         var start = 0
         var bodySentencesSeen = 0
@@ -217,7 +220,7 @@ public struct InspectionExtractor: Sendable {
             } else if bodySentencesSeen >= 2 && articleEnd.contains(where: { lower.starts(with: $0) }) {
                 ended = true
                 kind = .boilerplate
-            } else if furniture.contains(where: { InspectionExtractor.contains(lower, $0) }) {
+            } else if furniture.anyOccurs(in: lower) {
                 kind = .furniture
             } else {
                 var words = 0, inWord = false
@@ -242,6 +245,7 @@ public struct InspectionExtractor: Sendable {
     static let bullets: Set<Unicode.Scalar> = ["\u{2022}", "-", "*", "\u{2013}"]
 
     static let abbreviations: Set<String> = ["st", "mr", "mrs", "ms", "dr", "no", "cllr", "prof", "e.g", "i.e", "etc", "vs", "inc", "ltd"]
+    static let longestAbbreviation = abbreviations.map(\.unicodeScalars.count).max() ?? 0
 
     func split(_ scalars: [Unicode.Scalar], lines: [Line], tokens: [Token]) -> [Sentence] {
         var out: [Sentence] = []
@@ -275,8 +279,13 @@ public struct InspectionExtractor: Sendable {
                     if c == "." {
                         var w = i
                         while w > line.start, Tokenizer.isWordScalar(scalars[w - 1]) || scalars[w - 1] == "." { w -= 1 }
-                        let word = String(String.UnicodeScalarView(scalars[w..<i])).lowercased()
-                        abbreviation = Self.abbreviations.contains(word) || (word.count == 1 && !atEnd)
+                        if i - w > Self.longestAbbreviation && scalars[w..<i].allSatisfy({ $0.isASCII }) {
+                            // Too long to be one (no String needed): ASCII scalars are one character each.
+                            abbreviation = false
+                        } else {
+                            let word = String(String.UnicodeScalarView(scalars[w..<i])).lowercased()
+                            abbreviation = Self.abbreviations.contains(word) || (word.count == 1 && !atEnd)
+                        }
                     }
                     if (atEnd || nextStarts) && !abbreviation {
                         emit(e)
@@ -457,10 +466,13 @@ public struct InspectionExtractor: Sendable {
     /// ("low turnover", "high caseloads"), read by whether more of the theme is worse or better.
     /// A concern conceded in a "despite …," clause beside a positive main clause makes it mixed.
     func signalsIn(_ range: Range<Int>, tokens: [Token], scalars: [Unicode.Scalar]) -> [(String, String)] {
-        guard lexicon.anyTheme.contains(tokens, in: range) else { return [] }
+        // The sentence's cue masks together: a set none of its words can start is skipped whole.
+        var mask: UInt64 = 0
+        for i in range { mask |= tokens[i].cueMask }
+        guard lexicon.anyTheme.contains(tokens, in: range, mask: mask) else { return [] }
         var themeHits: [(String, [Int])] = []
         for (theme, cues) in lexicon.themes {
-            let hits = cues.matches(tokens, in: range).filter { i, _ in
+            let hits = cues.matches(tokens, in: range, mask: mask).filter { i, _ in
                 // "multi-agency" is not about agency staff.
                 let t = tokens[i]
                 return !(t.start > 0 && scalars[t.start - 1] == "-")
@@ -470,7 +482,7 @@ public struct InspectionExtractor: Sendable {
         guard !themeHits.isEmpty else { return [] }
         var concern = 0, positive = 0
         var conceded = false
-        let concessiveAt = lexicon.concessive.matches(tokens, in: range).first?.0
+        let concessiveAt = lexicon.concessive.matches(tokens, in: range, mask: mask).first?.0
         // The concessive clause runs to the next comma.
         var clauseEnd = range.upperBound
         if let c = concessiveAt {
@@ -481,11 +493,11 @@ public struct InspectionExtractor: Sendable {
         }
         func within(_ cues: CueSet, _ lo: Int, _ hi: Int) -> Bool {
             let a = max(range.lowerBound, lo), b = min(range.upperBound, hi)
-            return a < b && cues.contains(tokens, in: a..<b)
+            return a < b && cues.contains(tokens, in: a..<b, mask: mask)
         }
         func negated(_ i: Int) -> Bool { within(lexicon.negations, i - 3, i) }
-        let positives = lexicon.positive.matches(tokens, in: range)
-        let concerns = lexicon.concern.matches(tokens, in: range).filter { c in
+        let positives = lexicon.positive.matches(tokens, in: range, mask: mask)
+        let concerns = lexicon.concern.matches(tokens, in: range, mask: mask).filter { c in
             !positives.contains { p in c.0 >= p.0 && c.0 < p.0 + p.1 }
         }
         for (i, n) in concerns {
@@ -496,8 +508,8 @@ public struct InspectionExtractor: Sendable {
         for (i, _) in positives {
             if negated(i) { concern += 1 } else { positive += 1 }
         }
-        let lows = lexicon.levelLow.matches(tokens, in: range).map(\.0)
-        let highs = lexicon.levelHigh.matches(tokens, in: range).map(\.0)
+        let lows = lexicon.levelLow.matches(tokens, in: range, mask: mask).map(\.0)
+        let highs = lexicon.levelHigh.matches(tokens, in: range, mask: mask).map(\.0)
         var out: [(String, String)] = []
         for (theme, hits) in themeHits {
             var c = concern, p = positive

@@ -43,6 +43,8 @@ public struct InspectionLexicon: Sendable {
     let anyTheme: CueSet
     let anyVisitType: CueSet
     let anyJudgement: CueSet
+    /// Which of the sets above a word can start (see `CueIndex`).
+    var cueIndex = CueIndex(sets: [])
 
     public static func bundled() throws -> InspectionLexicon {
         try load(path: ReferenceFiles.path("inspection_lexicon.yml"))
@@ -64,39 +66,48 @@ public struct InspectionLexicon: Sendable {
             return order.compactMap { k in (v[k] as? [Any]).map { (k, $0.map { "\($0)" }) } }
         }
         let themes = try groups("themes"), visitTypes = try groups("visit_types"), judgements = try groups("judgements")
-        return InspectionLexicon(
-            themes: themes.map { ($0.0, CueSet($0.1)) },
-            concern: CueSet(try list("concern")),
-            positive: CueSet(try list("positive")),
-            negations: CueSet(try list("negations")),
-            decrease: CueSet(try list("decrease")),
-            levelLow: CueSet(try list("level_low")),
-            levelHigh: CueSet(try list("level_high")),
+        var made: [CueSet] = []
+        // Each set gets a bit of the words' cue masks (CueIndex), while bits last.
+        func cues(_ phrases: [String]) -> CueSet {
+            let set = CueSet(phrases, bit: made.count < 64 ? 1 << UInt64(made.count) : 0)
+            made.append(set)
+            return set
+        }
+        var lexicon = InspectionLexicon(
+            themes: themes.map { ($0.0, cues($0.1)) },
+            concern: cues(try list("concern")),
+            positive: cues(try list("positive")),
+            negations: cues(try list("negations")),
+            decrease: cues(try list("decrease")),
+            levelLow: cues(try list("level_low")),
+            levelHigh: cues(try list("level_high")),
             higherIsWorse: Set(try list("higher_is_worse")),
             higherIsBetter: Set(try list("higher_is_better")),
-            concessive: CueSet(try list("concessive")),
-            visitTypes: visitTypes.map { ($0.0, CueSet($0.1)) },
-            judgementWords: judgements.map { ($0.0, CueSet($0.1)) },
+            concessive: cues(try list("concessive")),
+            visitTypes: visitTypes.map { ($0.0, cues($0.1)) },
+            judgementWords: judgements.map { ($0.0, cues($0.1)) },
             judgementPatterns: try list("judgement_patterns").map { Tokenizer.phrase($0) },
             judgementPatternsByFirst: Dictionary(grouping: try list("judgement_patterns").map { Tokenizer.phrase($0) }.compactMap { p -> (String, [String], [String])? in
                 guard let x = p.firstIndex(of: "x"), let first = p.first else { return nil }
                 return (first, Array(p[..<x]), Array(p[(x + 1)...]))
             }, by: { $0.0 }).mapValues { $0.map { (before: $0.1, after: $0.2) } },
-            notCouncilAfter: CueSet(try list("not_council_after")),
+            notCouncilAfter: cues(try list("not_council_after")),
             notCouncilBefore: try list("not_council_before").map { Tokenizer.phrase($0) },
-            councilAfter: CueSet(try list("council_after")),
+            councilAfter: cues(try list("council_after")),
             councilBefore: try list("council_before").map { Tokenizer.phrase($0) },
             ambiguousNames: Set(try list("ambiguous_names").map { AuthorityRegistry.normalizedName($0) }),
-            childrenServicesCues: CueSet(try list("children_services_cues")),
-            otherSubjects: try groups("other_subject_cues").map { ($0.0, CueSet($0.1)) },
+            childrenServicesCues: cues(try list("children_services_cues")),
+            otherSubjects: try groups("other_subject_cues").map { ($0.0, cues($0.1)) },
             articleEnd: try list("article_end_markers").map { $0.lowercased() },
             furniture: try list("furniture_markers").map { $0.lowercased() },
-            englandCues: CueSet(try list("england_cues")),
-            measures: try groups("measures").map { ($0.0, CueSet($0.1)) },
+            englandCues: cues(try list("england_cues")),
+            measures: try groups("measures").map { ($0.0, cues($0.1)) },
             measureThemes: Dictionary(uniqueKeysWithValues: try groups("measure_themes")),
-            anyTheme: CueSet(themes.flatMap(\.1)),
-            anyVisitType: CueSet(visitTypes.flatMap(\.1)),
-            anyJudgement: CueSet(judgements.flatMap(\.1)))
+            anyTheme: cues(themes.flatMap(\.1)),
+            anyVisitType: cues(visitTypes.flatMap(\.1)),
+            anyJudgement: cues(judgements.flatMap(\.1)))
+        lexicon.cueIndex = CueIndex(sets: made)
+        return lexicon
     }
 
     /// Keys of a top-level section in file order (two-space indented `key:` lines).

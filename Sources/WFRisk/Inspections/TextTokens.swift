@@ -1,3 +1,5 @@
+import Foundation
+
 /// A word of a text, lower-cased, with its Unicode-scalar offsets in the text.
 struct Token: Sendable {
     let word: String
@@ -9,6 +11,9 @@ struct Token: Sendable {
     let baseKey: UInt64
     let prefixKey: UInt64
     let ascii: Bool
+    /// Bits of the lexicon's cue sets that may start at this word (`CueIndex.mark`); all set
+    /// until marked, so an unmarked token is always checked in full.
+    var cueMask = UInt64.max
 
     init(word: String, start: Int, end: Int) {
         var keys = TokenKeys()
@@ -157,6 +162,13 @@ enum Tokenizer {
 /// A reference type: cue sets sit in lexicon tables that are walked for every word of a text,
 /// and copying one must not cost a retain per field.
 final class CueSet: Sendable {
+    /// This set's bit in `Token.cueMask` (0: none, always check).
+    let bit: UInt64
+    /// Keys (`WordKey`) of the ASCII first words and of the first three characters of the stems;
+    /// whether any word at all may start a cue (non-ASCII or `*` first words, short stems).
+    let firstWordKeys: [UInt64]
+    let stemPrefixKeys: [UInt64]
+    let startsAnywhere: Bool
     private let byFirst: [String: [[String]]]
     /// One-word prefix cues (`recruit*`), keyed by their first three characters so a word is
     /// checked against only the few that could match.
@@ -168,7 +180,9 @@ final class CueSet: Sendable {
     private let firstUnfiltered: Bool
     private let prefixUnfiltered: Bool
 
-    init(_ phrases: [String]) {
+    init(_ phrases: [String], bit: UInt64 = 0) {
+        self.bit = bit
+        var firstWordKeys: [UInt64] = [], stemPrefixKeys: [UInt64] = []
         var byFirst: [String: [[String]]] = [:]
         var prefixes: [Substring: [String]] = [:]
         var shortPrefixes: [String] = []
@@ -181,13 +195,23 @@ final class CueSet: Sendable {
                 let stem = String(first.dropLast())
                 if stem.count >= 3 {
                     prefixes[stem.prefix(3), default: []].append(stem)
-                    if stem.utf8.allSatisfy({ $0 < 0x80 }) { prefixFilter.insert(WordKey.of(stem.utf8.prefix(3))) } else { prefixUnfiltered = true }
+                    if stem.utf8.allSatisfy({ $0 < 0x80 }) {
+                        prefixFilter.insert(WordKey.of(stem.utf8.prefix(3)))
+                        stemPrefixKeys.append(WordKey.of(stem.utf8.prefix(3)))
+                    } else {
+                        prefixUnfiltered = true
+                    }
                 } else {
                     shortPrefixes.append(stem)
                 }
             } else {
                 byFirst[first, default: []].append(words)
-                if first.hasSuffix("*") || !first.utf8.allSatisfy({ $0 < 0x80 }) { firstUnfiltered = true } else { firstFilter.insert(WordKey.of(first.utf8)) }
+                if first.hasSuffix("*") || !first.utf8.allSatisfy({ $0 < 0x80 }) {
+                    firstUnfiltered = true
+                } else {
+                    firstFilter.insert(WordKey.of(first.utf8))
+                    firstWordKeys.append(WordKey.of(first.utf8))
+                }
             }
         }
         for k in byFirst.keys { byFirst[k]!.sort { $0.count > $1.count } }
@@ -198,6 +222,9 @@ final class CueSet: Sendable {
         self.prefixFilter = prefixFilter
         self.firstUnfiltered = firstUnfiltered
         self.prefixUnfiltered = prefixUnfiltered
+        self.firstWordKeys = firstWordKeys
+        self.stemPrefixKeys = stemPrefixKeys
+        startsAnywhere = firstUnfiltered || prefixUnfiltered || !shortPrefixes.isEmpty
     }
 
     private func prefixMatch(_ word: String) -> Bool {
@@ -208,6 +235,8 @@ final class CueSet: Sendable {
 
     /// Length (in tokens) of the longest cue starting at `i`, or 0.
     func match(_ tokens: [Token], at i: Int, end: Int) -> Int {
+        // The token's mask rules most sets out with one test.
+        if tokens[i].cueMask & bit == 0 && bit != 0 { return 0 }
         // Fields read one by one: copying the whole token would retain its word.
         let ascii = tokens[i].ascii
         var best = 0
@@ -227,21 +256,25 @@ final class CueSet: Sendable {
         return best
     }
 
-    /// All matches in `range`: (token index, length).
-    func matches(_ tokens: [Token], in range: Range<Int>) -> [(Int, Int)] {
+    /// All matches in `range`: (token index, length). `mask`, the cue masks of the range's tokens
+    /// or-ed together (or more), rules the whole range out at once when this set's bit is clear.
+    func matches(_ tokens: [Token], in range: Range<Int>, mask: UInt64 = .max) -> [(Int, Int)] {
         var out: [(Int, Int)] = []
+        if bit != 0 && mask & bit == 0 { return out }
         var i = range.lowerBound
         while i < range.upperBound {
+            if bit != 0 && tokens[i].cueMask & bit == 0 { i += 1; continue }
             let n = match(tokens, at: i, end: range.upperBound)
             if n > 0 { out.append((i, n)); i += n } else { i += 1 }
         }
         return out
     }
 
-    func contains(_ tokens: [Token], in range: Range<Int>) -> Bool {
+    func contains(_ tokens: [Token], in range: Range<Int>, mask: UInt64 = .max) -> Bool {
+        if bit != 0 && mask & bit == 0 { return false }
         var i = range.lowerBound
         while i < range.upperBound {
-            if match(tokens, at: i, end: range.upperBound) > 0 { return true }
+            if (bit == 0 || tokens[i].cueMask & bit != 0) && match(tokens, at: i, end: range.upperBound) > 0 { return true }
             i += 1
         }
         return false
@@ -250,5 +283,112 @@ final class CueSet: Sendable {
     /// Exact, prefix (`recruit*`), or the possessive of the word ("council's" for "council").
     static func wordMatches(_ word: String, _ pattern: String) -> Bool {
         pattern.hasSuffix("*") ? word.hasPrefix(pattern.dropLast()) : (word == pattern || word == pattern + "'s")
+    }
+}
+
+/// For each word, the cue sets it may start, as a bit mask: a token is looked up once, and each
+/// set's `match` then rules it out with one bit test instead of its own filter checks.
+///
+/// A bit is set whenever the set's own checks could let the word through (its exact first word,
+/// the word without a possessive "'s", a stem's first three characters, or a set that any word
+/// may start), so a clear bit is a certain "no".
+struct CueIndex: Sendable {
+    private var keys: [UInt64]
+    private var masks: [UInt64]
+    private var always: UInt64 = 0
+
+    init(sets: [CueSet]) {
+        var entries: [UInt64: UInt64] = [:]
+        var always: UInt64 = 0
+        for set in sets where set.bit != 0 {
+            if set.startsAnywhere { always |= set.bit }
+            for k in set.firstWordKeys + set.stemPrefixKeys { entries[k, default: 0] |= set.bit }
+        }
+        var size = 16
+        while size < entries.count * 2 { size *= 2 }
+        keys = Array(repeating: 0, count: size)
+        masks = Array(repeating: 0, count: size)
+        self.always = always
+        for (k, m) in entries.sorted(by: { $0.key < $1.key }) {
+            var i = CueIndex.slot(k, size)
+            while masks[i] != 0 { i = (i + 1) & (size - 1) }
+            keys[i] = k
+            masks[i] = m
+        }
+    }
+
+    @inline(__always) private static func slot(_ key: UInt64, _ size: Int) -> Int {
+        Int(truncatingIfNeeded: (key ^ (key >> 29)) & UInt64(size - 1))
+    }
+
+    @inline(__always) private func lookup(_ key: UInt64) -> UInt64 {
+        var i = CueIndex.slot(key, keys.count)
+        while masks[i] != 0 {
+            if keys[i] == key { return masks[i] }
+            i = (i + 1) & (keys.count - 1)
+        }
+        return 0
+    }
+
+    /// Sets each token's `cueMask`.
+    func mark(_ tokens: inout [Token]) {
+        guard !keys.isEmpty else { return }
+        for i in tokens.indices {
+            guard tokens[i].ascii else { tokens[i].cueMask = .max; continue }
+            var m = always | lookup(tokens[i].key)
+            if tokens[i].baseKey != 0 { m |= lookup(tokens[i].baseKey) }
+            if tokens[i].prefixKey != 0 { m |= lookup(tokens[i].prefixKey) }
+            tokens[i].cueMask = m
+        }
+    }
+}
+
+/// Byte strings looked for inside lines (page-furniture markers): one pass over the line, with
+/// a table of the markers' first three bytes ruling out almost every position before any compare.
+struct SubstringSet: Sendable {
+    private let needles: [[UInt8]]
+    /// Needles shorter than three bytes, looked for one by one.
+    private let short: [[UInt8]]
+    /// Bit per hash of a first-three-byte triple.
+    private let triples: [UInt64]
+    /// Needles by their triple's hash slot.
+    private let bySlot: [Int: [Int]]
+
+    init(_ needles: [[UInt8]]) {
+        var triples = [UInt64](repeating: 0, count: 1024)
+        var bySlot: [Int: [Int]] = [:]
+        var long: [[UInt8]] = [], short: [[UInt8]] = []
+        for n in needles {
+            if n.count < 3 { short.append(n); continue }
+            let slot = SubstringSet.slot(n[0], n[1], n[2])
+            triples[slot >> 6] |= 1 << UInt64(slot & 63)
+            bySlot[slot, default: []].append(long.count)
+            long.append(n)
+        }
+        self.needles = long
+        self.short = short
+        self.triples = triples
+        self.bySlot = bySlot
+    }
+
+    @inline(__always) private static func slot(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> Int {
+        Int((UInt32(a) &* 0x9E37 ^ UInt32(b) &* 0x85EB ^ UInt32(c) &* 0xC2B3) & 0xFFFF)
+    }
+
+    /// Whether any needle occurs in `haystack`.
+    func anyOccurs(in haystack: [UInt8]) -> Bool {
+        for n in short where InspectionExtractor.contains(haystack, n) { return true }
+        guard !needles.isEmpty, haystack.count >= 3 else { return false }
+        return haystack.withUnsafeBufferPointer { h in
+            for i in 0...(h.count - 3) {
+                let slot = SubstringSet.slot(h[i], h[i + 1], h[i + 2])
+                guard triples[slot >> 6] & (1 << UInt64(slot & 63)) != 0, let candidates = bySlot[slot] else { continue }
+                for c in candidates {
+                    let n = needles[c]
+                    if i + n.count <= h.count && memcmp(h.baseAddress! + i, n, n.count) == 0 { return true }
+                }
+            }
+            return false
+        }
     }
 }
