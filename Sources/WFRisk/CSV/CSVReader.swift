@@ -80,10 +80,9 @@ public enum CSVReader {
     /// the first record and may return which columns the data records need (`nil`: all): the others
     /// reach the handler empty, and their bytes are never copied. Then, on each part's thread,
     /// `body(part)` gives the handler that receives that part's records in file order.
-    /// `lastRecord`, when given, receives the file's last record (found by the same quote-aware
-    /// scan, before any part is parsed), or nothing when the file has no data record. It is a
-    /// guess for the caller to check: found from the last 64 KiB, assuming no quoted field is open
-    /// where they begin.
+    /// `lastRecord`, when given, receives what is probably the file's last record before any part
+    /// is parsed (see `lastRecordRange`; nothing when none is found). It is a guess for the
+    /// caller to check against the records themselves.
     /// `gate(part)`, when it gives one, is asked about each record once its `column` is read:
     /// when it says no, the record's later fields are not copied (the handler still gets it).
     public static func readParallel(path: String, parts: Int, header: (CSVRecord) throws -> [Bool]?,

@@ -296,8 +296,11 @@ struct CueIndex: Sendable {
     private var keys: [UInt64]
     private var masks: [UInt64]
     private var always: UInt64 = 0
+    /// Whether any set has a bit (else `mark` leaves every token to be checked in full).
+    private let indexes: Bool
 
     init(sets: [CueSet]) {
+        indexes = sets.contains { $0.bit != 0 }
         var entries: [UInt64: UInt64] = [:]
         var always: UInt64 = 0
         for set in sets where set.bit != 0 {
@@ -332,7 +335,7 @@ struct CueIndex: Sendable {
 
     /// Sets each token's `cueMask`.
     func mark(_ tokens: inout [Token]) {
-        guard !keys.isEmpty else { return }
+        guard indexes else { return }
         for i in tokens.indices {
             guard tokens[i].ascii else { tokens[i].cueMask = .max; continue }
             var m = always | lookup(tokens[i].key)
