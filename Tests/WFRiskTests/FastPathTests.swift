@@ -175,6 +175,15 @@ import Testing
         #expect(!SubstringSet(needles.filter { $0.count >= 3 }).anyOccurs(in: Array("ab x".utf8)))
     }
 
+    @Test func scalarsDecodedFromUTF8AreTheStringsScalars() {
+        var rng = SeededRandom(seed: 41)
+        let pieces = ["a", "Z", " ", "\n", "é", "’", "€", "日本", "😀", "\u{0301}", "ß", "\u{10FFFF}", "\u{7F}", "\u{80}", "\u{7FF}", "\u{800}", "\u{FFFF}"]
+        for _ in 0..<2000 {
+            let text = (0..<Int(rng.next() % 20)).map { _ in rng.pick(pieces) }.joined()
+            #expect(unicodeScalars(of: text) == Array(text.unicodeScalars), "\(text.unicodeScalars.map { $0.value })")
+        }
+    }
+
     @Test func measureOrdinalIsItsPlaceInAllCases() {
         for (i, m) in Measure.allCases.enumerated() { #expect(m.ordinal == i, "\(m)") }
         for (i, x) in Indicator.allCases.enumerated() { #expect(x.ordinal == i, "\(x)") }

@@ -64,7 +64,7 @@ public struct InspectionExtractor: Sendable {
 
     /// Extracts everything from a decoded source. Throws only for bad metadata.
     public func extract(_ source: InspectionSource) throws -> InspectionDocument {
-        let scalars = Array(source.text.unicodeScalars)
+        let scalars = unicodeScalars(of: source.text)
         var tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
         lexicon.cueIndex.mark(&tokens)
         let lines = layout(scalars)

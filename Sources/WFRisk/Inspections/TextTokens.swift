@@ -76,6 +76,38 @@ struct WordFilter: Sendable {
     }
 }
 
+/// A text's Unicode scalars, decoded from its UTF-8 in one pass (the generic
+/// `Array(text.unicodeScalars)` counts them first, then copies).
+func unicodeScalars(of text: String) -> [Unicode.Scalar] {
+    var text = text
+    return text.withUTF8 { u in
+        [Unicode.Scalar](unsafeUninitializedCapacity: u.count) { buffer, count in
+            var i = 0, k = 0
+            while i < u.count {
+                let b = UInt32(u[i])
+                var v: UInt32
+                if b < 0x80 {
+                    v = b
+                    i += 1
+                } else if b < 0xE0 {
+                    v = (b & 0x1F) << 6 | UInt32(u[i + 1] & 0x3F)
+                    i += 2
+                } else if b < 0xF0 {
+                    v = (b & 0x0F) << 12 | UInt32(u[i + 1] & 0x3F) << 6 | UInt32(u[i + 2] & 0x3F)
+                    i += 3
+                } else {
+                    v = (b & 0x07) << 18 | UInt32(u[i + 1] & 0x3F) << 12 | UInt32(u[i + 2] & 0x3F) << 6 | UInt32(u[i + 3] & 0x3F)
+                    i += 4
+                }
+                // A String's UTF-8 is valid, so every value is a scalar.
+                (buffer.baseAddress! + k).initialize(to: Unicode.Scalar(v) ?? "\u{FFFD}")
+                k += 1
+            }
+            count = k
+        }
+    }
+}
+
 /// Splits text into words: letters, digits and inner apostrophes (’ read as ');
 /// a decimal number stays one token ("34.7"); "%" is a token of its own.
 enum Tokenizer {
