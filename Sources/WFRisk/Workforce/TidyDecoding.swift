@@ -126,12 +126,11 @@ final class TidyPartSink: @unchecked Sendable {
     let window: YearWindow
     /// Latest local-authority year decoded in this chunk.
     var latest = Int.min
-    /// A local-authority year the file is believed to reach (its last record's; Int.min: none).
-    /// With a `.latest` window, rows that even this year would put outside it are not decoded.
-    /// The reader checks the belief afterwards and reads again without it if it was wrong.
+    /// A guess at the file's latest local-authority year (its last record's year, whatever that
+    /// record's level; Int.min: none). With a `.latest` window, rows that even this year would put
+    /// outside it are not decoded. The reader checks the guess afterwards and reads again
+    /// without it if no local-authority row bears it out.
     var latestHint = Int.min
-    /// Rows whose year put them outside the window before their cells were decoded.
-    var skipped = 0
     /// Geographies seen, by the bytes that identified them: repeated authorities cost no string work.
     let geographies = GeographyTable()
     /// Suppression symbols seen, by their packed lowercase bytes: reason code, or 0 for "not a symbol".
@@ -268,7 +267,7 @@ final class DecodeContext: @unchecked Sendable {
         }
         // A row outside the year window is counted (its CSV syntax and year were checked) but its
         // geography and cells are not decoded: scoring never sees it.
-        guard sink.mayKeep(year) else { sink.skipped += 1; return }
+        guard sink.mayKeep(year) else { return }
         guard let index = identity(record, layout: layout, year: year, sink: sink, problem: problem) else { return }
         let levelCode = sink.geographies.levelCodes[Int(index)]
         guard levelCode != 0 else {
