@@ -391,8 +391,11 @@ public struct InspectionExtractor: Sendable {
     /// The visit type named most often (headings included); ties go to the more specific type.
     func visitTypeFound(tokens: [Token], ranges: [Range<Int>]) -> String? {
         var counts: [String: Int] = [:]
-        for r in ranges where lexicon.anyVisitType.contains(tokens, in: r) {
-            for (type, cues) in lexicon.visitTypes { counts[type, default: 0] += cues.matches(tokens, in: r).count }
+        for r in ranges {
+            var mask: UInt64 = 0
+            for i in r { mask |= tokens[i].cueMask }
+            guard lexicon.anyVisitType.contains(tokens, in: r, mask: mask) else { continue }
+            for (type, cues) in lexicon.visitTypes { counts[type, default: 0] += cues.matches(tokens, in: r, mask: mask).count }
         }
         let specific = lexicon.visitTypes.map(\.0).filter { $0 != "other" }
         let best = specific.max { (counts[$0] ?? 0, -specific.firstIndex(of: $0)!) < (counts[$1] ?? 0, -specific.firstIndex(of: $1)!) }
@@ -410,8 +413,9 @@ public struct InspectionExtractor: Sendable {
             let range = s.tokens
             for i in range {
                 // Patterns are tried only where their first word (or, for "X judgement", a judgement word) stands.
-                let t = tokens[i]
-                var candidates = !t.ascii || firstFilter.mayContain(t.key) ? lexicon.judgementPatternsByFirst[t.word] ?? [] : []
+                // Token fields read one by one: copying the token would retain its word.
+                var candidates = !tokens[i].ascii || firstFilter.mayContain(tokens[i].key)
+                    ? lexicon.judgementPatternsByFirst[tokens[i].word] ?? [] : []
                 if candidates.isEmpty && lexicon.anyJudgement.match(tokens, at: i, end: range.upperBound) == 0 { continue }
                 candidates += lexicon.judgementPatternsByFirst["x"] ?? []
                 for pattern in candidates {
