@@ -130,7 +130,7 @@ public enum CSVReader {
                 if i > cuts.last!, i < content.count { cuts.append(i) }
             }
             cuts.append(content.count)
-            if let lastRecord, let range = lastRecordRange(in: content, after: headerEnd), range.lowerBound >= headerEnd {
+            if let lastRecord, let range = lastRecordRange(in: content, after: headerEnd) {
                 var fields: [String]?
                 if let session = try? ParseSession(path: path, startLine: 1, handler: { fields = $0.strings }) {
                     try? session.feed(UnsafeBufferPointer(rebasing: content[range]))
@@ -149,8 +149,8 @@ public enum CSVReader {
             DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { part in
                 do {
                     let base = UnsafePointer<UInt8>(bitPattern: address)!
-                    let session = try ParseSession(path: path, startLine: firstLines[part], handler: body(part), gate: gate?(part))
-                    if let kept { session.state.keepOnly(kept) }
+                    let session = try ParseSession(path: path, startLine: firstLines[part], handler: body(part),
+                                                   keep: kept, gate: gate?(part))
                     // Fed in slices, each handed back to the kernel once parsed, so the mapped
                     // file does not stay resident (peak memory is what we keep, not the input).
                     var offset = bounds[part]
@@ -265,8 +265,9 @@ final class ParseSession {
     private var parser = csv_parser()
     private let context: UnsafeMutableRawPointer
 
-    init(path: String, startLine: Int, handler: @escaping (CSVRecord) throws -> Void, gate: RowGate? = nil) throws {
-        state = ParseState(path: path, handler: handler, gate: gate)
+    init(path: String, startLine: Int, handler: @escaping (CSVRecord) throws -> Void, keep: [Bool]? = nil,
+         gate: RowGate? = nil) throws {
+        state = ParseState(path: path, handler: handler, keep: keep, gate: gate)
         state.line = startLine
         guard csv_init(&parser, UInt8(CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL)) == 0 else {
             throw CSVError(file: path, line: 0, message: "libcsv could not initialise")
@@ -307,9 +308,10 @@ final class ParseState {
     private var ends: UnsafeMutablePointer<Int>
     private var endCapacity = 64
     private var fieldCount = 0
-    /// Columns whose bytes are kept (nil: all); the others are recorded as empty.
-    private var keep: UnsafeMutablePointer<Bool>?
-    private var keepCount = 0
+    /// Columns whose bytes are kept (nil: all; columns past the mask are skipped too); the others
+    /// are recorded as empty.
+    private let keep: UnsafeMutablePointer<Bool>?
+    private let keepCount: Int
     /// Line breaks inside the current record's skipped fields, and whether any had bytes.
     private var skippedNewlines = 0
     private var skippedBytes = false
@@ -322,9 +324,16 @@ final class ParseState {
     var rowStartLine: Int?
     var lastTerminatorWasCR = false
 
-    init(path: String, handler: @escaping (CSVRecord) throws -> Void, gate: RowGate?) {
+    init(path: String, handler: @escaping (CSVRecord) throws -> Void, keep columns: [Bool]?, gate: RowGate?) {
         self.path = path
         self.handler = handler
+        if let columns {
+            keep = .allocate(capacity: max(1, columns.count))
+            keep!.initialize(from: columns, count: columns.count)
+        } else {
+            keep = nil
+        }
+        keepCount = columns?.count ?? 0
         gateColumn = gate?.column ?? -1
         gateAdmits = gate?.admits
         bytes = .allocate(capacity: byteCapacity)
@@ -335,14 +344,6 @@ final class ParseState {
         bytes.deallocate()
         ends.deallocate()
         keep?.deallocate()
-    }
-
-    /// Keeps the bytes of the columns marked true only (columns past the mask are skipped too).
-    func keepOnly(_ columns: [Bool]) {
-        keep?.deallocate()
-        keep = .allocate(capacity: max(1, columns.count))
-        keep!.initialize(from: columns, count: columns.count)
-        keepCount = columns.count
     }
 
     func addField(_ data: UnsafeRawPointer?, _ length: Int) {

@@ -12,8 +12,10 @@ public struct InspectionExtractor: Sendable {
     let gazetteer: [String: GazetteerEntry]
     /// Filter over the gazetteer's first words: most capitalised words name no authority.
     let gazetteerFilter: WordFilter
-    /// The lexicon's furniture markers, found in one pass over a line.
+    /// The lexicon's furniture markers, found in one pass over a line, and its article-end
+    /// markers as bytes.
     let furniture: SubstringSet
+    let articleEnd: [[UInt8]]
 
     public init(lexicon: InspectionLexicon, registry: AuthorityRegistry) {
         self.lexicon = lexicon
@@ -30,6 +32,7 @@ public struct InspectionExtractor: Sendable {
         for k in g.keys { filter.insert(WordKey.of(k.utf8)) }
         gazetteerFilter = filter
         furniture = SubstringSet(lexicon.furniture.map { Array($0.utf8) })
+        articleEnd = lexicon.articleEnd.map { Array($0.utf8) }
     }
 
     /// Gazetteer names sharing a first word.
@@ -195,7 +198,6 @@ public struct InspectionExtractor: Sendable {
     }
 
     func layout(_ scalars: [Unicode.Scalar]) -> [Line] {
-        let articleEnd = lexicon.articleEnd.map { Array($0.utf8) }
         var lines: [Line] = []
         var start = 0
         var bodySentencesSeen = 0
@@ -392,8 +394,7 @@ public struct InspectionExtractor: Sendable {
     func visitTypeFound(tokens: [Token], ranges: [Range<Int>]) -> String? {
         var counts: [String: Int] = [:]
         for r in ranges {
-            var mask: UInt64 = 0
-            for i in r { mask |= tokens[i].cueMask }
+            let mask = CueIndex.union(tokens, r)
             guard lexicon.anyVisitType.contains(tokens, in: r, mask: mask) else { continue }
             for (type, cues) in lexicon.visitTypes { counts[type, default: 0] += cues.matches(tokens, in: r, mask: mask).count }
         }
@@ -471,8 +472,7 @@ public struct InspectionExtractor: Sendable {
     /// A concern conceded in a "despite …," clause beside a positive main clause makes it mixed.
     func signalsIn(_ range: Range<Int>, tokens: [Token], scalars: [Unicode.Scalar]) -> [(String, String)] {
         // The sentence's cue masks together: a set none of its words can start is skipped whole.
-        var mask: UInt64 = 0
-        for i in range { mask |= tokens[i].cueMask }
+        let mask = CueIndex.union(tokens, range)
         guard lexicon.anyTheme.contains(tokens, in: range, mask: mask) else { return [] }
         var themeHits: [(String, [Int])] = []
         for (theme, cues) in lexicon.themes {

@@ -365,6 +365,14 @@ struct CueIndex: Sendable {
         return 0
     }
 
+    /// The cue masks of `tokens[range]` or-ed together: a set whose bit is clear in it starts
+    /// nowhere in the range.
+    static func union(_ tokens: [Token], _ range: Range<Int>) -> UInt64 {
+        var mask: UInt64 = 0
+        for i in range { mask |= tokens[i].cueMask }
+        return mask
+    }
+
     /// Sets each token's `cueMask`.
     func mark(_ tokens: inout [Token]) {
         guard indexes else { return }

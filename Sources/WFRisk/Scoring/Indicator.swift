@@ -51,7 +51,7 @@ public enum Indicator: String, CaseIterable, Sendable, Comparable {
     public var decimals: Int { 2 }
 
     public static func < (a: Indicator, b: Indicator) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        a.ordinal < b.ordinal
     }
 
     public static func indicators(for kind: ScoreKind) -> [Indicator] {

@@ -27,8 +27,6 @@ final class GeographyTable {
     private var keyCount = 0
     private var keyHash: UInt64 = 0
 
-    var count: Int { entries.count }
-
     static func levelCode(_ level: GeographicLevel?) -> UInt8 {
         switch level {
         case nil: return 0

@@ -157,13 +157,7 @@ final class TidyPartSink: @unchecked Sendable {
     /// Whether a row of `year` can still be in the window (`latest` only ever rises, so a row
     /// below the window now stays below it).
     @inline(__always) func mayKeep(_ year: Int) -> Bool {
-        switch window {
-        case .all: return true
-        case .range(let r): return r.contains(year)
-        case .latest(let n):
-            let top = max(latest, latestHint)
-            return top == Int.min || year > top - n
-        }
+        window.keeps(year, latest: max(latest, latestHint))
     }
 
     /// Keeps the row just decoded (its slots set through `set`) if its year is in the window.
