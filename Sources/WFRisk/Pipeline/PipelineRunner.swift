@@ -141,7 +141,8 @@ public struct PipelineRunner {
             let window: YearWindow = scoring.year.map { .range(($0 - span + 1)...$0) } ?? .latest(span)
             let files = try TidyIngest.read(plan.workforce, wanted: Measure.workforce, kind: "workforce", reader: refs.reader,
                                             threads: threads, years: window)
-            let dataset = try TidyDataset.merge(files, years: window)
+            try TidyIngest.verifyUnchanged(files, fingerprints: fingerprints)
+            let dataset = try TidyDataset.merge(files, years: window, overlap: pipeline.settings.overlappingReleases)
             g.store("workforce", dataset)
             return ["files": files.count, "rows": dataset.rowCount, "records": dataset.records.count]
         }
@@ -149,7 +150,8 @@ public struct PipelineRunner {
             guard !plan.demand.isEmpty else { g.store("demand", TidyDataset?.none as Any); return ["files": 0] }
             let refs: RunReferences = g.output("references")
             let files = try TidyIngest.read(plan.demand, wanted: Measure.demand, kind: "demand", reader: refs.reader, threads: threads)
-            let dataset = try TidyDataset.merge(files)
+            try TidyIngest.verifyUnchanged(files, fingerprints: fingerprints)
+            let dataset = try TidyDataset.merge(files, overlap: pipeline.settings.overlappingReleases)
             g.store("demand", Optional(dataset) as Any)
             return ["files": files.count, "rows": dataset.rowCount, "records": dataset.records.count]
         }
