@@ -164,6 +164,9 @@ struct Run: ParsableCommand {
         let (p, overrides) = try resolvedPipeline()
         // Read before anything is published: `--baseline OUT/latest` is the previous run, never this one.
         let baselineFile = try baseline.map { try ScoreDiff.load($0) }
+        if baselineFile != nil && !p.outputs.formats.contains(.csv) {
+            throw WFRiskError.usage("--baseline compares scores.csv, but the pipeline's outputs.formats leaves csv out")
+        }
         var options = RunOptions()
         options.force = force
         options.overrides = overrides
@@ -172,42 +175,30 @@ struct Run: ParsableCommand {
         if let pause = ProcessInfo.processInfo.environment["WFRISK_TEST_PAUSE_BEFORE_PUBLISH"], let s = Double(pause) {
             options.pauseBeforePublish = s
         }
+        if let baselineFile {
+            // The gate runs before publishing: drifted scores never become `latest`.
+            let check = BaselineCheck(baseline: baselineFile, tolerance: tolerance, rankTolerance: rankTolerance,
+                                      allow: allowed, log: runLog)
+            options.beforePublish = { runDir in try check.compare(runDirectory: runDir, beingWritten: true) }
+        }
         let outcome = try PipelineRunner(pipeline: p, options: options, logger: logger).run()
         let runID = (outcome.runDirectory as NSString).lastPathComponent
         Summary.write(outcome, pipeline: p, log: runLog)
-        var status: RunStatus = outcome.status == .published ? .success : .nothingToDo
-        var code = ExitCodes.success
-        if let baselineFile {
-            let newCSV = (outcome.runDirectory as NSString).appendingPathComponent("scores.csv")
-            // Compared by where the baseline was when read: `latest` has moved since.
-            if let was = baselineFile.resolvedPath, Self.samePath(was, newCSV) {
-                guard outcome.status == .upToDate else {
-                    throw WFRiskError.usage("--baseline \(baseline!) is the run being written (\(outcome.runDirectory)); compare with a saved baseline or an earlier run folder")
-                }
-                runLog.event(.info, "baseline not compared: it is the run latest already points at, and nothing new was scored",
-                             [("event", .string("baseline_skipped")), ("baseline", .string(baselineFile.path)), ("run_id", .string(runID))])
-            } else {
-                let newFile = try ScoreDiff.load(newCSV)
-                var allow = Set<ScoreDiff.Mismatch>()
-                if allowYearChange { allow.insert(.year) }
-                if allowMethodChange { allow.insert(.methodology) }
-                let diff = try ScoreDiff.compare(baselineFile, newFile, tolerance: tolerance, rankTolerance: rankTolerance, allow: allow)
-                if runLog.format == .json {
-                    guard case .object(let pairs) = diff.jsonValue else { preconditionFailure() }
-                    runLog.event(diff.isClean ? .info : .warning, diff.summary,
-                                 [("event", .string("baseline_diff")), ("baseline", .string(baselineFile.path))] + pairs, stream: .stdout, always: true)
-                } else {
-                    runLog.printText(diff.table(baseline: baselineFile, new: newFile))
-                }
-                if !diff.isClean {
-                    status = .drifted
-                    code = ExitCodes.runtime
-                }
-            }
+        if let baselineFile, outcome.status == .upToDate {
+            // Nothing new was scored: check what `latest` holds, unless it is the baseline itself.
+            try BaselineCheck(baseline: baselineFile, tolerance: tolerance, rankTolerance: rankTolerance, allow: allowed, log: runLog)
+                .compare(runDirectory: outcome.runDirectory, beingWritten: false)
         }
-        CLI.finished(exitCode: code, extra: [("status", .string(status.rawValue)), ("run_id", .string(runID)),
-                                             ("run_dir", .string(outcome.runDirectory)), ("pipeline", .string(p.file))])
-        if code != ExitCodes.success { throw ExitCode(code) }
+        CLI.finished(exitCode: ExitCodes.success,
+                     extra: [("status", .string((outcome.status == .published ? RunStatus.success : .nothingToDo).rawValue)),
+                             ("run_id", .string(runID)), ("run_dir", .string(outcome.runDirectory)), ("pipeline", .string(p.file))])
+    }
+
+    var allowed: Set<ScoreDiff.Mismatch> {
+        var allow = Set<ScoreDiff.Mismatch>()
+        if allowYearChange { allow.insert(.year) }
+        if allowMethodChange { allow.insert(.methodology) }
+        return allow
     }
 
     static func samePath(_ a: String, _ b: String) -> Bool {
@@ -218,6 +209,39 @@ struct Run: ParsableCommand {
         }
         guard let x = real(a), let y = real(b) else { return false }
         return x == y
+    }
+}
+
+/// `wfrisk run --baseline`: compares a run folder's scores with the baseline read at the start,
+/// prints the diff (text table, or one JSON object on stdout), and throws on drift.
+struct BaselineCheck: Sendable {
+    let baseline: ScoreDiff.ScoreFile
+    let tolerance: Double
+    let rankTolerance: Int
+    let allow: Set<ScoreDiff.Mismatch>
+    let log: RunLog
+
+    func compare(runDirectory: String, beingWritten: Bool) throws {
+        let newCSV = (runDirectory as NSString).appendingPathComponent("scores.csv")
+        // Compared by where the baseline was when read: `latest` may have moved since.
+        if let was = baseline.resolvedPath, Run.samePath(was, newCSV) {
+            guard !beingWritten else {
+                throw WFRiskError.usage("--baseline \(baseline.path) is the run being written (\(runDirectory)); compare with a saved baseline or an earlier run folder")
+            }
+            log.event(.info, "baseline not compared: it is the run latest already points at, and nothing new was scored",
+                      [("event", .string("baseline_skipped")), ("baseline", .string(baseline.path))])
+            return
+        }
+        let newFile = try ScoreDiff.load(newCSV)
+        let diff = try ScoreDiff.compare(baseline, newFile, tolerance: tolerance, rankTolerance: rankTolerance, allow: allow)
+        if log.format == .json {
+            guard case .object(let pairs) = diff.jsonValue else { preconditionFailure("a diff renders as an object") }
+            log.event(diff.isClean ? .info : .warning, diff.summary,
+                      [("event", .string("baseline_diff")), ("baseline", .string(baseline.path))] + pairs, stream: .stdout, always: true)
+        } else {
+            log.printText(diff.table(baseline: baseline, new: newFile))
+        }
+        if !diff.isClean { throw ScoreDiff.Drift(baseline: baseline.path, summary: diff.summary) }
     }
 }
 

@@ -47,7 +47,7 @@ struct WFRiskCommand: ParsableCommand {
         case let e as ExitCode:
             // Already reported by the command (diff tables, validation problems, drift).
             return e.rawValue
-        case is WFRiskError, is RunFailure, is StageFailure, is CSVError:
+        case is WFRiskError, is RunFailure, is StageFailure, is CSVError, is ScoreDiff.Drift:
             code = ExitCodes.code(for: error)
             message = "\(error)"
             fields = CLI.fields(of: error)
@@ -77,7 +77,8 @@ struct WFRiskCommand: ParsableCommand {
             log.printError(usageText ?? "wfrisk: error: \(message)")
         }
         if CLI.isRun {
-            var finished: [(String, JSONValue)] = [("status", .string(RunStatus.failed.rawValue))]
+            let drifted = (error as? RunFailure)?.underlying is ScoreDiff.Drift || error is ScoreDiff.Drift
+            var finished: [(String, JSONValue)] = [("status", .string((drifted ? RunStatus.drifted : .failed).rawValue))]
             if let f = error as? RunFailure {
                 finished.append(("run_id", .string((f.runDirectory as NSString).lastPathComponent)))
                 finished.append(("latest_unchanged", .bool(true)))

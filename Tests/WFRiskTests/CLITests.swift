@@ -101,7 +101,9 @@ import Testing
             ("run --out \(dir)/held", 4, "failed", nil),
             ("run --threads 0", 2, "failed", nil),
             ("run --workforce \(dir)/bad.csv --out \(dir)/bad", 3, "failed", "ingest_workforce"),
+            ("run --out \(dir)/ok --force --baseline \(dir)/nudged.csv", 1, "drifted", "baseline"),
         ]
+        try edit(golden, to: dir + "/nudged.csv", code: "394", ["overall_score": "1.00"])
         try Fixtures.write("inputs:\n  workforce: x.csv\nsettings:\n  scoring:\n    z_clamp: lots\n", to: dir + "/broken.yml")
         try Fixtures.write("time_period,geographic_level,old_la_code,la_name,inpost_fte\n2023,Local authority,841,Darlington,twelve\n", to: dir + "/bad.csv")
         try lock.acquire()

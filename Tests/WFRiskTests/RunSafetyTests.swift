@@ -79,9 +79,15 @@ import Testing
             $0.replacingOccurrences(of: "    blend:", with: "    weights:\n      instability:\n        absence_rate_fte: 0.30\n    blend:")
         }
         #expect(try Fixtures.run(["run", "--pipeline", p, "--quiet"]).status == 0)
+        let before = latestTarget(dir + "/out")
         let r = try Fixtures.run(["run", "--pipeline", changed, "--out", dir + "/out", "--baseline", dir + "/out/latest"])
         #expect(r.status == 1, "a weight change against the previous run must be drift:\n\(r.stdout)\n\(r.stderr)")
         #expect(r.stdout.contains("authorities changed") && !r.stdout.contains(" 0 authorities changed"), "\(r.stdout)")
+        // Drifted scores are not published.
+        #expect(latestTarget(dir + "/out") == before)
+        let drifted = RunFolders(root: dir + "/out").runs().filter { RunFolders(root: dir + "/out").state(of: $0) == .failed }
+        #expect(drifted.count == 1)
+        #expect((try? json(drifted.first.map { $0 + "/manifest.json" } ?? ""))?["failed_stage"] as? String == "baseline")
         // A baseline that does not exist yet is an error, never a pass, and nothing is published.
         let fresh = dir + "/fresh"
         let missing = try Fixtures.run(["run", "--pipeline", p, "--out", fresh, "--baseline", fresh + "/latest"])

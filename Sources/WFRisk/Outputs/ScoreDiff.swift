@@ -9,6 +9,14 @@ import Foundation
 /// move to a neighbouring band is not counted when the authority's overall rank and overall score
 /// are within tolerance; a jump over a band, or any band change with exact tolerances, is.
 public struct ScoreDiff: Sendable {
+    /// Scores moved beyond tolerance against a baseline (`wfrisk run --baseline`; exit 1).
+    public struct Drift: Error, CustomStringConvertible {
+        public let baseline: String
+        public let summary: String
+        public init(baseline: String, summary: String) { self.baseline = baseline; self.summary = summary }
+        public var description: String { "scores drifted beyond tolerance against \(baseline): \(summary)" }
+    }
+
     /// Differences that make two files incomparable unless explicitly allowed.
     public enum Mismatch: String, Sendable, CaseIterable {
         case year, methodology

@@ -13,6 +13,9 @@ public struct RunOptions: Sendable {
     public var pauseBeforePublish: Double = 0
     /// Command-line options that replaced pipeline values (recorded in the manifest).
     public var overrides: [RunOverride] = []
+    /// A check of the written run folder before it is published (`--baseline`): throwing fails
+    /// the run in a stage named `baseline`, so `latest` keeps the previous run.
+    public var beforePublish: (@Sendable (_ runDirectory: String) throws -> Void)?
 
     public init() {}
 }
@@ -104,6 +107,16 @@ public struct PipelineRunner {
                 let path = (runDir as NSString).appendingPathComponent(name)
                 return OutputFingerprint(name: name, sha256: try SHA256Digest.hex(ofFile: path),
                                          bytes: (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+            }
+            if let check = options.beforePublish {
+                let start = Date()
+                do {
+                    try check(runDir)
+                    manifest.stages.append(StageRecord(name: "baseline", status: "ok", startedAt: start, seconds: Date().timeIntervalSince(start), counts: [:], error: nil))
+                } catch {
+                    throw StageFailure(stage: "baseline", error: error, records: records + [
+                        StageRecord(name: "baseline", status: "failed", startedAt: start, seconds: Date().timeIntervalSince(start), counts: [:], error: "\(error)")])
+                }
             }
             if options.pauseBeforePublish > 0 { Thread.sleep(forTimeInterval: options.pauseBeforePublish) }
             manifest.finish(status: "success", exitCode: 0)

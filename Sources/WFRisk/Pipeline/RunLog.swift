@@ -7,7 +7,8 @@ public enum RunStatus: String, Sendable, CaseIterable {
     case success
     /// Inputs, pipeline, settings and versions unchanged since the last successful run (exit 0).
     case nothingToDo = "nothing_to_do"
-    /// Published, but scores moved beyond tolerance against `--baseline` (exit 1).
+    /// Scores moved beyond tolerance against `--baseline` (exit 1): not published; the run's
+    /// folder is kept as a failed run (`failed_stage: baseline`).
     case drifted
     /// Stopped by an error (exit 1–4); `latest` still holds the previous complete run.
     case failed
