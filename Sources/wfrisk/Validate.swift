@@ -18,12 +18,8 @@ struct Validate: ParsableCommand {
     var strictReleases = false
 
     func run() throws {
-        let refs: RunReferences
-        do {
-            refs = try RunReferences.load(inputs: PipelineInputs(), settings: try RunSettings.defaults())
-        } catch {
-            fail(error)
-        }
+        // Reference-loading errors go to the root, which maps them to their exit code.
+        let refs = try RunReferences.load(inputs: PipelineInputs(), settings: try RunSettings.defaults())
         do {
             let summaries = try InputValidation.check(paths: files, reader: refs.reader, overlap: strictReleases ? .strict : .newest)
             for s in summaries {
