@@ -276,6 +276,7 @@ struct ScoringContext {
         if unit.isJoint {
             notes.append("joint return: \(record.publishedName.isEmpty ? unit.key : record.publishedName) report together")
         }
+        notes += record.notes
         func component(_ kind: ScoreKind) -> ComponentScore {
             let applicable = Indicator.indicators(for: kind).filter { sources.contains($0.source) && settings.weight($0) > 0 }
             let total = applicable.reduce(0) { $0 + settings.weight($1) }
