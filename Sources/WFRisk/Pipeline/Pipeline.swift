@@ -125,6 +125,8 @@ public struct PipelineInputs: Sendable {
 public enum OutputFormat: String, Sendable, CaseIterable {
     case csv, json
     public var fileName: String { "scores.\(rawValue)" }
+    /// Every file the format writes (csv: the scores, their history and the per-indicator view).
+    public var fileNames: [String] { self == .csv ? ["scores.csv", "history.csv", "indicators.csv"] : ["scores.json"] }
 }
 
 /// Where and what a pipeline writes.
