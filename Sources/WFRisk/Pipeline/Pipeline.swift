@@ -109,7 +109,9 @@ public struct PipelineOutputs: Sendable {
             case "directory": directory = Pipeline.resolve(try value.string(), base: base)
             case "formats":
                 formats = try value.strings()
-                for f in formats where !["csv", "json"].contains(f) { throw value.error("unknown format '\(f)'; expected csv or json") }
+                for f in formats where OutputFormat(rawValue: f) == nil {
+                    throw value.error("unknown format '\(f)'; expected \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
             case "keep_runs":
                 keepRuns = try value.int()
                 guard keepRuns >= 1 else { throw value.error("must be at least 1") }

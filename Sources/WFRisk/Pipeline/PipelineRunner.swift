@@ -72,7 +72,7 @@ public struct PipelineRunner {
             manifest.warnings = warnings
             manifest.applyCounts(counts)
             manifest.outputs = try pipeline.outputs.formats.map { format in
-                let name = "scores.\(format)"
+                let name = OutputFormat(rawValue: format)?.fileName ?? "scores.\(format)"
                 let path = (runDir as NSString).appendingPathComponent(name)
                 return OutputFingerprint(name: name, sha256: try SHA256Digest.hex(ofFile: path),
                                          bytes: (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
@@ -190,14 +190,15 @@ public struct PipelineRunner {
         }
         graph.add("write", after: ["rank"]) { g in
             let table: ScoreTable = g.output("table")
-            // The two files are independent: render and write (fsync included) them side by side.
-            let formats = ["csv", "json"].filter { pipeline.outputs.formats.contains($0) }
+            // The files are independent: render and write (fsync included) them side by side.
+            let formats = OutputFormat.allCases.filter { pipeline.outputs.formats.contains($0.rawValue) }
             _ = try Parallel.map(formats, threads: threads) { format in
-                if format == "csv" {
-                    try FileOutput.writeAtomically(ScoresCSV.render(table), to: (runDir as NSString).appendingPathComponent("scores.csv"))
-                } else {
-                    try ScoresJSON.write(table, inputs: fingerprints, settings: pipeline.settings.scoring,
-                                         to: (runDir as NSString).appendingPathComponent("scores.json"), threads: threads)
+                let path = (runDir as NSString).appendingPathComponent(format.fileName)
+                switch format {
+                case .csv: try FileOutput.writeAtomically(ScoresCSV.render(table), to: path)
+                case .json: try ScoresJSON.write(table, inputs: fingerprints, settings: pipeline.settings.scoring, to: path, threads: threads)
+                case .xlsx: try ScoresWorkbook.write(ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring), to: path)
+                case .html: try ScoresReport.write(ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring), to: path)
                 }
             }
             return ["files": pipeline.outputs.formats.count]
