@@ -132,7 +132,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
 /// Where and what a pipeline writes.
 public struct PipelineOutputs: Sendable {
     public var directory: String
-    public var formats: [OutputFormat] = [.csv, .json]
+    public var formats: [OutputFormat] = OutputFormat.allCases
     /// Complete runs kept under `runs/` (older ones are deleted after each run).
     public var keepRuns: Int = 7
     /// Failed runs kept under `runs/` as evidence, separately from complete ones.
