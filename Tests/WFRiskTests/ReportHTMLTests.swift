@@ -97,6 +97,9 @@ import Testing
             #expect(sections.contains(anchor), "no section for \(row[code])")
             if !row[reason].isEmpty { #expect(reasons.contains(ReportCharts.esc(row[reason]))) }
         }
+        // The sample data is marked synthetic, and the report says so before anything else.
+        #expect(html.contains("<p class=\"synthetic\" role=\"note\"><strong>Synthetic data.</strong>"))
+        #expect(html.contains("<title>SYNTHETIC DATA: "))
         // The sample's inspection quotes appear with their source file.
         #expect(html.contains("<cite>"))
         // The manifest lists the workbook and the report with their hashes.
@@ -146,6 +149,7 @@ import Testing
             }
         }
         #expect(excluded >= 1)
+        #expect(!html.contains("class=\"synthetic\""), "real data is not flagged synthetic")
         #expect(try matches("\\b(?:nan|NaN|inf)\\b", in: html).isEmpty, "a number that is not a number")
     }
 

@@ -5,6 +5,7 @@ import Foundation
 /// (rank intervals, a series, a summary sentence) are nil, and the templates leave them out.
 struct ReportPage {
     let title: String
+    let synthetic: Bool
     let year: Int
     let wfriskVersion: String
     let methodologyVersion: String
@@ -183,7 +184,7 @@ enum ReportModel {
         let units = table.units.map { unitView($0, rankedCount: ranked.count, labels: labels, limit: limit, year: table.year) }
 
         return ReportPage(
-            title: "Children's social work workforce risk, England \(table.year)",
+            title: "Children's social work workforce risk, England \(table.year)", synthetic: data.synthetic,
             year: table.year, wfriskVersion: WFRiskVersion.current, methodologyVersion: Scorer.methodologyVersion, css: css,
             unitCount: table.units.count, rankedCount: ranked.count, excludedCount: table.units.count - ranked.count,
             hasExcluded: ranked.count < table.units.count, hasIntervals: hasIntervals,
