@@ -17,9 +17,14 @@ struct Validate: ParsableCommand {
     @Flag(help: "Treat two files that disagree on a row as an error even when one is the newer release.")
     var strictReleases = false
 
+    @Option(help: "Authority registry CSV (the layout of Resources/authorities.csv) to check codes and names against, as a run's inputs.reference.authorities.")
+    var authorities: String?
+
     func run() throws {
         // Reference-loading errors go to the root, which maps them to their exit code.
-        let refs = try RunReferences.load(inputs: PipelineInputs(), settings: try RunSettings.defaults())
+        var inputs = PipelineInputs()
+        inputs.authorities = authorities
+        let refs = try RunReferences.load(inputs: inputs, settings: try RunSettings.defaults())
         do {
             let summaries = try InputValidation.check(paths: files, reader: refs.reader, overlap: strictReleases ? .strict : .newest)
             for s in summaries {

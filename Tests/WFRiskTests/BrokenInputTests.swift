@@ -252,7 +252,7 @@ struct BrokenInputTests {
         var copy = try RealCopy()
         let i = copy.row(2023, "Hartlepool")
         copy.set(i, "time_period", typo)
-        let expected = typo == "2031" ? "year 2031 has only 1 row(s)" : "\(typo) is outside 2000-2099"
+        let expected = typo == "2031" ? "year 2031 has only 1 row(s)" : "\(typo) is outside 1950-2099"
         try expectRejected(try copy.write("year\(typo).csv"), [(i + 1, "time_period", expected)])
     }
 

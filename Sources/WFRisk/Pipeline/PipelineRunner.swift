@@ -309,15 +309,23 @@ public struct PipelineRunner {
         graph.add("write", after: ["uncertainty"]) { g in
             let table: ScoreTable = g.output("table")
             let history: [HistoryRow] = g.output("history")
-            // The two files are independent: render and write (fsync included) them side by side.
+            let report = ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring, synthetic: !synthetic.isEmpty)
+            // The files are independent: render and write (fsync included) them side by side.
             _ = try Parallel.map(pipeline.outputs.formats, threads: threads) { format in
-                if format == .csv {
-                    try FileOutput.writeAtomically(ScoresCSV.render(table), to: (runDir as NSString).appendingPathComponent("scores.csv"))
-                    try FileOutput.writeAtomically(HistoryCSV.render(history), to: (runDir as NSString).appendingPathComponent("history.csv"))
-                    try FileOutput.writeAtomically(IndicatorsCSV.render(table), to: (runDir as NSString).appendingPathComponent("indicators.csv"))
-                } else {
-                    try ScoresJSON.write(table, inputs: fingerprints, settings: pipeline.settings.scoring,
-                                         to: (runDir as NSString).appendingPathComponent("scores.json"), threads: threads)
+                let path = (runDir as NSString).appendingPathComponent(format.fileName)
+                do {
+                    switch format {
+                    case .csv:
+                        try FileOutput.writeAtomically(ScoresCSV.render(table), to: path)
+                        try FileOutput.writeAtomically(HistoryCSV.render(history), to: (runDir as NSString).appendingPathComponent("history.csv"))
+                        try FileOutput.writeAtomically(IndicatorsCSV.render(table), to: (runDir as NSString).appendingPathComponent("indicators.csv"))
+                    case .json: try ScoresJSON.write(table, inputs: fingerprints, settings: pipeline.settings.scoring, to: path, threads: threads)
+                    case .xlsx: try ScoresWorkbook.write(report, to: path)
+                    case .html: try ScoresReport.write(report, to: path)
+                    }
+                } catch let e as WFRiskError {
+                    guard case .runtime = e else { throw e }
+                    throw OutputPathProblem.explain(e, action: "write", path: path, folder: false)
                 }
             }
             return ["files": pipeline.outputs.formats.count]

@@ -55,7 +55,7 @@ public struct ValidityRules: Sendable {
     public init(rules: [ValidityRule]) {
         self.rules = rules
         byMeasure = Array(repeating: [], count: Measure.count)
-        var low = 2000, high = 2099, share = 0.0
+        var low = 1950, high = 2099, share = 0.0
         var required: [Measure] = []
         for r in rules {
             if r.measure == "time_period" {
