@@ -95,7 +95,7 @@ import Testing
         // (arguments, exit code, status, failed stage)
         let cases: [(String, Int32, String, String?)] = [
             ("run --out \(dir)/ok", 0, "success", nil),
-            ("run --out \(dir)/ok", 0, "nothing_to_do", nil),
+            ("run --out \(dir)/ok --quiet", 0, "nothing_to_do", nil),
             ("run --workforce \(dir)/missing.csv --out \(dir)/missing", 3, "failed", nil),
             ("run --pipeline \(dir)/broken.yml", 2, "failed", nil),
             ("run --out \(dir)/held", 4, "failed", nil),
@@ -128,6 +128,12 @@ import Testing
                 #expect(stages.allSatisfy { $0["stage"] is String && $0["seconds"] is NSNumber && $0["counts"] is [String: Any] })
                 let summary = lines.first { $0["event"] as? String == "summary" }
                 #expect(summary?["year"] as? Int == 2023 && (summary?["top"] as? [Any])?.count == 10, "\(String(describing: summary))")
+                #expect(summary?["synthetic"] as? Bool == true && summary?["units"] is Int && summary?["files"] is [String])
+                let runID = last["run_id"] as? String
+                #expect(runID != nil)
+                for message in ["run started", "published"] {
+                    #expect(lines.first { $0["message"] as? String == message }?["run_id"] as? String == runID, "\(message)")
+                }
             }
         }
         // Problems carry file, line and field as fields.

@@ -268,13 +268,15 @@ public struct PipelineRunner {
         }
         graph.add("write", after: ["rank"]) { g in
             let table: ScoreTable = g.output("table")
-            // The two files are independent: render and write (fsync included) them side by side.
+            let report = ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring, synthetic: !synthetic.isEmpty)
+            // The files are independent: render and write (fsync included) them side by side.
             _ = try Parallel.map(pipeline.outputs.formats, threads: threads) { format in
-                if format == .csv {
-                    try FileOutput.writeAtomically(ScoresCSV.render(table), to: (runDir as NSString).appendingPathComponent("scores.csv"))
-                } else {
-                    try ScoresJSON.write(table, inputs: fingerprints, settings: pipeline.settings.scoring,
-                                         to: (runDir as NSString).appendingPathComponent("scores.json"), threads: threads)
+                let path = (runDir as NSString).appendingPathComponent(format.fileName)
+                switch format {
+                case .csv: try FileOutput.writeAtomically(ScoresCSV.render(table), to: path)
+                case .json: try ScoresJSON.write(table, inputs: fingerprints, settings: pipeline.settings.scoring, to: path, threads: threads)
+                case .xlsx: try ScoresWorkbook.write(report, to: path)
+                case .html: try ScoresReport.write(report, to: path)
                 }
             }
             return ["files": pipeline.outputs.formats.count]
