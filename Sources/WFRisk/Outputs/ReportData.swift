@@ -8,6 +8,9 @@ public struct ReportData: Sendable {
     /// Inputs by file name (no folder) and SHA-256, sorted, as in `scores.json`.
     public var inputs: [InputFingerprint]
     public var settings: ScoringSettings
+    /// Tables of the earlier years the run scored (for the series charts), oldest first; empty
+    /// when the run scored one year.
+    public var earlierYears: [ScoreTable] = []
     /// Some input is marked synthetic (invented values under real names): both files say so first.
     public var synthetic: Bool
 
