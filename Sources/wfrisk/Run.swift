@@ -52,6 +52,9 @@ struct Run: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "Inspection texts or folders of them.")
     var inspections: [String] = []
 
+    @Option(name: .long, help: "Ofsted judgements CSV: each unit's judgement in force at the census, beside the scores.")
+    var ofsted: String?
+
     @Option(name: .long, help: "Statistical neighbours CSV (DfE layout).")
     var neighbours: String?
 
@@ -95,6 +98,7 @@ struct Run: ParsableCommand {
             if !demand.isEmpty { p.inputs.demand = demand }
             if !inspections.isEmpty { p.inputs.inspections = inspections }
             if let neighbours { p.inputs.neighbours = neighbours }
+            if let ofsted { p.inputs.ofsted = ofsted }
             if let year { p.settings.scoring.year = year }
             if let out { p.outputs.directory = out }
             var options = RunOptions()

@@ -19,7 +19,7 @@ struct WFRiskCommand: ParsableCommand {
           4  another run of the pipeline holds the lock
         """,
         version: WFRiskVersion.current,
-        subcommands: [Run.self, Validate.self, Extract.self, EvaluateExtraction.self, PipelineCommand.self, DiffCommand.self, BaselineCommand.self, Sample.self],
+        subcommands: [Run.self, BacktestCommand.self, Validate.self, Extract.self, EvaluateExtraction.self, PipelineCommand.self, DiffCommand.self, BaselineCommand.self, Sample.self],
         defaultSubcommand: nil
     )
 }

@@ -22,6 +22,7 @@ enum Fixtures {
     static var realC1: String { sharedData + "/dfe/c1_children_in_need_referrals_and_rereferrals_2013_to_2023.csv" }
     static var realNeighbours: String { sharedData + "/reference/statistical_neighbours_2025.csv" }
     static var realInspections: String { sharedData + "/inspections" }
+    static var realOfsted: String { sharedData + "/ofsted/ofsted_la_judgements_2014_to_2021-09.csv" }
 
     static func temporaryDirectory(_ name: String = #function) -> String {
         let dir = NSTemporaryDirectory() + "wfrisk-tests-\(getpid())-\(name.filter { $0.isLetter || $0.isNumber })-\(UUID().uuidString.prefix(8))"

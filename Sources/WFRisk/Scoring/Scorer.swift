@@ -9,16 +9,19 @@ public struct ScoringInput: Sendable {
     public var neighbours: StatisticalNeighbours?
     /// Inspection evidence per unit; nil when the run has no inspection input at all.
     public var inspections: [ReportingUnit: InspectionEvidence]?
+    /// Ofsted judgements, shown beside the scores (never in them; docs/validity.md).
+    public var judgements: OfstedHistory?
     public var settings: ScoringSettings
 
     public init(workforce: TidyDataset, demand: TidyDataset? = nil, registry: AuthorityRegistry,
                 neighbours: StatisticalNeighbours? = nil, inspections: [ReportingUnit: InspectionEvidence]? = nil,
-                settings: ScoringSettings) {
+                judgements: OfstedHistory? = nil, settings: ScoringSettings) {
         self.workforce = workforce
         self.demand = demand
         self.registry = registry
         self.neighbours = neighbours
         self.inspections = inspections
+        self.judgements = judgements
         self.settings = settings
     }
 }
@@ -392,7 +395,8 @@ struct ScoringContext {
             regionCode: region, regionName: record.regionName,
             instability: instability, caseloadRisk: caseload, overall: nil, overallRank: nil, band: nil,
             coverage: coverage, comparisons: comparisons(unit, record: record), notes: notes,
-            exclusionReason: exclusion, inspection: input.inspections?[unit])
+            exclusionReason: exclusion, inspection: input.inspections?[unit],
+            judgementInForce: input.judgements?.inForce(unit, year: year, registry: registry))
     }
 
     /// Published measures beside England, region and statistical-neighbour mean.
