@@ -55,27 +55,23 @@ struct BacktestCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            var p = try Pipeline.load(path: pipeline)
-            if !workforce.isEmpty { p.inputs.workforce = workforce; p.inputs.demand = [] }
-            if !demand.isEmpty { p.inputs.demand = demand }
-            guard let file = ofsted ?? p.inputs.ofsted else {
-                throw WFRiskError.usage("no Ofsted judgements file: give --ofsted FILE or inputs.ofsted in \(pipeline)")
-            }
-            var config = BacktestConfig(years: p.backtest.years, horizonMonths: p.backtest.horizonMonths,
-                                        draws: p.backtest.draws, seed: UInt64(p.backtest.seed))
-            if let years { config.years = BacktestRunner.parseYears(years)! }
-            if let horizon { config.horizonMonths = horizon }
-            if let draws { config.draws = draws }
-            if let seed { config.seed = UInt64(seed) }
-            let report = try BacktestRunner.run(pipeline: p, ofsted: file, config: config)
-            print(BacktestOutput.table(report), terminator: "")
-            let written = try BacktestOutput.write(report, to: out)
-            print("")
-            print("Files written:")
-            for w in written { print("  \(w)") }
-        } catch {
-            fail(error)
+        var p = try Pipeline.load(path: pipeline)
+        if !workforce.isEmpty { p.inputs.workforce = workforce; p.inputs.demand = [] }
+        if !demand.isEmpty { p.inputs.demand = demand }
+        guard let file = ofsted ?? p.inputs.ofsted else {
+            throw WFRiskError.usage("no Ofsted judgements file: give --ofsted FILE or inputs.ofsted in \(pipeline)")
         }
+        var config = BacktestConfig(years: p.backtest.years, horizonMonths: p.backtest.horizonMonths,
+                                    draws: p.backtest.draws, seed: UInt64(p.backtest.seed))
+        if let years { config.years = BacktestRunner.parseYears(years)! }
+        if let horizon { config.horizonMonths = horizon }
+        if let draws { config.draws = draws }
+        if let seed { config.seed = UInt64(seed) }
+        let report = try BacktestRunner.run(pipeline: p, ofsted: file, config: config)
+        print(BacktestOutput.table(report), terminator: "")
+        let written = try BacktestOutput.write(report, to: out)
+        print("")
+        print("Files written:")
+        for w in written { print("  \(w)") }
     }
 }

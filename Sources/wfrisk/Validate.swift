@@ -13,12 +13,8 @@ struct Validate: ParsableCommand {
     func run() throws {
         let settings: RunSettings
         let refs: RunReferences
-        do {
-            settings = try RunSettings.defaults()
-            refs = try RunReferences.load(inputs: PipelineInputs(), settings: settings)
-        } catch {
-            fail(error)
-        }
+        settings = try RunSettings.defaults()
+        refs = try RunReferences.load(inputs: PipelineInputs(), settings: settings)
         var failed = false
         for f in files {
             do {
