@@ -37,7 +37,7 @@ enum Comparability: Equatable {
 
 /// Computes the instability and caseload-risk scores for one year (methodology: docs/methodology.md).
 public enum Scorer {
-    public static let methodologyVersion = "1.0.0"
+    public static let methodologyVersion = "2.0.0"
 
     /// Scores and ranks.
     public static func score(_ input: ScoringInput) throws -> ScoreTable {
