@@ -112,6 +112,8 @@ public struct YearSummary: Sendable {
 public struct BacktestReport: Sendable {
     public var config: BacktestConfig
     public var methodologyVersion: String
+    /// Where the weights and settings scored came from (a pipeline file), when not the defaults.
+    public var settingsSource = ""
     public var ofstedFile: String
     public var latestJudgement: String?
     public var years: [YearSummary]

@@ -13,7 +13,7 @@ public enum BacktestOutput {
         var out: [String] = []
         let c = r.config
         out.append("Backtest: census years \(c.years.lowerBound)-\(c.years.upperBound); next graded Ofsted judgement published within \(c.horizonMonths) months after 30 September")
-        out.append("methodology \(r.methodologyVersion); \(c.draws) bootstrap draws over authorities (seed \(c.seed)); \(Int((c.level * 100).rounded()))% intervals")
+        out.append("methodology \(r.methodologyVersion)\(r.settingsSource.isEmpty ? "" : ", settings of \(r.settingsSource)"); \(c.draws) bootstrap draws over authorities (seed \(c.seed)); \(Int((c.level * 100).rounded()))% intervals")
         out.append("judgements: \(r.ofstedFile) (latest published \(r.latestJudgement ?? "-"))")
         out.append("")
         out.append("year  units  scored  paired  no judgement in horizon")
@@ -123,6 +123,7 @@ public enum BacktestOutput {
         let c = r.config
         return .object([
             ("methodology_version", .string(r.methodologyVersion)),
+            ("settings_from", .string(r.settingsSource)),
             ("ofsted_file", .string(r.ofstedFile)),
             ("latest_judgement", .optionalString(r.latestJudgement)),
             ("years", .string("\(c.years.lowerBound)-\(c.years.upperBound)")),

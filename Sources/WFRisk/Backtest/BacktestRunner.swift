@@ -22,6 +22,7 @@ public enum BacktestRunner {
         let input = ScoringInput(workforce: workforce, demand: demand, registry: refs.registry, neighbours: refs.neighbours,
                                  settings: pipeline.settings.scoring)
         var report = try Backtest.run(input, history: history, config: config)
+        report.settingsSource = pipeline.file
         report.warnings = workforce.warnings + (demand?.warnings ?? []) + report.warnings
         return report
     }
