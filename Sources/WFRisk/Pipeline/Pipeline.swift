@@ -132,14 +132,16 @@ public struct PipelineInputs: Sendable {
 
 /// A score file a run can write.
 public enum OutputFormat: String, Sendable, CaseIterable {
-    case csv, json
-    public var fileName: String { "scores.\(rawValue)" }
+    case csv, json, xlsx, html
+
+    /// The file written in the run folder.
+    public var fileName: String { self == .html ? "report.html" : "scores.\(rawValue)" }
 }
 
 /// Where and what a pipeline writes.
 public struct PipelineOutputs: Sendable {
     public var directory: String
-    public var formats: [OutputFormat] = [.csv, .json]
+    public var formats: [OutputFormat] = OutputFormat.allCases
     /// Complete runs kept under `runs/` (older ones are deleted after each run).
     public var keepRuns: Int = 7
     /// Failed runs kept under `runs/` as evidence, separately from complete ones.
@@ -153,9 +155,9 @@ public struct PipelineOutputs: Sendable {
             case "directory": directory = Pipeline.resolve(try value.string(), base: base)
             case "formats":
                 let names = try value.strings()
-                guard !names.isEmpty else { throw value.error("must list at least one of: csv, json (a run with no score file publishes nothing usable)") }
+                guard !names.isEmpty else { throw value.error("must list at least one of: csv, json, xlsx, html (a run that writes nothing publishes nothing usable)") }
                 formats = try names.map { f in
-                    guard let format = OutputFormat(rawValue: f) else { throw value.error("unknown format '\(f)'; expected csv or json") }
+                    guard let format = OutputFormat(rawValue: f) else { throw value.error("unknown format '\(f)'; expected \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))") }
                     return format
                 }
                 formats = OutputFormat.allCases.filter(formats.contains)

@@ -191,11 +191,13 @@ public struct PipelineRunner {
             let window: YearWindow = scoring.year.map { .range(($0 - span + 1)...$0) } ?? .latest(span)
             let files = try TidyIngest.read(plan.workforce, wanted: Measure.workforce, kind: "workforce", reader: refs.reader,
                                             threads: threads, years: window)
-            let dataset = try TidyDataset.merge(files, years: window)
+            try TidyIngest.verifyUnchanged(files, fingerprints: fingerprints)
+            let dataset = try TidyDataset.merge(files, years: window, overlap: pipeline.settings.overlappingReleases)
             if let year = scoring.year, dataset.localAuthorities(in: year).isEmpty {
                 // Only the window's rows were decoded: read every year once to say which the data has.
                 let all = try TidyDataset.merge(try TidyIngest.read(plan.workforce, wanted: Measure.workforce, kind: "workforce",
-                                                                    reader: refs.reader, threads: threads))
+                                                                    reader: refs.reader, threads: threads),
+                                                overlap: pipeline.settings.overlappingReleases)
                 let have = all.years.filter { !all.localAuthorities(in: $0).isEmpty }
                 throw WFRiskError.usage("no local-authority rows for scoring year \(year) (--year or settings.scoring.year); "
                     + "the workforce data (\(plan.workforce.joined(separator: ", "))) has years: \(have.isEmpty ? "none" : have.map(String.init).joined(separator: ", "))")
@@ -207,7 +209,8 @@ public struct PipelineRunner {
             guard !plan.demand.isEmpty else { g.store("demand", TidyDataset?.none as Any); return ["files": 0] }
             let refs: RunReferences = g.output("references")
             let files = try TidyIngest.read(plan.demand, wanted: Measure.demand, kind: "demand", reader: refs.reader, threads: threads)
-            let dataset = try TidyDataset.merge(files)
+            try TidyIngest.verifyUnchanged(files, fingerprints: fingerprints)
+            let dataset = try TidyDataset.merge(files, overlap: pipeline.settings.overlappingReleases)
             g.store("demand", Optional(dataset) as Any)
             return ["files": files.count, "rows": dataset.rowCount, "records": dataset.records.count]
         }
@@ -272,13 +275,14 @@ public struct PipelineRunner {
         }
         graph.add("write", after: ["rank"]) { g in
             let table: ScoreTable = g.output("table")
-            // The two files are independent: render and write (fsync included) them side by side.
+            // The files are independent: render and write (fsync included) them side by side.
             _ = try Parallel.map(pipeline.outputs.formats, threads: threads) { format in
-                if format == .csv {
-                    try FileOutput.writeAtomically(ScoresCSV.render(table), to: (runDir as NSString).appendingPathComponent("scores.csv"))
-                } else {
-                    try ScoresJSON.write(table, inputs: fingerprints, settings: pipeline.settings.scoring,
-                                         to: (runDir as NSString).appendingPathComponent("scores.json"), threads: threads)
+                let path = (runDir as NSString).appendingPathComponent(format.fileName)
+                switch format {
+                case .csv: try FileOutput.writeAtomically(ScoresCSV.render(table), to: path)
+                case .json: try ScoresJSON.write(table, inputs: fingerprints, settings: pipeline.settings.scoring, to: path, threads: threads)
+                case .xlsx: try ScoresWorkbook.write(ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring), to: path)
+                case .html: try ScoresReport.write(ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring), to: path)
                 }
             }
             return ["files": pipeline.outputs.formats.count]

@@ -121,6 +121,7 @@ public struct RunManifest {
             ("scoring", ScoresJSON.settingsJSON(s.scoring)),
             ("column_aliases", .object(s.columnAliases.keys.sorted().map { k in (k, .array(s.columnAliases[k]!.map { .string($0) })) })),
             ("suppression_markers", .array(s.suppressionMarkers.map { .string($0) })),
+            ("overlapping_releases", .string(s.overlappingReleases.rawValue)),
             ("formats", .array(formats.map { .string($0.rawValue) })),
         ])
     }

@@ -5,9 +5,12 @@ public struct RunSettings: Sendable, Equatable {
     public var scoring: ScoringSettings
     public var columnAliases: [String: [String]]
     public var suppressionMarkers: [String]
+    /// Two workforce files giving different values for one row: the newer release wins, or stop.
+    public var overlappingReleases: ReleaseOverlap = .newest
 
     public static func == (a: RunSettings, b: RunSettings) -> Bool {
         a.scoring == b.scoring && a.columnAliases == b.columnAliases && a.suppressionMarkers == b.suppressionMarkers
+            && a.overlappingReleases == b.overlappingReleases
     }
 
     /// `Resources/default_settings.yml`.
@@ -26,7 +29,7 @@ public struct RunSettings: Sendable, Equatable {
     /// Overrides values from a `settings:` node, key by key.
     public mutating func apply(_ node: ConfigNode) throws {
         if node.isNull { return }
-        for (key, value) in try node.mapping(allowed: ["scoring", "inspections", "column_aliases", "suppression_markers"]) {
+        for (key, value) in try node.mapping(allowed: ["scoring", "inspections", "column_aliases", "suppression_markers", "overlapping_releases"]) {
             switch key {
             case "scoring": try applyScoring(value)
             case "inspections": try applyInspections(value)
@@ -39,6 +42,12 @@ public struct RunSettings: Sendable, Equatable {
             case "suppression_markers":
                 if value.isNull { continue }
                 suppressionMarkers.append(contentsOf: try value.strings())
+            case "overlapping_releases":
+                let text = try value.string()
+                guard let policy = ReleaseOverlap(rawValue: text) else {
+                    throw value.error("unknown overlapping_releases '\(text)'; expected one of: \(ReleaseOverlap.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                overlappingReleases = policy
             default: break
             }
         }
