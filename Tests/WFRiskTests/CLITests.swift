@@ -95,16 +95,18 @@ import Testing
         // (arguments, exit code, status, failed stage)
         let cases: [(String, Int32, String, String?)] = [
             ("run --out \(dir)/ok", 0, "success", nil),
-            ("run --out \(dir)/ok", 0, "nothing_to_do", nil),
+            ("run --out \(dir)/ok --quiet", 0, "nothing_to_do", nil),
             ("run --workforce \(dir)/missing.csv --out \(dir)/missing", 3, "failed", nil),
             ("run --pipeline \(dir)/broken.yml", 2, "failed", nil),
             ("run --out \(dir)/held", 4, "failed", nil),
             ("run --threads 0", 2, "failed", nil),
+            ("run --out \(dir)/afile", 1, "failed", nil),
             ("run --workforce \(dir)/bad.csv --out \(dir)/bad", 3, "failed", "ingest_workforce"),
             ("run --out \(dir)/ok --force --baseline \(dir)/nudged.csv", 1, "drifted", "baseline"),
         ]
         try edit(golden, to: dir + "/nudged.csv", code: "394", ["overall_score": "1.00"])
         try Fixtures.write("inputs:\n  workforce: x.csv\nsettings:\n  scoring:\n    z_clamp: lots\n", to: dir + "/broken.yml")
+        try Fixtures.write("a file where the output folder should be\n", to: dir + "/afile")
         try Fixtures.write("time_period,geographic_level,old_la_code,la_name,inpost_fte\n2023,Local authority,841,Darlington,twelve\n", to: dir + "/bad.csv")
         try lock.acquire()
         defer { lock.release() }
@@ -128,10 +130,16 @@ import Testing
                 #expect(stages.allSatisfy { $0["stage"] is String && $0["seconds"] is NSNumber && $0["counts"] is [String: Any] })
                 let summary = lines.first { $0["event"] as? String == "summary" }
                 #expect(summary?["year"] as? Int == 2023 && (summary?["top"] as? [Any])?.count == 10, "\(String(describing: summary))")
+                #expect(summary?["synthetic"] as? Bool == true && summary?["units"] is Int && summary?["files"] is [String])
+                let runID = last["run_id"] as? String
+                #expect(runID != nil)
+                for message in ["run started", "published"] {
+                    #expect(lines.first { $0["message"] as? String == message }?["run_id"] as? String == runID, "\(message)")
+                }
             }
         }
         // Problems carry file, line and field as fields.
-        let bad = try jsonLines("\(dir)/log6").first { $0["level"] as? String == "error" }
+        let bad = try jsonLines("\(dir)/log7").first { $0["level"] as? String == "error" }
         let problem = (bad?["problems"] as? [[String: Any]])?.first
         #expect(problem?["line"] as? Int == 2 && problem?["field"] as? String == "inpost_fte", "\(String(describing: bad))")
     }

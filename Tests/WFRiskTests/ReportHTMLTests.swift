@@ -96,6 +96,9 @@ import Testing
             #expect(sections.contains(anchor), "no section for \(row[code])")
             if !row[reason].isEmpty { #expect(reasons.contains(ReportCharts.esc(row[reason]))) }
         }
+        // The sample data is marked synthetic, and the report says so before anything else.
+        #expect(html.contains("<p class=\"synthetic\" role=\"note\"><strong>Synthetic data.</strong>"))
+        #expect(html.contains("<title>SYNTHETIC DATA: "))
         // The sample's inspection quotes appear with their source file.
         #expect(html.contains("<cite>"))
         // The manifest lists the workbook and the report with their hashes.
@@ -124,6 +127,34 @@ import Testing
         #expect(a.contains("wf.csv") && !a.contains("/x/wf.csv"), "inputs by name, not path")
     }
 
+    /// With earlier years, each unit gets a series chart and its table, one row per year; a
+    /// unit missing from a year leaves a gap, not a zero.
+    @Test func earlierYearsGiveEachUnitASeriesWithItsTable() throws {
+        let rows = SyntheticData.rows(seed: 31, years: 2019...2023)
+        var settings = try Fixtures.settings()
+        var tables: [ScoreTable] = []
+        for year in 2021...2023 {
+            settings.year = year
+            tables.append(try SyntheticData.score(Fixtures.workforceCSV(rows), settings: settings))
+        }
+        tables[0].units.removeAll { $0.oldCode == "841" }
+        var data = ReportData(table: tables[2], inputs: [], settings: settings)
+        data.earlierYears = Array(tables[0..<2])
+        let html = try ScoresReport.render(data)
+        try expectAccessibleStructure(html)
+        #expect(try matches("<svg id=\"la-[^\"]+-series\" class=\"chart\"", in: html).count == tables[2].units.count)
+        let darlington = try #require(html.components(separatedBy: "<section class=\"unit\" id=\"la-841\"").dropFirst().first)
+        let table = try #require(darlington.components(separatedBy: "overall score by year</caption>").dropFirst().first?.components(separatedBy: "</table>").first)
+        let years = try matches("<tr><th scope=\"row\">(20\\d\\d)</th><td class=\"num\">([^<]+)</td>", in: table)
+        #expect(years.map { $0[1] } == ["2021", "2022", "2023"])
+        #expect(years[0][2] == "–", "no 2021 score: shown as missing")
+        let u2023 = tables[2].units.first { $0.oldCode == "841" }!
+        #expect(years[2][2] == Decimals.format(u2023.overall!, 1))
+        // No earlier years, no series.
+        let single = try ScoresReport.render(ReportData(table: tables[2], inputs: [], settings: settings))
+        #expect(!single.contains("-series\""))
+    }
+
     @Test(.enabled(if: Fixtures.sharedAvailable, Comment(rawValue: Fixtures.sharedSkipMessage)))
     func realDataReportHasEveryUnitAndEveryExclusionWithItsReason() throws {
         let latest = try Self.realRun()
@@ -145,6 +176,7 @@ import Testing
             }
         }
         #expect(excluded >= 1)
+        #expect(!html.contains("class=\"synthetic\""), "real data is not flagged synthetic")
         #expect(try matches("\\b(?:nan|NaN|inf)\\b", in: html).isEmpty, "a number that is not a number")
     }
 

@@ -99,6 +99,7 @@ import Testing
             let file = ((input["path"] as! String) as NSString).lastPathComponent
             #expect(aboutRows.contains { $0[0] == "input" && $0[1] == file && $0[2] == input["sha256"] as! String }, "About lacks \(file)")
         }
+        #expect(aboutRows.dropFirst().first?[1] == "SYNTHETIC DATA", "the sample data is flagged first")
         #expect(aboutRows.contains { $0[1] == "methodology_version" && $0[2] == Scorer.methodologyVersion })
         #expect(aboutRows.contains { $0[1] == "weights.instability.turnover_rate_fte" })
     }

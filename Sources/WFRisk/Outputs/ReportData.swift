@@ -8,8 +8,13 @@ public struct ReportData: Sendable {
     /// Inputs by file name (no folder) and SHA-256, sorted, as in `scores.json`.
     public var inputs: [InputFingerprint]
     public var settings: ScoringSettings
+    /// Tables of the earlier years the run scored (for the series charts), oldest first; empty
+    /// when the run scored one year.
+    public var earlierYears: [ScoreTable] = []
+    /// Some input is marked synthetic (invented values under real names): both files say so first.
+    public var synthetic: Bool
 
-    public init(table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings) {
+    public init(table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings, synthetic: Bool = false) {
         self.table = table
         self.inputs = inputs.map { i -> InputFingerprint in
             var i = i
@@ -17,6 +22,7 @@ public struct ReportData: Sendable {
             return i
         }.sorted { ($0.kind, $0.path, $0.sha256) < ($1.kind, $1.path, $1.sha256) }
         self.settings = settings
+        self.synthetic = synthetic
     }
 
     public var rankedCount: Int { table.units.filter(\.isRanked).count }

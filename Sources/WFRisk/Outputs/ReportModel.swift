@@ -5,6 +5,7 @@ import Foundation
 /// (rank intervals, a series, a summary sentence) are nil, and the templates leave them out.
 struct ReportPage {
     let title: String
+    let synthetic: Bool
     let year: Int
     let wfriskVersion: String
     let methodologyVersion: String
@@ -75,7 +76,8 @@ struct UnitView {
     let contributionChart: String
     let indicatorGroups: [IndicatorGroup]
     let seriesChart: String?
-    let seriesRows: [SeriesRow]?
+    let seriesHeaders: [SeriesHeader]
+    let seriesRows: [SeriesRow]
     let evidence: [Quote]
     let hasEvidence: Bool
     let judgement: String?
@@ -105,6 +107,8 @@ struct IndicatorRow {
 }
 
 struct SeriesRow { let year: String; let cells: [String] }
+
+struct SeriesHeader { let name: String }
 
 struct Quote {
     let text: String
@@ -180,10 +184,11 @@ enum ReportModel {
                         caseload: score(u.caseloadRisk.value), status: u.isRanked ? "ranked" : "not ranked", reason: u.exclusionReason)
         }
         let index = table.units.sorted { ($0.name, $0.oldCode) < ($1.name, $1.oldCode) }.map { IndexEntry(anchor: anchor($0), name: $0.name) }
-        let units = table.units.map { unitView($0, rankedCount: ranked.count, labels: labels, limit: limit, year: table.year) }
+        let years = YearSnapshot.all(data.earlierYears + [table])
+        let units = table.units.map { unitView($0, rankedCount: ranked.count, labels: labels, limit: limit, years: years) }
 
         return ReportPage(
-            title: "Children's social work workforce risk, England \(table.year)",
+            title: "Children's social work workforce risk, England \(table.year)", synthetic: data.synthetic,
             year: table.year, wfriskVersion: WFRiskVersion.current, methodologyVersion: Scorer.methodologyVersion, css: css,
             unitCount: table.units.count, rankedCount: ranked.count, excludedCount: table.units.count - ranked.count,
             hasExcluded: ranked.count < table.units.count, hasIntervals: hasIntervals,
@@ -200,7 +205,7 @@ enum ReportModel {
             contributionLimit: Decimals.format(limit, 0))
     }
 
-    static func unitView(_ u: UnitScore, rankedCount: Int, labels: [String: Label], limit: Double, year: Int) -> UnitView {
+    static func unitView(_ u: UnitScore, rankedCount: Int, labels: [String: Label], limit: Double, years: [YearSnapshot]) -> UnitView {
         let id = anchor(u)
         var facts: [Fact] = []
         if let rank = u.overallRank {
@@ -236,15 +241,77 @@ enum ReportModel {
             bars, limit: limit, id: "\(id)-contrib", title: "What moves \(u.name)'s scores",
             description: contributionDescription(u, bars: bars))
 
+        let series = overallSeries(u, years: years)
+        let seriesChart = series.count < 1 || years.count < 2 ? nil : ReportCharts.series(
+            series, id: "\(id)-series", title: "\(u.name)'s overall score, \(years.first!.year) to \(years.last!.year)",
+            description: seriesDescription(u, series))
+
         let evidence = (u.inspection?.quotes ?? []).map { q in
             Quote(text: q.text, theme: q.theme.replacingOccurrences(of: "_", with: " "), polarity: q.polarity, file: q.file, date: q.date)
         }
         return UnitView(
             anchor: id, name: u.name, oldCode: u.oldCode, newCode: u.newCode, region: u.regionName, ranked: u.isRanked,
             exclusionReason: u.exclusionReason, summary: nil, facts: facts, band: band(u.band), contributionChart: chart,
-            indicatorGroups: groups, seriesChart: nil, seriesRows: nil, evidence: evidence, hasEvidence: !evidence.isEmpty,
+            indicatorGroups: groups, seriesChart: seriesChart,
+            seriesHeaders: seriesChart == nil ? [] : series.map { SeriesHeader(name: $0.name) },
+            seriesRows: seriesChart == nil ? [] : years.map { y in
+                SeriesRow(year: String(y.year), cells: series.map { line in score(line.points.first { $0.year == y.year }?.value ?? nil) })
+            },
+            evidence: evidence, hasEvidence: !evidence.isEmpty,
             judgement: u.inspection?.judgement?.replacingOccurrences(of: "_", with: " "),
             notes: u.notes, hasNotes: !u.notes.isEmpty)
+    }
+
+    // MARK: Series
+
+    /// One scored year, indexed for the series charts.
+    struct YearSnapshot {
+        let year: Int
+        let units: [ReportingUnit: UnitScore]
+        let byCode: [String: UnitScore]
+        let regionMedians: [String: Double]
+        let englandMedian: Double?
+
+        static func all(_ tables: [ScoreTable]) -> [YearSnapshot] {
+            tables.sorted { $0.year < $1.year }.map { t in
+                let ranked = t.units.filter(\.isRanked)
+                let regions = Dictionary(grouping: ranked, by: \.regionCode)
+                return YearSnapshot(
+                    year: t.year,
+                    units: Dictionary(t.units.map { ($0.unit, $0) }, uniquingKeysWith: { a, _ in a }),
+                    byCode: Dictionary(t.units.map { ($0.oldCode, $0) }, uniquingKeysWith: { a, _ in a }),
+                    regionMedians: regions.compactMapValues { ReportCharts.median($0.compactMap(\.overall)) },
+                    englandMedian: ReportCharts.median(ranked.compactMap(\.overall)))
+            }
+        }
+    }
+
+    /// The unit's overall score by year beside the median of its region's units, of its statistical
+    /// neighbours (when the run names them) and of all England's units.
+    static func overallSeries(_ u: UnitScore, years: [YearSnapshot]) -> [ReportCharts.SeriesLine] {
+        var lines = [ReportCharts.SeriesLine(name: u.name, points: years.map { ($0.year, $0.units[u.unit]?.overall) },
+                                             colour: ReportPalette.seriesUnit, emphasised: true)]
+        lines.append(.init(name: "\(u.regionName) median", points: years.map { ($0.year, $0.regionMedians[u.regionCode]) },
+                           colour: ReportPalette.seriesRegion))
+        let neighbours = neighbourCodes(u)
+        if !neighbours.isEmpty {
+            lines.append(.init(name: "Neighbours' median", points: years.map { y in
+                (y.year, ReportCharts.median(neighbours.compactMap { y.byCode[$0]?.overall }))
+            }, colour: ReportPalette.seriesNeighbours, dashed: true))
+        }
+        lines.append(.init(name: "England median", points: years.map { ($0.year, $0.englandMedian) },
+                           colour: ReportPalette.seriesEngland, dashed: true))
+        return lines
+    }
+
+    /// Old LA codes of the unit's statistical neighbours, when the run names them.
+    static func neighbourCodes(_ u: UnitScore) -> [String] { [] }
+
+    static func seriesDescription(_ u: UnitScore, _ lines: [ReportCharts.SeriesLine]) -> String {
+        let parts = lines.map { line in
+            line.name + ": " + line.points.map { "\($0.year) \(score($0.value))" }.joined(separator: ", ")
+        }
+        return "Line chart of overall scores by year. " + parts.joined(separator: "; ") + ". The values are in the table that follows."
     }
 
     // MARK: Words for the charts' text alternatives

@@ -14,7 +14,7 @@ public enum ScoresWorkbook {
     }
 
     static func properties(_ data: ReportData) -> WorkbookWriter.Properties {
-        .init(title: "wfrisk scores \(data.table.year)",
+        .init(title: (data.synthetic ? "SYNTHETIC DATA: " : "") + "wfrisk scores \(data.table.year)",
               subject: "Workforce risk of English local authorities' children's social care",
               comments: "Written by wfrisk \(WFRiskVersion.current), methodology \(Scorer.methodologyVersion). No cell is a formula.",
               created: data.censusDate)
@@ -65,7 +65,7 @@ public enum ScoresWorkbook {
     /// One row per unit and year scored.
     static func history(_ data: ReportData) -> WorkbookSheet {
         let d = Ranking.scoreDecimals
-        let rows: [[CSVCell]] = data.table.units.map { u in
+        let rows: [[CSVCell]] = (data.earlierYears + [data.table]).flatMap(\.units).map { u in
             [
                 .number(String(u.year)), .text(u.newCode), .text(u.oldCode), .text(u.name),
                 number(u.overall, d), int(u.overallRank), number(u.instability.value, d), int(u.instability.rank),
@@ -115,7 +115,9 @@ public enum ScoresWorkbook {
 
     /// What the workbook was made from: versions, the scoring year, inputs with their hashes, settings.
     static func about(_ data: ReportData) -> WorkbookSheet {
-        var rows: [[CSVCell]] = [
+        var rows: [[CSVCell]] = data.synthetic
+            ? [[.text("run"), .text("SYNTHETIC DATA"), .text("yes"), .text("inputs are marked synthetic: the scores are not real figures")]] : []
+        rows += [
             [.text("run"), .text("wfrisk_version"), .text(WFRiskVersion.current), .text("")],
             [.text("run"), .text("methodology_version"), .text(Scorer.methodologyVersion), .text("docs/methodology.md")],
             [.text("run"), .text("scores_schema_version"), .text(ScoresJSON.schemaVersion), .text("docs/outputs.md")],

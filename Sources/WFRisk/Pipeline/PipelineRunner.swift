@@ -275,14 +275,20 @@ public struct PipelineRunner {
         }
         graph.add("write", after: ["rank"]) { g in
             let table: ScoreTable = g.output("table")
+            let report = ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring, synthetic: !synthetic.isEmpty)
             // The files are independent: render and write (fsync included) them side by side.
             _ = try Parallel.map(pipeline.outputs.formats, threads: threads) { format in
                 let path = (runDir as NSString).appendingPathComponent(format.fileName)
-                switch format {
-                case .csv: try FileOutput.writeAtomically(ScoresCSV.render(table), to: path)
-                case .json: try ScoresJSON.write(table, inputs: fingerprints, settings: pipeline.settings.scoring, to: path, threads: threads)
-                case .xlsx: try ScoresWorkbook.write(ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring), to: path)
-                case .html: try ScoresReport.write(ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring), to: path)
+                do {
+                    switch format {
+                    case .csv: try FileOutput.writeAtomically(ScoresCSV.render(table), to: path)
+                    case .json: try ScoresJSON.write(table, inputs: fingerprints, settings: pipeline.settings.scoring, to: path, threads: threads)
+                    case .xlsx: try ScoresWorkbook.write(report, to: path)
+                    case .html: try ScoresReport.write(report, to: path)
+                    }
+                } catch let e as WFRiskError {
+                    guard case .runtime = e else { throw e }
+                    throw OutputPathProblem.explain(e, action: "write", path: path, folder: false)
                 }
             }
             return ["files": pipeline.outputs.formats.count]
