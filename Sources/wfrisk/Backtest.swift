@@ -49,8 +49,8 @@ struct BacktestCommand: ParsableCommand {
 
     func validate() throws {
         if let years, BacktestRunner.parseYears(years) == nil { throw ValidationError("--years must be a year or a range such as 2017-2019") }
-        if let horizon, horizon < 1 { throw ValidationError("--horizon must be at least 1 month") }
-        if let draws, draws < 1 { throw ValidationError("--draws must be at least 1") }
+        if let horizon, !(1...120).contains(horizon) { throw ValidationError("--horizon must be between 1 and 120 months") }
+        if let draws, !(1...100_000).contains(draws) { throw ValidationError("--draws must be between 1 and 100000") }
         if let seed, seed < 0 { throw ValidationError("--seed must not be negative") }
     }
 

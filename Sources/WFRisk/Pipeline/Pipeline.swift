@@ -186,10 +186,10 @@ public struct PipelineBacktest: Sendable {
                 years = y
             case "horizon_months":
                 horizonMonths = try value.int()
-                guard horizonMonths >= 1 else { throw value.error("must be at least 1") }
+                guard (1...120).contains(horizonMonths) else { throw value.error("must be between 1 and 120 months") }
             case "draws":
                 draws = try value.int()
-                guard draws >= 1 else { throw value.error("must be at least 1") }
+                guard (1...100_000).contains(draws) else { throw value.error("must be between 1 and 100000") }
             default:
                 seed = try value.int()
                 guard seed >= 0 else { throw value.error("must not be negative") }
