@@ -246,8 +246,15 @@ public struct PipelineRunner {
                 }
                 g.store("unused_inspections", unused)
             }
+            var judged = 0
+            if let ofsted = pipeline.inputs.ofsted {
+                // The judgement in force is shown beside the scores; `inForce` sees only judgements
+                // published by the scoring year's census.
+                input.judgements = try OfstedHistory.load(path: ofsted, registry: refs.registry)
+                judged = input.judgements?.byCode.count ?? 0
+            }
             g.store("input", input)
-            return ["units_with_inspection_evidence": linked]
+            return ["units_with_inspection_evidence": linked, "authorities_with_ofsted_judgements": judged]
         }
         graph.add("score", after: ["join"]) { g in
             let table = try Scorer.scoreUnranked(g.output("input", as: ScoringInput.self))
@@ -344,6 +351,7 @@ public struct InputPlan: Sendable {
         if let n = p.inputs.neighbours { reference.append(("neighbours", n)) }
         if let a = p.inputs.authorities { reference.append(("authorities", a)) }
         if let a = p.inputs.authorityAliases { reference.append(("authority_aliases", a)) }
+        if let o = p.inputs.ofsted { reference.append(("ofsted", o)) }
         return InputPlan(
             workforce: try PathPatterns.expand(p.inputs.workforce, kind: "workforce"),
             demand: try PathPatterns.expand(p.inputs.demand, kind: "demand"),
