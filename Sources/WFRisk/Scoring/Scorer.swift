@@ -168,6 +168,12 @@ struct ScoringContext {
         var out = IndicatorResults()
         /// `missing` explains an absent value; `caveat` qualifies a present one.
         func put(_ i: Indicator, _ value: Double?, _ adjusted: Double?, _ missing: String? = nil, caveat: String? = nil) {
+            // A value no output can write (non-finite, or past what two decimals hold) is not computable.
+            if [value, adjusted].contains(where: { $0.map { !$0.isFinite || abs($0) >= 1e15 } ?? false }) {
+                out[i] = IndicatorResult(indicator: i, value: nil, adjusted: nil, z: nil, contribution: nil,
+                                         weight: settings.weight(i), note: "not computable (value out of range)")
+                return
+            }
             out[i] = IndicatorResult(indicator: i, value: value, adjusted: adjusted, z: nil, contribution: nil,
                                      weight: settings.weight(i), note: adjusted == nil ? (missing ?? "missing") : caveat)
         }

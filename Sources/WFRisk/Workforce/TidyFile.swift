@@ -78,14 +78,14 @@ public struct TidyFileReader: Sendable {
     /// Stop listing row problems after this many (a run; `validate` lists them all). The count
     /// of the rest is still reported.
     public var maxProblems = 25
-    /// Files larger than this are memory-mapped and parsed in chunks (smaller ones are streamed).
+    /// Files larger than this are split and parsed in chunks (`CSVReader.readParallel`; smaller ones are streamed).
     public var mappedFileBytes = 8 << 20
 
     public init(aliases: ColumnAliases, markers: SuppressionMarkers, registry: AuthorityRegistry, rules: ValidityRules? = nil) {
         self.aliases = aliases
         self.markers = markers
         self.registry = registry
-        switch rules.map { Result<ValidityRules, WFRiskError>.success($0) } ?? ValidityRules.bundled {
+        switch rules.map({ Result<ValidityRules, WFRiskError>.success($0) }) ?? ValidityRules.bundled {
         case .success(let r): self.rules = r
         case .failure(let e):
             self.rules = ValidityRules(rules: [])
@@ -100,7 +100,7 @@ public struct TidyFileReader: Sendable {
     ///   - years: which years' rows to keep. Every row is parsed (CSV syntax) and its year read;
     ///     only rows that can be in the window have their geography and cells decoded and checked
     ///     (`.all` checks every cell, as `wfrisk validate` does).
-    ///   - threads: a large file is memory-mapped and parsed in this many chunks at once.
+    ///   - threads: a large file is parsed in this many chunks at once.
     public func read(path: String, wanted: [Measure], kind: String, years: YearWindow = .all, threads: Int = 1) throws -> TidyFile {
         try read(path: path, wanted: wanted, kind: kind, years: years, threads: threads, useLastRecord: true)
     }
@@ -270,7 +270,7 @@ public struct TidyFileReader: Sendable {
             let byName = nm.isEmpty ? nil : registry.authority(named: nm, year: year)
             let nameCodes = nm.isEmpty ? [] : registry.oldCodes(named: nm)
             if !o.isEmpty && byOld == nil {
-                let hint = (byNew ?? byName).map { "; the row's other fields point to \(describe($0))" } ?? "; add it with --authorities if it is a new authority"
+                let hint = (byNew ?? byName).map { "; the row's other fields point to \(describe($0))" } ?? "; a new authority can be added to a registry given as inputs.reference.authorities (wfrisk validate --authorities)"
                 return .failure(InputProblem(file: "", field: "old_la_code", message: "'\(o)' is not a known LA code\(hint)"))
             }
             if !n.isEmpty && byNew == nil {
