@@ -162,7 +162,12 @@ import Testing
         // Cumbria's 2022 letter counts for both successors.
         for code in ["942", "943"] {
             #expect(row(code)["inspection_latest_date"] == "2022-06-14")
-            #expect(row(code)["inspection_instability_contribution"]?.isEmpty == false)
+            // The contribution is in indicators.csv (one row per unit and indicator).
+            let indicators = try CSVReader.readAll(path: out + "/latest/indicators.csv")
+            let ih = indicators[0].fields
+            let contribution = indicators.first { $0.fields[ih.firstIndex(of: "old_la_code")!] == code
+                && $0.fields[ih.firstIndex(of: "indicator")!] == "inspection_instability" }?.fields[ih.firstIndex(of: "contribution")!]
+            #expect(contribution?.isEmpty == false)
         }
         #expect(row("333")["inspection_judgement"] == "requires_improvement")
         #expect(row("333")["inspection_evidence"]?.contains("\"") == true)
