@@ -175,7 +175,11 @@ import Testing
         #expect(row("314 / 318")["inspection_latest_date"] == "2021-11-19")
         // No text: no component, and coverage says so.
         let none = row("841")
-        #expect(none["inspection_instability"] == "")
+        let indicators = try CSVReader.readAll(path: out + "/latest/indicators.csv")
+        let ih = indicators[0].fields
+        let noText = indicators.first { $0.fields[ih.firstIndex(of: "old_la_code")!] == "841" && $0.fields[ih.firstIndex(of: "indicator")!] == "inspection_instability" }
+        #expect(noText?.fields[ih.firstIndex(of: "value")!] == "")
+        #expect(noText?.fields[ih.firstIndex(of: "note")!] == "no inspection text in window")
         #expect(Double(none["instability_coverage"]!)! < 1)
         let json = try JSONSerialization.jsonObject(with: FileManager.default.contents(atPath: out + "/latest/scores.json")!) as! [String: Any]
         let units = json["units"] as! [[String: Any]]
