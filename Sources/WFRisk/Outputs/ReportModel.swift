@@ -3,7 +3,7 @@ import Foundation
 /// What the `report.html` templates show, as strings ready to print: numbers are formatted
 /// here, charts drawn here, and the templates only lay them out. Fields a run does not have
 /// (rank intervals, a series, a summary sentence) are nil, and the templates leave them out.
-struct ReportPage {
+struct ReportPage: Sendable {
     let title: String
     let synthetic: Bool
     let year: Int
@@ -24,24 +24,25 @@ struct ReportPage {
     let hasInspections: Bool
     let nationalRows: [NationalRow]
     let index: [IndexEntry]
-    let units: [UnitView]
+    /// The units' sections, rendered separately (in parallel) and placed as they are.
+    var unitSections = ""
     let inputs: [InputRow]
     let sources: String
     let contributionLimit: String
 }
 
-struct LegendEntry { let swatch: String; let name: String }
+struct LegendEntry: Sendable { let swatch: String; let name: String }
 
-struct Distribution {
+struct Distribution: Sendable {
     let heading: String
     let chart: String
     let caption: String
     let median: String
 }
 
-struct BinRow { let range: String; let counts: [String] }
+struct BinRow: Sendable { let range: String; let counts: [String] }
 
-struct NationalRow {
+struct NationalRow: Sendable {
     let anchor: String
     let rank: String
     let interval: String?
@@ -56,13 +57,13 @@ struct NationalRow {
     let reason: String?
 }
 
-struct BandView { let name: String; let css: String; let swatch: String }
+struct BandView: Sendable { let name: String; let css: String; let swatch: String }
 
-struct IndexEntry { let anchor: String; let name: String }
+struct IndexEntry: Sendable { let anchor: String; let name: String }
 
-struct InputRow { let kind: String; let file: String; let sha256: String }
+struct InputRow: Sendable { let kind: String; let file: String; let sha256: String }
 
-struct UnitView {
+struct UnitView: Sendable {
     let anchor: String
     let name: String
     let oldCode: String
@@ -87,16 +88,16 @@ struct UnitView {
     let hasNotes: Bool
 }
 
-struct Fact { let label: String; let value: String; let detail: String? }
+struct Fact: Sendable { let label: String; let value: String; let detail: String? }
 
-struct IndicatorGroup {
+struct IndicatorGroup: Sendable {
     let heading: String
     let score: String
     let rank: String
     let rows: [IndicatorRow]
 }
 
-struct IndicatorRow {
+struct IndicatorRow: Sendable {
     let label: String
     let value: String
     let england: String
@@ -110,11 +111,11 @@ struct IndicatorRow {
     let note: String?
 }
 
-struct SeriesRow { let year: String; let cells: [String] }
+struct SeriesRow: Sendable { let year: String; let cells: [String] }
 
-struct SeriesHeader { let name: String }
+struct SeriesHeader: Sendable { let name: String }
 
-struct Quote {
+struct Quote: Sendable {
     let text: String
     let theme: String
     let polarity: String
@@ -152,7 +153,8 @@ enum ReportModel {
 
     static let scoreNames: [ScoreKind: String] = [.instability: "Instability", .caseloadRisk: "Caseload risk"]
 
-    static func page(_ data: ReportData, css: String) throws -> ReportPage {
+    /// The page and, apart, each unit's section in `table.units` order.
+    static func page(_ data: ReportData, css: String) throws -> (ReportPage, [UnitView]) {
         let labels = Dictionary(uniqueKeysWithValues: Indicator.allCases.map { ($0, Label($0)) })
         let table = data.table
         let context = IndicatorsCSV.Context(table)
@@ -208,7 +210,7 @@ enum ReportModel {
             unitView(u, rankedCount: ranked.count, labels: labels, context: context, limit: limit, years: years, history: history[u.unit] ?? [])
         }
 
-        return ReportPage(
+        return (ReportPage(
             title: "Children's social work workforce risk, England \(table.year)", synthetic: data.synthetic,
             year: table.year, wfriskVersion: WFRiskVersion.current, methodologyVersion: Scorer.methodologyVersion, css: css,
             unitCount: table.units.count, rankedCount: ranked.count, excludedCount: table.units.count - ranked.count,
@@ -220,10 +222,10 @@ enum ReportModel {
             legend: bandNames.map { LegendEntry(swatch: ReportCharts.swatch($0), name: $0) },
             distributions: distributions,
             binRows: binRows, hasDemand: table.sources.contains(.demand), hasInspections: table.sources.contains(.inspections),
-            nationalRows: nationalRows, index: index, units: units,
+            nationalRows: nationalRows, index: index,
             inputs: data.inputs.map { InputRow(kind: $0.kind, file: $0.path, sha256: $0.sha256) },
             sources: table.sources.map(\.rawValue).sorted().joined(separator: ", "),
-            contributionLimit: Decimals.format(limit, 0))
+            contributionLimit: Decimals.format(limit, 0)), units)
     }
 
     static func unitView(_ u: UnitScore, rankedCount: Int, labels: [Indicator: Label], context: IndicatorsCSV.Context, limit: Double,

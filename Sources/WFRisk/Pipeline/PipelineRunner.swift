@@ -322,7 +322,7 @@ public struct PipelineRunner {
                         try FileOutput.writeAtomically(IndicatorsCSV.render(table), to: (runDir as NSString).appendingPathComponent("indicators.csv"))
                     case .json: try ScoresJSON.write(table, inputs: fingerprints, settings: pipeline.settings.scoring, to: path, threads: threads)
                     case .xlsx: try ScoresWorkbook.write(report, to: path)
-                    case .html: try ScoresReport.write(report, to: path)
+                    case .html: try ScoresReport.write(report, to: path, threads: threads)
                     }
                 } catch let e as WFRiskError {
                     guard case .runtime = e else { throw e }
