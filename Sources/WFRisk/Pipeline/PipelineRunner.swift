@@ -251,6 +251,13 @@ public struct PipelineRunner {
                 }
                 g.store("unused_inspections", unused)
             }
+            var judged = 0
+            if let ofsted = pipeline.inputs.ofsted {
+                // The judgement in force is shown beside the scores; `inForce` sees only judgements
+                // published by the scoring year's census.
+                input.judgements = try OfstedHistory.load(path: ofsted, registry: refs.registry)
+                judged = input.judgements?.byCode.count ?? 0
+            }
             // History years: the same scoring on each earlier year the data and settings allow.
             let figures = FigureTable(workforce)
             let scoringYear = pipeline.settings.scoring.year ?? workforce.latestYear ?? 0
@@ -267,7 +274,7 @@ public struct PipelineRunner {
             g.store("figures", figures)
             g.store("history_years", historyYears)
             g.store("history_evidence", evidenceByYear as Any)
-            return ["units_with_inspection_evidence": linked, "history_years": historyYears.count]
+            return ["units_with_inspection_evidence": linked, "authorities_with_ofsted_judgements": judged, "history_years": historyYears.count]
         }
         graph.add("score", after: ["join"]) { g in
             let input: ScoringInput = g.output("input")
@@ -389,6 +396,7 @@ public struct InputPlan: Sendable {
         if let n = p.inputs.neighbours { reference.append(("neighbours", n)) }
         if let a = p.inputs.authorities { reference.append(("authorities", a)) }
         if let a = p.inputs.authorityAliases { reference.append(("authority_aliases", a)) }
+        if let o = p.inputs.ofsted { reference.append(("ofsted", o)) }
         return InputPlan(
             workforce: try PathPatterns.expand(p.inputs.workforce, kind: "workforce"),
             demand: try PathPatterns.expand(p.inputs.demand, kind: "demand"),
