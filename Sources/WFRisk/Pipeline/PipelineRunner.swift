@@ -85,7 +85,7 @@ public struct PipelineRunner {
         let fingerprints = try plan.fingerprint(threads: options.threads)
         let runKey = RunManifest.runKey(pipelineSHA: pipeline.sha256, settings: pipeline.settings, formats: pipeline.outputs.formats, inputs: fingerprints)
         if !options.force, let latest = folders.latestRun, let previous = RunManifest.read(directory: latest),
-           previous.runKey == runKey, previous.status == "success" {
+           previous.runKey == runKey, previous.status == .success {
             let id = (latest as NSString).lastPathComponent
             logger.info("nothing to do: inputs, pipeline file, settings and wfrisk version unchanged since run \(id) (use --force to rerun)",
                         metadata: ["run_id": "\(id)", "run_dir": "\(latest)"])
@@ -118,7 +118,7 @@ public struct PipelineRunner {
                 }
             }
             if options.pauseBeforePublish > 0 { Thread.sleep(forTimeInterval: options.pauseBeforePublish) }
-            manifest.finish(status: "success", exitCode: 0)
+            manifest.finish(status: .success, exitCode: 0)
             try manifest.write(to: runDir)
             try folders.markComplete(runDir)
             try folders.publish(runDir)
@@ -138,7 +138,7 @@ public struct PipelineRunner {
                 underlying = f.error
             }
             let failure = RunFailure(stage: failedStage, runDirectory: runDir, latest: folders.latest, underlying: underlying)
-            manifest.finish(status: "failed", exitCode: Int(failure.exitCode), failedStage: failedStage, error: "\(underlying)")
+            manifest.finish(status: .failed, exitCode: Int(failure.exitCode), failedStage: failedStage, error: "\(underlying)")
             // The folder stays as evidence (a failed run, kept by `keep_failed_runs`), no longer incomplete.
             if (try? manifest.write(to: runDir)) != nil { try? folders.markComplete(runDir) }
             for removed in folders.applyRetention(keep: pipeline.outputs.keepRuns, keepFailed: pipeline.outputs.keepFailedRuns, except: runDir) {

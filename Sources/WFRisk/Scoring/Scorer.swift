@@ -323,6 +323,11 @@ struct ScoringContext {
                 }
             }
         }
+        // Sampling noise only where there is a finite adjusted value to move.
+        for i in Indicator.allCases {
+            guard var r = out[i], let sd = r.sd else { continue }
+            if r.adjusted == nil || !sd.isFinite || sd >= 1e15 { r.sd = nil; out[i] = r }
+        }
         return out
     }
 
