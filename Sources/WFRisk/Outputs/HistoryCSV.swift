@@ -10,10 +10,16 @@ public enum HistoryCSV {
     public static func render(_ rows: [HistoryRow]) -> [UInt8] {
         var writer = CSVWriter(byteOrderMark: true)
         writer.writeRow(header.map { .text($0) })
+        for row in cells(rows) { writer.writeRow(row) }
+        return writer.bytes
+    }
+
+    /// The rows as cells (also the workbook's History sheet).
+    public static func cells(_ rows: [HistoryRow]) -> [[CSVCell]] {
         let d = Ranking.scoreDecimals
-        for r in rows {
+        return rows.map { r in
             let s = r.source
-            writer.writeRow([
+            return [
                 .number(String(r.year)), .text(r.unit.newCode), .text(r.unit.oldCode), .text(r.unit.name),
                 ScoresCSV.text(s?.oldCode), ScoresCSV.text(s?.name), .text(r.comparability.rawValue),
                 ScoresCSV.number(s?.overall, d), ScoresCSV.int(s?.overallRank), .number(String(r.rankedCount)),
@@ -21,8 +27,7 @@ public enum HistoryCSV {
                 ScoresCSV.number(s?.caseloadRisk.value, d), ScoresCSV.int(s?.caseloadRisk.rank),
                 ScoresCSV.text(s?.band), ScoresCSV.int(s?.quartile), ScoresCSV.number(s?.coverage, 2),
                 .text(r.status.rawValue), ScoresCSV.text(r.note),
-            ])
+            ]
         }
-        return writer.bytes
     }
 }

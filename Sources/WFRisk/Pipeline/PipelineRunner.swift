@@ -316,7 +316,8 @@ public struct PipelineRunner {
         graph.add("write", after: ["uncertainty"]) { g in
             let table: ScoreTable = g.output("table")
             let history: [HistoryRow] = g.output("history")
-            let report = ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring, synthetic: !synthetic.isEmpty)
+            let report = ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring, synthetic: !synthetic.isEmpty,
+                                    earlierYears: g.output("earlier"), history: history)
             // The files are independent: render and write (fsync included) them side by side.
             _ = try Parallel.map(pipeline.outputs.formats, threads: threads) { format in
                 let path = (runDir as NSString).appendingPathComponent(format.fileName)
@@ -328,7 +329,7 @@ public struct PipelineRunner {
                         try FileOutput.writeAtomically(IndicatorsCSV.render(table), to: (runDir as NSString).appendingPathComponent("indicators.csv"))
                     case .json: try ScoresJSON.write(table, inputs: fingerprints, settings: pipeline.settings.scoring, to: path, threads: threads)
                     case .xlsx: try ScoresWorkbook.write(report, to: path)
-                    case .html: try ScoresReport.write(report, to: path)
+                    case .html: try ScoresReport.write(report, to: path, threads: threads)
                     }
                 } catch let e as WFRiskError {
                     guard case .runtime = e else { throw e }
