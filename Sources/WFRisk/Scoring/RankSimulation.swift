@@ -55,7 +55,7 @@ public enum RankSimulation {
         let workers = max(1, min(threads, draws))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var scores = [Double](repeating: 0, count: n)
-            var order = [Int](repeating: 0, count: n)
+            var order = [(Double, Int)](repeating: (0, 0), count: n)
             var factor = [Double](repeating: 1, count: weights.count)
             var d = w
             while d < draws {
@@ -77,9 +77,11 @@ public enum RankSimulation {
                     let b = total.1 > 0 ? min(100, max(0, 50 + (50 / clamp) * sum.1 / total.1)) : 50
                     scores[u] = (wI * a + wC * b) / (wI + wC)
                 }
-                for u in 0..<n { order[u] = u }
-                order.sort { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }
-                for (position, u) in order.enumerated() {
+                // Highest score first, ties by position: sort on (−score, position).
+                for u in 0..<n { order[u] = (-scores[u], u) }
+                order.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+                for position in 0..<n {
+                    let u = order[position].1
                     ranks[d * n + u] = Double(position + 1)
                     high[d * n + u] = scores[u] >= highFrom ? 1 : 0
                 }
