@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
 
 let package = Package(
@@ -14,6 +14,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // SHA-256 of every input on every run: BoringSSL's is several times faster than portable code.
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // report.html is rendered from Mustache templates kept as data (Resources/report).
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // libcsv (Debian libcsv-dev: csv.h, -lcsv, no pkg-config file).
@@ -22,10 +24,18 @@ let package = Package(
             path: "Sources/CLibCSV",
             providers: [.apt(["libcsv-dev"])]
         ),
+        // libxlsxwriter (Debian libxlsxwriter-dev: xlsxwriter.h, -lxlsxwriter) for scores.xlsx.
+        .systemLibrary(
+            name: "CXLSXWriter",
+            path: "Sources/CXLSXWriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         .target(
             name: "WFRisk",
             dependencies: [
                 "CLibCSV",
+                "CXLSXWriter",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),

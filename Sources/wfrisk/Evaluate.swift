@@ -18,26 +18,22 @@ struct EvaluateExtraction: ParsableCommand {
     var predictions: String?
 
     func run() throws {
-        do {
-            let registry = try AuthorityRegistry.bundled()
-            let devDir = dev ?? (shared as NSString).appendingPathComponent("inspections/dev")
-            if FileManager.default.fileExists(atPath: (devDir as NSString).appendingPathComponent("labels.json")) {
-                let s = try ExtractionEvaluation.scoreLabelledSet(dir: devDir, predictions: predictions, registry: registry)
-                print("Development set (\(devDir)), its scorer's measures:")
-                if details { for n in s.notes { print(n) } }
-                print(s.summary + (s.passes ? "" : "  [below the targets: authority F1 0.95, signals F1 0.85, visit type and judgement 0.90]"))
-                print("")
-                if predictions != nil { return }
-            } else if dev != nil || predictions != nil {
-                throw WFRiskError.usage("\(devDir)/labels.json not found")
-            } else {
-                print("Development set: \(devDir) not present (a clone without ../shared); left out.\n")
-            }
-            let e = try ExtractionEvaluation.run(labels: labels, root: root, shared: shared, only: only, registry: registry)
-            print(e.report(), terminator: "")
-            if details { print(""); for m in e.misses { print("- \(m)") } }
-        } catch {
-            fail(error)
+        let registry = try AuthorityRegistry.bundled()
+        let devDir = dev ?? (shared as NSString).appendingPathComponent("inspections/dev")
+        if FileManager.default.fileExists(atPath: (devDir as NSString).appendingPathComponent("labels.json")) {
+            let s = try ExtractionEvaluation.scoreLabelledSet(dir: devDir, predictions: predictions, registry: registry)
+            print("Development set (\(devDir)), its scorer's measures:")
+            if details { for n in s.notes { print(n) } }
+            print(s.summary + (s.passes ? "" : "  [below the targets: authority F1 0.95, signals F1 0.85, visit type and judgement 0.90]"))
+            print("")
+            if predictions != nil { return }
+        } else if dev != nil || predictions != nil {
+            throw WFRiskError.usage("\(devDir)/labels.json not found")
+        } else {
+            print("Development set: \(devDir) not present (a clone without ../shared); left out.\n")
         }
+        let e = try ExtractionEvaluation.run(labels: labels, root: root, shared: shared, only: only, registry: registry)
+        print(e.report(), terminator: "")
+        if details { print(""); for m in e.misses { print("- \(m)") } }
     }
 }

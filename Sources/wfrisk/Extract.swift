@@ -24,20 +24,16 @@ struct Extract: ParsableCommand {
     var threads: Int?
 
     func run() throws {
-        do {
-            let files = try InspectionIngest.expand(paths)
-            let registry = try authorities.map { try AuthorityRegistry.load(authorities: $0, aliases: nil, jointReturns: nil) } ?? AuthorityRegistry.bundled()
-            let result = try InspectionIngest.read(files, registry: registry, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
-            for s in result.skipped {
-                FileHandle.standardError.write(Data("wfrisk: skipped \(s.file): \(s.reason)\n".utf8))
-            }
-            if json {
-                print(InspectionJSON.render(result.documents), terminator: "")
-            } else {
-                for d in result.documents { print(InspectionJSON.text(d)) }
-            }
-        } catch {
-            fail(error)
+        let files = try InspectionIngest.expand(paths)
+        let registry = try authorities.map { try AuthorityRegistry.load(authorities: $0, aliases: nil, jointReturns: nil) } ?? AuthorityRegistry.bundled()
+        let result = try InspectionIngest.read(files, registry: registry, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        for s in result.skipped {
+            FileHandle.standardError.write(Data("wfrisk: skipped \(s.file): \(s.reason)\n".utf8))
+        }
+        if json {
+            print(InspectionJSON.render(result.documents), terminator: "")
+        } else {
+            for d in result.documents { print(InspectionJSON.text(d)) }
         }
     }
 }

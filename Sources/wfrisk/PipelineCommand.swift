@@ -8,10 +8,16 @@ struct PipelineCommand: ParsableCommand {
         abstract: "List, show or validate pipeline files.",
         subcommands: [List.self, Show.self, ValidateFile.self])
 
+    /// The folder of the default pipeline (`wfrisk run` without --pipeline).
+    static var defaultFolder: String {
+        Pipeline.defaultPath().map { ($0 as NSString).deletingLastPathComponent } ?? "pipelines"
+    }
+
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List the pipelines in a folder (default: pipelines/).")
-        @Option(help: "Folder of pipeline files.") var directory = "pipelines"
+        @Option(help: "Folder of pipeline files (default: pipelines/ of this checkout).") var directory: String?
         func run() throws {
+            let directory = self.directory ?? PipelineCommand.defaultFolder
             let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }.sorted()
             for n in names {
                 let path = (directory as NSString).appendingPathComponent(n)
@@ -29,13 +35,9 @@ struct PipelineCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a pipeline's resolved inputs, settings and outputs.")
         @Argument(help: "Pipeline name (in pipelines/) or file.") var name: String
         func run() throws {
-            let path = name.hasSuffix(".yml") || name.contains("/") ? name : "pipelines/\(name).yml"
-            do {
-                let p = try Pipeline.load(path: path)
-                print(PipelineDescription.render(p), terminator: "")
-            } catch {
-                fail(error)
-            }
+            let path = name.hasSuffix(".yml") || name.contains("/") ? name : (PipelineCommand.defaultFolder as NSString).appendingPathComponent("\(name).yml")
+            let p = try Pipeline.load(path: path)
+            print(PipelineDescription.render(p), terminator: "")
         }
     }
 
@@ -43,13 +45,9 @@ struct PipelineCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "validate", abstract: "Check a pipeline file (keys, types, files) without running it.")
         @Argument(help: "Pipeline file.") var file: String
         func run() throws {
-            do {
-                let p = try Pipeline.load(path: file)
-                let plan = try InputPlan.make(p)
-                print("\(file): ok (\(plan.workforce.count) workforce, \(plan.demand.count) demand, \(plan.inspections.count) inspection files)")
-            } catch {
-                fail(error)
-            }
+            let p = try Pipeline.load(path: file)
+            let plan = try InputPlan.make(p)
+            print("\(file): ok (\(plan.workforce.count) workforce, \(plan.demand.count) demand, \(plan.inspections.count) inspection files)")
         }
     }
 }

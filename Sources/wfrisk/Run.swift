@@ -3,10 +3,12 @@ import Foundation
 import Logging
 import WFRisk
 
+extension RunLog.Format: ExpressibleByArgument {}
+
 /// Logging options shared by commands that log.
 struct LogOptions: ParsableArguments {
-    @Option(name: .long, help: "Log format: text or json (one JSON object per line, for cron and log shippers).")
-    var logFormat: String = "text"
+    @Option(name: .long, help: "Log format: text or json (every line on stdout and stderr one JSON object, for cron and log shippers).")
+    var logFormat: RunLog.Format = .text
 
     @Flag(name: .shortAndLong, help: "Only warnings and errors.")
     var quiet = false
@@ -15,14 +17,21 @@ struct LogOptions: ParsableArguments {
     var verbose = false
 
     func validate() throws {
-        guard RunLogHandler.Format(rawValue: logFormat) != nil else { throw ValidationError("--log-format must be text or json") }
         if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together") }
     }
 
-    func makeLogger() -> Logger {
-        let format = RunLogHandler.Format(rawValue: logFormat) ?? .text
-        let level: Logger.Level = quiet ? .warning : (verbose ? .debug : .info)
-        return Logger(label: "wfrisk") { label in RunLogHandler(label: label, format: format, level: level) }
+    func makeLog() -> RunLog {
+        RunLog(format: logFormat, level: quiet ? .warning : (verbose ? .debug : .info))
+    }
+
+    /// The log format asked for, read before parsing, so that even a usage error is reported in it.
+    static func prescan(_ arguments: [String]) -> RunLog {
+        var format = RunLog.Format.text
+        for (i, a) in arguments.enumerated() {
+            if a == "--log-format", i + 1 < arguments.count, let f = RunLog.Format(rawValue: arguments[i + 1]) { format = f }
+            if a.hasPrefix("--log-format="), let f = RunLog.Format(rawValue: String(a.dropFirst("--log-format=".count))) { format = f }
+        }
+        return RunLog(format: format, level: .info)
     }
 }
 
@@ -30,18 +39,20 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a scoring pipeline (default: pipelines/nightly.yml on sample-data/).",
         discussion: """
-        With no options, runs pipelines/nightly.yml. Files named on the command line replace the
-        pipeline's inputs of that kind (--workforce alone drops the pipeline's demand and inspection
-        inputs). Each run writes a new folder under <out>/runs/ and, only when complete, points
-        <out>/latest at it. Unchanged inputs: nothing to do, exit 0 (use --force).
+        Without --pipeline, runs pipelines/nightly.yml of the checkout this binary was built in.
+        Files named on the command line without --pipeline make an ad-hoc run: default settings,
+        those files, and --out is required (an ad-hoc run never publishes into a pipeline's folder).
+        With --pipeline, files named replace the pipeline's inputs of that kind (--workforce alone
+        drops the pipeline's demand, inspection and neighbour inputs).
+        Each run writes a new folder under <out>/runs/ and, only when complete, points <out>/latest
+        at it. Unchanged inputs, pipeline, settings and versions: nothing to do, exit 0 (--force reruns).
 
-        EXIT CODES: 0 success or nothing to do; 1 runtime failure; 2 usage or pipeline-file error;
-        3 input validation failure; 4 another run holds the lock; with --baseline, 1 when scores
-        drifted beyond tolerance (see `wfrisk diff`).
+        EXIT CODES
+        \(ExitCodes.table.map { "  \($0.code)  \($0.meaning)" }.joined(separator: "\n"))
         """)
 
-    @Option(name: .long, help: "Pipeline file.")
-    var pipeline: String = "pipelines/nightly.yml"
+    @Option(name: .long, help: "Pipeline file (default: pipelines/nightly.yml of this checkout).")
+    var pipeline: String?
 
     @Option(name: .long, parsing: .upToNextOption, help: "DfE workforce CSV file(s) or patterns; replaces the pipeline's.")
     var workforce: [String] = []
@@ -55,91 +66,238 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Statistical neighbours CSV (DfE layout).")
     var neighbours: String?
 
-    @Option(name: .long, help: "Scoring year (default: latest in the data).")
+    @Option(name: .long, help: "Scoring year, 2000 to 2100 (default: latest in the data).")
     var year: Int?
 
-    @Option(name: .long, help: "Output folder (holds runs/ and latest).")
+    @Option(name: .long, help: "Output folder (holds runs/ and latest). Required for ad-hoc runs.")
     var out: String?
 
-    @Option(name: .long, help: "Worker threads for ingest and text extraction (default: all cores).")
+    @Option(name: .long, help: "Worker threads for ingest and text extraction, 1 to 1024 (default: all cores).")
     var threads: Int?
 
     @Flag(name: .long, help: "Rerun even when nothing changed since the last successful run.")
     var force = false
 
-    @Option(name: .long, help: "After the run, compare with this baseline (run folder or scores.csv) and fail on drift.")
+    @Option(name: .long, help: "Compare the new scores with this baseline (file, run folder or latest, read before anything is published) and exit 1 on drift.")
     var baseline: String?
 
-    @Option(name: .long, help: "With --baseline: absolute score tolerance.")
+    @Option(name: .long, help: "With --baseline: absolute score tolerance (0 to 100).")
     var tolerance: Double = 0
 
-    @Option(name: .long, help: "With --baseline: rank tolerance.")
+    @Option(name: .long, help: "With --baseline: rank tolerance in places.")
     var rankTolerance: Int = 0
+
+    @Flag(name: .long, help: "With --baseline: compare even if the scoring years differ.")
+    var allowYearChange = false
+
+    @Flag(name: .long, help: "With --baseline: compare even if the methodology versions differ.")
+    var allowMethodChange = false
 
     @OptionGroup var log: LogOptions
 
     func validate() throws {
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        do {
+            if let year { try SettingRanges.check(year, option: "--year") }
+            if let threads { try SettingRanges.check(threads, option: "--threads") }
+            try SettingRanges.check(tolerance, option: "--tolerance")
+            try SettingRanges.check(rankTolerance, option: "--rank-tolerance")
+        } catch {
+            throw ValidationError("\(error)")
+        }
+    }
+
+    /// The pipeline to run after command-line overrides, and the overrides made.
+    func resolvedPipeline() throws -> (Pipeline, [RunOverride]) {
+        var overrides: [RunOverride] = []
+        let namesInputs = !workforce.isEmpty || !demand.isEmpty || !inspections.isEmpty || neighbours != nil
+        var p: Pipeline
+        if pipeline == nil && namesInputs {
+            guard !workforce.isEmpty else {
+                throw WFRiskError.usage("--demand, --inspections and --neighbours without --pipeline need --workforce (an ad-hoc run), or name a pipeline with --pipeline")
+            }
+            guard let out else {
+                throw WFRiskError.usage("an ad-hoc run (files named without --pipeline) needs --out DIR; it never publishes into a pipeline's folder such as out/nightly")
+            }
+            p = try Pipeline.adHoc(directory: out)
+        } else {
+            guard let path = pipeline ?? Pipeline.defaultPath() else {
+                throw WFRiskError.usage("no --pipeline given and no default pipeline found (looked for \(Pipeline.candidateDefaultPaths().joined(separator: ", "))); pass --pipeline FILE")
+            }
+            if pipeline == nil, out == nil, year != nil {
+                throw WFRiskError.usage("--year changes what the default pipeline publishes into \(try Pipeline.load(path: path).outputs.directory), which its readers use; give --out DIR, or --pipeline to change that pipeline on purpose")
+            }
+            p = try Pipeline.load(path: path)
+        }
+        if !workforce.isEmpty {
+            p.inputs.workforce = workforce
+            p.inputs.demand = []
+            p.inputs.inspections = []
+            p.inputs.neighbours = nil
+            overrides.append(RunOverride(option: "--workforce", value: workforce.joined(separator: " ")))
+        }
+        if !demand.isEmpty {
+            p.inputs.demand = demand
+            overrides.append(RunOverride(option: "--demand", value: demand.joined(separator: " ")))
+        }
+        if !inspections.isEmpty {
+            p.inputs.inspections = inspections
+            overrides.append(RunOverride(option: "--inspections", value: inspections.joined(separator: " ")))
+        }
+        if let neighbours {
+            p.inputs.neighbours = neighbours
+            overrides.append(RunOverride(option: "--neighbours", value: neighbours))
+        }
+        if let year {
+            p.settings.scoring.year = year
+            overrides.append(RunOverride(option: "--year", value: String(year)))
+        }
+        if let out {
+            p.outputs.directory = out
+            overrides.append(RunOverride(option: "--out", value: out))
+        }
+        return (p, overrides)
     }
 
     func run() throws {
-        let logger = log.makeLogger()
-        do {
-            var p = try Pipeline.load(path: pipeline)
-            if !workforce.isEmpty {
-                p.inputs.workforce = workforce
-                p.inputs.demand = []
-                p.inputs.inspections = []
-                p.inputs.neighbours = nil
-            }
-            if !demand.isEmpty { p.inputs.demand = demand }
-            if !inspections.isEmpty { p.inputs.inspections = inspections }
-            if let neighbours { p.inputs.neighbours = neighbours }
-            if let year { p.settings.scoring.year = year }
-            if let out { p.outputs.directory = out }
-            var options = RunOptions()
-            options.force = force
-            if let threads { options.threads = threads }
-            options.progress = isatty(STDERR_FILENO) == 1 && log.logFormat == "text" && !log.quiet
-            if let pause = ProcessInfo.processInfo.environment["WFRISK_TEST_PAUSE_BEFORE_PUBLISH"], let s = Double(pause) {
-                options.pauseBeforePublish = s
-            }
-            let outcome = try PipelineRunner(pipeline: p, options: options, logger: logger).run()
-            printSummary(outcome)
-            if let baseline {
-                let latestCSV = (outcome.latest as NSString).appendingPathComponent("scores.csv")
-                let code = try DiffCommand.compare(baseline: baseline, new: latestCSV, tolerance: tolerance, rankTolerance: rankTolerance, json: false)
-                if code != 0 { throw ExitCode(code) }
-            }
-        } catch let e as ExitCode {
-            throw e
-        } catch {
-            fail(error)
+        let runLog = CLI.log
+        let logger = runLog.logger()
+        let (p, overrides) = try resolvedPipeline()
+        // Read before anything is published: `--baseline OUT/latest` is the previous run, never this one.
+        let baselineFile = try baseline.map { try ScoreDiff.load($0) }
+        if baselineFile != nil && !p.outputs.formats.contains(.csv) {
+            throw WFRiskError.usage("--baseline compares scores.csv, but the pipeline's outputs.formats leaves csv out")
         }
+        var options = RunOptions()
+        options.force = force
+        options.overrides = overrides
+        if let threads { options.threads = threads }
+        options.progress = isatty(STDERR_FILENO) == 1 && log.logFormat == .text && !log.quiet
+        if let pause = ProcessInfo.processInfo.environment["WFRISK_TEST_PAUSE_BEFORE_PUBLISH"], let s = Double(pause) {
+            options.pauseBeforePublish = s
+        }
+        if let baselineFile {
+            // The gate runs before publishing: drifted scores never become `latest`.
+            let check = BaselineCheck(baseline: baselineFile, tolerance: tolerance, rankTolerance: rankTolerance,
+                                      allow: allowed, log: runLog)
+            options.beforePublish = { runDir in try check.compare(runDirectory: runDir, beingWritten: true) }
+        }
+        let outcome = try PipelineRunner(pipeline: p, options: options, logger: logger).run()
+        let runID = (outcome.runDirectory as NSString).lastPathComponent
+        Summary.write(outcome, pipeline: p, log: runLog)
+        if let baselineFile, outcome.status == .upToDate {
+            // Nothing new was scored: check what `latest` holds, unless it is the baseline itself.
+            try BaselineCheck(baseline: baselineFile, tolerance: tolerance, rankTolerance: rankTolerance, allow: allowed, log: runLog)
+                .compare(runDirectory: outcome.runDirectory, beingWritten: false)
+        }
+        CLI.finished(exitCode: ExitCodes.success,
+                     extra: [("status", .string((outcome.status == .published ? RunStatus.success : .nothingToDo).rawValue)),
+                             ("run_id", .string(runID)), ("run_dir", .string(outcome.runDirectory)), ("pipeline", .string(p.file))])
     }
 
-    func printSummary(_ outcome: RunOutcome) {
+    var allowed: Set<ScoreDiff.Mismatch> {
+        var allow = Set<ScoreDiff.Mismatch>()
+        if allowYearChange { allow.insert(.year) }
+        if allowMethodChange { allow.insert(.methodology) }
+        return allow
+    }
+
+    static func samePath(_ a: String, _ b: String) -> Bool {
+        func real(_ p: String) -> String? {
+            guard let r = realpath(p, nil) else { return nil }
+            defer { free(r) }
+            return String(cString: r)
+        }
+        guard let x = real(a), let y = real(b) else { return false }
+        return x == y
+    }
+}
+
+/// `wfrisk run --baseline`: compares a run folder's scores with the baseline read at the start,
+/// prints the diff (text table, or one JSON object on stdout), and throws on drift.
+struct BaselineCheck: Sendable {
+    let baseline: ScoreDiff.ScoreFile
+    let tolerance: Double
+    let rankTolerance: Int
+    let allow: Set<ScoreDiff.Mismatch>
+    let log: RunLog
+
+    func compare(runDirectory: String, beingWritten: Bool) throws {
+        let newCSV = (runDirectory as NSString).appendingPathComponent("scores.csv")
+        // Compared by where the baseline was when read: `latest` may have moved since.
+        if let was = baseline.resolvedPath, Run.samePath(was, newCSV) {
+            guard !beingWritten else {
+                throw WFRiskError.usage("--baseline \(baseline.path) is the run being written (\(runDirectory)); compare with a saved baseline or an earlier run folder")
+            }
+            log.event(.info, "baseline not compared: it is the run latest already points at, and nothing new was scored",
+                      [("event", .string("baseline_skipped")), ("baseline", .string(baseline.path))])
+            return
+        }
+        let newFile = try ScoreDiff.load(newCSV)
+        let diff = try ScoreDiff.compare(baseline, newFile, tolerance: tolerance, rankTolerance: rankTolerance, allow: allow)
+        if log.format == .json {
+            guard case .object(let pairs) = diff.jsonValue else { preconditionFailure("a diff renders as an object") }
+            log.event(diff.isClean ? .info : .warning, diff.summary,
+                      [("event", .string("baseline_diff")), ("baseline", .string(baseline.path))] + pairs, stream: .stdout, always: true)
+        } else {
+            log.printText(diff.table(baseline: baseline, new: newFile))
+        }
+        if !diff.isClean { throw ScoreDiff.Drift(baseline: baseline.path, summary: diff.summary) }
+    }
+}
+
+/// What `wfrisk run` prints on stdout: the top ten and the files written (text), or one
+/// `summary` JSON object (--log-format json).
+enum Summary {
+    static func write(_ outcome: RunOutcome, pipeline: Pipeline, log: RunLog) {
+        let json = log.format == .json
         guard let table = outcome.table else {
-            print("Nothing to do: inputs unchanged since the last successful run (\(outcome.runDirectory)). Use --force to rerun.")
+            let text = "Nothing to do: inputs, pipeline, settings and versions unchanged since the last successful run (\(outcome.runDirectory)). Use --force to rerun."
+            if json {
+                log.event(.info, "nothing to do", [("event", .string("summary")), ("status", .string(RunStatus.nothingToDo.rawValue)),
+                                                  ("run_dir", .string(outcome.runDirectory))], stream: .stdout, always: true)
+            } else {
+                log.printText(text + "\n")
+            }
             return
         }
         let ranked = table.units.filter(\.isRanked)
-        print("Scored \(table.units.count) reporting units for \(table.year): \(ranked.count) ranked, \(table.units.count - ranked.count) excluded.")
-        print("")
-        print("Top 10 by overall score (higher = more risk):")
-        print("rank  score  instab  caseload  authority")
+        let excluded = table.units.filter { !$0.isRanked }
+        let files = outcome.outputs + [(outcome.latest as NSString).appendingPathComponent("manifest.json")]
+        let synthetic = outcome.syntheticInputs
+        if json {
+            var fields: [(String, JSONValue)] = [
+                ("event", .string("summary")), ("year", .int(table.year)), ("units", .int(table.units.count)),
+                ("ranked", .int(ranked.count)), ("excluded", .int(excluded.count)),
+            ]
+            fields.append(("top", .array(ranked.prefix(10).map { u in
+                .object([("rank", .int(u.overallRank ?? 0)), ("old_la_code", .string(u.oldCode)), ("la_name", .string(u.name)),
+                         ("overall_score", .double(u.overall, decimals: 1)), ("instability_score", .double(u.instability.value, decimals: 1)),
+                         ("caseload_risk_score", .double(u.caseloadRisk.value, decimals: 1))])
+            })))
+            fields.append(("excluded_units", .array(excluded.map { u in
+                .object([("old_la_code", .string(u.oldCode)), ("la_name", .string(u.name)), ("reason", .optionalString(u.exclusionReason))])
+            })))
+            fields.append(("files", .array(files.map { .string($0) })))
+            fields.append(("run_dir", .string(outcome.runDirectory)))
+            fields.append(("synthetic", .bool(!synthetic.isEmpty)))
+            log.event(.info, "scored \(table.units.count) reporting units for \(table.year)", fields, stream: .stdout, always: true)
+            return
+        }
+        var out = ""
+        if !synthetic.isEmpty {
+            out += "SYNTHETIC DATA: these scores are invented values under real authority names (\(synthetic.joined(separator: ", "))); not for any real decision.\n\n"
+        }
+        out += "Scored \(table.units.count) reporting units for \(table.year): \(ranked.count) ranked, \(excluded.count) excluded.\n\n"
+        out += "Top 10 by overall score (higher = more risk):\nrank  score  instab  caseload  authority\n"
         for u in ranked.prefix(10) {
             let rank = String(u.overallRank ?? 0).padding(toLength: 4, withPad: " ", startingAt: 0)
-            print("\(rank)  \(Decimals.format(u.overall ?? 0, 1).leftPad(5))  \(Decimals.format(u.instability.value ?? 0, 1).leftPad(6))  \(Decimals.format(u.caseloadRisk.value ?? 0, 1).leftPad(8))  \(u.name) (\(u.oldCode))")
+            out += "\(rank)  \(Decimals.format(u.overall ?? 0, 1).leftPad(5))  \(Decimals.format(u.instability.value ?? 0, 1).leftPad(6))  \(Decimals.format(u.caseloadRisk.value ?? 0, 1).leftPad(8))  \(u.name) (\(u.oldCode))\n"
         }
-        for u in table.units where !u.isRanked {
-            print("excluded: \(u.name) (\(u.oldCode)): \(u.exclusionReason ?? "")")
-        }
-        print("")
-        print("Files written:")
-        for o in outcome.outputs { print("  \(o)") }
-        print("  \((outcome.latest as NSString).appendingPathComponent("manifest.json"))")
-        print("(latest -> \(outcome.runDirectory))")
+        for u in excluded { out += "excluded: \(u.name) (\(u.oldCode)): \(u.exclusionReason ?? "")\n" }
+        out += "\nFiles written:\n"
+        for f in files { out += "  \(f)\n" }
+        out += "(latest -> \(outcome.runDirectory))\n"
+        log.printText(out)
     }
 }
 

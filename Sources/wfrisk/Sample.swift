@@ -32,14 +32,14 @@ struct Sample: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            let registry = try AuthorityRegistry.bundled()
-            let generator = SampleGenerator(
-                options: .init(authorities: authorities, firstYear: lastYear - years + 1, lastYear: lastYear, seed: seed, texts: texts),
-                registry: registry)
-            for f in try generator.write(to: out) { print(f) }
-        } catch {
-            fail(error)
-        }
+        let registry = try AuthorityRegistry.bundled()
+        let generator = SampleGenerator(
+            options: .init(authorities: authorities, firstYear: lastYear - years + 1, lastYear: lastYear, seed: seed, texts: texts),
+            registry: registry)
+        for f in try generator.write(to: out) { print(f) }
+        // Runs on these files say their scores are synthetic (InputPlan.syntheticMarker).
+        let marker = (out as NSString).appendingPathComponent(InputPlan.syntheticMarker)
+        try FileOutput.writeAtomically("Synthetic inputs written by `wfrisk sample`: invented values, not real figures.\n", to: marker)
+        print(marker)
     }
 }

@@ -5,36 +5,45 @@ import WFRisk
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check workforce or demand CSV files without scoring.",
-        discussion: "Reports every problem found (file, line, field). Exit 0 when all files are usable, 3 when any is not.")
+        discussion: """
+            Runs every check `wfrisk run` makes (CSV syntax, row widths, years, cells, authority codes and names, \
+            value rules in Resources/validity_rules.csv, duplicate rows, overlapping files) on every year of every \
+            file, and lists every problem found (file, line, field). Exit 0 when all files are usable, 3 when any is not.
+            """)
 
     @Argument(help: "CSV files to check.")
     var files: [String]
 
+    @Flag(help: "Treat two files that disagree on a row as an error even when one is the newer release.")
+    var strictReleases = false
+
+    @Option(help: "Authority registry CSV (the layout of Resources/authorities.csv) to check codes and names against, as a run's inputs.reference.authorities.")
+    var authorities: String?
+
     func run() throws {
-        let settings: RunSettings
-        let refs: RunReferences
+        // Reference-loading errors go to the root, which maps them to their exit code.
+        var inputs = PipelineInputs()
+        inputs.authorities = authorities
+        let refs = try RunReferences.load(inputs: inputs, settings: try RunSettings.defaults())
         do {
-            settings = try RunSettings.defaults()
-            refs = try RunReferences.load(inputs: PipelineInputs(), settings: settings)
-        } catch {
-            fail(error)
-        }
-        var failed = false
-        for f in files {
-            do {
-                let file = try refs.reader.read(path: f, wanted: Measure.allCases, kind: "workforce or demand")
-                let levels = Dictionary(grouping: file.records, by: \.level).mapValues(\.count)
-                let years = Set(file.records.map(\.year)).sorted()
-                print("\(f): ok: \(file.rowCount) rows (\(levels[.localAuthority] ?? 0) local authority, \(levels[.regional] ?? 0) regional, \(levels[.national] ?? 0) national); years \(years.map(String.init).joined(separator: ", "))")
-                print("  measures: \(file.measures.map(\.rawValue).joined(separator: ", "))")
-                let suppressed = file.records.reduce(0) { $0 + $1.values.filter { $0.1.missingReason != nil }.count }
-                print("  suppressed or empty cells: \(suppressed)")
-                for w in file.warnings { print("  warning: \(w)") }
-            } catch {
-                failed = true
-                FileHandle.standardError.write(Data("\(error)\n".utf8))
+            let summaries = try InputValidation.check(paths: files, reader: refs.reader, overlap: strictReleases ? .strict : .newest)
+            for s in summaries {
+                let years = s.years.isEmpty ? "none" : (s.years.count > 2 && s.years.last! - s.years.first! == s.years.count - 1
+                    ? "\(s.years.first!)-\(s.years.last!)" : s.years.map(String.init).joined(separator: ", "))
+                print("\(s.path): ok: \(s.kind), \(s.rows) rows (\(s.rowsByLevel[.localAuthority] ?? 0) local authority, \(s.rowsByLevel[.regional] ?? 0) regional, \(s.rowsByLevel[.national] ?? 0) national); years \(years); \(s.units) local-authority units")
+                print("  measures: \(s.measures.map(\.rawValue).joined(separator: ", "))")
+                let cells = s.suppressed.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }
+                print("  suppressed or empty cells: \(s.suppressed.values.reduce(0, +))" + (cells.isEmpty ? "" : " (\(cells.joined(separator: ", ")))"))
+                for w in s.warnings { print("  warning: \(w)") }
             }
+        } catch WFRiskError.inputs(let problems) {
+            for p in problems { FileHandle.standardError.write(Data("\(p)\n".utf8)) }
+            let files = Set(problems.map(\.file)).count
+            FileHandle.standardError.write(Data("\(problems.count) problem(s) in \(files) file(s)\n".utf8))
+            throw ExitCode(3)
+        } catch WFRiskError.input(let p) {
+            FileHandle.standardError.write(Data("\(p)\n".utf8))
+            throw ExitCode(3)
         }
-        if failed { throw ExitCode(3) }
     }
 }

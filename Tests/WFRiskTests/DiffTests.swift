@@ -94,14 +94,14 @@ import Testing
         let text = try String(contentsOfFile: golden + "/sample-baseline.csv", encoding: .utf8)
         var lines = text.split(separator: "\n").map(String.init)
         var cells = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        cells[5] = "1.00"
+        cells[lines[0].split(separator: ",").firstIndex(of: "overall_score")!] = "1.00"
         lines[1] = cells.joined(separator: ",")
         try Fixtures.write(lines.joined(separator: "\n") + "\n", to: baseline)
-        let dry = try Fixtures.run(["baseline", "update", dir + "/run/latest", baseline])
+        let dry = try Fixtures.run(["baseline", "update", baseline, dir + "/run/latest"])
         #expect(dry.status == 1)
         #expect(dry.stdout.contains("overall_score") && dry.stdout.contains("rerun with --yes"))
         #expect(try String(contentsOfFile: baseline, encoding: .utf8).contains(",1.00,"))
-        let accept = try Fixtures.run(["baseline", "update", dir + "/run/latest", baseline, "--yes"])
+        let accept = try Fixtures.run(["baseline", "update", baseline, dir + "/run/latest", "--yes"])
         #expect(accept.status == 0)
         #expect(try Fixtures.run(["diff", baseline, dir + "/run/latest"]).status == 0)
     }
@@ -110,7 +110,11 @@ import Testing
         let dir = Fixtures.temporaryDirectory()
         let clean = try Fixtures.run(["run", "--out", dir, "--quiet", "--baseline", golden + "/sample-baseline.csv"])
         #expect(clean.status == 0, "\(clean.stdout)")
-        let drift = try Fixtures.run(["run", "--out", dir + "/2", "--quiet", "--year", "2022", "--baseline", golden + "/sample-baseline.csv"])
+        // Another scoring year is not comparable unless asked for (exit 2); when asked, it is drift.
+        let other = try Fixtures.run(["run", "--out", dir + "/2", "--quiet", "--year", "2022", "--baseline", golden + "/sample-baseline.csv"])
+        #expect(other.status == 2)
+        #expect(other.stderr.contains("--allow-year-change"))
+        let drift = try Fixtures.run(["run", "--out", dir + "/2", "--quiet", "--year", "2022", "--baseline", golden + "/sample-baseline.csv", "--allow-year-change"])
         #expect(drift.status == 1)
         #expect(drift.stdout.contains("authorities changed"))
     }

@@ -64,7 +64,7 @@ import Testing
         let a = try read(header + "\n" + row, name: "a.csv")
         let b = try read(header + "\n" + row, name: "b.csv")
         #expect(try TidyDataset.merge([a, b]).records.count == 1)
-        let c = try read(header + "\n" + row.replacingOccurrences(of: ",12,2,", with: ",12,3,"), name: "c.csv")
+        let c = try read(header + "\n" + row.replacingOccurrences(of: ",12,2,16.7", with: ",12,3,25.0"), name: "c.csv")
         #expect {
             _ = try TidyDataset.merge([a, c])
         } throws: { error in

@@ -43,7 +43,10 @@ enum Fixtures {
     static func settings() throws -> ScoringSettings { try RunSettings.defaults().scoring }
 
     /// The built `wfrisk` executable (beside the test bundle).
+    /// `WFRISK_TEST_EXECUTABLE` runs the CLI tests against another build (e.g. an older one, to
+    /// check that a test fails without the change it covers).
     static var executable: String {
+        if let other = ProcessInfo.processInfo.environment["WFRISK_TEST_EXECUTABLE"] { return other }
         let candidates = [
             (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/wfrisk",
             Bundle.main.bundleURL.appendingPathComponent("wfrisk").path,

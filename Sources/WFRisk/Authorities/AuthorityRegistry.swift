@@ -99,6 +99,11 @@ public struct AuthorityRegistry: Sendable {
         return candidates.first { $0.validTo == nil } ?? candidates.first
     }
 
+    /// Codes of every authority (past or present) known by `name` or one of its aliases.
+    public func oldCodes(named name: String) -> [String] {
+        oldCodesByName[AuthorityRegistry.normalizedName(name)] ?? []
+    }
+
     /// All name variants known for linking text (canonical names and aliases), with their codes.
     public var nameIndex: [String: [String]] { oldCodesByName }
 

@@ -14,8 +14,10 @@ public struct CSVRecord {
 
     public var count: Int { ends.count }
 
-    /// The raw bytes of field `index`.
+    /// The raw bytes of field `index` (empty past the record's end: a short row never shows
+    /// another row's bytes; callers check `count` against the header to report it).
     public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        guard index >= 0, index < ends.count else { return UnsafeBufferPointer(start: nil, count: 0) }
         let start = index == 0 ? 0 : ends[index - 1]
         return UnsafeBufferPointer(rebasing: bytes[start..<ends[index]])
     }
@@ -45,11 +47,15 @@ public struct CSVError: Error, CustomStringConvertible, Equatable {
 /// or corrupted file is reported with its line rather than silently mis-split.
 public enum CSVReader {
     /// Reads `path`, calling `handler` for every non-blank record in order (streamed in 1 MiB reads).
-    public static func read(path: String, handler: (CSVRecord) throws -> Void) throws {
+    /// Returns the SHA-256 (hex) of the bytes parsed, so a caller can tell whether they are the
+    /// bytes it fingerprinted before (a file rewritten while read is not what was recorded).
+    @discardableResult
+    public static func read(path: String, handler: (CSVRecord) throws -> Void) throws -> String {
         guard let file = fopen(path, "rb") else {
             throw CSVError(file: path, line: 0, message: "cannot open file: \(String(cString: strerror(errno)))")
         }
         defer { fclose(file) }
+        var digest = SHA256Digest()
         try withoutActuallyEscaping(handler) { escapable in
             let session = try ParseSession(path: path, startLine: 1, handler: escapable)
             let chunkSize = 1 << 20
@@ -63,6 +69,7 @@ public enum CSVReader {
                     break
                 }
                 var buffer = UnsafeBufferPointer(start: chunk, count: n)
+                digest.update(buffer)
                 if first {
                     first = false
                     try checkEncoding(buffer, path: path)
@@ -72,104 +79,133 @@ public enum CSVReader {
             }
             try session.finish()
         }
+        return digest.finalize()
     }
 
-    /// Reads `path` (memory-mapped) with its data rows split into `parts` chunks parsed concurrently,
-    /// each by its own libcsv parser. Split points are found by a quote-aware scan, so a quoted field
-    /// with a line break never straddles two chunks, and line numbers stay exact. `header` receives
-    /// the first record and may return which columns the data records need (`nil`: all): the others
-    /// reach the handler empty, and their bytes are never copied. Then, on each part's thread,
-    /// `body(part)` gives the handler that receives that part's records in file order.
+    /// Reads `path` with its data rows split into `parts` chunks parsed concurrently, each by its
+    /// own libcsv parser. Split points are found by a quote-aware scan, so a quoted field with a
+    /// line break never straddles two chunks, and line numbers stay exact. `header` receives the
+    /// first non-blank record and may return which columns the data records need (`nil`: all):
+    /// the others reach the handler empty, and their bytes are never copied. Then, on each part's
+    /// thread, `body(part)` gives the handler that receives that part's records in file order.
     /// `lastRecord`, when given, receives what is probably the file's last record before any part
     /// is parsed (see `lastRecordRange`; nothing when none is found). It is a guess for the
     /// caller to check against the records themselves.
     /// `gate(part)`, when it gives one, is asked about each record once its `column` is read:
     /// when it says no, the record's later fields are not copied (the handler still gets it).
+    ///
+    /// The file is read into memory, not mapped: a file cut short while it is read gives a short
+    /// read, never a SIGBUS. Returns the SHA-256 (hex) of the bytes parsed (hashed while the parts
+    /// parse). A file with lone-CR line ends is parsed as one part (split points are LF-based).
+    @discardableResult
     public static func readParallel(path: String, parts: Int, header: (CSVRecord) throws -> [Bool]?,
                                     lastRecord: (([String]) -> Void)? = nil,
                                     gate: (@Sendable (Int) -> RowGate?)? = nil,
-                                    body: @escaping @Sendable (Int) -> (CSVRecord) throws -> Void) throws {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw CSVError(file: path, line: 0, message: "cannot open file: \(error.localizedDescription)")
+                                    body: @escaping @Sendable (Int) -> (CSVRecord) throws -> Void) throws -> String {
+        let file = try FileBytes(path: path)
+        let all = file.bytes
+        try checkEncoding(all, path: path)
+        let digest = ConcurrentResults<String>(count: 1)
+        let content = skipBOM(all)
+        // Leading blank lines: the header is the first non-blank line.
+        var headerStart = 0, headerStartLine = 1
+        while headerStart < content.count, content[headerStart] == 0x0A || content[headerStart] == 0x0D {
+            if content[headerStart] == 0x0A || headerStart + 1 == content.count || content[headerStart + 1] != 0x0A { headerStartLine += 1 }
+            headerStart += 1
         }
-        try data.withUnsafeBytes { raw in
-            let all = raw.bindMemory(to: UInt8.self)
-            try checkEncoding(all, path: path)
-            let content = skipBOM(all)
-            // Header: up to the first line break outside quotes.
-            guard content.count > 0 else { return }
-            let headerEnd = boundary(in: content, from: 0)
-            var columns: [Bool]?
+        guard headerStart < content.count else { return SHA256Digest.hex(of: all) }
+        if hasLoneCR(content) {
+            // One part, one parser: the first record is the header, the rest go to part 0.
+            var rows: ((CSVRecord) throws -> Void)?
             try withoutActuallyEscaping(header) { h in
-                let session = try ParseSession(path: path, startLine: 1) { columns = try h($0) }
-                try session.feed(UnsafeBufferPointer(rebasing: content[0..<headerEnd]))
+                let session = try ParseSession(path: path, startLine: 1) { record in
+                    if let rows { return try rows(record) }
+                    _ = try h(record)
+                    rows = body(0)
+                }
+                try session.feed(content)
                 try session.finish()
             }
-            let kept = columns
-            let headerLines = 1 + newlines(UnsafeBufferPointer(rebasing: content[0..<headerEnd])) - (headerEnd > 0 && content[headerEnd - 1] == 0x0A ? 1 : 0)
-            // Split points: the first line end outside quotes after each even share of the bytes.
-            let n = max(1, parts)
-            var cuts = [headerEnd]
-            var quotes = 0, position = headerEnd
-            for k in 1..<n {
-                let target = headerEnd + (content.count - headerEnd) * k / n
-                guard target > cuts.last! else { continue }
-                quotes += count(0x22, in: UnsafeBufferPointer(rebasing: content[position..<target]))
-                position = target
-                var i = target
-                var open = quotes % 2 == 1
-                while i < content.count {
-                    if content[i] == 0x22 { open.toggle(); quotes += 1 }
-                    i += 1
-                    if !open && content[i - 1] == 0x0A { break }
-                }
-                position = i
-                if i > cuts.last!, i < content.count { cuts.append(i) }
-            }
-            cuts.append(content.count)
-            if let lastRecord, let range = lastRecordRange(in: content, after: headerEnd) {
-                var fields: [String]?
-                if let session = try? ParseSession(path: path, startLine: 1, handler: { fields = $0.strings }) {
-                    try? session.feed(UnsafeBufferPointer(rebasing: content[range]))
-                    try? session.finish()
-                }
-                if let fields { lastRecord(fields) }
-            }
-            var startLines = [headerLines + 1]
-            for k in 1..<max(1, cuts.count - 1) {
-                startLines.append(startLines[k - 1] + newlines(UnsafeBufferPointer(rebasing: content[cuts[k - 1]..<cuts[k]])))
-            }
-            release(content.baseAddress!, 0..<content.count) // the split-point scan touched every page
-            let failures = ConcurrentResults<Error>(count: cuts.count - 1)
-            let address = UInt(bitPattern: content.baseAddress!)
-            let bounds = cuts, firstLines = startLines
-            DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { part in
-                do {
-                    let base = UnsafePointer<UInt8>(bitPattern: address)!
-                    let session = try ParseSession(path: path, startLine: firstLines[part], handler: body(part),
-                                                   keep: kept, gate: gate?(part))
-                    // Fed in slices, each handed back to the kernel once parsed, so the mapped
-                    // file does not stay resident (peak memory is what we keep, not the input).
-                    var offset = bounds[part]
-                    while offset < bounds[part + 1] {
-                        let end = min(bounds[part + 1], offset + sliceSize)
-                        try session.feed(UnsafeBufferPointer(start: base + offset, count: end - offset))
-                        release(base, offset..<end)
-                        offset = end
-                    }
-                    try session.finish()
-                } catch {
-                    failures[part] = error
-                }
-            }
-            if let first = failures.values.compactMap({ $0 }).first { throw first }
+            return SHA256Digest.hex(of: all)
         }
+        let headerEnd = boundary(in: content, from: headerStart)
+        var columns: [Bool]?
+        var sawHeader = false
+        try withoutActuallyEscaping(header) { h in
+            let session = try ParseSession(path: path, startLine: headerStartLine) { sawHeader = true; columns = try h($0) }
+            try session.feed(UnsafeBufferPointer(rebasing: content[headerStart..<headerEnd]))
+            try session.finish()
+        }
+        guard sawHeader else { return SHA256Digest.hex(of: all) }
+        let kept = columns
+        // Split points: the first line end outside quotes after each even share of the bytes.
+        // `quotes` counts the quote bytes in content[headerEnd..<position]; an unbalanced quote
+        // leaves the rest of the file one part (libcsv then reports it).
+        let n = max(1, parts)
+        var cuts = [headerEnd]
+        var quotes = 0, position = headerEnd
+        for k in 1..<max(2, n) where n > 1 {
+            let target = headerEnd + (content.count - headerEnd) * k / n
+            guard target > position else { continue }
+            quotes += count(0x22, in: UnsafeBufferPointer(rebasing: content[position..<target]))
+            var i = target
+            var open = quotes % 2 == 1
+            while i < content.count {
+                if content[i] == 0x22 { open.toggle(); quotes += 1 }
+                i += 1
+                if !open && content[i - 1] == 0x0A { break }
+            }
+            position = i
+            if i > cuts.last!, i < content.count { cuts.append(i) }
+        }
+        cuts.append(content.count)
+        if let lastRecord, let range = lastRecordRange(in: content, after: headerEnd) {
+            var fields: [String]?
+            if let session = try? ParseSession(path: path, startLine: 1, handler: { fields = $0.strings }) {
+                try? session.feed(UnsafeBufferPointer(rebasing: content[range]))
+                try? session.finish()
+            }
+            if let fields { lastRecord(fields) }
+        }
+        var startLines = [headerStartLine + newlines(UnsafeBufferPointer(rebasing: content[headerStart..<headerEnd]))]
+        for k in 1..<max(1, cuts.count - 1) {
+            startLines.append(startLines[k - 1] + newlines(UnsafeBufferPointer(rebasing: content[cuts[k - 1]..<cuts[k]])))
+        }
+        let failures = ConcurrentResults<Error>(count: cuts.count - 1)
+        let address = UInt(bitPattern: content.baseAddress!), wholeAddress = UInt(bitPattern: all.baseAddress!), wholeCount = all.count
+        let bounds = cuts, firstLines = startLines
+        // One more iteration than parts: it hashes the whole file while the parts parse.
+        DispatchQueue.concurrentPerform(iterations: bounds.count) { part in
+            if part == bounds.count - 1 {
+                digest[0] = SHA256Digest.hex(of: UnsafeBufferPointer(start: UnsafePointer<UInt8>(bitPattern: wholeAddress)!, count: wholeCount))
+                return
+            }
+            do {
+                let base = UnsafePointer<UInt8>(bitPattern: address)!
+                let session = try ParseSession(path: path, startLine: firstLines[part], handler: body(part),
+                                               keep: kept, gate: gate?(part))
+                try session.feed(UnsafeBufferPointer(start: base + bounds[part], count: bounds[part + 1] - bounds[part]))
+                try session.finish()
+            } catch {
+                failures[part] = error
+            }
+        }
+        withExtendedLifetime(file) {}
+        if let first = failures.values.compactMap({ $0 }).first { throw first }
+        return digest[0] ?? SHA256Digest.hex(of: all)
     }
 
-    static let sliceSize = 8 << 20
+    /// Whether any CR is not followed by LF (old Mac line ends).
+    static func hasLoneCR(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard var p = b.baseAddress.map(UnsafeRawPointer.init) else { return false }
+        let end = p + b.count
+        while p < end, let hit = memchr(p, 0x0D, end - p) {
+            let next = UnsafeRawPointer(hit) + 1
+            if next == end || next.load(as: UInt8.self) != 0x0A { return true }
+            p = next
+        }
+        return false
+    }
 
     /// The bytes of what is probably the last record: from just after the last line break outside
     /// quotes (before any trailing line breaks) to the end, reading the last 64 KiB from the line
@@ -190,15 +226,6 @@ public enum CSVReader {
         }
         guard let first = start, !open, first < end else { return nil }
         return first..<end
-    }
-
-    /// Tells the kernel the whole pages inside `range` of a read-only mapping are no longer
-    /// needed (they are re-read from the page cache if touched again).
-    static func release(_ base: UnsafePointer<UInt8>, _ range: Range<Int>) {
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let start = (Int(bitPattern: base) + range.lowerBound + page - 1) / page * page
-        let end = (Int(bitPattern: base) + range.upperBound) / page * page
-        if end > start { madvise(UnsafeMutableRawPointer(bitPattern: start), end - start, MADV_DONTNEED) }
     }
 
     static func skipBOM(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
@@ -431,4 +458,47 @@ private func fieldCallback(_ data: UnsafeMutableRawPointer?, _ length: Int, _ co
 private func rowCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
     guard let context else { return }
     Unmanaged<ParseState>.fromOpaque(context)._withUnsafeGuaranteedRef { $0.endRow(terminator) }
+}
+
+/// A whole file read into memory with read(2): a file shortened while it is read yields fewer
+/// bytes rather than a fault on a mapped page that no longer exists.
+final class FileBytes {
+    private let storage: UnsafeMutableRawPointer
+    private let count: Int
+
+    init(path: String) throws {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw CSVError(file: path, line: 0, message: "cannot open file: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var info = stat()
+        var capacity = fstat(fd, &info) == 0 ? max(1, Int(info.st_size) + 1) : 1 << 20
+        var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        var used = 0
+        while true {
+            if used == capacity {
+                let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+                grown.copyMemory(from: buffer, byteCount: used)
+                buffer.deallocate()
+                buffer = grown
+                capacity *= 2
+            }
+            let n = Foundation.read(fd, buffer + used, capacity - used)
+            if n < 0 {
+                if errno == EINTR { continue }
+                let message = String(cString: strerror(errno))
+                buffer.deallocate()
+                throw CSVError(file: path, line: 0, message: "read error: \(message)")
+            }
+            if n == 0 { break }
+            used += n
+        }
+        storage = buffer
+        count = used
+    }
+
+    deinit { storage.deallocate() }
+
+    var bytes: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: storage.bindMemory(to: UInt8.self, capacity: max(1, count)), count: count)
+    }
 }

@@ -65,7 +65,7 @@ struct DemandLookup {
         let raw = children.isFinite && children > 0 ? 10_000 * counts / children : rates.reduce(0, +) / Double(rates.count)
         var adjusted = raw
         if children.isFinite, children > 0, let englandRate = englandRate(demandYear, rate) {
-            adjusted = 10_000 * (counts + priorChildren * englandRate / 10_000) / (children + priorChildren)
+            adjusted = Shrinkage.adjusted(counts, children, prior: englandRate / 10_000, k: priorChildren, scale: 10_000)!
         }
         return Result(value: raw, adjusted: adjusted, note: note)
     }

@@ -70,6 +70,22 @@ public enum InspectionJoin {
     static let instabilityThemes: Set<Theme> = [.turnover, .agency, .vacanciesRecruitment, .stability]
     static let caseloadThemes: Set<Theme> = [.caseload]
 
+    /// Whether a document can count for a scoring year: it needs a date within the window
+    /// (up to `windowMonths` before 30 September of the scoring year, and not 12 months after it).
+    public enum Use: Equatable, Sendable {
+        /// Used, this many months before the reference date.
+        case used(ageMonths: Double)
+        case undated
+        case outsideWindow(date: String)
+    }
+
+    public static func use(of d: InspectionDocument, scoringYear: Int, settings: InspectionSettings) -> Use {
+        guard let date = d.date else { return .undated }
+        let age = InspectionDates.months(from: date, to: String(format: "%04d-09-30", scoringYear))
+        guard age <= Double(settings.windowMonths), age > -12 else { return .outsideWindow(date: date) }
+        return .used(ageMonths: age)
+    }
+
     /// A text about an abolished authority counts for its successors in the scoring year
     /// (Cumbria → Cumberland and Westmorland and Furness); one about a member of a joint
     /// return counts for the joint unit.
@@ -77,12 +93,9 @@ public enum InspectionJoin {
                                 scoringYear: Int, settings: InspectionSettings) -> [ReportingUnit: InspectionEvidence] {
         var unitOf: [String: ReportingUnit] = [:]
         for u in units { for m in u.memberCodes { unitOf[m] = u } }
-        let reference = String(format: "%04d-09-30", scoringYear)
         var byUnit: [ReportingUnit: [(InspectionDocument, AuthorityLink, Double)]] = [:] // doc, authority, weight
         for d in documents {
-            guard let date = d.date else { continue }
-            let age = InspectionDates.months(from: date, to: reference)
-            guard age <= Double(settings.windowMonths), age > -12 else { continue }
+            guard case .used(let age) = use(of: d, scoringYear: scoringYear, settings: settings) else { continue }
             let weight = pow(0.5, max(0, age) / settings.halfLifeMonths)
             for link in d.primary {
                 let targets = Set(registry.currentSuccessors(of: link.oldCode).compactMap { unitOf[$0] } + [unitOf[link.oldCode]].compactMap { $0 })

@@ -137,26 +137,166 @@ public enum InspectionSourceReader {
 
 /// Plain text from HTML: scripts, styles and page chrome (nav, header, footer, aside)
 /// removed, block elements as line breaks, entities decoded.
+///
+/// Each step is one forward scan over the UTF-8 bytes, so the time is linear in the page size
+/// even when tags or comments are never closed (a backtracking pattern took seconds on such pages).
+/// The steps run in the order and with the matching rules of the patterns they replace:
+/// `<tag\b[\s\S]*?</tag\s*>` per tag, `<!--[\s\S]*?-->`, block tags to line breaks, `<[^>]*>`.
 enum HTMLText {
+    static let removedElements = ["script", "style", "nav", "header", "footer", "aside", "noscript", "form", "svg"]
+
     static func strip(_ html: String) -> String {
-        var s = html
-        for tag in ["script", "style", "nav", "header", "footer", "aside", "noscript", "form", "svg"] {
-            s = removeElements(s, tag)
-        }
-        s = s.replacingOccurrences(of: "<!--[\\s\\S]*?-->", with: "", options: .regularExpression)
-        s = s.replacingOccurrences(of: "<(br|/p|/div|/li|/h[1-6]|/tr|/section|/article|/blockquote|p|li|h[1-6])\\b[^>]*>",
-                                   with: "\n", options: [.regularExpression, .caseInsensitive])
-        s = s.replacingOccurrences(of: "<[^>]*>", with: "", options: .regularExpression)
-        s = decodeEntities(s)
-        // Collapse runs of spaces and of blank lines.
+        var b = Array(html.utf8)
+        for tag in removedElements { b = removeElements(b, Array(tag.utf8)) }
+        b = removeComments(b)
+        b = blockTagsAsLineBreaks(b)
+        b = removeTags(b)
+        var s = decodeEntities(String(decoding: b, as: UTF8.self))
+        // Collapse runs of spaces and of blank lines (each pattern linear: no nested repetition).
         s = s.replacingOccurrences(of: "[ \\t\\u00A0]+", with: " ", options: .regularExpression)
         s = s.replacingOccurrences(of: " *\\n *", with: "\n", options: .regularExpression)
         s = s.replacingOccurrences(of: "\\n{3,}", with: "\n\n", options: .regularExpression)
         return s.trimmingCharacters(in: .whitespacesAndNewlines) + "\n"
     }
 
-    static func removeElements(_ s: String, _ tag: String) -> String {
-        s.replacingOccurrences(of: "<\(tag)\\b[\\s\\S]*?</\(tag)\\s*>", with: "\n", options: [.regularExpression, .caseInsensitive])
+    @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c + 0x20 : c }
+    /// Whether the character starting at `b[i]` continues a word (`\w`: letters, marks, digits,
+    /// connector punctuation), so a tag name is not followed by a word boundary there.
+    static func isWord(_ b: [UInt8], _ i: Int) -> Bool {
+        let c = b[i]
+        if c < 0x80 { return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F }
+        var end = i + 1
+        while end < b.count, end < i + 4, b[end] & 0xC0 == 0x80 { end += 1 }
+        guard let scalar = String(decoding: b[i..<end], as: UTF8.self).unicodeScalars.first else { return false }
+        let p = scalar.properties
+        return p.isAlphabetic || p.generalCategory == .decimalNumber || p.generalCategory == .connectorPunctuation
+            || p.generalCategory == .nonspacingMark || p.generalCategory == .spacingMark || p.generalCategory == .enclosingMark
+            || scalar.value == 0x200C || scalar.value == 0x200D
+    }
+    @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+
+    /// Whether `b[at...]` starts with `word` (ASCII, any case).
+    static func matches(_ b: [UInt8], _ at: Int, _ word: [UInt8]) -> Bool {
+        guard at + word.count <= b.count else { return false }
+        for k in 0..<word.count where lower(b[at + k]) != word[k] { return false }
+        return true
+    }
+
+    /// The end (exclusive) of the first `</tag\s*>` at or after `from`, or nil.
+    static func closing(_ b: [UInt8], _ tag: [UInt8], from: Int) -> Int? {
+        var i = from
+        while i + 1 < b.count {
+            if b[i] == 0x3C, b[i + 1] == 0x2F, matches(b, i + 2, tag) {
+                var j = i + 2 + tag.count
+                while j < b.count, isSpace(b[j]) { j += 1 }
+                if j < b.count, b[j] == 0x3E { return j + 1 }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Each `<tag …>…</tag>` (first closing tag) as one line break; an element never closed stays.
+    static func removeElements(_ b: [UInt8], _ tag: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var i = 0
+        while i < b.count {
+            if b[i] == 0x3C, matches(b, i + 1, tag), i + 1 + tag.count == b.count || !isWord(b, i + 1 + tag.count) {
+                guard let end = closing(b, tag, from: i + 1 + tag.count) else {
+                    // No closing tag after this one, so none after any later one: the rest stays.
+                    out.append(contentsOf: b[i...])
+                    return out
+                }
+                out.append(0x0A)
+                i = end
+                continue
+            }
+            out.append(b[i])
+            i += 1
+        }
+        return out
+    }
+
+    /// `<!-- … -->` removed; an unclosed comment stays.
+    static func removeComments(_ b: [UInt8]) -> [UInt8] {
+        let open: [UInt8] = Array("<!--".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var i = 0
+        while i < b.count {
+            if b[i] == 0x3C, matches(b, i, open) {
+                var j = i + 4
+                var end: Int?
+                while j + 2 < b.count {
+                    if b[j] == 0x2D, b[j + 1] == 0x2D, b[j + 2] == 0x3E { end = j + 3; break }
+                    j += 1
+                }
+                guard let end else {
+                    out.append(contentsOf: b[i...])
+                    return out
+                }
+                i = end
+                continue
+            }
+            out.append(b[i])
+            i += 1
+        }
+        return out
+    }
+
+    static let blockTags: [[UInt8]] = ["br", "/p", "/div", "/li", "/h1", "/h2", "/h3", "/h4", "/h5", "/h6", "/tr", "/section",
+                                       "/article", "/blockquote", "p", "li", "h1", "h2", "h3", "h4", "h5", "h6"].map { Array($0.utf8) }
+
+    /// Block-level tags (through their `>`) as line breaks.
+    static func blockTagsAsLineBreaks(_ b: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var nextClose = -1 // index of the next `>` at or after i (b.count: none)
+        var i = 0
+        while i < b.count {
+            if b[i] == 0x3C {
+                let isBlock = blockTags.contains { t in
+                    matches(b, i + 1, t) && (i + 1 + t.count == b.count || !isWord(b, i + 1 + t.count))
+                }
+                if isBlock {
+                    if nextClose < i {
+                        nextClose = i
+                        while nextClose < b.count, b[nextClose] != 0x3E { nextClose += 1 }
+                    }
+                    if nextClose < b.count {
+                        out.append(0x0A)
+                        i = nextClose + 1
+                        continue
+                    }
+                }
+            }
+            out.append(b[i])
+            i += 1
+        }
+        return out
+    }
+
+    /// Every `<…>` removed; a `<` with no `>` after it stays.
+    static func removeTags(_ b: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var i = 0
+        while i < b.count {
+            if b[i] == 0x3C {
+                var j = i + 1
+                while j < b.count, b[j] != 0x3E { j += 1 }
+                guard j < b.count else {
+                    out.append(contentsOf: b[i...])
+                    return out
+                }
+                i = j + 1
+                continue
+            }
+            out.append(b[i])
+            i += 1
+        }
+        return out
     }
 
     static let named: [String: String] = [

@@ -2,7 +2,25 @@ import Foundation
 
 /// Compares two score files per authority: every score, rank and band, and which
 /// authorities are present. Used by `wfrisk diff` and `wfrisk run --baseline`.
+///
+/// Never a pass on nonsense: a non-finite score (`nan`, `inf`) in the new file is always a change;
+/// files of different scoring years or methodology versions are not compared (a usage error)
+/// unless asked for. Bands follow the overall rank (quartiles): with a non-zero rank tolerance, a
+/// move to a neighbouring band is not counted when the authority's overall rank and overall score
+/// are within tolerance; a jump over a band, or any band change with exact tolerances, is.
 public struct ScoreDiff: Sendable {
+    /// Scores moved beyond tolerance against a baseline (`wfrisk run --baseline`; exit 1).
+    public struct Drift: Error, CustomStringConvertible {
+        public let baseline: String
+        public let summary: String
+        public init(baseline: String, summary: String) { self.baseline = baseline; self.summary = summary }
+        public var description: String { "scores drifted beyond tolerance against \(baseline): \(summary)" }
+    }
+
+    /// Differences that make two files incomparable unless explicitly allowed.
+    public enum Mismatch: String, Sendable, CaseIterable {
+        case year, methodology
+    }
     public struct Change: Sendable, Equatable {
         public var oldCode: String
         public var name: String
@@ -24,12 +42,22 @@ public struct ScoreDiff: Sendable {
     public static let scoreFields = ["overall_score", "instability_score", "caseload_risk_score", "coverage"]
     public static let rankFields = ["overall_rank", "instability_rank", "caseload_risk_rank"]
     public static let textFields = ["band", "status"]
-    /// Columns of a baseline extract (`wfrisk baseline update`): what a diff compares, and nothing
-    /// copied from the inputs.
-    public static let baselineColumns = ["old_la_code", "la_name"] + rankFields + scoreFields + textFields
+    /// Bands from highest risk down: a change between neighbours may be within tolerance.
+    public static let bandOrder = ["high", "elevated", "moderate", "low"]
+    /// Columns of a baseline extract (`wfrisk baseline update`): what a diff compares, what the
+    /// scores mean (scoring year, methodology version), and nothing copied from the inputs.
+    public static let baselineColumns = ["old_la_code", "la_name", "time_period", "methodology_version"] + rankFields + scoreFields + textFields
+    /// Baselines written before they carried year and methodology; `baseline update` may replace them.
+    static let legacyBaselineColumns = ["old_la_code", "la_name"] + rankFields + scoreFields + textFields
 
-    /// Whether a file holds only the baseline extract's columns.
-    static func isExtract(_ f: ScoreFile) -> Bool { Set(f.header) == Set(baselineColumns) }
+    /// Whether a file holds only a baseline extract's columns.
+    static func isExtract(_ f: ScoreFile) -> Bool { Set(f.header) == Set(baselineColumns) || Set(f.header) == Set(legacyBaselineColumns) }
+
+    /// Whether a file is a baseline extract (as opposed to a run's scores.csv).
+    public static func isBaseline(_ f: ScoreFile) -> Bool { isExtract(f) }
+
+    /// A baseline from before baselines recorded their scoring year and methodology version.
+    public static func isLegacy(_ f: ScoreFile) -> Bool { Set(f.header) == Set(legacyBaselineColumns) }
 
     /// A score file read for comparison: rows keyed by `old_la_code`.
     public struct ScoreFile: Sendable {
@@ -38,6 +66,12 @@ public struct ScoreDiff: Sendable {
         public var rows: [String: [String: String]]
         /// `metadata.schema_version` of the scores.json beside it, when there is one.
         public var schemaVersion: String?
+        /// The scoring year(s) of its rows (`time_period`), e.g. "2023"; nil when not recorded.
+        public var year: String?
+        /// Methodology version: a baseline's column, or the scores.json/manifest.json beside a scores.csv.
+        public var methodology: String?
+        /// The file's real path when it was read (after resolving links such as `latest`).
+        public var resolvedPath: String?
     }
 
     /// Reads `scores.csv` (or the one inside a run folder / `latest`). Failures are `.usage` errors (exit 2).
@@ -78,29 +112,66 @@ public struct ScoreDiff: Sendable {
             throw WFRiskError.usage("cannot compare: \(csv) is not a wfrisk scores file (missing \(missing.joined(separator: ", ")))")
         }
         var schema: String?
-        let json = ((csv as NSString).deletingLastPathComponent as NSString).appendingPathComponent("scores.json")
-        if (csv as NSString).lastPathComponent == "scores.csv", let data = FileManager.default.contents(atPath: json) {
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-            schema = (object?["metadata"] as? [String: Any])?["schema_version"] as? String
+        var methodology: String?
+        let folder = (csv as NSString).deletingLastPathComponent
+        if (csv as NSString).lastPathComponent == "scores.csv" {
+            func object(_ name: String) -> [String: Any]? {
+                FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(name))
+                    .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+            }
+            let metadata = object("scores.json")?["metadata"] as? [String: Any]
+            schema = metadata?["schema_version"] as? String
+            methodology = metadata?["methodology_version"] as? String ?? object("manifest.json")?["methodology_version"] as? String
         }
-        return ScoreFile(path: csv, header: header, rows: rows, schemaVersion: schema)
+        func distinct(_ column: String) -> String? {
+            guard header.contains(column) else { return nil }
+            let values = Set(rows.values.compactMap { $0[column] }.filter { !$0.isEmpty })
+            return values.isEmpty ? nil : values.sorted().joined(separator: "+")
+        }
+        methodology = distinct("methodology_version") ?? methodology
+        let resolved = realpath(csv, nil).map { p in defer { free(p) }; return String(cString: p) }
+        return ScoreFile(path: csv, header: header, rows: rows, schemaVersion: schema, year: distinct("time_period"),
+                         methodology: methodology, resolvedPath: resolved)
     }
 
-    /// The extract of a score file that baselines keep.
-    public static func extract(_ f: ScoreFile) -> [UInt8] {
+    /// The extract of a score file that baselines keep (with its scoring year and methodology version).
+    public static func extract(_ f: ScoreFile) throws -> [UInt8] {
+        guard let year = f.year, let method = f.methodology else {
+            throw WFRiskError.usage("\(f.path) does not record its \(f.year == nil ? "scoring year" : "methodology version"); make baselines from a run folder (or its scores.csv beside manifest.json)")
+        }
         var w = CSVWriter()
         w.writeRow(baselineColumns)
         let ordered = f.rows.values.sorted { a, b in
             let ra = Int(a["overall_rank"] ?? "") ?? Int.max, rb = Int(b["overall_rank"] ?? "") ?? Int.max
             return ra != rb ? ra < rb : (a["old_la_code"] ?? "") < (b["old_la_code"] ?? "")
         }
-        for row in ordered { w.writeRow(baselineColumns.map { CSVCell.number(row[$0] ?? "") }) }
+        for row in ordered {
+            w.writeRow(baselineColumns.map { c in
+                switch c {
+                case "time_period": return CSVCell.number(row[c].flatMap { $0.isEmpty ? nil : $0 } ?? year)
+                case "methodology_version": return CSVCell.number(method)
+                default: return CSVCell.number(row[c] ?? "")
+                }
+            })
+        }
         return w.bytes
     }
 
-    public static func compare(_ a: ScoreFile, _ b: ScoreFile, tolerance: Double, rankTolerance: Int) throws -> ScoreDiff {
+    public static func compare(_ a: ScoreFile, _ b: ScoreFile, tolerance: Double, rankTolerance: Int,
+                               allow: Set<Mismatch> = []) throws -> ScoreDiff {
         if let x = a.schemaVersion, let y = b.schemaVersion, x != y {
             throw WFRiskError.usage("cannot compare: different schema versions (baseline \(a.path) is version \(x), new \(b.path) is version \(y))")
+        }
+        for (mismatch, what, x, y) in [(Mismatch.year, "scoring year", a.year, b.year), (.methodology, "methodology version", a.methodology, b.methodology)]
+        where !allow.contains(mismatch) {
+            let flag = "--allow-\(mismatch == .year ? "year" : "method")-change"
+            guard let x, let y else {
+                let which = x == nil ? "baseline \(a.path)" : "new \(b.path)"
+                throw WFRiskError.usage("cannot compare: \(which) does not record its \(what) (an old baseline? recreate it with `wfrisk baseline update BASELINE NEW --yes`); pass \(flag) to compare anyway")
+            }
+            if x != y {
+                throw WFRiskError.usage("cannot compare: baseline \(a.path) has \(what) \(x), new \(b.path) has \(y); pass \(flag) to compare them anyway")
+            }
         }
         if a.header != b.header && !isExtract(a) && !isExtract(b) {
             let onlyA = a.header.filter { !b.header.contains($0) }, onlyB = b.header.filter { !a.header.contains($0) }
@@ -118,8 +189,13 @@ public struct ScoreDiff: Sendable {
             let name = y["la_name"] ?? ""
             func numeric(_ field: String, limit: Double) {
                 let u = x[field] ?? "", v = y[field] ?? ""
+                if let q = Double(v), !q.isFinite {
+                    // A broken run (nan, inf) is never "unchanged", even against the same nonsense.
+                    changes.append(Change(oldCode: code, name: name, field: field, baseline: u, new: v, change: nil))
+                    return
+                }
                 if u == v { return }
-                if let p = Double(u), let q = Double(v) {
+                if let p = Double(u), let q = Double(v), p.isFinite {
                     if abs(q - p) > limit + 1e-9 { changes.append(Change(oldCode: code, name: name, field: field, baseline: u, new: v, change: q - p)) }
                 } else {
                     changes.append(Change(oldCode: code, name: name, field: field, baseline: u, new: v, change: nil))
@@ -128,13 +204,15 @@ public struct ScoreDiff: Sendable {
             for f in scoreFields { numeric(f, limit: tolerance) }
             for f in rankFields { numeric(f, limit: Double(rankTolerance)) }
             for f in textFields where x[f] != y[f] {
+                if f == "band", bandChangeWithinTolerance(x, y, tolerance: tolerance, rankTolerance: rankTolerance) { continue }
                 changes.append(Change(oldCode: code, name: name, field: f, baseline: x[f] ?? "", new: y[f] ?? "", change: nil))
             }
             if changes.contains(where: { $0.oldCode == code }) { changed.insert(code) }
         }
-        // Largest numeric change first; rank, band and status changes after scores of equal size.
+        // Score changes first, largest first; then rank, band and status changes.
         changes.sort { l, r in
-            let lm = abs(l.change ?? 0), rm = abs(r.change ?? 0)
+            // A score that is no longer a number (nan, empty) counts as the largest change.
+            let lm = l.change.map { abs($0) } ?? .infinity, rm = r.change.map { abs($0) } ?? .infinity
             let lScore = scoreFields.contains(l.field), rScore = scoreFields.contains(r.field)
             if lScore != rScore { return lScore }
             if lm != rm { return lm > rm }
@@ -143,6 +221,16 @@ public struct ScoreDiff: Sendable {
         return ScoreDiff(changes: changes, added: Set(b.rows.keys).subtracting(a.rows.keys).sorted(),
                          removed: Set(a.rows.keys).subtracting(b.rows.keys).sorted(),
                          changedAuthorities: changed.count, unchangedAuthorities: common.count - changed.count)
+    }
+
+    /// A band change that only follows a rank change within tolerance (see the type's comment).
+    static func bandChangeWithinTolerance(_ x: [String: String], _ y: [String: String], tolerance: Double, rankTolerance: Int) -> Bool {
+        guard rankTolerance > 0,
+              let i = bandOrder.firstIndex(of: x["band"] ?? ""), let j = bandOrder.firstIndex(of: y["band"] ?? ""), abs(i - j) == 1,
+              let r1 = Int(x["overall_rank"] ?? ""), let r2 = Int(y["overall_rank"] ?? ""), abs(r1 - r2) <= rankTolerance,
+              let s1 = Double(x["overall_score"] ?? ""), let s2 = Double(y["overall_score"] ?? ""), s1.isFinite, s2.isFinite,
+              abs(s1 - s2) <= tolerance + 1e-9 else { return false }
+        return true
     }
 
     public var summary: String {
@@ -170,7 +258,9 @@ public struct ScoreDiff: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    public func json() -> String {
+    public func json() -> String { jsonValue.rendered() }
+
+    public var jsonValue: JSONValue {
         JSONValue.object([
             ("clean", .bool(isClean)),
             ("summary", .string(summary)),
@@ -182,6 +272,6 @@ public struct ScoreDiff: Sendable {
                 .object([("old_la_code", .string(c.oldCode)), ("la_name", .string(c.name)), ("field", .string(c.field)),
                          ("baseline", .string(c.baseline)), ("new", .string(c.new)), ("change", .double(c.change, decimals: 4))])
             })),
-        ]).rendered()
+        ])
     }
 }

@@ -5,7 +5,7 @@ public enum ScoresCSV {
         "overall_rank", "time_period", "new_la_code", "old_la_code", "la_name", "region_name", "overall_score",
         "instability_score", "instability_rank", "caseload_risk_score", "caseload_risk_rank", "band", "coverage",
     ]
-    public static let comparedMeasures = ["turnover_rate_fte", "agency_rate_fte", "vacancy_rate_fte", "absence_rate_fte", "caseload_fte"]
+    public static let comparedMeasures = Comparison.measures.map(\.rawValue)
 
     public static var header: [String] {
         var h = leadingColumns

@@ -42,6 +42,33 @@ public struct Pipeline: Sendable {
         return pipeline
     }
 
+    /// A run of files named on the command line with no pipeline file: default settings, no
+    /// inputs yet (the caller sets them) and `directory` for its output, which the caller must
+    /// give, so an ad-hoc run never publishes into a pipeline's folder.
+    public static func adHoc(directory: String) throws -> Pipeline {
+        Pipeline(name: "ad-hoc", file: "(command line)", description: "files named on the command line",
+                 sha256: SHA256Digest.hex(of: Array("ad-hoc".utf8)), inputs: PipelineInputs(),
+                 settings: try RunSettings.defaults(), outputs: PipelineOutputs(directory: resolve(directory, base: "")))
+    }
+
+    /// The pipeline `wfrisk run` runs without `--pipeline`: `pipelines/nightly.yml` of the checkout
+    /// the running binary was built in (`<checkout>/.build/<config>/wfrisk`), so it is the same file
+    /// from any working directory; for a binary installed elsewhere, `pipelines/nightly.yml` below
+    /// the working directory.
+    public static func defaultPath(executable: String = CommandLine.arguments.first ?? "") -> String? {
+        candidateDefaultPaths(executable: executable).first { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    public static func candidateDefaultPaths(executable: String = CommandLine.arguments.first ?? "") -> [String] {
+        var candidates: [String] = []
+        let exe = URL(fileURLWithPath: executable).resolvingSymlinksInPath().path
+        if let range = exe.range(of: "/.build/") {
+            candidates.append(String(exe[..<range.lowerBound]) + "/pipelines/nightly.yml")
+        }
+        candidates.append(resolve("pipelines/nightly.yml", base: ""))
+        return candidates.map { display($0, cwd: FileManager.default.currentDirectoryPath) }
+    }
+
     /// Resolves `path` against `base` (the pipeline file's folder) and shortens it to be
     /// relative to the working directory when it lies below it, so logs and outputs stay readable.
     static func resolve(_ path: String, base: String) -> String {
@@ -94,25 +121,39 @@ public struct PipelineInputs: Sendable {
     }
 }
 
+/// A score file a run can write.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case csv, json, xlsx, html
+
+    /// The file written in the run folder.
+    public var fileName: String { self == .html ? "report.html" : "scores.\(rawValue)" }
+}
+
 /// Where and what a pipeline writes.
 public struct PipelineOutputs: Sendable {
     public var directory: String
-    public var formats: [String] = ["csv", "json"]
-    /// Run folders kept under `runs/` (older ones are deleted after a successful publish).
+    public var formats: [OutputFormat] = OutputFormat.allCases
+    /// Complete runs kept under `runs/` (older ones are deleted after each run).
     public var keepRuns: Int = 7
+    /// Failed runs kept under `runs/` as evidence, separately from complete ones.
+    public var keepFailedRuns: Int = 3
 
     public init(directory: String) { self.directory = directory }
 
     mutating func apply(_ node: ConfigNode, base: String) throws {
-        for (key, value) in try node.mapping(allowed: ["directory", "formats", "keep_runs"]) {
+        for (key, value) in try node.mapping(allowed: ["directory", "formats", "keep_runs", "keep_failed_runs"]) {
             switch key {
             case "directory": directory = Pipeline.resolve(try value.string(), base: base)
             case "formats":
-                formats = try value.strings()
-                for f in formats where !["csv", "json"].contains(f) { throw value.error("unknown format '\(f)'; expected csv or json") }
-            case "keep_runs":
-                keepRuns = try value.int()
-                guard keepRuns >= 1 else { throw value.error("must be at least 1") }
+                let names = try value.strings()
+                guard !names.isEmpty else { throw value.error("must list at least one of: csv, json, xlsx, html (a run that writes nothing publishes nothing usable)") }
+                formats = try names.map { f in
+                    guard let format = OutputFormat(rawValue: f) else { throw value.error("unknown format '\(f)'; expected \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))") }
+                    return format
+                }
+                formats = OutputFormat.allCases.filter(formats.contains)
+            case "keep_runs": keepRuns = try value.rangedInt()
+            case "keep_failed_runs": keepFailedRuns = try value.rangedInt()
             default: break
             }
         }

@@ -10,7 +10,7 @@ public enum PipelineDescription {
         out += "  neighbours: \(p.inputs.neighbours ?? "(none)")\n"
         out += "settings (after defaults):\n"
         out += ScoresJSON.settingsJSON(p.settings.scoring).rendered()
-        out += "outputs:\n  directory: \(p.outputs.directory)\n  formats: \(p.outputs.formats.joined(separator: ", "))\n  keep_runs: \(p.outputs.keepRuns)\n"
+        out += "outputs:\n  directory: \(p.outputs.directory)\n  formats: \(p.outputs.formats.map(\.rawValue).joined(separator: ", "))\n  keep_runs: \(p.outputs.keepRuns)\n  keep_failed_runs: \(p.outputs.keepFailedRuns)\n"
         return out
     }
 }

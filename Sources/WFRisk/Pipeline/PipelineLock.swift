@@ -15,9 +15,14 @@ public final class PipelineLock {
     }
 
     public func acquire() throws {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let directory = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw OutputPathProblem.explain(error, action: "create the output folder", path: directory)
+        }
         fd = open(path, O_RDWR | O_CREAT, 0o644)
-        guard fd >= 0 else { throw WFRiskError.runtime("cannot open lock file \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw OutputPathProblem.explain(nil, action: "open the lock file", path: path, folder: false) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
             let holder = readHolder()
             close(fd)

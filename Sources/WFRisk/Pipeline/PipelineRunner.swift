@@ -11,8 +11,32 @@ public struct RunOptions: Sendable {
     public var progress = false
     /// Test hook: pause this many seconds after writing outputs, before publishing.
     public var pauseBeforePublish: Double = 0
+    /// Command-line options that replaced pipeline values (recorded in the manifest).
+    public var overrides: [RunOverride] = []
+    /// A check of the written run folder before it is published (`--baseline`): throwing fails
+    /// the run in a stage named `baseline`, so `latest` keeps the previous run.
+    public var beforePublish: (@Sendable (_ runDirectory: String) throws -> Void)?
 
     public init() {}
+}
+
+/// A command-line option that replaced a pipeline value, e.g. `--year 2022`.
+public struct RunOverride: Sendable, Equatable {
+    public var option: String
+    public var value: String
+    public init(option: String, value: String) { self.option = option; self.value = value }
+}
+
+/// A run that created its folder and then stopped on an error: which stage, where its folder
+/// (with a `status: failed` manifest) is, and the error itself (which decides the exit code).
+public struct RunFailure: Error, CustomStringConvertible {
+    public let stage: String?
+    public let runDirectory: String
+    public let latest: String
+    public let underlying: Error
+
+    public var exitCode: Int32 { ExitCodes.code(for: underlying) }
+    public var description: String { "\(underlying)" }
 }
 
 /// What a finished `wfrisk run` did.
@@ -25,6 +49,8 @@ public struct RunOutcome: Sendable {
     public var table: ScoreTable?
     public var outputs: [String]
     public var warnings: [String]
+    /// Folders of inputs marked synthetic (invented values under real names), if any.
+    public var syntheticInputs: [String] = []
 }
 
 /// Runs a pipeline unattended: lock, fingerprint inputs, skip if nothing changed, run the
@@ -47,48 +73,63 @@ public struct PipelineRunner {
         try lock.acquire()
         defer { lock.release() }
         if let pid = lock.recoveredFromPID {
-            logger.warning("recovered a lock left by process \(pid), which is no longer running")
+            logger.warning("recovered a lock left by process \(pid), which is no longer running", metadata: ["pid": "\(pid)"])
         }
-        for dir in folders.removeIncomplete() {
-            logger.warning("removed incomplete run folder \(dir) (a previous run stopped before finishing)")
+        for removed in folders.removeIncomplete() {
+            logger.warning("removed incomplete run folder \(removed.path): \(removed.reason)",
+                           metadata: ["path": "\(removed.path)", "reason": "\(removed.reason)"])
         }
 
         let started = Date()
         let plan = try InputPlan.make(pipeline)
         let fingerprints = try plan.fingerprint(threads: options.threads)
-        let runKey = RunManifest.runKey(pipelineSHA: pipeline.sha256, inputs: fingerprints)
+        let runKey = RunManifest.runKey(pipelineSHA: pipeline.sha256, settings: pipeline.settings, formats: pipeline.outputs.formats, inputs: fingerprints)
         if !options.force, let latest = folders.latestRun, let previous = RunManifest.read(directory: latest),
            previous.runKey == runKey, previous.status == "success" {
-            logger.info("inputs, pipeline file and wfrisk version unchanged since run \((latest as NSString).lastPathComponent); nothing to do (use --force to rerun)")
+            let id = (latest as NSString).lastPathComponent
+            logger.info("nothing to do: inputs, pipeline file, settings and wfrisk version unchanged since run \(id) (use --force to rerun)",
+                        metadata: ["run_id": "\(id)", "run_dir": "\(latest)"])
             return RunOutcome(status: .upToDate, runDirectory: latest, latest: folders.latest, table: nil, outputs: [], warnings: [])
         }
 
         let runDir = try folders.create(now: started)
-        logger.info("run folder \(runDir)")
-        var manifest = RunManifest(pipeline: pipeline, runKey: runKey, inputs: fingerprints, started: started, threads: options.threads)
+        let runID = (runDir as NSString).lastPathComponent
+        logger.info("run started", metadata: ["run_id": "\(runID)", "run_dir": "\(runDir)", "pipeline": "\(pipeline.file)"])
+        var manifest = RunManifest(pipeline: pipeline, overrides: options.overrides, runKey: runKey, inputs: fingerprints, started: started, threads: options.threads)
+        manifest.syntheticInputs = plan.syntheticInputs
         do {
             let (table, records, counts, warnings) = try runStages(plan: plan, fingerprints: fingerprints, runDir: runDir)
             manifest.stages = records
             manifest.warnings = warnings
             manifest.applyCounts(counts)
             manifest.outputs = try pipeline.outputs.formats.map { format in
-                let name = "scores.\(format)"
+                let name = format.fileName
                 let path = (runDir as NSString).appendingPathComponent(name)
                 return OutputFingerprint(name: name, sha256: try SHA256Digest.hex(ofFile: path),
                                          bytes: (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+            }
+            if let check = options.beforePublish {
+                let start = Date()
+                do {
+                    try check(runDir)
+                    manifest.stages.append(StageRecord(name: "baseline", status: "ok", startedAt: start, seconds: Date().timeIntervalSince(start), counts: [:], error: nil))
+                } catch {
+                    throw StageFailure(stage: "baseline", error: error, records: records + [
+                        StageRecord(name: "baseline", status: "failed", startedAt: start, seconds: Date().timeIntervalSince(start), counts: [:], error: "\(error)")])
+                }
             }
             if options.pauseBeforePublish > 0 { Thread.sleep(forTimeInterval: options.pauseBeforePublish) }
             manifest.finish(status: "success", exitCode: 0)
             try manifest.write(to: runDir)
             try folders.markComplete(runDir)
             try folders.publish(runDir)
-            logger.info("published \(folders.latest) -> \((runDir as NSString).lastPathComponent)")
-            for removed in folders.applyRetention(keep: pipeline.outputs.keepRuns) {
-                logger.info("retention: removed \(removed)")
+            logger.info("published", metadata: ["latest": "\(folders.latest)", "run_id": "\(runID)"])
+            for removed in folders.applyRetention(keep: pipeline.outputs.keepRuns, keepFailed: pipeline.outputs.keepFailedRuns) {
+                logger.info("retention: removed \(removed)", metadata: ["path": "\(removed)"])
             }
             return RunOutcome(status: .published, runDirectory: runDir, latest: folders.latest, table: table,
                               outputs: manifest.outputs.map { (folders.latest as NSString).appendingPathComponent($0.name) },
-                              warnings: warnings)
+                              warnings: warnings, syntheticInputs: plan.syntheticInputs)
         } catch {
             var failedStage: String?
             var underlying = error
@@ -97,11 +138,14 @@ public struct PipelineRunner {
                 failedStage = f.stage
                 underlying = f.error
             }
-            let code = (underlying as? WFRiskError)?.exitCode ?? (underlying is CSVError ? 3 : 1)
-            manifest.finish(status: "failed", exitCode: Int(code), failedStage: failedStage, error: "\(underlying)")
-            try? manifest.write(to: runDir)
-            logger.error("run failed\(failedStage.map { " in stage '\($0)'" } ?? ""); previous outputs in \(folders.latest) are unchanged")
-            throw underlying
+            let failure = RunFailure(stage: failedStage, runDirectory: runDir, latest: folders.latest, underlying: underlying)
+            manifest.finish(status: "failed", exitCode: Int(failure.exitCode), failedStage: failedStage, error: "\(underlying)")
+            // The folder stays as evidence (a failed run, kept by `keep_failed_runs`), no longer incomplete.
+            if (try? manifest.write(to: runDir)) != nil { try? folders.markComplete(runDir) }
+            for removed in folders.applyRetention(keep: pipeline.outputs.keepRuns, keepFailed: pipeline.outputs.keepFailedRuns, except: runDir) {
+                logger.info("retention: removed \(removed)", metadata: ["path": "\(removed)"])
+            }
+            throw failure
         }
     }
 
@@ -119,13 +163,19 @@ public struct PipelineRunner {
                 // A transient status line on a terminal only (never in cron logs).
                 FileHandle.standardError.write(Data((event == "start" ? "\r\u{1B}[K… \(record.name)" : "\r\u{1B}[K").utf8))
             }
+            // A failed stage is reported once, by the run's error event; here only its status.
+            var fields: Logger.Metadata = ["stage": "\(record.name)"]
             if event == "start" {
-                logger.debug("stage \(record.name) started")
-            } else if record.status == "ok" {
-                let counts = record.counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-                logger.info("stage \(record.name) done in \(Decimals.format(record.seconds, 3))s \(counts)")
+                logger.debug("stage started", metadata: fields)
+                return
+            }
+            fields["status"] = "\(record.status)"
+            fields["seconds"] = .stringConvertible((record.seconds * 1000).rounded() / 1000)
+            fields["counts"] = .dictionary(record.counts.mapValues { .stringConvertible($0) })
+            if record.status == "ok" {
+                logger.info("stage done", metadata: fields)
             } else {
-                logger.error("stage \(record.name) \(record.status): \(record.error ?? "")")
+                logger.debug("stage \(record.status)", metadata: fields)
             }
         }
         graph.add("load_reference") { g in
@@ -141,7 +191,17 @@ public struct PipelineRunner {
             let window: YearWindow = scoring.year.map { .range(($0 - span + 1)...$0) } ?? .latest(span)
             let files = try TidyIngest.read(plan.workforce, wanted: Measure.workforce, kind: "workforce", reader: refs.reader,
                                             threads: threads, years: window)
-            let dataset = try TidyDataset.merge(files, years: window)
+            try TidyIngest.verifyUnchanged(files, fingerprints: fingerprints)
+            let dataset = try TidyDataset.merge(files, years: window, overlap: pipeline.settings.overlappingReleases)
+            if let year = scoring.year, dataset.localAuthorities(in: year).isEmpty {
+                // Only the window's rows were decoded: read every year once to say which the data has.
+                let all = try TidyDataset.merge(try TidyIngest.read(plan.workforce, wanted: Measure.workforce, kind: "workforce",
+                                                                    reader: refs.reader, threads: threads),
+                                                overlap: pipeline.settings.overlappingReleases)
+                let have = all.years.filter { !all.localAuthorities(in: $0).isEmpty }
+                throw WFRiskError.usage("no local-authority rows for scoring year \(year) (--year or settings.scoring.year); "
+                    + "the workforce data (\(plan.workforce.joined(separator: ", "))) has years: \(have.isEmpty ? "none" : have.map(String.init).joined(separator: ", "))")
+            }
             g.store("workforce", dataset)
             return ["files": files.count, "rows": dataset.rowCount, "records": dataset.records.count]
         }
@@ -149,7 +209,8 @@ public struct PipelineRunner {
             guard !plan.demand.isEmpty else { g.store("demand", TidyDataset?.none as Any); return ["files": 0] }
             let refs: RunReferences = g.output("references")
             let files = try TidyIngest.read(plan.demand, wanted: Measure.demand, kind: "demand", reader: refs.reader, threads: threads)
-            let dataset = try TidyDataset.merge(files)
+            try TidyIngest.verifyUnchanged(files, fingerprints: fingerprints)
+            let dataset = try TidyDataset.merge(files, overlap: pipeline.settings.overlappingReleases)
             g.store("demand", Optional(dataset) as Any)
             return ["files": files.count, "rows": dataset.rowCount, "records": dataset.records.count]
         }
@@ -173,6 +234,17 @@ public struct PipelineRunner {
                                                        registry: refs.registry, scoringYear: year, settings: pipeline.settings.scoring.inspections)
                 input.inspections = evidence
                 linked = evidence.count
+                // Texts that were read but cannot count for this year: say so, since coverage falls without them.
+                var unused: [String] = []
+                for d in documents where !d.primary.isEmpty {
+                    switch InspectionJoin.use(of: d, scoringYear: year, settings: pipeline.settings.scoring.inspections) {
+                    case .used: break
+                    case .undated: unused.append("inspection text \(d.file) not used: it has no date (add `date` in front matter or a .meta.yml sidecar)")
+                    case .outsideWindow(let date):
+                        unused.append("inspection text \(d.file) not used: dated \(date), outside the \(pipeline.settings.scoring.inspections.windowMonths)-month window before 30 September \(year)")
+                    }
+                }
+                g.store("unused_inspections", unused)
             }
             g.store("input", input)
             return ["units_with_inspection_evidence": linked]
@@ -182,22 +254,29 @@ public struct PipelineRunner {
             g.store("unranked", table)
             return ["units": table.units.count]
         }
+        let synthetic = plan.syntheticInputs
         graph.add("rank", after: ["score"]) { g in
             var table: ScoreTable = g.output("unranked")
             Ranking.rank(&table, blend: pipeline.settings.scoring.blend)
+            if !synthetic.isEmpty {
+                // Invented values under real council names: say so in every output, row by row.
+                table.warnings.insert("SYNTHETIC DATA: inputs marked synthetic (\(synthetic.joined(separator: ", "))); the scores are not real figures", at: 0)
+                for i in table.units.indices { table.units[i].notes.insert("synthetic sample data, not real figures", at: 0) }
+            }
             g.store("table", table)
             return ["ranked": table.units.filter(\.isRanked).count, "excluded": table.units.filter { !$0.isRanked }.count]
         }
         graph.add("write", after: ["rank"]) { g in
             let table: ScoreTable = g.output("table")
-            // The two files are independent: render and write (fsync included) them side by side.
-            let formats = ["csv", "json"].filter { pipeline.outputs.formats.contains($0) }
-            _ = try Parallel.map(formats, threads: threads) { format in
-                if format == "csv" {
-                    try FileOutput.writeAtomically(ScoresCSV.render(table), to: (runDir as NSString).appendingPathComponent("scores.csv"))
-                } else {
-                    try ScoresJSON.write(table, inputs: fingerprints, settings: pipeline.settings.scoring,
-                                         to: (runDir as NSString).appendingPathComponent("scores.json"), threads: threads)
+            let report = ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring, synthetic: !synthetic.isEmpty)
+            // The files are independent: render and write (fsync included) them side by side.
+            _ = try Parallel.map(pipeline.outputs.formats, threads: threads) { format in
+                let path = (runDir as NSString).appendingPathComponent(format.fileName)
+                switch format {
+                case .csv: try FileOutput.writeAtomically(ScoresCSV.render(table), to: path)
+                case .json: try ScoresJSON.write(table, inputs: fingerprints, settings: pipeline.settings.scoring, to: path, threads: threads)
+                case .xlsx: try ScoresWorkbook.write(report, to: path)
+                case .html: try ScoresReport.write(report, to: path)
                 }
             }
             return ["files": pipeline.outputs.formats.count]
@@ -207,7 +286,10 @@ public struct PipelineRunner {
         let workforce: TidyDataset = graph.output("workforce")
         var warnings = workforce.warnings + table.warnings
         if let demand = graph.output("demand", as: TidyDataset?.self) { warnings += demand.warnings }
-        if !plan.inspections.isEmpty { warnings += graph.output("inspection_warnings", as: [String].self) }
+        if !plan.inspections.isEmpty {
+            warnings += graph.output("inspection_warnings", as: [String].self)
+            warnings += graph.output("unused_inspections", as: [String].self)
+        }
         for u in table.units where !u.isRanked {
             warnings.append("excluded \(u.oldCode) \(u.name): \(u.exclusionReason ?? "")")
         }
@@ -217,7 +299,10 @@ public struct PipelineRunner {
         if !plan.inspections.isEmpty, let documents = graph.output("documents", as: [InspectionDocument]?.self) {
             for d in documents { counts["inspection:" + d.file] = 1 }
         }
-        for w in warnings { logger.warning("\(w)") }
+        let refs: RunReferences = graph.output("references")
+        if let n = pipeline.inputs.neighbours { counts["neighbours:" + n] = refs.neighbours?.neighbours.count ?? 0 }
+        if let a = pipeline.inputs.authorities { counts["authorities:" + a] = refs.registry.all.count }
+        for w in warnings { logger.warning("\(w)", metadata: ["category": "input"]) }
         return (table, records, counts, warnings)
     }
 }
@@ -229,6 +314,25 @@ public struct InputPlan: Sendable {
     /// Inspection files (folders expanded to the texts inside).
     public var inspections: [String]
     public var reference: [(kind: String, path: String)]
+
+    /// Name of the marker file that labels a folder of inputs as invented (sample-data/, `wfrisk sample`).
+    public static let syntheticMarker = "SYNTHETIC"
+
+    /// Folders holding a `SYNTHETIC` marker that some input lies below (up to four levels up).
+    public var syntheticInputs: [String] {
+        var found = Set<String>()
+        for path in workforce + demand + inspections + reference.map(\.path) {
+            var dir = (path as NSString).deletingLastPathComponent
+            for _ in 0..<4 where !dir.isEmpty && dir != "/" {
+                if FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(Self.syntheticMarker)) {
+                    found.insert(dir)
+                    break
+                }
+                dir = (dir as NSString).deletingLastPathComponent
+            }
+        }
+        return found.sorted()
+    }
 
     public static func make(_ p: Pipeline) throws -> InputPlan {
         var reference: [(String, String)] = []

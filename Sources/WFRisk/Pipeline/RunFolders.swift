@@ -2,10 +2,19 @@ import Foundation
 
 /// The output folder of a pipeline: `runs/<UTC time to the millisecond>-<id>/` per run, and `latest`, a
 /// symbolic link to the newest complete run, replaced in one atomic `rename`.
-/// A run folder holds an `INCOMPLETE` marker until the run has written everything.
+///
+/// Lifecycle of a run folder (README "Recovering"):
+/// - created with an `INCOMPLETE` marker holding the writer's PID;
+/// - **complete**: the manifest says `success` and the marker is gone (only these are published);
+/// - **failed**: the run stopped on an error it could report; the manifest says `failed`, the marker
+///   is gone, and the folder is kept as evidence (`keep_failed_runs` of them);
+/// - **incomplete**: anything else (marker still there, or no readable manifest): its writer died
+///   (`kill -9`, power loss) before finishing. The next run, holding the lock, removes it and says so.
 public struct RunFolders {
     public let root: String
     public static let incompleteMarker = "INCOMPLETE"
+
+    public enum State: String, Sendable { case complete, failed, incomplete }
 
     public init(root: String) { self.root = root }
 
@@ -20,15 +29,24 @@ public struct RunFolders {
         f.dateFormat = "yyyyMMdd'T'HHmmss.SSS'Z'"
         let id = String(format: "%06x", UInt32.random(in: 0..<0xFFFFFF))
         let dir = (runsDirectory as NSString).appendingPathComponent("\(f.string(from: now))-\(id)")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        try FileOutput.writeAtomically("pid=\(getpid())\n", to: (dir as NSString).appendingPathComponent(Self.incompleteMarker))
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw OutputPathProblem.explain(error, action: "create the run folder", path: dir)
+        }
+        // Written in place (not renamed in): a folder whose writer dies even here has no manifest,
+        // which is enough to call it incomplete.
+        let marker = (dir as NSString).appendingPathComponent(Self.incompleteMarker)
+        guard FileManager.default.createFile(atPath: marker, contents: Data("pid=\(getpid())\n".utf8)) else {
+            throw OutputPathProblem.explain(nil, action: "write", path: marker, folder: false)
+        }
         return dir
     }
 
     public func markComplete(_ dir: String) throws {
         let marker = (dir as NSString).appendingPathComponent(Self.incompleteMarker)
         if unlink(marker) != 0 && errno != ENOENT {
-            throw WFRiskError.runtime("cannot remove \(marker): \(String(cString: strerror(errno)))")
+            throw OutputPathProblem.explain(nil, action: "remove the marker", path: marker, folder: false)
         }
         fsyncDirectory(dir)
     }
@@ -39,11 +57,11 @@ public struct RunFolders {
         let temp = latest + ".tmp-\(getpid())"
         unlink(temp)
         guard symlink(target, temp) == 0 else {
-            throw WFRiskError.runtime("cannot create link \(temp): \(String(cString: strerror(errno)))")
+            throw OutputPathProblem.explain(nil, action: "create the link", path: temp, folder: false)
         }
         guard rename(temp, latest) == 0 else {
             unlink(temp)
-            throw WFRiskError.runtime("cannot publish \(latest): \(String(cString: strerror(errno)))")
+            throw OutputPathProblem.explain(nil, action: "publish", path: latest, folder: false)
         }
         fsyncDirectory(root)
     }
@@ -60,27 +78,49 @@ public struct RunFolders {
         return names.filter { !$0.hasPrefix(".") }.sorted().map { (runsDirectory as NSString).appendingPathComponent($0) }
     }
 
-    public func isIncomplete(_ dir: String) -> Bool {
-        FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(Self.incompleteMarker))
+    public func isIncomplete(_ dir: String) -> Bool { state(of: dir) == .incomplete }
+
+    public func state(of dir: String) -> State {
+        if FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(Self.incompleteMarker)) { return .incomplete }
+        switch RunManifest.read(directory: dir)?.status {
+        case "success": return .complete
+        case "failed": return .failed
+        default: return .incomplete
+        }
     }
 
-    /// Removes folders of runs that died before completing (call while holding the lock).
-    public func removeIncomplete(except current: String? = nil) -> [String] {
-        var removed: [String] = []
-        for dir in runs() where dir != current && isIncomplete(dir) {
-            if (try? FileManager.default.removeItem(atPath: dir)) != nil { removed.append(dir) }
+    /// A folder removed by `removeIncomplete`, and what is known of the run that left it.
+    public struct Removed: Sendable {
+        public var path: String
+        public var reason: String
+    }
+
+    /// Removes folders of runs that died before finishing (call while holding the lock). Failed runs
+    /// (which reported their error in their manifest) are kept.
+    public func removeIncomplete(except current: String? = nil) -> [Removed] {
+        var removed: [Removed] = []
+        for dir in runs() where dir != current && state(of: dir) == .incomplete {
+            let marker = (dir as NSString).appendingPathComponent(Self.incompleteMarker)
+            let pid = (try? String(contentsOfFile: marker, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            let reason = pid.map { "its run (\($0)) stopped before finishing: killed or crashed" }
+                ?? "it has no manifest: its run was killed while creating it"
+            if (try? FileManager.default.removeItem(atPath: dir)) != nil { removed.append(Removed(path: dir, reason: reason)) }
         }
         return removed
     }
 
-    /// Deletes the oldest complete runs beyond `keep`, never the one `latest` points at.
-    public func applyRetention(keep: Int) -> [String] {
-        let latestRun = self.latestRun.map { ($0 as NSString).standardizingPath }
-        let complete = runs().filter { !isIncomplete($0) }
-        guard complete.count > keep else { return [] }
+    /// Deletes the oldest complete runs beyond `keep` and the oldest failed runs beyond `keepFailed`,
+    /// never the one `latest` points at nor `current`.
+    public func applyRetention(keep: Int, keepFailed: Int, except current: String? = nil) -> [String] {
+        let protected = Set([latestRun, current].compactMap { $0.map { ($0 as NSString).standardizingPath } })
         var removed: [String] = []
-        for dir in complete.prefix(complete.count - keep) where (dir as NSString).standardizingPath != latestRun {
-            if (try? FileManager.default.removeItem(atPath: dir)) != nil { removed.append(dir) }
+        let all = runs()
+        for (kind, limit) in [(State.complete, keep), (State.failed, keepFailed)] {
+            let folders = all.filter { state(of: $0) == kind }
+            guard folders.count > limit else { continue }
+            for dir in folders.prefix(folders.count - limit) where !protected.contains((dir as NSString).standardizingPath) {
+                if (try? FileManager.default.removeItem(atPath: dir)) != nil { removed.append(dir) }
+            }
         }
         return removed
     }
@@ -88,5 +128,50 @@ public struct RunFolders {
     private func fsyncDirectory(_ path: String) {
         let fd = open(path, O_RDONLY)
         if fd >= 0 { fsync(fd); close(fd) }
+    }
+}
+
+/// Turns a failed file-system operation on an output path into a sentence naming the path, what
+/// is wrong with it and what to do, instead of a platform error code.
+public enum OutputPathProblem {
+    /// `folder`: whether `path` itself must be a folder (a file there is then in the way).
+    public static func explain(_ error: Error?, action: String, path: String, folder: Bool = true) -> WFRiskError {
+        let savedErrno = errno
+        let fm = FileManager.default
+        // Find the part of the path that is in the way: a file where a folder is needed, or an
+        // existing folder that cannot be written.
+        var probe = (path as NSString).standardizingPath
+        var missing: [String] = []
+        while !probe.isEmpty && probe != "/" {
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: probe, isDirectory: &isDir) {
+                if !isDir.boolValue && (folder || !missing.isEmpty) {
+                    return .runtime("cannot \(action) \(path): \(probe) is a file, not a folder; remove or rename it, or choose another output folder (--out or outputs.directory)")
+                }
+                if isDir.boolValue && access(probe, W_OK) != 0 {
+                    return .runtime("cannot \(action) \(path): \(probe) is not writable (\(String(cString: strerror(errno)))); make it writable for this user or choose another output folder (--out or outputs.directory)")
+                }
+                break
+            }
+            missing.append(probe)
+            probe = (probe as NSString).deletingLastPathComponent
+        }
+        var reason = String(cString: strerror(savedErrno))
+        if let ns = error as NSError? {
+            if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+                reason = String(cString: strerror(Int32(underlying.code)))
+            } else if ns.domain == NSPOSIXErrorDomain {
+                reason = String(cString: strerror(Int32(ns.code)))
+            } else if ns.domain == NSCocoaErrorDomain {
+                switch ns.code {
+                case CocoaError.fileWriteFileExists.rawValue: reason = "a file is in the way"
+                case CocoaError.fileWriteNoPermission.rawValue: reason = "permission denied"
+                case CocoaError.fileWriteOutOfSpace.rawValue: reason = "the disk is full"
+                case CocoaError.fileWriteVolumeReadOnly.rawValue: reason = "the file system is read-only"
+                default: reason = "file system error"
+                }
+            }
+        }
+        return .runtime("cannot \(action) \(path): \(reason); check the path and its permissions, or choose another output folder (--out or outputs.directory)")
     }
 }

@@ -1,20 +1,119 @@
 import Foundation
 import Logging
 
-/// swift-log handler writing one line per message to stderr: readable text on a terminal,
-/// or JSON objects (`--log-format json`) for cron and log shippers.
-public struct RunLogHandler: LogHandler {
-    public enum Format: String, Sendable, CaseIterable { case text, json }
+/// How a `wfrisk run` ended, as the final `run finished` event and the exit code say it.
+public enum RunStatus: String, Sendable, CaseIterable {
+    /// New scores published (exit 0).
+    case success
+    /// Inputs, pipeline, settings and versions unchanged since the last successful run (exit 0).
+    case nothingToDo = "nothing_to_do"
+    /// Scores moved beyond tolerance against `--baseline` (exit 1): not published; the run's
+    /// folder is kept as a failed run (`failed_stage: baseline`).
+    case drifted
+    /// Stopped by an error (exit 1–4); `latest` still holds the previous complete run.
+    case failed
+}
 
+/// The log of one command: readable text on a terminal, or (`--log-format json`) exactly one JSON
+/// object per line on both stderr (events) and stdout (the summary), so `>> log 2>&1` stays
+/// machine-readable. Facts are fields, never only words in the message.
+public final class RunLog: @unchecked Sendable {
+    public enum Format: String, Sendable, CaseIterable { case text, json }
+    public enum Stream: Sendable { case stdout, stderr }
+
+    public let format: Format
+    public let level: Logger.Level
+    private let lock = NSLock()
+
+    public init(format: Format, level: Logger.Level) {
+        self.format = format
+        self.level = level
+    }
+
+    /// A swift-log logger writing through this log (metadata become fields).
+    public func logger(label: String = "wfrisk") -> Logger {
+        var logger = Logger(label: label) { [self] label in RunLogHandler(log: self, label: label) }
+        logger.logLevel = level
+        return logger
+    }
+
+    /// Writes one event. `always` events ignore `--quiet` (the final `run finished`).
+    public func event(_ level: Logger.Level, _ message: String, _ fields: [(String, JSONValue)] = [],
+                      stream: Stream = .stderr, always: Bool = false) {
+        guard always || level >= self.level else { return }
+        let time = RunLog.timestamp()
+        let line: String
+        switch format {
+        case .json:
+            var pairs: [(String, JSONValue)] = [("time", .string(time)), ("level", .string(level.rawValue)), ("message", .string(message))]
+            let reserved = Set(pairs.map(\.0))
+            pairs += fields.filter { !reserved.contains($0.0) }
+            line = JSONValue.object(pairs).compact()
+        case .text:
+            var text = "\(time) \(level.rawValue.uppercased().padding(toLength: 7, withPad: " ", startingAt: 0)) \(message)"
+            if !fields.isEmpty { text += " " + fields.map { "\($0.0)=\(RunLog.plain($0.1))" }.joined(separator: " ") }
+            line = text
+        }
+        write(line + "\n", to: stream)
+    }
+
+    /// Text written as is to stdout (text mode's summary and tables). In JSON mode use `event`.
+    public func printText(_ text: String) {
+        write(text, to: .stdout)
+    }
+
+    private func write(_ text: String, to stream: Stream) {
+        lock.lock(); defer { lock.unlock() }
+        // One write per line and no stdio buffering, so lines from both streams stay whole and in order.
+        let handle = stream == .stdout ? FileHandle.standardOutput : FileHandle.standardError
+        handle.write(Data(text.utf8))
+    }
+
+    static func plain(_ v: JSONValue) -> String {
+        switch v {
+        case .string(let s): return s.contains(" ") ? "\"\(s)\"" : s
+        case .number(let n): return n
+        case .bool(let b): return b ? "true" : "false"
+        case .null: return "-"
+        default: return v.compact()
+        }
+    }
+
+    static func timestamp() -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return f.string(from: Date())
+    }
+
+    /// A swift-log metadata value as a JSON value: whole and finite numbers stay numbers.
+    static func json(_ value: Logger.MetadataValue) -> JSONValue {
+        switch value {
+        case .string(let s): return .string(s)
+        case .stringConvertible(let c):
+            switch c {
+            case let i as Int: return .int(i)
+            case let i as Int32: return .int(Int(i))
+            case let d as Double: return d.isFinite ? .number("\(d)") : .null
+            case let b as Bool: return .bool(b)
+            default: return .string(c.description)
+            }
+        case .array(let items): return .array(items.map(json))
+        case .dictionary(let d): return .object(d.keys.sorted().map { ($0, json(d[$0]!)) })
+        }
+    }
+}
+
+/// swift-log handler that hands every message to a `RunLog`.
+public struct RunLogHandler: LogHandler {
     public var logLevel: Logger.Level
     public var metadata: Logger.Metadata = [:]
-    let format: Format
+    let log: RunLog
     let label: String
 
-    public init(label: String, format: Format, level: Logger.Level) {
+    public init(log: RunLog, label: String) {
+        self.log = log
         self.label = label
-        self.format = format
-        self.logLevel = level
+        self.logLevel = log.level
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -23,26 +122,8 @@ public struct RunLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        let time = RunLogHandler.timestamp()
-        var line: String
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        switch format {
-        case .text:
-            line = "\(time) \(event.level.rawValue.uppercased().padding(toLength: 7, withPad: " ", startingAt: 0)) \(event.message)"
-            if !merged.isEmpty { line += " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
-        case .json:
-            var pairs: [(String, JSONValue)] = [("time", .string(time)), ("level", .string(event.level.rawValue)),
-                                                ("logger", .string(label)), ("message", .string("\(event.message)"))]
-            for (k, v) in merged.sorted(by: { $0.key < $1.key }) { pairs.append((k, .string("\(v)"))) }
-            line = JSONValue.object(pairs).compact()
-        }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-    }
-
-    static func timestamp() -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: Date())
+        log.event(event.level, "\(event.message)", merged.keys.sorted().map { ($0, RunLog.json(merged[$0]!)) })
     }
 }
 

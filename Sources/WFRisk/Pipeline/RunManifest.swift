@@ -25,8 +25,15 @@ public struct RunManifest {
     public var exitCode: Int?
     public var failedStage: String?
     public var error: String?
+    /// Settings the run used, after defaults, the pipeline file and command-line overrides.
+    public var settings: RunSettings
+    public var formats: [OutputFormat]
+    /// Command-line options that replaced pipeline values.
+    public var overrides: [RunOverride]
+    /// Input folders marked synthetic (`SYNTHETIC` marker): the scores are not real figures.
+    public var syntheticInputs: [String] = []
 
-    init(pipeline: Pipeline, runKey: String, inputs: [InputFingerprint], started: Date, threads: Int) {
+    init(pipeline: Pipeline, overrides: [RunOverride], runKey: String, inputs: [InputFingerprint], started: Date, threads: Int) {
         pipelineFile = pipeline.file
         pipelineName = pipeline.name
         pipelineSHA = pipeline.sha256
@@ -34,12 +41,18 @@ public struct RunManifest {
         self.inputs = inputs
         self.started = started
         self.threads = threads
+        self.settings = pipeline.settings
+        self.formats = pipeline.outputs.formats
+        self.overrides = overrides
     }
 
-    /// Identifies a run's inputs by content: the pipeline file, wfrisk and methodology versions and
-    /// every input's hash (not its path, so the same files reached from another folder match).
-    public static func runKey(pipelineSHA: String, inputs: [InputFingerprint]) -> String {
+    /// Identifies what a run would produce: the pipeline file, wfrisk and methodology versions, the
+    /// effective settings after command-line overrides (every stored setting, so `--year 2022` or
+    /// a changed weight is never "unchanged"), the output formats, and every input's hash (not its
+    /// path, so the same files reached from another folder match).
+    public static func runKey(pipelineSHA: String, settings: RunSettings, formats: [OutputFormat], inputs: [InputFingerprint]) -> String {
         var text = "pipeline \(pipelineSHA)\nwfrisk \(WFRiskVersion.current)\nmethodology \(Scorer.methodologyVersion)\n"
+        text += "settings \(SettingsFingerprint.text(settings))\nformats \(formats.map(\.rawValue).sorted().joined(separator: ","))\n"
         for i in inputs.sorted(by: { ($0.kind, $0.sha256) < ($1.kind, $1.sha256) }) { text += "\(i.kind) \(i.sha256)\n" }
         return SHA256Digest.hex(of: Array(text.utf8))
     }
@@ -73,6 +86,8 @@ public struct RunManifest {
             ("wfrisk_version", .string(WFRiskVersion.current)),
             ("methodology_version", .string(Scorer.methodologyVersion)),
             ("run_key", .string(runKey)),
+            ("settings", RunManifest.settingsJSON(settings, formats: formats)),
+            ("overrides", .array(overrides.map { .object([("option", .string($0.option)), ("value", .string($0.value))]) })),
             ("started_at", .string(Self.timestamp(started))),
             ("finished_at", finished.map { .string(Self.timestamp($0)) } ?? .null),
             ("duration_seconds", finished.map { .double($0.timeIntervalSince(started), decimals: 3) } ?? .null),
@@ -92,11 +107,23 @@ public struct RunManifest {
                     ("error", .optionalString(s.error)),
                 ])
             })),
+            ("synthetic_inputs", .array(syntheticInputs.map { .string($0) })),
             ("warnings", .array(warnings.map { .string($0) })),
             ("outputs", .array(outputs.map { o in
                 .object([("name", .string(o.name)), ("sha256", .string(o.sha256)), ("bytes", .int(o.bytes))])
             })),
         ]).rendered()
+    }
+
+    /// The effective settings as recorded: scoring settings as in scores.json, plus reading rules and formats.
+    static func settingsJSON(_ s: RunSettings, formats: [OutputFormat]) -> JSONValue {
+        .object([
+            ("scoring", ScoresJSON.settingsJSON(s.scoring)),
+            ("column_aliases", .object(s.columnAliases.keys.sorted().map { k in (k, .array(s.columnAliases[k]!.map { .string($0) })) })),
+            ("suppression_markers", .array(s.suppressionMarkers.map { .string($0) })),
+            ("overlapping_releases", .string(s.overlappingReleases.rawValue)),
+            ("formats", .array(formats.map { .string($0.rawValue) })),
+        ])
     }
 
     func write(to dir: String) throws {

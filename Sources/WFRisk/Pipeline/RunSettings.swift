@@ -5,9 +5,12 @@ public struct RunSettings: Sendable, Equatable {
     public var scoring: ScoringSettings
     public var columnAliases: [String: [String]]
     public var suppressionMarkers: [String]
+    /// Two workforce files giving different values for one row: the newer release wins, or stop.
+    public var overlappingReleases: ReleaseOverlap = .newest
 
     public static func == (a: RunSettings, b: RunSettings) -> Bool {
         a.scoring == b.scoring && a.columnAliases == b.columnAliases && a.suppressionMarkers == b.suppressionMarkers
+            && a.overlappingReleases == b.overlappingReleases
     }
 
     /// `Resources/default_settings.yml`.
@@ -26,7 +29,7 @@ public struct RunSettings: Sendable, Equatable {
     /// Overrides values from a `settings:` node, key by key.
     public mutating func apply(_ node: ConfigNode) throws {
         if node.isNull { return }
-        for (key, value) in try node.mapping(allowed: ["scoring", "inspections", "column_aliases", "suppression_markers"]) {
+        for (key, value) in try node.mapping(allowed: ["scoring", "inspections", "column_aliases", "suppression_markers", "overlapping_releases"]) {
             switch key {
             case "scoring": try applyScoring(value)
             case "inspections": try applyInspections(value)
@@ -39,6 +42,12 @@ public struct RunSettings: Sendable, Equatable {
             case "suppression_markers":
                 if value.isNull { continue }
                 suppressionMarkers.append(contentsOf: try value.strings())
+            case "overlapping_releases":
+                let text = try value.string()
+                guard let policy = ReleaseOverlap(rawValue: text) else {
+                    throw value.error("unknown overlapping_releases '\(text)'; expected one of: \(ReleaseOverlap.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                overlappingReleases = policy
             default: break
             }
         }
@@ -50,29 +59,23 @@ public struct RunSettings: Sendable, Equatable {
             switch key {
             case "year":
                 let text = try value.string()
-                if text == "latest" || text.isEmpty { scoring.year = nil } else { scoring.year = try value.int() }
-            case "prior_fte": scoring.priorFTE = try nonNegative(value)
-            case "prior_children": scoring.priorChildren = try nonNegative(value)
-            case "z_clamp":
-                scoring.zClamp = try value.double()
-                guard scoring.zClamp > 0 else { throw value.error("must be greater than 0") }
-            case "min_coverage":
-                scoring.minCoverage = try value.double()
-                guard (0...1).contains(scoring.minCoverage) else { throw value.error("must be between 0 and 1") }
-            case "trend_years":
-                scoring.trendYears = try value.int()
-                guard scoring.trendYears >= 2 else { throw value.error("must be at least 2") }
-            case "small_unit_fte": scoring.smallUnitFTE = try nonNegative(value)
+                if text == "latest" || text.isEmpty { scoring.year = nil } else { scoring.year = try value.rangedInt() }
+            case "prior_fte": scoring.priorFTE = try value.ranged()
+            case "prior_children": scoring.priorChildren = try value.ranged()
+            case "z_clamp": scoring.zClamp = try value.ranged()
+            case "min_coverage": scoring.minCoverage = try value.ranged()
+            case "trend_years": scoring.trendYears = try value.rangedInt()
+            case "small_unit_fte": scoring.smallUnitFTE = try value.ranged()
             case "blend":
                 for (k, v) in try value.mapping(allowed: ScoreKind.allCases.map(\.rawValue)) {
-                    scoring.blend[ScoreKind(rawValue: k)!] = try nonNegative(v)
+                    scoring.blend[ScoreKind(rawValue: k)!] = try v.ranged()
                 }
                 if scoring.blend.values.reduce(0, +) <= 0 { throw value.error("blend weights must not all be 0") }
             case "weights":
                 for (kindName, list) in try value.mapping(allowed: ScoreKind.allCases.map(\.rawValue)) {
                     let kind = ScoreKind(rawValue: kindName)!
                     for (name, w) in try list.mapping(allowed: Indicator.indicators(for: kind).map(\.rawValue)) {
-                        scoring.weights[Indicator(rawValue: name)!] = try nonNegative(w)
+                        scoring.weights[Indicator(rawValue: name)!] = try w.ranged()
                     }
                 }
             default: break
@@ -84,27 +87,17 @@ public struct RunSettings: Sendable, Equatable {
         for (key, value) in try node.mapping(allowed: ["window_months", "half_life_months", "judgement_concern"]) {
             switch key {
             case "window_months":
-                scoring.inspections.windowMonths = try value.int()
-                guard scoring.inspections.windowMonths > 0 else { throw value.error("must be greater than 0") }
+                scoring.inspections.windowMonths = try value.rangedInt()
             case "half_life_months":
-                scoring.inspections.halfLifeMonths = try value.double()
-                guard scoring.inspections.halfLifeMonths > 0 else { throw value.error("must be greater than 0") }
+                scoring.inspections.halfLifeMonths = try value.ranged()
             case "judgement_concern":
                 let judgements = ["outstanding", "good", "requires_improvement", "inadequate"]
                 for (j, v) in try value.mapping(allowed: judgements) {
-                    let c = try v.double()
-                    guard (-1...1).contains(c) else { throw v.error("must be between -1 and 1") }
-                    scoring.inspections.judgementConcern[j] = c
+                    scoring.inspections.judgementConcern[j] = try v.ranged()
                 }
             default: break
             }
         }
-    }
-
-    private func nonNegative(_ node: ConfigNode) throws -> Double {
-        let v = try node.double()
-        guard v >= 0 else { throw node.error("must not be negative") }
-        return v
     }
 
     /// Column aliases as (canonical, alias) pairs.

@@ -35,8 +35,8 @@ public enum Indicator: String, CaseIterable, Sendable, Comparable {
         }
     }
 
-    /// +1 when a higher value means more risk; -1 when lower does (a shrinking workforce).
-    public var direction: Double { self == .inpostChange ? -1 : 1 }
+    /// +1 when a higher value means more risk; -1 when lower does (`IndicatorDefinition`).
+    public var direction: Double { definition.direction }
 
     /// Which input the indicator needs, so one left out of a run is "not applicable", not "missing".
     public var source: IndicatorSource {
@@ -47,8 +47,8 @@ public enum Indicator: String, CaseIterable, Sendable, Comparable {
         }
     }
 
-    /// Decimals written for its value (published rates keep DfE's one decimal).
-    public var decimals: Int { 2 }
+    /// Decimals written for its value.
+    public var decimals: Int { definition.decimals }
 
     public static func < (a: Indicator, b: Indicator) -> Bool {
         a.ordinal < b.ordinal

@@ -35,6 +35,9 @@ public struct Comparison: Sendable, Equatable {
     public var region: Double?
     public var neighboursMean: Double?
     public var neighboursCount: Int
+
+    /// Indicators shown beside their comparators.
+    public static let measures: [Indicator] = [.turnoverRate, .agencyRate, .vacancyRate, .absenceRate, .caseload]
 }
 
 /// Everything wfrisk says about one reporting unit in the scoring year.

@@ -23,29 +23,21 @@ public struct ScoringInput: Sendable {
     }
 }
 
-/// How far a unit's figures for an earlier year can be compared with its current ones.
-enum Comparability: Equatable {
-    case same
-    /// Predecessors covering exactly the unit's area (Northamptonshire for 940 / 941).
-    case equivalent(String)
-    /// Predecessors covering a different area (Cumbria for Cumberland): rates only.
-    case approximate(String)
-}
-
 /// Computes the instability and caseload-risk scores for one year (methodology: docs/methodology.md).
 public enum Scorer {
     public static let methodologyVersion = "1.0.0"
 
     /// Scores and ranks.
-    public static func score(_ input: ScoringInput) throws -> ScoreTable {
-        var table = try scoreUnranked(input)
+    public static func score(_ input: ScoringInput, figures: FigureTable? = nil) throws -> ScoreTable {
+        var table = try scoreUnranked(input, figures: figures)
         Ranking.rank(&table, blend: input.settings.blend)
         return table
     }
 
     /// Scores every unit without ranking (the pipeline's `score` stage; `Ranking.rank` follows).
-    public static func scoreUnranked(_ input: ScoringInput) throws -> ScoreTable {
-        try ScoringContext(input).run()
+    /// `figures`, when given, must be built from `input.workforce` (a series shares one).
+    public static func scoreUnranked(_ input: ScoringInput, figures: FigureTable? = nil) throws -> ScoreTable {
+        try ScoringContext(input, figures: figures ?? FigureTable(input.workforce)).run()
     }
 }
 
@@ -56,13 +48,12 @@ struct ScoringContext {
     let year: Int
     let units: [ReportingUnit: TidyRecord]
     let sources: Set<IndicatorSource>
-    /// Computed once per pass: England per year, regions of the scoring year, units by member code.
-    let englandByYear: [Int: WorkforceFigures]
-    let regionsNow: [String: WorkforceFigures]
-    let unitByMember: [String: ReportingUnit]
+    let figures: FigureTable
     let demand: DemandLookup?
+    /// England's prior (a proportion) for each indicator in the scoring year, by ordinal.
+    let priors: [Double?]
 
-    init(_ input: ScoringInput) throws {
+    init(_ input: ScoringInput, figures: FigureTable) throws {
         self.input = input
         settings = input.settings
         guard let year = settings.year ?? input.workforce.latestYear else {
@@ -79,69 +70,44 @@ struct ScoringContext {
         if input.demand != nil { s.insert(.demand) }
         if input.inspections != nil { s.insert(.inspections) }
         sources = s
-        var england: [Int: WorkforceFigures] = [:]
-        for y in (year - max(settings.trendYears, 2))...year {
-            if let r = input.workforce.national(year: y) {
-                england[y] = WorkforceFigures(record: r)
-            } else {
-                let las = input.workforce.localAuthorities(in: y).keys.sorted().map { WorkforceFigures(record: input.workforce.localAuthorities(in: y)[$0]!) }
-                if !las.isEmpty { england[y] = WorkforceFigures.pooled(las) }
-            }
-        }
-        englandByYear = england
-        var regions: [String: WorkforceFigures] = [:]
-        let now = units
-        let byRegion = Dictionary(grouping: now.keys.sorted(), by: { now[$0]!.regionCode })
-        for (code, members) in byRegion {
-            if let r = input.workforce.regional(code: code, year: year) {
-                regions[code] = WorkforceFigures(record: r)
-            } else {
-                regions[code] = WorkforceFigures.pooled(members.map { WorkforceFigures(record: now[$0]!) })
-            }
-        }
-        regionsNow = regions
-        var members: [String: ReportingUnit] = [:]
-        for u in now.keys { for m in u.memberCodes { members[m] = u } }
-        unitByMember = members
+        self.figures = figures
         if let d = input.demand {
             demand = DemandLookup(dataset: d, registry: input.registry, priorChildren: input.settings.priorChildren, year: year)
         } else {
             demand = nil
         }
+        priors = Indicator.allCases.map { Self.prior($0, year: year, figures: figures) }
     }
 
-    // MARK: Figures and history
+    // MARK: England
 
-    func england(_ year: Int) -> WorkforceFigures? { englandByYear[year] }
-
-    /// The unit's figures in `year`, falling back to its predecessors' across a boundary change.
-    func figures(_ unit: ReportingUnit, _ year: Int) -> (WorkforceFigures, Comparability)? {
-        if let r = input.workforce.record(unit, year: year) { return (WorkforceFigures(record: r), .same) }
-        let registry = input.registry
-        let predecessors = registry.predecessors(of: unit)
-        guard !predecessors.isEmpty else { return nil }
-        let thatYear = input.workforce.localAuthorities(in: year)
-        var found: [ReportingUnit: TidyRecord] = [:]
-        for p in predecessors {
-            if let (u, r) = thatYear.first(where: { $0.key.memberCodes.contains(p.oldCode) }) { found[u] = r }
+    /// England's ratio for a figures-based indicator in `year`, as a proportion: what small units are shrunk toward.
+    static func prior(_ indicator: Indicator, year: Int, figures: FigureTable) -> Double? {
+        guard let e = figures.england[year] else { return nil }
+        switch indicator.definition.formula {
+        case .ratio(let r): return r.proportion(e)
+        case .change(let r): return r.proportion(e, figures.england[year - 1])
+        default: return nil
         }
-        guard !found.isEmpty else { return nil }
-        let names = found.keys.sorted().map { u in u.memberCodes.map { registry.authority(oldCode: $0)?.name ?? $0 }.joined(separator: " / ") }
-        let successorSet = Set(found.keys.flatMap(\.memberCodes).flatMap { registry.authority(oldCode: $0)?.successors ?? [] })
-        let pooled = WorkforceFigures.pooled(found.keys.sorted().map { WorkforceFigures(record: found[$0]!) })
-        let label = names.joined(separator: " + ")
-        if successorSet == Set(unit.memberCodes) { return (pooled, .equivalent(label)) }
-        return (pooled, .approximate(label))
+    }
+
+    /// Priors as listed in `scores.json` (`england_priors`), in indicator order.
+    var listedPriors: [(String, Double)] {
+        IndicatorDefinition.all.compactMap { d in
+            guard let name = d.priorName else { return nil }
+            var p = priors[d.indicator.ordinal]
+            if case .difference(let base) = d.formula { p = Self.prior(base, year: year - 1, figures: figures) }
+            return p.map { (name, d.priorListedInPercent ? 100 * $0 : $0) }
+        }
     }
 
     // MARK: Run
 
     func run() -> ScoreTable {
         var warnings: [String] = []
-        guard let englandNow = england(year) else {
+        guard figures.england[year] != nil else {
             return ScoreTable(year: year, units: [], references: [], englandPriors: [], sources: sources, warnings: ["no England figures for \(year)"])
         }
-        let priors = EnglandPriors(current: englandNow, previous: england(year - 1), context: self)
         let keys = units.keys.sorted()
         // Per unit, in `keys` order (positions, not unit hashes, on the per-indicator passes).
         var rows: [IndicatorResults] = []
@@ -150,7 +116,7 @@ struct ScoringContext {
         notes.reserveCapacity(keys.count)
         for unit in keys {
             var unitNotes: [String] = []
-            rows.append(indicatorValues(unit, priors: priors, notes: &unitNotes))
+            rows.append(indicatorValues(unit, notes: &unitNotes))
             notes.append(unitNotes)
         }
         // Standardise each indicator across the units that have a value for it.
@@ -184,17 +150,17 @@ struct ScoringContext {
             }
         }
         let scored: [UnitScore] = keys.indices.map { u in
-            assemble(keys[u], results: rows[u], notes: notes[u], priors: priors)
+            assemble(keys[u], results: rows[u], notes: notes[u])
         }
         return ScoreTable(year: year, units: scored, references: references,
-                          englandPriors: priors.listed, sources: sources, warnings: warnings)
+                          englandPriors: listedPriors, sources: sources, warnings: warnings)
     }
 
     // MARK: Indicators
 
-    func indicatorValues(_ unit: ReportingUnit, priors: EnglandPriors, notes: inout [String]) -> IndicatorResults {
-        let record = units[unit]!
-        let now = WorkforceFigures(record: record)
+    /// Every applicable indicator of one unit, each evaluated from its definition.
+    func indicatorValues(_ unit: ReportingUnit, notes: inout [String]) -> IndicatorResults {
+        let now = figures.units[year]![unit]!
         let k = settings.priorFTE
         var out = IndicatorResults()
         /// `missing` explains an absent value; `caveat` qualifies a present one.
@@ -202,132 +168,92 @@ struct ScoringContext {
             out[i] = IndicatorResult(indicator: i, value: value, adjusted: adjusted, z: nil, contribution: nil,
                                      weight: settings.weight(i), note: adjusted == nil ? (missing ?? "missing") : caveat)
         }
-        func reason(_ measures: Measure...) -> String {
+        func reason(_ measures: [Measure]) -> String {
             let rs = measures.compactMap { m in now.missingReasons[m].map { "\(m.rawValue): \($0)" } }
             return rs.isEmpty ? "not computable (zero denominator)" : rs.joined(separator: "; ")
         }
-        /// (numerator + k·prior) / (denominator + k): small units are pulled toward England.
-        func shrink(_ numerator: Double?, _ denominator: Double?, prior: Double?, scale: Double = 100) -> Double? {
-            guard let n = numerator, let d = denominator, d > 0 else { return nil }
-            guard let p = prior else { return scale * n / d }
-            return scale * (n + k * p) / (d + k)
-        }
-
-        let n = now.inpost
-        if let inpost = n, inpost < settings.smallUnitFTE {
+        if let inpost = now.inpost, inpost < settings.smallUnitFTE {
             notes.append("small unit: \(Decimals.format(inpost, 1)) FTE in post; rates shrunk toward England (prior \(Decimals.format(k, 0)) FTE)")
         }
-        /// Shrunk from counts when they are there; otherwise the published rate, unadjusted, with a note.
-        func rate(_ i: Indicator, published: Double?, numerator: Double?, denominator: Double?, prior: Double?, missing: String) {
-            if let adjusted = shrink(numerator, denominator, prior: prior) {
-                put(i, published ?? (denominator! > 0 ? 100 * numerator! / denominator! : nil), adjusted)
-            } else if let published {
-                put(i, published, published, caveat: "published rate used unadjusted (\(missing))")
-            } else {
-                put(i, nil, nil, missing)
-            }
-        }
-        // Turnover: leavers / in post.
-        rate(.turnoverRate, published: now.turnoverRate, numerator: now.leavers, denominator: n, prior: priors.turnover,
-             missing: reason(.leaversFTE, .inpostFTE, .turnoverRateFTE))
-        // Agency: agency / (agency + in post).
-        rate(.agencyRate, published: now.agencyRate, numerator: now.agency, denominator: now.agency.flatMap { a in n.map { a + $0 } },
-             prior: priors.agency, missing: reason(.agencyFTE, .inpostFTE, .agencyRateFTE))
-        // Vacancy: vacancies / (vacancies + in post).
-        rate(.vacancyRate, published: now.vacancyRate, numerator: now.vacancies, denominator: now.vacancies.flatMap { v in n.map { v + $0 } },
-             prior: priors.vacancy, missing: reason(.vacancyFTE, .inpostFTE, .vacancyRateFTE))
-        // Absence: published rate, weighted toward England by in-post FTE.
-        rate(.absenceRate, published: now.absenceRate, numerator: now.absenceRate.flatMap { r in n.map { r * $0 / 100 } }, denominator: n,
-             prior: priors.absence.map { $0 / 100 }, missing: reason(.absenceRateFTE, .inpostFTE))
-        // Net loss: (leavers − starters) / in post.
-        let netValue = now.leavers.flatMap { l in now.starters.flatMap { s in n.flatMap { $0 > 0 ? 100 * (l - s) / $0 : nil } } }
-        put(.netLossRate, netValue, shrink(now.leavers.flatMap { l in now.starters.map { l - $0 } }, n, prior: priors.netLoss), reason(.leaversFTE, .startersFTE, .inpostFTE))
-
-        // Year-on-year and trend, across boundary changes where comparable.
-        let before = figures(unit, year - 1)
-        var change: (Double?, Double?, String?) = (nil, nil, "no \(year - 1) figures")
-        if let (prev, comparability) = before {
+        // The year before, across boundary changes where comparable.
+        let before = figures.figures(unit, year - 1, registry: input.registry)
+        if let (_, comparability) = before {
             switch comparability {
-            case .approximate(let label):
-                change = (nil, nil, "boundary change: \(year - 1) area (\(label)) differs")
-            case .same, .equivalent:
-                if let a = n, let b = prev.inpost {
-                    change = (b > 0 ? 100 * (a - b) / b : nil, shrink(a - b, b, prior: priors.inpostGrowth),
-                              b > 0 ? nil : "not computable (no staff in post in \(year - 1))")
+            case .same: break
+            case .equivalent(let label): notes.append("\(year - 1) figures are those of \(label)")
+            case .approximate(let label): notes.append("\(year - 1) rates are those of \(label) (boundary change; counts not compared)")
+            }
+        }
+        for d in IndicatorDefinition.all where sources.contains(d.indicator.source) {
+            let i = d.indicator
+            switch d.formula {
+            case .ratio(let r):
+                let missing = reason(r.measures + (r.publishedMeasure.map { [$0] } ?? []))
+                if let adjusted = r.adjusted(now, prior: priors[i.ordinal], k: k) {
+                    put(i, r.value(now), adjusted, caveat: r.caveat?(now))
+                } else if r.publishedFallback, let published = r.published?(now) {
+                    put(i, published, published, caveat: "published rate used unadjusted (\(missing))")
                 } else {
-                    change = (nil, nil, reason(.inpostFTE))
+                    put(i, r.publishedFallback ? nil : r.value(now), nil, missing)
                 }
-                if case .equivalent(let label) = comparability {
-                    notes.append("\(year - 1) figures are those of \(label)")
+            case .change(let r):
+                guard let (previous, comparability) = before else { put(i, nil, nil, "no \(year - 1) figures"); continue }
+                if case .approximate(let label) = comparability {
+                    put(i, nil, nil, "boundary change: \(year - 1) area (\(label)) differs")
+                } else if r.numerator(now, previous) != nil, let d = r.denominator(now, previous) {
+                    put(i, r.computed(now, previous), r.adjusted(now, previous, prior: priors[i.ordinal], k: k),
+                        d > 0 ? nil : "not computable (\(r.zeroDenominator?(year - 1) ?? "zero denominator"))")
+                } else {
+                    put(i, nil, nil, reason(r.measures))
+                }
+            case .difference(let base):
+                let r = base.definition.ratio!
+                if let (previous, _) = before, let current = r.adjusted(now, prior: priors[base.ordinal], k: k),
+                   let previousAdjusted = r.adjusted(previous, prior: Self.prior(base, year: year - 1, figures: figures) ?? priors[base.ordinal], k: k) {
+                    put(i, r.value(now).flatMap { c in r.value(previous).map { c - $0 } }, current - previousAdjusted)
+                } else {
+                    put(i, nil, nil, before == nil ? "no \(year - 1) figures" : reason(r.measures))
+                }
+            case .trend(let components, let named):
+                if let trend = trend(unit, of: components) {
+                    put(i, trend, trend)
+                } else {
+                    put(i, nil, nil, "fewer than 2 of the last \(settings.trendYears) years have \(named)")
+                }
+            case .external:
+                switch i.source {
+                case .demand:
+                    guard let demand else { continue }
+                    let result = i == .cinRate ? demand.rate(unit, count: .cinCount, rate: .cinRate)
+                                               : demand.rate(unit, count: .referralCount, rate: .referralRate)
+                    put(i, result.value, result.adjusted, result.note, caveat: result.note)
+                case .inspections:
+                    guard let inspections = input.inspections else { continue }
+                    let evidence = inspections[unit]
+                    let concern = i == .inspectionInstability ? evidence?.instabilityConcern : evidence?.caseloadConcern
+                    put(i, concern, concern, "no inspection text in window")
+                case .workforce:
+                    continue
                 }
             }
-            if case .approximate(let label) = comparability {
-                notes.append("\(year - 1) rates are those of \(label) (boundary change; counts not compared)")
-            }
-        }
-        put(.inpostChange, change.0, change.1, change.2)
-        put(.instabilityTrend, nil, nil)
-        if let trend = instabilityTrend(unit, priors: priors) {
-            out[.instabilityTrend] = IndicatorResult(indicator: .instabilityTrend, value: trend, adjusted: trend, z: nil, contribution: nil,
-                                                     weight: settings.weight(.instabilityTrend), note: nil)
-        } else {
-            out[.instabilityTrend]!.note = "fewer than 2 of the last \(settings.trendYears) years have turnover, agency and vacancy"
-        }
-
-        // Caseload.
-        let caseloadAdjusted = shrink(now.cases, now.caseHolders, prior: priors.caseload, scale: 1)
-        put(.caseload, now.caseload, caseloadAdjusted, reason(.cases, .caseHoldersFTE, .caseloadFTE))
-        if let (prev, _) = before, let current = caseloadAdjusted,
-           let previousAdjusted = shrink(prev.cases, prev.caseHolders, prior: priors.previousCaseload ?? priors.caseload, scale: 1) {
-            let raw = now.caseload.flatMap { c in prev.caseload.map { c - $0 } }
-            put(.caseloadChange, raw, current - previousAdjusted)
-        } else {
-            put(.caseloadChange, nil, nil, before == nil ? "no \(year - 1) figures" : reason(.cases, .caseHoldersFTE))
-        }
-        put(.casesPerInpost, now.cases.flatMap { c in n.flatMap { $0 > 0 ? c / $0 : nil } },
-            shrink(now.cases, n, prior: priors.casesPerInpost, scale: 1), reason(.cases, .inpostFTE))
-        // Vacancy pressure: vacancies not covered by agency staff, as a share of posts.
-        if let v = now.vacancies, let inpost = n, v + inpost > 0 {
-            let cover = (now.vacancyAgencyCoverRate ?? 0) / 100
-            let uncovered = v * max(0, 1 - cover)
-            let raw = 100 * uncovered / (v + inpost)
-            put(.vacancyPressure, raw, shrink(uncovered, v + inpost, prior: priors.vacancyPressure),
-                caveat: now.vacancyAgencyCoverRate == nil ? "agency cover of vacancies not reported; all vacancies counted as uncovered" : nil)
-        } else {
-            put(.vacancyPressure, nil, nil, reason(.vacancyFTE, .inpostFTE))
-        }
-        if let d = demand {
-            let cin = d.rate(unit, count: .cinCount, rate: .cinRate)
-            put(.cinRate, cin.value, cin.adjusted, cin.note, caveat: cin.note)
-            let ref = d.rate(unit, count: .referralCount, rate: .referralRate)
-            put(.referralRate, ref.value, ref.adjusted, ref.note, caveat: ref.note)
-        }
-        if let inspections = input.inspections {
-            let evidence = inspections[unit]
-            put(.inspectionInstability, evidence?.instabilityConcern, evidence?.instabilityConcern, "no inspection text in window")
-            put(.inspectionCaseload, evidence?.caseloadConcern, evidence?.caseloadConcern, "no inspection text in window")
         }
         return out
     }
 
-    /// Least-squares slope, in points per year, of adjusted turnover + agency + vacancy
-    /// over the trend window (predecessors' rates stand in across a boundary change).
-    func instabilityTrend(_ unit: ReportingUnit, priors: EnglandPriors) -> Double? {
+    /// Least-squares slope, in points per year, of the sum of `components`' adjusted values over
+    /// the trend window (predecessors' rates stand in across a boundary change).
+    func trend(_ unit: ReportingUnit, of components: [Indicator]) -> Double? {
         var points: [(Double, Double)] = []
         let k = settings.priorFTE
         for y in (year - settings.trendYears + 1)...year {
-            guard let (f, _) = figures(unit, y), let eng = england(y), let n = f.inpost else { continue }
-            func adj(_ num: Double?, _ den: Double?, _ p: Double?) -> Double? {
-                guard let a = num, let d = den, d > 0 else { return nil }
-                return 100 * (a + k * (p ?? a / d)) / (d + k)
+            guard let (f, _) = figures.figures(unit, y, registry: input.registry), figures.england[y] != nil else { continue }
+            var sum = 0.0
+            var complete = true
+            for c in components {
+                guard let a = c.definition.ratio!.adjusted(f, prior: Self.prior(c, year: y, figures: figures), k: k) else { complete = false; break }
+                sum += a
             }
-            let pT = eng.leavers.flatMap { l in eng.inpost.map { l / $0 } }
-            let pA = eng.agency.flatMap { a in eng.inpost.map { a / (a + $0) } }
-            let pV = eng.vacancies.flatMap { v in eng.inpost.map { v / (v + $0) } }
-            guard let t = adj(f.leavers, n, pT),
-                  let a = adj(f.agency, f.agency.map { $0 + n }, pA),
-                  let v = adj(f.vacancies, f.vacancies.map { $0 + n }, pV) else { continue }
-            points.append((Double(y), t + a + v))
+            if complete { points.append((Double(y), sum)) }
         }
         guard points.count >= 2, points.last?.0 == Double(year) else { return nil }
         let mx = points.reduce(0) { $0 + $1.0 } / Double(points.count)
@@ -339,7 +265,7 @@ struct ScoringContext {
 
     // MARK: Assembly
 
-    func assemble(_ unit: ReportingUnit, results: IndicatorResults, notes: [String], priors: EnglandPriors) -> UnitScore {
+    func assemble(_ unit: ReportingUnit, results: IndicatorResults, notes: [String]) -> UnitScore {
         let record = units[unit]!
         let registry = input.registry
         var notes = notes
@@ -350,6 +276,7 @@ struct ScoringContext {
         if unit.isJoint {
             notes.append("joint return: \(record.publishedName.isEmpty ? unit.key : record.publishedName) report together")
         }
+        notes += record.notes
         func component(_ kind: ScoreKind) -> ComponentScore {
             let applicable = Indicator.indicators(for: kind).filter { sources.contains($0.source) && settings.weight($0) > 0 }
             let total = applicable.reduce(0) { $0 + settings.weight($1) }
@@ -397,55 +324,20 @@ struct ScoringContext {
 
     /// Published measures beside England, region and statistical-neighbour mean.
     func comparisons(_ unit: ReportingUnit, record: TidyRecord) -> [Comparison] {
-        let now = WorkforceFigures(record: record)
-        let eng = england(year)
-        let reg = regionsNow[record.regionCode]
+        let now = figures.units[year]![unit]!
+        let eng = figures.england[year]
+        let reg = figures.regions[year]?[record.regionCode]
         var peers: [WorkforceFigures] = []
-        if let sn = input.neighbours {
-            peers = sn.neighbours(of: unit, among: unitByMember).compactMap { units[$0].map(WorkforceFigures.init(record:)) }
+        if let sn = input.neighbours, let byMember = figures.unitByMember[year] {
+            peers = sn.neighbours(of: unit, among: byMember).compactMap { figures.units[year]![$0] }
         }
-        let measures: [(String, KeyPath<WorkforceFigures, Double?>)] = [
-            ("turnover_rate_fte", \.turnoverRate), ("agency_rate_fte", \.agencyRate), ("vacancy_rate_fte", \.vacancyRate),
-            ("absence_rate_fte", \.absenceRate), ("caseload_fte", \.caseload),
-        ]
-        return measures.map { name, path in
-            let values = peers.compactMap { $0[keyPath: path] }
-            return Comparison(measure: name, value: now[keyPath: path], england: eng?[keyPath: path], region: reg?[keyPath: path],
+        return Comparison.measures.map { indicator in
+            let r = indicator.definition.ratio!
+            let values = peers.compactMap { r.value($0) }
+            return Comparison(measure: indicator.rawValue, value: r.value(now), england: eng.flatMap { r.value($0) },
+                              region: reg.flatMap { r.value($0) },
                               neighboursMean: values.isEmpty ? nil : values.reduce(0, +) / Double(values.count),
                               neighboursCount: values.count)
         }
-    }
-}
-
-/// England's rates in the scoring year: the targets small units are shrunk toward.
-struct EnglandPriors {
-    var turnover, agency, vacancy, absence, netLoss, inpostGrowth, caseload, previousCaseload, casesPerInpost, vacancyPressure: Double?
-
-    init(current e: WorkforceFigures, previous p: WorkforceFigures?, context: ScoringContext) {
-        func ratio(_ a: Double?, _ b: Double?) -> Double? {
-            guard let a, let b, b > 0 else { return nil }
-            return a / b
-        }
-        turnover = ratio(e.leavers, e.inpost)
-        agency = ratio(e.agency, e.agency.flatMap { a in e.inpost.map { a + $0 } })
-        vacancy = ratio(e.vacancies, e.vacancies.flatMap { v in e.inpost.map { v + $0 } })
-        absence = e.absenceRate
-        netLoss = ratio(e.leavers.flatMap { l in e.starters.map { l - $0 } }, e.inpost)
-        inpostGrowth = ratio(e.inpost.flatMap { a in p?.inpost.map { a - $0 } }, p?.inpost)
-        caseload = ratio(e.cases, e.caseHolders)
-        previousCaseload = ratio(p?.cases, p?.caseHolders)
-        casesPerInpost = ratio(e.cases, e.inpost)
-        if let v = e.vacancies, let n = e.inpost, v + n > 0 {
-            vacancyPressure = v * max(0, 1 - (e.vacancyAgencyCoverRate ?? 0) / 100) / (v + n)
-        }
-    }
-
-    var listed: [(String, Double)] {
-        let all: [(String, Double?)] = [
-            ("turnover_rate", turnover), ("agency_rate", agency), ("vacancy_rate", vacancy), ("absence_rate_pct", absence),
-            ("net_loss_rate", netLoss), ("inpost_growth", inpostGrowth), ("caseload", caseload),
-            ("previous_caseload", previousCaseload), ("cases_per_inpost", casesPerInpost), ("vacancy_pressure", vacancyPressure),
-        ]
-        return all.compactMap { name, v in v.map { (name, $0) } }
     }
 }

@@ -45,19 +45,18 @@ public struct WorkforceFigures: Sendable, Equatable {
 
     public init() {}
 
-    /// Fills a rate from its counts, or a count from its rate and denominator (DfE definitions:
-    /// turnover = leavers / in post; agency = agency / (agency + in post); vacancy = vacancies /
-    /// (vacancies + in post); caseload = cases / case holders).
+    /// Fills a rate from its counts (the indicator definitions' ratios), or a count from its rate
+    /// and denominator (the same DfE definitions inverted: agency = rate × in post / (100 − rate)…).
     mutating func completeFromEachOther() {
         if let n = inpost {
-            if turnoverRate == nil, let l = leavers, n > 0 { turnoverRate = 100 * l / n }
+            if turnoverRate == nil { turnoverRate = Indicator.turnoverRate.definition.ratio!.computed(self) }
             if leavers == nil, let r = turnoverRate { leavers = r * n / 100 }
-            if agencyRate == nil, let a = agency, a + n > 0 { agencyRate = 100 * a / (a + n) }
+            if agencyRate == nil { agencyRate = Indicator.agencyRate.definition.ratio!.computed(self) }
             if agency == nil, let r = agencyRate, r < 100 { agency = r * n / (100 - r) }
-            if vacancyRate == nil, let x = vacancies, x + n > 0 { vacancyRate = 100 * x / (x + n) }
+            if vacancyRate == nil { vacancyRate = Indicator.vacancyRate.definition.ratio!.computed(self) }
             if vacancies == nil, let r = vacancyRate, r < 100 { vacancies = r * n / (100 - r) }
         }
-        if caseload == nil, let c = cases, let h = caseHolders, h > 0 { caseload = c / h }
+        if caseload == nil { caseload = Indicator.caseload.definition.ratio!.computed(self) }
         if cases == nil, let q = caseload, let h = caseHolders { cases = q * h }
     }
 

@@ -32,6 +32,11 @@ public struct MeasureValues: Sendable, Equatable, Sequence {
         }
     }
 
+    /// The number in `m`'s slot, if it holds one (no reason lookup).
+    @inline(__always) public func number(_ m: Measure) -> Double? {
+        states[m.ordinal] == 1 ? numbers[m.ordinal] : nil
+    }
+
     /// Sets slot `ordinal` directly: `state` 0 = no column, 1 = `number`, n ≥ 2 = missing with reason code n.
     mutating func set(ordinal: Int, state: UInt8, number: Double) {
         states[ordinal] = state
@@ -53,6 +58,9 @@ public struct MeasureValues: Sendable, Equatable, Sequence {
 /// Interns missing-value reasons so a row stores a byte, not a string.
 final class ReasonTable: @unchecked Sendable {
     static let shared = ReasonTable()
+    /// The code every reason past the 253rd shares.
+    static let overflow = 255
+    static let overflowReason = "suppressed (one of more than 253 distinct symbols in use; not kept apart)"
     private var reasons: [String] = ["", ""]
     private var codes: [String: UInt8] = [:]
     private let lock = NSLock()
@@ -60,7 +68,12 @@ final class ReasonTable: @unchecked Sendable {
     func code(_ reason: String) -> UInt8 {
         lock.lock(); defer { lock.unlock() }
         if let c = codes[reason] { return c }
-        precondition(reasons.count < 255, "too many distinct missing-value reasons")
+        if reasons.count >= ReasonTable.overflow {
+            // A byte per cell holds 254 reasons; past that (hundreds of symbols from a pipeline
+            // file) the rest share one, rather than stopping the run.
+            if reasons.count == ReasonTable.overflow { reasons.append(ReasonTable.overflowReason) }
+            return UInt8(ReasonTable.overflow)
+        }
         let c = UInt8(reasons.count)
         reasons.append(reason)
         codes[reason] = c

@@ -121,8 +121,14 @@ final class TidyPartSink: @unchecked Sendable {
     private let scratchNumbers: UnsafeMutablePointer<Double>
     private let scratchStates: UnsafeMutablePointer<UInt8>
     var problems: [InputProblem] = []
+    /// Problems found, listed or not.
+    var problemTotal = 0
     var ignoredLevels: [String: Int] = [:]
     var rowCount = 0
+    /// Rows per year in the sane range (whatever their level or window), and the first few lines of each.
+    private var yearCounts: [Int]
+    private var yearLines: [[Int]]
+    let yearRange: ClosedRange<Int>
     let window: YearWindow
     /// Latest local-authority year decoded in this chunk.
     var latest = Int.min
@@ -136,9 +142,12 @@ final class TidyPartSink: @unchecked Sendable {
     /// Suppression symbols seen, by their packed lowercase bytes: reason code, or 0 for "not a symbol".
     var markerCodes: [UInt64: UInt8] = [:]
 
-    init(window: YearWindow, width: Int) {
+    init(window: YearWindow, width: Int, years: ClosedRange<Int>) {
         self.window = window
         self.width = width
+        yearRange = years
+        yearCounts = Array(repeating: 0, count: years.count)
+        yearLines = Array(repeating: [], count: years.count)
         scratchNumbers = .allocate(capacity: max(1, width))
         scratchStates = .allocate(capacity: max(1, width))
     }
@@ -152,6 +161,25 @@ final class TidyPartSink: @unchecked Sendable {
     @inline(__always) func set(_ k: Int, number: Double, state: UInt8) {
         scratchNumbers[k] = number
         scratchStates[k] = state
+    }
+
+    /// Counts a row of `year` (already checked to be in `yearRange`).
+    @inline(__always) func countYear(_ year: Int, line: Int) {
+        let i = year - yearRange.lowerBound
+        yearCounts[i] += 1
+        if yearLines[i].count < 5 { yearLines[i].append(line) }
+    }
+
+    var rowsByYear: [Int: Int] {
+        var out: [Int: Int] = [:]
+        for (i, n) in yearCounts.enumerated() where n > 0 { out[yearRange.lowerBound + i] = n }
+        return out
+    }
+
+    var firstLinesByYear: [Int: [Int]] {
+        var out: [Int: [Int]] = [:]
+        for (i, lines) in yearLines.enumerated() where !lines.isEmpty { out[yearRange.lowerBound + i] = lines }
+        return out
     }
 
     /// Whether a row of `year` can still be in the window (`latest` only ever rises, so a row
@@ -248,9 +276,19 @@ final class DecodeContext: @unchecked Sendable {
         sink.rowCount += 1
         let line = record.line
         func problem(_ field: String?, _ message: String) {
+            sink.problemTotal += 1
             if sink.problems.count < reader.maxProblems {
                 sink.problems.append(InputProblem(file: path, line: line, field: field, message: message))
             }
+        }
+        // A row of the wrong width has lost or gained a field, so every later cell is another
+        // column's: nothing in it can be read.
+        if record.count != layout.header.count {
+            let hint = record.count > layout.header.count
+                ? "an unquoted comma (a thousands separator such as 1,756, or a comma in a name) splits a field: quote it or remove the separator"
+                : "the row ends after field '\(layout.header[max(0, record.count - 1)])': fields are missing (a truncated file or a lost comma)"
+            problem(nil, "row has \(record.count) field(s) but the header has \(layout.header.count); \(hint)")
+            return
         }
         let year: Int
         if let y = DecodeContext.year(record.field(layout.year)) {
@@ -259,6 +297,11 @@ final class DecodeContext: @unchecked Sendable {
             problem(layout.header[layout.year], "'\(record.string(at: layout.year))' is not a year (expected e.g. 2023 or 202223)")
             return
         }
+        guard sink.yearRange.contains(year) else {
+            problem(layout.header[layout.year], "\(year) is outside \(sink.yearRange.lowerBound)-\(sink.yearRange.upperBound) (Resources/validity_rules.csv): a typo in time_period?")
+            return
+        }
+        sink.countYear(year, line: line)
         // A row outside the year window is counted (its CSV syntax and year were checked) but its
         // geography and cells are not decoded: scoring never sees it.
         guard sink.mayKeep(year) else { return }

@@ -1,0 +1,94 @@
+import Foundation
+import WFRisk
+
+// One fuzz input, read every way wfrisk reads a file. Errors are expected (most inputs are not
+// valid CSV); a crash, hang, sanitizer report or a broken property below is a finding.
+//
+// The first byte picks what the rest is fed to:
+//   0-4   a workforce CSV, streamed and split (1 and 3 parts): both must agree
+//   5-6   a demand CSV, streamed
+//   7     an inspection text (.txt), then extraction
+//   8-9   an HTML page (.html), then extraction
+
+/// Per-process scratch files (libFuzzer may run several jobs side by side).
+enum Scratch {
+    static let dir: String = {
+        let d = NSTemporaryDirectory() + "wfrisk-fuzz-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        return d
+    }()
+}
+
+let reader: TidyFileReader = {
+    var r = TidyFileReader(aliases: try! ColumnAliases.bundled(), markers: try! SuppressionMarkers.bundled(),
+                           registry: try! AuthorityRegistry.bundled())
+    r.maxProblems = 5
+    return r
+}()
+
+let extractor = InspectionExtractor(lexicon: try! InspectionLexicon.bundled(), registry: try! AuthorityRegistry.bundled())
+
+func write(_ bytes: UnsafeBufferPointer<UInt8>, _ name: String) -> String {
+    let path = Scratch.dir + "/" + name
+    FileManager.default.createFile(atPath: path, contents: Data(buffer: bytes))
+    return path
+}
+
+/// Records as comparable facts (reading order may differ between paths only in record order).
+func facts(_ file: TidyFile) -> [String] {
+    file.records.map { "\($0.key) \($0.source.line) \($0.values.map { "\($0.0.rawValue)=\($0.1)" })" }.sorted()
+}
+
+func readCSV(_ data: UnsafeBufferPointer<UInt8>, kind: String) {
+    let path = write(data, "input.csv")
+    let wanted = kind == "workforce" ? Measure.workforce : Measure.demand
+    var streamed = reader
+    streamed.mappedFileBytes = Int.max
+    let plain = Result { try streamed.read(path: path, wanted: wanted, kind: kind) }
+    guard kind == "workforce" else { return }
+    var split = reader
+    split.mappedFileBytes = 0
+    for parts in [1, 3] {
+        let got = Result { try split.read(path: path, wanted: wanted, kind: kind, threads: parts) }
+        switch (plain, got) {
+        case (.success(let a), .success(let b)):
+            if facts(a) != facts(b) { fatalError("split read (\(parts) parts) differs from the streamed read") }
+        case (.failure, .failure): break
+        default:
+            fatalError("streamed and split reads (\(parts) parts) disagree on whether the file is usable: \(plain) vs \(got)")
+        }
+    }
+    // The year-window read of a run must not crash either.
+    _ = try? split.read(path: path, wanted: wanted, kind: kind, years: .latest(2), threads: 3)
+}
+
+func readText(_ data: UnsafeBufferPointer<UInt8>, name: String) {
+    let path = write(data, name)
+    guard case .success(let source)? = try? InspectionSourceReader.read(path: path) else { return }
+    _ = try? extractor.extract(source)
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
+    guard let start, count > 0 else { return 0 }
+    let data = UnsafeBufferPointer(start: start + 1, count: count - 1)
+    switch start[0] % 10 {
+    case 0...4: readCSV(data, kind: "workforce")
+    case 5, 6: readCSV(data, kind: "demand")
+    case 7: readText(data, name: "input.txt")
+    default: readText(data, name: "input.html")
+    }
+    return 0
+}
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Int32
+
+/// SwiftPM names an executable target's entry point `<target>_main`; libFuzzer's driver takes over there.
+@_cdecl("wfrisk_fuzz_main")
+public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    var argc = argc
+    var argv = argv
+    return LLVMFuzzerRunDriver(&argc, &argv, fuzzOne)
+}

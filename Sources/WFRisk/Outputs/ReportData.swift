@@ -1,0 +1,58 @@
+import Foundation
+
+/// What `scores.xlsx` and `report.html` are built from: the scored table and the facts of the
+/// run that do not vary between identical runs (input file names and hashes, settings), so
+/// both are byte-identical for identical inputs.
+public struct ReportData: Sendable {
+    public var table: ScoreTable
+    /// Inputs by file name (no folder) and SHA-256, sorted, as in `scores.json`.
+    public var inputs: [InputFingerprint]
+    public var settings: ScoringSettings
+    /// Tables of the earlier years the run scored (for the series charts), oldest first; empty
+    /// when the run scored one year.
+    public var earlierYears: [ScoreTable] = []
+    /// Some input is marked synthetic (invented values under real names): both files say so first.
+    public var synthetic: Bool
+
+    public init(table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings, synthetic: Bool = false) {
+        self.table = table
+        self.inputs = inputs.map { i -> InputFingerprint in
+            var i = i
+            i.path = (i.path as NSString).lastPathComponent
+            return i
+        }.sorted { ($0.kind, $0.path, $0.sha256) < ($1.kind, $1.path, $1.sha256) }
+        self.settings = settings
+        self.synthetic = synthetic
+    }
+
+    public var rankedCount: Int { table.units.filter(\.isRanked).count }
+
+    /// The DfE census date of the scoring year (30 September), as seconds since 1970: the
+    /// workbook's fixed "created" date.
+    public var censusDate: Int {
+        var t = tm()
+        t.tm_year = Int32(table.year - 1900)
+        t.tm_mon = 8
+        t.tm_mday = 30
+        return Int(timegm(&t))
+    }
+
+    /// Settings as dotted keys and values (`weights.instability.turnover_rate_fte` = `0.2200`),
+    /// in the order `scores.json` writes them.
+    public var flatSettings: [(key: String, value: CSVCell)] {
+        var out: [(String, CSVCell)] = []
+        func walk(_ v: JSONValue, _ key: String) {
+            switch v {
+            case .object(let pairs): for (k, child) in pairs { walk(child, key.isEmpty ? k : key + "." + k) }
+            case .array(let items): out.append((key, .text(items.map { $0.rendered() }.joined(separator: ", "))))
+            case .number(let n): out.append((key, .number(n)))
+            case .string(let s): out.append((key, .text(s)))
+            case .bool(let b): out.append((key, .text(b ? "true" : "false")))
+            case .null: out.append((key, .empty))
+            case .generated: break
+            }
+        }
+        walk(ScoresJSON.settingsJSON(settings), "")
+        return out
+    }
+}

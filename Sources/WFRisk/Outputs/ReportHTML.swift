@@ -1,0 +1,44 @@
+import Foundation
+import Mustache
+
+/// `report.html`: one self-contained page (inline CSS and SVG, no script, nothing fetched)
+/// with the national view and a section per unit, rendered from the Mustache templates in
+/// `Resources/report/`.
+public enum ScoresReport {
+    static let templateNames = ["report", "unit"]
+
+    public static func write(_ data: ReportData, to path: String) throws {
+        try FileOutput.writeAtomically(try render(data), to: path)
+    }
+
+    public static func render(_ data: ReportData) throws -> String {
+        let library = try templates()
+        let css = ReportPalette.cssVariables + (try resource("report/style.css"))
+        let page = try ReportModel.page(data, css: css)
+        guard let html = library.render(page, withTemplate: "report") else {
+            throw WFRiskError.runtime("report template 'report' is missing from \(ReferenceFiles.path("report"))")
+        }
+        return html
+    }
+
+    static func templates() throws -> MustacheLibrary {
+        var library = MustacheLibrary()
+        for name in templateNames {
+            let file = "report/\(name).mustache"
+            do {
+                try library.register(try resource(file), named: name)
+            } catch let e as MustacheTemplate.ParserError {
+                throw WFRiskError.runtime("template \(ReferenceFiles.path(file)) line \(e.context.lineNumber): \(e.error)")
+            }
+        }
+        return library
+    }
+
+    static func resource(_ name: String) throws -> String {
+        let path = ReferenceFiles.path(name)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw WFRiskError.runtime("cannot read the report resource \(path)")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

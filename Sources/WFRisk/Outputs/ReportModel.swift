@@ -1,0 +1,392 @@
+import Foundation
+
+/// What the `report.html` templates show, as strings ready to print: numbers are formatted
+/// here, charts drawn here, and the templates only lay them out. Fields a run does not have
+/// (rank intervals, a series, a summary sentence) are nil, and the templates leave them out.
+struct ReportPage {
+    let title: String
+    let synthetic: Bool
+    let year: Int
+    let wfriskVersion: String
+    let methodologyVersion: String
+    let css: String
+    let unitCount: Int
+    let rankedCount: Int
+    let excludedCount: Int
+    let hasExcluded: Bool
+    let hasIntervals: Bool
+    let rankChart: String
+    let rankChartCaption: String
+    let legend: [LegendEntry]
+    let distributions: [Distribution]
+    let binRows: [BinRow]
+    let hasDemand: Bool
+    let hasInspections: Bool
+    let nationalRows: [NationalRow]
+    let index: [IndexEntry]
+    let units: [UnitView]
+    let inputs: [InputRow]
+    let sources: String
+    let contributionLimit: String
+}
+
+struct LegendEntry { let swatch: String; let name: String }
+
+struct Distribution {
+    let heading: String
+    let chart: String
+    let caption: String
+    let median: String
+}
+
+struct BinRow { let range: String; let counts: [String] }
+
+struct NationalRow {
+    let anchor: String
+    let rank: String
+    let interval: String?
+    let name: String
+    let code: String
+    let region: String
+    let band: BandView?
+    let overall: String
+    let instability: String
+    let caseload: String
+    let status: String
+    let reason: String?
+}
+
+struct BandView { let name: String; let css: String; let swatch: String }
+
+struct IndexEntry { let anchor: String; let name: String }
+
+struct InputRow { let kind: String; let file: String; let sha256: String }
+
+struct UnitView {
+    let anchor: String
+    let name: String
+    let oldCode: String
+    let newCode: String
+    let region: String
+    let ranked: Bool
+    let exclusionReason: String?
+    let summary: String?
+    let facts: [Fact]
+    let band: BandView?
+    let contributionChart: String
+    let indicatorGroups: [IndicatorGroup]
+    let seriesChart: String?
+    let seriesHeaders: [SeriesHeader]
+    let seriesRows: [SeriesRow]
+    let evidence: [Quote]
+    let hasEvidence: Bool
+    let judgement: String?
+    let notes: [String]
+    let hasNotes: Bool
+}
+
+struct Fact { let label: String; let value: String; let detail: String? }
+
+struct IndicatorGroup {
+    let heading: String
+    let score: String
+    let rank: String
+    let rows: [IndicatorRow]
+}
+
+struct IndicatorRow {
+    let label: String
+    let value: String
+    let england: String
+    let region: String
+    let neighbours: String
+    let weight: String
+    let points: String
+    let pointsClass: String
+    let note: String?
+}
+
+struct SeriesRow { let year: String; let cells: [String] }
+
+struct SeriesHeader { let name: String }
+
+struct Quote {
+    let text: String
+    let theme: String
+    let polarity: String
+    let file: String
+    let date: String?
+}
+
+enum ReportModel {
+    /// Indicator names and units for people (Resources/report/indicator_labels.csv).
+    struct Label { let label: String; let unit: String }
+
+    static func labels() throws -> [String: Label] {
+        let csv = try KeyedCSV(path: ReferenceFiles.path("report/indicator_labels.csv"))
+        try csv.require(["indicator", "label", "unit"])
+        var out: [String: Label] = [:]
+        for row in csv.rows { out[row.values["indicator"] ?? ""] = Label(label: row.values["label"] ?? "", unit: row.values["unit"] ?? "") }
+        for i in Indicator.allCases where out[i.rawValue] == nil {
+            throw WFRiskError.input(InputProblem(file: csv.path, message: "no label for indicator \(i.rawValue)"))
+        }
+        return out
+    }
+
+    static let scoreNames: [ScoreKind: String] = [.instability: "Instability", .caseloadRisk: "Caseload risk"]
+
+    static func page(_ data: ReportData, css: String) throws -> ReportPage {
+        let labels = try labels()
+        let table = data.table
+        let ranked = table.units.filter(\.isRanked)
+        let limit = contributionLimit(table)
+        let bandNames = ReportPalette.bands.map(\.name).filter { name in ranked.contains { $0.band == name } }
+            + Array(Set(ranked.compactMap(\.band)).subtracting(ReportPalette.bands.map(\.name))).sorted()
+        let hasIntervals = ranked.contains { rankInterval($0) != nil }
+
+        let points = ranked.map { u in
+            ReportCharts.RankPoint(label: u.name, rank: u.overallRank ?? 0, low: rankInterval(u)?.low, high: rankInterval(u)?.high, band: u.band)
+        }
+        let rankChart = ReportCharts.rankIntervals(
+            points, total: ranked.count, id: "chart-ranks",
+            title: "Overall rank of every ranked authority, \(table.year)",
+            description: rankDescription(ranked, bands: bandNames, hasIntervals: hasIntervals))
+
+        let width = 5.0
+        let scoreSets: [(String, [Double])] = [
+            ("Overall score", ranked.compactMap(\.overall)),
+            ("Instability score", table.units.compactMap(\.instability.value)),
+            ("Caseload-risk score", table.units.compactMap(\.caseloadRisk.value)),
+        ]
+        let allCounts = scoreSets.map { ReportCharts.bins($0.1, width: width, domain: 0...100) }
+        let distributions: [Distribution] = scoreSets.enumerated().map { i, entry in
+            let (heading, values) = entry
+            let q = quartiles(values)
+            let description = "Histogram of \(values.count) \(heading.lowercased())s in bands of 5 points"
+                + (q.map { ": lowest \(Decimals.format($0.min, 1)), middle half from \(Decimals.format($0.q1, 1)) to \(Decimals.format($0.q3, 1)), median \(Decimals.format($0.median, 1)), highest \(Decimals.format($0.max, 1))." } ?? ".")
+                + " Counts per band are in Table 1."
+            return Distribution(
+                heading: heading,
+                chart: ReportCharts.histogram(values, width: width, id: "chart-dist-\(i)", title: "Distribution of the \(heading.lowercased()), \(table.year)", description: description),
+                caption: q.map { "\(values.count) authorities. Middle half between \(Decimals.format($0.q1, 1)) and \(Decimals.format($0.q3, 1)); range \(Decimals.format($0.min, 1))–\(Decimals.format($0.max, 1))." } ?? "No scores.",
+                median: q.map { Decimals.format($0.median, 1) } ?? "–")
+        }
+        // Table 1: one row per 5-point band from the lowest to the highest band any score reaches.
+        let used = (0..<allCounts[0].count).filter { b in allCounts.contains { $0[b] > 0 } }
+        let binRows: [BinRow] = used.isEmpty ? [] : (used.first!...used.last!).map { b in
+            BinRow(range: "\(Int(Double(b) * width))–\(Int(Double(b + 1) * width))", counts: allCounts.map { String($0[b]) })
+        }
+
+        let nationalRows = table.units.map { u in
+            NationalRow(anchor: anchor(u), rank: u.overallRank.map(String.init) ?? "–",
+                        interval: rankInterval(u).map { "\($0.low)–\($0.high)" }, name: u.name, code: u.oldCode, region: u.regionName,
+                        band: band(u.band), overall: score(u.overall), instability: score(u.instability.value),
+                        caseload: score(u.caseloadRisk.value), status: u.isRanked ? "ranked" : "not ranked", reason: u.exclusionReason)
+        }
+        let index = table.units.sorted { ($0.name, $0.oldCode) < ($1.name, $1.oldCode) }.map { IndexEntry(anchor: anchor($0), name: $0.name) }
+        let years = YearSnapshot.all(data.earlierYears + [table])
+        let units = table.units.map { unitView($0, rankedCount: ranked.count, labels: labels, limit: limit, years: years) }
+
+        return ReportPage(
+            title: "Children's social work workforce risk, England \(table.year)", synthetic: data.synthetic,
+            year: table.year, wfriskVersion: WFRiskVersion.current, methodologyVersion: Scorer.methodologyVersion, css: css,
+            unitCount: table.units.count, rankedCount: ranked.count, excludedCount: table.units.count - ranked.count,
+            hasExcluded: ranked.count < table.units.count, hasIntervals: hasIntervals,
+            rankChart: rankChart,
+            rankChartCaption: hasIntervals
+                ? "Each mark is one authority at its overall rank; the line through it is its 90% rank interval. Colour and shape show the band."
+                : "Each mark is one authority at its overall rank. Colour and shape show the band. This run computed no rank intervals.",
+            legend: bandNames.map { LegendEntry(swatch: ReportCharts.swatch($0), name: $0) },
+            distributions: distributions,
+            binRows: binRows, hasDemand: table.sources.contains(.demand), hasInspections: table.sources.contains(.inspections),
+            nationalRows: nationalRows, index: index, units: units,
+            inputs: data.inputs.map { InputRow(kind: $0.kind, file: $0.path, sha256: $0.sha256) },
+            sources: table.sources.map(\.rawValue).sorted().joined(separator: ", "),
+            contributionLimit: Decimals.format(limit, 0))
+    }
+
+    static func unitView(_ u: UnitScore, rankedCount: Int, labels: [String: Label], limit: Double, years: [YearSnapshot]) -> UnitView {
+        let id = anchor(u)
+        var facts: [Fact] = []
+        if let rank = u.overallRank {
+            facts.append(Fact(label: "Overall rank", value: "\(rank) of \(rankedCount)",
+                              detail: rankInterval(u).map { "90% interval \($0.low)–\($0.high)" } ?? "1 = highest risk"))
+        }
+        facts.append(Fact(label: "Overall score", value: score(u.overall), detail: "0–100, higher = more risk"))
+        facts.append(Fact(label: "Instability", value: score(u.instability.value), detail: u.instability.rank.map { "rank \($0)" }))
+        facts.append(Fact(label: "Caseload risk", value: score(u.caseloadRisk.value), detail: u.caseloadRisk.rank.map { "rank \($0)" }))
+        facts.append(Fact(label: "Evidence coverage", value: Decimals.format(u.coverage * 100, 0) + "%", detail: "of the intended indicators"))
+
+        let comparisons = Dictionary(u.comparisons.map { ($0.measure, $0) }, uniquingKeysWith: { a, _ in a })
+        var bars: [ReportCharts.Contribution] = []
+        var groups: [IndicatorGroup] = []
+        for component in [u.instability, u.caseloadRisk] {
+            let group = scoreNames[component.kind] ?? component.kind.rawValue
+            var rows: [IndicatorRow] = []
+            for r in component.indicators {
+                let label = labels[r.indicator.rawValue] ?? Label(label: r.indicator.rawValue, unit: "")
+                bars.append(.init(group: group, label: label.label, points: r.contribution))
+                let c = comparisons[r.indicator.rawValue]
+                rows.append(IndicatorRow(
+                    label: label.label, value: measure(r.value, label.unit),
+                    england: measure(c?.england, label.unit), region: measure(c?.region, label.unit),
+                    neighbours: measure(c?.neighboursMean, label.unit),
+                    weight: Decimals.format(r.weight, 2), points: r.contribution.map { ReportCharts.signed($0, 2) } ?? "–",
+                    pointsClass: (r.contribution ?? 0) > 0 ? "raises" : ((r.contribution ?? 0) < 0 ? "lowers" : "none"),
+                    note: r.note))
+            }
+            groups.append(IndicatorGroup(heading: group, score: score(component.value), rank: component.rank.map(String.init) ?? "–", rows: rows))
+        }
+        let chart = ReportCharts.contributions(
+            bars, limit: limit, id: "\(id)-contrib", title: "What moves \(u.name)'s scores",
+            description: contributionDescription(u, bars: bars))
+
+        let series = overallSeries(u, years: years)
+        let seriesChart = series.count < 1 || years.count < 2 ? nil : ReportCharts.series(
+            series, id: "\(id)-series", title: "\(u.name)'s overall score, \(years.first!.year) to \(years.last!.year)",
+            description: seriesDescription(u, series))
+
+        let evidence = (u.inspection?.quotes ?? []).map { q in
+            Quote(text: q.text, theme: q.theme.replacingOccurrences(of: "_", with: " "), polarity: q.polarity, file: q.file, date: q.date)
+        }
+        return UnitView(
+            anchor: id, name: u.name, oldCode: u.oldCode, newCode: u.newCode, region: u.regionName, ranked: u.isRanked,
+            exclusionReason: u.exclusionReason, summary: nil, facts: facts, band: band(u.band), contributionChart: chart,
+            indicatorGroups: groups, seriesChart: seriesChart,
+            seriesHeaders: seriesChart == nil ? [] : series.map { SeriesHeader(name: $0.name) },
+            seriesRows: seriesChart == nil ? [] : years.map { y in
+                SeriesRow(year: String(y.year), cells: series.map { line in score(line.points.first { $0.year == y.year }?.value ?? nil) })
+            },
+            evidence: evidence, hasEvidence: !evidence.isEmpty,
+            judgement: u.inspection?.judgement?.replacingOccurrences(of: "_", with: " "),
+            notes: u.notes, hasNotes: !u.notes.isEmpty)
+    }
+
+    // MARK: Series
+
+    /// One scored year, indexed for the series charts.
+    struct YearSnapshot {
+        let year: Int
+        let units: [ReportingUnit: UnitScore]
+        let byCode: [String: UnitScore]
+        let regionMedians: [String: Double]
+        let englandMedian: Double?
+
+        static func all(_ tables: [ScoreTable]) -> [YearSnapshot] {
+            tables.sorted { $0.year < $1.year }.map { t in
+                let ranked = t.units.filter(\.isRanked)
+                let regions = Dictionary(grouping: ranked, by: \.regionCode)
+                return YearSnapshot(
+                    year: t.year,
+                    units: Dictionary(t.units.map { ($0.unit, $0) }, uniquingKeysWith: { a, _ in a }),
+                    byCode: Dictionary(t.units.map { ($0.oldCode, $0) }, uniquingKeysWith: { a, _ in a }),
+                    regionMedians: regions.compactMapValues { ReportCharts.median($0.compactMap(\.overall)) },
+                    englandMedian: ReportCharts.median(ranked.compactMap(\.overall)))
+            }
+        }
+    }
+
+    /// The unit's overall score by year beside the median of its region's units, of its statistical
+    /// neighbours (when the run names them) and of all England's units.
+    static func overallSeries(_ u: UnitScore, years: [YearSnapshot]) -> [ReportCharts.SeriesLine] {
+        var lines = [ReportCharts.SeriesLine(name: u.name, points: years.map { ($0.year, $0.units[u.unit]?.overall) },
+                                             colour: ReportPalette.seriesUnit, emphasised: true)]
+        lines.append(.init(name: "\(u.regionName) median", points: years.map { ($0.year, $0.regionMedians[u.regionCode]) },
+                           colour: ReportPalette.seriesRegion))
+        let neighbours = neighbourCodes(u)
+        if !neighbours.isEmpty {
+            lines.append(.init(name: "Neighbours' median", points: years.map { y in
+                (y.year, ReportCharts.median(neighbours.compactMap { y.byCode[$0]?.overall }))
+            }, colour: ReportPalette.seriesNeighbours, dashed: true))
+        }
+        lines.append(.init(name: "England median", points: years.map { ($0.year, $0.englandMedian) },
+                           colour: ReportPalette.seriesEngland, dashed: true))
+        return lines
+    }
+
+    /// Old LA codes of the unit's statistical neighbours, when the run names them.
+    static func neighbourCodes(_ u: UnitScore) -> [String] { [] }
+
+    static func seriesDescription(_ u: UnitScore, _ lines: [ReportCharts.SeriesLine]) -> String {
+        let parts = lines.map { line in
+            line.name + ": " + line.points.map { "\($0.year) \(score($0.value))" }.joined(separator: ", ")
+        }
+        return "Line chart of overall scores by year. " + parts.joined(separator: "; ") + ". The values are in the table that follows."
+    }
+
+    // MARK: Words for the charts' text alternatives
+
+    static func rankDescription(_ ranked: [UnitScore], bands: [String], hasIntervals: Bool) -> String {
+        var parts = ["\(ranked.count) authorities ranked from 1 (highest overall risk) to \(ranked.count)."]
+        for b in bands {
+            let inBand = ranked.filter { $0.band == b }
+            if let first = inBand.compactMap(\.overallRank).min(), let last = inBand.compactMap(\.overallRank).max() {
+                parts.append("\(b.capitalized) band: \(inBand.count) authorities, ranks \(first) to \(last).")
+            }
+        }
+        if hasIntervals {
+            let widths = ranked.compactMap { u in rankInterval(u).map { $0.high - $0.low } }.sorted()
+            if let m = ReportCharts.median(widths.map(Double.init)) {
+                parts.append("The median 90% interval spans \(Decimals.format(m, 0)) ranks; the widest \(widths.last ?? 0).")
+            }
+        }
+        parts.append("Every authority's rank is in the table below.")
+        return parts.joined(separator: " ")
+    }
+
+    static func contributionDescription(_ u: UnitScore, bars: [ReportCharts.Contribution]) -> String {
+        let withPoints = bars.compactMap { b in b.points.map { (b.label, $0) } }
+        let up = withPoints.filter { $0.1 > 0.005 }.sorted { $0.1 > $1.1 }.prefix(3)
+        let down = withPoints.filter { $0.1 < -0.005 }.sorted { $0.1 < $1.1 }.prefix(3)
+        var s = "Bar chart of the points each indicator adds to or takes from \(u.name)'s instability and caseload-risk scores."
+        if !up.isEmpty { s += " Largest raising: " + up.map { "\($0.0) \(ReportCharts.signed($0.1, 1))" }.joined(separator: ", ") + "." }
+        if !down.isEmpty { s += " Largest lowering: " + down.map { "\($0.0) \(ReportCharts.signed($0.1, 1))" }.joined(separator: ", ") + "." }
+        let missing = bars.filter { $0.points == nil }.count
+        if missing > 0 { s += " \(missing) indicator\(missing == 1 ? " has" : "s have") no value." }
+        return s + " The values are in the table that follows."
+    }
+
+    // MARK: Values
+
+    /// Lowest, quartiles (medians of the lower and upper halves' ranks, linear interpolation) and highest.
+    static func quartiles(_ values: [Double]) -> (min: Double, q1: Double, median: Double, q3: Double, max: Double)? {
+        let v = values.filter(\.isFinite).sorted()
+        guard let first = v.first, let last = v.last else { return nil }
+        func at(_ p: Double) -> Double {
+            let x = p * Double(v.count - 1)
+            let i = Int(x.rounded(.down)), f = x - Double(i)
+            return i + 1 < v.count ? v[i] + f * (v[i + 1] - v[i]) : v[i]
+        }
+        return (first, at(0.25), at(0.5), at(0.75), last)
+    }
+
+    /// A unit's 90% rank interval, when the run computed one.
+    static func rankInterval(_ u: UnitScore) -> (low: Int, high: Int)? { nil }
+
+    /// Points at the contribution charts' edge: the largest contribution anywhere, rounded up to 5.
+    static func contributionLimit(_ table: ScoreTable) -> Double {
+        let m = table.units.flatMap { $0.instability.indicators + $0.caseloadRisk.indicators }.compactMap(\.contribution).map(abs).max() ?? 5
+        return max(5, (m / 5).rounded(.up) * 5)
+    }
+
+    static func anchor(_ u: UnitScore) -> String {
+        "la-" + String(u.oldCode.map { $0.isLetter || $0.isNumber ? $0 : "-" }).replacingOccurrences(of: "---", with: "-")
+    }
+
+    static func band(_ name: String?) -> BandView? {
+        guard let name else { return nil }
+        let known = ReportPalette.bands.contains { $0.name == name }
+        return BandView(name: name, css: known ? name : "other", swatch: ReportCharts.swatch(name))
+    }
+
+    static func score(_ v: Double?) -> String { v.map { Decimals.format($0, 1) } ?? "–" }
+
+    static func measure(_ v: Double?, _ unit: String) -> String {
+        guard let v else { return "–" }
+        switch unit {
+        case "%": return Decimals.format(v, 1) + "%"
+        case "-1 to 1": return Decimals.format(v, 2)
+        default: return Decimals.format(v, 1)
+        }
+    }
+}

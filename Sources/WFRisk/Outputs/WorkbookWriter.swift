@@ -1,0 +1,197 @@
+import CXLSXWriter
+import Foundation
+
+/// One sheet of a workbook: a header row and rows of cells. Numbers arrive formatted at their
+/// published decimals (as in the CSV files) and are written as numbers with that many decimals;
+/// text is always written as a string, never as a formula.
+public struct WorkbookSheet: Sendable {
+    public var name: String
+    public var header: [String]
+    public var rows: [[CSVCell]]
+    /// Columns kept in view when scrolling right (the header row is always frozen).
+    public var frozenColumns = 0
+    /// Columns shaded by a colour scale (low values light, high values dark orange).
+    public var colourScaleColumns: [String] = []
+    /// Long-text columns: wider, wrapped.
+    public var wrappedColumns: [String] = []
+
+    public init(name: String, header: [String], rows: [[CSVCell]]) {
+        self.name = name
+        self.header = header
+        self.rows = rows
+    }
+}
+
+/// Writes `.xlsx` files through libxlsxwriter. Output is byte-identical for identical sheets:
+/// libxlsxwriter stamps zip entries with a fixed 1980 date, and the document's created date
+/// (its only clock reading) is set by the caller.
+public enum WorkbookWriter {
+    /// Properties stored in `docProps/core.xml`.
+    public struct Properties: Sendable {
+        public var title: String
+        public var subject: String
+        public var comments: String
+        /// Seconds since 1970 for the created and modified dates (fixed so bytes do not vary).
+        public var created: Int
+
+        public init(title: String, subject: String, comments: String, created: Int) {
+            self.title = title
+            self.subject = subject
+            self.comments = comments
+            self.created = created
+        }
+    }
+
+    /// Light-to-dark scale for score columns; black text stays readable on every step (tested).
+    public static let colourScale: (low: UInt32, middle: UInt32, high: UInt32) = (0xFFFFFF, 0xFDD0A2, 0xF4915B)
+    static let headerFill: UInt32 = 0xE8EDF2
+    static let maxTextLength = 32_767
+
+    /// The workbook as bytes (written to a private temporary file, read back, removed).
+    public static func render(_ sheets: [WorkbookSheet], properties: Properties) throws -> [UInt8] {
+        let temp = NSTemporaryDirectory() + "wfrisk-\(getpid())-\(UUID().uuidString).xlsx"
+        defer { unlink(temp) }
+        try write(sheets, properties: properties, to: temp)
+        guard let data = FileManager.default.contents(atPath: temp) else {
+            throw WFRiskError.runtime("cannot read back the workbook written to \(temp)")
+        }
+        return [UInt8](data)
+    }
+
+    /// Writes the workbook atomically to `path`.
+    public static func writeAtomically(_ sheets: [WorkbookSheet], properties: Properties, to path: String) throws {
+        try FileOutput.writeAtomically(try render(sheets, properties: properties), to: path)
+    }
+
+    static func write(_ sheets: [WorkbookSheet], properties: Properties, to path: String) throws {
+        guard let workbook = workbook_new(path) else { throw WFRiskError.runtime("libxlsxwriter could not start a workbook at \(path)") }
+        var closed = false
+        defer { if !closed { _ = workbook_close(workbook) } }
+        try setProperties(workbook, properties)
+        let formats = Formats(workbook)
+        for sheet in sheets { try write(sheet, into: workbook, formats: formats) }
+        closed = true
+        try check(workbook_close(workbook), "closing the workbook")
+    }
+
+    private static func setProperties(_ workbook: UnsafeMutablePointer<lxw_workbook>, _ p: Properties) throws {
+        try p.title.withCString { title in
+            try p.subject.withCString { subject in
+                try p.comments.withCString { comments in
+                    try "wfrisk".withCString { author in
+                        var props = lxw_doc_properties()
+                        props.title = UnsafeMutablePointer(mutating: title)
+                        props.subject = UnsafeMutablePointer(mutating: subject)
+                        props.comments = UnsafeMutablePointer(mutating: comments)
+                        props.author = UnsafeMutablePointer(mutating: author)
+                        props.created = time_t(p.created)
+                        try check(workbook_set_properties(workbook, &props), "setting document properties")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Cell formats, one per kind, made once per workbook.
+    final class Formats {
+        let header: UnsafeMutablePointer<lxw_format>
+        let text: UnsafeMutablePointer<lxw_format>
+        let wrapped: UnsafeMutablePointer<lxw_format>
+        private var numbers: [Int: UnsafeMutablePointer<lxw_format>] = [:]
+        private let workbook: UnsafeMutablePointer<lxw_workbook>
+
+        init(_ workbook: UnsafeMutablePointer<lxw_workbook>) {
+            self.workbook = workbook
+            header = workbook_add_format(workbook)
+            format_set_bold(header)
+            format_set_bg_color(header, WorkbookWriter.headerFill)
+            format_set_bottom(header, UInt8(LXW_BORDER_THIN.rawValue))
+            format_set_text_wrap(header)
+            format_set_align(header, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
+            // "@": cells stay text if a user edits them, so codes such as 314 keep their form.
+            text = workbook_add_format(workbook)
+            format_set_num_format(text, "@")
+            wrapped = workbook_add_format(workbook)
+            format_set_num_format(wrapped, "@")
+            format_set_text_wrap(wrapped)
+            format_set_align(wrapped, UInt8(LXW_ALIGN_VERTICAL_TOP.rawValue))
+        }
+
+        /// "0", "0.0", "0.00", … for a number written with `decimals` decimals.
+        func number(decimals: Int) -> UnsafeMutablePointer<lxw_format> {
+            if let f = numbers[decimals] { return f }
+            let f = workbook_add_format(workbook)!
+            format_set_num_format(f, decimals == 0 ? "0" : "0." + String(repeating: "0", count: decimals))
+            numbers[decimals] = f
+            return f
+        }
+    }
+
+    private static func write(_ sheet: WorkbookSheet, into workbook: UnsafeMutablePointer<lxw_workbook>, formats: Formats) throws {
+        guard let ws = workbook_add_worksheet(workbook, sheet.name) else {
+            throw WFRiskError.runtime("libxlsxwriter could not add the sheet '\(sheet.name)'")
+        }
+        let wrapped = Set(sheet.wrappedColumns.compactMap { sheet.header.firstIndex(of: $0) })
+        var widths = sheet.header.map { min(max(Double($0.count) * 0.8, 8), 28) }
+        for (c, name) in sheet.header.enumerated() {
+            try check(worksheet_write_string(ws, 0, lxw_col_t(c), cleanText(name), formats.header), "writing the \(sheet.name) header")
+        }
+        for (r, row) in sheet.rows.enumerated() {
+            let rowIndex = lxw_row_t(r + 1)
+            for (c, cell) in row.enumerated() {
+                let col = lxw_col_t(c)
+                switch cell {
+                case .empty:
+                    continue
+                case .number(let s):
+                    guard let v = Double(s), v.isFinite else {
+                        throw WFRiskError.runtime("sheet \(sheet.name), row \(r + 2), column \(sheet.header[c]): '\(s)' is not a number")
+                    }
+                    let decimals = s.firstIndex(of: ".").map { s.distance(from: $0, to: s.endIndex) - 1 } ?? 0
+                    try check(worksheet_write_number(ws, rowIndex, col, v, formats.number(decimals: decimals)), "writing \(sheet.name)")
+                    widths[c] = max(widths[c], Double(s.count) + 2)
+                case .text(let s):
+                    let text = cleanText(s)
+                    try check(worksheet_write_string(ws, rowIndex, col, text, wrapped.contains(c) ? formats.wrapped : formats.text),
+                              "writing \(sheet.name)")
+                    widths[c] = max(widths[c], Double(text.count) + 2)
+                }
+            }
+        }
+        for c in sheet.header.indices {
+            let width = wrapped.contains(c) ? 80 : min(widths[c], 50)
+            try check(worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), width, nil), "setting widths in \(sheet.name)")
+        }
+        worksheet_freeze_panes(ws, 1, lxw_col_t(sheet.frozenColumns))
+        if !sheet.header.isEmpty {
+            try check(worksheet_autofilter(ws, 0, 0, lxw_row_t(max(sheet.rows.count, 1)), lxw_col_t(sheet.header.count - 1)),
+                      "setting the filter in \(sheet.name)")
+        }
+        for name in sheet.colourScaleColumns {
+            guard let c = sheet.header.firstIndex(of: name), !sheet.rows.isEmpty else { continue }
+            var scale = lxw_conditional_format()
+            scale.type = UInt8(LXW_CONDITIONAL_3_COLOR_SCALE.rawValue)
+            scale.min_color = colourScale.low
+            scale.mid_color = colourScale.middle
+            scale.max_color = colourScale.high
+            try check(worksheet_conditional_format_range(ws, 1, lxw_col_t(c), lxw_row_t(sheet.rows.count), lxw_col_t(c), &scale),
+                      "colouring \(name) in \(sheet.name)")
+        }
+    }
+
+    /// Text as a cell can hold it: XML-illegal control characters dropped, at most 32,767 characters.
+    static func cleanText(_ s: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars where scalar.value >= 0x20 || scalar == "\n" || scalar == "\t" {
+            if scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
+            out.append(scalar)
+        }
+        let text = String(out)
+        return text.count <= maxTextLength ? text : String(text.prefix(maxTextLength - 1)) + "…"
+    }
+
+    private static func check(_ error: lxw_error, _ doing: String) throws {
+        guard error != LXW_NO_ERROR else { return }
+        throw WFRiskError.runtime("libxlsxwriter failed \(doing): \(String(cString: lxw_strerror(error)))")
+    }
+}
