@@ -178,6 +178,8 @@ extension InspectionExtractor {
             let group = m.list.map { l in mentions.filter { $0.list == l } } ?? [m]
             for g in group where !g.helper { outcome.formUnion(g.codes) }
         }
+        var listSizes: [Int: Int] = [:]
+        for m in mentions { if let l = m.list { listSizes[l, default: 0] += 1 } }
         for m in mentions {
             for code in m.codes {
                 helperOnly[code] = (helperOnly[code] ?? true) && m.helper
@@ -185,10 +187,12 @@ extension InspectionExtractor {
                 if m.strong { s += 2 }
                 if let si = m.sentence {
                     if si < 3 { s += 1.5 }
-                    if aboutInspection(si) {
-                        s += 1
-                        // A list of names in a sentence about inspections: each reported as one of a group.
-                        if m.list != nil && !m.helper { s += 2; outcome.insert(code) }
+                    if aboutInspection(si) { s += 1 }
+                    // A list of names in a sentence about inspections: each reported as one of a group
+                    // (or just after: a list of three or more, "Five of them – A, B, C, D and E – …").
+                    if let l = m.list, !m.helper, aboutInspection(si) || (si > 0 && aboutInspection(si - 1) && (listSizes[l] ?? 0) >= 3) {
+                        s += 2
+                        outcome.insert(code)
                     }
                     if firstEvidence[code] == nil { firstEvidence[code] = t.text(t.sentences[si].start, t.sentences[si].end) }
                 } else if firstEvidence[code] == nil, let line = t.lines.first(where: { $0.start <= t.tokens[m.token].start && t.tokens[m.token].start < $0.end }) {

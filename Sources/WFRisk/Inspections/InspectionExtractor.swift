@@ -94,8 +94,13 @@ public struct InspectionExtractor: Sendable {
         var signals: [WorkforceSignal] = []
         var numbers: [StatedFigure] = []
         var previousMeasures: [String] = []
+        // Grades are not polarity cues ("downgraded from good", "requires improvement").
+        var gradeTokens = Set(statements.flatMap { $0.word..<$0.end })
+        for s in sentences {
+            for (i, n) in lexicon.judgementWords.first(where: { $0.0 == .requiresImprovement })?.1.matches(tokens, in: s.tokens) ?? [] { gradeTokens.formUnion(i..<(i + n)) }
+        }
         for (si, s) in sentences.enumerated() where !links.isEmpty {
-            let found = signalsIn(s.tokens, tokens: tokens, scalars: scalars)
+            let found = signalsIn(s.tokens, tokens: tokens, scalars: scalars, grades: gradeTokens)
             let figures = figuresIn(s.tokens, tokens: tokens, previousMeasures: previousMeasures)
             guard !found.isEmpty || !figures.isEmpty else { continue }
             let evidence = t.text(s.start, s.end)
@@ -125,7 +130,8 @@ public struct InspectionExtractor: Sendable {
         let primaryCodes = links.filter { $0.role == .primary }.map(\.oldCode)
         guard !primaryCodes.isEmpty else { return links }
         let headingRanges = t.lines.filter { $0.kind == .heading }.map { t.tokenRange($0.start, $0.end) }
-        let named = Self.mostNamed(namedVisitTypes(tokens: t.tokens, ranges: t.sentences.map(\.tokens) + headingRanges))
+        let latestYear = ([date.flatMap { Int($0.prefix(4)) }] + t.readable.flatMap { l in t.tokens[t.tokenRange(l.start, l.end)].map { Self.year($0.word) } }).compactMap { $0 }.max()
+        let named = Self.mostNamed(namedVisitTypes(tokens: t.tokens, ranges: t.sentences.map(\.tokens) + headingRanges, latestYear: latestYear))
         let speaksOfInspection = (t.sentences.map(\.tokens) + headingRanges).contains { lexicon.inspectionCues.contains(t.tokens, in: $0) }
         let mentionsVisit = t.tokens.contains { $0.word == "visit" || $0.word == "visits" || $0.word == "visited" }
         let year = date.flatMap { Int($0.prefix(4)) } ?? inspectionYear(tokens: t.tokens, sentences: t.sentences)
@@ -152,7 +158,7 @@ public struct InspectionExtractor: Sendable {
             var type = source.metadata.visitType
             if type == nil, primaryCodes.count > 1 {
                 let owned = t.sentences.indices.filter { owner[$0] == code }.map { t.sentences[$0].tokens }
-                type = Self.mostNamed(namedVisitTypes(tokens: t.tokens, ranges: owned))
+                type = Self.mostNamed(namedVisitTypes(tokens: t.tokens, ranges: owned, latestYear: latestYear))
             }
             type = type ?? named ?? inferredVisitType(speaksOfInspection: speaksOfInspection, inForce: inForce,
                                                        hasCurrent: own.contains { !$0.earlier && $0.year == nil }, mentionsVisit: mentionsVisit, year: year)

@@ -12,6 +12,7 @@ public struct InspectionLexicon: Sendable {
     /// Every split theme's describing words, so most sentences skip the split-theme search.
     let splitDescribe: CueSet
     let gapBlockers: Set<String>
+    let themeNegationGap: Set<String>
     let concern: CueSet
     let positive: CueSet
     let negations: CueSet
@@ -27,6 +28,8 @@ public struct InspectionLexicon: Sendable {
     let visitTypes: [(VisitType, CueSet)]
     let inspectionCues: CueSet
     let backgroundVisit: CueSet
+    let backgroundVisitAfter: CueSet
+    let reportedVisit: CueSet
     let eraCues: [(year: Int, cues: CueSet)]
     let judgementWords: [(Judgement, CueSet)]
     let judgementPatterns: [[String]]
@@ -131,6 +134,7 @@ public struct InspectionLexicon: Sendable {
             splitThemes: splitThemes,
             splitDescribe: cues(splitThemes.flatMap(\.describe).sorted()),
             gapBlockers: Set(try list("gap_blockers")),
+            themeNegationGap: Set(try list("theme_negation_gap")),
             concern: cues(try list("concern")),
             positive: cues(try list("positive")),
             negations: cues(try list("negations")),
@@ -145,6 +149,8 @@ public struct InspectionLexicon: Sendable {
             visitTypes: visitTypes.map { ($0.0, cues($0.1)) },
             inspectionCues: cues(try list("inspection_cues")),
             backgroundVisit: cues(try list("background_visit")),
+            backgroundVisitAfter: CueSet(try list("background_visit_after")),
+            reportedVisit: CueSet(try list("reported_visit")),
             eraCues: eraCues.map { (year: $0.0, cues: CueSet($0.1)) },
             judgementWords: judgements.map { ($0.0, cues($0.1)) },
             judgementPatterns: patterns,

@@ -18,7 +18,7 @@ extension InspectionExtractor {
     /// A theme in a concessive clause ("Although turnover has reduced, changes continue") is
     /// conceded by the main clause: mixed. A theme whose clause has no cue takes the sentence's
     /// cues, unless its clause states an aim or the sentence contrasts its clauses.
-    func signalsIn(_ range: Range<Int>, tokens: [Token], scalars: [Unicode.Scalar]) -> [(Theme, Polarity)] {
+    func signalsIn(_ range: Range<Int>, tokens: [Token], scalars: [Unicode.Scalar], grades: Set<Int> = []) -> [(Theme, Polarity)] {
         // The sentence's cue masks together: a set none of its words can start is skipped whole.
         let mask = CueIndex.union(tokens, range)
         let anySplit = lexicon.splitDescribe.contains(tokens, in: range, mask: mask)
@@ -46,7 +46,7 @@ extension InspectionExtractor {
         let starts = clauseStarts(range, tokens: tokens, scalars: scalars)
         func clauseStart(_ i: Int) -> Int { starts[i - range.lowerBound] }
         func sameClause(_ a: Int, _ b: Int) -> Bool { clauseStart(a) == clauseStart(b) }
-        let cues = readCues(range, tokens: tokens, mask: mask, sameClause: sameClause)
+        let cues = readCues(range, tokens: tokens, mask: mask, sameClause: sameClause).filter { !grades.contains($0.at) }
         let lows = lexicon.levelLow.matches(tokens, in: range, mask: mask).map(\.0)
         let highs = lexicon.levelHigh.matches(tokens, in: range, mask: mask).map(\.0)
         let negations = lexicon.negations.matches(tokens, in: range, mask: mask)
@@ -77,10 +77,10 @@ extension InspectionExtractor {
                     if theme.higherIsWorse { concern += 1 } else { positive += 1 }
                 }
                 // The theme itself negated: "has not needed to use agency staff", "no stable workforce";
-                // not when a level word or cue stands between ("not tackled the high caseloads").
-                let levelOrCue = lows + highs + cues.map(\.at)
+                // only across the words of `theme_negation_gap` ("not tackled the high caseloads" is not).
                 if negations.contains(where: { n in
-                    n.0 + n.1 <= hit && hit - (n.0 + n.1) < 4 && sameClause(n.0, hit) && !levelOrCue.contains { $0 >= n.0 + n.1 && $0 <= hit }
+                    n.0 + n.1 <= hit && hit - (n.0 + n.1) < 4 && sameClause(n.0, hit)
+                        && tokens[(n.0 + n.1)..<hit].allSatisfy { lexicon.themeNegationGap.contains($0.word) }
                 }) {
                     if theme.higherIsWorse { positive += 1 } else { concern += 1 }
                 }
@@ -130,7 +130,7 @@ extension InspectionExtractor {
         let acting = concerns.filter { !before(negations, $0.0, 3) }
         for (i, n) in positives {
             var polarity: Polarity? = .positive
-            if before(modality, i, 4) {
+            if before(modality, i, 4) || modality.contains(where: { $0.0 < i && i < $0.0 + $0.1 }) {
                 polarity = nil
             } else if before(negations, i, 4) || after(postNegations, i, n, 8)
                         || governing.contains(where: { $0.0 < i && i - $0.0 <= 10 && sameClause($0.0, i) })

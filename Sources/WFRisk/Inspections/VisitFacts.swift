@@ -9,6 +9,8 @@ extension InspectionExtractor {
         /// Where the statement starts (its pattern's first word) and its judgement word.
         var start: Int
         var word: Int
+        /// Just after the judgement word(s).
+        var end: Int
         /// The year it was made, when the text says.
         var year: Int?
         /// Said to be an earlier judgement ("shed its inadequate rating", "at its last inspection").
@@ -20,15 +22,21 @@ extension InspectionExtractor {
 
     /// Visit types named in `ranges`, background visits ("an earlier focused visit", "unlike
     /// the single inspection framework") left out: counts by type.
-    func namedVisitTypes(tokens: [Token], ranges: [Range<Int>]) -> [VisitType: Int] {
+    /// A visit written with an earlier year than the text's latest ("at a full inspection in 2017")
+    /// is background too.
+    func namedVisitTypes(tokens: [Token], ranges: [Range<Int>], latestYear: Int?) -> [VisitType: Int] {
         var counts: [VisitType: Int] = [:]
         for r in ranges {
             let mask = CueIndex.union(tokens, r)
             guard lexicon.anyVisitType.contains(tokens, in: r, mask: mask) else { continue }
             let background = lexicon.backgroundVisit.matches(tokens, in: r)
+            let backgroundAfter = lexicon.backgroundVisitAfter.matches(tokens, in: r)
             for (type, cues) in lexicon.visitTypes {
-                for (i, _) in cues.matches(tokens, in: r, mask: mask)
-                where !background.contains(where: { $0.0 + $0.1 <= i && i - ($0.0 + $0.1) < 4 }) {
+                for (i, n) in cues.matches(tokens, in: r, mask: mask) {
+                    if background.contains(where: { $0.0 + $0.1 <= i && i - ($0.0 + $0.1) < 4 }) { continue }
+                    if backgroundAfter.contains(where: { $0.0 >= i + n && $0.0 - (i + n) < 3 }) { continue }
+                    let near = max(r.lowerBound, i - 5)..<min(r.upperBound, i + n + 5)
+                    if let latestYear, tokens[near].contains(where: { Self.year($0.word).map { $0 < latestYear } ?? false }) { continue }
                     counts[type, default: 0] += 1
                 }
             }
@@ -70,6 +78,10 @@ extension InspectionExtractor {
             if previous, let y = r.compactMap({ Self.year(tokens[$0].word) }).max() { previousYear = max(previousYear ?? 0, y) }
         }
         if let gap, let previousYear { return previousYear + gap }
+        // "At its latest inspection, carried out in late 2021".
+        for s in sentences where lexicon.reportedVisit.contains(tokens, in: s.tokens) && lexicon.inspectionCues.contains(tokens, in: s.tokens) {
+            if let y = s.tokens.compactMap({ Self.year(tokens[$0].word) }).max() { return y }
+        }
         let all = sentences.first.map { $0.tokens.lowerBound }.map { $0..<(sentences.last!.tokens.upperBound) } ?? 0..<0
         if !all.isEmpty && !tokens[all].contains(where: { Self.year($0.word) != nil }) {
             for era in lexicon.eraCues where era.cues.contains(tokens, in: all) { return era.year }
@@ -116,7 +128,16 @@ extension InspectionExtractor {
                 }
                 let earlier = lexicon.judgementEarlier.contains(tokens, in: max(lo, start - 6)..<word)
                     || lexicon.judgementEarlierAfter.contains(tokens, in: k..<min(range.upperBound, k + 6))
-                found.append(JudgementStatement(judgement: judgement, sentence: si, start: start, word: word, year: year, earlier: earlier))
+                found.append(JudgementStatement(judgement: judgement, sentence: si, start: start, word: word, end: k, year: year, earlier: earlier))
+            }
+            // "from 'good' to 'requires improvement'": the first is the earlier judgement, the second the one now.
+            let words = lexicon.judgementWords.flatMap { j, cues in cues.matches(tokens, in: range, mask: mask).map { (j, $0.0, $0.1) } }.sorted { $0.1 < $1.1 }
+            for (a, b) in zip(words, words.dropFirst()) where b.1 >= a.1 + a.2 {
+                let between = tokens[(a.1 + a.2)..<b.1].map(\.word)
+                guard between.count <= 2, between.first == "to", tokens[max(range.lowerBound, a.1 - 4)..<a.1].contains(where: { $0.word == "from" }) else { continue }
+                found.append(JudgementStatement(judgement: a.0, sentence: si, start: a.1, word: a.1, end: a.1 + a.2, year: nil, earlier: true))
+                seenWords.insert(a.1)
+                record(b.0, start: b.1, word: b.1, end: b.1 + b.2)
             }
             for i in range {
                 // The grade's full name states it on its own ("require improvement to be good").
