@@ -262,7 +262,7 @@ import Testing
             Leaders have made efforts to improve retention of social workers.
             The lack of a stable workforce remains the main obstacle.
             Turnover is low, and agency staff have been brought in to cover absence and ensure that caseloads reduce.
-            Care leavers said their personal advisers are improving.
+            Care leavers told inspectors that finding housing remains a serious problem.
             A stable, skilled and experienced workforce has not yet been achieved.
             """)
         // Aims are no finding, theme words are not their own cues, a remedy clause takes no other clause's polarity.

@@ -87,7 +87,9 @@ extension InspectionExtractor {
             let range = t.tokenRange(line.start, line.end)
             var i = range.lowerBound
             while i < range.upperBound {
-                if let (length, codes, strong, unconfirmed) = mention(at: i, in: range, tokens: t.tokens, scalars: t.scalars, year: year) {
+                if let (length, codes, strong, unconfirmed) = mention(at: i, in: range, tokens: t.tokens, scalars: t.scalars, year: year),
+                   // "St Helens in Lancashire": the second name only says where the first is.
+                   !(i >= 2 && t.tokens[i - 1].word == "in" && mentions.last.map { $0.token + $0.length == i - 1 } == true) {
                     let sentence = t.sentenceOf(token: i)
                     let helper = sentence.map { si in
                         lexicon.helperBefore.contains(t.tokens, in: max(t.sentences[si].tokens.lowerBound, i - 4)..<i)
@@ -210,10 +212,14 @@ extension InspectionExtractor {
                                        evidence: firstEvidence[code] ?? ""))
         }
         // A text about "the council" or "the local authority" that names one candidate council
-        // (helpers aside) once is about that council.
-        let candidates = links.indices.filter { helperOnly[links[$0].oldCode] != true }
-        if !links.contains(where: { $0.role == .primary }), candidates.count == 1,
-           t.sentences.contains(where: { lexicon.definiteDescriptions.contains(t.tokens, in: $0.tokens) }),
+        // (helpers aside) is about that council; of several, the one named beside such a
+        // description ("the council's neighbouring authorities … as Gloucestershire").
+        var candidates = links.indices.filter { helperOnly[links[$0].oldCode] != true }
+        let described = Set(t.sentences.indices.filter { lexicon.definiteDescriptions.contains(t.tokens, in: t.sentences[$0].tokens) })
+        if candidates.count > 1 {
+            candidates = candidates.filter { k in mentions.contains { m in m.codes.contains(links[k].oldCode) && m.sentence.map(described.contains) == true } }
+        }
+        if !links.contains(where: { $0.role == .primary }), candidates.count == 1, !described.isEmpty, source.metadata.laCodes.isEmpty,
            t.sentences.contains(where: { lexicon.inspectionCues.contains(t.tokens, in: $0.tokens) }) {
             links[candidates[0]].role = .primary
         }

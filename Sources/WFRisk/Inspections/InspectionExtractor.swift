@@ -130,11 +130,18 @@ public struct InspectionExtractor: Sendable {
         let primaryCodes = links.filter { $0.role == .primary }.map(\.oldCode)
         guard !primaryCodes.isEmpty else { return links }
         let headingRanges = t.lines.filter { $0.kind == .heading }.map { t.tokenRange($0.start, $0.end) }
-        let latestYear = ([date.flatMap { Int($0.prefix(4)) }] + t.readable.flatMap { l in t.tokens[t.tokenRange(l.start, l.end)].map { Self.year($0.word) } }).compactMap { $0 }.max()
+        // The article's latest year (a visit written with an earlier one is background).
+        var latestYear = date.flatMap { Int($0.prefix(4)) }
+        for line in t.readable {
+            for k in t.tokenRange(line.start, line.end) where t.tokens[k].word.utf8.count == 4 {
+                if let y = Self.year(t.tokens[k].word), y > (latestYear ?? 0) { latestYear = y }
+            }
+        }
         let named = Self.mostNamed(namedVisitTypes(tokens: t.tokens, ranges: t.sentences.map(\.tokens) + headingRanges, latestYear: latestYear))
-        let speaksOfInspection = (t.sentences.map(\.tokens) + headingRanges).contains { lexicon.inspectionCues.contains(t.tokens, in: $0) }
-        let mentionsVisit = t.tokens.contains { $0.word == "visit" || $0.word == "visits" || $0.word == "visited" }
-        let year = date.flatMap { Int($0.prefix(4)) } ?? inspectionYear(tokens: t.tokens, sentences: t.sentences)
+        // Needed only to infer a type none is named.
+        let speaksOfInspection = named == nil && (t.sentences.map(\.tokens) + headingRanges).contains { lexicon.inspectionCues.contains(t.tokens, in: $0) }
+        let mentionsVisit = named == nil && t.tokens.contains { $0.word == "visit" || $0.word == "visits" || $0.word == "visited" }
+        let year = named != nil ? nil : date.flatMap { Int($0.prefix(4)) } ?? inspectionYear(tokens: t.tokens, sentences: t.sentences)
 
         // Whose judgement each statement is: the authority named nearest before it in its
         // sentence (every member of a list), else the sentence's owner (nil in a round-up
