@@ -300,3 +300,83 @@ struct BrokenInputTests {
         }
     }
 }
+
+/// Values no output can write: what the rules let through must still never crash a writer.
+struct NonFiniteValueTests {
+    @Test(.enabled(if: Fixtures.sharedAvailable, Comment(rawValue: Fixtures.sharedSkipMessage)))
+    func hugeInputsBecomeNotComputableWithoutRules() throws {
+        var copy = try RealCopy()
+        let i = copy.row(2023, "Hartlepool")
+        copy.set(i, "cases", "1e300")
+        copy.set(i, "case_holders_fte", "0.0000001")
+        copy.set(i, "leavers_fte", "1e200")
+        let path = try copy.write("huge.csv")
+        // Reading without the value rules: the scorer itself must cope.
+        let reader = TidyFileReader(aliases: try ColumnAliases.bundled(), markers: try SuppressionMarkers.bundled(),
+                                    registry: try Fixtures.registry(), rules: ValidityRules(rules: []))
+        let dataset = try TidyDataset.merge([try reader.read(path: path, wanted: Measure.workforce, kind: "workforce")])
+        let table = try Scorer.score(ScoringInput(workforce: dataset, registry: try Fixtures.registry(), settings: try Fixtures.settings()))
+        let hartlepool = table.units.first { $0.oldCode == "805" }!
+        let notes = (hartlepool.instability.indicators + hartlepool.caseloadRisk.indicators).compactMap(\.note)
+        #expect(notes.contains { $0.contains("not computable (value out of range)") }, "\(notes)")
+        #expect(!ScoresCSV.render(table).isEmpty)
+        #expect(!ScoresJSON.render(table, inputs: [], settings: try Fixtures.settings()).isEmpty)
+    }
+}
+
+/// A file rewritten over and over while it is read: every read either fails or returns the rows
+/// of the very bytes whose hash it reports (so a run's manifest can never disagree with its scores).
+struct ChangingFileTests {
+    @Test(.enabled(if: Fixtures.sharedAvailable, Comment(rawValue: Fixtures.sharedSkipMessage)))
+    func readsUnderRewritesReportTheBytesTheyParsed() throws {
+        let full = try RealCopy()
+        var short = full
+        short.lines = Array(full.lines.prefix(400))
+        let versions = [full, short].map { Data(($0.lines.joined(separator: "\n") + "\n").utf8) }
+        let hashes = versions.map { SHA256Digest.hex(of: [UInt8]($0)) }
+        let path = try full.write("rewritten.csv")
+        var reader = try Fixtures.reader()
+        reader.mappedFileBytes = 0
+        let expectedRows = try versions.map { v -> Int in
+            let p = Fixtures.temporaryDirectory() + "/v.csv"
+            try v.write(to: URL(fileURLWithPath: p))
+            return try reader.read(path: p, wanted: Measure.workforce, kind: "workforce", threads: 3).rowCount
+        }
+        let stop = ManagedAtomicFlag()
+        let writer = Thread {
+            var k = 0
+            while !stop.isSet {
+                // In place (truncate, then write), as a download or an editor saving over it would.
+                if let h = FileHandle(forWritingAtPath: path) {
+                    h.truncateFile(atOffset: 0)
+                    h.write(versions[k % 2])
+                    h.closeFile()
+                }
+                k += 1
+            }
+        }
+        writer.start()
+        defer { stop.set() }
+        var succeeded = 0, failed = 0
+        for _ in 0..<60 {
+            do {
+                let file = try reader.read(path: path, wanted: Measure.workforce, kind: "workforce", threads: 3)
+                guard let v = hashes.firstIndex(of: file.sha256) else { continue } // bytes mid-rewrite: hash is of neither
+                #expect(file.rowCount == expectedRows[v], "reported the hash of version \(v) but parsed \(file.rowCount) rows")
+                succeeded += 1
+            } catch {
+                failed += 1
+            }
+        }
+        stop.set()
+        #expect(succeeded + failed > 0)
+    }
+}
+
+/// A flag one thread sets and another polls.
+final class ManagedAtomicFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+    func set() { lock.lock(); value = true; lock.unlock() }
+}

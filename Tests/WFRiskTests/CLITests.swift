@@ -100,11 +100,13 @@ import Testing
             ("run --pipeline \(dir)/broken.yml", 2, "failed", nil),
             ("run --out \(dir)/held", 4, "failed", nil),
             ("run --threads 0", 2, "failed", nil),
+            ("run --out \(dir)/afile", 1, "failed", nil),
             ("run --workforce \(dir)/bad.csv --out \(dir)/bad", 3, "failed", "ingest_workforce"),
             ("run --out \(dir)/ok --force --baseline \(dir)/nudged.csv", 1, "drifted", "baseline"),
         ]
         try edit(golden, to: dir + "/nudged.csv", code: "394", ["overall_score": "1.00"])
         try Fixtures.write("inputs:\n  workforce: x.csv\nsettings:\n  scoring:\n    z_clamp: lots\n", to: dir + "/broken.yml")
+        try Fixtures.write("a file where the output folder should be\n", to: dir + "/afile")
         try Fixtures.write("time_period,geographic_level,old_la_code,la_name,inpost_fte\n2023,Local authority,841,Darlington,twelve\n", to: dir + "/bad.csv")
         try lock.acquire()
         defer { lock.release() }
@@ -137,7 +139,7 @@ import Testing
             }
         }
         // Problems carry file, line and field as fields.
-        let bad = try jsonLines("\(dir)/log6").first { $0["level"] as? String == "error" }
+        let bad = try jsonLines("\(dir)/log7").first { $0["level"] as? String == "error" }
         let problem = (bad?["problems"] as? [[String: Any]])?.first
         #expect(problem?["line"] as? Int == 2 && problem?["field"] as? String == "inpost_fte", "\(String(describing: bad))")
     }

@@ -45,7 +45,12 @@ struct RealDataTests {
         let table = try score([Fixtures.realWorkforce])
         for code in ["201", "420"] {
             guard let u = table.units.first(where: { $0.oldCode == code }) else { Issue.record("missing \(code)"); continue }
-            if let rank = u.instability.rank { #expect(rank > 10, "\(u.name) instability rank \(rank)") }
+            // Methodology 2.0.0 scores each component on two indicators, so one shrunk rate weighs
+            // more: the City of London's 12.1% absence (6.1% after shrinkage) puts it 9th on
+            // instability in 2023 (docs/validity.md, "Costs"). Shrinkage must still keep tiny units
+            // out of the top five of a component and the top ten overall.
+            if let rank = u.instability.rank { #expect(rank > 5, "\(u.name) instability rank \(rank)") }
+            if let rank = u.caseloadRisk.rank { #expect(rank > 5, "\(u.name) caseload risk rank \(rank)") }
             if let rank = u.overallRank { #expect(rank > 10, "\(u.name) overall rank \(rank)") }
         }
     }

@@ -14,8 +14,7 @@ import Testing
 
     static func realRun() throws -> String {
         let out = Fixtures.temporaryDirectory()
-        let r = try Fixtures.run(["run", "--workforce", Fixtures.realWorkforce, "--demand", Fixtures.realB1, Fixtures.realC1,
-                                  "--neighbours", Fixtures.realNeighbours, "--inspections", Fixtures.realInspections, "--out", out, "--quiet"])
+        let r = try Fixtures.run(["run", "--pipeline", try Fixtures.strictRealPipeline(), "--out", out, "--quiet"])
         guard r.status == 0 else { throw ExternalTools.ToolError("real run failed: \(r.stderr)") }
         return out + "/latest"
     }

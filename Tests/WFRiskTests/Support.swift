@@ -22,6 +22,32 @@ enum Fixtures {
     static var realC1: String { sharedData + "/dfe/c1_children_in_need_referrals_and_rereferrals_2013_to_2023.csv" }
     static var realNeighbours: String { sharedData + "/reference/statistical_neighbours_2025.csv" }
     static var realInspections: String { sharedData + "/inspections" }
+    /// A pipeline over every real input with `min_coverage` 0.9. Under methodology 2.0.0 every
+    /// 2023 unit has a score at the default minimum (docs/validity.md); this one makes the units
+    /// with a suppressed absence rate unscoreable, so outputs are exercised on real exclusions.
+    static func strictRealPipeline() throws -> String {
+        let path = temporaryDirectory("strict") + "/strict.yml"
+        try write("""
+            name: strict
+            inputs:
+              workforce:
+                - \(realWorkforce)
+              demand:
+                - \(realB1)
+                - \(realC1)
+              inspections:
+                - \(realInspections)
+              reference:
+                neighbours: \(realNeighbours)
+            settings:
+              scoring:
+                min_coverage: 0.9
+
+            """, to: path)
+        return path
+    }
+
+    static var realOfsted: String { sharedData + "/ofsted/ofsted_la_judgements_2014_to_2021-09.csv" }
 
     static func temporaryDirectory(_ name: String = #function) -> String {
         let dir = NSTemporaryDirectory() + "wfrisk-tests-\(getpid())-\(name.filter { $0.isLetter || $0.isNumber })-\(UUID().uuidString.prefix(8))"

@@ -94,117 +94,109 @@ public enum CSVReader {
     /// `gate(part)`, when it gives one, is asked about each record once its `column` is read:
     /// when it says no, the record's later fields are not copied (the handler still gets it).
     ///
-    /// The file is read into memory, not mapped: a file cut short while it is read gives a short
-    /// read, never a SIGBUS. Returns the SHA-256 (hex) of the bytes parsed (hashed while the parts
-    /// parse). A file with lone-CR line ends is parsed as one part (split points are LF-based).
+    /// The file is never mapped (a file cut short while it is read must give a short read, not a
+    /// SIGBUS): a first sequential pass (`SplitScan`) hashes it and finds the split points, then
+    /// each part reads its own range with pread(2) in slices, so memory stays a slice per part.
+    /// Each part's bytes are hashed again as parsed and compared with the first pass: a file that
+    /// changes between the passes is an error ("input changed while it was being read"). Returns
+    /// the SHA-256 (hex) of the file's bytes as parsed. A file with lone-CR line ends is parsed
+    /// in one sequential pass (split points are LF-based).
     @discardableResult
     public static func readParallel(path: String, parts: Int, header: (CSVRecord) throws -> [Bool]?,
                                     lastRecord: (([String]) -> Void)? = nil,
                                     gate: (@Sendable (Int) -> RowGate?)? = nil,
                                     body: @escaping @Sendable (Int) -> (CSVRecord) throws -> Void) throws -> String {
-        let file = try FileBytes(path: path)
-        let all = file.bytes
-        try checkEncoding(all, path: path)
-        let digest = ConcurrentResults<String>(count: 1)
-        let content = skipBOM(all)
-        // Leading blank lines: the header is the first non-blank line.
-        var headerStart = 0, headerStartLine = 1
-        while headerStart < content.count, content[headerStart] == 0x0A || content[headerStart] == 0x0D {
-            if content[headerStart] == 0x0A || headerStart + 1 == content.count || content[headerStart + 1] != 0x0A { headerStartLine += 1 }
-            headerStart += 1
-        }
-        guard headerStart < content.count else { return SHA256Digest.hex(of: all) }
-        if hasLoneCR(content) {
-            // One part, one parser: the first record is the header, the rest go to part 0.
-            var rows: ((CSVRecord) throws -> Void)?
-            try withoutActuallyEscaping(header) { h in
-                let session = try ParseSession(path: path, startLine: 1) { record in
-                    if let rows { return try rows(record) }
-                    _ = try h(record)
-                    rows = body(0)
-                }
-                try session.feed(content)
-                try session.finish()
-            }
-            return SHA256Digest.hex(of: all)
-        }
-        let headerEnd = boundary(in: content, from: headerStart)
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw CSVError(file: path, line: 0, message: "cannot open file: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        let scan = try SplitScan(fd: fd, path: path, parts: parts)
+        if scan.empty { return scan.sha256 }
+        if scan.loneCR { return try readSequentially(fd: fd, path: path, header: header, body: body) }
         var columns: [Bool]?
         var sawHeader = false
         try withoutActuallyEscaping(header) { h in
-            let session = try ParseSession(path: path, startLine: headerStartLine) { sawHeader = true; columns = try h($0) }
-            try session.feed(UnsafeBufferPointer(rebasing: content[headerStart..<headerEnd]))
+            let session = try ParseSession(path: path, startLine: scan.headerStartLine) { sawHeader = true; columns = try h($0) }
+            try scan.header.withUnsafeBufferPointer { try session.feed($0) }
             try session.finish()
         }
-        guard sawHeader else { return SHA256Digest.hex(of: all) }
+        guard sawHeader else { return scan.sha256 }
         let kept = columns
-        // Split points: the first line end outside quotes after each even share of the bytes.
-        // `quotes` counts the quote bytes in content[headerEnd..<position]; an unbalanced quote
-        // leaves the rest of the file one part (libcsv then reports it).
-        let n = max(1, parts)
-        var cuts = [headerEnd]
-        var quotes = 0, position = headerEnd
-        for k in 1..<max(2, n) where n > 1 {
-            let target = headerEnd + (content.count - headerEnd) * k / n
-            guard target > position else { continue }
-            quotes += count(0x22, in: UnsafeBufferPointer(rebasing: content[position..<target]))
-            var i = target
-            var open = quotes % 2 == 1
-            while i < content.count {
-                if content[i] == 0x22 { open.toggle(); quotes += 1 }
-                i += 1
-                if !open && content[i - 1] == 0x0A { break }
+        if let lastRecord {
+            let end = scan.cuts.last!, tailStart = max(scan.headerEnd, end - (128 << 10))
+            var tail = [UInt8](repeating: 0, count: end - tailStart)
+            let got = try tail.withUnsafeMutableBufferPointer { try SplitScan.readAt(fd, $0.baseAddress!, $0.count, tailStart, path: path) }
+            if got == tail.count, let range = tail.withUnsafeBufferPointer({ lastRecordRange(in: $0, after: 0) }) {
+                var fields: [String]?
+                if let session = try? ParseSession(path: path, startLine: 1, handler: { fields = $0.strings }) {
+                    tail.withUnsafeBufferPointer { b in
+                        try? session.feed(UnsafeBufferPointer(rebasing: b[range]))
+                        try? session.finish()
+                    }
+                }
+                if let fields { lastRecord(fields) }
             }
-            position = i
-            if i > cuts.last!, i < content.count { cuts.append(i) }
         }
-        cuts.append(content.count)
-        if let lastRecord, let range = lastRecordRange(in: content, after: headerEnd) {
-            var fields: [String]?
-            if let session = try? ParseSession(path: path, startLine: 1, handler: { fields = $0.strings }) {
-                try? session.feed(UnsafeBufferPointer(rebasing: content[range]))
-                try? session.finish()
-            }
-            if let fields { lastRecord(fields) }
-        }
-        var startLines = [headerStartLine + newlines(UnsafeBufferPointer(rebasing: content[headerStart..<headerEnd]))]
-        for k in 1..<max(1, cuts.count - 1) {
-            startLines.append(startLines[k - 1] + newlines(UnsafeBufferPointer(rebasing: content[cuts[k - 1]..<cuts[k]])))
-        }
-        let failures = ConcurrentResults<Error>(count: cuts.count - 1)
-        let address = UInt(bitPattern: content.baseAddress!), wholeAddress = UInt(bitPattern: all.baseAddress!), wholeCount = all.count
-        let bounds = cuts, firstLines = startLines
-        // One more iteration than parts: it hashes the whole file while the parts parse.
-        DispatchQueue.concurrentPerform(iterations: bounds.count) { part in
-            if part == bounds.count - 1 {
-                digest[0] = SHA256Digest.hex(of: UnsafeBufferPointer(start: UnsafePointer<UInt8>(bitPattern: wholeAddress)!, count: wholeCount))
-                return
-            }
+        let bounds = scan.cuts, firstLines = scan.startLines, digests = scan.partDigests
+        let failures = ConcurrentResults<Error>(count: bounds.count - 1)
+        DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { part in
+            let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: SplitScan.slice)
+            defer { buffer.deallocate() }
             do {
-                let base = UnsafePointer<UInt8>(bitPattern: address)!
                 let session = try ParseSession(path: path, startLine: firstLines[part], handler: body(part),
                                                keep: kept, gate: gate?(part))
-                try session.feed(UnsafeBufferPointer(start: base + bounds[part], count: bounds[part + 1] - bounds[part]))
+                var digest = SHA256Digest()
+                var offset = bounds[part]
+                while offset < bounds[part + 1] {
+                    let want = min(SplitScan.slice, bounds[part + 1] - offset)
+                    let got = try SplitScan.readAt(fd, buffer, want, offset, path: path)
+                    guard got == want else { throw CSVError(file: path, line: 0, message: changedMessage) }
+                    let slice = UnsafeBufferPointer(start: buffer, count: got)
+                    digest.update(slice)
+                    try session.feed(slice)
+                    offset += got
+                }
                 try session.finish()
+                guard digest.finalize() == digests[part] else { throw CSVError(file: path, line: 0, message: changedMessage) }
             } catch {
                 failures[part] = error
             }
         }
-        withExtendedLifetime(file) {}
-        if let first = failures.values.compactMap({ $0 }).first { throw first }
-        return digest[0] ?? SHA256Digest.hex(of: all)
+        let errors = failures.values.compactMap { $0 }
+        // A change under the reader explains any parse error it caused.
+        if let changed = errors.first(where: { ($0 as? CSVError)?.message == changedMessage }) { throw changed }
+        if let first = errors.first { throw first }
+        return scan.sha256
     }
 
-    /// Whether any CR is not followed by LF (old Mac line ends).
-    static func hasLoneCR(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard var p = b.baseAddress.map(UnsafeRawPointer.init) else { return false }
-        let end = p + b.count
-        while p < end, let hit = memchr(p, 0x0D, end - p) {
-            let next = UnsafeRawPointer(hit) + 1
-            if next == end || next.load(as: UInt8.self) != 0x0A { return true }
-            p = next
+    static let changedMessage = "input changed while it was being read (its bytes differ between two reads); rerun once the file is complete"
+
+    /// One parser over the whole file from its start (the first record is the header, the rest
+    /// go to part 0).
+    static func readSequentially(fd: Int32, path: String, header: (CSVRecord) throws -> [Bool]?,
+                                 body: @escaping @Sendable (Int) -> (CSVRecord) throws -> Void) throws -> String {
+        guard lseek(fd, 0, SEEK_SET) == 0 else { throw CSVError(file: path, line: 0, message: "cannot seek") }
+        var digest = SHA256Digest()
+        var rows: ((CSVRecord) throws -> Void)?
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: SplitScan.slice)
+        defer { buffer.deallocate() }
+        try withoutActuallyEscaping(header) { h in
+            let session = try ParseSession(path: path, startLine: 1) { record in
+                if let rows { return try rows(record) }
+                _ = try h(record)
+                rows = body(0)
+            }
+            var first = true
+            while true {
+                let n = try SplitScan.readSome(fd, buffer, SplitScan.slice, path: path)
+                if n == 0 { break }
+                let chunk = UnsafeBufferPointer(start: buffer, count: n)
+                digest.update(chunk)
+                try session.feed(first ? skipBOM(chunk) : chunk)
+                first = false
+            }
+            try session.finish()
         }
-        return false
+        return digest.finalize()
     }
 
     /// The bytes of what is probably the last record: from just after the last line break outside
@@ -266,7 +258,7 @@ public enum CSVReader {
         return rows
     }
 
-    private static func checkEncoding(_ head: UnsafeBufferPointer<UInt8>, path: String) throws {
+    static func checkEncoding(_ head: UnsafeBufferPointer<UInt8>, path: String) throws {
         if head.count >= 2, (head[0] == 0xFF && head[1] == 0xFE) || (head[0] == 0xFE && head[1] == 0xFF) {
             throw CSVError(file: path, line: 1, message: "file is UTF-16; save it as UTF-8 CSV")
         }
@@ -458,47 +450,4 @@ private func fieldCallback(_ data: UnsafeMutableRawPointer?, _ length: Int, _ co
 private func rowCallback(_ terminator: Int32, _ context: UnsafeMutableRawPointer?) {
     guard let context else { return }
     Unmanaged<ParseState>.fromOpaque(context)._withUnsafeGuaranteedRef { $0.endRow(terminator) }
-}
-
-/// A whole file read into memory with read(2): a file shortened while it is read yields fewer
-/// bytes rather than a fault on a mapped page that no longer exists.
-final class FileBytes {
-    private let storage: UnsafeMutableRawPointer
-    private let count: Int
-
-    init(path: String) throws {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw CSVError(file: path, line: 0, message: "cannot open file: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var info = stat()
-        var capacity = fstat(fd, &info) == 0 ? max(1, Int(info.st_size) + 1) : 1 << 20
-        var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
-        var used = 0
-        while true {
-            if used == capacity {
-                let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
-                grown.copyMemory(from: buffer, byteCount: used)
-                buffer.deallocate()
-                buffer = grown
-                capacity *= 2
-            }
-            let n = Foundation.read(fd, buffer + used, capacity - used)
-            if n < 0 {
-                if errno == EINTR { continue }
-                let message = String(cString: strerror(errno))
-                buffer.deallocate()
-                throw CSVError(file: path, line: 0, message: "read error: \(message)")
-            }
-            if n == 0 { break }
-            used += n
-        }
-        storage = buffer
-        count = used
-    }
-
-    deinit { storage.deallocate() }
-
-    var bytes: UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: storage.bindMemory(to: UInt8.self, capacity: max(1, count)), count: count)
-    }
 }

@@ -15,10 +15,35 @@ public enum ScoresReport {
         let library = try templates()
         let css = ReportPalette.cssVariables + (try resource("report/style.css"))
         let page = try ReportModel.page(data, css: css)
-        guard let html = library.render(page, withTemplate: "report") else {
+        guard let html = library.render(plain(page), withTemplate: "report") else {
             throw WFRiskError.runtime("report template 'report' is missing from \(ReferenceFiles.path("report"))")
         }
         return html
+    }
+
+    /// The view model as nested dictionaries and arrays, reflected once: Mustache otherwise
+    /// reflects an object on every name it looks up, which costs seconds on a national report.
+    /// Nil optionals are left out, as Mustache treats them.
+    static func plain(_ value: Any) -> Any? {
+        switch value {
+        case is String, is Bool, is Int: return value
+        default: break
+        }
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .optional:
+            return mirror.children.first.flatMap { plain($0.value) }
+        case .collection:
+            return mirror.children.compactMap { plain($0.value) }
+        case .struct, .class:
+            var out: [String: Any] = [:]
+            for child in mirror.children {
+                if let label = child.label, let v = plain(child.value) { out[label] = v }
+            }
+            return out
+        default:
+            return value
+        }
     }
 
     static func templates() throws -> MustacheLibrary {

@@ -12,7 +12,9 @@ public enum ScoresCSV {
         h += ["region_code", "instability_coverage", "caseload_risk_coverage"]
         for i in Indicator.allCases { h += [i.rawValue, "\(i.rawValue)_adjusted", "\(i.rawValue)_contribution"] }
         for m in comparedMeasures { h += ["\(m)_england", "\(m)_region", "\(m)_sn_mean"] }
-        h += ["inspection_latest_date", "inspection_judgement", "inspection_evidence", "status", "exclusion_reason", "notes"]
+        h += ["inspection_latest_date", "inspection_judgement", "inspection_evidence",
+              "ofsted_judgement_in_force", "ofsted_judgement_date", "ofsted_judgement_authority",
+              "status", "exclusion_reason", "notes"]
         return h
     }
 
@@ -51,11 +53,20 @@ public enum ScoresCSV {
             u.inspection?.latestDate.map { .text($0) } ?? .empty,
             u.inspection?.judgement.map { .text($0) } ?? .empty,
             evidence.map { .text(shorten($0, 200)) } ?? .empty,
+        ]
+        cells += judgementCells(u.judgementInForce)
+        cells += [
             .text(u.isRanked ? "ranked" : "excluded"),
             u.exclusionReason.map { .text($0) } ?? .empty,
             .text(u.notes.joined(separator: "; ")),
         ]
         return cells
+    }
+
+    /// Grade, publication date and the authority judged (with how it relates to the unit).
+    static func judgementCells(_ j: LinkedJudgement?) -> [CSVCell] {
+        guard let j else { return [.empty, .empty, .empty] }
+        return [.text(j.judgement.grade.rawValue), .text(j.judgement.publishedText), .text(j.source)]
     }
 
     static func shorten(_ s: String, _ limit: Int) -> String {

@@ -79,6 +79,7 @@ public enum ScoresJSON {
                     ])
                 })),
                 ("inspection", inspection(u.inspection)),
+                ("ofsted_judgement_in_force", judgement(u.judgementInForce)),
                 ("notes", .array(u.notes.map { .string($0) })),
             ])
         }
@@ -118,6 +119,13 @@ public enum ScoresJSON {
                 ])
             })),
         ])
+    }
+
+    static func judgement(_ j: LinkedJudgement?) -> JSONValue {
+        guard let j else { return .null }
+        return .object([("grade", .string(j.judgement.grade.rawValue)), ("published", .string(j.judgement.publishedText)),
+                        ("authority", .string(j.judgement.name)), ("old_la_code", .string(j.judgement.oldCode)),
+                        ("relation", .string(j.relation.rawValue)), ("framework", .string(j.judgement.framework))])
     }
 
     static func inspection(_ e: InspectionEvidence?) -> JSONValue {

@@ -65,7 +65,7 @@ public enum ScoresWorkbook {
     /// One row per unit and year scored.
     static func history(_ data: ReportData) -> WorkbookSheet {
         let d = Ranking.scoreDecimals
-        let rows: [[CSVCell]] = data.table.units.map { u in
+        let rows: [[CSVCell]] = (data.earlierYears + [data.table]).flatMap(\.units).map { u in
             [
                 .number(String(u.year)), .text(u.newCode), .text(u.oldCode), .text(u.name),
                 number(u.overall, d), int(u.overallRank), number(u.instability.value, d), int(u.instability.rank),

@@ -11,6 +11,8 @@ public struct Pipeline: Sendable {
     public var inputs: PipelineInputs
     public var settings: RunSettings
     public var outputs: PipelineOutputs
+    /// `wfrisk backtest` settings (`backtest:` section; docs/validity.md).
+    public var backtest = PipelineBacktest()
 
     /// Loads and validates a pipeline file; every error names file, line and key path.
     public static func load(path: String) throws -> Pipeline {
@@ -26,13 +28,14 @@ public struct Pipeline: Sendable {
             name: ((path as NSString).lastPathComponent as NSString).deletingPathExtension, file: path, description: "",
             sha256: SHA256Digest.hex(of: Array(data)), inputs: PipelineInputs(),
             settings: try RunSettings.defaults(), outputs: PipelineOutputs(directory: Pipeline.resolve("../out", base: base)))
-        for (key, node) in try root.mapping(allowed: ["name", "description", "inputs", "settings", "outputs"]) {
+        for (key, node) in try root.mapping(allowed: ["name", "description", "inputs", "settings", "outputs", "backtest"]) {
             switch key {
             case "name": pipeline.name = try node.string()
             case "description": pipeline.description = try node.string()
             case "inputs": try pipeline.inputs.apply(node, base: base)
             case "settings": try pipeline.settings.apply(node)
             case "outputs": try pipeline.outputs.apply(node, base: base)
+            case "backtest": try pipeline.backtest.apply(node)
             default: break
             }
         }
@@ -95,16 +98,22 @@ public struct PipelineInputs: Sendable {
     public var authorities: String?
     public var authorityAliases: String?
     public var inspectionMetadata: String?
+    /// Ofsted judgements file (schema: ../shared/data/ofsted/README.md): the judgement in force
+    /// beside the scores, and what `wfrisk backtest` pairs them with.
+    public var ofsted: String?
 
     public init() {}
 
     mutating func apply(_ node: ConfigNode, base: String) throws {
-        let keys = ["workforce", "demand", "inspections", "reference"]
+        let keys = ["workforce", "demand", "inspections", "ofsted", "reference"]
         for (key, value) in try node.mapping(allowed: keys) {
             switch key {
             case "workforce": workforce = try value.strings().map { Pipeline.resolve($0, base: base) }
             case "demand": demand = value.isNull ? [] : try value.strings().map { Pipeline.resolve($0, base: base) }
             case "inspections": inspections = value.isNull ? [] : try value.strings().map { Pipeline.resolve($0, base: base) }
+            case "ofsted":
+                ofsted = value.isNull ? nil : Pipeline.resolve(try value.string(), base: base)
+                if let o = ofsted, !FileManager.default.fileExists(atPath: o) { throw value.error("file not found: \(o)") }
             case "reference":
                 for (k, v) in try value.mapping(allowed: ["neighbours", "authorities", "authority_aliases"]) {
                     let p = v.isNull ? nil : Pipeline.resolve(try v.string(), base: base)
@@ -155,6 +164,35 @@ public struct PipelineOutputs: Sendable {
             case "keep_runs": keepRuns = try value.rangedInt()
             case "keep_failed_runs": keepFailedRuns = try value.rangedInt()
             default: break
+            }
+        }
+    }
+}
+
+/// A pipeline's `backtest:` section: which census years, horizon and bootstrap.
+public struct PipelineBacktest: Sendable {
+    public var years: ClosedRange<Int> = 2017...2019
+    public var horizonMonths = 24
+    public var draws = 2000
+    public var seed = 16
+
+    public init() {}
+
+    mutating func apply(_ node: ConfigNode) throws {
+        for (key, value) in try node.mapping(allowed: ["years", "horizon_months", "draws", "seed"]) {
+            switch key {
+            case "years":
+                guard let y = BacktestRunner.parseYears(try value.string()) else { throw value.error("expected a year or a range such as 2017-2019") }
+                years = y
+            case "horizon_months":
+                horizonMonths = try value.int()
+                guard (1...120).contains(horizonMonths) else { throw value.error("must be between 1 and 120 months") }
+            case "draws":
+                draws = try value.int()
+                guard (1...100_000).contains(draws) else { throw value.error("must be between 1 and 100000") }
+            default:
+                seed = try value.int()
+                guard seed >= 0 else { throw value.error("must not be negative") }
             }
         }
     }

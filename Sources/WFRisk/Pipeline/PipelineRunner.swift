@@ -246,8 +246,15 @@ public struct PipelineRunner {
                 }
                 g.store("unused_inspections", unused)
             }
+            var judged = 0
+            if let ofsted = pipeline.inputs.ofsted {
+                // The judgement in force is shown beside the scores; `inForce` sees only judgements
+                // published by the scoring year's census.
+                input.judgements = try OfstedHistory.load(path: ofsted, registry: refs.registry)
+                judged = input.judgements?.byCode.count ?? 0
+            }
             g.store("input", input)
-            return ["units_with_inspection_evidence": linked]
+            return ["units_with_inspection_evidence": linked, "authorities_with_ofsted_judgements": judged]
         }
         graph.add("score", after: ["join"]) { g in
             let table = try Scorer.scoreUnranked(g.output("input", as: ScoringInput.self))
@@ -272,11 +279,16 @@ public struct PipelineRunner {
             // The files are independent: render and write (fsync included) them side by side.
             _ = try Parallel.map(pipeline.outputs.formats, threads: threads) { format in
                 let path = (runDir as NSString).appendingPathComponent(format.fileName)
-                switch format {
-                case .csv: try FileOutput.writeAtomically(ScoresCSV.render(table), to: path)
-                case .json: try ScoresJSON.write(table, inputs: fingerprints, settings: pipeline.settings.scoring, to: path, threads: threads)
-                case .xlsx: try ScoresWorkbook.write(report, to: path)
-                case .html: try ScoresReport.write(report, to: path)
+                do {
+                    switch format {
+                    case .csv: try FileOutput.writeAtomically(ScoresCSV.render(table), to: path)
+                    case .json: try ScoresJSON.write(table, inputs: fingerprints, settings: pipeline.settings.scoring, to: path, threads: threads)
+                    case .xlsx: try ScoresWorkbook.write(report, to: path)
+                    case .html: try ScoresReport.write(report, to: path)
+                    }
+                } catch let e as WFRiskError {
+                    guard case .runtime = e else { throw e }
+                    throw OutputPathProblem.explain(e, action: "write", path: path, folder: false)
                 }
             }
             return ["files": pipeline.outputs.formats.count]
@@ -339,6 +351,7 @@ public struct InputPlan: Sendable {
         if let n = p.inputs.neighbours { reference.append(("neighbours", n)) }
         if let a = p.inputs.authorities { reference.append(("authorities", a)) }
         if let a = p.inputs.authorityAliases { reference.append(("authority_aliases", a)) }
+        if let o = p.inputs.ofsted { reference.append(("ofsted", o)) }
         return InputPlan(
             workforce: try PathPatterns.expand(p.inputs.workforce, kind: "workforce"),
             demand: try PathPatterns.expand(p.inputs.demand, kind: "demand"),

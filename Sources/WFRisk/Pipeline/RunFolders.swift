@@ -156,6 +156,13 @@ public enum OutputPathProblem {
             missing.append(probe)
             probe = (probe as NSString).deletingLastPathComponent
         }
+        if savedErrno == ENOSPC || savedErrno == EDQUOT {
+            return .runtime("cannot \(action) \(path): \(String(cString: strerror(savedErrno))); free space on the disk holding it, or choose another output folder (--out or outputs.directory)")
+        }
+        if let e = error as? WFRiskError {
+            // Already a sentence naming the path (FileOutput): add what to do.
+            return .runtime("\(e); check the disk and the folder's permissions, or choose another output folder (--out or outputs.directory)")
+        }
         var reason = String(cString: strerror(savedErrno))
         if let ns = error as NSError? {
             if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {

@@ -62,6 +62,9 @@ public struct UnitScore: Sendable, Equatable {
     public var exclusionReason: String?
     /// Inspection evidence behind the inspection component, if any.
     public var inspection: InspectionEvidence?
+    /// Ofsted's judgement in force at 30 September of `year` (only ones published by then),
+    /// when the run has a judgements file.
+    public var judgementInForce: LinkedJudgement? = nil
 
     public var isRanked: Bool { overallRank != nil }
 }

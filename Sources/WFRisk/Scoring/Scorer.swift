@@ -9,23 +9,26 @@ public struct ScoringInput: Sendable {
     public var neighbours: StatisticalNeighbours?
     /// Inspection evidence per unit; nil when the run has no inspection input at all.
     public var inspections: [ReportingUnit: InspectionEvidence]?
+    /// Ofsted judgements, shown beside the scores (never in them; docs/validity.md).
+    public var judgements: OfstedHistory?
     public var settings: ScoringSettings
 
     public init(workforce: TidyDataset, demand: TidyDataset? = nil, registry: AuthorityRegistry,
                 neighbours: StatisticalNeighbours? = nil, inspections: [ReportingUnit: InspectionEvidence]? = nil,
-                settings: ScoringSettings) {
+                judgements: OfstedHistory? = nil, settings: ScoringSettings) {
         self.workforce = workforce
         self.demand = demand
         self.registry = registry
         self.neighbours = neighbours
         self.inspections = inspections
+        self.judgements = judgements
         self.settings = settings
     }
 }
 
 /// Computes the instability and caseload-risk scores for one year (methodology: docs/methodology.md).
 public enum Scorer {
-    public static let methodologyVersion = "1.0.0"
+    public static let methodologyVersion = "2.0.0"
 
     /// Scores and ranks.
     public static func score(_ input: ScoringInput, figures: FigureTable? = nil) throws -> ScoreTable {
@@ -165,6 +168,12 @@ struct ScoringContext {
         var out = IndicatorResults()
         /// `missing` explains an absent value; `caveat` qualifies a present one.
         func put(_ i: Indicator, _ value: Double?, _ adjusted: Double?, _ missing: String? = nil, caveat: String? = nil) {
+            // A value no output can write (non-finite, or past what two decimals hold) is not computable.
+            if [value, adjusted].contains(where: { $0.map { !$0.isFinite || abs($0) >= 1e15 } ?? false }) {
+                out[i] = IndicatorResult(indicator: i, value: nil, adjusted: nil, z: nil, contribution: nil,
+                                         weight: settings.weight(i), note: "not computable (value out of range)")
+                return
+            }
             out[i] = IndicatorResult(indicator: i, value: value, adjusted: adjusted, z: nil, contribution: nil,
                                      weight: settings.weight(i), note: adjusted == nil ? (missing ?? "missing") : caveat)
         }
@@ -319,7 +328,8 @@ struct ScoringContext {
             regionCode: region, regionName: record.regionName,
             instability: instability, caseloadRisk: caseload, overall: nil, overallRank: nil, band: nil,
             coverage: coverage, comparisons: comparisons(unit, record: record), notes: notes,
-            exclusionReason: exclusion, inspection: input.inspections?[unit])
+            exclusionReason: exclusion, inspection: input.inspections?[unit],
+            judgementInForce: input.judgements?.inForce(unit, year: year, registry: registry))
     }
 
     /// Published measures beside England, region and statistical-neighbour mean.

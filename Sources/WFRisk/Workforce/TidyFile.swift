@@ -85,7 +85,7 @@ public struct TidyFileReader: Sendable {
         self.aliases = aliases
         self.markers = markers
         self.registry = registry
-        switch rules.map { Result<ValidityRules, WFRiskError>.success($0) } ?? ValidityRules.bundled {
+        switch rules.map({ Result<ValidityRules, WFRiskError>.success($0) }) ?? ValidityRules.bundled {
         case .success(let r): self.rules = r
         case .failure(let e):
             self.rules = ValidityRules(rules: [])
@@ -270,7 +270,7 @@ public struct TidyFileReader: Sendable {
             let byName = nm.isEmpty ? nil : registry.authority(named: nm, year: year)
             let nameCodes = nm.isEmpty ? [] : registry.oldCodes(named: nm)
             if !o.isEmpty && byOld == nil {
-                let hint = (byNew ?? byName).map { "; the row's other fields point to \(describe($0))" } ?? "; add it with --authorities if it is a new authority"
+                let hint = (byNew ?? byName).map { "; the row's other fields point to \(describe($0))" } ?? "; a new authority can be added to a registry given as inputs.reference.authorities (wfrisk validate --authorities)"
                 return .failure(InputProblem(file: "", field: "old_la_code", message: "'\(o)' is not a known LA code\(hint)"))
             }
             if !n.isEmpty && byNew == nil {

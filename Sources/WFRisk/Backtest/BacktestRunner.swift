@@ -1,0 +1,37 @@
+import Foundation
+
+/// Loads a pipeline's inputs (every year of its workforce files) and an Ofsted judgements
+/// file, and runs the backtest. The I/O edge of `Backtest`.
+public enum BacktestRunner {
+    public static func run(pipeline: Pipeline, ofsted: String, config: BacktestConfig,
+                           threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> BacktestReport {
+        guard FileManager.default.fileExists(atPath: ofsted) else {
+            throw WFRiskError.input(InputProblem(file: ofsted, message: "Ofsted judgements file not found"))
+        }
+        let refs = try RunReferences.load(inputs: pipeline.inputs, settings: pipeline.settings)
+        let workforcePaths = try PathPatterns.expand(pipeline.inputs.workforce, kind: "workforce")
+        let workforce = try TidyDataset.merge(try TidyIngest.read(workforcePaths, wanted: Measure.workforce, kind: "workforce",
+                                                                  reader: refs.reader, threads: threads))
+        var demand: TidyDataset?
+        let demandPaths = try PathPatterns.expand(pipeline.inputs.demand, kind: "demand")
+        if !demandPaths.isEmpty {
+            demand = try TidyDataset.merge(try TidyIngest.read(demandPaths, wanted: Measure.demand, kind: "demand",
+                                                               reader: refs.reader, threads: threads))
+        }
+        let history = try OfstedHistory.load(path: ofsted, registry: refs.registry)
+        let input = ScoringInput(workforce: workforce, demand: demand, registry: refs.registry, neighbours: refs.neighbours,
+                                 settings: pipeline.settings.scoring)
+        var report = try Backtest.run(input, history: history, config: config)
+        report.settingsSource = pipeline.file
+        report.warnings = workforce.warnings + (demand?.warnings ?? []) + report.warnings
+        return report
+    }
+
+    /// "2017-2019" or "2018".
+    public static func parseYears(_ text: String) -> ClosedRange<Int>? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        if parts.count == 1, let y = parts[0] { return y...y }
+        if parts.count == 2, let a = parts[0], let b = parts[1], a <= b { return a...b }
+        return nil
+    }
+}
