@@ -89,7 +89,8 @@ extension InspectionExtractor {
             while i < range.upperBound {
                 if let (length, codes, strong, unconfirmed) = mention(at: i, in: range, tokens: t.tokens, scalars: t.scalars, year: year),
                    // "St Helens in Lancashire": the second name only says where the first is.
-                   !(i >= 2 && t.tokens[i - 1].word == "in" && mentions.last.map { $0.token + $0.length == i - 1 } == true) {
+                   !(i >= 2 && t.tokens[i - 1].word == "in"
+                     && mentions.last.map { $0.token + $0.length == i - 1 && $0.sentence != nil && $0.sentence == t.sentenceOf(token: i) } == true) {
                     let sentence = t.sentenceOf(token: i)
                     let helper = sentence.map { si in
                         lexicon.helperBefore.contains(t.tokens, in: max(t.sentences[si].tokens.lowerBound, i - 4)..<i)

@@ -53,9 +53,6 @@ public enum VisitType: String, CaseIterable, Sendable, Codable {
     }
 }
 
-/// Ofsted's overall judgement of a council's children's services.
-public enum Judgement: String, CaseIterable, Sendable, Codable {
-    case outstanding, good
-    case requiresImprovement = "requires_improvement"
-    case inadequate
-}
+/// Ofsted's overall judgement of a council's children's services: the grade the backtest reads
+/// from Ofsted's own data (`OfstedGrade`), one concept defined once.
+public typealias Judgement = OfstedGrade
