@@ -147,11 +147,12 @@ public struct InspectionExtractor: Sendable {
         // sentence (every member of a list), else the sentence's owner (nil in a round-up
         // before any authority is named).
         var byAuthority: [String: [JudgementStatement]] = [:]
-        for s in statements {
+        for var s in statements {
             let inSentence = mentions.filter { $0.sentence == s.sentence }
             var codes: [String] = []
             if let m = inSentence.last(where: { $0.token < s.word }) ?? inSentence.first {
                 codes = (m.list.map { l in mentions.filter { $0.list == l } } ?? [m]).flatMap(\.codes)
+                s.named = true
             } else if let o = owner[s.sentence] {
                 codes = [o]
             }

@@ -42,6 +42,7 @@ public struct InspectionLexicon: Sendable {
     let judgementEarlier: CueSet
     let judgementEarlierAfter: CueSet
     let judgementHypothetical: CueSet
+    let judgementDenied: CueSet
     // Authorities (§3).
     let notCouncilAfter: CueSet
     let notCouncilBefore: [[String]]
@@ -162,6 +163,7 @@ public struct InspectionLexicon: Sendable {
             judgementEarlier: cues(try list("judgement_earlier")),
             judgementEarlierAfter: cues(try list("judgement_earlier_after")),
             judgementHypothetical: cues(try list("judgement_hypothetical")),
+            judgementDenied: CueSet(try list("judgement_denied")),
             notCouncilAfter: cues(try list("not_council_after")),
             notCouncilBefore: try list("not_council_before").map { Tokenizer.phrase($0) },
             councilAfter: cues(try list("council_after")),

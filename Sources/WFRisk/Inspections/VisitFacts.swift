@@ -16,8 +16,13 @@ extension InspectionExtractor {
         /// Said to be an earlier judgement ("shed its inadequate rating", "at its last inspection").
         var earlier: Bool
 
-        /// Later in force beats earlier: current before earlier, then by year (none = now), then text order.
-        var rank: (Int, Int, Int) { (earlier ? 0 : 1, year ?? (earlier ? 0 : 9999), sentence * 100_000 + word) }
+        /// Whether its sentence names the authority it is attributed to (else it is the sentence owner's).
+        var named = false
+
+        /// Later in force beats earlier: current before earlier, then by year (none = now), then
+        /// one that names its authority before one inherited from the sentence's owner ("St
+        /// Helens … given a requires improvement judgment" over "10 have been rated good"), then text order.
+        var rank: (Int, Int, Int, Int) { (earlier ? 0 : 1, year ?? (earlier ? 0 : 9999), named ? 1 : 0, sentence * 100_000 + word) }
     }
 
     /// Visit types named in `ranges`, background visits ("an earlier focused visit", "unlike
@@ -111,6 +116,8 @@ extension InspectionExtractor {
                 let lo = range.lowerBound
                 // Imagined ("if judged now could be outstanding"), or one service area's grade.
                 if lexicon.judgementHypothetical.contains(tokens, in: max(lo, start - 4)..<start) { return }
+                // Denied ("None have been rated outstanding", "was not judged inadequate").
+                if lexicon.judgementDenied.contains(tokens, in: max(lo, start - 4)..<start) { return }
                 let overall = lexicon.judgementOverall.contains(tokens, in: max(lo, start - 6)..<min(range.upperBound, k + 3))
                 if !overall && (lexicon.judgementAreas.contains(tokens, in: max(lo, start - 4)..<word)
                                 || lexicon.judgementAreas.contains(tokens, in: k..<min(range.upperBound, k + 5))) { return }
