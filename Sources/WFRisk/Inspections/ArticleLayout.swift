@@ -167,9 +167,9 @@ extension InspectionExtractor {
                     if c == ";" || c == ":" || c == "(" || c == ")" || c == "\u{2013}" || c == "\u{2014}"
                         || (c == "-" && k > 0 && scalars[k - 1] == " ") { hard = true }
                 }
-                let word = tokens[i].word
                 // A concessive clause ("Despite known challenges to recruitment, …") ends at its first comma.
-                if hard || lexicon.clauseOpeners.contains(word) || (comma && (concessive || lexicon.clauseAfterComma.contains(word))) {
+                if hard || lexicon.clauseOpeners.match(tokens, at: i, end: range.upperBound) > 0
+                    || (comma && (concessive || lexicon.clauseAfterComma.match(tokens, at: i, end: range.upperBound) > 0)) {
                     current = i
                     concessive = lexicon.concessive.match(tokens, at: i, end: range.upperBound) > 0
                 }

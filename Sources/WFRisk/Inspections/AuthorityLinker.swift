@@ -134,18 +134,20 @@ extension InspectionExtractor {
     /// of one other subject (adult care, schools, further education, police; at least two) than cues that only
     /// LA children's services texts use.
     func isLookAlike(_ t: ReadText) -> Bool {
-        var specific = 0, otherNation = false
-        var other = Array(repeating: 0, count: lexicon.otherSubjects.count)
-        for line in t.readable {
-            let r = t.tokenRange(line.start, line.end)
-            let mask = CueIndex.union(t.tokens, r)
-            specific += lexicon.specificChildrenCues.matches(t.tokens, in: r, mask: mask).count
-            if lexicon.otherNationRegulators.contains(t.tokens, in: r, mask: mask) { otherNation = true }
-            for (k, (_, cues)) in lexicon.otherSubjects.enumerated() { other[k] += cues.matches(t.tokens, in: r, mask: mask).count }
+        // One mask for the whole text: most texts hold no other-subject cue and stop here.
+        let all = CueIndex.union(t.tokens, 0..<t.tokens.count)
+        func count(_ cues: CueSet) -> Int {
+            guard cues.bit == 0 || all & cues.bit != 0 else { return 0 }
+            var n = 0
+            for line in t.readable {
+                let r = t.tokenRange(line.start, line.end)
+                n += cues.matches(t.tokens, in: r, mask: CueIndex.union(t.tokens, r)).count
+            }
+            return n
         }
-        if otherNation && !t.tokens.contains(where: { $0.word == "ofsted" || $0.word == "ofsted's" }) { return true }
-        let most = other.max() ?? 0
-        return most >= 2 && most > specific
+        if count(lexicon.otherNationRegulators) > 0 && !t.tokens.contains(where: { $0.word == "ofsted" || $0.word == "ofsted's" }) { return true }
+        let most = lexicon.otherSubjects.map { count($0.1) }.max() ?? 0
+        return most >= 2 && most > count(lexicon.specificChildrenCues)
     }
 
     /// Links: each authority scored over its mentions; primary when it scores at least 3 and
@@ -215,13 +217,13 @@ extension InspectionExtractor {
         // A text about "the council" or "the local authority" that names one candidate council
         // (helpers aside) is about that council; of several, the one named beside such a
         // description ("the council's neighbouring authorities … as Gloucestershire").
+        guard !links.contains(where: { $0.role == .primary }), source.metadata.laCodes.isEmpty else { return links }
         var candidates = links.indices.filter { helperOnly[links[$0].oldCode] != true }
         let described = Set(t.sentences.indices.filter { lexicon.definiteDescriptions.contains(t.tokens, in: t.sentences[$0].tokens) })
         if candidates.count > 1 {
             candidates = candidates.filter { k in mentions.contains { m in m.codes.contains(links[k].oldCode) && m.sentence.map(described.contains) == true } }
         }
-        if !links.contains(where: { $0.role == .primary }), candidates.count == 1, !described.isEmpty, source.metadata.laCodes.isEmpty,
-           t.sentences.contains(where: { lexicon.inspectionCues.contains(t.tokens, in: $0.tokens) }) {
+        if candidates.count == 1, !described.isEmpty, t.sentences.contains(where: { lexicon.inspectionCues.contains(t.tokens, in: $0.tokens) }) {
             links[candidates[0]].role = .primary
         }
         return links

@@ -133,7 +133,8 @@ public struct InspectionExtractor: Sendable {
         // The article's latest year (a visit written with an earlier one is background).
         var latestYear = date.flatMap { Int($0.prefix(4)) }
         for line in t.readable {
-            for k in t.tokenRange(line.start, line.end) where t.tokens[k].word.utf8.count == 4 {
+            // Years are four digits: four scalars, checked before the word is read.
+            for k in t.tokenRange(line.start, line.end) where t.tokens[k].end - t.tokens[k].start == 4 {
                 if let y = Self.year(t.tokens[k].word), y > (latestYear ?? 0) { latestYear = y }
             }
         }

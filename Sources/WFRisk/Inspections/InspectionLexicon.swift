@@ -22,8 +22,8 @@ public struct InspectionLexicon: Sendable {
     let levelLow: CueSet
     let levelHigh: CueSet
     let concessive: CueSet
-    let clauseOpeners: Set<String>
-    let clauseAfterComma: Set<String>
+    let clauseOpeners: CueSet
+    let clauseAfterComma: CueSet
     // Visit facts (§4).
     let visitTypes: [(VisitType, CueSet)]
     let inspectionCues: CueSet
@@ -145,8 +145,8 @@ public struct InspectionLexicon: Sendable {
             levelLow: cues(try list("level_low")),
             levelHigh: cues(try list("level_high")),
             concessive: cues(try list("concessive")),
-            clauseOpeners: Set(try list("clause_openers")),
-            clauseAfterComma: Set(try list("clause_after_comma")),
+            clauseOpeners: cues(try list("clause_openers")),
+            clauseAfterComma: cues(try list("clause_after_comma")),
             visitTypes: visitTypes.map { ($0.0, cues($0.1)) },
             inspectionCues: cues(try list("inspection_cues")),
             backgroundVisit: cues(try list("background_visit")),
@@ -168,9 +168,9 @@ public struct InspectionLexicon: Sendable {
             notCouncilBefore: try list("not_council_before").map { Tokenizer.phrase($0) },
             councilAfter: cues(try list("council_after")),
             councilBefore: try list("council_before").map { Tokenizer.phrase($0) },
-            helperBefore: CueSet(try list("helper_before")),
-            outcomeCues: CueSet(try list("outcome_cues")),
-            definiteDescriptions: CueSet(try list("definite_descriptions")),
+            helperBefore: cues(try list("helper_before")),
+            outcomeCues: cues(try list("outcome_cues")),
+            definiteDescriptions: cues(try list("definite_descriptions")),
             ambiguousNames: Set(try list("ambiguous_names").map { AuthorityRegistry.normalizedName($0) }),
             childrenServicesCues: cues(try list("children_services_cues")),
             specificChildrenCues: cues(try list("specific_children_cues")),

@@ -53,11 +53,13 @@ extension InspectionExtractor {
         // A level word is negated only right after the negation ("not high", "not too high"), not across a verb ("not tackled the high").
         func negated(_ j: Int) -> Bool { negations.contains { $0.0 + $0.1 <= j && j - ($0.0 + $0.1) < 2 && sameClause($0.0, j) } }
         // Concessive clauses, and whether a main clause follows the first.
-        let concessiveStarts = Set(starts.filter { lexicon.concessive.match(tokens, at: $0, end: range.upperBound) > 0 })
-        let hasMainClause = Set(starts).count > concessiveStarts.count
+        var clauseSet: [Int] = []
+        for c in starts where clauseSet.last != c { clauseSet.append(c) }
+        let concessiveStarts = Set(clauseSet.filter { lexicon.concessive.match(tokens, at: $0, end: range.upperBound) > 0 })
+        let hasMainClause = clauseSet.count > concessiveStarts.count
 
         let modality = lexicon.modality.matches(tokens, in: range, mask: mask)
-        let contrast = starts.contains { lexicon.clauseOpeners.contains(tokens[$0].word) }
+        let contrast = clauseSet.contains { lexicon.clauseOpeners.match(tokens, at: $0, end: range.upperBound) > 0 }
         var out: [(Theme, Polarity)] = []
         for (theme, hits) in themeHits {
             var concern = 0, positive = 0
@@ -157,7 +159,7 @@ extension InspectionExtractor {
     /// four words of each other, in either order, with no blocker and no clause break between.
     func splitThemeHits(_ split: (theme: Theme, describe: Set<String>, nouns: Set<String>), _ range: Range<Int>, tokens: [Token]) -> [Int] {
         var hits: [Int] = []
-        for i in range where split.describe.contains(tokens[i].word) {
+        for i in range where lexicon.splitDescribe.match(tokens, at: i, end: range.upperBound) > 0 && split.describe.contains(tokens[i].word) {
             var found: Int?
             for dir in [1, -1] {
                 var j = i + dir, steps = 0
