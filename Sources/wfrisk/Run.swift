@@ -72,6 +72,12 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Scoring year, 2000 to 2100 (default: latest in the data).")
     var year: Int?
 
+    @Option(name: .long, help: "Years scored for history.csv, e.g. 2019-2023, or all (default: settings.scoring.history, all).")
+    var years: String?
+
+    @Option(name: .long, help: "Simulated draws for the rank intervals, 0 to 100000; 0 = none (default: settings.uncertainty.draws, 500).")
+    var draws: Int?
+
     @Option(name: .long, help: "Output folder (holds runs/ and latest). Required for ad-hoc runs.")
     var out: String?
 
@@ -101,6 +107,10 @@ struct Run: ParsableCommand {
     func validate() throws {
         do {
             if let year { try SettingRanges.check(year, option: "--year") }
+            if let draws { try SettingRanges.check(draws, option: "--draws") }
+            if let years, years != "all", ScoringSettings.yearRange(years) == nil {
+                throw WFRiskError.usage("--years must be `all` or a range of years from 2000 to 2100 such as 2019-2023, got '\(years)'")
+            }
             if let threads { try SettingRanges.check(threads, option: "--threads") }
             try SettingRanges.check(tolerance, option: "--tolerance")
             try SettingRanges.check(rankTolerance, option: "--rank-tolerance")
@@ -157,6 +167,14 @@ struct Run: ParsableCommand {
         if let year {
             p.settings.scoring.year = year
             overrides.append(RunOverride(option: "--year", value: String(year)))
+        }
+        if let years {
+            p.settings.scoring.history = ScoringSettings.yearRange(years)
+            overrides.append(RunOverride(option: "--years", value: years))
+        }
+        if let draws {
+            p.settings.scoring.uncertainty.draws = draws
+            overrides.append(RunOverride(option: "--draws", value: String(draws)))
         }
         if let out {
             p.outputs.directory = out

@@ -255,6 +255,34 @@ struct RealBacktestTests {
 
     @Test(.enabled(if: Fixtures.sharedAvailable && FileManager.default.fileExists(atPath: Fixtures.realOfsted),
                    Comment(rawValue: Fixtures.sharedSkipMessage)))
+    func aRunShowsTheJudgementInForceAtTheCensusOnly() throws {
+        let out = Fixtures.temporaryDirectory()
+        let r = try Fixtures.run(["run", "--workforce", Fixtures.realWorkforce, "--ofsted", Fixtures.realOfsted, "--year", "2019",
+                                  "--out", out, "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let rows = try CSVReader.readAll(path: out + "/latest/scores.csv").map(\.fields)
+        let header = rows[0].map { $0.replacingOccurrences(of: "\u{FEFF}", with: "") }
+        let grade = try #require(header.firstIndex(of: "ofsted_judgement_in_force"))
+        let date = try #require(header.firstIndex(of: "ofsted_judgement_date"))
+        let who = try #require(header.firstIndex(of: "ofsted_judgement_authority"))
+        let code = try #require(header.firstIndex(of: "old_la_code"))
+        let units = rows.dropFirst()
+        #expect(units.allSatisfy { OfstedGrade(text: $0[grade]) != nil }, "every 2019 unit has a judgement in force")
+        // Never one published after 30 September 2019 (Kingston's outstanding of December 2019 is not shown).
+        #expect(units.allSatisfy { DayStamp(iso: $0[date]).map { $0 <= .census(2019) } ?? false })
+        let kr = try #require(units.first { $0[code] == "314 / 318" })
+        #expect(kr[grade] == "good" && kr[who].contains("(member)"))
+        let bcp = try #require(units.first { $0[code] == "839" })
+        #expect(bcp[who].contains("(predecessor)"))
+        // Without a judgements file the columns are there and empty.
+        let plain = try Fixtures.run(["run", "--workforce", Fixtures.realWorkforce, "--year", "2019", "--out", out + "/plain", "--quiet"])
+        #expect(plain.status == 0)
+        let plainRows = try CSVReader.readAll(path: out + "/plain/latest/scores.csv").map(\.fields)
+        #expect(plainRows.dropFirst().allSatisfy { $0[grade].isEmpty && $0[date].isEmpty })
+    }
+
+    @Test(.enabled(if: Fixtures.sharedAvailable && FileManager.default.fileExists(atPath: Fixtures.realOfsted),
+                   Comment(rawValue: Fixtures.sharedSkipMessage)))
     func theCommandPrintsTheTablesAndWritesItsFiles() throws {
         let out = Fixtures.temporaryDirectory()
         let r = try Fixtures.run(["backtest", "--ofsted", Fixtures.realOfsted, "--years", "2017-2019", "--horizon", "24", "--draws", "5", "--out", out])

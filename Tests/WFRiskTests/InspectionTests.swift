@@ -167,7 +167,12 @@ import Testing
         // Cumbria's 2022 letter counts for both successors.
         for code in ["942", "943"] {
             #expect(row(code)["inspection_latest_date"] == "2022-06-14")
-            #expect(row(code)["inspection_instability_contribution"]?.isEmpty == false)
+            // The contribution is in indicators.csv (one row per unit and indicator).
+            let indicators = try CSVReader.readAll(path: out + "/latest/indicators.csv")
+            let ih = indicators[0].fields
+            let contribution = indicators.first { $0.fields[ih.firstIndex(of: "old_la_code")!] == code
+                && $0.fields[ih.firstIndex(of: "indicator")!] == "inspection_instability" }?.fields[ih.firstIndex(of: "contribution")!]
+            #expect(contribution?.isEmpty == false)
         }
         #expect(row("333")["inspection_judgement"] == "requires_improvement")
         #expect(row("333")["inspection_evidence"]?.contains("\"") == true)
@@ -175,7 +180,11 @@ import Testing
         #expect(row("314 / 318")["inspection_latest_date"] == "2021-11-19")
         // No text: no component, and coverage says so.
         let none = row("841")
-        #expect(none["inspection_instability"] == "")
+        let indicators = try CSVReader.readAll(path: out + "/latest/indicators.csv")
+        let ih = indicators[0].fields
+        let noText = indicators.first { $0.fields[ih.firstIndex(of: "old_la_code")!] == "841" && $0.fields[ih.firstIndex(of: "indicator")!] == "inspection_instability" }
+        #expect(noText?.fields[ih.firstIndex(of: "value")!] == "")
+        #expect(noText?.fields[ih.firstIndex(of: "note")!] == "no inspection text in window")
         #expect(Double(none["instability_coverage"]!)! < 1)
         let json = try JSONSerialization.jsonObject(with: FileManager.default.contents(atPath: out + "/latest/scores.json")!) as! [String: Any]
         let units = json["units"] as! [[String: Any]]

@@ -122,8 +122,8 @@ import Testing
         let data = ReportData(table: table, inputs: [InputFingerprint(kind: "workforce", path: "/x/wf.csv", sha256: String(repeating: "b", count: 64), count: 1)],
                               settings: try Fixtures.settings())
         let a = try ScoresReport.render(data)
-        let b = try ScoresReport.render(data)
-        #expect(a == b)
+        let b = try ScoresReport.render(data, threads: 4)
+        #expect(a == b, "the same bytes whatever the thread count")
         #expect(a.contains("wf.csv") && !a.contains("/x/wf.csv"), "inputs by name, not path")
     }
 
@@ -176,6 +176,21 @@ import Testing
             }
         }
         #expect(excluded >= 1)
+        // Every ranked unit's 90% interval is in the national table beside its rank, and in the chart.
+        let low = header.firstIndex(of: "overall_rank_low")!, high = header.firstIndex(of: "overall_rank_high")!
+        let rank = header.firstIndex(of: "overall_rank")!, summary = header.firstIndex(of: "summary")!
+        let intervals = Set(try matches("<tr><td class=\"num\">(\\d+)</td><td class=\"num\">(\\d+)–(\\d+)</td><th scope=\"row\"><a href=\"#[^\"]+\">([^<]+)</a>", in: html)
+            .map { "\($0[4]) \($0[1]) \($0[2]) \($0[3])" })
+        let chartTitles = Set(try matches("<g class=\"unit\"><title>([^<]+)</title>", in: html).map { $0[1] })
+        let summaries = Set(try matches("<p class=\"summary\">([^<]+)</p>", in: html).map { $0[1] })
+        for row in csv.dropFirst() where row[status] == "ranked" {
+            let unit = ReportCharts.esc(row[name])
+            #expect(intervals.contains("\(unit) \(row[rank]) \(row[low]) \(row[high])"), "\(row[name])'s interval missing from the table")
+            #expect(chartTitles.contains("\(unit): rank \(row[rank]) (90% interval \(row[low])–\(row[high]))"), "\(row[name]) missing from the rank chart")
+            #expect(summaries.contains(ReportCharts.esc(row[summary])), "\(row[name])'s summary sentence missing")
+        }
+        // Each unit's series covers the years history.csv has for it.
+        #expect(try matches("<svg id=\"la-[^\"]+-series\" class=\"chart\"", in: html).count == csv.count - 1)
         #expect(!html.contains("class=\"synthetic\""), "real data is not flagged synthetic")
         #expect(try matches("\\b(?:nan|NaN|inf)\\b", in: html).isEmpty, "a number that is not a number")
     }

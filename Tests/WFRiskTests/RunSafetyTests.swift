@@ -171,6 +171,35 @@ import Testing
         }
     }
 
+    /// A folder the user cannot write (as root, the run is made as `nobody` with setpriv).
+    @Test(.enabled(if: getuid() != 0 || FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+                   "running as root without /usr/bin/setpriv: cannot make a folder unwritable"))
+    func anUnwritableFolderNamesThePathAndTheFix() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir)
+        let locked = dir + "/locked"
+        try FileManager.default.createDirectory(atPath: locked, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o555])
+        let p = Process()
+        let args = ["run", "--out", locked + "/out"]
+        if getuid() == 0 {
+            p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            p.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", Fixtures.executable] + args
+        } else {
+            p.executableURL = URL(fileURLWithPath: Fixtures.executable)
+            p.arguments = args
+        }
+        p.currentDirectoryURL = URL(fileURLWithPath: Fixtures.repoRoot)
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = Pipe()
+        try p.run()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 1, "\(stderr)")
+        #expect(stderr.contains("\(locked) is not writable") && stderr.contains("--out"), "\(stderr)")
+        #expect(!stderr.contains("Error Domain"), "\(stderr)")
+    }
+
     // MARK: 10. Every setting has a checked range
 
     /// The documented table in docs/pipelines.md is the one enforced, bound by bound.
@@ -191,7 +220,7 @@ import Testing
                 default: return "turnover_rate_fte"
                 }
             }
-            let integral = ["year", "trend_years", "window_months", "keep_runs", "keep_failed_runs"].contains(concrete.last!)
+            let integral = ["year", "trend_years", "window_months", "keep_runs", "keep_failed_runs", "draws", "seed"].contains(concrete.last!)
             for bad in [r.lower - (integral ? 1 : 0.5), r.upper + (integral ? 1 : 0.5)] {
                 var yaml = "inputs:\n  workforce: \(Fixtures.repoRoot)/sample-data/workforce/*.csv\n"
                 var indent = ""

@@ -80,16 +80,33 @@ import Testing
         #expect(tiny.instability.rank! > 1)
     }
 
-    @Test func ranksFollowScoresAndBandsAreQuartiles() throws {
+    @Test func ranksFollowScoresQuartilesAreQuartersAndBandsAreDistances() throws {
         let table = try SyntheticData.score(Fixtures.workforceCSV(SyntheticData.rows(seed: 4)))
         let ranked = table.units.filter(\.isRanked)
         for (a, b) in zip(ranked, ranked.dropFirst()) {
             #expect(a.overall! >= b.overall!)
             #expect(a.overallRank! <= b.overallRank!)
+            #expect(a.quartile! <= b.quartile!)
         }
-        #expect(ranked.first?.band == "high")
-        #expect(ranked.last?.band == "low")
-        #expect(Set(ranked.compactMap(\.band)) == Set(Ranking.bandNames))
+        #expect(ranked.first?.quartile == 1)
+        #expect(ranked.last?.quartile == 4)
+        // The band reads the distance from the median in robust units, whatever the rank.
+        let scores = ranked.map { $0.overall! }
+        let (median, scale, _) = RobustScale.estimate(scores)
+        for u in ranked {
+            let d = (u.overall! - median) / scale
+            let expected: Band = d >= 1.5 ? .high : d >= 0.5 ? .elevated : d > -0.5 ? .moderate : .low
+            #expect(u.band == expected.rawValue, "\(u.name): distance \(d)")
+        }
+    }
+
+    /// Bands are absolute: when every unit is alike, nobody is "high" (quartiles would still put a quarter there).
+    @Test func identicalUnitsAreAllModerate() throws {
+        var rows = SyntheticData.rows(seed: 8)
+        for i in rows.indices { rows[i].inpost = 100; rows[i].leavers = 15; rows[i].starters = 15; rows[i].agency = 15; rows[i].vacancies = 15; rows[i].holders = 65; rows[i].cases = 1040; rows[i].absence = "3.0" }
+        let table = try SyntheticData.score(Fixtures.workforceCSV(rows))
+        #expect(table.units.filter(\.isRanked).allSatisfy { $0.band == "moderate" })
+        #expect(table.units.contains { $0.quartile == 1 })
     }
 
     @Test func missingDemandIsNotApplicableNotMissing() throws {

@@ -4,7 +4,7 @@ import Testing
 
 /// `scores.xlsx` read back by openpyxl (an independent reader), cell by cell against `scores.csv`.
 @Suite(.serialized) struct WorkbookTests {
-    static let codeColumns: Set<String> = ["new_la_code", "old_la_code", "region_code"]
+    static let codeColumns: Set<String> = ["new_la_code", "old_la_code", "region_code", "source_old_la_code"]
 
     /// scores.csv as libcsv reads it: header and rows of fields.
     func readCSV(_ path: String) throws -> [[String]] {
@@ -19,9 +19,9 @@ import Testing
     /// Every cell of the Scores sheet equals the same cell of scores.csv: same header, same
     /// numbers (as numbers, shown with the CSV's decimals), same text (as text), blanks where
     /// the CSV is empty; codes are text.
-    func expectScoresSheetMatchesCSV(workbook: ExternalTools.Workbook, csv: [[String]]) {
-        guard let sheet = workbook.sheets["Scores"] else { Issue.record("no Scores sheet"); return }
-        #expect(sheet.rows.count == csv.count, "Scores has \(sheet.rows.count) rows, scores.csv \(csv.count)")
+    func expectScoresSheetMatchesCSV(workbook: ExternalTools.Workbook, csv: [[String]], sheet name: String = "Scores") {
+        guard let sheet = workbook.sheets[name] else { Issue.record("no \(name) sheet"); return }
+        #expect(sheet.rows.count == csv.count, "\(name) has \(sheet.rows.count) rows, its CSV \(csv.count)")
         let header = csv[0]
         var compared = 0
         for (r, csvRow) in csv.enumerated() where r < sheet.rows.count {
@@ -126,9 +126,13 @@ import Testing
             #expect(match.map { $0[eh.firstIndex(of: "exclusion_reason")!].value as? String } == row[reason], "Excluded sheet lacks \(row[code])")
             #expect(!row[reason].isEmpty)
         }
-        // The Indicators sheet has one row per unit and indicator the unit's scores use.
-        let indicators = try #require(workbook.sheets["Indicators"])
-        #expect(indicators.rows.count - 1 == (csv.count - 1) * Indicator.allCases.count)
+        // The Indicators and History sheets are indicators.csv and history.csv, cell for cell.
+        let indicators = try readCSV(out + "/latest/indicators.csv")
+        #expect(indicators.count - 1 == (csv.count - 1) * Indicator.allCases.count)
+        expectScoresSheetMatchesCSV(workbook: workbook, csv: indicators, sheet: "Indicators")
+        let history = try readCSV(out + "/latest/history.csv")
+        #expect(Set(history.dropFirst().map { $0[0] }) == Set((2017...2023).map(String.init)), "every year 2017-2023")
+        expectScoresSheetMatchesCSV(workbook: workbook, csv: history, sheet: "History")
     }
 
     /// Text that a spreadsheet would run as a formula stays text; no cell of any sheet is a formula.

@@ -23,6 +23,8 @@ struct DemandLookup {
         var value: Double?
         var adjusted: Double?
         var note: String?
+        /// Children the rate is of (implied by count and rate), when known.
+        var children: Double? = nil
     }
 
     func rate(_ unit: ReportingUnit, count: Measure, rate: Measure) -> Result {
@@ -67,8 +69,11 @@ struct DemandLookup {
         if children.isFinite, children > 0, let englandRate = englandRate(demandYear, rate) {
             adjusted = Shrinkage.adjusted(counts, children, prior: englandRate / 10_000, k: priorChildren, scale: 10_000)!
         }
-        return Result(value: raw, adjusted: adjusted, note: note)
+        return Result(value: raw, adjusted: adjusted, note: note, children: children.isFinite ? children : nil)
     }
+
+    /// England's published rate in the demand year used.
+    func englandRate(_ rate: Measure) -> Double? { demandYear.flatMap { englandRate($0, rate) } }
 
     private func englandRate(_ year: Int, _ rate: Measure) -> Double? {
         dataset.national(year: year)?.values[rate]?.number

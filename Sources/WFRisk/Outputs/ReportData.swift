@@ -11,10 +11,16 @@ public struct ReportData: Sendable {
     /// Tables of the earlier years the run scored (for the series charts), oldest first; empty
     /// when the run scored one year.
     public var earlierYears: [ScoreTable] = []
+    /// `history.csv`'s rows: each current unit in each scored year, across boundary changes.
+    /// Empty: the scoring year alone, from `table`.
+    public var history: [HistoryRow] = []
     /// Some input is marked synthetic (invented values under real names): both files say so first.
     public var synthetic: Bool
 
-    public init(table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings, synthetic: Bool = false) {
+    public init(table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings, synthetic: Bool = false,
+                earlierYears: [ScoreTable] = [], history: [HistoryRow] = []) {
+        self.earlierYears = earlierYears
+        self.history = history
         self.table = table
         self.inputs = inputs.map { i -> InputFingerprint in
             var i = i
@@ -26,6 +32,16 @@ public struct ReportData: Sendable {
     }
 
     public var rankedCount: Int { table.units.filter(\.isRanked).count }
+
+    /// `history`, or the scoring year's own rows when the run gave none.
+    public var historyRows: [HistoryRow] {
+        guard history.isEmpty else { return history }
+        let ranked = rankedCount
+        return table.units.sorted { $0.unit < $1.unit }.map { u in
+            HistoryRow(year: table.year, unit: u, source: u, comparability: .same, rankedCount: ranked,
+                       status: u.isRanked ? .ranked : .excluded, note: u.exclusionReason)
+        }
+    }
 
     /// The DfE census date of the scoring year (30 September), as seconds since 1970: the
     /// workbook's fixed "created" date.

@@ -7,15 +7,24 @@ import Mustache
 public enum ScoresReport {
     static let templateNames = ["report", "unit"]
 
-    public static func write(_ data: ReportData, to path: String) throws {
-        try FileOutput.writeAtomically(try render(data), to: path)
+    public static func write(_ data: ReportData, to path: String, threads: Int = 1) throws {
+        try FileOutput.writeAtomically(try render(data, threads: threads), to: path)
     }
 
-    public static func render(_ data: ReportData) throws -> String {
+    /// The page; units' sections are rendered on up to `threads` threads (same bytes at any count).
+    public static func render(_ data: ReportData, threads: Int = 1) throws -> String {
         let library = try templates()
         let css = ReportPalette.cssVariables + (try resource("report/style.css"))
-        let page = try ReportModel.page(data, css: css)
-        guard let html = library.render(plain(page), withTemplate: "report") else {
+        let (built, units) = try ReportModel.page(data, css: css)
+        let sections = try Parallel.map(units, threads: threads) { unit -> String in
+            guard let html = library.render(plain(unit) as Any, withTemplate: "unit") else {
+                throw WFRiskError.runtime("report template 'unit' is missing from \(ReferenceFiles.path("report"))")
+            }
+            return html
+        }
+        var page = built
+        page.unitSections = sections.joined()
+        guard let html = library.render(plain(page) as Any, withTemplate: "report") else {
             throw WFRiskError.runtime("report template 'report' is missing from \(ReferenceFiles.path("report"))")
         }
         return html

@@ -3,7 +3,7 @@ import Foundation
 /// What the `report.html` templates show, as strings ready to print: numbers are formatted
 /// here, charts drawn here, and the templates only lay them out. Fields a run does not have
 /// (rank intervals, a series, a summary sentence) are nil, and the templates leave them out.
-struct ReportPage {
+struct ReportPage: Sendable {
     let title: String
     let synthetic: Bool
     let year: Int
@@ -24,24 +24,25 @@ struct ReportPage {
     let hasInspections: Bool
     let nationalRows: [NationalRow]
     let index: [IndexEntry]
-    let units: [UnitView]
+    /// The units' sections, rendered separately (in parallel) and placed as they are.
+    var unitSections = ""
     let inputs: [InputRow]
     let sources: String
     let contributionLimit: String
 }
 
-struct LegendEntry { let swatch: String; let name: String }
+struct LegendEntry: Sendable { let swatch: String; let name: String }
 
-struct Distribution {
+struct Distribution: Sendable {
     let heading: String
     let chart: String
     let caption: String
     let median: String
 }
 
-struct BinRow { let range: String; let counts: [String] }
+struct BinRow: Sendable { let range: String; let counts: [String] }
 
-struct NationalRow {
+struct NationalRow: Sendable {
     let anchor: String
     let rank: String
     let interval: String?
@@ -56,13 +57,13 @@ struct NationalRow {
     let reason: String?
 }
 
-struct BandView { let name: String; let css: String; let swatch: String }
+struct BandView: Sendable { let name: String; let css: String; let swatch: String }
 
-struct IndexEntry { let anchor: String; let name: String }
+struct IndexEntry: Sendable { let anchor: String; let name: String }
 
-struct InputRow { let kind: String; let file: String; let sha256: String }
+struct InputRow: Sendable { let kind: String; let file: String; let sha256: String }
 
-struct UnitView {
+struct UnitView: Sendable {
     let anchor: String
     let name: String
     let oldCode: String
@@ -71,6 +72,8 @@ struct UnitView {
     let ranked: Bool
     let exclusionReason: String?
     let summary: String?
+    let mainDrivers: String?
+    let neighbours: String?
     let facts: [Fact]
     let band: BandView?
     let contributionChart: String
@@ -85,32 +88,34 @@ struct UnitView {
     let hasNotes: Bool
 }
 
-struct Fact { let label: String; let value: String; let detail: String? }
+struct Fact: Sendable { let label: String; let value: String; let detail: String? }
 
-struct IndicatorGroup {
+struct IndicatorGroup: Sendable {
     let heading: String
     let score: String
     let rank: String
     let rows: [IndicatorRow]
 }
 
-struct IndicatorRow {
+struct IndicatorRow: Sendable {
     let label: String
     let value: String
     let england: String
     let region: String
     let neighbours: String
+    let rank: String
+    let band: BandView?
     let weight: String
     let points: String
     let pointsClass: String
     let note: String?
 }
 
-struct SeriesRow { let year: String; let cells: [String] }
+struct SeriesRow: Sendable { let year: String; let cells: [String] }
 
-struct SeriesHeader { let name: String }
+struct SeriesHeader: Sendable { let name: String }
 
-struct Quote {
+struct Quote: Sendable {
     let text: String
     let theme: String
     let polarity: String
@@ -119,25 +124,40 @@ struct Quote {
 }
 
 enum ReportModel {
-    /// Indicator names and units for people (Resources/report/indicator_labels.csv).
-    struct Label { let label: String; let unit: String }
+    /// An indicator as the report names it: the words of `unit_words.yml` (as in `summary`),
+    /// capitalised, with any unit other than % after the name.
+    struct Label {
+        /// With its unit, for tables ("Caseload (cases per FTE)").
+        let label: String
+        /// Without, for chart axes ("Caseload").
+        let name: String
+        let percent: Bool
+        let decimals: Int
 
-    static func labels() throws -> [String: Label] {
-        let csv = try KeyedCSV(path: ReferenceFiles.path("report/indicator_labels.csv"))
-        try csv.require(["indicator", "label", "unit"])
-        var out: [String: Label] = [:]
-        for row in csv.rows { out[row.values["indicator"] ?? ""] = Label(label: row.values["label"] ?? "", unit: row.values["unit"] ?? "") }
-        for i in Indicator.allCases where out[i.rawValue] == nil {
-            throw WFRiskError.input(InputProblem(file: csv.path, message: "no label for indicator \(i.rawValue)"))
+        init(_ i: Indicator, words: UnitWords = .bundled) {
+            let w = words.indicators[i.rawValue]
+            let words = w?.label ?? i.rawValue
+            name = words.prefix(1).uppercased() + words.dropFirst()
+            let unit = (w?.unit ?? "").trimmingCharacters(in: .whitespaces)
+            percent = unit.hasPrefix("%")
+            decimals = w?.decimals ?? 2
+            let rest = percent ? String(unit.dropFirst()).trimmingCharacters(in: .whitespaces) : unit
+            label = name + (rest.isEmpty ? (percent ? " (%)" : "") : " (\(percent ? "% " : "")\(rest))")
         }
-        return out
+
+        func format(_ v: Double?) -> String {
+            guard let v else { return "–" }
+            return Decimals.format(v, decimals) + (percent ? "%" : "")
+        }
     }
 
     static let scoreNames: [ScoreKind: String] = [.instability: "Instability", .caseloadRisk: "Caseload risk"]
 
-    static func page(_ data: ReportData, css: String) throws -> ReportPage {
-        let labels = try labels()
+    /// The page and, apart, each unit's section in `table.units` order.
+    static func page(_ data: ReportData, css: String) throws -> (ReportPage, [UnitView]) {
+        let labels = Dictionary(uniqueKeysWithValues: Indicator.allCases.map { ($0, Label($0)) })
         let table = data.table
+        let context = IndicatorsCSV.Context(table)
         let ranked = table.units.filter(\.isRanked)
         let limit = contributionLimit(table)
         let bandNames = ReportPalette.bands.map(\.name).filter { name in ranked.contains { $0.band == name } }
@@ -185,9 +205,12 @@ enum ReportModel {
         }
         let index = table.units.sorted { ($0.name, $0.oldCode) < ($1.name, $1.oldCode) }.map { IndexEntry(anchor: anchor($0), name: $0.name) }
         let years = YearSnapshot.all(data.earlierYears + [table])
-        let units = table.units.map { unitView($0, rankedCount: ranked.count, labels: labels, limit: limit, years: years) }
+        let history = Dictionary(grouping: data.history, by: { $0.unit.unit })
+        let units = table.units.map { u in
+            unitView(u, rankedCount: ranked.count, labels: labels, context: context, limit: limit, years: years, history: history[u.unit] ?? [])
+        }
 
-        return ReportPage(
+        return (ReportPage(
             title: "Children's social work workforce risk, England \(table.year)", synthetic: data.synthetic,
             year: table.year, wfriskVersion: WFRiskVersion.current, methodologyVersion: Scorer.methodologyVersion, css: css,
             unitCount: table.units.count, rankedCount: ranked.count, excludedCount: table.units.count - ranked.count,
@@ -199,38 +222,48 @@ enum ReportModel {
             legend: bandNames.map { LegendEntry(swatch: ReportCharts.swatch($0), name: $0) },
             distributions: distributions,
             binRows: binRows, hasDemand: table.sources.contains(.demand), hasInspections: table.sources.contains(.inspections),
-            nationalRows: nationalRows, index: index, units: units,
+            nationalRows: nationalRows, index: index,
             inputs: data.inputs.map { InputRow(kind: $0.kind, file: $0.path, sha256: $0.sha256) },
             sources: table.sources.map(\.rawValue).sorted().joined(separator: ", "),
-            contributionLimit: Decimals.format(limit, 0))
+            contributionLimit: Decimals.format(limit, 0)), units)
     }
 
-    static func unitView(_ u: UnitScore, rankedCount: Int, labels: [String: Label], limit: Double, years: [YearSnapshot]) -> UnitView {
+    static func unitView(_ u: UnitScore, rankedCount: Int, labels: [Indicator: Label], context: IndicatorsCSV.Context, limit: Double,
+                         years: [YearSnapshot], history: [HistoryRow]) -> UnitView {
         let id = anchor(u)
         var facts: [Fact] = []
         if let rank = u.overallRank {
             facts.append(Fact(label: "Overall rank", value: "\(rank) of \(rankedCount)",
                               detail: rankInterval(u).map { "90% interval \($0.low)–\($0.high)" } ?? "1 = highest risk"))
         }
-        facts.append(Fact(label: "Overall score", value: score(u.overall), detail: "0–100, higher = more risk"))
-        facts.append(Fact(label: "Instability", value: score(u.instability.value), detail: u.instability.rank.map { "rank \($0)" }))
-        facts.append(Fact(label: "Caseload risk", value: score(u.caseloadRisk.value), detail: u.caseloadRisk.rank.map { "rank \($0)" }))
+        facts.append(Fact(label: "Overall score", value: score(u.overall),
+                          detail: u.band.map { b in "band \(b)" + (u.quartile.map { ", quartile \($0) of 4" } ?? "") } ?? "0–100, higher = more risk"))
+        if let q = u.uncertainty {
+            facts.append(Fact(label: "Chance of high band", value: Decimals.format(q.pHighBand * 100, 0) + "%", detail: "from the rank simulation"))
+        }
+        if let c = u.change, let previous = c.previousRank, let change = c.rankChange {
+            facts.append(Fact(label: "Since \(u.year - 1)", value: change == 0 ? "same rank" : (change > 0 ? "up \(change)" : "down \(-change)"),
+                              detail: "rank \(previous) then" + (c.scoreChange.map { "; score \(ReportCharts.signed($0, 1))" } ?? "")))
+        }
+        facts.append(Fact(label: "Instability", value: score(u.instability.value),
+                          detail: [u.instability.rank.map { "rank \($0)" }, u.instability.band.map { "band \($0.rawValue)" }].compactMap { $0 }.joined(separator: ", ")))
+        facts.append(Fact(label: "Caseload risk", value: score(u.caseloadRisk.value),
+                          detail: [u.caseloadRisk.rank.map { "rank \($0)" }, u.caseloadRisk.band.map { "band \($0.rawValue)" }].compactMap { $0 }.joined(separator: ", ")))
         facts.append(Fact(label: "Evidence coverage", value: Decimals.format(u.coverage * 100, 0) + "%", detail: "of the intended indicators"))
 
-        let comparisons = Dictionary(u.comparisons.map { ($0.measure, $0) }, uniquingKeysWith: { a, _ in a })
         var bars: [ReportCharts.Contribution] = []
         var groups: [IndicatorGroup] = []
         for component in [u.instability, u.caseloadRisk] {
             let group = scoreNames[component.kind] ?? component.kind.rawValue
             var rows: [IndicatorRow] = []
             for r in component.indicators {
-                let label = labels[r.indicator.rawValue] ?? Label(label: r.indicator.rawValue, unit: "")
-                bars.append(.init(group: group, label: label.label, points: r.contribution))
-                let c = comparisons[r.indicator.rawValue]
+                let label = labels[r.indicator] ?? Label(r.indicator)
+                bars.append(.init(group: group, label: label.name, points: r.contribution))
+                let line = context.line(u, r)
                 rows.append(IndicatorRow(
-                    label: label.label, value: measure(r.value, label.unit),
-                    england: measure(c?.england, label.unit), region: measure(c?.region, label.unit),
-                    neighbours: measure(c?.neighboursMean, label.unit),
+                    label: label.label, value: label.format(r.value),
+                    england: label.format(line.england), region: label.format(line.region), neighbours: label.format(line.neighbourMedian),
+                    rank: r.rank.map { "\($0) of \(line.rankedUnits)" } ?? "–", band: band(line.band?.rawValue),
                     weight: Decimals.format(r.weight, 2), points: r.contribution.map { ReportCharts.signed($0, 2) } ?? "–",
                     pointsClass: (r.contribution ?? 0) > 0 ? "raises" : ((r.contribution ?? 0) < 0 ? "lowers" : "none"),
                     note: r.note))
@@ -241,7 +274,7 @@ enum ReportModel {
             bars, limit: limit, id: "\(id)-contrib", title: "What moves \(u.name)'s scores",
             description: contributionDescription(u, bars: bars))
 
-        let series = overallSeries(u, years: years)
+        let series = overallSeries(u, years: years, history: history)
         let seriesChart = series.count < 1 || years.count < 2 ? nil : ReportCharts.series(
             series, id: "\(id)-series", title: "\(u.name)'s overall score, \(years.first!.year) to \(years.last!.year)",
             description: seriesDescription(u, series))
@@ -251,7 +284,8 @@ enum ReportModel {
         }
         return UnitView(
             anchor: id, name: u.name, oldCode: u.oldCode, newCode: u.newCode, region: u.regionName, ranked: u.isRanked,
-            exclusionReason: u.exclusionReason, summary: nil, facts: facts, band: band(u.band), contributionChart: chart,
+            exclusionReason: u.exclusionReason, summary: u.summary, mainDrivers: u.summary == nil ? u.mainDrivers : nil,
+            neighbours: u.neighbours.isEmpty ? nil : u.neighbours.map(\.name).joined(separator: ", "), facts: facts, band: band(u.band), contributionChart: chart,
             indicatorGroups: groups, seriesChart: seriesChart,
             seriesHeaders: seriesChart == nil ? [] : series.map { SeriesHeader(name: $0.name) },
             seriesRows: seriesChart == nil ? [] : years.map { y in
@@ -288,8 +322,11 @@ enum ReportModel {
 
     /// The unit's overall score by year beside the median of its region's units, of its statistical
     /// neighbours (when the run names them) and of all England's units.
-    static func overallSeries(_ u: UnitScore, years: [YearSnapshot]) -> [ReportCharts.SeriesLine] {
-        var lines = [ReportCharts.SeriesLine(name: u.name, points: years.map { ($0.year, $0.units[u.unit]?.overall) },
+    /// The unit's own line follows `history` (its predecessor's scores across a boundary change
+    /// when they compare); without history, the unit as it is in each year's table.
+    static func overallSeries(_ u: UnitScore, years: [YearSnapshot], history: [HistoryRow]) -> [ReportCharts.SeriesLine] {
+        let own = Dictionary(history.filter { $0.comparability != .none }.map { ($0.year, $0.source?.overall) }, uniquingKeysWith: { a, _ in a })
+        var lines = [ReportCharts.SeriesLine(name: u.name, points: years.map { y in (y.year, history.isEmpty ? y.units[u.unit]?.overall : own[y.year] ?? nil) },
                                              colour: ReportPalette.seriesUnit, emphasised: true)]
         lines.append(.init(name: "\(u.regionName) median", points: years.map { ($0.year, $0.regionMedians[u.regionCode]) },
                            colour: ReportPalette.seriesRegion))
@@ -305,7 +342,7 @@ enum ReportModel {
     }
 
     /// Old LA codes of the unit's statistical neighbours, when the run names them.
-    static func neighbourCodes(_ u: UnitScore) -> [String] { [] }
+    static func neighbourCodes(_ u: UnitScore) -> [String] { u.neighbours.map(\.oldCode) }
 
     static func seriesDescription(_ u: UnitScore, _ lines: [ReportCharts.SeriesLine]) -> String {
         let parts = lines.map { line in
@@ -361,7 +398,7 @@ enum ReportModel {
     }
 
     /// A unit's 90% rank interval, when the run computed one.
-    static func rankInterval(_ u: UnitScore) -> (low: Int, high: Int)? { nil }
+    static func rankInterval(_ u: UnitScore) -> (low: Int, high: Int)? { u.uncertainty.map { ($0.rankLow, $0.rankHigh) } }
 
     /// Points at the contribution charts' edge: the largest contribution anywhere, rounded up to 5.
     static func contributionLimit(_ table: ScoreTable) -> Double {
@@ -381,12 +418,4 @@ enum ReportModel {
 
     static func score(_ v: Double?) -> String { v.map { Decimals.format($0, 1) } ?? "–" }
 
-    static func measure(_ v: Double?, _ unit: String) -> String {
-        guard let v else { return "–" }
-        switch unit {
-        case "%": return Decimals.format(v, 1) + "%"
-        case "-1 to 1": return Decimals.format(v, 2)
-        default: return Decimals.format(v, 1)
-        }
-    }
 }

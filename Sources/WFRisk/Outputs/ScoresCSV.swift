@@ -1,17 +1,23 @@
 /// `scores.csv`: one row per reporting unit, ranked units first by overall rank, then
-/// unranked units by code with the reason. Column order is stable (docs/outputs.md).
+/// unranked units by code with the reason. What a first look needs; every indicator's detail is
+/// in `indicators.csv`, the years in `history.csv`. Column order is stable (docs/outputs.md).
 public enum ScoresCSV {
     public static let leadingColumns = [
         "overall_rank", "time_period", "new_la_code", "old_la_code", "la_name", "region_name", "overall_score",
         "instability_score", "instability_rank", "caseload_risk_score", "caseload_risk_rank", "band", "coverage",
     ]
+    /// How sure, what changed, what drives it, in words.
+    public static let readingColumns = [
+        "quartile", "overall_rank_low", "overall_rank_high", "p_high_band",
+        "previous_overall_rank", "overall_rank_change", "overall_score_change", "change_note",
+        "main_drivers", "summary", "instability_band", "caseload_risk_band",
+    ]
     public static let comparedMeasures = Comparison.measures.map(\.rawValue)
 
     public static var header: [String] {
-        var h = leadingColumns
+        var h = leadingColumns + readingColumns
         h += ["region_code", "instability_coverage", "caseload_risk_coverage"]
-        for i in Indicator.allCases { h += [i.rawValue, "\(i.rawValue)_adjusted", "\(i.rawValue)_contribution"] }
-        for m in comparedMeasures { h += ["\(m)_england", "\(m)_region", "\(m)_sn_mean"] }
+        for m in comparedMeasures { h += [m, "\(m)_england", "\(m)_region", "\(m)_sn_mean"] }
         h += ["inspection_latest_date", "inspection_judgement", "inspection_evidence",
               "ofsted_judgement_in_force", "ofsted_judgement_date", "ofsted_judgement_authority",
               "status", "exclusion_reason", "notes"]
@@ -31,22 +37,25 @@ public enum ScoresCSV {
 
     static func int(_ v: Int?) -> CSVCell { v.map { .number(String($0)) } ?? .empty }
 
+    static func text(_ v: String?) -> CSVCell { v.map { .text($0) } ?? .empty }
+
     static func row(_ u: UnitScore) -> [CSVCell] {
         let d = Ranking.scoreDecimals
         var cells: [CSVCell] = [
             int(u.overallRank), .number(String(u.year)), .text(u.newCode), .text(u.oldCode), .text(u.name), .text(u.regionName),
             number(u.overall, d), number(u.instability.value, d), int(u.instability.rank),
-            number(u.caseloadRisk.value, d), int(u.caseloadRisk.rank), u.band.map { .text($0) } ?? .empty, number(u.coverage, 2),
-            .text(u.regionCode), number(u.instability.coverage, 2), number(u.caseloadRisk.coverage, 2),
+            number(u.caseloadRisk.value, d), int(u.caseloadRisk.rank), text(u.band), number(u.coverage, 2),
         ]
-        let results = Dictionary(uniqueKeysWithValues: (u.instability.indicators + u.caseloadRisk.indicators).map { ($0.indicator, $0) })
-        for i in Indicator.allCases {
-            let r = results[i]
-            cells += [number(r?.value, i.decimals), number(r?.adjusted, i.decimals), number(r?.contribution, 2)]
-        }
+        let c = u.change
+        cells += [
+            int(u.quartile), int(u.uncertainty?.rankLow), int(u.uncertainty?.rankHigh), number(u.uncertainty?.pHighBand, 2),
+            int(c?.previousRank), c?.rankChange.map { .number(String($0)) } ?? .empty, number(c?.scoreChange, d), text(c?.note),
+            text(u.mainDrivers), text(u.summary), text(u.instability.band?.rawValue), text(u.caseloadRisk.band?.rawValue),
+        ]
+        cells += [.text(u.regionCode), number(u.instability.coverage, 2), number(u.caseloadRisk.coverage, 2)]
         for m in comparedMeasures {
             let c = u.comparisons.first { $0.measure == m }
-            cells += [number(c?.england, 2), number(c?.region, 2), number(c?.neighboursMean, 2)]
+            cells += [number(c?.value, 2), number(c?.england, 2), number(c?.region, 2), number(c?.neighboursMean, 2)]
         }
         let evidence = u.inspection?.quotes.first.map { "\($0.theme) \($0.polarity): \"\($0.text)\"" }
         cells += [

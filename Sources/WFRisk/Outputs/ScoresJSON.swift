@@ -19,7 +19,7 @@ public struct InputFingerprint: Sendable, Equatable {
 /// `scores.json`: the same rows as `scores.csv` with every contribution, the
 /// standardisation references and run metadata that does not vary between identical runs.
 public enum ScoresJSON {
-    public static let schemaVersion = "1"
+    public static let schemaVersion = "2"
 
     /// The document as UTF-8 bytes.
     public static func render(_ table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings) -> [UInt8] {
@@ -55,6 +55,9 @@ public enum ScoresJSON {
         let allUnits = table.units
         let units = JSONValue.generated(allUnits.count) { i in
             let u = allUnits[i]
+            let quartile: JSONValue = u.quartile.map(JSONValue.int) ?? .null
+            let low: JSONValue = u.uncertainty.map { .int($0.rankLow) } ?? .null
+            let high: JSONValue = u.uncertainty.map { .int($0.rankHigh) } ?? .null
             return .object([
                 ("overall_rank", u.overallRank.map(JSONValue.int) ?? .null),
                 ("time_period", .int(u.year)),
@@ -65,6 +68,15 @@ public enum ScoresJSON {
                 ("region_name", .string(u.regionName)),
                 ("overall_score", .double(u.overall, decimals: d)),
                 ("band", .optionalString(u.band)),
+                ("band_distance", .double(u.bandDistance, decimals: 4)),
+                ("quartile", quartile),
+                ("overall_rank_low", low),
+                ("overall_rank_high", high),
+                ("p_high_band", .double(u.uncertainty?.pHighBand, decimals: 4)),
+                ("change", change(u.change)),
+                ("main_drivers", .optionalString(u.mainDrivers)),
+                ("summary", .optionalString(u.summary)),
+                ("statistical_neighbours", neighbours(u.neighbours)),
                 ("coverage", .double(u.coverage, decimals: 2)),
                 ("status", .string(u.isRanked ? "ranked" : "excluded")),
                 ("exclusion_reason", .optionalString(u.exclusionReason)),
@@ -93,6 +105,12 @@ public enum ScoresJSON {
                     ("scale", .double(r.scale, decimals: 6)), ("scale_method", .string(r.scaleMethod)), ("count", .int(r.count)),
                 ])
             })),
+            ("bands", .object(table.bandReferences.map { name, r in
+                (name, .object([("median", .double(r.median, decimals: 6)), ("scale", .double(r.scale, decimals: 6)),
+                                ("scale_method", .string(r.scaleMethod)),
+                                ("thresholds", .object([("high", .double(Band.highFrom, decimals: 2)), ("elevated", .double(Band.elevatedFrom, decimals: 2)),
+                                                        ("low", .double(Band.lowTo, decimals: 2))]))]))
+            })),
             ("units", units),
             ("excluded", .array(table.units.filter { !$0.isRanked }.map { u in
                 .object([("old_la_code", .string(u.oldCode)), ("la_name", .string(u.name)), ("reason", .optionalString(u.exclusionReason))])
@@ -102,10 +120,25 @@ public enum ScoresJSON {
         return doc
     }
 
+    static func change(_ change: YearChange?) -> JSONValue {
+        guard let c = change else { return .null }
+        let previous: JSONValue = c.previousRank.map(JSONValue.int) ?? .null
+        let rankChange: JSONValue = c.rankChange.map(JSONValue.int) ?? .null
+        return .object([("previous_overall_rank", previous), ("overall_rank_change", rankChange),
+                        ("overall_score_change", .double(c.scoreChange, decimals: Ranking.scoreDecimals)), ("note", .optionalString(c.note))])
+    }
+
+    static func neighbours(_ list: [NeighbourRef]) -> JSONValue {
+        .array(list.map { n in
+            .object([("old_la_code", .string(n.oldCode)), ("new_la_code", .string(n.newCode)), ("la_name", .string(n.name))])
+        })
+    }
+
     static func component(_ c: ComponentScore) -> JSONValue {
         .object([
             ("score", .double(c.value, decimals: Ranking.scoreDecimals)),
             ("rank", c.rank.map(JSONValue.int) ?? .null),
+            ("band", .optionalString(c.band?.rawValue)),
             ("coverage", .double(c.coverage, decimals: 2)),
             ("indicators", .array(c.indicators.map { i in
                 .object([
@@ -115,6 +148,9 @@ public enum ScoresJSON {
                     ("z", .double(i.z, decimals: 4)),
                     ("weight", .double(i.weight, decimals: 4)),
                     ("contribution", .double(i.contribution, decimals: 4)),
+                    ("rank", i.rank.map(JSONValue.int) ?? .null),
+                    ("band", .optionalString(i.z.map { Band.of(distance: $0).rawValue })),
+                    ("sampling_sd", .double(i.sd, decimals: 4)),
                     ("note", .optionalString(i.note)),
                 ])
             })),
@@ -155,6 +191,9 @@ public enum ScoresJSON {
             ("weights", .object(ScoreKind.allCases.map { kind in
                 (kind.rawValue, .object(Indicator.indicators(for: kind).map { ($0.rawValue, .double(s.weight($0), decimals: 4)) }))
             })),
+            ("history", s.history.map { .string("\($0.lowerBound)-\($0.upperBound)") } ?? .string("all")),
+            ("uncertainty", .object([("draws", .int(s.uncertainty.draws)), ("seed", .int(s.uncertainty.seed)),
+                                     ("weight_spread", .double(s.uncertainty.weightSpread, decimals: 4))])),
             ("inspections", .object([
                 ("window_months", .int(s.inspections.windowMonths)),
                 ("half_life_months", .double(s.inspections.halfLifeMonths, decimals: 4)),

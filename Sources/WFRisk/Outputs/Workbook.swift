@@ -33,47 +33,17 @@ public enum ScoresWorkbook {
         return sheet
     }
 
-    static let indicatorsHeader = [
-        "new_la_code", "old_la_code", "la_name", "score", "indicator", "value", "adjusted", "z", "weight", "contribution", "note",
-    ]
-
-    /// One row per unit and indicator.
+    /// `indicators.csv`: one row per unit and indicator.
     static func indicators(_ data: ReportData) -> WorkbookSheet {
-        var rows: [[CSVCell]] = []
-        for u in data.table.units {
-            for component in [u.instability, u.caseloadRisk] {
-                for r in component.indicators {
-                    rows.append([
-                        .text(u.newCode), .text(u.oldCode), .text(u.name), .text(component.kind.rawValue), .text(r.indicator.rawValue),
-                        number(r.value, r.indicator.decimals), number(r.adjusted, r.indicator.decimals), number(r.z, 2),
-                        number(r.weight, 2), number(r.contribution, 2), r.note.map { .text($0) } ?? .empty,
-                    ])
-                }
-            }
-        }
-        var sheet = WorkbookSheet(name: "Indicators", header: indicatorsHeader, rows: rows)
-        sheet.frozenColumns = 3
+        var sheet = WorkbookSheet(name: "Indicators", header: IndicatorsCSV.header, rows: IndicatorsCSV.cells(data.table))
+        sheet.frozenColumns = 4
         sheet.colourScaleColumns = ["contribution"]
         return sheet
     }
 
-    static let historyHeader = [
-        "time_period", "new_la_code", "old_la_code", "la_name", "overall_score", "overall_rank", "instability_score",
-        "instability_rank", "caseload_risk_score", "caseload_risk_rank", "band", "coverage", "status",
-    ]
-
-    /// One row per unit and year scored.
+    /// `history.csv`: one row per unit and scored year.
     static func history(_ data: ReportData) -> WorkbookSheet {
-        let d = Ranking.scoreDecimals
-        let rows: [[CSVCell]] = (data.earlierYears + [data.table]).flatMap(\.units).map { u in
-            [
-                .number(String(u.year)), .text(u.newCode), .text(u.oldCode), .text(u.name),
-                number(u.overall, d), int(u.overallRank), number(u.instability.value, d), int(u.instability.rank),
-                number(u.caseloadRisk.value, d), int(u.caseloadRisk.rank), u.band.map { .text($0) } ?? .empty,
-                number(u.coverage, 2), .text(u.isRanked ? "ranked" : "excluded"),
-            ]
-        }
-        var sheet = WorkbookSheet(name: "History", header: historyHeader, rows: rows)
+        var sheet = WorkbookSheet(name: "History", header: HistoryCSV.header, rows: HistoryCSV.cells(data.historyRows))
         sheet.frozenColumns = 4
         sheet.colourScaleColumns = ["overall_score"]
         return sheet

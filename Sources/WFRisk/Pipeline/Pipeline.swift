@@ -134,8 +134,10 @@ public struct PipelineInputs: Sendable {
 public enum OutputFormat: String, Sendable, CaseIterable {
     case csv, json, xlsx, html
 
-    /// The file written in the run folder.
+    /// The main file written in the run folder.
     public var fileName: String { self == .html ? "report.html" : "scores.\(rawValue)" }
+    /// Every file the format writes (csv: the scores, their history and the per-indicator view).
+    public var fileNames: [String] { self == .csv ? ["scores.csv", "history.csv", "indicators.csv"] : [fileName] }
 }
 
 /// Where and what a pipeline writes.

@@ -8,9 +8,12 @@ public enum PipelineDescription {
         out += "  demand: \(p.inputs.demand.isEmpty ? "(none)" : p.inputs.demand.joined(separator: ", "))\n"
         out += "  inspections: \(p.inputs.inspections.isEmpty ? "(none)" : p.inputs.inspections.joined(separator: ", "))\n"
         out += "  neighbours: \(p.inputs.neighbours ?? "(none)")\n"
+        out += "  ofsted: \(p.inputs.ofsted ?? "(none)")\n"
         out += "settings (after defaults):\n"
         out += ScoresJSON.settingsJSON(p.settings.scoring).rendered()
         out += "outputs:\n  directory: \(p.outputs.directory)\n  formats: \(p.outputs.formats.map(\.rawValue).joined(separator: ", "))\n  keep_runs: \(p.outputs.keepRuns)\n  keep_failed_runs: \(p.outputs.keepFailedRuns)\n"
+        let b = p.backtest
+        out += "backtest:\n  years: \(b.years.lowerBound)-\(b.years.upperBound)\n  horizon_months: \(b.horizonMonths)\n  draws: \(b.draws)\n  seed: \(b.seed)\n"
         return out
     }
 }

@@ -85,7 +85,7 @@ public struct PipelineRunner {
         let fingerprints = try plan.fingerprint(threads: options.threads)
         let runKey = RunManifest.runKey(pipelineSHA: pipeline.sha256, settings: pipeline.settings, formats: pipeline.outputs.formats, inputs: fingerprints)
         if !options.force, let latest = folders.latestRun, let previous = RunManifest.read(directory: latest),
-           previous.runKey == runKey, previous.status == "success" {
+           previous.runKey == runKey, previous.status == .success {
             let id = (latest as NSString).lastPathComponent
             logger.info("nothing to do: inputs, pipeline file, settings and wfrisk version unchanged since run \(id) (use --force to rerun)",
                         metadata: ["run_id": "\(id)", "run_dir": "\(latest)"])
@@ -102,8 +102,7 @@ public struct PipelineRunner {
             manifest.stages = records
             manifest.warnings = warnings
             manifest.applyCounts(counts)
-            manifest.outputs = try pipeline.outputs.formats.map { format in
-                let name = format.fileName
+            manifest.outputs = try pipeline.outputs.formats.flatMap(\.fileNames).map { name in
                 let path = (runDir as NSString).appendingPathComponent(name)
                 return OutputFingerprint(name: name, sha256: try SHA256Digest.hex(ofFile: path),
                                          bytes: (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
@@ -119,7 +118,7 @@ public struct PipelineRunner {
                 }
             }
             if options.pauseBeforePublish > 0 { Thread.sleep(forTimeInterval: options.pauseBeforePublish) }
-            manifest.finish(status: "success", exitCode: 0)
+            manifest.finish(status: .success, exitCode: 0)
             try manifest.write(to: runDir)
             try folders.markComplete(runDir)
             try folders.publish(runDir)
@@ -139,7 +138,7 @@ public struct PipelineRunner {
                 underlying = f.error
             }
             let failure = RunFailure(stage: failedStage, runDirectory: runDir, latest: folders.latest, underlying: underlying)
-            manifest.finish(status: "failed", exitCode: Int(failure.exitCode), failedStage: failedStage, error: "\(underlying)")
+            manifest.finish(status: .failed, exitCode: Int(failure.exitCode), failedStage: failedStage, error: "\(underlying)")
             // The folder stays as evidence (a failed run, kept by `keep_failed_runs`), no longer incomplete.
             if (try? manifest.write(to: runDir)) != nil { try? folders.markComplete(runDir) }
             for removed in folders.applyRetention(keep: pipeline.outputs.keepRuns, keepFailed: pipeline.outputs.keepFailedRuns, except: runDir) {
@@ -188,7 +187,13 @@ public struct PipelineRunner {
             // Only the scoring year and the years its change and trend indicators look back over are kept.
             let scoring = pipeline.settings.scoring
             let span = max(scoring.trendYears, 2)
-            let window: YearWindow = scoring.year.map { .range(($0 - span + 1)...$0) } ?? .latest(span)
+            // With history (history.csv), every scored year's look-back too.
+            let window: YearWindow
+            switch (scoring.history, scoring.year) {
+            case (nil, _): window = .all
+            case (let h?, let y?): window = .range((min(h.lowerBound, y) - span + 1)...y)
+            case (let h?, nil): window = .range((h.lowerBound - span + 1)...2100)
+            }
             let files = try TidyIngest.read(plan.workforce, wanted: Measure.workforce, kind: "workforce", reader: refs.reader,
                                             threads: threads, years: window)
             try TidyIngest.verifyUnchanged(files, fingerprints: fingerprints)
@@ -253,13 +258,35 @@ public struct PipelineRunner {
                 input.judgements = try OfstedHistory.load(path: ofsted, registry: refs.registry)
                 judged = input.judgements?.byCode.count ?? 0
             }
+            // History years: the same scoring on each earlier year the data and settings allow.
+            let figures = FigureTable(workforce)
+            let scoringYear = pipeline.settings.scoring.year ?? workforce.latestYear ?? 0
+            let historyYears = ScoreSeries.years(figures: figures, scoringYear: scoringYear, window: pipeline.settings.scoring.history)
+                .filter { $0 != scoringYear }
+            var evidenceByYear: [Int: [ReportingUnit: InspectionEvidence]]?
+            if let documents = g.output("documents", as: [InspectionDocument]?.self) {
+                evidenceByYear = Dictionary(uniqueKeysWithValues: historyYears.map { y in
+                    (y, InspectionJoin.evidence(documents: documents, units: Array(workforce.localAuthorities(in: y).keys),
+                                                registry: refs.registry, scoringYear: y, settings: pipeline.settings.scoring.inspections))
+                })
+            }
             g.store("input", input)
-            return ["units_with_inspection_evidence": linked, "authorities_with_ofsted_judgements": judged]
+            g.store("figures", figures)
+            g.store("history_years", historyYears)
+            g.store("history_evidence", evidenceByYear as Any)
+            return ["units_with_inspection_evidence": linked, "authorities_with_ofsted_judgements": judged, "history_years": historyYears.count]
         }
         graph.add("score", after: ["join"]) { g in
-            let table = try Scorer.scoreUnranked(g.output("input", as: ScoringInput.self))
+            let input: ScoringInput = g.output("input")
+            let figures: FigureTable = g.output("figures")
+            let table = try Scorer.scoreUnranked(input, figures: figures)
+            let years: [Int] = g.output("history_years")
+            let earlier = try ScoreSeries.score(input, figures: figures, years: years,
+                                                inspections: g.output("history_evidence", as: [Int: [ReportingUnit: InspectionEvidence]]?.self),
+                                                threads: threads)
             g.store("unranked", table)
-            return ["units": table.units.count]
+            g.store("earlier", earlier)
+            return ["units": table.units.count, "years": years.count + 1]
         }
         let synthetic = plan.syntheticInputs
         graph.add("rank", after: ["score"]) { g in
@@ -270,21 +297,39 @@ public struct PipelineRunner {
                 table.warnings.insert("SYNTHETIC DATA: inputs marked synthetic (\(synthetic.joined(separator: ", "))); the scores are not real figures", at: 0)
                 for i in table.units.indices { table.units[i].notes.insert("synthetic sample data, not real figures", at: 0) }
             }
-            g.store("table", table)
+            let earlier: [ScoreTable] = g.output("earlier")
+            let refs: RunReferences = g.output("references")
+            let history = ScoreSeries.history(current: table, tables: earlier + [table], figures: g.output("figures"), registry: refs.registry)
+            ScoreSeries.applyChanges(&table, history: history)
+            g.store("history", history)
+            g.store("ranked_table", table)
             return ["ranked": table.units.filter(\.isRanked).count, "excluded": table.units.filter { !$0.isRanked }.count]
         }
-        graph.add("write", after: ["rank"]) { g in
+        graph.add("uncertainty", after: ["rank"]) { g in
+            var table: ScoreTable = g.output("ranked_table")
+            let input: ScoringInput = g.output("input")
+            RankSimulation.apply(&table, settings: input.settings, threads: threads)
+            UnitWords.apply(&table)
+            g.store("table", table)
+            return ["draws": input.settings.uncertainty.draws]
+        }
+        graph.add("write", after: ["uncertainty"]) { g in
             let table: ScoreTable = g.output("table")
-            let report = ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring, synthetic: !synthetic.isEmpty)
+            let history: [HistoryRow] = g.output("history")
+            let report = ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring, synthetic: !synthetic.isEmpty,
+                                    earlierYears: g.output("earlier"), history: history)
             // The files are independent: render and write (fsync included) them side by side.
             _ = try Parallel.map(pipeline.outputs.formats, threads: threads) { format in
                 let path = (runDir as NSString).appendingPathComponent(format.fileName)
                 do {
                     switch format {
-                    case .csv: try FileOutput.writeAtomically(ScoresCSV.render(table), to: path)
+                    case .csv:
+                        try FileOutput.writeAtomically(ScoresCSV.render(table), to: path)
+                        try FileOutput.writeAtomically(HistoryCSV.render(history), to: (runDir as NSString).appendingPathComponent("history.csv"))
+                        try FileOutput.writeAtomically(IndicatorsCSV.render(table), to: (runDir as NSString).appendingPathComponent("indicators.csv"))
                     case .json: try ScoresJSON.write(table, inputs: fingerprints, settings: pipeline.settings.scoring, to: path, threads: threads)
                     case .xlsx: try ScoresWorkbook.write(report, to: path)
-                    case .html: try ScoresReport.write(report, to: path)
+                    case .html: try ScoresReport.write(report, to: path, threads: threads)
                     }
                 } catch let e as WFRiskError {
                     guard case .runtime = e else { throw e }

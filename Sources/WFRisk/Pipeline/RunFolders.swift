@@ -83,8 +83,8 @@ public struct RunFolders {
     public func state(of dir: String) -> State {
         if FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(Self.incompleteMarker)) { return .incomplete }
         switch RunManifest.read(directory: dir)?.status {
-        case "success": return .complete
-        case "failed": return .failed
+        case .success: return .complete
+        case .failed: return .failed
         default: return .incomplete
         }
     }

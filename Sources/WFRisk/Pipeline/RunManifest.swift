@@ -7,6 +7,14 @@ public struct OutputFingerprint: Sendable, Equatable {
     public var bytes: Int
 }
 
+/// How a run folder's manifest says its run ended (`status` in manifest.json).
+public enum ManifestStatus: String, Sendable {
+    /// Written at the start; a folder still saying so was left by a run that died.
+    case running
+    case success
+    case failed
+}
+
 /// `manifest.json` of a run folder: what ran, on what, how long each stage took, what it
 /// wrote and how it ended. Run-specific facts (times, host) live here, never in the scores.
 public struct RunManifest {
@@ -21,7 +29,7 @@ public struct RunManifest {
     public var started: Date
     public var finished: Date?
     public var threads: Int
-    public var status = "running"
+    public var status = ManifestStatus.running
     public var exitCode: Int?
     public var failedStage: String?
     public var error: String?
@@ -61,7 +69,7 @@ public struct RunManifest {
         for i in inputs.indices { inputs[i].count = counts["\(inputs[i].kind):\(inputs[i].path)"] ?? inputs[i].count }
     }
 
-    mutating func finish(status: String, exitCode: Int, failedStage: String? = nil, error: String? = nil) {
+    mutating func finish(status: ManifestStatus, exitCode: Int, failedStage: String? = nil, error: String? = nil) {
         self.status = status
         self.exitCode = exitCode
         self.failedStage = failedStage
@@ -78,7 +86,7 @@ public struct RunManifest {
     public func rendered() -> String {
         JSONValue.object([
             ("manifest_version", .string("1")),
-            ("status", .string(status)),
+            ("status", .string(status.rawValue)),
             ("exit_code", exitCode.map(JSONValue.int) ?? .null),
             ("failed_stage", .optionalString(failedStage)),
             ("error", .optionalString(error)),
@@ -133,7 +141,7 @@ public struct RunManifest {
     /// The few fields a later run needs from an earlier manifest.
     public struct Summary {
         public var runKey: String
-        public var status: String
+        public var status: ManifestStatus?
     }
 
     public static func read(directory: String) -> Summary? {
@@ -141,6 +149,6 @@ public struct RunManifest {
         guard let data = FileManager.default.contents(atPath: path),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let key = object["run_key"] as? String, let status = object["status"] as? String else { return nil }
-        return Summary(runKey: key, status: status)
+        return Summary(runKey: key, status: ManifestStatus(rawValue: status))
     }
 }

@@ -29,9 +29,17 @@ public struct RunSettings: Sendable, Equatable {
     /// Overrides values from a `settings:` node, key by key.
     public mutating func apply(_ node: ConfigNode) throws {
         if node.isNull { return }
-        for (key, value) in try node.mapping(allowed: ["scoring", "inspections", "column_aliases", "suppression_markers", "overlapping_releases"]) {
+        for (key, value) in try node.mapping(allowed: ["scoring", "inspections", "uncertainty", "column_aliases", "suppression_markers", "overlapping_releases"]) {
             switch key {
             case "scoring": try applyScoring(value)
+            case "uncertainty":
+                for (k, v) in try value.mapping(allowed: ["draws", "seed", "weight_spread"]) {
+                    switch k {
+                    case "draws": scoring.uncertainty.draws = try v.rangedInt()
+                    case "seed": scoring.uncertainty.seed = try v.rangedInt()
+                    default: scoring.uncertainty.weightSpread = try v.ranged()
+                    }
+                }
             case "inspections": try applyInspections(value)
             case "column_aliases":
                 if value.isNull { continue }
@@ -54,12 +62,22 @@ public struct RunSettings: Sendable, Equatable {
     }
 
     private mutating func applyScoring(_ node: ConfigNode) throws {
-        let keys = ["year", "prior_fte", "prior_children", "z_clamp", "min_coverage", "trend_years", "small_unit_fte", "blend", "weights"]
+        let keys = ["year", "history", "prior_fte", "prior_children", "z_clamp", "min_coverage", "trend_years", "small_unit_fte", "blend", "weights"]
         for (key, value) in try node.mapping(allowed: keys) {
             switch key {
             case "year":
                 let text = try value.string()
                 if text == "latest" || text.isEmpty { scoring.year = nil } else { scoring.year = try value.rangedInt() }
+            case "history":
+                let text = try value.string()
+                if text == "all" || text.isEmpty {
+                    scoring.history = nil
+                } else {
+                    guard let range = ScoringSettings.yearRange(text) else {
+                        throw value.error("expected `all` or a range of years such as 2019-2023, got '\(text)'")
+                    }
+                    scoring.history = range
+                }
             case "prior_fte": scoring.priorFTE = try value.ranged()
             case "prior_children": scoring.priorChildren = try value.ranged()
             case "z_clamp": scoring.zClamp = try value.ranged()

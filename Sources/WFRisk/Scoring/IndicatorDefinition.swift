@@ -18,6 +18,8 @@ struct FigureRatio: Sendable {
     let zeroDenominator: (@Sendable (Int) -> String)?
     /// A note on a present value (e.g. an assumption the figures forced).
     let caveat: (@Sendable (WorkforceFigures) -> String?)?
+    /// How much the ratio would vary by chance given its denominator.
+    var noise: SamplingNoise = .proportion
 
     init(_ numerator: @escaping @Sendable (WorkforceFigures) -> Double?, over denominator: @escaping @Sendable (WorkforceFigures) -> Double?,
          scale: Double, published: (@Sendable (WorkforceFigures) -> Double?)? = nil, publishedFallback: Bool = false,
@@ -72,6 +74,31 @@ struct FigureRatio: Sendable {
     }
 }
 
+/// The sampling noise of a ratio given its denominator, on the adjusted value's scale (rank
+/// intervals, docs/methodology.md §13).
+enum SamplingNoise: Sendable {
+    /// A share of the denominator (leavers of those in post): Beta posterior under the shrinkage prior,
+    /// sd = scale × √(p̃(1 − p̃) / (denominator + k + 1)).
+    case proportion
+    /// Events per unit of the denominator (cases per case holder): Gamma–Poisson, sd = √(scale × λ̃ / (denominator + k)).
+    case count
+    /// A difference of event counts (leavers − starters): sd = scale × √(events) / (denominator + k).
+    case events(@Sendable (WorkforceFigures) -> Double?)
+
+    func sd(adjusted: Double, denominator: Double?, k: Double, scale: Double, figures: WorkforceFigures) -> Double {
+        let d = max(0, denominator ?? 0)
+        switch self {
+        case .proportion:
+            let p = min(1, max(0, adjusted / scale))
+            return scale * (p * (1 - p) / (d + k + 1)).squareRoot()
+        case .count:
+            return (max(0, adjusted) * scale / max(1e-9, d + k)).squareRoot() / scale.squareRoot()
+        case .events(let events):
+            return scale * max(1, events(figures) ?? 1).squareRoot() / max(1e-9, d + k)
+        }
+    }
+}
+
 /// The one shrinkage of a ratio toward England's (docs/methodology.md §3).
 enum Shrinkage {
     /// `scale × (numerator + k × prior) / (denominator + k)`; without a prior, the plain ratio;
@@ -120,6 +147,14 @@ public struct IndicatorDefinition: Sendable {
         self.priorListedInPercent = priorInPercent
     }
 
+    /// The same definition with another sampling-noise model.
+    func noise(_ model: SamplingNoise) -> IndicatorDefinition {
+        var d = self
+        if case .ratio(var r) = formula { r.noise = model; d = .init(indicator, direction: direction, .ratio(r), prior: priorName, priorInPercent: priorListedInPercent) }
+        if case .change(var r) = formula { r.noise = model; d = .init(indicator, direction: direction, .change(r), prior: priorName, priorInPercent: priorListedInPercent) }
+        return d
+    }
+
     /// The figures ratio, when the indicator is one (directly or as a change).
     var ratio: FigureRatio? {
         switch formula {
@@ -163,14 +198,14 @@ public struct IndicatorDefinition: Sendable {
             // (leavers − starters) / in post.
             return .init(i, .ratio(FigureRatio({ f in f.leavers.flatMap { l in f.starters.map { l - $0 } } }, over: { $0.inpost }, scale: 100,
                                                measures: [.leaversFTE, .startersFTE, .inpostFTE])),
-                         prior: "net_loss_rate")
+                         prior: "net_loss_rate").noise(.events { f in f.leavers.flatMap { l in f.starters.map { l + $0 } } })
         case .inpostChange:
             // (in post − in post a year before) / in post a year before; a fall is the risk.
             return .init(i, direction: -1,
                          .change(FigureRatio(change: { now, before in now.inpost.flatMap { a in before?.inpost.map { a - $0 } } },
                                              over: { _, before in before?.inpost }, scale: 100, measures: [.inpostFTE],
                                              zeroDenominator: { "no staff in post in \($0)" })),
-                         prior: "inpost_growth")
+                         prior: "inpost_growth").noise(.events { f in f.leavers.flatMap { l in f.starters.map { l + $0 } } })
         case .instabilityTrend:
             return .init(i, .trend(of: [.turnoverRate, .agencyRate, .vacancyRate], named: "turnover, agency and vacancy"))
         case .inspectionInstability, .inspectionCaseload, .cinRate, .referralRate:
@@ -179,12 +214,12 @@ public struct IndicatorDefinition: Sendable {
             // DfE: cases / case-holding FTE.
             return .init(i, .ratio(FigureRatio({ $0.cases }, over: { $0.caseHolders }, scale: 1, published: { $0.caseload },
                                                measures: [.cases, .caseHoldersFTE], publishedMeasure: .caseloadFTE)),
-                         prior: "caseload")
+                         prior: "caseload").noise(.count)
         case .caseloadChange:
             return .init(i, .difference(of: .caseload), prior: "previous_caseload")
         case .casesPerInpost:
             return .init(i, .ratio(FigureRatio({ $0.cases }, over: { $0.inpost }, scale: 1, measures: [.cases, .inpostFTE])),
-                         prior: "cases_per_inpost")
+                         prior: "cases_per_inpost").noise(.count)
         case .vacancyPressure:
             // Vacancies not covered by agency staff, as a share of posts.
             return .init(i, .ratio(FigureRatio({ f in f.vacancies.map { $0 * max(0, 1 - (f.vacancyAgencyCoverRate ?? 0) / 100) } },

@@ -14,6 +14,10 @@ public struct IndicatorResult: Sendable, Equatable {
     public var weight: Double
     /// Why there is no value, or a caveat on it.
     public var note: String?
+    /// Rank among the units with an adjusted value, 1 = most risk (direction applied).
+    public var rank: Int? = nil
+    /// Standard deviation of the adjusted value from sampling noise given its denominator (rank intervals).
+    public var sd: Double? = nil
 }
 
 /// A 0–100 score with its coverage and the contributions it is the sum of.
@@ -25,6 +29,8 @@ public struct ComponentScore: Sendable, Equatable {
     public var coverage: Double
     public var indicators: [IndicatorResult]
     public var rank: Int?
+    /// Absolute band of the score (distance from the median score in robust units).
+    public var band: Band? = nil
 }
 
 /// A measure beside its comparators: England, the unit's region, its statistical neighbours' mean.
@@ -53,6 +59,7 @@ public struct UnitScore: Sendable, Equatable {
     public var caseloadRisk: ComponentScore
     public var overall: Double?
     public var overallRank: Int?
+    /// Absolute band of the overall score (`Band`).
     public var band: String?
     /// Mean of the two components' coverages, weighted by the blend.
     public var coverage: Double
@@ -66,7 +73,48 @@ public struct UnitScore: Sendable, Equatable {
     /// when the run has a judgements file.
     public var judgementInForce: LinkedJudgement? = nil
 
+    /// Quartile of the overall rank, 1 = the quarter with most risk.
+    public var quartile: Int? = nil
+    /// Overall score's distance from the median ranked unit, in robust units (what `band` reads).
+    public var bandDistance: Double? = nil
+    /// Change since the year before (`history.csv` has the whole series).
+    public var change: YearChange? = nil
+    /// How sure the overall rank is (rank interval by simulation).
+    public var uncertainty: RankUncertainty? = nil
+    /// The unit's statistical neighbours present in the scoring year.
+    public var neighbours: [NeighbourRef] = []
+    /// Indicators pushing the overall score furthest from 50 in the direction it lies, largest first.
+    public var drivers: [Indicator] = []
+    /// `main_drivers` and `summary` in words (`UnitWords`).
+    public var mainDrivers: String? = nil
+    public var summary: String? = nil
+
     public var isRanked: Bool { overallRank != nil }
+}
+
+/// Overall rank and score against the year before, or why they cannot be compared.
+public struct YearChange: Sendable, Equatable {
+    public var previousRank: Int?
+    /// previous rank − rank: positive = moved toward rank 1 (more risk relative to others).
+    public var rankChange: Int?
+    /// score − previous score: positive = more risk.
+    public var scoreChange: Double?
+    /// Why a change is blank, or whose figures the previous year's are.
+    public var note: String?
+}
+
+/// A 90% interval of the overall rank and the chance of the high band, from simulation.
+public struct RankUncertainty: Sendable, Equatable {
+    public var rankLow: Int
+    public var rankHigh: Int
+    public var pHighBand: Double
+}
+
+/// A statistical neighbour by code and name.
+public struct NeighbourRef: Sendable, Equatable {
+    public var oldCode: String
+    public var newCode: String
+    public var name: String
 }
 
 /// Median and scale an indicator was standardised with, so a score can be recomputed by hand.
@@ -89,4 +137,14 @@ public struct ScoreTable: Sendable {
     /// Indicator sources present in this run.
     public var sources: Set<IndicatorSource>
     public var warnings: [String]
+    /// Median and robust scale of the overall and component scores that bands are read against.
+    public var bandReferences: [(String, BandReference)] = []
+    /// Each indicator's value for England, by `Indicator.ordinal` (the definition applied to England's figures).
+    public var englandValues: [Double?] = []
+    /// Each indicator's value for each region (by region code), by `Indicator.ordinal`.
+    public var regionValues: [String: [Double?]] = [:]
+    /// Units with an adjusted value, by `Indicator.ordinal` (what indicator ranks are out of).
+    public var indicatorCounts: [Int] = []
+    /// Number of ranked units.
+    public var rankedCount: Int { units.lazy.filter(\.isRanked).count }
 }

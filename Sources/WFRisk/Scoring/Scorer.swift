@@ -28,7 +28,7 @@ public struct ScoringInput: Sendable {
 
 /// Computes the instability and caseload-risk scores for one year (methodology: docs/methodology.md).
 public enum Scorer {
-    public static let methodologyVersion = "2.0.0"
+    public static let methodologyVersion = "2.1.0"
 
     /// Scores and ranks.
     public static func score(_ input: ScoringInput, figures: FigureTable? = nil) throws -> ScoreTable {
@@ -152,11 +152,66 @@ struct ScoringContext {
                 rows[u][indicator] = result
             }
         }
+        // Indicator ranks: 1 = most risk, equal adjusted values share a rank.
+        var counts = [Int](repeating: 0, count: Indicator.allCases.count)
+        for indicator in Indicator.allCases where sources.contains(indicator.source) {
+            let order = rows.indices.compactMap { u in rows[u][indicator]?.adjusted.map { (u, indicator.direction * $0) } }
+                .sorted { a, b in a.1 != b.1 ? a.1 > b.1 : a.0 < b.0 }
+            counts[indicator.ordinal] = order.count
+            var rank = 0
+            var previous: Double?
+            for (position, (u, v)) in order.enumerated() {
+                if v != previous { rank = position + 1; previous = v }
+                rows[u][indicator]!.rank = rank
+            }
+        }
         let scored: [UnitScore] = keys.indices.map { u in
             assemble(keys[u], results: rows[u], notes: notes[u])
         }
-        return ScoreTable(year: year, units: scored, references: references,
-                          englandPriors: listedPriors, sources: sources, warnings: warnings)
+        var table = ScoreTable(year: year, units: scored, references: references,
+                               englandPriors: listedPriors, sources: sources, warnings: warnings)
+        table.indicatorCounts = counts
+        table.englandValues = Indicator.allCases.map { comparatorValue($0, figures.england[year], previous: figures.england[year - 1], area: nil) }
+        var regions: [String: [Double?]] = [:]
+        for (code, f) in figures.regions[year] ?? [:] {
+            regions[code] = Indicator.allCases.map { comparatorValue($0, f, previous: figures.regions[year - 1]?[code], area: code) }
+        }
+        table.regionValues = regions
+        return table
+    }
+
+    /// An indicator's value for England (`area` nil) or a region: its definition applied to
+    /// their figures, unshrunk; the demand rates from the demand file's National row.
+    func comparatorValue(_ indicator: Indicator, _ now: WorkforceFigures?, previous: WorkforceFigures?, area: String?) -> Double? {
+        guard let now else { return nil }
+        switch indicator.definition.formula {
+        case .ratio(let r): return r.value(now)
+        case .change(let r): return previous.flatMap { r.computed(now, $0) }
+        case .difference(let base):
+            let r = base.definition.ratio!
+            return previous.flatMap { p in r.value(now).flatMap { c in r.value(p).map { c - $0 } } }
+        case .trend(let components, _):
+            guard area == nil else { return nil }
+            let points: [(Double, Double)] = ((year - settings.trendYears + 1)...year).compactMap { y in
+                guard let e = figures.england[y] else { return nil }
+                let parts = components.compactMap { $0.definition.ratio!.value(e) }
+                return parts.count == components.count ? (Double(y), parts.reduce(0, +)) : nil
+            }
+            return Self.slope(points)
+        case .external:
+            guard area == nil, indicator.source == .demand, let demand else { return nil }
+            return demand.englandRate(indicator == .cinRate ? .cinRate : .referralRate)
+        }
+    }
+
+    /// Least-squares slope of (x, y) points; nil with fewer than 2 or no spread in x.
+    static func slope(_ points: [(Double, Double)]) -> Double? {
+        guard points.count >= 2 else { return nil }
+        let mx = points.reduce(0) { $0 + $1.0 } / Double(points.count)
+        let my = points.reduce(0) { $0 + $1.1 } / Double(points.count)
+        let sxy = points.reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
+        let sxx = points.reduce(0) { $0 + ($1.0 - mx) * ($1.0 - mx) }
+        return sxx > 0 ? sxy / sxx : nil
     }
 
     // MARK: Indicators
@@ -200,8 +255,11 @@ struct ScoringContext {
                 let missing = reason(r.measures + (r.publishedMeasure.map { [$0] } ?? []))
                 if let adjusted = r.adjusted(now, prior: priors[i.ordinal], k: k) {
                     put(i, r.value(now), adjusted, caveat: r.caveat?(now))
+                    out[i]!.sd = r.noise.sd(adjusted: adjusted, denominator: r.denominator(now, nil), k: k, scale: r.scale, figures: now)
                 } else if r.publishedFallback, let published = r.published?(now) {
                     put(i, published, published, caveat: "published rate used unadjusted (\(missing))")
+                    // No denominator: as uncertain as a unit with none.
+                    out[i]!.sd = r.noise.sd(adjusted: published, denominator: 0, k: k, scale: r.scale, figures: now)
                 } else {
                     put(i, r.publishedFallback ? nil : r.value(now), nil, missing)
                 }
@@ -210,8 +268,10 @@ struct ScoringContext {
                 if case .approximate(let label) = comparability {
                     put(i, nil, nil, "boundary change: \(year - 1) area (\(label)) differs")
                 } else if r.numerator(now, previous) != nil, let d = r.denominator(now, previous) {
-                    put(i, r.computed(now, previous), r.adjusted(now, previous, prior: priors[i.ordinal], k: k),
+                    let adjusted = r.adjusted(now, previous, prior: priors[i.ordinal], k: k)
+                    put(i, r.computed(now, previous), adjusted,
                         d > 0 ? nil : "not computable (\(r.zeroDenominator?(year - 1) ?? "zero denominator"))")
+                    out[i]!.sd = adjusted.map { r.noise.sd(adjusted: $0, denominator: d, k: k, scale: r.scale, figures: now) }
                 } else {
                     put(i, nil, nil, reason(r.measures))
                 }
@@ -220,12 +280,26 @@ struct ScoringContext {
                 if let (previous, _) = before, let current = r.adjusted(now, prior: priors[base.ordinal], k: k),
                    let previousAdjusted = r.adjusted(previous, prior: Self.prior(base, year: year - 1, figures: figures) ?? priors[base.ordinal], k: k) {
                     put(i, r.value(now).flatMap { c in r.value(previous).map { c - $0 } }, current - previousAdjusted)
+                    // Two years' independent noise.
+                    let sdNow = r.noise.sd(adjusted: current, denominator: r.denominator(now, nil), k: k, scale: r.scale, figures: now)
+                    let sdBefore = r.noise.sd(adjusted: previousAdjusted, denominator: r.denominator(previous, nil), k: k, scale: r.scale, figures: previous)
+                    out[i]!.sd = (sdNow * sdNow + sdBefore * sdBefore).squareRoot()
                 } else {
                     put(i, nil, nil, before == nil ? "no \(year - 1) figures" : reason(r.measures))
                 }
             case .trend(let components, let named):
                 if let trend = trend(unit, of: components) {
                     put(i, trend, trend)
+                    // Slope of the window's points, each as noisy as the year's sum of components.
+                    let variance = components.reduce(0.0) { acc, c in
+                        let sd = c.definition.ratio.flatMap { r in
+                            r.adjusted(now, prior: priors[c.ordinal], k: k).map { r.noise.sd(adjusted: $0, denominator: r.denominator(now, nil), k: k, scale: r.scale, figures: now) }
+                        } ?? 0
+                        return acc + sd * sd
+                    }
+                    let n = Double(settings.trendYears)
+                    let sxx = n * (n * n - 1) / 12
+                    out[i]!.sd = (variance / sxx).squareRoot()
                 } else {
                     put(i, nil, nil, "fewer than 2 of the last \(settings.trendYears) years have \(named)")
                 }
@@ -236,6 +310,9 @@ struct ScoringContext {
                     let result = i == .cinRate ? demand.rate(unit, count: .cinCount, rate: .cinRate)
                                                : demand.rate(unit, count: .referralCount, rate: .referralRate)
                     put(i, result.value, result.adjusted, result.note, caveat: result.note)
+                    if let a = result.adjusted {
+                        out[i]!.sd = SamplingNoise.proportion.sd(adjusted: a, denominator: result.children, k: settings.priorChildren, scale: 10_000, figures: now)
+                    }
                 case .inspections:
                     guard let inspections = input.inspections else { continue }
                     let evidence = inspections[unit]
@@ -245,6 +322,11 @@ struct ScoringContext {
                     continue
                 }
             }
+        }
+        // Sampling noise only where there is a finite adjusted value to move.
+        for i in Indicator.allCases {
+            guard var r = out[i], let sd = r.sd else { continue }
+            if r.adjusted == nil || !sd.isFinite || sd >= 1e15 { r.sd = nil; out[i] = r }
         }
         return out
     }
@@ -264,12 +346,8 @@ struct ScoringContext {
             }
             if complete { points.append((Double(y), sum)) }
         }
-        guard points.count >= 2, points.last?.0 == Double(year) else { return nil }
-        let mx = points.reduce(0) { $0 + $1.0 } / Double(points.count)
-        let my = points.reduce(0) { $0 + $1.1 } / Double(points.count)
-        let sxy = points.reduce(0) { $0 + ($1.0 - mx) * ($1.1 - my) }
-        let sxx = points.reduce(0) { $0 + ($1.0 - mx) * ($1.0 - mx) }
-        return sxx > 0 ? sxy / sxx : nil
+        guard points.last?.0 == Double(year) else { return nil }
+        return Self.slope(points)
     }
 
     // MARK: Assembly
@@ -320,7 +398,7 @@ struct ScoringContext {
         if !missingParts.isEmpty { exclusion = missingParts.joined(separator: " | ") }
 
         let region = record.regionCode
-        return UnitScore(
+        var unitScore = UnitScore(
             unit: unit, year: year,
             oldCode: record.publishedOldCode.isEmpty ? unit.key : record.publishedOldCode,
             newCode: record.publishedNewCode.isEmpty ? members.compactMap { $0?.newCode }.joined(separator: " / ") : record.publishedNewCode,
@@ -330,6 +408,17 @@ struct ScoringContext {
             coverage: coverage, comparisons: comparisons(unit, record: record), notes: notes,
             exclusionReason: exclusion, inspection: input.inspections?[unit],
             judgementInForce: input.judgements?.inForce(unit, year: year, registry: registry))
+        unitScore.neighbours = neighbourUnits(unit).map { n in
+            let r = units[n]!
+            return NeighbourRef(oldCode: r.publishedOldCode.isEmpty ? n.key : r.publishedOldCode, newCode: r.publishedNewCode, name: r.publishedName)
+        }
+        return unitScore
+    }
+
+    /// The unit's statistical neighbours among the scoring year's units, in the file's order.
+    func neighbourUnits(_ unit: ReportingUnit) -> [ReportingUnit] {
+        guard let sn = input.neighbours, let byMember = figures.unitByMember[year] else { return [] }
+        return sn.neighbours(of: unit, among: byMember)
     }
 
     /// Published measures beside England, region and statistical-neighbour mean.
@@ -337,10 +426,7 @@ struct ScoringContext {
         let now = figures.units[year]![unit]!
         let eng = figures.england[year]
         let reg = figures.regions[year]?[record.regionCode]
-        var peers: [WorkforceFigures] = []
-        if let sn = input.neighbours, let byMember = figures.unitByMember[year] {
-            peers = sn.neighbours(of: unit, among: byMember).compactMap { figures.units[year]![$0] }
-        }
+        let peers = neighbourUnits(unit).compactMap { figures.units[year]![$0] }
         return Comparison.measures.map { indicator in
             let r = indicator.definition.ratio!
             let values = peers.compactMap { r.value($0) }

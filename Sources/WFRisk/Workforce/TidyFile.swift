@@ -78,7 +78,7 @@ public struct TidyFileReader: Sendable {
     /// Stop listing row problems after this many (a run; `validate` lists them all). The count
     /// of the rest is still reported.
     public var maxProblems = 25
-    /// Files larger than this are memory-mapped and parsed in chunks (smaller ones are streamed).
+    /// Files larger than this are split and parsed in chunks (`CSVReader.readParallel`; smaller ones are streamed).
     public var mappedFileBytes = 8 << 20
 
     public init(aliases: ColumnAliases, markers: SuppressionMarkers, registry: AuthorityRegistry, rules: ValidityRules? = nil) {
@@ -100,7 +100,7 @@ public struct TidyFileReader: Sendable {
     ///   - years: which years' rows to keep. Every row is parsed (CSV syntax) and its year read;
     ///     only rows that can be in the window have their geography and cells decoded and checked
     ///     (`.all` checks every cell, as `wfrisk validate` does).
-    ///   - threads: a large file is memory-mapped and parsed in this many chunks at once.
+    ///   - threads: a large file is parsed in this many chunks at once.
     public func read(path: String, wanted: [Measure], kind: String, years: YearWindow = .all, threads: Int = 1) throws -> TidyFile {
         try read(path: path, wanted: wanted, kind: kind, years: years, threads: threads, useLastRecord: true)
     }

@@ -1,0 +1,33 @@
+/// `history.csv`: one row per current reporting unit and scored year (docs/outputs.md), the
+/// unit's own scores or, across a boundary change, its predecessor's with how they compare.
+public enum HistoryCSV {
+    public static let header = [
+        "time_period", "new_la_code", "old_la_code", "la_name", "source_old_la_code", "source_la_name", "comparability",
+        "overall_score", "overall_rank", "ranked_units", "instability_score", "instability_rank",
+        "caseload_risk_score", "caseload_risk_rank", "band", "quartile", "coverage", "status", "note",
+    ]
+
+    public static func render(_ rows: [HistoryRow]) -> [UInt8] {
+        var writer = CSVWriter(byteOrderMark: true)
+        writer.writeRow(header.map { .text($0) })
+        for row in cells(rows) { writer.writeRow(row) }
+        return writer.bytes
+    }
+
+    /// The rows as cells (also the workbook's History sheet).
+    public static func cells(_ rows: [HistoryRow]) -> [[CSVCell]] {
+        let d = Ranking.scoreDecimals
+        return rows.map { r in
+            let s = r.source
+            return [
+                .number(String(r.year)), .text(r.unit.newCode), .text(r.unit.oldCode), .text(r.unit.name),
+                ScoresCSV.text(s?.oldCode), ScoresCSV.text(s?.name), .text(r.comparability.rawValue),
+                ScoresCSV.number(s?.overall, d), ScoresCSV.int(s?.overallRank), .number(String(r.rankedCount)),
+                ScoresCSV.number(s?.instability.value, d), ScoresCSV.int(s?.instability.rank),
+                ScoresCSV.number(s?.caseloadRisk.value, d), ScoresCSV.int(s?.caseloadRisk.rank),
+                ScoresCSV.text(s?.band), ScoresCSV.int(s?.quartile), ScoresCSV.number(s?.coverage, 2),
+                .text(r.status.rawValue), ScoresCSV.text(r.note),
+            ]
+        }
+    }
+}

@@ -1,0 +1,82 @@
+/// `indicators.csv`: long format, one row per reporting unit and indicator of the run, in
+/// `scores.csv`'s unit order (docs/outputs.md).
+public enum IndicatorsCSV {
+    public static let header = [
+        "time_period", "new_la_code", "old_la_code", "la_name", "region_code", "score", "indicator", "polarity",
+        "value", "adjusted", "z", "rank", "ranked_units", "quartile", "band",
+        "england", "region", "neighbour_median", "neighbour_count", "weight", "contribution", "status", "note",
+    ]
+
+    public static func render(_ table: ScoreTable) -> [UInt8] {
+        var writer = CSVWriter(byteOrderMark: true)
+        writer.writeRow(header.map { .text($0) })
+        for row in cells(table) { writer.writeRow(row) }
+        return writer.bytes
+    }
+
+    /// The rows as cells (also the workbook's Indicators sheet).
+    public static func cells(_ table: ScoreTable) -> [[CSVCell]] {
+        var out: [[CSVCell]] = []
+        let context = Context(table)
+        for u in table.units {
+            for component in [u.instability, u.caseloadRisk] {
+                for r in component.indicators {
+                    let i = r.indicator
+                    let c = context.line(u, r)
+                    out.append([
+                        .number(String(u.year)), .text(u.newCode), .text(u.oldCode), .text(u.name), .text(u.regionCode),
+                        .text(component.kind.rawValue), .text(i.rawValue), .text(i.direction > 0 ? "higher_is_risk" : "lower_is_risk"),
+                        ScoresCSV.number(r.value, i.decimals), ScoresCSV.number(r.adjusted, i.decimals), ScoresCSV.number(r.z, 2),
+                        ScoresCSV.int(r.rank), .number(String(c.rankedUnits)), ScoresCSV.int(c.quartile), ScoresCSV.text(c.band?.rawValue),
+                        ScoresCSV.number(c.england, i.decimals), ScoresCSV.number(c.region, i.decimals),
+                        ScoresCSV.number(c.neighbourMedian, i.decimals),
+                        .number(String(c.neighbourCount)), ScoresCSV.number(r.weight, 4), ScoresCSV.number(r.contribution, 2),
+                        .text(u.isRanked ? "ranked" : "excluded"), ScoresCSV.text(r.note),
+                    ])
+                }
+            }
+        }
+        return out
+    }
+
+    /// One indicator of one unit against the others: what `indicators.csv` and report.html show beside its value.
+    public struct Line: Sendable {
+        /// Units with an adjusted value (what the rank is out of).
+        public var rankedUnits: Int
+        public var quartile: Int?
+        public var band: Band?
+        public var england: Double?
+        public var region: Double?
+        public var neighbourMedian: Double?
+        public var neighbourCount: Int
+    }
+
+    /// What the lines of a table are read against, built once per table.
+    public struct Context {
+        let table: ScoreTable
+        let byCode: [String: UnitScore]
+
+        public init(_ table: ScoreTable) {
+            self.table = table
+            byCode = Dictionary(table.units.map { ($0.oldCode, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+
+        public func line(_ u: UnitScore, _ r: IndicatorResult) -> Line {
+            let i = r.indicator
+            let count = table.indicatorCounts.indices.contains(i.ordinal) ? table.indicatorCounts[i.ordinal] : 0
+            let peerValues = u.neighbours.compactMap { byCode[$0.oldCode] }.compactMap { p in p.result(i)?.value }
+            let england = table.englandValues.indices.contains(i.ordinal) ? table.englandValues[i.ordinal] : nil
+            let region = table.regionValues[u.regionCode].flatMap { $0.indices.contains(i.ordinal) ? $0[i.ordinal] : nil }
+            return Line(rankedUnits: count, quartile: r.rank.map { Ranking.quartile(rank: $0, of: count) },
+                        band: r.z.map { Band.of(distance: $0) }, england: england ?? nil, region: region ?? nil,
+                        neighbourMedian: peerValues.isEmpty ? nil : RobustScale.median(peerValues), neighbourCount: peerValues.count)
+        }
+    }
+}
+
+extension UnitScore {
+    /// The unit's result for an indicator, from whichever score it feeds.
+    public func result(_ indicator: Indicator) -> IndicatorResult? {
+        (indicator.score == .instability ? instability : caseloadRisk).indicators.first { $0.indicator == indicator }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import Yams
+
+/// `main_drivers` and `summary`: the unit's numbers in words, from the templates in
+/// `Resources/unit_words.yml`. Deterministic: the same numbers give the same words.
+public struct UnitWords: Sendable {
+    struct IndicatorWords: Sendable {
+        var label: String
+        var unit: String
+        var decimals: Int
+        var signed: Bool
+    }
+
+    let indicators: [String: IndicatorWords]
+    let templates: [String: String]
+    let maxDrivers: Int
+
+    /// The bundled templates (loaded once).
+    public static let bundled: UnitWords = {
+        do { return try UnitWords(path: ReferenceFiles.path("unit_words.yml")) } catch { preconditionFailure("unit_words.yml: \(error)") }
+    }()
+
+    init(path: String) throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        guard let root = try Yams.load(yaml: text) as? [String: Any] else { throw WFRiskError.usage("\(path): expected a mapping") }
+        var words: [String: IndicatorWords] = [:]
+        for (name, value) in root["indicators"] as? [String: Any] ?? [:] {
+            guard let m = value as? [String: Any], let label = m["label"] as? String else { throw WFRiskError.usage("\(path): indicators.\(name) needs a label") }
+            words[name] = IndicatorWords(label: label, unit: m["unit"] as? String ?? "", decimals: m["decimals"] as? Int ?? 1,
+                                         signed: m["signed"] as? Bool ?? false)
+        }
+        for i in Indicator.allCases where words[i.rawValue] == nil { throw WFRiskError.usage("\(path): no words for indicator \(i.rawValue)") }
+        var t: [String: String] = [:]
+        for (k, v) in root { if let s = v as? String { t[k] = s } }
+        for (k, v) in root["level"] as? [String: Any] ?? [:] { t["level." + k] = v as? String }
+        indicators = words
+        templates = t
+        maxDrivers = root["drivers"] as? Int ?? 3
+    }
+
+    func fill(_ key: String, _ values: [String: String]) -> String {
+        var s = templates[key] ?? ""
+        for (k, v) in values { s = s.replacingOccurrences(of: "{\(k)}", with: v) }
+        return s
+    }
+
+    /// A number as the words write it.
+    func number(_ i: Indicator, _ v: Double) -> String {
+        let w = indicators[i.rawValue]!
+        let text = Decimals.format(v, w.decimals)
+        return w.signed && Decimals.round(v, w.decimals) > 0 ? "+" + text : text
+    }
+
+    /// "turnover 32.9% vs England 17.1%; vacancies 29.8% vs England 20.0%".
+    public func drivers(_ u: UnitScore, englandValues: [Double?]) -> String? {
+        let parts = u.drivers.prefix(maxDrivers).compactMap { d -> String? in
+            guard let r = u.result(d), let value = r.value else { return nil }
+            let w = indicators[d.rawValue]!
+            var values = ["label": w.label, "value": number(d, value), "unit": w.unit]
+            if englandValues.indices.contains(d.ordinal), let e = englandValues[d.ordinal] {
+                values["england"] = number(d, e)
+                return fill("driver", values)
+            }
+            return fill("driver_no_england", values)
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: templates["driver_separator"] ?? "; ")
+    }
+
+    /// The level phrase for a distance from the median in robust units (the thresholds of `Band`).
+    func level(_ d: Double) -> String {
+        switch Band.of(distance: d) {
+        case .high: return templates["level.well_above"]!
+        case .elevated: return templates["level.above"]!
+        case .moderate: return templates["level.similar"]!
+        case .low: return d <= -Band.highFrom ? templates["level.well_below"]! : templates["level.below"]!
+        }
+    }
+
+    /// One or two sentences about the unit.
+    public func summary(_ u: UnitScore, table: ScoreTable) -> String {
+        guard u.isRanked, let rank = u.overallRank, let score = u.overall, let d = u.bandDistance else {
+            let missing = [u.instability, u.caseloadRisk].filter { $0.value == nil }.map { $0.kind == .instability ? "instability" : "caseload" }
+            return fill("sentence_excluded", ["name": u.name, "year": String(u.year),
+                                              "scores": missing.isEmpty ? "workforce" : missing.joined(separator: " and ")])
+        }
+        var interval = ""
+        if let q = u.uncertainty { interval = fill("interval", ["low": String(q.rankLow), "high": String(q.rankHigh)]) }
+        var change = ""
+        if let c = u.change, let previous = c.previousRank {
+            let values = ["previous": String(previous), "previous_year": String(u.year - 1)]
+            change = fill(previous > rank ? "change_up" : previous < rank ? "change_down" : "change_same", values)
+        }
+        let first = fill("sentence_level", ["name": u.name, "year": String(u.year), "level": level(d), "score": Decimals.format(score, Ranking.scoreDecimals),
+                                            "rank": String(rank), "ranked": String(table.rankedCount), "interval": interval, "change": change])
+        guard let drivers = drivers(u, englandValues: table.englandValues) else { return first + " " + fill("sentence_no_drivers", [:]) }
+        return first + " " + fill(d >= 0 ? "sentence_drivers_up" : "sentence_drivers_down", ["drivers": drivers])
+    }
+
+    /// Fills every unit's `summary` (after ranking, changes and intervals).
+    public static func apply(_ table: inout ScoreTable, words: UnitWords = .bundled) {
+        for i in table.units.indices {
+            table.units[i].mainDrivers = words.drivers(table.units[i], englandValues: table.englandValues)
+            table.units[i].summary = words.summary(table.units[i], table: table)
+        }
+    }
+}
