@@ -38,10 +38,21 @@ public struct UnitWords: Sendable {
         maxDrivers = root["drivers"] as? Int ?? 3
     }
 
+    /// The template with each `{name}` replaced by its value (unknown names are left as written).
     func fill(_ key: String, _ values: [String: String]) -> String {
-        var s = templates[key] ?? ""
-        for (k, v) in values { s = s.replacingOccurrences(of: "{\(k)}", with: v) }
-        return s
+        let template = templates[key] ?? ""
+        guard template.contains("{") else { return template }
+        var out = ""
+        out.reserveCapacity(template.utf8.count + 64)
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            out += rest[..<open]
+            let name = String(rest[rest.index(after: open)..<close])
+            out += values[name] ?? String(rest[open...close])
+            rest = rest[rest.index(after: close)...]
+        }
+        out += rest
+        return out
     }
 
     /// A number as the words write it.
@@ -77,7 +88,7 @@ public struct UnitWords: Sendable {
     }
 
     /// One or two sentences about the unit.
-    public func summary(_ u: UnitScore, table: ScoreTable) -> String {
+    public func summary(_ u: UnitScore, table: ScoreTable, rankedCount: Int? = nil) -> String {
         guard u.isRanked, let rank = u.overallRank, let score = u.overall, let d = u.bandDistance else {
             let missing = [u.instability, u.caseloadRisk].filter { $0.value == nil }.map { $0.kind == .instability ? "instability" : "caseload" }
             return fill("sentence_excluded", ["name": u.name, "year": String(u.year),
@@ -91,16 +102,17 @@ public struct UnitWords: Sendable {
             change = fill(previous > rank ? "change_up" : previous < rank ? "change_down" : "change_same", values)
         }
         let first = fill("sentence_level", ["name": u.name, "year": String(u.year), "level": level(d), "score": Decimals.format(score, Ranking.scoreDecimals),
-                                            "rank": String(rank), "ranked": String(table.rankedCount), "interval": interval, "change": change])
+                                            "rank": String(rank), "ranked": String(rankedCount ?? table.rankedCount), "interval": interval, "change": change])
         guard let drivers = drivers(u, englandValues: table.englandValues) else { return first + " " + fill("sentence_no_drivers", [:]) }
         return first + " " + fill(d >= 0 ? "sentence_drivers_up" : "sentence_drivers_down", ["drivers": drivers])
     }
 
     /// Fills every unit's `summary` (after ranking, changes and intervals).
     public static func apply(_ table: inout ScoreTable, words: UnitWords = .bundled) {
+        let ranked = table.rankedCount
         for i in table.units.indices {
             table.units[i].mainDrivers = words.drivers(table.units[i], englandValues: table.englandValues)
-            table.units[i].summary = words.summary(table.units[i], table: table)
+            table.units[i].summary = words.summary(table.units[i], table: table, rankedCount: ranked)
         }
     }
 }

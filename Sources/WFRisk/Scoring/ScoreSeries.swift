@@ -30,13 +30,13 @@ public enum ScoreSeries {
     /// One row per current unit (the scoring year's) and scored year, oldest year first within a unit.
     public static func history(current: ScoreTable, tables: [ScoreTable], figures: FigureTable, registry: AuthorityRegistry) -> [HistoryRow] {
         let byYear = Dictionary(uniqueKeysWithValues: tables.map { t in
-            (t.year, (t, Dictionary(uniqueKeysWithValues: t.units.enumerated().map { ($1.unit, $0) })))
+            (t.year, (t, Dictionary(uniqueKeysWithValues: t.units.enumerated().map { ($1.unit, $0) }), t.rankedCount))
         })
         var rows: [HistoryRow] = []
         for u in current.units.sorted(by: { $0.unit < $1.unit }) {
             for year in tables.map(\.year).sorted() {
-                let (table, index) = byYear[year]!
-                var row = HistoryRow(year: year, unit: u, source: nil, comparability: .none, rankedCount: table.rankedCount, status: .noData, note: nil)
+                let (table, index, rankedCount) = byYear[year]!
+                var row = HistoryRow(year: year, unit: u, source: nil, comparability: .none, rankedCount: rankedCount, status: .noData, note: nil)
                 if let i = index[u.unit] {
                     row.source = table.units[i]
                     row.comparability = .same
