@@ -5,8 +5,8 @@ import Foundation
 public struct InspectionMetadata: Sendable, Equatable {
     public var laCodes: [String] = []
     public var date: String?
-    public var visitType: String?
-    public var judgement: String?
+    public var visitType: VisitType?
+    public var judgement: Judgement?
     public var sourceURL: String?
 }
 
@@ -117,16 +117,16 @@ public enum InspectionSourceReader {
                 m.date = d
             case "visit_type":
                 let v = try value.string()
-                guard InspectionDocument.visitTypes.contains(v) else {
-                    throw value.error("unknown visit_type '\(v)'; expected one of: \(InspectionDocument.visitTypes.joined(separator: ", "))")
+                guard let type = VisitType(rawValue: v) else {
+                    throw value.error("unknown visit_type '\(v)'; expected one of: \(VisitType.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-                m.visitType = v
+                m.visitType = type
             case "judgement":
                 let j = try value.string().lowercased().replacingOccurrences(of: " ", with: "_")
-                guard InspectionDocument.judgements.contains(j) else {
-                    throw value.error("unknown judgement '\(j)'; expected one of: \(InspectionDocument.judgements.joined(separator: ", "))")
+                guard let judgement = Judgement(rawValue: j) else {
+                    throw value.error("unknown judgement '\(j)'; expected one of: \(Judgement.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-                m.judgement = j
+                m.judgement = judgement
             case "source_url": m.sourceURL = try value.string()
             default: break
             }
