@@ -141,7 +141,7 @@ import Testing
         var sets: [CueSet] = [lexicon.concern, lexicon.positive, lexicon.negations, lexicon.decrease, lexicon.levelLow,
                               lexicon.levelHigh, lexicon.concessive, lexicon.notCouncilAfter, lexicon.councilAfter,
                               lexicon.childrenServicesCues, lexicon.englandCues, lexicon.anyTheme, lexicon.anyVisitType, lexicon.anyJudgement]
-        sets += (lexicon.themes + lexicon.visitTypes + lexicon.judgementWords + lexicon.otherSubjects + lexicon.measures).map(\.1)
+        sets += lexicon.themes.map(\.1) + lexicon.visitTypes.map(\.1) + lexicon.judgementWords.map(\.1) + lexicon.otherSubjects.map(\.1) + lexicon.measures.map(\.1)
         #expect(sets.allSatisfy { $0.bit != 0 })
         // Words from the lexicon itself (so matches happen), possessives, stems, and other words.
         let words = ["social", "workers", "worker's", "agency", "staff", "caseloads", "high", "not", "recruitment", "recruiting",
@@ -260,7 +260,7 @@ import Testing
     /// and the union sets find a cue exactly where one of their groups does.
     @Test func filteredCueSetsMissNothing() throws {
         let lexicon = try InspectionLexicon.bundled()
-        let groups = lexicon.themes + lexicon.visitTypes + lexicon.judgementWords + lexicon.measures
+        let groups = lexicon.themes.map(\.1) + lexicon.visitTypes.map(\.1) + lexicon.judgementWords.map(\.1) + lexicon.measures.map(\.1)
         let phrases = try Self.lexiconPhrases()
         #expect(phrases.count > 40, "the lexicon's cue lists were not found")
         var rng = SeededRandom(seed: 3)
@@ -270,16 +270,16 @@ import Testing
             let scalars = Array(words.joined(separator: " ").unicodeScalars)
             let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
             let range = 0..<tokens.count
-            for (union, members) in [(lexicon.anyTheme, lexicon.themes), (lexicon.anyVisitType, lexicon.visitTypes),
-                                     (lexicon.anyJudgement, lexicon.judgementWords)] {
-                #expect(union.contains(tokens, in: range) == members.contains { $0.1.contains(tokens, in: range) }, "\(words)")
+            for (union, members) in [(lexicon.anyTheme, lexicon.themes.map(\.1)), (lexicon.anyVisitType, lexicon.visitTypes.map(\.1)),
+                                     (lexicon.anyJudgement, lexicon.judgementWords.map(\.1))] {
+                #expect(union.contains(tokens, in: range) == members.contains { $0.contains(tokens, in: range) }, "\(words)")
             }
         }
         for phrase in phrases {
             let scalars = Array(phrase.unicodeScalars)
             let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
             guard !tokens.isEmpty else { continue }
-            #expect(groups.contains { $0.1.match(tokens, at: 0, end: tokens.count) > 0 }, "\(phrase)")
+            #expect(groups.contains { $0.match(tokens, at: 0, end: tokens.count) > 0 }, "\(phrase)")
         }
     }
 

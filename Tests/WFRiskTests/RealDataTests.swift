@@ -74,10 +74,10 @@ struct RealDataTests {
         let files = try InspectionIngest.expand([Fixtures.realInspections])
         let result = try InspectionIngest.read(files, registry: try Fixtures.registry(), threads: 2)
         let byFile = Dictionary(uniqueKeysWithValues: result.documents.map { (($0.file as NSString).lastPathComponent, $0) })
-        let expectations: [(String, String, String, String?)] = [
-            ("cumbria_monitoring_visit_news.txt", "909", "monitoring_visit", "inadequate"),
-            ("tameside_monitoring_visit_news.txt", "357", "monitoring_visit", "inadequate"),
-            ("medway_jtai_news.txt", "887", "jtai", nil),
+        let expectations: [(String, String, VisitType, Judgement?)] = [
+            ("cumbria_monitoring_visit_news.txt", "909", .monitoringVisit, .inadequate),
+            ("tameside_monitoring_visit_news.txt", "357", .monitoringVisit, .inadequate),
+            ("medway_jtai_news.txt", "887", .jtai, nil),
         ]
         for (file, code, visit, judgement) in expectations {
             let d = try #require(byFile[file])
@@ -93,11 +93,11 @@ struct RealDataTests {
         #expect(medway.numbers.contains { $0.measure == "vacancy_rate" && $0.value == 17 && $0.laCode == "E92000001" })
         #expect(medway.numbers.contains { $0.measure == "turnover_rate" && $0.value == 13.6 && $0.laCode == "E92000001" })
         let cumbria = byFile["cumbria_monitoring_visit_news.txt"]!
-        #expect(cumbria.signals.contains { $0.theme == "agency" && $0.polarity == "positive" && $0.evidence.contains("reduction in the reliance on agency") })
-        #expect(cumbria.signals.contains { $0.theme == "vacancies_recruitment" && $0.polarity != "concern" && $0.evidence.hasPrefix("Despite known challenges") })
+        #expect(cumbria.signals.contains { $0.theme == .agency && $0.polarity == .positive && $0.evidence.contains("reduction in the reliance on agency") })
+        #expect(cumbria.signals.contains { $0.theme == .vacanciesRecruitment && $0.polarity != .concern && $0.evidence.hasPrefix("Despite known challenges") })
         #expect(!cumbria.signals.contains { $0.evidence.contains("BASW") || $0.evidence.contains("family courts") })
         let tameside = byFile["tameside_monitoring_visit_news.txt"]!
         #expect(tameside.date == "2019-01-31")
-        #expect(tameside.signals.contains { $0.theme == "vacancies_recruitment" && $0.polarity == "concern" && $0.evidence.contains("significant challenge") })
+        #expect(tameside.signals.contains { $0.theme == .vacanciesRecruitment && $0.polarity == .concern && $0.evidence.contains("significant challenge") })
     }
 }

@@ -17,8 +17,27 @@ public struct ExtractionEvaluation: Sendable {
     public var documents: Int
     public var skippedLabels: [String]
     public var misses: [String]
+    /// The development set's scorer (`TextScore`) on the same documents.
+    public var score: TextScore
 
     struct Label {
+        /// The label in the development set's format, for `TextScore`: a signal labelled with
+        /// alternative polarities ("concern|mixed") is optional there.
+        func scorerLabel(registry: AuthorityRegistry) -> [String: Any] {
+            [
+                "file": (file as NSString).lastPathComponent,
+                "authorities": primary.map { code -> [String: Any] in
+                    let a = registry.authority(oldCode: code)
+                    return ["new_la_code": a?.newCode ?? code, "name": a?.name ?? code, "role": "primary"]
+                },
+                "visit_type": visitType?.first as Any? ?? NSNull(),
+                "judgement": judgement as Any? ?? NSNull(),
+                "workforce_signals": signals.map { s -> [String: Any] in
+                    ["theme": s.theme, "polarity": s.polarities.first ?? "", "evidence": s.phrase, "optional": s.polarities.count > 1]
+                },
+            ]
+        }
+
         var file: String
         var primary: [String]
         var visitType: [String]?
@@ -71,12 +90,15 @@ public struct ExtractionEvaluation: Sendable {
             judgement = Task(name: "judgement in force"), signal = Task(name: "signals (theme + sentence)"),
             polarity = Task(name: "signals (theme + sentence + polarity)"), number = Task(name: "stated figures (measure, value, scope)")
         var misses: [String] = []
+        var predictions: [[String: Any]] = []
         for label in labels {
             let name = (label.file as NSString).lastPathComponent
             var document: InspectionDocument?
             if case .success(let source) = try InspectionSourceReader.read(path: label.file) {
                 document = try extractor.extract(source)
             }
+            // What `wfrisk extract --json` would print: documents with a primary authority only.
+            if let d = document, !d.primary.isEmpty { predictions.append(try TextScore.object(InspectionJSON.value(d))) }
             let primary = Set(document?.primary.map(\.oldCode) ?? [])
             let expected = Set(label.primary)
             link.predicted += primary.count
@@ -91,9 +113,9 @@ public struct ExtractionEvaluation: Sendable {
                 if let got, let want, want.contains(got) { task.truePositives += 1 }
                 else if got != nil || want != nil { misses.append("\(name): \(task.name) \(got ?? "none"), labelled \(want?.joined(separator: "|") ?? "none")") }
             }
-            fact(&visit, d.visitType, label.visitType)
+            fact(&visit, d.visitType?.rawValue, label.visitType)
             fact(&date, d.date, label.date.map { [$0] })
-            fact(&judgement, d.judgement, label.judgement.map { [$0] })
+            fact(&judgement, d.judgement?.rawValue, label.judgement.map { [$0] })
             // Signals: a prediction matches a label with its theme whose phrase is in its sentence.
             var used = Set<Int>()
             signal.predicted += d.signals.count
@@ -101,17 +123,17 @@ public struct ExtractionEvaluation: Sendable {
             signal.labelled += label.signals.count
             polarity.labelled += label.signals.count
             for (li, l) in label.signals.enumerated() {
-                if let i = d.signals.indices.first(where: { !used.contains($0) && d.signals[$0].theme == l.theme && d.signals[$0].evidence.contains(l.phrase) }) {
+                if let i = d.signals.indices.first(where: { !used.contains($0) && d.signals[$0].theme.rawValue == l.theme && d.signals[$0].evidence.contains(l.phrase) }) {
                     used.insert(i)
                     signal.truePositives += 1
-                    if l.polarities.contains(d.signals[i].polarity) { polarity.truePositives += 1 }
-                    else { misses.append("\(name): \(l.theme) '\(l.phrase)' is \(d.signals[i].polarity), labelled \(l.polarities.joined(separator: "|"))") }
+                    if l.polarities.contains(d.signals[i].polarity.rawValue) { polarity.truePositives += 1 }
+                    else { misses.append("\(name): \(l.theme) '\(l.phrase)' is \(d.signals[i].polarity.rawValue), labelled \(l.polarities.joined(separator: "|"))") }
                 } else {
                     misses.append("\(name): missed \(l.theme) \(l.polarities.joined(separator: "|")) '\(l.phrase)' (label \(li + 1))")
                 }
             }
             for (i, s) in d.signals.enumerated() where !used.contains(i) {
-                misses.append("\(name): extra \(s.theme) \(s.polarity) '\(s.evidence.prefix(70))'")
+                misses.append("\(name): extra \(s.theme.rawValue) \(s.polarity.rawValue) '\(s.evidence.prefix(70))'")
             }
             number.predicted += d.numbers.count
             number.labelled += label.numbers.count
@@ -119,12 +141,25 @@ public struct ExtractionEvaluation: Sendable {
                 number.truePositives += 1
             }
         }
+        let score = TextScore.score(labels: labels.map { $0.scorerLabel(registry: registry) }, predictions: predictions)
         return ExtractionEvaluation(tasks: [link, visit, date, judgement, signal, polarity, number], documents: labels.count,
-                                    skippedLabels: skipped, misses: misses)
+                                    skippedLabels: skipped, misses: misses, score: score)
+    }
+
+    /// A labelled set in the development set's layout (`labels.json` beside a `texts/` folder),
+    /// extracted as `wfrisk extract --json` would and scored with `TextScore`; or, with
+    /// `predictions`, that JSON file scored instead (to check against score.py).
+    public static func scoreLabelledSet(dir: String, predictions: String? = nil, registry: AuthorityRegistry) throws -> TextScore {
+        let labels = try TextScore.readObjects((dir as NSString).appendingPathComponent("labels.json"))
+        if let predictions { return TextScore.score(labels: labels, predictions: try TextScore.readObjects(predictions)) }
+        let files = try InspectionIngest.expand([(dir as NSString).appendingPathComponent("texts")])
+        let result = try InspectionIngest.read(files, registry: registry, threads: 1)
+        return TextScore.score(labels: labels, predictions: try result.documents.map { try TextScore.object(InspectionJSON.value($0)) })
     }
 
     public func report() -> String {
-        var out = "Inspection extraction against \(documents) labelled documents"
+        var out = "Project's own set, development set's scorer: \(score.summary)\n\n"
+        out += "Inspection extraction against \(documents) labelled documents"
         if !skippedLabels.isEmpty { out += " (\(skippedLabels.count) not found and left out: \(skippedLabels.joined(separator: ", ")))" }
         out += "\n\n| task | precision | recall | correct | predicted | labelled |\n|---|---|---|---|---|---|\n"
         for t in tasks {

@@ -1,37 +1,49 @@
 /// What wfrisk reads from one inspection text. Its JSON form (`wfrisk extract --json`)
 /// is a documented contract: see README "Inspection texts".
 public struct InspectionDocument: Sendable, Equatable {
-    public static let visitTypes = ["ilacs_full", "ilacs_short", "monitoring_visit", "focused_visit", "jtai", "sif", "other"]
-    public static let judgements = ["outstanding", "good", "requires_improvement", "inadequate"]
-    public static let themes = ["turnover", "agency", "vacancies_recruitment", "caseload", "stability", "supervision", "training", "morale", "absence"]
+    /// Version of the JSON contract. 2: per-authority `visit_type`, `judgement` and `date`,
+    /// and this field itself.
+    public static let contractVersion = 2
 
     public var file: String
     public var authorities: [AuthorityLink]
-    public var visitType: String?
+    /// The primary authorities' visit type when they agree, else nil.
+    public var visitType: VisitType?
     /// ISO date of the visit or publication.
     public var date: String?
-    public var judgement: String?
+    /// The primary authorities' judgement in force when they agree, else nil.
+    public var judgement: Judgement?
     public var signals: [WorkforceSignal]
     public var numbers: [StatedFigure]
 
-    public var primary: [AuthorityLink] { authorities.filter { $0.role == "primary" } }
+    public var primary: [AuthorityLink] { authorities.filter { $0.role == .primary } }
+
+    /// The value all primaries that have one agree on, else nil.
+    static func agreed<T: Equatable>(_ values: [T?]) -> T? {
+        let known = values.compactMap { $0 }
+        guard let first = known.first, known.allSatisfy({ $0 == first }) else { return nil }
+        return first
+    }
 }
 
-/// An authority the text is about (`primary`) or only names (`mentioned`).
+/// An authority the text is about (`primary`) or only names (`mentioned`), with the facts the
+/// text gives for it (a round-up reports each council's own visit and judgement).
 public struct AuthorityLink: Sendable, Equatable {
     public var newCode: String
     public var oldCode: String
     public var name: String
-    public var role: String
+    public var role: AuthorityRole
     /// The sentence (or metadata note) that links it.
     public var evidence: String
+    public var visitType: VisitType?
+    public var judgement: Judgement?
+    public var date: String?
 }
 
 /// A workforce theme a sentence raises, with its direction and the sentence itself.
 public struct WorkforceSignal: Sendable, Equatable {
-    public var theme: String
-    /// `concern`, `positive` or `mixed`.
-    public var polarity: String
+    public var theme: Theme
+    public var polarity: Polarity
     public var evidence: String
     /// Unicode-scalar offsets of the evidence in the decoded text.
     public var start: Int

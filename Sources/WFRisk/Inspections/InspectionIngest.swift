@@ -67,8 +67,8 @@ extension SkippedText: Error {}
 
 /// Turns documents into each scored unit's inspection evidence (methodology: "Inspection component").
 public enum InspectionJoin {
-    static let instabilityThemes: Set<String> = ["turnover", "agency", "vacancies_recruitment", "stability"]
-    static let caseloadThemes: Set<String> = ["caseload"]
+    static let instabilityThemes: Set<Theme> = [.turnover, .agency, .vacanciesRecruitment, .stability]
+    static let caseloadThemes: Set<Theme> = [.caseload]
 
     /// Whether a document can count for a scoring year: it needs a date within the window
     /// (up to `windowMonths` before 30 September of the scoring year, and not 12 months after it).
@@ -93,32 +93,31 @@ public enum InspectionJoin {
                                 scoringYear: Int, settings: InspectionSettings) -> [ReportingUnit: InspectionEvidence] {
         var unitOf: [String: ReportingUnit] = [:]
         for u in units { for m in u.memberCodes { unitOf[m] = u } }
-        var byUnit: [ReportingUnit: [(InspectionDocument, String, Double)]] = [:] // doc, code, weight
+        var byUnit: [ReportingUnit: [(InspectionDocument, AuthorityLink, Double)]] = [:] // doc, authority, weight
         for d in documents {
             guard case .used(let age) = use(of: d, scoringYear: scoringYear, settings: settings) else { continue }
             let weight = pow(0.5, max(0, age) / settings.halfLifeMonths)
             for link in d.primary {
                 let targets = Set(registry.currentSuccessors(of: link.oldCode).compactMap { unitOf[$0] } + [unitOf[link.oldCode]].compactMap { $0 })
-                for u in targets { byUnit[u, default: []].append((d, link.oldCode, weight)) }
+                for u in targets { byUnit[u, default: []].append((d, link, weight)) }
             }
         }
         var out: [ReportingUnit: InspectionEvidence] = [:]
         for (unit, items) in byUnit {
             let sorted = items.sorted { ($0.0.date ?? "", $0.0.file) > ($1.0.date ?? "", $1.0.file) }
-            func concern(_ themes: Set<String>) -> Double? {
+            func concern(_ themes: Set<Theme>) -> Double? {
                 var num = 0.0, den = 0.0
-                for (d, code, w) in sorted {
-                    let values = d.signals.filter { themes.contains($0.theme) && ($0.laCode == nil || $0.laCode == code) }.map { s -> Double in
-                        s.polarity == "concern" ? 1 : (s.polarity == "positive" ? -1 : 0)
-                    }
+                for (d, link, w) in sorted {
+                    let values = d.signals.filter { themes.contains($0.theme) && ($0.laCode == nil || $0.laCode == link.oldCode) }.map(\.polarity.concernValue)
                     guard !values.isEmpty else { continue }
                     num += w * values.reduce(0, +) / Double(values.count)
                     den += w
                 }
                 return den > 0 ? num / den : nil
             }
-            let judgement = sorted.first { $0.0.judgement != nil }?.0.judgement
-            let judgementConcern = judgement.flatMap { settings.judgementConcern[$0] }
+            // Each authority's own judgement in force (a round-up reports several).
+            let judgement = sorted.lazy.compactMap { $0.1.judgement }.first
+            let judgementConcern = judgement.flatMap { settings.judgementConcern[$0.rawValue] }
             func blend(_ signal: Double?) -> Double? {
                 switch (signal, judgementConcern) {
                 case let (s?, j?): return (s + j) / 2
@@ -127,13 +126,13 @@ public enum InspectionJoin {
                 default: return nil
                 }
             }
-            let quotes = sorted.flatMap { d, code, _ in
-                d.signals.filter { $0.laCode == nil || $0.laCode == code }.map {
-                    EvidenceQuote(file: d.file, date: d.date, theme: $0.theme, polarity: $0.polarity, text: $0.evidence)
+            let quotes = sorted.flatMap { d, link, _ in
+                d.signals.filter { $0.laCode == nil || $0.laCode == link.oldCode }.map {
+                    EvidenceQuote(file: d.file, date: d.date, theme: $0.theme.rawValue, polarity: $0.polarity.rawValue, text: $0.evidence)
                 }
             }
             out[unit] = InspectionEvidence(instabilityConcern: blend(concern(instabilityThemes)), caseloadConcern: blend(concern(caseloadThemes)),
-                                           latestDate: sorted.first?.0.date, judgement: judgement, quotes: quotes)
+                                           latestDate: sorted.first?.0.date, judgement: judgement?.rawValue, quotes: quotes)
         }
         return out
     }

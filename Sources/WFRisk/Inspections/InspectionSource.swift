@@ -5,8 +5,8 @@ import Foundation
 public struct InspectionMetadata: Sendable, Equatable {
     public var laCodes: [String] = []
     public var date: String?
-    public var visitType: String?
-    public var judgement: String?
+    public var visitType: VisitType?
+    public var judgement: Judgement?
     public var sourceURL: String?
 }
 
@@ -117,16 +117,16 @@ public enum InspectionSourceReader {
                 m.date = d
             case "visit_type":
                 let v = try value.string()
-                guard InspectionDocument.visitTypes.contains(v) else {
-                    throw value.error("unknown visit_type '\(v)'; expected one of: \(InspectionDocument.visitTypes.joined(separator: ", "))")
+                guard let type = VisitType(rawValue: v) else {
+                    throw value.error("unknown visit_type '\(v)'; expected one of: \(VisitType.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-                m.visitType = v
+                m.visitType = type
             case "judgement":
                 let j = try value.string().lowercased().replacingOccurrences(of: " ", with: "_")
-                guard InspectionDocument.judgements.contains(j) else {
-                    throw value.error("unknown judgement '\(j)'; expected one of: \(InspectionDocument.judgements.joined(separator: ", "))")
+                guard let judgement = Judgement(rawValue: j) else {
+                    throw value.error("unknown judgement '\(j)'; expected one of: \(Judgement.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
-                m.judgement = j
+                m.judgement = judgement
             case "source_url": m.sourceURL = try value.string()
             default: break
             }
@@ -160,20 +160,71 @@ enum HTMLText {
     }
 
     @inline(__always) static func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c + 0x20 : c }
-    /// Whether the character starting at `b[i]` continues a word (`\w`: letters, marks, digits,
-    /// connector punctuation), so a tag name is not followed by a word boundary there.
-    static func isWord(_ b: [UInt8], _ i: Int) -> Bool {
+
+    /// The scalar starting at `b[i]` and the index after it (the bytes came from a String and every
+    /// step cuts only at ASCII bytes, so they stay valid UTF-8).
+    static func scalar(_ b: [UInt8], _ i: Int) -> (Unicode.Scalar, Int) {
+        let c = b[i]
+        if c < 0x80 { return (Unicode.Scalar(c), i + 1) }
+        let n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2
+        guard i + n <= b.count else { return ("\u{FFFD}", b.count) }
+        var v = UInt32(c) & (0xFF >> (n + 1))
+        for k in 1..<n { v = v << 6 | UInt32(b[i + k] & 0x3F) }
+        return (Unicode.Scalar(v) ?? "\u{FFFD}", i + n)
+    }
+
+    /// Whether a tag name that ends before `b[i]` has no `\b` there, as ICU decides: the next
+    /// character is a word character (`\w`: letters, marks, digits, connector punctuation, ZWNJ,
+    /// ZWJ), or a format character or grapheme extender, which ICU reads as part of the one before.
+    static func continuesName(_ b: [UInt8], _ i: Int) -> Bool {
         let c = b[i]
         if c < 0x80 { return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F }
-        var end = i + 1
-        while end < b.count, end < i + 4, b[end] & 0xC0 == 0x80 { end += 1 }
-        guard let scalar = String(decoding: b[i..<end], as: UTF8.self).unicodeScalars.first else { return false }
-        let p = scalar.properties
-        return p.isAlphabetic || p.generalCategory == .decimalNumber || p.generalCategory == .connectorPunctuation
-            || p.generalCategory == .nonspacingMark || p.generalCategory == .spacingMark || p.generalCategory == .enclosingMark
-            || scalar.value == 0x200C || scalar.value == 0x200D
+        let p = scalar(b, i).0.properties
+        switch p.generalCategory {
+        case .decimalNumber, .connectorPunctuation, .nonspacingMark, .spacingMark, .enclosingMark, .format: return true
+        default: return p.isAlphabetic || p.isGraphemeExtend
+        }
     }
-    @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+
+    /// Whether the character starting at `b[i]` is white space to `\s` (Unicode White_Space:
+    /// also NBSP, NEL and the wide spaces).
+    static func isSpace(_ b: [UInt8], _ i: Int) -> Bool {
+        let c = b[i]
+        if c < 0x80 { return c == 0x20 || (c >= 0x09 && c <= 0x0D) }
+        return scalar(b, i).0.properties.isWhitespace
+    }
+
+    /// Non-ASCII characters whose full case folding is ASCII letters: a case-insensitive ICU
+    /// pattern matches them to those letters (`<ſcript>` opens a script for the patterns).
+    static let foldsToASCII: [UInt32: [UInt8]] = ([
+        0xDF: "ss", 0x17F: "s", 0x1E9E: "ss", 0x212A: "k", 0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi",
+        0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st",
+    ] as [UInt32: String]).mapValues { Array($0.utf8) }
+
+    /// The end of `name` (lowercase ASCII) matched case-insensitively at `b[at...]`, or nil.
+    static func nameEnd(_ b: [UInt8], _ at: Int, _ name: [UInt8]) -> Int? {
+        var i = at, k = 0
+        while k < name.count {
+            guard i < b.count else { return nil }
+            if b[i] < 0x80 {
+                guard lower(b[i]) == name[k] else { return nil }
+                i += 1
+                k += 1
+                continue
+            }
+            let (u, next) = scalar(b, i)
+            guard let f = foldsToASCII[u.value], k + f.count <= name.count, name[k..<(k + f.count)].elementsEqual(f) else { return nil }
+            i = next
+            k += f.count
+        }
+        return i
+    }
+
+    /// The end of `name` at `b[at...]` when a word boundary follows it (`name\b`), or nil.
+    static func tagNameEnd(_ b: [UInt8], _ at: Int, _ name: [UInt8]) -> Int? {
+        guard let end = nameEnd(b, at, name), end == b.count || !continuesName(b, end) else { return nil }
+        return end
+    }
 
     /// Whether `b[at...]` starts with `word` (ASCII, any case).
     static func matches(_ b: [UInt8], _ at: Int, _ word: [UInt8]) -> Bool {
@@ -186,9 +237,8 @@ enum HTMLText {
     static func closing(_ b: [UInt8], _ tag: [UInt8], from: Int) -> Int? {
         var i = from
         while i + 1 < b.count {
-            if b[i] == 0x3C, b[i + 1] == 0x2F, matches(b, i + 2, tag) {
-                var j = i + 2 + tag.count
-                while j < b.count, isSpace(b[j]) { j += 1 }
+            if b[i] == 0x3C, b[i + 1] == 0x2F, var j = nameEnd(b, i + 2, tag) {
+                while j < b.count, isSpace(b, j) { j = scalar(b, j).1 }
                 if j < b.count, b[j] == 0x3E { return j + 1 }
             }
             i += 1
@@ -202,8 +252,8 @@ enum HTMLText {
         out.reserveCapacity(b.count)
         var i = 0
         while i < b.count {
-            if b[i] == 0x3C, matches(b, i + 1, tag), i + 1 + tag.count == b.count || !isWord(b, i + 1 + tag.count) {
-                guard let end = closing(b, tag, from: i + 1 + tag.count) else {
+            if b[i] == 0x3C, let nameEnd = tagNameEnd(b, i + 1, tag) {
+                guard let end = closing(b, tag, from: nameEnd) else {
                     // No closing tag after this one, so none after any later one: the rest stays.
                     out.append(contentsOf: b[i...])
                     return out
@@ -256,9 +306,7 @@ enum HTMLText {
         var i = 0
         while i < b.count {
             if b[i] == 0x3C {
-                let isBlock = blockTags.contains { t in
-                    matches(b, i + 1, t) && (i + 1 + t.count == b.count || !isWord(b, i + 1 + t.count))
-                }
+                let isBlock = blockTags.contains { tagNameEnd(b, i + 1, $0) != nil }
                 if isBlock {
                     if nextClose < i {
                         nextClose = i

@@ -3,16 +3,19 @@ import Foundation
 public enum InspectionJSON {
     public static func value(_ d: InspectionDocument) -> JSONValue {
         .object([
+            ("contract_version", .int(InspectionDocument.contractVersion)),
             ("file", .string(d.file)),
             ("authorities", .array(d.authorities.map { a in
                 .object([("new_la_code", .string(a.newCode)), ("old_la_code", .string(a.oldCode)), ("la_name", .string(a.name)),
-                         ("role", .string(a.role)), ("evidence", .string(a.evidence))])
+                         ("role", .string(a.role.rawValue)), ("evidence", .string(a.evidence)),
+                         ("visit_type", .optionalString(a.visitType?.rawValue)), ("judgement", .optionalString(a.judgement?.rawValue)),
+                         ("date", .optionalString(a.date))])
             })),
-            ("visit_type", .optionalString(d.visitType)),
+            ("visit_type", .optionalString(d.visitType?.rawValue)),
             ("date", .optionalString(d.date)),
-            ("judgement", .optionalString(d.judgement)),
+            ("judgement", .optionalString(d.judgement?.rawValue)),
             ("signals", .array(d.signals.map { s in
-                .object([("theme", .string(s.theme)), ("polarity", .string(s.polarity)), ("evidence", .string(s.evidence)),
+                .object([("theme", .string(s.theme.rawValue)), ("polarity", .string(s.polarity.rawValue)), ("evidence", .string(s.evidence)),
                          ("start", .int(s.start)), ("end", .int(s.end)), ("la_code", .optionalString(s.laCode))])
             })),
             ("numbers", .array(d.numbers.map { n in
@@ -29,9 +32,11 @@ public enum InspectionJSON {
     /// A short human summary of one document.
     public static func text(_ d: InspectionDocument) -> String {
         var lines = ["\(d.file)"]
-        lines.append("  authorities: " + d.authorities.map { "\($0.name) (\($0.oldCode), \($0.role))" }.joined(separator: "; "))
-        lines.append("  visit: \(d.visitType ?? "unknown"), date: \(d.date ?? "unknown"), judgement: \(d.judgement ?? "not stated")")
-        for s in d.signals { lines.append("  \(s.theme) \(s.polarity): \(s.evidence)") }
+        lines.append("  authorities: " + d.authorities.map { a in
+            "\(a.name) (\(a.oldCode), \(a.role.rawValue)" + (a.role == .primary ? ", \(a.visitType?.rawValue ?? "visit unknown"), \(a.judgement?.rawValue ?? "judgement not stated"))" : ")")
+        }.joined(separator: "; "))
+        lines.append("  visit: \(d.visitType?.rawValue ?? "unknown"), date: \(d.date ?? "unknown"), judgement: \(d.judgement?.rawValue ?? "not stated")")
+        for s in d.signals { lines.append("  \(s.theme.rawValue) \(s.polarity.rawValue): \(s.evidence)") }
         for n in d.numbers { lines.append("  figure: \(n.measure) = \(trimmed(n.value)) \(n.unit) [\(n.laCode ?? "?")]") }
         return lines.joined(separator: "\n")
     }
