@@ -277,15 +277,22 @@ public enum Backtest {
             let k = i.filter { has[$0] }
             return RankStatistics.spearman(k.map { pairs[$0].values[p.name]! }, k.map { Double(pairs[$0].outcome.judgement.grade.severity) })
         }
+        let estimate = estimator(pairs, usable: has, bootstrap: bootstrap, level: level)
+        return PredictorResult(scope: scope, predictor: p, aucInadequate: estimate(inadequate), aucBelowGood: estimate(belowGood),
+                               spearman: estimate(rho))
+    }
+
+    /// A statistic over pair indices as an `Estimate`: its value on every pair, its bootstrap
+    /// interval, and the counts of usable pairs and of inadequate outcomes among them.
+    private static func estimator(_ pairs: [BacktestPair], usable: [Bool], bootstrap: ClusterBootstrap,
+                                  level: Double) -> (([Int]) -> Double?) -> Estimate {
         let all = Array(pairs.indices)
-        let n = has.filter { $0 }.count
-        let bad = pairs.indices.filter { has[$0] && pairs[$0].outcome.judgement.grade == .inadequate }.count
-        func estimate(_ f: ([Int]) -> Double?) -> Estimate {
+        let n = usable.filter { $0 }.count
+        let bad = pairs.indices.filter { usable[$0] && pairs[$0].outcome.judgement.grade == .inadequate }.count
+        return { f in
             let ci = bootstrap.interval(level: level, f)
             return Estimate(value: f(all), low: ci?.low, high: ci?.high, n: n, inadequate: bad)
         }
-        return PredictorResult(scope: scope, predictor: p, aucInadequate: estimate(inadequate), aucBelowGood: estimate(belowGood),
-                               spearman: estimate(rho))
     }
 
     static func compare(_ composite: String, _ indicator: String, in pairs: [BacktestPair], scope: String,
@@ -299,13 +306,7 @@ public enum Backtest {
             guard let a = auc(composite, i), let b = auc(indicator, i) else { return nil }
             return a - b
         }
-        let all = Array(pairs.indices)
-        let n = both.filter { $0 }.count
-        let bad = pairs.indices.filter { both[$0] && pairs[$0].outcome.judgement.grade == .inadequate }.count
-        func estimate(_ f: ([Int]) -> Double?) -> Estimate {
-            let ci = bootstrap.interval(level: level, f)
-            return Estimate(value: f(all), low: ci?.low, high: ci?.high, n: n, inadequate: bad)
-        }
+        let estimate = estimator(pairs, usable: both, bootstrap: bootstrap, level: level)
         return PairedDifference(scope: scope, composite: composite, indicator: indicator,
                                 compositeAUC: estimate { auc(composite, $0) }, indicatorAUC: estimate { auc(indicator, $0) },
                                 difference: estimate(diff))

@@ -147,24 +147,21 @@ struct SplitScan {
 
     /// read(2) until `capacity` bytes or the end of the file.
     static func readSome(_ fd: Int32, _ buffer: UnsafeMutablePointer<UInt8>, _ capacity: Int, path: String) throws -> Int {
-        var used = 0
-        while used < capacity {
-            let n = read(fd, buffer + used, capacity - used)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw CSVError(file: path, line: 0, message: "read error: \(String(cString: strerror(errno)))")
-            }
-            if n == 0 { break }
-            used += n
-        }
-        return used
+        try fill(buffer, capacity, path: path) { at, want, _ in read(fd, at, want) }
     }
 
     /// pread(2) of `count` bytes at `offset`; fewer only at the end of the file.
     static func readAt(_ fd: Int32, _ buffer: UnsafeMutablePointer<UInt8>, _ count: Int, _ offset: Int, path: String) throws -> Int {
+        try fill(buffer, count, path: path) { at, want, done in pread(fd, at, want, off_t(offset + done)) }
+    }
+
+    /// Calls `call(destination, wanted, done)` until `count` bytes arrive or it returns 0 (end of
+    /// file); EINTR retries, any other failure is an error naming the file.
+    private static func fill(_ buffer: UnsafeMutablePointer<UInt8>, _ count: Int, path: String,
+                             _ call: (UnsafeMutablePointer<UInt8>, Int, Int) -> Int) throws -> Int {
         var used = 0
         while used < count {
-            let n = pread(fd, buffer + used, count - used, off_t(offset + used))
+            let n = call(buffer + used, count - used, used)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw CSVError(file: path, line: 0, message: "read error: \(String(cString: strerror(errno)))")
