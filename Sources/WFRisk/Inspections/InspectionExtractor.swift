@@ -114,8 +114,9 @@ public struct InspectionExtractor: Sendable {
             if !figures.isEmpty { previousMeasures = figures.map(\.measure) }
         }
         signals += figureSignals(numbers: numbers, sentences: sentences, existing: signals, text: t.text)
-        let order = Dictionary(uniqueKeysWithValues: Theme.allCases.enumerated().map { ($1, $0) })
-        signals.sort { ($0.start, order[$0.theme]!) < ($1.start, order[$1.theme]!) }
+        // Theme order by position in `allCases` (a scan of nine cases, no hashing).
+        let order = Theme.allCases
+        signals.sort { ($0.start, order.firstIndex(of: $0.theme)!) < ($1.start, order.firstIndex(of: $1.theme)!) }
         return InspectionDocument(file: source.file, authorities: links,
                                   visitType: InspectionDocument.agreed(primary.map(\.visitType)).flatMap { v in primary.allSatisfy { $0.visitType != nil } ? v : nil },
                                   date: date,

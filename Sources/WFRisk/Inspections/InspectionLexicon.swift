@@ -71,6 +71,8 @@ public struct InspectionLexicon: Sendable {
     let anyJudgement: CueSet
     /// Which of the sets above a word can start (see `CueIndex`).
     var cueIndex = CueIndex(sets: [])
+    /// Every cue set above, for the tests that pin fast paths to plain ones.
+    var cueSets: [CueSet] = []
 
     public static func bundled() throws -> InspectionLexicon {
         try load(path: ReferenceFiles.path("inspection_lexicon.yml"))
@@ -190,6 +192,7 @@ public struct InspectionLexicon: Sendable {
             anyVisitType: cues(visitTypes.flatMap(\.1)),
             anyJudgement: cues(judgements.flatMap(\.1)))
         lexicon.cueIndex = CueIndex(sets: made)
+        lexicon.cueSets = made + [lexicon.backgroundVisitAfter, lexicon.reportedVisit, lexicon.judgementDenied] + lexicon.eraCues.map(\.cues)
         return lexicon
     }
 
