@@ -142,7 +142,7 @@ import Testing
     /// Random texts from the lexicon's own words (so cues match, whole and in part), their
     /// stems' endings and possessives, capitals, curly apostrophes and non-ASCII words.
     func lexiconTexts(_ rng: inout SeededRandom, count: Int) throws -> [String] {
-        let yaml = try String(contentsOfFile: ReferenceFiles.path("inspection_lexicon.yml"), encoding: .utf8)
+        let yaml = try String(contentsOfFile: Fixtures.repoRoot + "/Sources/WFRiskInspections/Resources/inspection_lexicon.yml", encoding: .utf8)
         let scalars = Array(yaml.unicodeScalars)
         var pool = Array(Set(Tokenizer.tokens(scalars, from: 0, to: scalars.count).map(\.word))).sorted()
         #expect(pool.count > 300)
