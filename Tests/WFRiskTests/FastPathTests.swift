@@ -200,6 +200,23 @@ import Testing
         }
     }
 
+    /// Line token ranges from one forward pass are the binary searches' ranges.
+    @Test func lineTokenRangesAreTheSearchedRanges() throws {
+        let extractor = InspectionExtractor(lexicon: try InspectionLexicon.bundled(), registry: try Fixtures.registry())
+        var rng = SeededRandom(seed: 53)
+        let pieces = ["Word", "two words.", "\n", "\n\n", "  ", " - ", "%", "&", "34.7", "Cookie policy", "é", "’s", "x", "\t", "Related stories"]
+        for _ in 0..<1000 {
+            let text = (0..<Int(rng.next() % 30)).map { _ in rng.pick(pieces) }.joined(separator: rng.next() % 2 == 0 ? " " : "")
+            let scalars = Array(text.unicodeScalars)
+            let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+            let lines = extractor.layout(scalars)
+            let searched = lines.map { l in
+                tokens.partitionedIndex { $0.start >= l.start }..<tokens.partitionedIndex { $0.start >= l.end }
+            }
+            #expect(InspectionExtractor.tokenRanges(of: lines, tokens: tokens) == searched, "\(text.debugDescription)")
+        }
+    }
+
     /// Sentences split with the packed abbreviation test as with the String one.
     @Test func packedAbbreviationsAreTheAbbreviations() {
         let words = ["st", "St", "ST", "mr", "Mrs", "e.g", "I.E", "etc", "x", "Z", "no", "No", "year", "ltd", "é", "né", "Cllr", "abcdefghi", "stx"]

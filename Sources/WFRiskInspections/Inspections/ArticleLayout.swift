@@ -35,11 +35,29 @@ extension InspectionExtractor {
         }
     }
 
+    /// Each line's tokens, in one forward pass (lines and tokens are both in text order): the
+    /// ranges `ReadText.tokenRange(line.start, line.end)` finds by binary search.
+    static func tokenRanges(of lines: [Line], tokens: [Token]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        out.reserveCapacity(lines.count)
+        var k = 0
+        for line in lines {
+            while k < tokens.count && tokens[k].start < line.start { k += 1 }
+            var e = k
+            while e < tokens.count && tokens[e].start < line.end { e += 1 }
+            out.append(k..<e)
+            k = e
+        }
+        return out
+    }
+
     func layout(_ scalars: [Unicode.Scalar]) -> [Line] {
         var lines: [Line] = []
         var start = 0
         var bodySentencesSeen = 0
         var ended = false
+        // ASCII-lowered bytes of a line (markers are matched on them), one buffer for all lines.
+        var lower = [UInt8]()
         for i in 0...scalars.count where i == scalars.count || scalars[i] == "\n" {
             defer { start = i + 1 }
             guard i > start else { continue }
@@ -47,8 +65,7 @@ extension InspectionExtractor {
             while s < e, Self.isSpace(scalars[s]) { s += 1 }
             while e > s, Self.isSpace(scalars[e - 1]) { e -= 1 }
             guard e > s else { continue }
-            // ASCII-lowered bytes of the line; markers are matched with memmem (no Foundation).
-            var lower = [UInt8]()
+            lower.removeAll(keepingCapacity: true)
             lower.reserveCapacity(e - s)
             for k in s..<e {
                 let v = scalars[k].value

@@ -85,8 +85,7 @@ extension InspectionExtractor {
     /// kept only when confirmed elsewhere in the text or standing in a list of names.
     func findMentions(_ t: ReadText, year: Int?) -> [Mention] {
         var mentions: [Mention] = []
-        for line in t.readable {
-            let range = t.tokenRange(line.start, line.end)
+        for (line, range) in zip(t.readable, t.readableTokens) {
             var i = range.lowerBound
             while i < range.upperBound {
                 if let (length, codes, strong, unconfirmed) = mention(at: i, in: range, tokens: t.tokens, scalars: t.scalars, year: year),
@@ -142,7 +141,7 @@ extension InspectionExtractor {
         guard ([lexicon.otherNationRegulators] + subjects).contains(where: { $0.bit == 0 || all & $0.bit != 0 }) else { return false }
         // Every count in one pass over the readable lines.
         let counts = CueSet.countMatches([lexicon.otherNationRegulators, lexicon.specificChildrenCues] + subjects, t.tokens,
-                                         in: t.readable.map { t.tokenRange($0.start, $0.end) })
+                                         in: t.readableTokens)
         if counts[0] > 0 && !t.tokens.contains(where: { $0.word == "ofsted" || $0.word == "ofsted's" }) { return true }
         let most = counts.dropFirst(2).max() ?? 0
         return most >= 2 && most > counts[1]

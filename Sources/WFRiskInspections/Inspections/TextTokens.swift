@@ -115,6 +115,12 @@ func unicodeScalars(of text: String) -> [Unicode.Scalar] {
 /// a decimal number stays one token ("34.7"); "%" is a token of its own.
 enum Tokenizer {
     static func tokens(_ scalars: [Unicode.Scalar], from: Int, to: Int) -> [Token] {
+        precondition(from >= 0 && to <= scalars.count)
+        // Read through a buffer pointer: the scan touches every scalar, bounds checked above once.
+        return scalars.withUnsafeBufferPointer { tokens($0, from: from, to: to) }
+    }
+
+    private static func tokens(_ scalars: UnsafeBufferPointer<Unicode.Scalar>, from: Int, to: Int) -> [Token] {
         var out: [Token] = []
         out.reserveCapacity((to - from) / 5)
         // The word being read, as lower-case UTF-8 in a reused buffer.
@@ -321,11 +327,13 @@ final class CueSet: Sendable {
     static func countMatches(_ sets: [CueSet], _ tokens: [Token], in ranges: [Range<Int>]) -> [Int] {
         var counts = [Int](repeating: 0, count: sets.count)
         var next = [Int](repeating: 0, count: sets.count)
+        // A token none of the sets may start is passed over (a set without a bit: none is).
         var bits: UInt64 = 0
-        for set in sets { bits |= set.bit == 0 ? .max : set.bit }
+        for set in sets { bits |= set.bit }
+        let unindexed = sets.contains { $0.bit == 0 }
         for range in ranges {
             for k in next.indices { next[k] = range.lowerBound }
-            for i in range where tokens[i].cueMask & bits != 0 {
+            for i in range where unindexed || tokens[i].cueMask & bits != 0 {
                 for (k, set) in sets.enumerated() where i >= next[k] {
                     let n = set.match(tokens, at: i, end: range.upperBound)
                     if n > 0 { counts[k] += 1; next[k] = i + n }
