@@ -1,4 +1,8 @@
 import Foundation
+import WFRiskCore
+import WFRiskIngest
+import WFRiskInspections
+import WFRiskScoring
 
 /// What the join stage hands to scoring: one year's scoring input with its inspection evidence
 /// and Ofsted judgements, the figure table every scored year reads, and the earlier years

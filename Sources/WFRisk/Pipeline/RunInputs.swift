@@ -1,5 +1,7 @@
 import Dispatch
 import Foundation
+import WFRiskCore
+import WFRiskIngest
 
 /// Reference data and reading rules for one run, loaded once.
 public struct RunReferences: Sendable {
@@ -13,12 +15,9 @@ public struct RunReferences: Sendable {
         return RunReferences(registry: registry, neighbours: neighbours, reader: try reader(settings, registry: registry))
     }
 
-    /// The authority registry a pipeline's inputs name: the bundled one, or `inputs.authorities`
-    /// with its aliases (default: the bundled aliases) and the bundled joint returns.
+    /// The authority registry a pipeline's inputs name.
     public static func registry(_ inputs: PipelineInputs) throws -> AuthorityRegistry {
-        guard let path = inputs.authorities else { return try AuthorityRegistry.bundled() }
-        return try AuthorityRegistry.load(authorities: path, aliases: inputs.authorityAliases ?? ReferenceFiles.path("authority_aliases.csv"),
-                                          jointReturns: ReferenceFiles.path("joint_returns.csv"))
+        try AuthorityRegistry.named(authorities: inputs.authorities, aliases: inputs.authorityAliases)
     }
 
     /// The tidy-file reader for a pipeline's settings (bundled column aliases and suppression
@@ -69,19 +68,4 @@ extension TidyIngest {
         }
         if !changed.isEmpty { throw WFRiskError.inputs(changed) }
     }
-}
-
-/// A fixed-size array that concurrent workers fill at distinct indices.
-public final class ConcurrentResults<T>: @unchecked Sendable {
-    private var storage: [T?]
-    private let lock = NSLock()
-
-    public init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    public subscript(i: Int) -> T? {
-        get { lock.lock(); defer { lock.unlock() }; return storage[i] }
-        set { lock.lock(); storage[i] = newValue; lock.unlock() }
-    }
-
-    public var values: [T?] { lock.lock(); defer { lock.unlock() }; return storage }
 }
