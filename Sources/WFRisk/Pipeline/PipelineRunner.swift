@@ -297,9 +297,9 @@ public struct PipelineRunner {
                 table.warnings.insert("SYNTHETIC DATA: inputs marked synthetic (\(synthetic.joined(separator: ", "))); the scores are not real figures", at: 0)
                 for i in table.units.indices { table.units[i].notes.insert("synthetic sample data, not real figures", at: 0) }
             }
-            let earlier: [ScoreTable] = g.output("earlier")
+            let earlier: [YearScores] = g.output("earlier")
             let refs: RunReferences = g.output("references")
-            let history = ScoreSeries.history(current: table, tables: earlier + [table], figures: g.output("figures"), registry: refs.registry)
+            let history = ScoreSeries.history(earlier + [YearScores(table)], figures: g.output("figures"), registry: refs.registry)
             ScoreSeries.applyChanges(&table, history: history)
             g.store("history", history)
             g.store("ranked_table", table)
