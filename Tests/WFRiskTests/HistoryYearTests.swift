@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import WFRisk
+@testable import WFRiskCore
+@testable import WFRiskIngest
+@testable import WFRiskScoring
 
 /// History years are scored by a lean pass (`Scorer.scoreHistoryYear`); each year must still be
 /// what scoring that year on its own gives.

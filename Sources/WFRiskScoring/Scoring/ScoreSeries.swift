@@ -134,7 +134,7 @@ public struct HistoryRow: Sendable {
     public var status: Status
     public var note: String?
 
-    package init(year: Int, unit: UnitScore, source: UnitScore? = nil, comparability: Comparability, rankedCount: Int,
+    package init(year: Int, unit: YearScore, source: YearScore? = nil, comparability: Comparability, rankedCount: Int,
                  status: Status, note: String? = nil) {
         self.year = year
         self.unit = unit
