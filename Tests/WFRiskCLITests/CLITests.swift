@@ -1,8 +1,9 @@
 import Foundation
 import Testing
-@testable import WFRisk
+import WFRiskTestSupport
 @testable import WFRiskCore
 @testable import WFRiskScoring
+@testable import WFRisk
 
 /// The operational surface as the README documents it: exit codes, JSON logs, baselines.
 @Suite(.serialized) struct CLITests {

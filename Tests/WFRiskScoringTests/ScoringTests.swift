@@ -1,9 +1,10 @@
 import Foundation
 import Testing
-@testable import WFRisk
+import WFRiskTestSupport
 @testable import WFRiskCore
 @testable import WFRiskIngest
 @testable import WFRiskScoring
+@testable import WFRisk
 
 @Suite struct ScoringPropertyTests {
     func unit(_ table: ScoreTable, _ code: String) -> UnitScore { table.units.first { $0.unit == ReportingUnit(code) }! }

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
-@testable import WFRisk
+import WFRiskTestSupport
 @testable import WFRiskCore
 @testable import WFRiskIngest
 @testable import WFRiskScoring
+@testable import WFRisk
 
 /// A copy of the real DfE workforce file, broken in one way at test time (never committed).
 struct RealCopy {

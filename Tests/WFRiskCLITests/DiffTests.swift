@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WFRiskTestSupport
 @testable import WFRisk
 
 @Suite(.serialized) struct DiffAndBaselineTests {
