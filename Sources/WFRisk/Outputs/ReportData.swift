@@ -72,7 +72,7 @@ public struct ReportData: Sendable {
             case .generated: break
             }
         }
-        walk(ScoresJSON.settingsJSON(settings), "")
+        walk(settings.jsonValue, "")
         return out
     }
 }

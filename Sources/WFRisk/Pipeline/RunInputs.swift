@@ -10,15 +10,21 @@ public struct RunReferences: Sendable {
     public var reader: TidyFileReader
 
     public static func load(inputs: PipelineInputs, settings: RunSettings) throws -> RunReferences {
-        var registry = try AuthorityRegistry.bundled()
-        if let path = inputs.authorities {
-            registry = try AuthorityRegistry.load(authorities: path, aliases: inputs.authorityAliases ?? ReferenceFiles.path("authority_aliases.csv"),
-                                                  jointReturns: ReferenceFiles.path("joint_returns.csv"))
-        }
+        let registry = try Self.registry(inputs)
         let neighbours = try inputs.neighbours.map { try StatisticalNeighbours.load(path: $0) }
-        let reader = TidyFileReader(aliases: try ColumnAliases.bundled(extra: settings.aliasPairs),
-                                    markers: try SuppressionMarkers.bundled(extra: settings.suppressionMarkers),
-                                    registry: registry)
-        return RunReferences(registry: registry, neighbours: neighbours, reader: reader)
+        return RunReferences(registry: registry, neighbours: neighbours, reader: try reader(settings, registry: registry))
+    }
+
+    /// The authority registry a pipeline's inputs name.
+    public static func registry(_ inputs: PipelineInputs) throws -> AuthorityRegistry {
+        try AuthorityRegistry.named(authorities: inputs.authorities, aliases: inputs.authorityAliases)
+    }
+
+    /// The tidy-file reader for a pipeline's settings (bundled column aliases and suppression
+    /// markers plus the pipeline's own), as `wfrisk run` and `wfrisk validate` both read files.
+    public static func reader(_ settings: RunSettings, registry: AuthorityRegistry) throws -> TidyFileReader {
+        TidyFileReader(aliases: try ColumnAliases.bundled(extra: settings.aliasPairs),
+                       markers: try SuppressionMarkers.bundled(extra: settings.suppressionMarkers),
+                       registry: registry)
     }
 }
