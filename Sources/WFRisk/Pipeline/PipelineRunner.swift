@@ -43,10 +43,10 @@ public struct RunFailure: Error, CustomStringConvertible {
     public var description: String { "\(underlying)" }
 }
 
-/// The score stage's output: the scoring year unranked, and each history year scored.
+/// The score stage's output: the scoring year unranked, and each history year scored (what history.csv needs of it).
 struct ScoredYears: Sendable {
     var unranked: ScoreTable
-    var earlier: [ScoreTable]
+    var earlier: [YearScores]
 }
 
 /// The rank stage's output: the ranked table with year-on-year changes, and history.csv's rows.
@@ -257,7 +257,7 @@ public struct PipelineRunner {
                 table.warnings.insert("SYNTHETIC DATA: inputs marked synthetic (\(synthetic.joined(separator: ", "))); the scores are not real figures", at: 0)
                 for i in table.units.indices { table.units[i].notes.insert("synthetic sample data, not real figures", at: 0) }
             }
-            let history = ScoreSeries.history(current: table, tables: scored.earlier + [table], figures: joined.figures, registry: refs.registry)
+            let history = ScoreSeries.history(scored.earlier + [YearScores(table)], figures: joined.figures, registry: refs.registry)
             ScoreSeries.applyChanges(&table, history: history)
             return (RankedScores(table: table, history: history),
                     ["ranked": table.units.filter(\.isRanked).count, "excluded": table.units.filter { !$0.isRanked }.count])
