@@ -17,6 +17,18 @@ import WFRiskTestSupport
          Decimals.format(y.coverage, 6), y.exclusionReason ?? "-"]
     }
 
+    /// `settings.scoring.history` / `--years`: `all`, `last N` or years, written back as read.
+    @Test func historyWindowReadsItsThreeForms() {
+        #expect(HistoryWindow("all") == .all)
+        #expect(HistoryWindow("last 10") == .last(10))
+        #expect(HistoryWindow("2019-2023") == .years(2019...2023))
+        #expect(HistoryWindow("2023") == .years(2023...2023))
+        for bad in ["last 0", "last", "10", "1999-2023", "2023-2019", "some"] { #expect(HistoryWindow(bad) == nil, "\(bad)") }
+        for w in [HistoryWindow.all, .last(10), .years(2019...2023)] { #expect(HistoryWindow(w.text) == w) }
+        #expect((2014...2023).allSatisfy { HistoryWindow.last(10).contains($0, scoringYear: 2023) })
+        #expect(!HistoryWindow.last(10).contains(2013, scoringYear: 2023))
+    }
+
     /// Every year of a synthetic series, some units excluded (a suppressed absence rate under a
     /// high minimum coverage): the lean year equals the full scoring of that year, unit by unit
     /// and in order, at any thread count.

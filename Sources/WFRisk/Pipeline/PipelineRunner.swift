@@ -204,9 +204,11 @@ public struct PipelineRunner {
             // With history (history.csv), every scored year's look-back too.
             let window: YearWindow
             switch (scoring.history, scoring.year) {
-            case (nil, _): window = .all
-            case (let h?, let y?): window = .range((min(h.lowerBound, y) - span + 1)...y)
-            case (let h?, nil): window = .range((h.lowerBound - span + 1)...2100)
+            case (.all, _): window = .all
+            case (.years(let h), let y?): window = .range((min(h.lowerBound, y) - span + 1)...y)
+            case (.years(let h), nil): window = .range((h.lowerBound - span + 1)...2100)
+            case (.last(let n), let y?): window = .range((y - n + 1 - span + 1)...y)
+            case (.last(let n), nil): window = .latest(n + span - 1)
             }
             let files = try TidyIngest.read(plan.workforce, wanted: Measure.workforce, kind: "workforce", reader: refs.reader,
                                             threads: threads, years: window)

@@ -5,9 +5,9 @@ import WFRiskInspections
 /// Scores every year of a run (`history.csv`) and lines the years up per current unit, across
 /// boundary changes and joint returns (docs/methodology.md §12).
 public enum ScoreSeries {
-    /// Years to score: those with local-authority figures, within `window` (all when nil), up to the scoring year.
-    public static func years(figures: FigureTable, scoringYear: Int, window: ClosedRange<Int>?) -> [Int] {
-        figures.years.filter { $0 <= scoringYear && (window?.contains($0) ?? true) }
+    /// Years to score: those with local-authority figures, within `window`, up to the scoring year.
+    public static func years(figures: FigureTable, scoringYear: Int, window: HistoryWindow) -> [Int] {
+        figures.years.filter { $0 <= scoringYear && window.contains($0, scoringYear: scoringYear) }
     }
 
     /// Each year scored and ranked like the scoring year, kept as what `history.csv` needs (on up
