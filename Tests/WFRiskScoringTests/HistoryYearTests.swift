@@ -29,9 +29,9 @@ import WFRiskTestSupport
         #expect(!HistoryWindow.last(10).contains(2013, scoringYear: 2023))
     }
 
-    /// Every year of a synthetic series, some units excluded (a suppressed absence rate under a
-    /// high minimum coverage): the lean year equals the full scoring of that year, unit by unit
-    /// and in order, at any thread count.
+    /// Every year of a synthetic series, every indicator weighted, some units excluded (a
+    /// suppressed absence rate under a high minimum coverage): the lean year equals the full
+    /// scoring of that year, unit by unit and in order, at any thread count.
     @Test(arguments: [3, 17] as [UInt64])
     func leanHistoryYearsEqualFullScoringOfThatYear(seed: UInt64) throws {
         var rows = SyntheticData.rows(seed: seed, years: 2018...2023)
@@ -42,6 +42,8 @@ import WFRiskTestSupport
         let dataset = try TidyDataset.merge([try Fixtures.reader().read(path: path, wanted: Measure.workforce, kind: "workforce")])
         var settings = try Fixtures.settings()
         settings.minCoverage = 0.95
+        // Every indicator weighted, so each kind of definition (ratio, change, difference, trend) counts.
+        for i in Indicator.allCases { settings.weights[i] = 1 }
         let input = ScoringInput(workforce: dataset, registry: try Fixtures.registry(), settings: settings)
         let figures = FigureTable(dataset)
         let years = Array(2018...2022)
