@@ -40,11 +40,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.copy("Resources")],
-            // Release builds skip Swift's dynamic exclusivity checks: the parser callbacks and
-            // per-row decoding touch class fields millions of times (docs/performance.md).
-            // Debug builds, and so `swift test`, keep them.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+            resources: [.copy("Resources")]
         ),
         .executableTarget(
             name: "wfrisk",
