@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "wfrisk", targets: ["wfrisk"]),
-        .library(name: "WFRisk", targets: ["WFRisk"]),
+        .library(name: "WFRisk", targets: ["WFRisk", "WFRiskScoring", "WFRiskInspections", "WFRiskIngest", "WFRiskCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,15 +30,45 @@ let package = Package(
             path: "Sources/CXLSXWriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
+        // The library, one target per layer along the data flow; a target imports only those
+        // above it here, so the compiler keeps the direction (docs/architecture.md).
+        // Units, authorities, problems and shared support; no file formats.
+        .target(
+            name: "WFRiskCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        // CSV through libcsv, tidy workforce and demand files, Ofsted judgements, reference tables.
+        .target(
+            name: "WFRiskIngest",
+            dependencies: ["WFRiskCore", "CLibCSV"],
+            resources: [.copy("Resources")]
+        ),
+        // Inspection texts to documents: decoding, HTML, authority links, signals, figures.
+        .target(
+            name: "WFRiskInspections",
+            dependencies: ["WFRiskCore", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Resources")]
+        ),
+        // Pure scoring of merged inputs: indicators, demand, inspection join, ranks. No file I/O.
+        .target(
+            name: "WFRiskScoring",
+            dependencies: ["WFRiskCore", "WFRiskIngest", "WFRiskInspections"]
+        ),
+        // The pipeline (stages, run folders, manifest), outputs, backtest and sample generator.
         .target(
             name: "WFRisk",
             dependencies: [
-                "CLibCSV",
+                "WFRiskCore",
+                "WFRiskIngest",
+                "WFRiskInspections",
+                "WFRiskScoring",
                 "CXLSXWriter",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources")]
         ),
@@ -46,6 +76,10 @@ let package = Package(
             name: "wfrisk",
             dependencies: [
                 "WFRisk",
+                "WFRiskScoring",
+                "WFRiskInspections",
+                "WFRiskIngest",
+                "WFRiskCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -53,13 +87,13 @@ let package = Package(
         // Benchmark harness (docs/performance.md): `Benchmarks/run`.
         .executableTarget(
             name: "wfrisk-bench",
-            dependencies: ["WFRisk", "CLibCSV"],
+            dependencies: ["WFRisk", "WFRiskScoring", "WFRiskInspections", "WFRiskIngest", "WFRiskCore", "CLibCSV"],
             path: "Benchmarks/WFRiskBench"
         ),
         .testTarget(
             name: "WFRiskTests",
             // Depends on the executable so `swift test` builds it for the CLI tests.
-            dependencies: ["WFRisk", "wfrisk"]
+            dependencies: ["WFRisk", "WFRiskScoring", "WFRiskInspections", "WFRiskIngest", "WFRiskCore", "wfrisk"]
         ),
     ]
 )

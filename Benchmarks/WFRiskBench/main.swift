@@ -2,6 +2,9 @@ import CLibCSV
 import Dispatch
 import Foundation
 import WFRisk
+import WFRiskCore
+import WFRiskIngest
+import WFRiskInspections
 
 // wfrisk-bench: measures wfrisk against references run in the same process or session, and
 // prints ratios (docs/performance.md). Usage: wfrisk-bench WORKLOAD_DIR [--real SHARED_DATA]

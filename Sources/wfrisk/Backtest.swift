@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WFRisk
+import WFRiskCore
 
 struct BacktestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WFRisk
+import WFRiskCore
 
 struct BaselineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import WFRisk
+import WFRiskCore
+import WFRiskIngest
+import WFRiskInspections
 
 struct EvaluateExtraction: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import WFRisk
+import WFRiskCore
+import WFRiskIngest
+import WFRiskInspections
 
 struct Extract: ParsableCommand {
     static let configuration = CommandConfiguration(

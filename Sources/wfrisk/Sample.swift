@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import WFRisk
+import WFRiskCore
+import WFRiskIngest
 
 struct Sample: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import WFRisk
+import WFRiskCore
+import WFRiskIngest
 
 struct Validate: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import WFRisk
+import WFRiskCore
+import WFRiskIngest
 
 @main
 struct WFRiskCommand: ParsableCommand {

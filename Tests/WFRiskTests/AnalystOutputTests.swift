@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import WFRisk
+@testable import WFRiskCore
+@testable import WFRiskIngest
+@testable import WFRiskScoring
 
 /// Reads a CSV written by wfrisk into rows keyed by column name.
 private func table(_ path: String) throws -> [[String: String]] {

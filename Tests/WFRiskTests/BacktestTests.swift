@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import WFRisk
+@testable import WFRiskCore
+@testable import WFRiskIngest
 
 @Suite struct RankStatisticsTests {
     /// Every (positive, negative) pair compared directly: the definition the rank formula must match.

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import WFRisk
+@testable import WFRiskCore
+@testable import WFRiskIngest
+@testable import WFRiskScoring
 
 /// A copy of the real DfE workforce file, broken in one way at test time (never committed).
 struct RealCopy {

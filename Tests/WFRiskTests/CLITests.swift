@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import WFRisk
+@testable import WFRiskCore
+@testable import WFRiskScoring
 
 /// The operational surface as the README documents it: exit codes, JSON logs, baselines.
 @Suite(.serialized) struct CLITests {

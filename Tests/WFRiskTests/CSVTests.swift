@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import WFRisk
+@testable import WFRiskCore
+@testable import WFRiskIngest
 
 @Suite struct CSVReaderTests {
     func parse(_ bytes: [UInt8]) throws -> [(Int, [String])] {

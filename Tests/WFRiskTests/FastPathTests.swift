@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import WFRisk
+@testable import WFRiskCore
+@testable import WFRiskIngest
+@testable import WFRiskInspections
+@testable import WFRiskScoring
 
 /// The shortcuts taken for speed (docs/performance.md) must give exactly what the plain paths give.
 @Suite struct FastPathTests {
@@ -369,7 +373,7 @@ import Testing
     /// The cue phrases of the bundled lexicon's themes, visit types, judgements and measures, with
     /// a prefix cue's `*` replaced by a word it must match.
     static func lexiconPhrases() throws -> [String] {
-        let text = try String(contentsOfFile: ReferenceFiles.path("inspection_lexicon.yml"), encoding: .utf8)
+        let text = try String(contentsOfFile: InspectionLexicon.bundledPath, encoding: .utf8)
         var out: [String] = []
         var section = ""
         for line in text.split(separator: "\n") {

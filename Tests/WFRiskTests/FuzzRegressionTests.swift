@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import WFRisk
+@testable import WFRiskCore
+@testable import WFRiskIngest
+@testable import WFRiskInspections
 
 /// Inputs of the kinds the fuzzing in issue 12 found crashes with, read as the fuzz target reads
 /// them (`Fuzz/Sources/wfrisk-fuzz/Fuzz.swift`): never a crash, and the streamed and split

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import WFRisk
+@testable import WFRiskInspections
 
 /// HTML stripping: linear on pages whose tags or comments never close, and the same text out
 /// as the backtracking patterns it replaced (kept here as the reference).

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import WFRisk
+@testable import WFRiskIngest
+@testable import WFRiskScoring
 
 @Suite struct IndicatorDefinitionTests {
     @Test func everyIndicatorHasItsOwnDefinitionInOrder() {

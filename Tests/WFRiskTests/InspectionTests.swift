@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import WFRisk
+@testable import WFRiskCore
+@testable import WFRiskIngest
+@testable import WFRiskInspections
 
 @Suite struct InspectionExtractionTests {
     let extractor: InspectionExtractor

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import WFRisk
+@testable import WFRiskCore
 
 /// End-to-end runs of the `wfrisk` executable: locking, atomic publish, kill -9, manifests.
 @Suite(.serialized) struct PipelineRunTests {

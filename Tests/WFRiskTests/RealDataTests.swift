@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 @testable import WFRisk
+@testable import WFRiskCore
+@testable import WFRiskIngest
+@testable import WFRiskInspections
+@testable import WFRiskScoring
 
 /// Tests on the real DfE files in ../shared/data (skipped, with a message, when absent).
 @Suite(.enabled(if: Fixtures.sharedAvailable, Comment(rawValue: Fixtures.sharedSkipMessage)))

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import WFRisk
+@testable import WFRiskCore
+@testable import WFRiskIngest
 
 /// Issue 12, items 5 and 6: older releases that put a joint return on one partner's row, and two
 /// releases that overlap, built from the real file at test time.

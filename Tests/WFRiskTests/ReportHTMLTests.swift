@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import WFRisk
+@testable import WFRiskCore
+@testable import WFRiskIngest
+@testable import WFRiskScoring
 
 /// `report.html` as a reader meets it: self-contained, structured for assistive technology,
 /// rendered by a real browser without a single request leaving the file.

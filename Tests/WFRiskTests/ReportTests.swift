@@ -4,6 +4,7 @@ import FoundationXML
 #endif
 import Testing
 @testable import WFRisk
+@testable import WFRiskCore
 
 /// Parses an SVG chart as XML and gives its elements by name.
 struct SVGDoc {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import WFRisk
+@testable import WFRiskScoring
 
 /// Paths that used to give a wrong answer with exit 0 (issue 11), each run against the binary.
 @Suite(.serialized) struct RunSafetyTests {

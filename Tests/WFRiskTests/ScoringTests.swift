@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import WFRisk
+@testable import WFRiskCore
+@testable import WFRiskIngest
+@testable import WFRiskScoring
 
 @Suite struct ScoringPropertyTests {
     func unit(_ table: ScoreTable, _ code: String) -> UnitScore { table.units.first { $0.unit == ReportingUnit(code) }! }

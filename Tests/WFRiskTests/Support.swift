@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import WFRisk
+@testable import WFRiskCore
+@testable import WFRiskIngest
+@testable import WFRiskScoring
 
 /// Paths and helpers shared by the tests.
 enum Fixtures {

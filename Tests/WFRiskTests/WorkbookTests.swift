@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import WFRisk
+@testable import WFRiskIngest
+@testable import WFRiskInspections
+@testable import WFRiskScoring
 
 /// `scores.xlsx` read back by openpyxl (an independent reader), cell by cell against `scores.csv`.
 @Suite(.serialized) struct WorkbookTests {

@@ -1,5 +1,8 @@
 import Foundation
 import WFRisk
+import WFRiskCore
+import WFRiskIngest
+import WFRiskInspections
 
 // One fuzz input, read every way wfrisk reads a file. Errors are expected (most inputs are not
 // valid CSV); a crash, hang, sanitizer report or a broken property below is a finding.

@@ -1,5 +1,8 @@
 import Dispatch
 import Foundation
+import WFRiskCore
+import WFRiskIngest
+import WFRiskScoring
 
 /// What a backtest measures over (docs/validity.md).
 public struct BacktestConfig: Sendable, Equatable {

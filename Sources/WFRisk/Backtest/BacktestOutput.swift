@@ -1,4 +1,6 @@
 import Foundation
+import WFRiskCore
+import WFRiskIngest
 
 /// The backtest's stdout table, its CSV files and JSON (columns: docs/validity.md).
 public enum BacktestOutput {

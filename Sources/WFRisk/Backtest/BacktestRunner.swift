@@ -1,4 +1,7 @@
 import Foundation
+import WFRiskCore
+import WFRiskIngest
+import WFRiskScoring
 
 /// Loads a pipeline's inputs (every year of its workforce files) and an Ofsted judgements
 /// file, and runs the backtest. The I/O edge of `Backtest`.

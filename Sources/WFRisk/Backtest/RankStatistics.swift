@@ -1,4 +1,5 @@
 import Foundation
+import WFRiskCore
 
 /// Rank-based measures of how well a score orders outcomes (docs/validity.md).
 public enum RankStatistics {

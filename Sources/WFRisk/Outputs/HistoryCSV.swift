@@ -1,3 +1,6 @@
+import WFRiskIngest
+import WFRiskScoring
+
 /// `history.csv`: one row per current reporting unit and scored year (docs/outputs.md), the
 /// unit's own scores or, across a boundary change, its predecessor's with how they compare.
 public enum HistoryCSV {

@@ -1,3 +1,6 @@
+import WFRiskIngest
+import WFRiskScoring
+
 /// `indicators.csv`: long format, one row per reporting unit and indicator of the run, in
 /// `scores.csv`'s unit order (docs/outputs.md).
 public enum IndicatorsCSV {

@@ -1,4 +1,6 @@
 import Foundation
+import WFRiskCore
+import WFRiskInspections
 
 /// The SVG charts of `report.html`: small pure functions from numbers to markup. Each chart
 /// carries its own `<title>` and `<desc>` (the text alternative) and is drawn only with

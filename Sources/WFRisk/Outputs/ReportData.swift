@@ -1,4 +1,7 @@
 import Foundation
+import WFRiskCore
+import WFRiskIngest
+import WFRiskScoring
 
 /// What `scores.xlsx` and `report.html` are built from: the scored table and the facts of the
 /// run that do not vary between identical runs (input file names and hashes, settings), so

@@ -1,5 +1,6 @@
 import Foundation
 import Mustache
+import WFRiskCore
 
 /// `report.html`: one self-contained page (inline CSS and SVG, no script, nothing fetched)
 /// with the national view and a section per unit, rendered from the Mustache templates in

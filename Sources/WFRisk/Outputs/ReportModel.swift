@@ -1,4 +1,6 @@
 import Foundation
+import WFRiskCore
+import WFRiskScoring
 
 /// What the `report.html` templates show, as strings ready to print: numbers are formatted
 /// here, charts drawn here, and the templates only lay them out. Fields a run does not have

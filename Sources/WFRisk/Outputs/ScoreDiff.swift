@@ -1,4 +1,6 @@
 import Foundation
+import WFRiskCore
+import WFRiskIngest
 
 /// Compares two score files per authority: every score, rank and band, and which
 /// authorities are present. Used by `wfrisk diff` and `wfrisk run --baseline`.

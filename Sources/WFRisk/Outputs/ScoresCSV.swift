@@ -1,3 +1,7 @@
+import WFRiskCore
+import WFRiskIngest
+import WFRiskScoring
+
 /// `scores.csv`: one row per reporting unit, ranked units first by overall rank, then
 /// unranked units by code with the reason. What a first look needs; every indicator's detail is
 /// in `indicators.csv`, the years in `history.csv`. Column order is stable (docs/outputs.md).

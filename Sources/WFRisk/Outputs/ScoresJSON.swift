@@ -1,4 +1,8 @@
 import Foundation
+import WFRiskCore
+import WFRiskIngest
+import WFRiskInspections
+import WFRiskScoring
 
 /// An input file as recorded in run metadata.
 public struct InputFingerprint: Sendable, Equatable {

@@ -1,4 +1,6 @@
 import Foundation
+import WFRiskCore
+import WFRiskScoring
 import Yams
 
 /// `main_drivers` and `summary`: the unit's numbers in words, from the templates in

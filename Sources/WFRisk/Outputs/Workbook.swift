@@ -1,3 +1,6 @@
+import WFRiskIngest
+import WFRiskScoring
+
 /// `scores.xlsx`: the run's tables for Excel users. The *Scores* sheet holds exactly the
 /// columns and values of `scores.csv`; the other sheets hold the per-indicator table, the
 /// series, the inspection quotes, the excluded units and what the run was made from

@@ -1,5 +1,8 @@
 import CXLSXWriter
 import Foundation
+import WFRiskCore
+import WFRiskIngest
+import WFRiskInspections
 
 /// One sheet of a workbook: a header row and rows of cells. Numbers arrive formatted at their
 /// published decimals (as in the CSV files) and are written as numbers with that many decimals;

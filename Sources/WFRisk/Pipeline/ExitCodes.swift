@@ -1,3 +1,6 @@
+import WFRiskCore
+import WFRiskIngest
+
 /// wfrisk's exit codes: the one mapping from errors to codes (used by `main`, the manifest of a
 /// failed run and `run finished` events) and the table that `--help` and the README show.
 public enum ExitCodes {

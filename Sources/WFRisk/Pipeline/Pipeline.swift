@@ -1,4 +1,5 @@
 import Foundation
+import WFRiskCore
 
 /// A pipeline file (`pipelines/*.yml`): what to read, how to score, where to write.
 /// Relative paths are resolved against the pipeline file's folder, so cron can run it

@@ -1,4 +1,5 @@
 import Foundation
+import WFRiskCore
 
 /// Keeps two runs of one pipeline from overlapping: an exclusive `flock` on
 /// `<output>/.lock`. The kernel drops the lock when its holder dies (even by `kill -9`),

@@ -1,5 +1,9 @@
 import Foundation
 import Logging
+import WFRiskCore
+import WFRiskIngest
+import WFRiskInspections
+import WFRiskScoring
 
 /// How a run was asked for.
 public struct RunOptions: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import WFRiskCore
 
 /// The output folder of a pipeline: `runs/<UTC time to the millisecond>-<id>/` per run, and `latest`, a
 /// symbolic link to the newest complete run, replaced in one atomic `rename`.

@@ -1,5 +1,7 @@
 import Dispatch
 import Foundation
+import WFRiskCore
+import WFRiskIngest
 
 /// Reference data and reading rules for one run, loaded once.
 public struct RunReferences: Sendable {
@@ -60,19 +62,4 @@ extension TidyIngest {
         }
         if !changed.isEmpty { throw WFRiskError.inputs(changed) }
     }
-}
-
-/// A fixed-size array that concurrent workers fill at distinct indices.
-public final class ConcurrentResults<T>: @unchecked Sendable {
-    private var storage: [T?]
-    private let lock = NSLock()
-
-    public init(count: Int) { storage = Array(repeating: nil, count: count) }
-
-    public subscript(i: Int) -> T? {
-        get { lock.lock(); defer { lock.unlock() }; return storage[i] }
-        set { lock.lock(); storage[i] = newValue; lock.unlock() }
-    }
-
-    public var values: [T?] { lock.lock(); defer { lock.unlock() }; return storage }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import WFRiskCore
 
 /// How a `wfrisk run` ended, as the final `run finished` event and the exit code say it.
 public enum RunStatus: String, Sendable, CaseIterable {

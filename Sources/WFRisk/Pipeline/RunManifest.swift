@@ -1,4 +1,6 @@
 import Foundation
+import WFRiskCore
+import WFRiskScoring
 
 /// An output file as recorded in the manifest.
 public struct OutputFingerprint: Sendable, Equatable {

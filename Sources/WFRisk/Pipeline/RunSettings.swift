@@ -1,4 +1,8 @@
 import Foundation
+import WFRiskCore
+import WFRiskIngest
+import WFRiskInspections
+import WFRiskScoring
 
 /// Scoring settings plus the reading rules a pipeline file may extend.
 public struct RunSettings: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import WFRiskCore
+
 /// The allowed range of every numeric pipeline setting and command-line number, by key path as
 /// written in a pipeline file (`*` for any indicator, score or judgement name). A value outside
 /// its range is a usage error naming file, line and key (exit 2), so no setting can hang a run

@@ -1,4 +1,5 @@
 import Foundation
+import WFRiskCore
 
 /// Writes synthetic inspection letters and news items of realistic length and vocabulary
 /// (for benchmarks and demos): page furniture, an article about one authority with workforce

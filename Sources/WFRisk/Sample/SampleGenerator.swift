@@ -1,4 +1,6 @@
 import Foundation
+import WFRiskCore
+import WFRiskIngest
 
 /// Writes synthetic, DfE-shaped inputs: workforce CSVs (in two releases' column names),
 /// demand files, statistical neighbours. Values are invented; codes and names come from

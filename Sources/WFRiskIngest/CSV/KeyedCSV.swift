@@ -1,0 +1,33 @@
+import WFRiskCore
+
+/// Reads a small CSV into dictionaries keyed by its header names.
+struct KeyedCSV {
+    let path: String
+    let header: [String]
+    let rows: [(line: Int, values: [String: String])]
+
+    init(path: String) throws {
+        let all = try CSVReader.readAll(path: path)
+        guard let first = all.first else {
+            throw WFRiskError.input(InputProblem(file: path, message: "file is empty"))
+        }
+        self.path = path
+        header = first.fields.map { $0.trimmedSpaces }
+        rows = all.dropFirst().map { row in
+            var values: [String: String] = [:]
+            for (i, name) in first.fields.enumerated() where i < row.fields.count {
+                values[name.trimmedSpaces] = row.fields[i].trimmedSpaces
+            }
+            return (row.line, values)
+        }
+    }
+
+    func require(_ columns: [String]) throws {
+        let missing = columns.filter { !header.contains($0) }
+        guard missing.isEmpty else {
+            throw WFRiskError.input(InputProblem(
+                file: path, line: 1,
+                message: "missing column(s) \(missing.joined(separator: ", ")); the file has: \(header.joined(separator: ", "))"))
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import WFRiskCore
+
+/// What `wfrisk validate` reports for a usable file.
+public struct ValidationSummary: Sendable {
+    public var path: String
+    /// "workforce" or "demand", from the measures the header names.
+    public var kind: String
+    public var rows: Int
+    public var rowsByLevel: [GeographicLevel: Int]
+    public var years: [Int]
+    /// Distinct local-authority reporting units.
+    public var units: Int
+    public var measures: [Measure]
+    /// Cells holding a suppression symbol (or empty), by symbol.
+    public var suppressed: [String: Int]
+    public var warnings: [String]
+}
+
+/// The checks `wfrisk validate` runs: exactly the reading and merging `wfrisk run` does, over
+/// every year of every file (a run decodes only the years it scores), so validate passes no
+/// file a run would reject.
+public enum InputValidation {
+    /// Checks `paths`, each as a run reads it and then together as a run merges them (files of
+    /// one kind), listing every problem. Throws `.inputs` with all problems found.
+    public static func check(paths: [String], reader: TidyFileReader, overlap: ReleaseOverlap = .newest) throws -> [ValidationSummary] {
+        var reader = reader
+        reader.maxProblems = Int.max
+        var problems: [InputProblem] = []
+        var summaries: [ValidationSummary] = []
+        var byKind: [String: [TidyFile]] = [:]
+        for path in paths {
+            do {
+                let (file, kind) = try read(path, reader: reader)
+                // A run merges each file's rows: one geography and year twice in one file stops it.
+                _ = try TidyDataset.merge([file], maxProblems: Int.max)
+                byKind[kind, default: []].append(file)
+                summaries.append(summary(file, kind: kind))
+            } catch let e as WFRiskError {
+                switch e {
+                case .input(let p): problems.append(p)
+                case .inputs(let ps): problems.append(contentsOf: ps)
+                default: throw e
+                }
+            } catch let e as CSVError {
+                problems.append(InputProblem(file: e.file, line: e.line, message: e.message))
+            }
+        }
+        for (_, files) in byKind.sorted(by: { $0.key < $1.key }) where files.count > 1 {
+            do {
+                let merged = try TidyDataset.merge(files, overlap: overlap, maxProblems: Int.max)
+                if !merged.revisions.isEmpty, let i = summaries.firstIndex(where: { $0.path == files.last?.path }) {
+                    summaries[i].warnings += merged.revisions.map { "revised by a newer release: \($0)" }
+                }
+            } catch WFRiskError.inputs(let ps) {
+                problems.append(contentsOf: ps)
+            }
+        }
+        if !problems.isEmpty { throw WFRiskError.inputs(problems) }
+        return summaries
+    }
+
+    /// Reads every year of `path` as workforce or demand, whichever its header names.
+    static func read(_ path: String, reader: TidyFileReader) throws -> (TidyFile, String) {
+        do {
+            return (try reader.read(path: path, wanted: Measure.workforce, kind: "workforce"), "workforce")
+        } catch WFRiskError.input(let p) where p.message.hasPrefix("missing column(s): any workforce measure") {
+            do {
+                return (try reader.read(path: path, wanted: Measure.demand, kind: "demand"), "demand")
+            } catch WFRiskError.input(let q) where q.message.hasPrefix("missing column(s): any demand measure") {
+                throw WFRiskError.input(InputProblem(
+                    file: path, line: 1,
+                    message: p.message.replacingOccurrences(of: "any workforce measure", with: "any workforce or demand measure")))
+            }
+        }
+    }
+
+    static func summary(_ file: TidyFile, kind: String) -> ValidationSummary {
+        var levels: [GeographicLevel: Int] = [:]
+        var units = Set<ReportingUnit>()
+        var suppressed: [String: Int] = [:]
+        for r in file.records {
+            levels[r.level, default: 0] += 1
+            if let u = r.unit { units.insert(u) }
+            for (_, o) in r.values { if let reason = o.missingReason { suppressed[reason, default: 0] += 1 } }
+        }
+        return ValidationSummary(path: file.path, kind: kind, rows: file.rowCount, rowsByLevel: levels,
+                                 years: file.rowsByYear.keys.sorted(), units: units.count, measures: file.measures,
+                                 suppressed: suppressed, warnings: file.warnings)
+    }
+}

@@ -1,0 +1,156 @@
+import WFRiskCore
+
+/// What to do when two files give different values for the same geography and year.
+public enum ReleaseOverlap: String, Sendable, CaseIterable {
+    /// DfE revises earlier years in each release: the file whose own latest year is later wins
+    /// for every row both give, and each revised value is noted (the run's manifest warnings).
+    /// Two files of the same latest year that disagree are still an error.
+    case newest
+    /// Any disagreement is an error naming both places.
+    case strict
+}
+
+/// Records from one or more tidy files merged into one view, keyed by geography and year.
+///
+/// Years split across files merge; a row repeated across files is dropped when its values agree.
+/// The same geography and year twice in one file is an error naming both lines. Two files that
+/// disagree on a row follow `ReleaseOverlap`. Merging is order-independent, so shuffling files
+/// or rows cannot change the result.
+public struct TidyDataset: Sendable {
+    public private(set) var records: [TidyRecordKey: TidyRecord] = [:]
+    public private(set) var files: [TidyFile] = []
+    // Indexes built once after merging, so per-unit lookups stay O(1) at national scale.
+    private var laByYear: [Int: [ReportingUnit: TidyRecord]] = [:]
+    private var nationalByYear: [Int: TidyRecord] = [:]
+    public private(set) var years: [Int] = []
+    /// Values a newer release revised (`ReleaseOverlap.newest`), one line each.
+    public private(set) var revisions: [String] = []
+    private var releaseOf: [String: Int] = [:]
+
+    public init() {}
+
+    /// Files read with a year window (`TidyFileReader.read(years:)`) hold only that window's rows.
+    public static func merge(_ files: [TidyFile], overlap: ReleaseOverlap = .newest,
+                             maxProblems: Int = 25) throws -> TidyDataset {
+        var dataset = TidyDataset()
+        var problems: [InputProblem] = []
+        // Visit in a fixed order (oldest release first, then by path) so what is kept does not
+        // depend on input order.
+        let ordered = files.sorted { ($0.releaseYear ?? Int.min, $0.path) < ($1.releaseYear ?? Int.min, $1.path) }
+        for f in ordered { dataset.releaseOf[f.path] = f.releaseYear ?? Int.min }
+        dataset.records.reserveCapacity(ordered.reduce(0) { $0 + $1.records.count })
+        for file in ordered {
+            for record in file.records {
+                if let problem = dataset.add(record, overlap: overlap) { problems.append(problem) }
+            }
+        }
+        dataset.files = ordered
+        if !problems.isEmpty {
+            var listed = Array(problems.prefix(maxProblems))
+            if problems.count > listed.count {
+                listed.append(InputProblem(file: listed[0].file, message: "\(problems.count - listed.count) more problem(s) not listed"))
+            }
+            throw WFRiskError.inputs(listed)
+        }
+        dataset.buildIndexes()
+        return dataset
+    }
+
+    private mutating func buildIndexes() {
+        var years = Set<Int>()
+        // Every key is unique, so visiting in dictionary order gives the same indexes as any other.
+        for (key, r) in records {
+            years.insert(key.year)
+            switch r.level {
+            case .localAuthority: if let u = r.unit { laByYear[key.year, default: [:]][u] = r }
+            case .national: if nationalByYear[key.year] == nil { nationalByYear[key.year] = r }
+            case .regional: break
+            }
+        }
+        self.years = years.sorted()
+    }
+
+    private mutating func add(_ record: TidyRecord, overlap: ReleaseOverlap) -> InputProblem? {
+        let key = record.key
+        guard var existing = records[key] else {
+            records[key] = record
+            return nil
+        }
+        if existing.source.file == record.source.file {
+            return InputProblem(file: record.source.file, line: record.source.line, field: nil,
+                                message: "\(record.label) \(key.year) is also on line \(existing.source.line) of this file: one geography and year may appear once")
+        }
+        let newer = overlap == .newest && (releaseOf[record.source.file] ?? Int.min) > (releaseOf[existing.source.file] ?? Int.min)
+        var revised: [String] = []
+        for (measure, value) in record.values {
+            if let old = existing.values[measure] {
+                if !TidyDataset.same(old, value) {
+                    if newer {
+                        revised.append("\(measure.rawValue) \(TidyDataset.show(old)) -> \(TidyDataset.show(value))")
+                        existing.values[measure] = value
+                        continue
+                    }
+                    let a = min(existing.source, record.source), b = max(existing.source, record.source)
+                    let why = overlap == .strict
+                        ? " (overlapping_releases: strict)"
+                        : " (both files' latest year is \(releaseOf[record.source.file].map(String.init) ?? "unknown"), so neither is the newer release)"
+                    return InputProblem(
+                        file: b.file, line: b.line, field: measure.rawValue,
+                        message: "\(record.label) \(key.year) is also at \(a) with a different \(measure.rawValue) (\(TidyDataset.show(old)) there, \(TidyDataset.show(value)) here)\(why)")
+                }
+            } else {
+                existing.values[measure] = value
+            }
+        }
+        if newer {
+            if !revised.isEmpty {
+                revisions.append("\(record.label) \(key.year): \(revised.joined(separator: ", ")) (\(existing.source) revised by the newer release \(record.source))")
+            }
+            existing.source = record.source
+            existing.notes = record.notes
+        } else {
+            existing.source = min(existing.source, record.source)
+        }
+        records[key] = existing
+        return nil
+    }
+
+    static func show(_ o: Observation) -> String {
+        switch o {
+        case .value(let v): return v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : "\(v)"
+        case .missing(let r): return r == "empty" ? "(empty)" : r
+        }
+    }
+
+    private static func same(_ a: Observation, _ b: Observation) -> Bool {
+        switch (a, b) {
+        case (.value(let x), .value(let y)): return abs(x - y) <= 1e-9 * max(1, abs(x))
+        case (.missing(let x), .missing(let y)): return x == y
+        default: return false
+        }
+    }
+
+    /// Latest year that has local-authority rows.
+    public var latestYear: Int? { laByYear.keys.max() }
+
+    public func localAuthorities(in year: Int) -> [ReportingUnit: TidyRecord] {
+        laByYear[year] ?? [:]
+    }
+
+    public func record(_ unit: ReportingUnit, year: Int) -> TidyRecord? {
+        records[TidyRecordKey(year: year, level: .localAuthority, geography: unit.key)]
+    }
+
+    public func national(year: Int) -> TidyRecord? {
+        nationalByYear[year]
+    }
+
+    public func regional(code: String, year: Int) -> TidyRecord? {
+        records[TidyRecordKey(year: year, level: .regional, geography: code)]
+    }
+
+    public var rowCount: Int { files.reduce(0) { $0 + $1.rowCount } }
+    public var warnings: [String] {
+        files.flatMap(\.warnings) + revisions.map { "revised by a newer release: \($0)" }
+    }
+}

@@ -1,0 +1,270 @@
+import Foundation
+import WFRiskCore
+
+/// One row of a DfE tidy (explore-education-statistics) file, resolved to its geography.
+public struct TidyRecord: Sendable, Equatable {
+    public var year: Int
+    public var level: GeographicLevel
+    /// The reporting unit of a local-authority row.
+    public var unit: ReportingUnit?
+    public var regionCode: String
+    public var regionName: String
+    /// Codes and name exactly as the file gives them (e.g. `314 / 318`).
+    public var publishedOldCode: String
+    public var publishedNewCode: String
+    public var publishedName: String
+    /// Measures present in the file's columns; a measure whose column is absent has no entry.
+    public var values: MeasureValues
+    public var source: SourceLocation
+    /// What reading did to the row that a reader of the scores should know (a joint return read
+    /// from a partner's row, an implausible value kept): shown in the unit's notes.
+    public var notes: [String] = []
+
+    /// Key identifying the geography and year; two rows with one key describe the same thing.
+    public var key: TidyRecordKey {
+        TidyRecordKey(year: year, level: level, geography: unit?.key ?? regionCode)
+    }
+
+    /// "England", "North East (E12000001)" or "Barnsley (370)", for messages.
+    public var label: String {
+        switch level {
+        case .national: return "England"
+        case .regional: return regionName.isEmpty ? regionCode : (regionCode.isEmpty || regionCode == regionName ? regionName : "\(regionName) (\(regionCode))")
+        case .localAuthority:
+            let code = unit?.key ?? publishedOldCode
+            return publishedName.isEmpty ? code : "\(publishedName) (\(code))"
+        }
+    }
+
+    public static func == (a: TidyRecord, b: TidyRecord) -> Bool {
+        a.year == b.year && a.level == b.level && a.unit == b.unit && a.regionCode == b.regionCode && a.values == b.values
+    }
+}
+
+public struct TidyRecordKey: Hashable, Sendable, Comparable {
+    public var year: Int
+    public var level: GeographicLevel
+    public var geography: String
+    public static func < (a: TidyRecordKey, b: TidyRecordKey) -> Bool {
+        (a.year, a.level.rawValue, a.geography) < (b.year, b.level.rawValue, b.geography)
+    }
+}
+
+/// What reading one tidy file produced.
+public struct TidyFile: Sendable {
+    public var path: String
+    public var records: [TidyRecord]
+    /// Measures whose columns the file has.
+    public var measures: [Measure]
+    /// Data rows read (header excluded), whatever their level.
+    public var rowCount: Int
+    public var warnings: [String]
+    /// SHA-256 of the bytes parsed: a run compares it with the fingerprint it recorded.
+    public var sha256: String = ""
+    /// Rows per year (every row whose year was read, whatever its level or window).
+    public var rowsByYear: [Int: Int] = [:]
+    /// The file's latest local-authority year: which of two overlapping releases is newer.
+    public var releaseYear: Int?
+}
+
+/// Reads a DfE tidy CSV into typed records: columns found through `ColumnAliases`,
+/// suppression symbols kept as reasons, each local-authority row resolved to a reporting unit.
+public struct TidyFileReader: Sendable {
+    public var aliases: ColumnAliases
+    public var markers: SuppressionMarkers
+    public var registry: AuthorityRegistry
+    /// Range and consistency rules for published values (`Resources/validity_rules.csv`).
+    public var rules: ValidityRules
+    private var rulesError: WFRiskError?
+    /// Stop listing row problems after this many (a run; `validate` lists them all). The count
+    /// of the rest is still reported.
+    public var maxProblems = 25
+    /// Files larger than this are split and parsed in chunks when more than one thread is given
+    /// (`CSVSplitReader`); smaller ones, and any file read on one thread, are streamed (`CSVReader`).
+    public var splitFileBytes = 8 << 20
+
+    public init(aliases: ColumnAliases, markers: SuppressionMarkers, registry: AuthorityRegistry, rules: ValidityRules? = nil) {
+        self.aliases = aliases
+        self.markers = markers
+        self.registry = registry
+        switch rules.map({ Result<ValidityRules, WFRiskError>.success($0) }) ?? ValidityRules.bundled {
+        case .success(let r): self.rules = r
+        case .failure(let e):
+            self.rules = ValidityRules(rules: [])
+            rulesError = e
+        }
+    }
+
+    /// Reads `path`, keeping the measures in `wanted`. Throws `.inputs` listing every row problem
+    /// (file, line, field) when any cell cannot be read, and `.input` when needed columns are missing.
+    ///
+    /// - Parameters:
+    ///   - years: which years' rows to keep. Every row is parsed (CSV syntax) and its year read;
+    ///     only rows that can be in the window have their geography and cells decoded and checked
+    ///     (`.all` checks every cell, as `wfrisk validate` does).
+    ///   - threads: a large file is parsed in this many chunks at once.
+    public func read(path: String, wanted: [Measure], kind: String, years: YearWindow = .all, threads: Int = 1) throws -> TidyFile {
+        try read(path: path, wanted: wanted, kind: kind, years: years, threads: threads, useLastRecord: true)
+    }
+
+    /// With `useLastRecord`, a large file read for the latest years takes its last record's year as
+    /// a first guess at the latest year (files sorted oldest first then skip decoding the old rows
+    /// too); a guess the rows do not bear out is dropped and the file read again without it.
+    private func read(path: String, wanted: [Measure], kind: String, years: YearWindow, threads: Int,
+                      useLastRecord: Bool) throws -> TidyFile {
+        if let rulesError { throw rulesError }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let large = size > splitFileBytes
+        var sink = TidySink(reader: self, path: path, wanted: wanted, kind: kind, window: years)
+        if case .latest = years, large, useLastRecord {
+            sink.lastRecord = CSVSplitReader.lastRecord(path: path)
+        }
+        let sinks: [TidySink], sha256: String
+        if large && threads > 1 {
+            (sinks, sha256) = try CSVSplitReader.read(path: path, parts: threads, sink: sink)
+        } else {
+            sha256 = try CSVReader.read(path: path, into: &sink)
+            sinks = [sink]
+        }
+        // Whatever its level: a year with no local-authority rows fails this check.
+        if let hint = sinks.first?.latestHint, hint != Int.min, (sinks.map(\.latest).max() ?? Int.min) < hint {
+            return try read(path: path, wanted: wanted, kind: kind, years: years, threads: threads, useLastRecord: false)
+        }
+        guard let layout = sinks[0].layout else {
+            throw WFRiskError.input(InputProblem(file: path, message: "file is empty (no header row)"))
+        }
+        var warnings = sinks[0].headerWarnings
+        var problems = sinks.flatMap(\.problems)
+        var problemTotal = sinks.reduce(0) { $0 + $1.problemTotal }
+        let rowCount = sinks.reduce(0) { $0 + $1.rowCount }
+        if rowCount == 0 {
+            problems.append(InputProblem(file: path, line: 2, message: "the file has a header but no data rows"))
+            problemTotal += 1
+        }
+        var ignored: [String: Int] = [:]
+        for sink in sinks { ignored.merge(sink.ignoredLevels, uniquingKeysWith: +) }
+        for (level, n) in ignored.sorted(by: { $0.key < $1.key }) {
+            warnings.append("\(path): ignored \(n) row(s) at geographic level '\(level)'")
+        }
+        let missing = wanted.filter { m in !layout.measures.contains { $0.0 == m } }
+        if kind == "workforce" && !missing.isEmpty && !layout.measures.isEmpty {
+            warnings.append("\(path): no column for \(missing.map(\.rawValue).joined(separator: ", ")); those measures are missing for every row")
+        }
+        var records = TidySink.finish(sinks)
+        // Rows per year: a year holding a handful of rows is a typo in those rows' time_period.
+        var rowsByYear: [Int: Int] = [:]
+        var firstLines: [Int: [Int]] = [:]
+        for sink in sinks {
+            for (year, n) in sink.rowsByYear { rowsByYear[year, default: 0] += n }
+            for (year, lines) in sink.firstLinesByYear { firstLines[year, default: []].append(contentsOf: lines) }
+        }
+        // Only a year with local-authority rows among those decoded can become the scoring year.
+        let authorityYears = Set(records.lazy.filter { $0.level == .localAuthority }.map(\.year))
+        if rules.yearShare > 0, rowsByYear.count > 1, let fullest = rowsByYear.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }) {
+            for (year, n) in rowsByYear.sorted(by: { $0.key < $1.key })
+            where n < ValidityRules.smallYearRows && Double(n) < rules.yearShare * Double(fullest.value) && authorityYears.contains(year) {
+                let lines = (firstLines[year] ?? []).sorted()
+                problems.append(InputProblem(
+                    file: path, line: lines.first, field: layout.header[layout.year],
+                    message: "year \(year) has only \(n) row(s) (line(s) \(lines.prefix(5).map(String.init).joined(separator: ", "))) while \(fullest.key) has \(fullest.value): a typo in time_period? It would otherwise decide the scoring year"))
+                problemTotal += 1
+            }
+        }
+        records = foldJointReturns(records, path: path, warnings: &warnings)
+        // One geography and year once per file (a run would stop merging it; validate lists it with the rest).
+        var firstLine: [TidyRecordKey: Int] = [:]
+        for r in records {
+            if let line = firstLine[r.key] {
+                problems.append(InputProblem(file: path, line: r.source.line,
+                                             message: "\(r.label) \(r.year) is also on line \(line) of this file: one geography and year may appear once"))
+                problemTotal += 1
+            } else {
+                firstLine[r.key] = r.source.line
+            }
+        }
+        // Published values against the per-measure rules.
+        let columnName = Dictionary(layout.measures.map { ($0.0, $0.2) }, uniquingKeysWith: { a, _ in a })
+        for i in records.indices {
+            for finding in rules.check(records[i].values) {
+                let field = columnName[finding.measure] ?? finding.measure.rawValue
+                let message = "\(records[i].label) \(records[i].year): \(finding.message)"
+                switch finding.severity {
+                case .error:
+                    problems.append(InputProblem(file: path, line: records[i].source.line, field: field, message: message))
+                    problemTotal += 1
+                case .warning:
+                    records[i].notes.append("\(finding.measure.rawValue) \(finding.message)")
+                    warnings.append(InputProblem(file: path, line: records[i].source.line, field: field, message: message).description)
+                }
+            }
+        }
+        if !problems.isEmpty {
+            problems.sort { ($0.line ?? 0, $0.field ?? "") < ($1.line ?? 0, $1.field ?? "") }
+            var listed = Array(problems.prefix(maxProblems))
+            if problemTotal > listed.count {
+                listed.append(InputProblem(file: path, message: "\(problemTotal - listed.count) more problem(s) not listed (wfrisk validate lists them all)"))
+            }
+            throw WFRiskError.inputs(listed)
+        }
+        let release = sinks.map(\.latest).max().flatMap { $0 == Int.min ? nil : $0 }
+        return TidyFile(path: path, records: records, measures: layout.measures.map(\.0), rowCount: rowCount, warnings: warnings,
+                        sha256: sha256, rowsByYear: rowsByYear, releaseYear: release)
+    }
+
+    /// Resolves a local-authority row to its reporting unit through the registry: by 3-digit code,
+    /// then 9-character code, then name. Combined units (`314 / 318`) keep all members. A code the
+    /// registry does not know, or codes and a name that belong to different authorities, are
+    /// problems (with the authority the other fields point to as a suggestion): scoring such a
+    /// row would put one authority's figures under another's name.
+    public func resolveUnit(old: String, new: String, name: String, year: Int) -> Result<ReportingUnit, InputProblem> {
+        let olds = AuthorityRegistry.splitCombined(old)
+        let news = AuthorityRegistry.splitCombined(new)
+        let names = name.utf8.contains(0x2F) && name.contains(" / ") ? name.components(separatedBy: " / ") : (name.isEmpty ? [] : [name])
+        let count = max(olds.count, news.count, names.count)
+        guard count > 0 else {
+            return .failure(InputProblem(file: "", field: "old_la_code", message: "local-authority row with no code or name"))
+        }
+        func describe(_ a: Authority) -> String { "\(a.name) (\(a.oldCode), \(a.newCode))" }
+        var members: [String] = []
+        for i in 0..<count {
+            let o = i < olds.count ? olds[i] : "", n = i < news.count ? news[i] : "", nm = i < names.count ? names[i] : ""
+            let byOld = o.isEmpty ? nil : registry.authority(oldCode: o)
+            let byNew = n.isEmpty ? nil : registry.authority(newCode: n)
+            let byName = nm.isEmpty ? nil : registry.authority(named: nm, year: year)
+            let nameCodes = nm.isEmpty ? [] : registry.oldCodes(named: nm)
+            if !o.isEmpty && byOld == nil {
+                let hint = (byNew ?? byName).map { "; the row's other fields point to \(describe($0))" } ?? "; a new authority can be added to a registry given as inputs.reference.authorities (wfrisk validate --authorities)"
+                return .failure(InputProblem(file: "", field: "old_la_code", message: "'\(o)' is not a known LA code\(hint)"))
+            }
+            if !n.isEmpty && byNew == nil {
+                let hint = (byOld ?? byName).map { "; the row's other fields point to \(describe($0))" } ?? ""
+                return .failure(InputProblem(file: "", field: "new_la_code", message: "'\(n)' is not a known ONS code for an authority\(hint)"))
+            }
+            if let byOld, let byNew, byOld.oldCode != byNew.oldCode {
+                return .failure(InputProblem(file: "", field: "new_la_code",
+                                             message: "'\(n)' is \(describe(byNew)) but old_la_code '\(o)' is \(describe(byOld))"))
+            }
+            guard let found = byOld ?? byNew ?? byName else {
+                return .failure(InputProblem(file: "", field: "la_name", message: "authority '\(nm)' is not in the registry and the row has no code"))
+            }
+            if !nameCodes.isEmpty && !nameCodes.contains(found.oldCode) {
+                let owners = nameCodes.compactMap { registry.authority(oldCode: $0) }.map(describe).joined(separator: " or ")
+                return .failure(InputProblem(file: "", field: "la_name",
+                                             message: "'\(nm)' is the name of \(owners), but the row's code is \(describe(found))"))
+            }
+            members.append(found.oldCode)
+        }
+        return .success(ReportingUnit(memberCodes: members))
+    }
+
+    /// `2023` → 2023; `202223` (financial year) → 2023; `2022-23` → 2023.
+    public static func parseYear(_ text: String) -> Int? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if t.count == 4, let y = Int(t), (1900...2100).contains(y) { return y }
+        let digits = t.filter(\.isNumber)
+        if digits.count == 6, let start = Int(digits.prefix(4)), let end = Int(digits.suffix(2)), (start + 1) % 100 == end {
+            return start + 1
+        }
+        return nil
+    }
+}

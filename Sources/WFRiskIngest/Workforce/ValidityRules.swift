@@ -1,0 +1,172 @@
+import Foundation
+import WFRiskCore
+
+/// What a broken rule does to a file.
+public enum RuleSeverity: String, Sendable {
+    /// The file cannot be used as given (exit 3).
+    case error
+    /// The value is kept; the unit carries a note and the run a warning.
+    case warning
+}
+
+/// The kinds of rule `Resources/validity_rules.csv` may hold.
+public enum RuleKind: String, Sendable {
+    /// The value must be at least `limit`.
+    case min
+    /// The value must be at most `limit`.
+    case max
+    /// The published value must agree with `numerator / denominator × scale` within `tolerance`
+    /// plus what rounding each count to one decimal can move it.
+    case ratio
+    /// (`time_period` only) a year with fewer than `limit` × the rows of the fullest year.
+    case share
+    /// A file read for this measure's kind (workforce or demand) must have its column.
+    case required
+}
+
+/// One rule, read from the data file.
+public struct ValidityRule: Sendable {
+    public var measure: String
+    public var kind: RuleKind
+    public var limit: Double
+    public var numerator: Measure?
+    /// Terms summed for the denominator, each a measure times a factor (`inpost_fte*253`).
+    public var denominator: [(Measure, Double)]
+    public var scale: Double
+    public var tolerance: Double
+    public var severity: RuleSeverity
+    public var why: String
+    public var line: Int
+}
+
+/// Per-measure checks of published values (`Resources/validity_rules.csv`), applied by `run`
+/// (to the rows it decodes) and `validate` (to every row) alike: impossible values are errors,
+/// implausible ones warnings with a note on the unit.
+public struct ValidityRules: Sendable {
+    public var rules: [ValidityRule]
+    /// Rules by measure ordinal (range and ratio rules only).
+    private var byMeasure: [[ValidityRule]]
+    public var yearRange: ClosedRange<Int>
+    /// Under this share of the fullest year's rows (and under `smallYearRows`), a year is a typo.
+    public var yearShare: Double
+    /// Measures whose column a file of their kind must have.
+    public var required: [Measure]
+    public static let smallYearRows = 20
+
+    public init(rules: [ValidityRule]) {
+        self.rules = rules
+        byMeasure = Array(repeating: [], count: Measure.count)
+        var low = 1950, high = 2099, share = 0.0
+        var required: [Measure] = []
+        for r in rules {
+            if r.measure == "time_period" {
+                switch r.kind {
+                case .min: low = Int(r.limit)
+                case .max: high = Int(r.limit)
+                case .share: share = r.limit
+                case .ratio, .required: break
+                }
+            } else if r.kind == .required, let m = Measure(rawValue: r.measure) {
+                required.append(m)
+            } else if let m = Measure(rawValue: r.measure) {
+                byMeasure[m.ordinal].append(r)
+            }
+        }
+        yearRange = low...max(low, high)
+        yearShare = share
+        self.required = required
+    }
+
+    /// The shipped rules, read once.
+    public static let bundled: Result<ValidityRules, WFRiskError> = Result { try load(path: ReferenceFiles.path("validity_rules.csv")) }
+        .mapError { ($0 as? WFRiskError) ?? .runtime("\($0)") }
+
+    public static func load(path: String) throws -> ValidityRules {
+        let table = try KeyedCSV(path: path)
+        try table.require(["measure", "rule", "limit", "numerator", "denominator", "scale", "tolerance", "severity", "why"])
+        var rules: [ValidityRule] = []
+        for row in table.rows {
+            let v = row.values
+            func bad(_ field: String, _ message: String) -> WFRiskError {
+                .input(InputProblem(file: path, line: row.line, field: field, message: message))
+            }
+            let measure = v["measure"] ?? ""
+            guard measure == "time_period" || Measure(rawValue: measure) != nil else { throw bad("measure", "unknown measure '\(measure)'") }
+            guard let kind = RuleKind(rawValue: v["rule"] ?? "") else { throw bad("rule", "expected min, max, ratio or share") }
+            guard let severity = RuleSeverity(rawValue: v["severity"] ?? "") else { throw bad("severity", "expected error or warning") }
+            func number(_ key: String, default d: Double? = nil) throws -> Double {
+                let text = v[key] ?? ""
+                if text.isEmpty, let d { return d }
+                guard let x = Double(text) else { throw bad(key, "'\(text)' is not a number") }
+                return x
+            }
+            var numerator: Measure?
+            var denominator: [(Measure, Double)] = []
+            if kind == .ratio {
+                guard let n = Measure(rawValue: v["numerator"] ?? "") else { throw bad("numerator", "unknown measure '\(v["numerator"] ?? "")'") }
+                numerator = n
+                for term in (v["denominator"] ?? "").split(separator: "+") {
+                    let parts = term.split(separator: "*").map { $0.trimmingCharacters(in: .whitespaces) }
+                    guard let m = Measure(rawValue: parts.first ?? ""), parts.count <= 2 else { throw bad("denominator", "'\(term)' is not measure or measure*factor") }
+                    guard let factor = parts.count == 2 ? Double(parts[1]) : 1 else { throw bad("denominator", "'\(parts[1])' is not a number") }
+                    denominator.append((m, factor))
+                }
+                guard !denominator.isEmpty else { throw bad("denominator", "a ratio rule needs a denominator") }
+            }
+            rules.append(ValidityRule(
+                measure: measure, kind: kind, limit: kind == .ratio || kind == .required ? 0 : try number("limit"), numerator: numerator,
+                denominator: denominator, scale: try number("scale", default: 1), tolerance: try number("tolerance", default: 0),
+                severity: severity, why: v["why"] ?? "", line: row.line))
+        }
+        return ValidityRules(rules: rules)
+    }
+
+    /// A rule a value broke.
+    public struct Finding: Sendable {
+        public var measure: Measure
+        public var severity: RuleSeverity
+        public var message: String
+    }
+
+    /// The rules `values` break.
+    public func check(_ values: MeasureValues) -> [Finding] {
+        var found: [Finding] = []
+        for m in Measure.allCases {
+            let rules = byMeasure[m.ordinal]
+            guard !rules.isEmpty, let v = values.number(m) else { continue }
+            for r in rules {
+                switch r.kind {
+                case .min where v < r.limit:
+                    found.append(Finding(measure: m, severity: r.severity, message: "\(Self.show(v)) is below \(Self.show(r.limit)): \(r.why)"))
+                case .max where v > r.limit:
+                    found.append(Finding(measure: m, severity: r.severity, message: "\(Self.show(v)) is above \(Self.show(r.limit)): \(r.why)"))
+                case .ratio:
+                    guard let n = r.numerator.flatMap({ values.number($0) }) else { continue }
+                    var d = 0.0
+                    var complete = true
+                    for (term, factor) in r.denominator {
+                        if let x = values.number(term) { d += x * factor } else { complete = false }
+                    }
+                    guard complete, d > 0, n >= 0 else { continue }
+                    let expected = n / d * r.scale
+                    // Counts are published to one decimal: each can be 0.05 off.
+                    let factorSum = r.denominator.reduce(0) { $0 + $1.1 }
+                    let rounding = expected * ((n > 0 ? 0.05 / n : 0) + 0.05 * factorSum / d)
+                    if abs(v - expected) > r.tolerance + rounding {
+                        let terms = r.denominator.map { $0.1 == 1 ? $0.0.rawValue : "\($0.0.rawValue) × \(Self.show($0.1))" }.joined(separator: " + ")
+                        let formula = "\(r.numerator!.rawValue) / (\(terms))" + (r.scale == 1 ? "" : " × \(Self.show(r.scale))")
+                        found.append(Finding(measure: m, severity: r.severity,
+                                             message: "published \(Self.show(v)) disagrees with its own counts: \(formula) = \(Self.show((expected * 10).rounded() / 10)) (\(r.why))"))
+                    }
+                default: break
+                }
+            }
+        }
+        return found
+    }
+
+    static func show(_ x: Double) -> String {
+        if x.magnitude < 1e15, x == x.rounded() { return String(Int64(x)) }
+        return "\(x)"
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+
+/// Step 2 of docs/inspections.md, finding the article: lines are page furniture, headings or
+/// body; body lines are split into sentences, and sentences into clauses.
+extension InspectionExtractor {
+    struct Line {
+        var start: Int
+        var end: Int
+        var kind: Kind
+        enum Kind { case body, heading, furniture, boilerplate }
+    }
+
+    struct Sentence {
+        var start: Int
+        var end: Int
+        var tokens: Range<Int>
+        var line: Int
+    }
+
+    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard haystack.count >= needle.count else { return false }
+        // memchr to each candidate first byte, then memcmp (memmem is not exposed to Swift here).
+        return haystack.withUnsafeBytes { h in
+            needle.withUnsafeBytes { n in
+                let base = h.baseAddress!, last = h.count - n.count
+                var i = 0
+                while i <= last, let hit = memchr(base + i, Int32(n[0]), last - i + 1) {
+                    let at = base.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(base + at, n.baseAddress!, n.count) == 0 { return true }
+                    i = at + 1
+                }
+                return false
+            }
+        }
+    }
+
+    func layout(_ scalars: [Unicode.Scalar]) -> [Line] {
+        var lines: [Line] = []
+        var start = 0
+        var bodySentencesSeen = 0
+        var ended = false
+        for i in 0...scalars.count where i == scalars.count || scalars[i] == "\n" {
+            defer { start = i + 1 }
+            guard i > start else { continue }
+            var s = start, e = i
+            while s < e, Self.isSpace(scalars[s]) { s += 1 }
+            while e > s, Self.isSpace(scalars[e - 1]) { e -= 1 }
+            guard e > s else { continue }
+            // ASCII-lowered bytes of the line; markers are matched with memmem (no Foundation).
+            var lower = [UInt8]()
+            lower.reserveCapacity(e - s)
+            for k in s..<e {
+                let v = scalars[k].value
+                lower.append(v < 128 ? UInt8(v >= 65 && v <= 90 ? v + 32 : v) : 0x7F)
+            }
+            var kind: Line.Kind
+            if ended {
+                kind = .boilerplate
+            } else if bodySentencesSeen >= 2 && articleEnd.contains(where: { lower.starts(with: $0) }) {
+                ended = true
+                kind = .boilerplate
+            } else if furniture.anyOccurs(in: lower) {
+                kind = .furniture
+            } else {
+                var words = 0, inWord = false
+                for b in lower {
+                    if b == 0x20 { inWord = false } else if !inWord { inWord = true; words += 1 }
+                }
+                kind = Self.endsLikeASentence(scalars, s, e) || words >= 14 ? .body : .heading
+                if kind == .body { bodySentencesSeen += 1 }
+            }
+            lines.append(Line(start: s, end: e, kind: kind))
+        }
+        return lines
+    }
+
+    /// `properties.isWhitespace`, without the property lookup for ASCII.
+    @inline(__always) static func isSpace(_ c: Unicode.Scalar) -> Bool {
+        c.value < 128 ? c.value == 32 || (c.value >= 9 && c.value <= 13) : c.properties.isWhitespace
+    }
+
+    static let lineTerminators: Set<Unicode.Scalar> = [".", "!", "?", ":", ";"]
+    static let closingQuotes: Set<Unicode.Scalar> = ["\"", "\u{201D}", "\u{2019}", "'", ")"]
+
+    /// Sentence punctuation at the end of a line, possibly inside closing quotes: a short line
+    /// that is only quoted ("‘Increasingly stable workforce’") is a news subheading, not a sentence.
+    static func endsLikeASentence(_ scalars: [Unicode.Scalar], _ s: Int, _ e: Int) -> Bool {
+        var k = e - 1
+        while k > s, closingQuotes.contains(scalars[k]) { k -= 1 }
+        return lineTerminators.contains(scalars[k])
+    }
+
+    static let bullets: Set<Unicode.Scalar> = ["\u{2022}", "-", "*", "\u{2013}"]
+
+    static let abbreviations: Set<String> = ["st", "mr", "mrs", "ms", "dr", "no", "cllr", "prof", "e.g", "i.e", "etc", "vs", "inc", "ltd"]
+    static let longestAbbreviation = abbreviations.map(\.unicodeScalars.count).max() ?? 0
+
+    func split(_ scalars: [Unicode.Scalar], lines: [Line], tokens: [Token]) -> [Sentence] {
+        var out: [Sentence] = []
+        let closers: Set<Unicode.Scalar> = ["\"", "\u{201D}", "\u{2019}", "'", ")"]
+        for (li, line) in lines.enumerated() where line.kind == .body {
+            var s = line.start
+            // Skip a leading bullet.
+            while s < line.end, Self.bullets.contains(scalars[s]) || Self.isSpace(scalars[s]) { s += 1 }
+            var i = s
+            func emit(_ e: Int) {
+                var a = s, b = e
+                while a < b, Self.isSpace(scalars[a]) { a += 1 }
+                while b > a, Self.isSpace(scalars[b - 1]) { b -= 1 }
+                if b > a {
+                    let lo = tokens.partitionedIndex { $0.start >= a }
+                    let hi = tokens.partitionedIndex { $0.start >= b }
+                    if hi > lo { out.append(Sentence(start: a, end: b, tokens: lo..<hi, line: li)) }
+                }
+                s = e
+            }
+            while i < line.end {
+                let c = scalars[i]
+                if c == "." || c == "!" || c == "?" {
+                    var e = i + 1
+                    while e < line.end, closers.contains(scalars[e]) { e += 1 }
+                    var n = e
+                    while n < line.end, scalars[n] == " " { n += 1 }
+                    let atEnd = n >= line.end
+                    let nextStarts = !atEnd && n > e && (Tokenizer.isDigit(scalars[n]) || scalars[n].properties.isUppercase || closers.contains(scalars[n]) || scalars[n] == "\u{201C}")
+                    var abbreviation = false
+                    if c == "." {
+                        var w = i
+                        while w > line.start, Tokenizer.isWordScalar(scalars[w - 1]) || scalars[w - 1] == "." { w -= 1 }
+                        if i - w > Self.longestAbbreviation && scalars[w..<i].allSatisfy({ $0.isASCII }) {
+                            // Too long to be one (no String needed): ASCII scalars are one character each.
+                            abbreviation = false
+                        } else {
+                            let word = String(String.UnicodeScalarView(scalars[w..<i])).lowercased()
+                            abbreviation = Self.abbreviations.contains(word) || (word.count == 1 && !atEnd)
+                        }
+                    }
+                    if (atEnd || nextStarts) && !abbreviation {
+                        emit(e)
+                        i = e
+                        continue
+                    }
+                }
+                i += 1
+            }
+            emit(line.end)
+        }
+        return out
+    }
+
+    /// Clause boundaries inside a sentence's tokens: `;`, `:`, a spaced dash or a bracket before
+    /// a token, a clause opener ("but", "however", "although", …), or a comma followed by one of
+    /// `clause_after_comma` ("…, and", "…, which"). Returns each token's clause start.
+    func clauseStarts(_ range: Range<Int>, tokens: [Token], scalars: [Unicode.Scalar]) -> [Int] {
+        var starts: [Int] = []
+        starts.reserveCapacity(range.count)
+        var current = range.lowerBound
+        var concessive = range.isEmpty ? false : lexicon.concessive.match(tokens, at: range.lowerBound, end: range.upperBound) > 0
+        for i in range {
+            if i > range.lowerBound {
+                var comma = false, hard = false
+                for k in tokens[i - 1].end..<tokens[i].start {
+                    let c = scalars[k]
+                    if c == "," { comma = true }
+                    if c == ";" || c == ":" || c == "(" || c == ")" || c == "\u{2013}" || c == "\u{2014}"
+                        || (c == "-" && k > 0 && scalars[k - 1] == " ") { hard = true }
+                }
+                // A concessive clause ("Despite known challenges to recruitment, …") ends at its first comma.
+                if hard || lexicon.clauseOpeners.match(tokens, at: i, end: range.upperBound) > 0
+                    || (comma && (concessive || lexicon.clauseAfterComma.match(tokens, at: i, end: range.upperBound) > 0)) {
+                    current = i
+                    concessive = lexicon.concessive.match(tokens, at: i, end: range.upperBound) > 0
+                }
+            }
+            starts.append(current)
+        }
+        return starts
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import WFRiskCore
+
+/// Reads one inspection text, in the steps of docs/inspections.md: finds the article among page
+/// furniture (`ArticleLayout`), links it to authorities (`AuthorityLinker`), reads each
+/// authority's visit type, date and judgement (`VisitFacts`), and extracts workforce signals
+/// (`SignalReader`) and stated figures (`FigureReader`) with their evidence.
+/// Deterministic: lexicon and gazetteer only.
+public struct InspectionExtractor: Sendable {
+    public let lexicon: InspectionLexicon
+    public let registry: AuthorityRegistry
+    /// Authority names by first word, then by their whole word sequence: many names can share a
+    /// first word ("North", "City"), and a mention costs one lookup per name length, not one
+    /// comparison per name.
+    let gazetteer: [String: GazetteerEntry]
+    /// Filter over the gazetteer's first words: most capitalised words name no authority.
+    let gazetteerFilter: WordFilter
+    /// The lexicon's furniture markers, found in one pass over a line, and its article-end
+    /// markers as bytes.
+    let furniture: SubstringSet
+    let articleEnd: [[UInt8]]
+
+    public init(lexicon: InspectionLexicon, registry: AuthorityRegistry) {
+        self.lexicon = lexicon
+        self.registry = registry
+        var g: [String: GazetteerEntry] = [:]
+        for (name, codes) in registry.nameIndex {
+            let words = name.split(separator: " ").map(String.init)
+            guard let first = words.first else { continue }
+            g[first, default: GazetteerEntry()].names[words] = codes.sorted()
+        }
+        for k in g.keys { g[k]!.lengths = Set(g[k]!.names.keys.map(\.count)).sorted(by: >) }
+        gazetteer = g
+        var filter = WordFilter()
+        for k in g.keys { filter.insert(WordKey.of(k.utf8)) }
+        gazetteerFilter = filter
+        furniture = SubstringSet(lexicon.furniture.map { Array($0.utf8) })
+        articleEnd = lexicon.articleEnd.map { Array($0.utf8) }
+    }
+
+    /// A decoded text laid out: its scalars, words, lines and body sentences.
+    struct ReadText {
+        let scalars: [Unicode.Scalar]
+        let tokens: [Token]
+        let lines: [Line]
+        let sentences: [Sentence]
+        let readable: [Line]
+
+        func text(_ s: Int, _ e: Int) -> String {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(e - s)
+            for k in s..<e { UTF8.encode(scalars[k]) { bytes.append($0) } }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+
+        func tokenRange(_ s: Int, _ e: Int) -> Range<Int> {
+            tokens.partitionedIndex { $0.start >= s }..<tokens.partitionedIndex { $0.start >= e }
+        }
+
+        func sentenceOf(token i: Int) -> Int? {
+            let k = sentences.partitionedIndex { $0.tokens.upperBound > i }
+            return k < sentences.count && sentences[k].tokens.contains(i) ? k : nil
+        }
+    }
+
+    /// Extracts everything from a decoded source. Throws only for bad metadata.
+    public func extract(_ source: InspectionSource) throws -> InspectionDocument {
+        let scalars = unicodeScalars(of: source.text)
+        var tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+        lexicon.cueIndex.mark(&tokens)
+        let lines = layout(scalars)
+        let sentences = split(scalars, lines: lines, tokens: tokens)
+        let t = ReadText(scalars: scalars, tokens: tokens, lines: lines, sentences: sentences,
+                         readable: lines.filter { $0.kind == .body || $0.kind == .heading })
+
+        // Date (needed to pick between same-named authorities).
+        let date = source.metadata.date ?? InspectionDates.find(tokens: tokens, lines: t.readable.map { t.tokenRange($0.start, $0.end) })
+        let year = date.flatMap { Int($0.prefix(4)) }
+
+        // Authorities; texts that are not about LA children's services get none.
+        let statements = judgementStatements(tokens: tokens, sentences: sentences, scalars: scalars)
+        let mentions = findMentions(t, year: year)
+        var links = try linkAuthorities(t, source: source, mentions: mentions, statements: statements)
+        let childrenCue = sentences.contains { lexicon.childrenServicesCues.contains(tokens, in: $0.tokens) }
+        if source.metadata.laCodes.isEmpty && !sentences.isEmpty && (!childrenCue || isLookAlike(t)) {
+            links = []
+        }
+        let primaryCodes = links.filter { $0.role == .primary }.map(\.oldCode)
+        let owner = sentenceOwners(t, mentions: mentions, primaryCodes: primaryCodes)
+
+        // Visit facts, per primary authority.
+        links = visitFacts(t, links: links, mentions: mentions, owner: owner, statements: statements, source: source, date: date)
+        let primary = links.filter { $0.role == .primary }
+
+        var signals: [WorkforceSignal] = []
+        var numbers: [StatedFigure] = []
+        var previousMeasures: [String] = []
+        // Grades are not polarity cues ("downgraded from good", "requires improvement").
+        var gradeTokens = Set(statements.flatMap { $0.word..<$0.end })
+        for s in sentences {
+            for (i, n) in lexicon.judgementWords.first(where: { $0.0 == .requiresImprovement })?.1.matches(tokens, in: s.tokens) ?? [] { gradeTokens.formUnion(i..<(i + n)) }
+        }
+        for (si, s) in sentences.enumerated() where !links.isEmpty {
+            let found = signalsIn(s.tokens, tokens: tokens, scalars: scalars, grades: gradeTokens)
+            let figures = figuresIn(s.tokens, tokens: tokens, previousMeasures: previousMeasures)
+            guard !found.isEmpty || !figures.isEmpty else { continue }
+            let evidence = t.text(s.start, s.end)
+            for (theme, polarity) in found {
+                signals.append(WorkforceSignal(theme: theme, polarity: polarity, evidence: evidence, start: s.start, end: s.end, laCode: owner[si]))
+            }
+            for f in figures {
+                numbers.append(StatedFigure(measure: f.measure, value: f.value, unit: f.unit, evidence: evidence,
+                                            laCode: f.england ? "E92000001" : owner[si]))
+            }
+            if !figures.isEmpty { previousMeasures = figures.map(\.measure) }
+        }
+        signals += figureSignals(numbers: numbers, sentences: sentences, existing: signals, text: t.text)
+        let order = Dictionary(uniqueKeysWithValues: Theme.allCases.enumerated().map { ($1, $0) })
+        signals.sort { ($0.start, order[$0.theme]!) < ($1.start, order[$1.theme]!) }
+        return InspectionDocument(file: source.file, authorities: links,
+                                  visitType: InspectionDocument.agreed(primary.map(\.visitType)).flatMap { v in primary.allSatisfy { $0.visitType != nil } ? v : nil },
+                                  date: date,
+                                  judgement: primary.allSatisfy({ $0.judgement != nil }) ? InspectionDocument.agreed(primary.map(\.judgement)) : nil,
+                                  signals: signals, numbers: numbers)
+    }
+
+    /// Each primary authority's visit type, judgement in force and date.
+    func visitFacts(_ t: ReadText, links: [AuthorityLink], mentions: [Mention], owner: [String?], statements: [JudgementStatement],
+                    source: InspectionSource, date: String?) -> [AuthorityLink] {
+        var links = links
+        let primaryCodes = links.filter { $0.role == .primary }.map(\.oldCode)
+        guard !primaryCodes.isEmpty else { return links }
+        let headingRanges = t.lines.filter { $0.kind == .heading }.map { t.tokenRange($0.start, $0.end) }
+        // The article's latest year (a visit written with an earlier one is background).
+        var latestYear = date.flatMap { Int($0.prefix(4)) }
+        for line in t.readable {
+            // Years are four digits: four scalars, checked before the word is read.
+            for k in t.tokenRange(line.start, line.end) where t.tokens[k].end - t.tokens[k].start == 4 {
+                if let y = Self.year(t.tokens[k].word), y > (latestYear ?? 0) { latestYear = y }
+            }
+        }
+        let named = Self.mostNamed(namedVisitTypes(tokens: t.tokens, ranges: t.sentences.map(\.tokens) + headingRanges, latestYear: latestYear))
+        // Needed only to infer a type none is named.
+        let speaksOfInspection = named == nil && (t.sentences.map(\.tokens) + headingRanges).contains { lexicon.inspectionCues.contains(t.tokens, in: $0) }
+        let mentionsVisit = named == nil && t.tokens.contains { $0.word == "visit" || $0.word == "visits" || $0.word == "visited" }
+        let year = named != nil ? nil : date.flatMap { Int($0.prefix(4)) } ?? inspectionYear(tokens: t.tokens, sentences: t.sentences)
+
+        // Whose judgement each statement is: the authority named nearest before it in its
+        // sentence (every member of a list), else the sentence's owner (nil in a round-up
+        // before any authority is named).
+        var byAuthority: [String: [JudgementStatement]] = [:]
+        for var s in statements {
+            let inSentence = mentions.filter { $0.sentence == s.sentence }
+            var codes: [String] = []
+            if let m = inSentence.last(where: { $0.token < s.word }) ?? inSentence.first {
+                codes = (m.list.map { l in mentions.filter { $0.list == l } } ?? [m]).flatMap(\.codes)
+                s.named = true
+            } else if let o = owner[s.sentence] {
+                codes = [o]
+            }
+            for c in codes { byAuthority[c, default: []].append(s) }
+        }
+        for k in links.indices where links[k].role == .primary {
+            let code = links[k].oldCode
+            let own = byAuthority[code] ?? []
+            let inForce = own.max { $0.rank < $1.rank }
+            var judgement = source.metadata.judgement ?? inForce?.judgement
+            var type = source.metadata.visitType
+            if type == nil, primaryCodes.count > 1 {
+                let owned = t.sentences.indices.filter { owner[$0] == code }.map { t.sentences[$0].tokens }
+                type = Self.mostNamed(namedVisitTypes(tokens: t.tokens, ranges: owned, latestYear: latestYear))
+            }
+            type = type ?? named ?? inferredVisitType(speaksOfInspection: speaksOfInspection, inForce: inForce,
+                                                       hasCurrent: own.contains { !$0.earlier && $0.year == nil }, mentionsVisit: mentionsVisit, year: year)
+            if judgement == nil && type == .monitoringVisit && primaryCodes.count == 1 {
+                judgement = .inadequate // monitoring visits follow an inadequate judgement
+            }
+            links[k].visitType = type
+            links[k].judgement = judgement
+            links[k].date = date
+        }
+        return links
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import WFRiskCore
+/// The `wfrisk extract --json` contract (README "Inspection texts").
+public enum InspectionJSON {
+    public static func value(_ d: InspectionDocument) -> JSONValue {
+        .object([
+            ("contract_version", .int(InspectionDocument.contractVersion)),
+            ("file", .string(d.file)),
+            ("authorities", .array(d.authorities.map { a in
+                .object([("new_la_code", .string(a.newCode)), ("old_la_code", .string(a.oldCode)), ("la_name", .string(a.name)),
+                         ("role", .string(a.role.rawValue)), ("evidence", .string(a.evidence)),
+                         ("visit_type", .optionalString(a.visitType?.rawValue)), ("judgement", .optionalString(a.judgement?.rawValue)),
+                         ("date", .optionalString(a.date))])
+            })),
+            ("visit_type", .optionalString(d.visitType?.rawValue)),
+            ("date", .optionalString(d.date)),
+            ("judgement", .optionalString(d.judgement?.rawValue)),
+            ("signals", .array(d.signals.map { s in
+                .object([("theme", .string(s.theme.rawValue)), ("polarity", .string(s.polarity.rawValue)), ("evidence", .string(s.evidence)),
+                         ("start", .int(s.start)), ("end", .int(s.end)), ("la_code", .optionalString(s.laCode))])
+            })),
+            ("numbers", .array(d.numbers.map { n in
+                .object([("measure", .string(n.measure)), ("value", .number(trimmed(n.value))), ("unit", .string(n.unit)),
+                         ("evidence", .string(n.evidence)), ("la_code", .optionalString(n.laCode))])
+            })),
+        ])
+    }
+
+    public static func render(_ documents: [InspectionDocument]) -> String {
+        JSONValue.array(documents.map(value)).rendered()
+    }
+
+    /// A short human summary of one document.
+    public static func text(_ d: InspectionDocument) -> String {
+        var lines = ["\(d.file)"]
+        lines.append("  authorities: " + d.authorities.map { a in
+            "\(a.name) (\(a.oldCode), \(a.role.rawValue)" + (a.role == .primary ? ", \(a.visitType?.rawValue ?? "visit unknown"), \(a.judgement?.rawValue ?? "judgement not stated"))" : ")")
+        }.joined(separator: "; "))
+        lines.append("  visit: \(d.visitType?.rawValue ?? "unknown"), date: \(d.date ?? "unknown"), judgement: \(d.judgement?.rawValue ?? "not stated")")
+        for s in d.signals { lines.append("  \(s.theme.rawValue) \(s.polarity.rawValue): \(s.evidence)") }
+        for n in d.numbers { lines.append("  figure: \(n.measure) = \(trimmed(n.value)) \(n.unit) [\(n.laCode ?? "?")]") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func trimmed(_ v: Double) -> String {
+        v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : Decimals.format(v, 4).replacingOccurrences(of: "0+$", with: "", options: .regularExpression)
+    }
+}

@@ -1,0 +1,60 @@
+import WFRiskCore
+
+/// The closed vocabularies of the `wfrisk extract --json` contract (README "Inspection texts").
+/// Raw values are the contract's strings; the lexicon's group names must be among them.
+
+/// A workforce theme a sentence can raise.
+public enum Theme: String, CaseIterable, Sendable, Codable {
+    case turnover, agency
+    case vacanciesRecruitment = "vacancies_recruitment"
+    case caseload, stability, supervision, training, morale, absence
+
+    /// Themes where more is worse ("high turnover" is a concern); for the others more is better.
+    public var higherIsWorse: Bool {
+        switch self {
+        case .turnover, .agency, .vacanciesRecruitment, .caseload, .absence: true
+        case .stability, .supervision, .training, .morale: false
+        }
+    }
+}
+
+/// The direction a signal points.
+public enum Polarity: String, CaseIterable, Sendable, Codable {
+    case concern, positive, mixed
+
+    /// -1 for all positive, +1 for all concern, 0 for mixed (the inspection component's scale).
+    public var concernValue: Double {
+        switch self {
+        case .concern: 1
+        case .positive: -1
+        case .mixed: 0
+        }
+    }
+}
+
+/// What a text does with an authority: reports on it, or only names it.
+public enum AuthorityRole: String, CaseIterable, Sendable, Codable {
+    case primary, mentioned
+}
+
+/// The kind of Ofsted visit a text reports.
+public enum VisitType: String, CaseIterable, Sendable, Codable {
+    case ilacsFull = "ilacs_full"
+    case ilacsShort = "ilacs_short"
+    case monitoringVisit = "monitoring_visit"
+    case focusedVisit = "focused_visit"
+    case jtai, sif, other
+
+    /// Ties between types named equally often go to the more specific.
+    static let specificity: [VisitType] = [.jtai, .focusedVisit, .monitoringVisit, .ilacsShort, .ilacsFull, .sif, .other]
+
+    /// The graded framework in use in a year: ILACS from 2018, the single inspection framework
+    /// 2013-2017, earlier regimes before (Ofsted's inspection history).
+    static func gradedFramework(inYear year: Int) -> VisitType {
+        year >= 2018 ? .ilacsFull : (year >= 2013 ? .sif : .other)
+    }
+}
+
+/// Ofsted's overall judgement of a council's children's services: the grade the backtest reads
+/// from Ofsted's own data (`OfstedGrade`), one concept defined once.
+public typealias Judgement = OfstedGrade

@@ -1,0 +1,93 @@
+import WFRiskCore
+import WFRiskIngest
+
+/// Every reporting unit's, region's and England's workforce figures for every year of a
+/// dataset, built once before scoring (one `WorkforceFigures` per record) and shared by every
+/// year a run scores.
+public struct FigureTable: Sendable {
+    /// Local-authority units by year.
+    let units: [Int: [ReportingUnit: WorkforceFigures]]
+    /// England by year: the National row, or the sum of the local authorities.
+    let england: [Int: WorkforceFigures]
+    /// Regions by year and region code: the Regional row, or the sum of the region's units.
+    let regions: [Int: [String: WorkforceFigures]]
+    /// By year: the unit each member code reports in.
+    let unitByMember: [Int: [String: ReportingUnit]]
+    /// Published identity of each unit-year (codes, name, region).
+    let records: [Int: [ReportingUnit: TidyRecord]]
+
+    public init(_ dataset: TidyDataset) {
+        var units: [Int: [ReportingUnit: WorkforceFigures]] = [:]
+        var england: [Int: WorkforceFigures] = [:]
+        var regions: [Int: [String: WorkforceFigures]] = [:]
+        var members: [Int: [String: ReportingUnit]] = [:]
+        var records: [Int: [ReportingUnit: TidyRecord]] = [:]
+        for year in dataset.years {
+            let las = dataset.localAuthorities(in: year)
+            guard !las.isEmpty || dataset.national(year: year) != nil else { continue }
+            var figures: [ReportingUnit: WorkforceFigures] = [:]
+            figures.reserveCapacity(las.count)
+            var byMember: [String: ReportingUnit] = [:]
+            for (u, r) in las {
+                figures[u] = WorkforceFigures(record: r)
+                for m in u.memberCodes { byMember[m] = u }
+            }
+            let sorted = las.keys.sorted()
+            if let r = dataset.national(year: year) {
+                england[year] = WorkforceFigures(record: r)
+            } else if !sorted.isEmpty {
+                england[year] = WorkforceFigures.pooled(sorted.map { figures[$0]! })
+            }
+            var regional: [String: WorkforceFigures] = [:]
+            for (code, inRegion) in Dictionary(grouping: sorted, by: { las[$0]!.regionCode }) {
+                if let r = dataset.regional(code: code, year: year) {
+                    regional[code] = WorkforceFigures(record: r)
+                } else {
+                    regional[code] = WorkforceFigures.pooled(inRegion.map { figures[$0]! })
+                }
+            }
+            units[year] = figures
+            regions[year] = regional
+            members[year] = byMember
+            records[year] = las
+        }
+        self.units = units
+        self.england = england
+        self.regions = regions
+        self.unitByMember = members
+        self.records = records
+    }
+
+    /// Years with local-authority figures, oldest first.
+    public var years: [Int] { units.keys.filter { !(units[$0]?.isEmpty ?? true) }.sorted() }
+
+    /// A unit's figures in `year`, falling back to its predecessors' across a boundary change.
+    func figures(_ unit: ReportingUnit, _ year: Int, registry: AuthorityRegistry) -> (WorkforceFigures, Comparability)? {
+        if let f = units[year]?[unit] { return (f, .same) }
+        guard let found = predecessorUnits(unit, year, registry: registry) else { return nil }
+        let thatYear = units[year]!
+        let names = found.map { u in u.memberCodes.map { registry.authority(oldCode: $0)?.name ?? $0 }.joined(separator: " / ") }
+        let successorSet = Set(found.flatMap(\.memberCodes).flatMap { registry.authority(oldCode: $0)?.successors ?? [] })
+        let pooled = WorkforceFigures.pooled(found.map { thatYear[$0]! })
+        let label = names.joined(separator: " + ")
+        if successorSet == Set(unit.memberCodes) { return (pooled, .equivalent(label)) }
+        return (pooled, .approximate(label))
+    }
+
+    /// The units of `year` that hold `unit`'s predecessors, sorted; nil when there are none.
+    func predecessorUnits(_ unit: ReportingUnit, _ year: Int, registry: AuthorityRegistry) -> [ReportingUnit]? {
+        let predecessors = registry.predecessors(of: unit)
+        guard !predecessors.isEmpty, let byMember = unitByMember[year] else { return nil }
+        let found = Set(predecessors.compactMap { byMember[$0.oldCode] })
+        return found.isEmpty ? nil : found.sorted()
+    }
+}
+
+/// How far a unit's figures for an earlier year can be compared with its current ones.
+enum Comparability: Equatable {
+    case same
+    /// Predecessors covering exactly the unit's area (Northamptonshire for 940 / 941).
+    case equivalent(String)
+    /// Predecessors covering a different area (Cumbria for Cumberland): rates only.
+    case approximate(String)
+}

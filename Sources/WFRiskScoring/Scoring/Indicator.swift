@@ -1,0 +1,89 @@
+/// Which of the two scores an indicator feeds.
+public enum ScoreKind: String, Sendable, CaseIterable, Codable {
+    case instability
+    case caseloadRisk = "caseload_risk"
+}
+
+/// An indicator the scores are built from. The raw value is its output column name
+/// (EES-style), and the key under `weights` in a pipeline file.
+public enum Indicator: String, CaseIterable, Sendable, Comparable {
+    // Instability
+    case turnoverRate = "turnover_rate_fte"
+    case agencyRate = "agency_rate_fte"
+    case vacancyRate = "vacancy_rate_fte"
+    case absenceRate = "absence_rate_fte"
+    case netLossRate = "net_loss_rate_fte"
+    case inpostChange = "inpost_fte_change_pct"
+    case instabilityTrend = "instability_trend_pp"
+    case inspectionInstability = "inspection_instability"
+    // Caseload risk
+    case caseload = "caseload_fte"
+    case caseloadChange = "caseload_fte_change"
+    case casesPerInpost = "cases_per_inpost_fte"
+    case vacancyPressure = "vacancy_pressure"
+    case cinRate = "cin_rate"
+    case referralRate = "referral_rate"
+    case inspectionCaseload = "inspection_caseload"
+
+    public var score: ScoreKind {
+        switch self {
+        case .turnoverRate, .agencyRate, .vacancyRate, .absenceRate, .netLossRate, .inpostChange, .instabilityTrend,
+             .inspectionInstability:
+            return .instability
+        case .caseload, .caseloadChange, .casesPerInpost, .vacancyPressure, .cinRate, .referralRate, .inspectionCaseload:
+            return .caseloadRisk
+        }
+    }
+
+    /// +1 when a higher value means more risk; -1 when lower does (`IndicatorDefinition`).
+    public var direction: Double { definition.direction }
+
+    /// Which input the indicator needs, so one left out of a run is "not applicable", not "missing".
+    public var source: IndicatorSource {
+        switch self {
+        case .cinRate, .referralRate: return .demand
+        case .inspectionInstability, .inspectionCaseload: return .inspections
+        default: return .workforce
+        }
+    }
+
+    /// Decimals written for its value.
+    public var decimals: Int { definition.decimals }
+
+    public static func < (a: Indicator, b: Indicator) -> Bool {
+        a.ordinal < b.ordinal
+    }
+
+    public static func indicators(for kind: ScoreKind) -> [Indicator] {
+        switch kind {
+        case .instability: return instabilityIndicators
+        case .caseloadRisk: return caseloadRiskIndicators
+        }
+    }
+    private static let instabilityIndicators = allCases.filter { $0.score == .instability }
+    private static let caseloadRiskIndicators = allCases.filter { $0.score == .caseloadRisk }
+}
+
+public enum IndicatorSource: String, Sendable {
+    case workforce, demand, inspections
+}
+
+extension Indicator {
+    /// Position in `allCases` (see `Measure.ordinal`).
+    package var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
+
+    // Hashed and compared by case, not by raw string (per-unit indicator tables are dictionaries).
+    public func hash(into hasher: inout Hasher) { hasher.combine(UInt8(truncatingIfNeeded: ordinal)) }
+    public static func == (a: Indicator, b: Indicator) -> Bool { a.ordinal == b.ordinal }
+}
+
+/// One unit's indicator results, a slot per `Indicator`: scoring reads and writes them for
+/// every unit many times, and a dictionary would hash on each access.
+struct IndicatorResults {
+    private var slots = [IndicatorResult?](repeating: nil, count: Indicator.allCases.count)
+
+    subscript(_ indicator: Indicator) -> IndicatorResult? {
+        get { slots[indicator.ordinal] }
+        set { slots[indicator.ordinal] = newValue }
+    }
+}

@@ -1,0 +1,135 @@
+import Dispatch
+import WFRiskCore
+
+/// How sure a rank is: the overall score recomputed many times with each adjusted value moved
+/// by its sampling noise, the weights perturbed, and one indicator left out in turn; the 5th and
+/// 95th percentiles of the ranks it gets, and how often it reaches the high band
+/// (docs/methodology.md §13). Each draw has its own seeded generator, so the result is the same
+/// at any thread count.
+public enum RankSimulation {
+    /// One unit's indicator inputs to a draw.
+    struct Term {
+        var component: Int       // 0 instability, 1 caseload risk
+        var slot: Int            // position among the run's weighted indicators
+        var adjusted: Double
+        var sd: Double
+        var median: Double
+        var scale: Double
+        var direction: Double
+        /// Fixed-scale (inspection concern): z = clamp × adjusted.
+        var fixed: Bool
+    }
+
+    public static func apply(_ table: inout ScoreTable, settings: ScoringSettings, threads: Int) {
+        let draws = settings.uncertainty.draws
+        let rankedIndices = table.units.indices.filter { table.units[$0].isRanked }
+        guard draws > 0, rankedIndices.count > 1 else { return }
+        // The run's weighted indicators, in order: what a draw may leave out.
+        let indicators = Indicator.allCases.filter { table.sources.contains($0.source) && settings.weight($0) > 0 }
+        let slotOf = Dictionary(uniqueKeysWithValues: indicators.enumerated().map { ($1, $0) })
+        let refs = Dictionary(uniqueKeysWithValues: table.references.map { ($0.indicator, $0) })
+        let terms: [[Term]] = rankedIndices.map { i in
+            let u = table.units[i]
+            var list: [Term] = []
+            for (c, component) in [u.instability, u.caseloadRisk].enumerated() {
+                for r in component.indicators {
+                    guard r.z != nil, let a = r.adjusted, let slot = slotOf[r.indicator], let ref = refs[r.indicator] else { continue }
+                    let fixed = ref.scaleMethod == "fixed"
+                    list.append(Term(component: c, slot: slot, adjusted: a, sd: r.sd ?? 0, median: ref.median,
+                                     scale: ref.scale, direction: r.indicator.direction, fixed: fixed))
+                }
+            }
+            return list
+        }
+        let weights = indicators.map { settings.weight($0) }
+        let clamp = settings.zClamp
+        let wI = settings.blend[.instability] ?? 0.5, wC = settings.blend[.caseloadRisk] ?? 0.5
+        let spread = settings.uncertainty.weightSpread
+        let seed = UInt64(settings.uncertainty.seed)
+        let n = rankedIndices.count
+        // The high band's threshold on the observed overall scores.
+        let reference = table.bandReferences.first { $0.0 == "overall" }?.1 ?? BandReference(rankedIndices.compactMap { table.units[$0].overall })
+        let highFrom = reference.median + Band.highFrom * reference.scale
+
+        let ranks = DrawBuffer(count: draws * n)
+        let high = DrawBuffer(count: draws * n)
+        let workers = max(1, min(threads, draws))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var scores = [Double](repeating: 0, count: n)
+            var order = [(Double, Int)](repeating: (0, 0), count: n)
+            var factor = [Double](repeating: 1, count: weights.count)
+            var d = w
+            while d < draws {
+                var rng = SeededRandom(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(d) &* 0xD1B5_4A32_D192_ED03 &+ 1)
+                for j in factor.indices { factor[j] = 1 + spread * (2 * rng.unit() - 1) }
+                let leftOut = d % (weights.count + 1)  // == weights.count: none left out
+                for u in 0..<n {
+                    var sum = (0.0, 0.0), total = (0.0, 0.0)
+                    for t in terms[u] {
+                        let noise = t.sd > 0 ? t.sd * approximateNormal(&rng) : 0
+                        guard t.slot != leftOut else { continue }
+                        let x = t.adjusted + noise
+                        var z = t.fixed ? x * clamp : (t.scale > 0 ? t.direction * (x - t.median) / t.scale : 0)
+                        z = min(clamp, max(-clamp, z))
+                        let wt = weights[t.slot] * factor[t.slot]
+                        if t.component == 0 { sum.0 += wt * z; total.0 += wt } else { sum.1 += wt * z; total.1 += wt }
+                    }
+                    let a = total.0 > 0 ? min(100, max(0, 50 + (50 / clamp) * sum.0 / total.0)) : 50
+                    let b = total.1 > 0 ? min(100, max(0, 50 + (50 / clamp) * sum.1 / total.1)) : 50
+                    scores[u] = (wI * a + wC * b) / (wI + wC)
+                }
+                // Highest score first, ties by position: sort on (−score, position).
+                for u in 0..<n { order[u] = (-scores[u], u) }
+                order.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+                for position in 0..<n {
+                    let u = order[position].1
+                    ranks[d * n + u] = Double(position + 1)
+                    high[d * n + u] = scores[u] >= highFrom ? 1 : 0
+                }
+                d += workers
+            }
+        }
+        let allRanks = ranks.values, allHigh = high.values
+        var column = [Double](repeating: 0, count: draws)
+        for (u, i) in rankedIndices.enumerated() {
+            var hits = 0.0
+            for d in 0..<draws {
+                column[d] = allRanks[d * n + u]
+                hits += allHigh[d * n + u]
+            }
+            let rank = table.units[i].overallRank!
+            // The published rank always lies inside its interval.
+            let low = min(rank, Int(RobustScale.quantile(column, 0.05).rounded(.down)))
+            let highRank = max(rank, Int(RobustScale.quantile(column, 0.95).rounded(.up)))
+            table.units[i].uncertainty = RankUncertainty(rankLow: low, rankHigh: highRank, pHighBand: hits / Double(draws))
+        }
+    }
+
+    /// Mean 0, variance 1: the sum of four uniforms, rescaled (cheap, bounded at ±3.46; the draws
+    /// need a symmetric noise of the right spread, not normal tails).
+    @inline(__always)
+    static func approximateNormal(_ rng: inout SeededRandom) -> Double {
+        let s = rng.unit() + rng.unit() + rng.unit() + rng.unit()
+        return (s - 2) * 1.7320508075688772
+    }
+}
+
+/// A buffer that draws running on different threads fill at distinct positions, without locks
+/// (each position is written by exactly one draw).
+final class DrawBuffer: @unchecked Sendable {
+    private let storage: UnsafeMutableBufferPointer<Double>
+
+    init(count: Int) {
+        storage = .allocate(capacity: count)
+        storage.initialize(repeating: 0)
+    }
+
+    deinit { storage.deallocate() }
+
+    subscript(i: Int) -> Double {
+        get { storage[i] }
+        set { storage[i] = newValue }
+    }
+
+    var values: [Double] { Array(storage) }
+}

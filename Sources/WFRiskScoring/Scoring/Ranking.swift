@@ -1,0 +1,129 @@
+import WFRiskCore
+
+/// An absolute reading of a score or indicator: its distance from the median authority in robust
+/// units (1.4826 × MAD), so a band says how far from typical a unit is, not which quarter of the
+/// table it fell in (docs/methodology.md §8). Raw values are the JSON and CSV strings.
+public enum Band: String, Sendable, CaseIterable {
+    case high, elevated, moderate, low
+
+    /// Lower bounds, in robust units from the median: high ≥ 1.5, elevated ≥ 0.5, moderate > −0.5.
+    public static let highFrom = 1.5
+    public static let elevatedFrom = 0.5
+    public static let lowTo = -0.5
+
+    public static func of(distance d: Double) -> Band {
+        if d >= highFrom { return .high }
+        if d >= elevatedFrom { return .elevated }
+        if d > lowTo { return .moderate }
+        return .low
+    }
+}
+
+/// Where a set of scores is centred and how spread, for bands (`Band`).
+public struct BandReference: Sendable, Equatable {
+    public var median: Double
+    public var scale: Double
+    public var scaleMethod: String
+
+    public init(_ values: [Double]) {
+        let e = values.isEmpty ? (median: 0.0, scale: 0.0, method: "none") : RobustScale.estimate(values)
+        median = e.median
+        scale = e.scale
+        scaleMethod = e.method
+    }
+
+    /// Distance from the median in robust units (0 when the values have no spread).
+    public func distance(_ x: Double) -> Double { scale > 0 ? (x - median) / scale : 0 }
+}
+
+/// Ranks (1 = highest risk) for each score and overall, quartiles and absolute bands.
+///
+/// Ranks are computed on the values as written (rounded to the output decimals), so two
+/// units that print the same score share a rank ("1, 2, 2, 4"); order within a tie is by code.
+public enum Ranking {
+    public static let scoreDecimals = 2
+    /// Band names, most risk first.
+    public static let bandNames = Band.allCases.map(\.rawValue)
+
+    /// Blends the overall score, assigns ranks, quartiles and bands, and sorts the table by overall rank.
+    public static func rank(_ table: inout ScoreTable, blend: [ScoreKind: Double]) {
+        apply(to: &table.units, blend: blend)
+        let ranked = table.units.filter(\.isRanked)
+        table.bandReferences = [
+            ("overall", BandReference(ranked.compactMap(\.overall))),
+            (ScoreKind.instability.rawValue, BandReference(table.units.compactMap(\.instability.value))),
+            (ScoreKind.caseloadRisk.rawValue, BandReference(table.units.compactMap(\.caseloadRisk.value))),
+        ]
+        let overall = table.bandReferences[0].1, instability = table.bandReferences[1].1, caseload = table.bandReferences[2].1
+        for i in table.units.indices {
+            if table.units[i].isRanked, let x = table.units[i].overall {
+                table.units[i].bandDistance = overall.distance(x)
+                table.units[i].band = Band.of(distance: overall.distance(x)).rawValue
+            }
+            if let x = table.units[i].instability.value {
+                table.units[i].instability.band = Band.of(distance: instability.distance(x))
+            }
+            if let x = table.units[i].caseloadRisk.value {
+                table.units[i].caseloadRisk.band = Band.of(distance: caseload.distance(x))
+            }
+            table.units[i].drivers = drivers(table.units[i], blend: blend)
+        }
+    }
+
+    /// Indicators whose contributions to the overall score (blend share × contribution) push it
+    /// the way it lies from 50, largest first; ties by indicator order.
+    static func drivers(_ u: UnitScore, blend: [ScoreKind: Double]) -> [Indicator] {
+        guard let overall = u.overall else { return [] }
+        let wI = blend[.instability] ?? 0.5, wC = blend[.caseloadRisk] ?? 0.5
+        let sign: Double = overall >= 50 ? 1 : -1
+        var parts: [(Indicator, Double)] = []
+        for (c, w) in [(u.instability, wI), (u.caseloadRisk, wC)] {
+            for r in c.indicators {
+                guard let x = r.contribution, r.value != nil else { continue }
+                let share = sign * x * w / (wI + wC)
+                if share > 0.005 { parts.append((r.indicator, share)) }
+            }
+        }
+        return parts.sorted { a, b in a.1 != b.1 ? a.1 > b.1 : a.0 < b.0 }.map(\.0)
+    }
+
+    /// Quartile (1 = the quarter with most risk) of a rank among `count` ranked values.
+    public static func quartile(rank: Int, of count: Int) -> Int { min(3, (rank - 1) * 4 / max(1, count)) + 1 }
+
+    static func apply(to units: inout [UnitScore], blend: [ScoreKind: Double]) {
+        let wI = blend[.instability] ?? 0.5, wC = blend[.caseloadRisk] ?? 0.5
+        for i in units.indices {
+            guard units[i].exclusionReason == nil,
+                  let a = units[i].instability.value, let b = units[i].caseloadRisk.value else { continue }
+            units[i].overall = (wI * a + wC * b) / (wI + wC)
+        }
+        assign(&units, value: { $0.instability.value }, set: { $0.instability.rank = $1 })
+        assign(&units, value: { $0.caseloadRisk.value }, set: { $0.caseloadRisk.rank = $1 })
+        assign(&units, value: { $0.overall }, set: { $0.overallRank = $1 })
+        let ranked = units.filter { $0.overallRank != nil }.count
+        for i in units.indices {
+            guard let rank = units[i].overallRank else { continue }
+            units[i].quartile = quartile(rank: rank, of: ranked)
+        }
+        units.sort { a, b in
+            switch (a.overallRank, b.overallRank) {
+            case let (x?, y?): return x != y ? x < y : a.unit < b.unit
+            case (_?, nil): return true
+            case (nil, _?): return false
+            default: return a.unit < b.unit
+            }
+        }
+    }
+
+    private static func assign(_ units: inout [UnitScore], value: (UnitScore) -> Double?, set: (inout UnitScore, Int) -> Void) {
+        let order = units.indices
+            .compactMap { i in value(units[i]).map { (i, Decimals.round($0, scoreDecimals)) } }
+            .sorted { a, b in a.1 != b.1 ? a.1 > b.1 : units[a.0].unit < units[b.0].unit }
+        var previous: Double?
+        var rank = 0
+        for (position, (i, v)) in order.enumerated() {
+            if v != previous { rank = position + 1; previous = v }
+            set(&units[i], rank)
+        }
+    }
+}

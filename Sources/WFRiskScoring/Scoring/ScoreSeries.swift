@@ -1,0 +1,142 @@
+import Dispatch
+import WFRiskCore
+import WFRiskInspections
+
+/// Scores every year of a run (`history.csv`) and lines the years up per current unit, across
+/// boundary changes and joint returns (docs/methodology.md §12).
+public enum ScoreSeries {
+    /// Years to score: those with local-authority figures, within `window` (all when nil), up to the scoring year.
+    public static func years(figures: FigureTable, scoringYear: Int, window: ClosedRange<Int>?) -> [Int] {
+        figures.years.filter { $0 <= scoringYear && (window?.contains($0) ?? true) }
+    }
+
+    /// Each year scored and ranked like the scoring year (on up to `threads` threads; the result
+    /// does not depend on how many). `inspections` gives each year's evidence when the run has texts.
+    public static func score(_ input: ScoringInput, figures: FigureTable, years: [Int],
+                             inspections: [Int: [ReportingUnit: InspectionEvidence]]?, threads: Int) throws -> [ScoreTable] {
+        let slots = ConcurrentResults<Result<ScoreTable, Error>>(count: years.count)
+        let workers = max(1, min(threads, years.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var i = w
+            while i < years.count {
+                var yearInput = input
+                yearInput.settings.year = years[i]
+                if let inspections { yearInput.inspections = inspections[years[i]] ?? [:] }
+                slots[i] = Result { try Scorer.score(yearInput, figures: figures) }
+                i += workers
+            }
+        }
+        return try slots.values.map { try $0!.get() }
+    }
+
+    /// One row per current unit (the scoring year's) and scored year, oldest year first within a unit.
+    public static func history(current: ScoreTable, tables: [ScoreTable], figures: FigureTable, registry: AuthorityRegistry) -> [HistoryRow] {
+        let byYear = Dictionary(uniqueKeysWithValues: tables.map { t in
+            (t.year, (t, Dictionary(uniqueKeysWithValues: t.units.enumerated().map { ($1.unit, $0) }), t.rankedCount))
+        })
+        var rows: [HistoryRow] = []
+        for u in current.units.sorted(by: { $0.unit < $1.unit }) {
+            for year in tables.map(\.year).sorted() {
+                let (table, index, rankedCount) = byYear[year]!
+                var row = HistoryRow(year: year, unit: u, source: nil, comparability: .none, rankedCount: rankedCount, status: .noData, note: nil)
+                if let i = index[u.unit] {
+                    row.source = table.units[i]
+                    row.comparability = .same
+                    row.status = row.source!.isRanked ? .ranked : .excluded
+                    row.note = row.source!.exclusionReason
+                } else if let predecessors = figures.predecessorUnits(u.unit, year, registry: registry) {
+                    let names = predecessors.compactMap { index[$0].map { table.units[$0].name } }.joined(separator: " + ")
+                    if predecessors.count == 1, let i = index[predecessors[0]] {
+                        let p = table.units[i]
+                        let successors = Set(p.unit.memberCodes.flatMap { registry.authority(oldCode: $0)?.successors ?? [] })
+                        row.source = p
+                        row.comparability = successors == Set(u.unit.memberCodes) ? .equivalent : .approximate
+                        row.status = p.isRanked ? .ranked : .excluded
+                        row.note = row.comparability == .equivalent
+                            ? "\(year) scores are those of \(p.name), the predecessor covering the same area"
+                            : "\(year) scores are those of \(p.name), a predecessor covering a different area: not directly comparable"
+                    } else {
+                        row.status = .notComparable
+                        row.note = "boundary change: in \(year) the area was reported as \(names)"
+                    }
+                } else {
+                    row.note = "no figures for \(year)"
+                }
+                rows.append(row)
+            }
+        }
+        return rows
+    }
+
+    /// Fills each current unit's change since the year before from its history rows.
+    public static func applyChanges(_ table: inout ScoreTable, history: [HistoryRow]) {
+        let previousYear = table.year - 1
+        var previous: [ReportingUnit: HistoryRow] = [:]
+        for row in history where row.year == previousYear { previous[row.unit.unit] = row }
+        let scored = Set(history.map(\.year)).contains(previousYear)
+        for i in table.units.indices {
+            let u = table.units[i]
+            var change = YearChange()
+            guard u.isRanked, let rank = u.overallRank, let score = u.overall else {
+                change.note = "not ranked in \(table.year)"
+                table.units[i].change = change
+                continue
+            }
+            guard scored, let row = previous[u.unit] else {
+                change.note = "no \(previousYear) scores in this run"
+                table.units[i].change = change
+                continue
+            }
+            switch (row.status, row.comparability) {
+            case (.noData, _), (.notComparable, _):
+                change.note = row.note
+            case (_, .approximate):
+                change.note = "boundary change: \(previousYear) area (\(row.source!.name)) differs"
+            case (.excluded, _):
+                change.note = "not ranked in \(previousYear): \(row.source?.exclusionReason ?? "excluded")"
+            default:
+                let p = row.source!
+                change.previousRank = p.overallRank
+                change.rankChange = p.overallRank.map { $0 - rank }
+                // Both scores as written, so the change is the difference of the printed figures.
+                change.scoreChange = p.overall.map { Decimals.round(score, Ranking.scoreDecimals) - Decimals.round($0, Ranking.scoreDecimals) }
+                if row.comparability == .equivalent { change.note = "\(previousYear) rank is that of \(p.name) (same area)" }
+            }
+            table.units[i].change = change
+        }
+    }
+}
+
+/// One current unit in one scored year.
+public struct HistoryRow: Sendable {
+    public enum Comparability: String, Sendable {
+        case same, equivalent, approximate, none
+    }
+    public enum Status: String, Sendable {
+        case ranked, excluded
+        case notComparable = "not_comparable"
+        case noData = "no_data"
+    }
+
+    public var year: Int
+    /// The unit as it is in the scoring year.
+    public var unit: UnitScore
+    /// Whose scores the year shows: the unit itself or its predecessor; nil when none.
+    public var source: UnitScore?
+    public var comparability: Comparability
+    /// Units ranked that year.
+    public var rankedCount: Int
+    public var status: Status
+    public var note: String?
+
+    package init(year: Int, unit: UnitScore, source: UnitScore? = nil, comparability: Comparability, rankedCount: Int,
+                 status: Status, note: String? = nil) {
+        self.year = year
+        self.unit = unit
+        self.source = source
+        self.comparability = comparability
+        self.rankedCount = rankedCount
+        self.status = status
+        self.note = note
+    }
+}

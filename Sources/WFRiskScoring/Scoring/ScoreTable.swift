@@ -1,0 +1,154 @@
+import WFRiskCore
+import WFRiskIngest
+import WFRiskInspections
+
+/// One indicator's part in a score: the value as published or derived, the value after
+/// small-denominator adjustment, its standardised position, and the points it adds.
+public struct IndicatorResult: Sendable, Equatable {
+    public var indicator: Indicator
+    /// Value before adjustment (published rate, or derived from counts).
+    public var value: Double?
+    /// Value after shrinkage toward England (what is standardised).
+    public var adjusted: Double?
+    /// Robust z-score, direction applied, clamped.
+    public var z: Double?
+    /// Points added to (or, if negative, taken from) the 50-point baseline.
+    public var contribution: Double?
+    /// Configured weight.
+    public var weight: Double
+    /// Why there is no value, or a caveat on it.
+    public var note: String?
+    /// Rank among the units with an adjusted value, 1 = most risk (direction applied).
+    public var rank: Int? = nil
+    /// Standard deviation of the adjusted value from sampling noise given its denominator (rank intervals).
+    public var sd: Double? = nil
+}
+
+/// A 0–100 score with its coverage and the contributions it is the sum of.
+public struct ComponentScore: Sendable, Equatable {
+    public var kind: ScoreKind
+    /// nil when coverage is below the minimum.
+    public var value: Double?
+    /// Share of applicable weight whose indicator had a value.
+    public var coverage: Double
+    public var indicators: [IndicatorResult]
+    public var rank: Int?
+    /// Absolute band of the score (distance from the median score in robust units).
+    public var band: Band? = nil
+}
+
+/// A measure beside its comparators: England, the unit's region, its statistical neighbours' mean.
+public struct Comparison: Sendable, Equatable {
+    public var measure: String
+    public var value: Double?
+    public var england: Double?
+    public var region: Double?
+    public var neighboursMean: Double?
+    public var neighboursCount: Int
+
+    /// Indicators shown beside their comparators.
+    public static let measures: [Indicator] = [.turnoverRate, .agencyRate, .vacancyRate, .absenceRate, .caseload]
+}
+
+/// Everything wfrisk says about one reporting unit in the scoring year.
+public struct UnitScore: Sendable, Equatable {
+    public var unit: ReportingUnit
+    public var year: Int
+    public var oldCode: String
+    public var newCode: String
+    public var name: String
+    public var regionCode: String
+    public var regionName: String
+    public var instability: ComponentScore
+    public var caseloadRisk: ComponentScore
+    public var overall: Double?
+    public var overallRank: Int?
+    /// Absolute band of the overall score (`Band`).
+    public var band: String?
+    /// Mean of the two components' coverages, weighted by the blend.
+    public var coverage: Double
+    public var comparisons: [Comparison]
+    public var notes: [String]
+    /// Why the unit has no overall rank, when it has none.
+    public var exclusionReason: String?
+    /// Inspection evidence behind the inspection component, if any.
+    public var inspection: InspectionEvidence?
+    /// Ofsted's judgement in force at 30 September of `year` (only ones published by then),
+    /// when the run has a judgements file.
+    public var judgementInForce: LinkedJudgement? = nil
+
+    /// Quartile of the overall rank, 1 = the quarter with most risk.
+    public var quartile: Int? = nil
+    /// Overall score's distance from the median ranked unit, in robust units (what `band` reads).
+    public var bandDistance: Double? = nil
+    /// Change since the year before (`history.csv` has the whole series).
+    public var change: YearChange? = nil
+    /// How sure the overall rank is (rank interval by simulation).
+    public var uncertainty: RankUncertainty? = nil
+    /// The unit's statistical neighbours present in the scoring year.
+    public var neighbours: [NeighbourRef] = []
+    /// Indicators pushing the overall score furthest from 50 in the direction it lies, largest first.
+    public var drivers: [Indicator] = []
+    /// `main_drivers` and `summary` in words (`UnitWords`).
+    public var mainDrivers: String? = nil
+    public var summary: String? = nil
+
+    public var isRanked: Bool { overallRank != nil }
+}
+
+/// Overall rank and score against the year before, or why they cannot be compared.
+public struct YearChange: Sendable, Equatable {
+    public var previousRank: Int?
+    /// previous rank − rank: positive = moved toward rank 1 (more risk relative to others).
+    public var rankChange: Int?
+    /// score − previous score: positive = more risk.
+    public var scoreChange: Double?
+    /// Why a change is blank, or whose figures the previous year's are.
+    public var note: String?
+}
+
+/// A 90% interval of the overall rank and the chance of the high band, from simulation.
+public struct RankUncertainty: Sendable, Equatable {
+    public var rankLow: Int
+    public var rankHigh: Int
+    public var pHighBand: Double
+}
+
+/// A statistical neighbour by code and name.
+public struct NeighbourRef: Sendable, Equatable {
+    public var oldCode: String
+    public var newCode: String
+    public var name: String
+}
+
+/// Median and scale an indicator was standardised with, so a score can be recomputed by hand.
+public struct StandardisationReference: Sendable, Equatable {
+    public var indicator: Indicator
+    public var median: Double
+    public var scale: Double
+    public var scaleMethod: String
+    public var count: Int
+}
+
+/// The result of scoring one year.
+public struct ScoreTable: Sendable {
+    public var year: Int
+    /// Ranked units first (by overall rank), then unranked units by code.
+    public var units: [UnitScore]
+    public var references: [StandardisationReference]
+    /// England values the shrinkage used, by name.
+    public var englandPriors: [(String, Double)]
+    /// Indicator sources present in this run.
+    public var sources: Set<IndicatorSource>
+    public var warnings: [String]
+    /// Median and robust scale of the overall and component scores that bands are read against.
+    public var bandReferences: [(String, BandReference)] = []
+    /// Each indicator's value for England, by `Indicator.ordinal` (the definition applied to England's figures).
+    public var englandValues: [Double?] = []
+    /// Each indicator's value for each region (by region code), by `Indicator.ordinal`.
+    public var regionValues: [String: [Double?]] = [:]
+    /// Units with an adjusted value, by `Indicator.ordinal` (what indicator ranks are out of).
+    public var indicatorCounts: [Int] = []
+    /// Number of ranked units.
+    public var rankedCount: Int { units.lazy.filter(\.isRanked).count }
+}
