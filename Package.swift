@@ -90,10 +90,33 @@ let package = Package(
             dependencies: ["WFRisk", "WFRiskScoring", "WFRiskInspections", "WFRiskIngest", "WFRiskCore", "CLibCSV"],
             path: "Benchmarks/WFRiskBench"
         ),
+        // Tests by layer (`swift test` runs them all). Fixtures shared by every test target.
+        .target(
+            name: "WFRiskTestSupport",
+            dependencies: ["WFRisk", "WFRiskScoring", "WFRiskIngest", "WFRiskCore"],
+            path: "Tests/WFRiskTestSupport"
+        ),
+        .testTarget(
+            name: "WFRiskIngestTests",
+            dependencies: ["WFRiskTestSupport", "WFRiskIngest", "WFRiskInspections", "WFRiskCore"]
+        ),
+        .testTarget(
+            name: "WFRiskInspectionsTests",
+            dependencies: ["WFRiskTestSupport", "WFRiskInspections", "WFRiskCore"]
+        ),
+        .testTarget(
+            name: "WFRiskScoringTests",
+            dependencies: ["WFRiskTestSupport", "WFRisk", "WFRiskScoring", "WFRiskIngest", "WFRiskCore"]
+        ),
+        // The pipeline, outputs, backtest and sample generator, called as a library.
         .testTarget(
             name: "WFRiskTests",
-            // Depends on the executable so `swift test` builds it for the CLI tests.
-            dependencies: ["WFRisk", "WFRiskScoring", "WFRiskInspections", "WFRiskIngest", "WFRiskCore", "wfrisk"]
+            dependencies: ["WFRiskTestSupport", "WFRisk", "WFRiskScoring", "WFRiskInspections", "WFRiskIngest", "WFRiskCore"]
+        ),
+        // End to end: runs the `wfrisk` executable (a dependency, so `swift test` builds it).
+        .testTarget(
+            name: "WFRiskCLITests",
+            dependencies: ["WFRiskTestSupport", "WFRisk", "WFRiskScoring", "WFRiskInspections", "WFRiskIngest", "WFRiskCore", "wfrisk"]
         ),
     ]
 )

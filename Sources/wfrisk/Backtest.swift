@@ -39,11 +39,12 @@ struct BacktestCommand: ParsableCommand {
     @Option(name: .long, help: "Bootstrap seed.")
     var seed: Int?
 
-    @Option(name: .long, parsing: .upToNextOption, help: "DfE workforce CSV file(s); replaces the pipeline's (and drops its demand).")
-    var workforce: [String] = []
+    enum FilesHelp: InputFileHelp {
+        static let workforce = "DfE workforce CSV file(s); replaces the pipeline's (and drops its demand)."
+        static let demand = "Children-in-need (b1) or referrals (c1) CSV file(s)."
+    }
 
-    @Option(name: .long, parsing: .upToNextOption, help: "Children-in-need (b1) or referrals (c1) CSV file(s).")
-    var demand: [String] = []
+    @OptionGroup var files: InputFileOptions<FilesHelp>
 
     @Option(name: .long, help: "Folder for backtest.csv, backtest_pairs.csv and backtest.json.")
     var out: String = "out/backtest"
@@ -57,8 +58,8 @@ struct BacktestCommand: ParsableCommand {
 
     func run() throws {
         var p = try Pipeline.load(path: pipeline)
-        if !workforce.isEmpty { p.inputs.workforce = workforce; p.inputs.demand = [] }
-        if !demand.isEmpty { p.inputs.demand = demand }
+        if !files.workforce.isEmpty { p.inputs.workforce = files.workforce; p.inputs.demand = [] }
+        if !files.demand.isEmpty { p.inputs.demand = files.demand }
         guard let file = ofsted ?? p.inputs.ofsted else {
             throw WFRiskError.usage("no Ofsted judgements file: give --ofsted FILE or inputs.ofsted in \(pipeline)")
         }

@@ -56,11 +56,12 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Pipeline file (default: pipelines/nightly.yml of this checkout).")
     var pipeline: String?
 
-    @Option(name: .long, parsing: .upToNextOption, help: "DfE workforce CSV file(s) or patterns; replaces the pipeline's.")
-    var workforce: [String] = []
+    enum FilesHelp: InputFileHelp {
+        static let workforce = "DfE workforce CSV file(s) or patterns; replaces the pipeline's."
+        static let demand = "DfE children-in-need (b1) or referrals (c1) CSV file(s)."
+    }
 
-    @Option(name: .long, parsing: .upToNextOption, help: "DfE children-in-need (b1) or referrals (c1) CSV file(s).")
-    var demand: [String] = []
+    @OptionGroup var files: InputFileOptions<FilesHelp>
 
     @Option(name: .long, parsing: .upToNextOption, help: "Inspection texts or folders of them.")
     var inspections: [String] = []
@@ -124,10 +125,10 @@ struct Run: ParsableCommand {
     /// The pipeline to run after command-line overrides, and the overrides made.
     func resolvedPipeline() throws -> (Pipeline, [RunOverride]) {
         var overrides: [RunOverride] = []
-        let namesInputs = !workforce.isEmpty || !demand.isEmpty || !inspections.isEmpty || neighbours != nil
+        let namesInputs = !files.workforce.isEmpty || !files.demand.isEmpty || !inspections.isEmpty || neighbours != nil
         var p: Pipeline
         if pipeline == nil && namesInputs {
-            guard !workforce.isEmpty else {
+            guard !files.workforce.isEmpty else {
                 throw WFRiskError.usage("--demand, --inspections and --neighbours without --pipeline need --workforce (an ad-hoc run), or name a pipeline with --pipeline")
             }
             guard let out else {
@@ -143,16 +144,16 @@ struct Run: ParsableCommand {
             }
             p = try Pipeline.load(path: path)
         }
-        if !workforce.isEmpty {
-            p.inputs.workforce = workforce
+        if !files.workforce.isEmpty {
+            p.inputs.workforce = files.workforce
             p.inputs.demand = []
             p.inputs.inspections = []
             p.inputs.neighbours = nil
-            overrides.append(RunOverride(option: "--workforce", value: workforce.joined(separator: " ")))
+            overrides.append(RunOverride(option: "--workforce", value: files.workforce.joined(separator: " ")))
         }
-        if !demand.isEmpty {
-            p.inputs.demand = demand
-            overrides.append(RunOverride(option: "--demand", value: demand.joined(separator: " ")))
+        if !files.demand.isEmpty {
+            p.inputs.demand = files.demand
+            overrides.append(RunOverride(option: "--demand", value: files.demand.joined(separator: " ")))
         }
         if !inspections.isEmpty {
             p.inputs.inspections = inspections

@@ -22,13 +22,19 @@ struct Validate: ParsableCommand {
     @Option(help: "Authority registry CSV (the layout of Resources/authorities.csv) to check codes and names against, as a run's inputs.reference.authorities.")
     var authorities: String?
 
+    @Option(help: "Pipeline file whose reading settings to check with, as `wfrisk run` reads files: its column aliases, suppression markers, overlapping-release policy and authority registry (--authorities and --strict-releases still apply).")
+    var pipeline: String?
+
     func run() throws {
         // Reference-loading errors go to the root, which maps them to their exit code.
-        var inputs = PipelineInputs()
-        inputs.authorities = authorities
-        let refs = try RunReferences.load(inputs: inputs, settings: try RunSettings.defaults())
+        let p = try pipeline.map { try Pipeline.load(path: $0) }
+        var inputs = p?.inputs ?? PipelineInputs()
+        if let authorities { inputs.authorities = authorities; inputs.authorityAliases = nil }
+        let settings = try p?.settings ?? RunSettings.defaults()
+        let reader = try RunReferences.reader(settings, registry: try RunReferences.registry(inputs))
         do {
-            let summaries = try InputValidation.check(paths: files, reader: refs.reader, overlap: strictReleases ? .strict : .newest)
+            let overlap: ReleaseOverlap = strictReleases ? .strict : settings.overlappingReleases
+            let summaries = try InputValidation.check(paths: files, reader: reader, overlap: overlap)
             for s in summaries {
                 let years = s.years.isEmpty ? "none" : (s.years.count > 2 && s.years.last! - s.years.first! == s.years.count - 1
                     ? "\(s.years.first!)-\(s.years.last!)" : s.years.map(String.init).joined(separator: ", "))

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
-@testable import WFRisk
+import WFRiskTestSupport
 @testable import WFRiskCore
 @testable import WFRiskIngest
 @testable import WFRiskInspections
 @testable import WFRiskScoring
+@testable import WFRisk
 
 /// The shortcuts taken for speed (docs/performance.md) must give exactly what the plain paths give.
 @Suite struct FastPathTests {

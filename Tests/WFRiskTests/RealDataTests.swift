@@ -1,10 +1,11 @@
 import Foundation
 import Testing
-@testable import WFRisk
+import WFRiskTestSupport
 @testable import WFRiskCore
 @testable import WFRiskIngest
 @testable import WFRiskInspections
 @testable import WFRiskScoring
+@testable import WFRisk
 
 /// Tests on the real DfE files in ../shared/data (skipped, with a message, when absent).
 @Suite(.enabled(if: Fixtures.sharedAvailable, Comment(rawValue: Fixtures.sharedSkipMessage)))

@@ -3,8 +3,8 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
-@testable import WFRisk
 @testable import WFRiskCore
+@testable import WFRisk
 
 /// Parses an SVG chart as XML and gives its elements by name.
 struct SVGDoc {

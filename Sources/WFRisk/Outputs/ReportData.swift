@@ -71,7 +71,7 @@ public struct ReportData: Sendable {
             case .generated: break
             }
         }
-        walk(ScoresJSON.settingsJSON(settings), "")
+        walk(settings.jsonValue, "")
         return out
     }
 }

@@ -117,13 +117,10 @@ public struct ScoreDiff: Sendable {
         var methodology: String?
         let folder = (csv as NSString).deletingLastPathComponent
         if (csv as NSString).lastPathComponent == "scores.csv" {
-            func object(_ name: String) -> [String: Any]? {
-                FileManager.default.contents(atPath: (folder as NSString).appendingPathComponent(name))
-                    .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
-            }
-            let metadata = object("scores.json")?["metadata"] as? [String: Any]
-            schema = metadata?["schema_version"] as? String
-            methodology = metadata?["methodology_version"] as? String ?? object("manifest.json")?["methodology_version"] as? String
+            let scores = ScoresDocument.Header.load(path: (folder as NSString).appendingPathComponent("scores.json"))
+            schema = scores?.schemaVersion
+            methodology = scores?.methodologyVersion
+                ?? RunManifest.Summary.load(path: (folder as NSString).appendingPathComponent("manifest.json"))?.methodologyVersion
         }
         func distinct(_ column: String) -> String? {
             guard header.contains(column) else { return nil }

@@ -22,37 +22,60 @@ public struct InputFingerprint: Sendable, Equatable {
 
 /// `scores.json`: the same rows as `scores.csv` with every contribution, the
 /// standardisation references and run metadata that does not vary between identical runs.
-public enum ScoresJSON {
+/// Laid out in one place, `json`; docs/outputs.md describes every key.
+public struct ScoresDocument: Sendable {
+    /// `metadata.schema_version`: raised whenever a key is renamed, removed or changes meaning.
     public static let schemaVersion = "2"
 
-    /// The document as UTF-8 bytes.
-    public static func render(_ table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings) -> [UInt8] {
-        document(table, inputs: inputs, settings: settings).renderedBytes()
+    /// `metadata`: what produced the scores, from which inputs.
+    public struct Metadata: Sendable, Equatable {
+        public var schemaVersion = ScoresDocument.schemaVersion
+        public var wfriskVersion = WFRiskVersion.current
+        public var methodologyVersion = Scorer.methodologyVersion
+        public var scoringYear: Int
+        /// The sources the scores drew on, sorted.
+        public var sources: [String]
+        /// Inputs by file name and hash only (where the files sit must not change the scores
+        /// file), sorted by kind, name and hash.
+        public var inputs: [InputFingerprint]
     }
 
-    /// Writes the document to `path` atomically, streaming it (units rendered a block at a time,
-    /// on up to `threads` threads).
-    public static func write(_ table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings, to path: String,
-                             threads: Int = 1) throws {
-        let doc = document(table, inputs: inputs, settings: settings)
-        try FileOutput.writeAtomically(to: path) { write in try doc.render(threads: threads, emit: write) }
-    }
+    public var metadata: Metadata
+    public var settings: ScoringSettings
+    public var table: ScoreTable
 
-    static func document(_ table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings) -> JSONValue {
-        let d = Ranking.scoreDecimals
-        // File names and hashes only: where the files sit must not change the scores file.
-        let sortedInputs = inputs.map { i -> InputFingerprint in
+    public init(table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings) {
+        let named = inputs.map { i -> InputFingerprint in
             var i = i
             i.path = (i.path as NSString).lastPathComponent
             return i
         }.sorted { ($0.kind, $0.path, $0.sha256) < ($1.kind, $1.path, $1.sha256) }
+        metadata = Metadata(scoringYear: table.year, sources: table.sources.map(\.rawValue).sorted(), inputs: named)
+        self.settings = settings
+        self.table = table
+    }
+
+    /// The document as UTF-8 bytes.
+    public func renderedBytes() -> [UInt8] { json.renderedBytes() }
+
+    /// Writes the document to `path` atomically, streaming it (units rendered a block at a time,
+    /// on up to `threads` threads).
+    public func write(to path: String, threads: Int = 1) throws {
+        let doc = json
+        try FileOutput.writeAtomically(to: path) { write in try doc.render(threads: threads, emit: write) }
+    }
+
+    /// The document: key order and the decimals of every number.
+    public var json: JSONValue {
+        let table = self.table
+        let d = Ranking.scoreDecimals
         let metadata: JSONValue = .object([
-            ("schema_version", .string(schemaVersion)),
-            ("wfrisk_version", .string(WFRiskVersion.current)),
-            ("methodology_version", .string(Scorer.methodologyVersion)),
-            ("scoring_year", .int(table.year)),
-            ("sources", .array(table.sources.map(\.rawValue).sorted().map { .string($0) })),
-            ("inputs", .array(sortedInputs.map { i in
+            ("schema_version", .string(self.metadata.schemaVersion)),
+            ("wfrisk_version", .string(self.metadata.wfriskVersion)),
+            ("methodology_version", .string(self.metadata.methodologyVersion)),
+            ("scoring_year", .int(self.metadata.scoringYear)),
+            ("sources", .array(self.metadata.sources.map { .string($0) })),
+            ("inputs", .array(self.metadata.inputs.map { i in
                 .object([("kind", .string(i.kind)), ("file", .string(i.path)), ("sha256", .string(i.sha256))])
             })),
         ])
@@ -77,15 +100,15 @@ public enum ScoresJSON {
                 ("overall_rank_low", low),
                 ("overall_rank_high", high),
                 ("p_high_band", .double(u.uncertainty?.pHighBand, decimals: 4)),
-                ("change", change(u.change)),
+                ("change", Self.change(u.change)),
                 ("main_drivers", .optionalString(u.mainDrivers)),
                 ("summary", .optionalString(u.summary)),
-                ("statistical_neighbours", neighbours(u.neighbours)),
+                ("statistical_neighbours", Self.neighbours(u.neighbours)),
                 ("coverage", .double(u.coverage, decimals: 2)),
                 ("status", .string(u.isRanked ? "ranked" : "excluded")),
                 ("exclusion_reason", .optionalString(u.exclusionReason)),
-                ("instability", component(u.instability)),
-                ("caseload_risk", component(u.caseloadRisk)),
+                ("instability", Self.component(u.instability)),
+                ("caseload_risk", Self.component(u.caseloadRisk)),
                 ("comparisons", .array(u.comparisons.map { c in
                     .object([
                         ("measure", .string(c.measure)), ("value", .double(c.value, decimals: 2)),
@@ -94,14 +117,14 @@ public enum ScoresJSON {
                         ("statistical_neighbours_count", .int(c.neighboursCount)),
                     ])
                 })),
-                ("inspection", inspection(u.inspection)),
-                ("ofsted_judgement_in_force", judgement(u.judgementInForce)),
+                ("inspection", Self.inspection(u.inspection)),
+                ("ofsted_judgement_in_force", Self.judgement(u.judgementInForce)),
                 ("notes", .array(u.notes.map { .string($0) })),
             ])
         }
-        let doc: JSONValue = .object([
+        return .object([
             ("metadata", metadata),
-            ("settings", settingsJSON(settings)),
+            ("settings", settings.jsonValue),
             ("england_priors", .object(table.englandPriors.map { ($0.0, .double($0.1, decimals: 6)) })),
             ("standardisation", .array(table.references.map { r in
                 .object([
@@ -121,7 +144,27 @@ public enum ScoresJSON {
             })),
             ("warnings", .array(table.warnings.map { .string($0) })),
         ])
-        return doc
+    }
+
+    /// What readers of a written scores.json need from its metadata, by the keys `json` writes.
+    public struct Header: Decodable {
+        public var schemaVersion: String?
+        public var methodologyVersion: String?
+
+        private enum DocumentKeys: String, CodingKey { case metadata }
+        private enum MetadataKeys: String, CodingKey { case schemaVersion = "schema_version", methodologyVersion = "methodology_version" }
+
+        public init(from decoder: Decoder) throws {
+            let metadata = try decoder.container(keyedBy: DocumentKeys.self).nestedContainer(keyedBy: MetadataKeys.self, forKey: .metadata)
+            // Each field alone: a document of another version still yields what it has.
+            schemaVersion = try? metadata.decodeIfPresent(String.self, forKey: .schemaVersion)
+            methodologyVersion = try? metadata.decodeIfPresent(String.self, forKey: .methodologyVersion)
+        }
+
+        /// The header of the scores.json at `path`; nil when it is missing or has no metadata object.
+        public static func load(path: String) -> Header? {
+            FileManager.default.contents(atPath: path).flatMap { try? JSONDecoder().decode(Header.self, from: $0) }
+        }
     }
 
     static func change(_ change: YearChange?) -> JSONValue {
@@ -181,9 +224,17 @@ public enum ScoresJSON {
             })),
         ])
     }
+}
 
-    static func settingsJSON(_ s: ScoringSettings) -> JSONValue {
-        .object([
+public enum WFRiskVersion {
+    public static let current = "0.1.0"
+}
+
+extension ScoringSettings {
+    /// The settings as `scores.json` and `manifest.json` record them.
+    public var jsonValue: JSONValue {
+        let s = self
+        return .object([
             ("year", s.year.map(JSONValue.int) ?? .string("latest")),
             ("prior_fte", .double(s.priorFTE, decimals: 4)),
             ("prior_children", .double(s.priorChildren, decimals: 4)),
@@ -205,8 +256,4 @@ public enum ScoresJSON {
             ])),
         ])
     }
-}
-
-public enum WFRiskVersion {
-    public static let current = "0.1.0"
 }

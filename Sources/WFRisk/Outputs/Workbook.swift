@@ -93,7 +93,7 @@ public enum ScoresWorkbook {
         rows += [
             [.text("run"), .text("wfrisk_version"), .text(WFRiskVersion.current), .text("")],
             [.text("run"), .text("methodology_version"), .text(Scorer.methodologyVersion), .text("docs/methodology.md")],
-            [.text("run"), .text("scores_schema_version"), .text(ScoresJSON.schemaVersion), .text("docs/outputs.md")],
+            [.text("run"), .text("scores_schema_version"), .text(ScoresDocument.schemaVersion), .text("docs/outputs.md")],
             [.text("run"), .text("scoring_year"), .number(String(data.table.year)), .text("year to 30 September")],
             [.text("run"), .text("units"), .number(String(data.table.units.count)),
              .text("\(data.rankedCount) ranked, \(data.table.units.count - data.rankedCount) excluded")],

@@ -10,7 +10,7 @@ public enum PipelineDescription {
         out += "  neighbours: \(p.inputs.neighbours ?? "(none)")\n"
         out += "  ofsted: \(p.inputs.ofsted ?? "(none)")\n"
         out += "settings (after defaults):\n"
-        out += ScoresJSON.settingsJSON(p.settings.scoring).rendered()
+        out += p.settings.scoring.jsonValue.rendered()
         out += "outputs:\n  directory: \(p.outputs.directory)\n  formats: \(p.outputs.formats.map(\.rawValue).joined(separator: ", "))\n  keep_runs: \(p.outputs.keepRuns)\n  keep_failed_runs: \(p.outputs.keepFailedRuns)\n"
         let b = p.backtest
         out += "backtest:\n  years: \(b.years.lowerBound)-\(b.years.upperBound)\n  horizon_months: \(b.horizonMonths)\n  draws: \(b.draws)\n  seed: \(b.seed)\n"

@@ -34,7 +34,7 @@ public final class PipelineLock {
            pid != getpid() {
             recoveredFromPID = pid
         }
-        let note = "pid=\(getpid()) host=\(ProcessInfo.processInfo.hostName) started=\(ISO8601DateFormatter().string(from: Date()))\n"
+        let note = "pid=\(getpid()) host=\(ProcessInfo.processInfo.hostName) started=\(Timestamp.iso8601Seconds(Date()))\n"
         _ = ftruncate(fd, 0)
         _ = note.withCString { pwrite(fd, $0, strlen($0), 0) }
     }

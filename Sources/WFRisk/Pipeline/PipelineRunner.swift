@@ -43,6 +43,18 @@ public struct RunFailure: Error, CustomStringConvertible {
     public var description: String { "\(underlying)" }
 }
 
+/// The score stage's output: the scoring year unranked, and each history year scored.
+struct ScoredYears: Sendable {
+    var unranked: ScoreTable
+    var earlier: [ScoreTable]
+}
+
+/// The rank stage's output: the ranked table with year-on-year changes, and history.csv's rows.
+struct RankedScores: Sendable {
+    var table: ScoreTable
+    var history: [HistoryRow]
+}
+
 /// What a finished `wfrisk run` did.
 public struct RunOutcome: Sendable {
     public enum Status: String, Sendable { case published, upToDate = "up_to_date" }
@@ -115,10 +127,10 @@ public struct PipelineRunner {
                 let start = Date()
                 do {
                     try check(runDir)
-                    manifest.stages.append(StageRecord(name: "baseline", status: "ok", startedAt: start, seconds: Date().timeIntervalSince(start), counts: [:], error: nil))
+                    manifest.stages.append(StageRecord(name: "baseline", status: .ok, startedAt: start, seconds: Date().timeIntervalSince(start), counts: [:], error: nil))
                 } catch {
                     throw StageFailure(stage: "baseline", error: error, records: records + [
-                        StageRecord(name: "baseline", status: "failed", startedAt: start, seconds: Date().timeIntervalSince(start), counts: [:], error: "\(error)")])
+                        StageRecord(name: "baseline", status: .failed, startedAt: start, seconds: Date().timeIntervalSince(start), counts: [:], error: "\(error)")])
                 }
             }
             if options.pauseBeforePublish > 0 { Thread.sleep(forTimeInterval: options.pauseBeforePublish) }
@@ -172,22 +184,20 @@ public struct PipelineRunner {
                 logger.debug("stage started", metadata: fields)
                 return
             }
-            fields["status"] = "\(record.status)"
+            fields["status"] = "\(record.status.rawValue)"
             fields["seconds"] = .stringConvertible((record.seconds * 1000).rounded() / 1000)
             fields["counts"] = .dictionary(record.counts.mapValues { .stringConvertible($0) })
-            if record.status == "ok" {
+            if record.status == .ok {
                 logger.info("stage done", metadata: fields)
             } else {
-                logger.debug("stage \(record.status)", metadata: fields)
+                logger.debug("stage \(record.status.rawValue)", metadata: fields)
             }
         }
-        graph.add("load_reference") { g in
+        let references = graph.add("load_reference") { () in
             let refs = try RunReferences.load(inputs: pipeline.inputs, settings: pipeline.settings)
-            g.store("references", refs)
-            return ["authorities": refs.registry.all.count, "neighbour_sets": refs.neighbours?.neighbours.count ?? 0]
+            return (refs, ["authorities": refs.registry.all.count, "neighbour_sets": refs.neighbours?.neighbours.count ?? 0])
         }
-        graph.add("ingest_workforce", after: ["load_reference"]) { g in
-            let refs: RunReferences = g.output("references")
+        let workforce = graph.add("ingest_workforce", after: references) { refs in
             // Only the scoring year and the years its change and trend indicators look back over are kept.
             let scoring = pipeline.settings.scoring
             let span = max(scoring.trendYears, 2)
@@ -211,117 +221,56 @@ public struct PipelineRunner {
                 throw WFRiskError.usage("no local-authority rows for scoring year \(year) (--year or settings.scoring.year); "
                     + "the workforce data (\(plan.workforce.joined(separator: ", "))) has years: \(have.isEmpty ? "none" : have.map(String.init).joined(separator: ", "))")
             }
-            g.store("workforce", dataset)
-            return ["files": files.count, "rows": dataset.rowCount, "records": dataset.records.count]
+            return (dataset, ["files": files.count, "rows": dataset.rowCount, "records": dataset.records.count])
         }
-        graph.add("ingest_demand", after: ["load_reference"]) { g in
-            guard !plan.demand.isEmpty else { g.store("demand", TidyDataset?.none as Any); return ["files": 0] }
-            let refs: RunReferences = g.output("references")
+        let demand = graph.add("ingest_demand", after: references) { refs -> StageGraph.Produced<TidyDataset?> in
+            guard !plan.demand.isEmpty else { return (nil, ["files": 0]) }
             let files = try TidyIngest.read(plan.demand, wanted: Measure.demand, kind: "demand", reader: refs.reader, threads: threads)
             try TidyIngest.verifyUnchanged(files, fingerprints: fingerprints)
             let dataset = try TidyDataset.merge(files, overlap: pipeline.settings.overlappingReleases)
-            g.store("demand", Optional(dataset) as Any)
-            return ["files": files.count, "rows": dataset.rowCount, "records": dataset.records.count]
+            return (dataset, ["files": files.count, "rows": dataset.rowCount, "records": dataset.records.count])
         }
-        graph.add("extract_inspections", after: ["load_reference"]) { g in
-            guard !plan.inspections.isEmpty else { g.store("documents", [InspectionDocument]?.none as Any); return ["documents": 0] }
-            let refs: RunReferences = g.output("references")
+        let inspections = graph.add("extract_inspections", after: references) { refs -> StageGraph.Produced<InspectionIngest.Result?> in
+            guard !plan.inspections.isEmpty else { return (nil, ["documents": 0]) }
             let result = try InspectionIngest.read(plan.inspections, registry: refs.registry, threads: threads)
-            g.store("documents", Optional(result.documents) as Any)
-            g.store("inspection_warnings", result.skipped.map { "skipped inspection text \($0.file): \($0.reason)" })
-            return ["documents": result.documents.count, "skipped": result.skipped.count]
+            return (result, ["documents": result.documents.count, "skipped": result.skipped.count])
         }
-        graph.add("join", after: ["ingest_workforce", "ingest_demand", "extract_inspections"]) { g in
-            let refs: RunReferences = g.output("references")
-            let workforce: TidyDataset = g.output("workforce")
-            var input = ScoringInput(workforce: workforce, demand: g.output("demand", as: TidyDataset?.self), registry: refs.registry,
-                                     neighbours: refs.neighbours, settings: pipeline.settings.scoring)
-            var linked = 0
-            if let documents = g.output("documents", as: [InspectionDocument]?.self) {
-                let year = pipeline.settings.scoring.year ?? workforce.latestYear ?? 0
-                let evidence = InspectionJoin.evidence(documents: documents, units: Array(workforce.localAuthorities(in: year).keys),
-                                                       registry: refs.registry, scoringYear: year, settings: pipeline.settings.scoring.inspections)
-                input.inspections = evidence
-                linked = evidence.count
-                // Texts that were read but cannot count for this year: say so, since coverage falls without them.
-                var unused: [String] = []
-                for d in documents where !d.primary.isEmpty {
-                    switch InspectionJoin.use(of: d, scoringYear: year, settings: pipeline.settings.scoring.inspections) {
-                    case .used: break
-                    case .undated: unused.append("inspection text \(d.file) not used: it has no date (add `date` in front matter or a .meta.yml sidecar)")
-                    case .outsideWindow(let date):
-                        unused.append("inspection text \(d.file) not used: dated \(date), outside the \(pipeline.settings.scoring.inspections.windowMonths)-month window before 30 September \(year)")
-                    }
-                }
-                g.store("unused_inspections", unused)
-            }
-            var judged = 0
-            if let ofsted = pipeline.inputs.ofsted {
-                // The judgement in force is shown beside the scores; `inForce` sees only judgements
-                // published by the scoring year's census.
-                input.judgements = try OfstedHistory.load(path: ofsted, registry: refs.registry)
-                judged = input.judgements?.byCode.count ?? 0
-            }
-            // History years: the same scoring on each earlier year the data and settings allow.
-            let figures = FigureTable(workforce)
-            let scoringYear = pipeline.settings.scoring.year ?? workforce.latestYear ?? 0
-            let historyYears = ScoreSeries.years(figures: figures, scoringYear: scoringYear, window: pipeline.settings.scoring.history)
-                .filter { $0 != scoringYear }
-            var evidenceByYear: [Int: [ReportingUnit: InspectionEvidence]]?
-            if let documents = g.output("documents", as: [InspectionDocument]?.self) {
-                evidenceByYear = Dictionary(uniqueKeysWithValues: historyYears.map { y in
-                    (y, InspectionJoin.evidence(documents: documents, units: Array(workforce.localAuthorities(in: y).keys),
-                                                registry: refs.registry, scoringYear: y, settings: pipeline.settings.scoring.inspections))
-                })
-            }
-            g.store("input", input)
-            g.store("figures", figures)
-            g.store("history_years", historyYears)
-            g.store("history_evidence", evidenceByYear as Any)
-            return ["units_with_inspection_evidence": linked, "authorities_with_ofsted_judgements": judged, "history_years": historyYears.count]
+        // Inputs listed with the stage that used to be the only dependency first: a cancelled
+        // stage names its first input that did not complete.
+        let joined = graph.add("join", after: workforce, demand, inspections, references) { workforce, demand, inspections, refs in
+            let joined = try JoinStage.run(references: refs, workforce: workforce, demand: demand, documents: inspections?.documents,
+                                           ofsted: pipeline.inputs.ofsted, settings: pipeline.settings.scoring)
+            return (joined, joined.counts)
         }
-        graph.add("score", after: ["join"]) { g in
-            let input: ScoringInput = g.output("input")
-            let figures: FigureTable = g.output("figures")
-            let table = try Scorer.scoreUnranked(input, figures: figures)
-            let years: [Int] = g.output("history_years")
-            let earlier = try ScoreSeries.score(input, figures: figures, years: years,
-                                                inspections: g.output("history_evidence", as: [Int: [ReportingUnit: InspectionEvidence]]?.self),
-                                                threads: threads)
-            g.store("unranked", table)
-            g.store("earlier", earlier)
-            return ["units": table.units.count, "years": years.count + 1]
+        let scored = graph.add("score", after: joined) { joined in
+            let table = try Scorer.scoreUnranked(joined.input, figures: joined.figures)
+            let earlier = try ScoreSeries.score(joined.input, figures: joined.figures, years: joined.historyYears,
+                                                inspections: joined.historyEvidence, threads: threads)
+            return (ScoredYears(unranked: table, earlier: earlier), ["units": table.units.count, "years": joined.historyYears.count + 1])
         }
         let synthetic = plan.syntheticInputs
-        graph.add("rank", after: ["score"]) { g in
-            var table: ScoreTable = g.output("unranked")
+        let ranked = graph.add("rank", after: scored, joined, references) { scored, joined, refs in
+            var table = scored.unranked
             Ranking.rank(&table, blend: pipeline.settings.scoring.blend)
             if !synthetic.isEmpty {
                 // Invented values under real council names: say so in every output, row by row.
                 table.warnings.insert("SYNTHETIC DATA: inputs marked synthetic (\(synthetic.joined(separator: ", "))); the scores are not real figures", at: 0)
                 for i in table.units.indices { table.units[i].notes.insert("synthetic sample data, not real figures", at: 0) }
             }
-            let earlier: [ScoreTable] = g.output("earlier")
-            let refs: RunReferences = g.output("references")
-            let history = ScoreSeries.history(current: table, tables: earlier + [table], figures: g.output("figures"), registry: refs.registry)
+            let history = ScoreSeries.history(current: table, tables: scored.earlier + [table], figures: joined.figures, registry: refs.registry)
             ScoreSeries.applyChanges(&table, history: history)
-            g.store("history", history)
-            g.store("ranked_table", table)
-            return ["ranked": table.units.filter(\.isRanked).count, "excluded": table.units.filter { !$0.isRanked }.count]
+            return (RankedScores(table: table, history: history),
+                    ["ranked": table.units.filter(\.isRanked).count, "excluded": table.units.filter { !$0.isRanked }.count])
         }
-        graph.add("uncertainty", after: ["rank"]) { g in
-            var table: ScoreTable = g.output("ranked_table")
-            let input: ScoringInput = g.output("input")
-            RankSimulation.apply(&table, settings: input.settings, threads: threads)
+        let final = graph.add("uncertainty", after: ranked, joined) { ranked, joined in
+            var table = ranked.table
+            RankSimulation.apply(&table, settings: joined.input.settings, threads: threads)
             UnitWords.apply(&table)
-            g.store("table", table)
-            return ["draws": input.settings.uncertainty.draws]
+            return (table, ["draws": joined.input.settings.uncertainty.draws])
         }
-        graph.add("write", after: ["uncertainty"]) { g in
-            let table: ScoreTable = g.output("table")
-            let history: [HistoryRow] = g.output("history")
+        graph.add("write", after: final, ranked, scored) { table, ranked, scored in
             let report = ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring, synthetic: !synthetic.isEmpty,
-                                    earlierYears: g.output("earlier"), history: history)
+                                    earlierYears: scored.earlier, history: ranked.history)
             // The files are independent: render and write (fsync included) them side by side.
             _ = try Parallel.map(pipeline.outputs.formats, threads: threads) { format in
                 let path = (runDir as NSString).appendingPathComponent(format.fileName)
@@ -329,9 +278,9 @@ public struct PipelineRunner {
                     switch format {
                     case .csv:
                         try FileOutput.writeAtomically(ScoresCSV.render(table), to: path)
-                        try FileOutput.writeAtomically(HistoryCSV.render(history), to: (runDir as NSString).appendingPathComponent("history.csv"))
+                        try FileOutput.writeAtomically(HistoryCSV.render(ranked.history), to: (runDir as NSString).appendingPathComponent("history.csv"))
                         try FileOutput.writeAtomically(IndicatorsCSV.render(table), to: (runDir as NSString).appendingPathComponent("indicators.csv"))
-                    case .json: try ScoresJSON.write(table, inputs: fingerprints, settings: pipeline.settings.scoring, to: path, threads: threads)
+                    case .json: try ScoresDocument(table: table, inputs: fingerprints, settings: pipeline.settings.scoring).write(to: path, threads: threads)
                     case .xlsx: try ScoresWorkbook.write(report, to: path)
                     case .html: try ScoresReport.write(report, to: path, threads: threads)
                     }
@@ -340,27 +289,26 @@ public struct PipelineRunner {
                     throw OutputPathProblem.explain(e, action: "write", path: path, folder: false)
                 }
             }
-            return ["files": pipeline.outputs.formats.count]
+            return ((), ["files": pipeline.outputs.formats.count])
         }
         let records = try graph.run()
-        let table: ScoreTable = graph.output("table")
-        let workforce: TidyDataset = graph.output("workforce")
-        var warnings = workforce.warnings + table.warnings
-        if let demand = graph.output("demand", as: TidyDataset?.self) { warnings += demand.warnings }
-        if !plan.inspections.isEmpty {
-            warnings += graph.output("inspection_warnings", as: [String].self)
-            warnings += graph.output("unused_inspections", as: [String].self)
+        let table = final.value
+        var warnings = workforce.value.warnings + table.warnings
+        if let demand = demand.value { warnings += demand.warnings }
+        if let read = inspections.value {
+            warnings += read.skipped.map { "skipped inspection text \($0.file): \($0.reason)" }
+            warnings += joined.value.unusedInspections
         }
         for u in table.units where !u.isRanked {
             warnings.append("excluded \(u.oldCode) \(u.name): \(u.exclusionReason ?? "")")
         }
         var counts: [String: Int] = [:]
-        for f in workforce.files { counts["workforce:" + f.path] = f.rowCount }
-        if let demand = graph.output("demand", as: TidyDataset?.self) { for f in demand.files { counts["demand:" + f.path] = f.rowCount } }
-        if !plan.inspections.isEmpty, let documents = graph.output("documents", as: [InspectionDocument]?.self) {
-            for d in documents { counts["inspection:" + d.file] = 1 }
+        for f in workforce.value.files { counts["workforce:" + f.path] = f.rowCount }
+        if let demand = demand.value { for f in demand.files { counts["demand:" + f.path] = f.rowCount } }
+        if let read = inspections.value {
+            for d in read.documents { counts["inspection:" + d.file] = 1 }
         }
-        let refs: RunReferences = graph.output("references")
+        let refs = references.value
         if let n = pipeline.inputs.neighbours { counts["neighbours:" + n] = refs.neighbours?.neighbours.count ?? 0 }
         if let a = pipeline.inputs.authorities { counts["authorities:" + a] = refs.registry.all.count }
         for w in warnings { logger.warning("\(w)", metadata: ["category": "input"]) }

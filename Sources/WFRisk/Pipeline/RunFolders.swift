@@ -24,12 +24,8 @@ public struct RunFolders {
 
     /// Creates a new run folder marked incomplete.
     public func create(now: Date = Date()) throws -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyyMMdd'T'HHmmss.SSS'Z'"
         let id = String(format: "%06x", UInt32.random(in: 0..<0xFFFFFF))
-        let dir = (runsDirectory as NSString).appendingPathComponent("\(f.string(from: now))-\(id)")
+        let dir = (runsDirectory as NSString).appendingPathComponent("\(Timestamp.compact(now))-\(id)")
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         } catch {

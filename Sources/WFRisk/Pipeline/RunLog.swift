@@ -42,7 +42,7 @@ public final class RunLog: @unchecked Sendable {
     public func event(_ level: Logger.Level, _ message: String, _ fields: [(String, JSONValue)] = [],
                       stream: Stream = .stderr, always: Bool = false) {
         guard always || level >= self.level else { return }
-        let time = RunLog.timestamp()
+        let time = Timestamp.iso8601(Date())
         let line: String
         switch format {
         case .json:
@@ -78,12 +78,6 @@ public final class RunLog: @unchecked Sendable {
         case .null: return "-"
         default: return v.compact()
         }
-    }
-
-    static func timestamp() -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: Date())
     }
 
     /// A swift-log metadata value as a JSON value: whole and finite numbers stay numbers.

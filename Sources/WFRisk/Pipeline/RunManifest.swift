@@ -19,7 +19,11 @@ public enum ManifestStatus: String, Sendable {
 
 /// `manifest.json` of a run folder: what ran, on what, how long each stage took, what it
 /// wrote and how it ended. Run-specific facts (times, host) live here, never in the scores.
+/// Laid out in one place, `json`; read back through `Summary`.
 public struct RunManifest {
+    /// `manifest_version`: raised whenever a key is renamed, removed or changes meaning.
+    public static let schemaVersion = "1"
+
     public var pipelineFile: String
     public var pipelineName: String
     public var pipelineSHA: String
@@ -79,15 +83,12 @@ public struct RunManifest {
         finished = Date()
     }
 
-    static func timestamp(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: d)
-    }
+    public func rendered() -> String { json.rendered() }
 
-    public func rendered() -> String {
-        JSONValue.object([
-            ("manifest_version", .string("1")),
+    /// The document: key order and the formats of every number and time.
+    public var json: JSONValue {
+        .object([
+            ("manifest_version", .string(Self.schemaVersion)),
             ("status", .string(status.rawValue)),
             ("exit_code", exitCode.map(JSONValue.int) ?? .null),
             ("failed_stage", .optionalString(failedStage)),
@@ -98,8 +99,8 @@ public struct RunManifest {
             ("run_key", .string(runKey)),
             ("settings", RunManifest.settingsJSON(settings, formats: formats)),
             ("overrides", .array(overrides.map { .object([("option", .string($0.option)), ("value", .string($0.value))]) })),
-            ("started_at", .string(Self.timestamp(started))),
-            ("finished_at", finished.map { .string(Self.timestamp($0)) } ?? .null),
+            ("started_at", .string(Timestamp.iso8601(started))),
+            ("finished_at", finished.map { .string(Timestamp.iso8601($0)) } ?? .null),
             ("duration_seconds", finished.map { .double($0.timeIntervalSince(started), decimals: 3) } ?? .null),
             ("host", .string(ProcessInfo.processInfo.hostName)),
             ("pid", .int(Int(getpid()))),
@@ -110,8 +111,8 @@ public struct RunManifest {
             })),
             ("stages", .array(stages.map { s in
                 .object([
-                    ("name", .string(s.name)), ("status", .string(s.status)),
-                    ("started_at", s.startedAt.map { .string(Self.timestamp($0)) } ?? .null),
+                    ("name", .string(s.name)), ("status", .string(s.status.rawValue)),
+                    ("started_at", s.startedAt.map { .string(Timestamp.iso8601($0)) } ?? .null),
                     ("duration_seconds", .double(s.seconds, decimals: 4)),
                     ("counts", .object(s.counts.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
                     ("error", .optionalString(s.error)),
@@ -122,13 +123,13 @@ public struct RunManifest {
             ("outputs", .array(outputs.map { o in
                 .object([("name", .string(o.name)), ("sha256", .string(o.sha256)), ("bytes", .int(o.bytes))])
             })),
-        ]).rendered()
+        ])
     }
 
     /// The effective settings as recorded: scoring settings as in scores.json, plus reading rules and formats.
     static func settingsJSON(_ s: RunSettings, formats: [OutputFormat]) -> JSONValue {
         .object([
-            ("scoring", ScoresJSON.settingsJSON(s.scoring)),
+            ("scoring", s.scoring.jsonValue),
             ("column_aliases", .object(s.columnAliases.keys.sorted().map { k in (k, .array(s.columnAliases[k]!.map { .string($0) })) })),
             ("suppression_markers", .array(s.suppressionMarkers.map { .string($0) })),
             ("overlapping_releases", .string(s.overlappingReleases.rawValue)),
@@ -140,17 +141,36 @@ public struct RunManifest {
         try FileOutput.writeAtomically(rendered(), to: (dir as NSString).appendingPathComponent("manifest.json"))
     }
 
-    /// The few fields a later run needs from an earlier manifest.
-    public struct Summary {
-        public var runKey: String
-        public var status: ManifestStatus?
+    /// The few fields later commands need from an earlier manifest, by the keys `json` writes.
+    public struct Summary: Decodable {
+        public var runKey: String?
+        /// `status` as written; `status` is nil when this version does not know it.
+        public var statusText: String?
+        public var methodologyVersion: String?
+        public var status: ManifestStatus? { statusText.flatMap(ManifestStatus.init(rawValue:)) }
+
+        enum CodingKeys: String, CodingKey {
+            case runKey = "run_key", statusText = "status", methodologyVersion = "methodology_version"
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            // Each field alone: a manifest of another version still yields what it has.
+            runKey = try? c.decodeIfPresent(String.self, forKey: .runKey)
+            statusText = try? c.decodeIfPresent(String.self, forKey: .statusText)
+            methodologyVersion = try? c.decodeIfPresent(String.self, forKey: .methodologyVersion)
+        }
+
+        /// The summary of the manifest at `path`; nil when it is missing or not a JSON object.
+        public static func load(path: String) -> Summary? {
+            FileManager.default.contents(atPath: path).flatMap { try? JSONDecoder().decode(Summary.self, from: $0) }
+        }
     }
 
+    /// The summary of `directory/manifest.json` when it records a run key and a status.
     public static func read(directory: String) -> Summary? {
-        let path = (directory as NSString).appendingPathComponent("manifest.json")
-        guard let data = FileManager.default.contents(atPath: path),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let key = object["run_key"] as? String, let status = object["status"] as? String else { return nil }
-        return Summary(runKey: key, status: ManifestStatus(rawValue: status))
+        guard let s = Summary.load(path: (directory as NSString).appendingPathComponent("manifest.json")),
+              s.runKey != nil, s.statusText != nil else { return nil }
+        return s
     }
 }

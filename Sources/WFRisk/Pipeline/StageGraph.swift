@@ -1,33 +1,66 @@
 import Dispatch
 import Foundation
 
+/// How a stage ended (`status` of a stage in manifest.json).
+public enum StageStatus: String, Sendable {
+    case ok
+    case failed
+    /// A stage it depends on failed or was itself cancelled.
+    case cancelled
+    /// The graph stopped before reaching it.
+    case notRun = "not run"
+}
+
 /// Timing and counts of one stage, for logs and the manifest.
 public struct StageRecord: Sendable, Equatable {
     public var name: String
-    public var status: String
+    public var status: StageStatus
     public var startedAt: Date?
     public var seconds: Double
     public var counts: [String: Int]
     public var error: String?
 }
 
+/// A stage added to a `StageGraph`: its name, and once it has run, the value it produced.
+/// Dependants receive that value as a typed argument of their work, so a stage cannot read a
+/// value it did not declare, nor read one as the wrong type.
+public final class Stage<Output: Sendable>: @unchecked Sendable {
+    public let name: String
+    private var produced: Output?
+    private let lock = NSLock()
+
+    init(name: String) { self.name = name }
+
+    /// The value the stage produced. Only read by dependants (which run after it succeeded) or
+    /// after `StageGraph.run()` returned without throwing.
+    public var value: Output {
+        lock.withLock {
+            guard let produced else { preconditionFailure("stage '\(name)' has not produced its value") }
+            return produced
+        }
+    }
+
+    fileprivate func store(_ value: Output) { lock.withLock { produced = value } }
+}
+
 /// Runs named stages on Dispatch as soon as their dependencies have finished: independent
 /// stages overlap, dependants wait. A failing stage cancels everything that depends on it,
 /// directly or not; the first failure (in declaration order) is rethrown.
 public final class StageGraph: @unchecked Sendable {
-    public typealias Work = @Sendable (StageGraph) throws -> [String: Int]
+    /// What a stage's work returns: the value for its dependants and the counts it records.
+    public typealias Produced<Output> = (value: Output, counts: [String: Int])
 
-    struct Stage {
+    private struct Node: Sendable {
         let name: String
         let dependencies: [String]
-        let work: Work
+        /// Runs the work with its inputs' values and stores the output; returns the counts.
+        let run: @Sendable () throws -> [String: Int]
     }
 
-    private var stages: [Stage] = []
+    private var nodes: [Node] = []
     /// Dependencies each stage still waits for.
     private var pendingCounts: [String: Int] = [:]
     private var records: [String: StageRecord] = [:]
-    private var outputs: [String: Any] = [:]
     private var failures: [String: Error] = [:]
     private let lock = NSLock()
     private let queue = DispatchQueue(label: "wfrisk.stages", attributes: .concurrent)
@@ -36,61 +69,68 @@ public final class StageGraph: @unchecked Sendable {
 
     public init() {}
 
-    public func add(_ name: String, after dependencies: [String] = [], work: @escaping Work) {
-        precondition(dependencies.allSatisfy { d in stages.contains { $0.name == d } }, "stages must be added after their dependencies")
-        stages.append(Stage(name: name, dependencies: dependencies, work: work))
-    }
-
-    /// A value a stage stored for its dependants.
-    public func output<T>(_ name: String, as type: T.Type = T.self) -> T {
-        lock.lock(); defer { lock.unlock() }
-        return outputs[name] as! T
-    }
-
-    public func store(_ name: String, _ value: Any) {
-        lock.lock(); outputs[name] = value; lock.unlock()
+    /// Adds a stage that runs after `inputs` and receives their values, in that order. The first
+    /// input names the dependency a cancelled stage reports.
+    @discardableResult
+    public func add<each Input: Sendable, Output: Sendable>(
+        _ name: String, after inputs: repeat Stage<each Input>,
+        work: @escaping @Sendable (repeat each Input) throws -> Produced<Output>
+    ) -> Stage<Output> {
+        var dependencies: [String] = []
+        for input in repeat each inputs {
+            precondition(nodes.contains { $0.name == input.name }, "stage '\(name)' added before its input '\(input.name)'")
+            dependencies.append(input.name)
+        }
+        precondition(!nodes.contains { $0.name == name }, "two stages named '\(name)'")
+        let stage = Stage<Output>(name: name)
+        nodes.append(Node(name: name, dependencies: dependencies) { [inputs = (repeat each inputs)] in
+            let produced = try work(repeat (each inputs).value)
+            stage.store(produced.value)
+            return produced.counts
+        })
+        return stage
     }
 
     /// Runs every stage; returns the stage records in declaration order.
     public func run() throws -> [StageRecord] {
-        lock.withLock { for s in stages { pendingCounts[s.name] = s.dependencies.count } }
-        for s in stages where s.dependencies.isEmpty { schedule(s) }
+        lock.withLock { for n in nodes { pendingCounts[n.name] = n.dependencies.count } }
+        for n in nodes where n.dependencies.isEmpty { schedule(n) }
         group.wait()
-        let ordered = stages.map { records[$0.name] ?? StageRecord(name: $0.name, status: "not run", startedAt: nil, seconds: 0, counts: [:], error: nil) }
-        if let first = stages.first(where: { failures[$0.name] != nil }) { throw StageFailure(stage: first.name, error: failures[first.name]!, records: ordered) }
+        let ordered = nodes.map { records[$0.name] ?? StageRecord(name: $0.name, status: .notRun, startedAt: nil, seconds: 0, counts: [:], error: nil) }
+        if let first = nodes.first(where: { failures[$0.name] != nil }) { throw StageFailure(stage: first.name, error: failures[first.name]!, records: ordered) }
         return ordered
     }
 
-    private func schedule(_ stage: Stage) {
+    private func schedule(_ node: Node) {
         group.enter()
         queue.async { [self] in
-            let cancelledBy = lock.withLock { stage.dependencies.first { failures[$0] != nil || records[$0]?.status == "cancelled" } }
+            let cancelledBy = lock.withLock { node.dependencies.first { failures[$0] != nil || records[$0]?.status == .cancelled } }
             let start = Date()
-            var record = StageRecord(name: stage.name, status: "ok", startedAt: start, seconds: 0, counts: [:], error: nil)
+            var record = StageRecord(name: node.name, status: .ok, startedAt: start, seconds: 0, counts: [:], error: nil)
             if let cancelledBy {
-                record.status = "cancelled"
+                record.status = .cancelled
                 record.error = "not run: stage '\(cancelledBy)' did not complete"
             } else {
                 onEvent?("start", record)
                 do {
-                    record.counts = try stage.work(self)
+                    record.counts = try node.run()
                 } catch {
-                    record.status = "failed"
+                    record.status = .failed
                     record.error = "\(error)"
-                    lock.withLock { failures[stage.name] = error }
+                    lock.withLock { failures[node.name] = error }
                 }
             }
             record.seconds = Date().timeIntervalSince(start)
             onEvent?("end", record)
-            var ready: [Stage] = []
+            var ready: [Node] = []
             lock.withLock {
-                records[stage.name] = record
-                for s in stages where s.dependencies.contains(stage.name) {
-                    pendingCounts[s.name, default: 0] -= 1
-                    if pendingCounts[s.name] == 0 { ready.append(s) }
+                records[node.name] = record
+                for n in nodes where n.dependencies.contains(node.name) {
+                    pendingCounts[n.name, default: 0] -= 1
+                    if pendingCounts[n.name] == 0 { ready.append(n) }
                 }
             }
-            for s in ready { schedule(s) }
+            for n in ready { schedule(n) }
             group.leave()
         }
     }

@@ -9,6 +9,14 @@ extension AuthorityRegistry {
                  jointReturns: ReferenceFiles.path("joint_returns.csv"))
     }
 
+    /// The registry a run names: the bundled one, or `authorities` with `aliases` (default: the
+    /// bundled aliases) and the bundled joint returns. Resolved here, beside the bundled files.
+    public static func named(authorities: String?, aliases: String?) throws -> AuthorityRegistry {
+        guard let authorities else { return try bundled() }
+        return try load(authorities: authorities, aliases: aliases ?? ReferenceFiles.path("authority_aliases.csv"),
+                        jointReturns: ReferenceFiles.path("joint_returns.csv"))
+    }
+
     public static func load(authorities: String, aliases: String?, jointReturns: String?) throws -> AuthorityRegistry {
         let table = try KeyedCSV(path: authorities)
         try table.require(["old_la_code", "new_la_code", "la_name", "region_code", "region_name"])

@@ -67,13 +67,7 @@ public struct ExtractionEvaluation: Sendable {
             guard FileManager.default.fileExists(atPath: resolved) else { skipped.append(file); continue }
             func str(_ k: String) -> String? {
                 guard let v = d[k], !(v is NSNull) else { return nil }
-                if let date = v as? Date {
-                    let f = DateFormatter()
-                    f.locale = Locale(identifier: "en_US_POSIX")
-                    f.timeZone = TimeZone(identifier: "UTC")
-                    f.dateFormat = "yyyy-MM-dd"
-                    return f.string(from: date)
-                }
+                if let date = v as? Date { return Timestamp.day(date) }
                 return "\(v)"
             }
             let signals = (d["signals"] as? [[Any]] ?? []).map { s in

@@ -3,7 +3,7 @@ import Foundation
 /// Finds the date of a text: a full date ("31st January 2019", "07 August 2018",
 /// "August 7, 2018", "2018-08-07") near the top (a byline) wins; otherwise the latest
 /// full date in the body. Month-and-year alone ("March 2015") is history, not the visit.
-enum InspectionDates {
+package enum InspectionDates {
     static let months = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 
     static let monthInitials: Set<UInt8> = Set(months.compactMap(\.utf8.first))
@@ -59,7 +59,7 @@ enum InspectionDates {
     }
 
     /// Whole months from `a` to `b` (ISO dates), negative when `b` is earlier.
-    static func months(from a: String, to b: String) -> Double {
+    package static func months(from a: String, to b: String) -> Double {
         func parts(_ s: String) -> (Int, Int, Int) {
             let p = s.split(separator: "-").compactMap { Int($0) }
             return (p[0], p[1], p.count > 2 ? p[2] : 1)

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import WFRisk
+import WFRiskTestSupport
 @testable import WFRiskScoring
+@testable import WFRisk
 
 /// Paths that used to give a wrong answer with exit 0 (issue 11), each run against the binary.
 @Suite(.serialized) struct RunSafetyTests {

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
-@testable import WFRisk
+import WFRiskTestSupport
 @testable import WFRiskCore
 @testable import WFRiskIngest
 @testable import WFRiskScoring
+@testable import WFRisk
 
 /// A copy of the real DfE workforce file, broken in one way at test time (never committed).
 struct RealCopy {
@@ -323,7 +324,7 @@ struct NonFiniteValueTests {
         let notes = (hartlepool.instability.indicators + hartlepool.caseloadRisk.indicators).compactMap(\.note)
         #expect(notes.contains { $0.contains("not computable (value out of range)") }, "\(notes)")
         #expect(!ScoresCSV.render(table).isEmpty)
-        #expect(!ScoresJSON.render(table, inputs: [], settings: try Fixtures.settings()).isEmpty)
+        #expect(!ScoresDocument(table: table, inputs: [], settings: try Fixtures.settings()).renderedBytes().isEmpty)
     }
 }
 

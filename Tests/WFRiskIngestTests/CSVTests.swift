@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import WFRisk
+import WFRiskTestSupport
 @testable import WFRiskCore
 @testable import WFRiskIngest
 

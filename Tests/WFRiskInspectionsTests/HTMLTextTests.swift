@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import WFRisk
+import WFRiskTestSupport
 @testable import WFRiskInspections
 
 /// HTML stripping: linear on pages whose tags or comments never close, and the same text out

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
-@testable import WFRisk
+import WFRiskTestSupport
 @testable import WFRiskCore
 @testable import WFRiskIngest
+@testable import WFRisk
 
 /// Issue 12, items 5 and 6: older releases that put a joint return on one partner's row, and two
 /// releases that overlap, built from the real file at test time.

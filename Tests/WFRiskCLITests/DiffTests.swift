@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WFRiskTestSupport
 @testable import WFRisk
 
 @Suite(.serialized) struct DiffAndBaselineTests {
@@ -79,11 +80,11 @@ import Testing
         try FileManager.default.copyItem(atPath: try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/run/latest").hasPrefix("/")
                                           ? try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/run/latest")
                                           : dir + "/run/" + (try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/run/latest")), toPath: copy)
-        let json = try String(contentsOfFile: copy + "/scores.json", encoding: .utf8).replacingOccurrences(of: "\"schema_version\": \"\(ScoresJSON.schemaVersion)\"", with: "\"schema_version\": \"0\"")
+        let json = try String(contentsOfFile: copy + "/scores.json", encoding: .utf8).replacingOccurrences(of: "\"schema_version\": \"\(ScoresDocument.schemaVersion)\"", with: "\"schema_version\": \"0\"")
         try Fixtures.write(json, to: copy + "/scores.json")
         let r = try Fixtures.run(["diff", copy, dir + "/run/latest"])
         #expect(r.status == 2)
-        #expect(r.stderr.contains("different schema versions") && r.stderr.contains("version 0") && r.stderr.contains("version \(ScoresJSON.schemaVersion)"), "\(r.stderr)")
+        #expect(r.stderr.contains("different schema versions") && r.stderr.contains("version 0") && r.stderr.contains("version \(ScoresDocument.schemaVersion)"), "\(r.stderr)")
     }
 
     @Test func baselineUpdateShowsTheDiffAndWritesOnlyWithYes() throws {

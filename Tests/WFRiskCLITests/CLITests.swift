@@ -1,8 +1,9 @@
 import Foundation
 import Testing
-@testable import WFRisk
+import WFRiskTestSupport
 @testable import WFRiskCore
 @testable import WFRiskScoring
+@testable import WFRisk
 
 /// The operational surface as the README documents it: exit codes, JSON logs, baselines.
 @Suite(.serialized) struct CLITests {
@@ -225,5 +226,78 @@ import Testing
         #expect(try Fixtures.run(["diff", dir + "/nan.csv", dir + "/nan.csv"]).status == 1)
         try edit(golden, to: dir + "/inf.csv", code: code, ["instability_score": "inf"])
         #expect(try Fixtures.run(["diff", golden, dir + "/inf.csv", "--tolerance", "100"]).status == 1)
+    }
+}
+
+/// `wfrisk validate --pipeline` reads files with the pipeline's reading settings, as `wfrisk run` does.
+@Suite struct ValidateWithPipelineTests {
+    static let sample = Fixtures.repoRoot + "/sample-data/workforce/csww_2021_to_2023.csv"
+
+    @Test func aPipelinesSuppressionMarkersAndColumnAliasesApply() throws {
+        let dir = Fixtures.temporaryDirectory()
+        var lines = try String(contentsOfFile: Self.sample, encoding: .utf8).components(separatedBy: "\n")
+        let header = lines[0].components(separatedBy: ",")
+        let inpost = try #require(header.firstIndex(of: "inpost_fte"))
+        var row = lines[2].components(separatedBy: ",")
+        row[inpost] = "n/p"
+        lines[2] = row.joined(separator: ",")
+        lines[0] = lines[0].replacingOccurrences(of: ",inpost_fte,", with: ",fte_in_post,")
+        try Fixtures.write(lines.joined(separator: "\n"), to: dir + "/local.csv")
+        try Fixtures.write("""
+            name: local
+            inputs:
+              workforce: [local.csv]
+            settings:
+              column_aliases:
+                inpost_fte: [fte_in_post]
+              suppression_markers: [n/p]
+            outputs:
+              directory: out
+            """, to: dir + "/local.yml")
+        // The bundled settings know neither the column name nor the marker.
+        let plain = try Fixtures.run(["validate", dir + "/local.csv"])
+        #expect(plain.status == 3 && plain.stderr.contains("local.csv:1: missing column(s): inpost_fte"), "\(plain.stdout)\(plain.stderr)")
+        // The pipeline's alias makes it read, and its marker makes the cell a suppression.
+        let withPipeline = try Fixtures.run(["validate", "--pipeline", dir + "/local.yml", dir + "/local.csv"])
+        #expect(withPipeline.status == 0, "\(withPipeline.stderr)")
+        #expect(withPipeline.stdout.contains("measures: inpost_fte") && withPipeline.stdout.contains("n/p 1"), "\(withPipeline.stdout)")
+        // Only the alias, not the marker: the cell is a problem naming file, line and field.
+        try Fixtures.write("""
+            name: alias-only
+            inputs:
+              workforce: [local.csv]
+            settings:
+              column_aliases:
+                inpost_fte: [fte_in_post]
+            outputs:
+              directory: out
+            """, to: dir + "/alias.yml")
+        let aliasOnly = try Fixtures.run(["validate", "--pipeline", dir + "/alias.yml", dir + "/local.csv"])
+        #expect(aliasOnly.status == 3 && aliasOnly.stderr.contains("local.csv:3: field 'fte_in_post': 'n/p'"), "\(aliasOnly.stderr)")
+    }
+
+    @Test func aPipelinesStrictReleasePolicyApplies() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let text = try String(contentsOfFile: Self.sample, encoding: .utf8)
+        try Fixtures.write(text, to: dir + "/a.csv")
+        // An older release (its latest year is earlier) of one row, with a figure since revised.
+        let lines = text.components(separatedBy: "\n")
+        var row = lines[1].components(separatedBy: ",")
+        let inpost = try #require(lines[0].components(separatedBy: ",").firstIndex(of: "inpost_fte"))
+        row[inpost] = String(try #require(Double(row[inpost])) + 0.1)
+        try Fixtures.write(lines[0] + "\n" + row.joined(separator: ",") + "\n", to: dir + "/b.csv")
+        try Fixtures.write("""
+            name: strict
+            inputs:
+              workforce: [a.csv, b.csv]
+            settings:
+              overlapping_releases: strict
+            outputs:
+              directory: out
+            """, to: dir + "/strict.yml")
+        let newest = try Fixtures.run(["validate", dir + "/a.csv", dir + "/b.csv"])
+        #expect(newest.status == 0 && newest.stdout.contains("revised by a newer release"), "\(newest.stdout)\(newest.stderr)")
+        let strict = try Fixtures.run(["validate", "--pipeline", dir + "/strict.yml", dir + "/a.csv", dir + "/b.csv"])
+        #expect(strict.status == 3 && strict.stderr.contains("(overlapping_releases: strict)"), "\(strict.stdout)\(strict.stderr)")
     }
 }

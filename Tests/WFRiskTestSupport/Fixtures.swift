@@ -1,34 +1,33 @@
 import Foundation
-import Testing
-@testable import WFRisk
-@testable import WFRiskCore
-@testable import WFRiskIngest
-@testable import WFRiskScoring
+import WFRisk
+import WFRiskCore
+import WFRiskIngest
+import WFRiskScoring
 
 /// Paths and helpers shared by the tests.
-enum Fixtures {
-    static let repoRoot: String = {
+package enum Fixtures {
+    package static let repoRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }
         return url.path
     }()
 
     /// `../shared/data` beside the repository (real DfE data; absent in a newcomer's clone).
-    static let sharedData = ((repoRoot as NSString).deletingLastPathComponent as NSString).appendingPathComponent("shared/data")
-    static var sharedAvailable: Bool {
+    package static let sharedData = ((repoRoot as NSString).deletingLastPathComponent as NSString).appendingPathComponent("shared/data")
+    package static var sharedAvailable: Bool {
         FileManager.default.fileExists(atPath: sharedData + "/dfe/csww_indicators_2017_to_2023.csv")
     }
-    static let sharedSkipMessage = "../shared/data is not present beside the repository (a newcomer's clone): real-data test skipped"
+    package static let sharedSkipMessage = "../shared/data is not present beside the repository (a newcomer's clone): real-data test skipped"
 
-    static var realWorkforce: String { sharedData + "/dfe/csww_indicators_2017_to_2023.csv" }
-    static var realB1: String { sharedData + "/dfe/b1_children_in_need_2013_to_2023.csv" }
-    static var realC1: String { sharedData + "/dfe/c1_children_in_need_referrals_and_rereferrals_2013_to_2023.csv" }
-    static var realNeighbours: String { sharedData + "/reference/statistical_neighbours_2025.csv" }
-    static var realInspections: String { sharedData + "/inspections" }
+    package static var realWorkforce: String { sharedData + "/dfe/csww_indicators_2017_to_2023.csv" }
+    package static var realB1: String { sharedData + "/dfe/b1_children_in_need_2013_to_2023.csv" }
+    package static var realC1: String { sharedData + "/dfe/c1_children_in_need_referrals_and_rereferrals_2013_to_2023.csv" }
+    package static var realNeighbours: String { sharedData + "/reference/statistical_neighbours_2025.csv" }
+    package static var realInspections: String { sharedData + "/inspections" }
     /// A pipeline over every real input with `min_coverage` 0.9. Under methodology 2.0.0 every
     /// 2023 unit has a score at the default minimum (docs/validity.md); this one makes the units
     /// with a suppressed absence rate unscoreable, so outputs are exercised on real exclusions.
-    static func strictRealPipeline() throws -> String {
+    package static func strictRealPipeline() throws -> String {
         let path = temporaryDirectory("strict") + "/strict.yml"
         try write("""
             name: strict
@@ -50,31 +49,31 @@ enum Fixtures {
         return path
     }
 
-    static var realOfsted: String { sharedData + "/ofsted/ofsted_la_judgements_2014_to_2021-09.csv" }
+    package static var realOfsted: String { sharedData + "/ofsted/ofsted_la_judgements_2014_to_2021-09.csv" }
 
-    static func temporaryDirectory(_ name: String = #function) -> String {
+    package static func temporaryDirectory(_ name: String = #function) -> String {
         let dir = NSTemporaryDirectory() + "wfrisk-tests-\(getpid())-\(name.filter { $0.isLetter || $0.isNumber })-\(UUID().uuidString.prefix(8))"
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }
 
-    static func write(_ text: String, to path: String) throws {
+    package static func write(_ text: String, to path: String) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     }
 
-    static func registry() throws -> AuthorityRegistry { try AuthorityRegistry.bundled() }
+    package static func registry() throws -> AuthorityRegistry { try AuthorityRegistry.bundled() }
 
-    static func reader() throws -> TidyFileReader {
+    package static func reader() throws -> TidyFileReader {
         TidyFileReader(aliases: try ColumnAliases.bundled(), markers: try SuppressionMarkers.bundled(), registry: try registry())
     }
 
-    static func settings() throws -> ScoringSettings { try RunSettings.defaults().scoring }
+    package static func settings() throws -> ScoringSettings { try RunSettings.defaults().scoring }
 
     /// The built `wfrisk` executable (beside the test bundle).
     /// `WFRISK_TEST_EXECUTABLE` runs the CLI tests against another build (e.g. an older one, to
     /// check that a test fails without the change it covers).
-    static var executable: String {
+    package static var executable: String {
         if let other = ProcessInfo.processInfo.environment["WFRISK_TEST_EXECUTABLE"] { return other }
         let candidates = [
             (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/wfrisk",
@@ -85,15 +84,15 @@ enum Fixtures {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
     }
 
-    struct Outcome {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    package struct Outcome {
+        package var status: Int32
+        package var stdout: String
+        package var stderr: String
     }
 
     /// Runs the CLI and waits for it.
     @discardableResult
-    static func run(_ arguments: [String], cwd: String = repoRoot, environment: [String: String] = [:]) throws -> Outcome {
+    package static func run(_ arguments: [String], cwd: String = repoRoot, environment: [String: String] = [:]) throws -> Outcome {
         let process = try start(arguments, cwd: cwd, environment: environment)
         let out = process.standardOutput as! Pipe, err = process.standardError as! Pipe
         let outData = out.fileHandleForReading.readDataToEndOfFile()
@@ -102,7 +101,7 @@ enum Fixtures {
         return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    static func start(_ arguments: [String], cwd: String = repoRoot, environment: [String: String] = [:]) throws -> Process {
+    package static func start(_ arguments: [String], cwd: String = repoRoot, environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -117,7 +116,7 @@ enum Fixtures {
     }
 
     /// A DfE-shaped workforce CSV from rows of (year, code, name, inpost, starters, leavers, agency, vacancies, holders, cases, absence).
-    static func workforceCSV(_ rows: [SyntheticRow], national: Bool = true) -> String {
+    package static func workforceCSV(_ rows: [SyntheticRow], national: Bool = true) -> String {
         var lines = ["time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,old_la_code,new_la_code,la_name,inpost_fte,starters_fte,leavers_fte,turnover_rate_fte,agency_fte,agency_rate_fte,vacancy_fte,vacancy_rate_fte,case_holders_fte,cases,caseload_fte,absence_rate_fte"]
         func cells(_ r: SyntheticRow) -> String {
             let turnover = r.inpost > 0 ? Decimals.format(100 * r.leavers / r.inpost, 1) : "z"
@@ -145,34 +144,41 @@ enum Fixtures {
     }
 }
 
-struct SyntheticRow {
-    var year: Int
-    var code: String
-    var newCode: String
-    var name: String
-    var regionCode = "E12000001"
-    var regionName = "North East"
-    var inpost = 100.0
-    var starters = 15.0
-    var leavers = 15.0
-    var agency = 15.0
-    var vacancies = 15.0
-    var holders = 65.0
-    var cases = 1040.0
-    var absence = "3.0"
-    var turnoverOverride: String?
+package struct SyntheticRow {
+    package var year: Int
+    package var code: String
+    package var newCode: String
+    package var name: String
+    package var regionCode = "E12000001"
+    package var regionName = "North East"
+    package var inpost = 100.0
+    package var starters = 15.0
+    package var leavers = 15.0
+    package var agency = 15.0
+    package var vacancies = 15.0
+    package var holders = 65.0
+    package var cases = 1040.0
+    package var absence = "3.0"
+    package var turnoverOverride: String?
+
+    package init(year: Int, code: String, newCode: String, name: String) {
+        self.year = year
+        self.code = code
+        self.newCode = newCode
+        self.name = name
+    }
 }
 
 /// Random but reproducible synthetic authorities for property tests.
-enum SyntheticData {
-    static let authorities: [(String, String, String)] = [
+package enum SyntheticData {
+    package static let authorities: [(String, String, String)] = [
         ("841", "E06000005", "Darlington"), ("805", "E06000001", "Hartlepool"), ("806", "E06000002", "Middlesbrough"),
         ("807", "E06000003", "Redcar and Cleveland"), ("808", "E06000004", "Stockton-on-Tees"), ("390", "E08000037", "Gateshead"),
         ("391", "E08000021", "Newcastle upon Tyne"), ("392", "E08000022", "North Tyneside"), ("393", "E08000023", "South Tyneside"),
         ("394", "E08000024", "Sunderland"), ("840", "E06000047", "County Durham"), ("929", "E06000057", "Northumberland"),
     ]
 
-    static func rows(seed: UInt64, years: ClosedRange<Int> = 2021...2023) -> [SyntheticRow] {
+    package static func rows(seed: UInt64, years: ClosedRange<Int> = 2021...2023) -> [SyntheticRow] {
         var rng = SeededRandom(seed: seed)
         var out: [SyntheticRow] = []
         for year in years {
@@ -193,7 +199,7 @@ enum SyntheticData {
     }
 
     /// Scores a CSV text written to a temporary file.
-    static func score(_ csv: String, settings: ScoringSettings? = nil, file: String = "wf.csv") throws -> ScoreTable {
+    package static func score(_ csv: String, settings: ScoringSettings? = nil, file: String = "wf.csv") throws -> ScoreTable {
         let dir = Fixtures.temporaryDirectory()
         let path = dir + "/" + file
         try Fixtures.write(csv, to: path)

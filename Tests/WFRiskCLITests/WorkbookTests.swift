@@ -1,9 +1,10 @@
 import Foundation
 import Testing
-@testable import WFRisk
+import WFRiskTestSupport
 @testable import WFRiskIngest
 @testable import WFRiskInspections
 @testable import WFRiskScoring
+@testable import WFRisk
 
 /// `scores.xlsx` read back by openpyxl (an independent reader), cell by cell against `scores.csv`.
 @Suite(.serialized) struct WorkbookTests {

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
-@testable import WFRisk
+import WFRiskTestSupport
 @testable import WFRiskCore
 @testable import WFRiskIngest
 @testable import WFRiskScoring
+@testable import WFRisk
 
 /// `report.html` as a reader meets it: self-contained, structured for assistive technology,
 /// rendered by a real browser without a single request leaving the file.

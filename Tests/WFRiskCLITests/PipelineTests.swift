@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import WFRisk
+import WFRiskTestSupport
 @testable import WFRiskCore
+@testable import WFRisk
 
 /// End-to-end runs of the `wfrisk` executable: locking, atomic publish, kill -9, manifests.
 @Suite(.serialized) struct PipelineRunTests {

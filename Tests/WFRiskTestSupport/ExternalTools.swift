@@ -3,9 +3,9 @@ import Foundation
 /// Programs the output tests drive to read `scores.xlsx` and render `report.html` the way a
 /// user's tools would. `.ci/run` installs them (scripts/install-deps --test); a local machine
 /// without them skips those tests with a message saying what to install.
-enum ExternalTools {
+package enum ExternalTools {
     /// A python3 that can `import openpyxl` (Debian's python3-openpyxl lives under /usr/bin/python3).
-    static let python: String? = {
+    package static let python: String? = {
         for candidate in ["/usr/bin/python3", "/usr/local/bin/python3"] + pathCandidates("python3") {
             if FileManager.default.isExecutableFile(atPath: candidate),
                let r = try? run(candidate, ["-c", "import openpyxl"]), r.status == 0 {
@@ -14,28 +14,28 @@ enum ExternalTools {
         }
         return nil
     }()
-    static let pythonSkipMessage = "python3 with openpyxl not found (apt-get install python3-openpyxl, or scripts/install-deps --test): scores.xlsx read-back skipped"
+    package static let pythonSkipMessage = "python3 with openpyxl not found (apt-get install python3-openpyxl, or scripts/install-deps --test): scores.xlsx read-back skipped"
 
-    static let chromium: String? = {
+    package static let chromium: String? = {
         for name in ["chromium", "chromium-browser", "google-chrome"] {
             if let path = pathCandidates(name).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) { return path }
         }
         return nil
     }()
-    static let chromiumSkipMessage = "chromium not found (apt-get install chromium, or scripts/install-deps --test): report.html rendering skipped"
+    package static let chromiumSkipMessage = "chromium not found (apt-get install chromium, or scripts/install-deps --test): report.html rendering skipped"
 
-    static func pathCandidates(_ name: String) -> [String] {
+    package static func pathCandidates(_ name: String) -> [String] {
         (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/\(name)" }
     }
 
-    struct Result {
-        var status: Int32
-        var stdout: Data
-        var stderr: String
+    package struct Result {
+        package var status: Int32
+        package var stdout: Data
+        package var stderr: String
     }
 
     /// Runs a program to completion, its output collected in temporary files (no pipe to fill).
-    static func run(_ executable: String, _ arguments: [String], timeout: Double = 120) throws -> Result {
+    package static func run(_ executable: String, _ arguments: [String], timeout: Double = 120) throws -> Result {
         let dir = NSTemporaryDirectory() + "wfrisk-tool-\(getpid())-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -64,26 +64,26 @@ enum ExternalTools {
 
     /// What openpyxl reads from a workbook: every cell's value, type and number format per sheet,
     /// frozen panes, filters, conditional formats, widths; and from the zip, formula elements and core properties.
-    struct Workbook {
-        struct Cell {
-            var value: Any?
-            var type: String
-            var format: String
+    package struct Workbook {
+        package struct Cell {
+            package var value: Any?
+            package var type: String
+            package var format: String
         }
-        struct Sheet {
-            var rows: [[Cell]]
-            var freeze: String?
-            var filter: String?
-            var conditionalRanges: [String]
-            var widths: [String: Double]
+        package struct Sheet {
+            package var rows: [[Cell]]
+            package var freeze: String?
+            package var filter: String?
+            package var conditionalRanges: [String]
+            package var widths: [String: Double]
         }
-        var sheetNames: [String]
-        var sheets: [String: Sheet]
-        var formulaElements: Int
-        var coreProperties: String
+        package var sheetNames: [String]
+        package var sheets: [String: Sheet]
+        package var formulaElements: Int
+        package var coreProperties: String
     }
 
-    static let dumpScript = """
+    package static let dumpScript = """
     import json, sys, zipfile, openpyxl
     path = sys.argv[1]
     wb = openpyxl.load_workbook(path)
@@ -101,7 +101,7 @@ enum ExternalTools {
     json.dump(out, sys.stdout, default=str)
     """
 
-    static func readWorkbook(_ path: String) throws -> Workbook {
+    package static func readWorkbook(_ path: String) throws -> Workbook {
         guard let python else { throw ToolError("python3 with openpyxl is not available") }
         let r = try run(python, ["-c", dumpScript, path])
         guard r.status == 0 else { throw ToolError("openpyxl could not read \(path): \(r.stderr)") }
@@ -120,8 +120,8 @@ enum ExternalTools {
                         coreProperties: json["core"] as! String)
     }
 
-    struct ToolError: Error, CustomStringConvertible {
-        var description: String
-        init(_ d: String) { description = d }
+    package struct ToolError: Error, CustomStringConvertible {
+        package var description: String
+        package init(_ d: String) { description = d }
     }
 }

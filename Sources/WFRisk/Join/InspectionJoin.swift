@@ -1,0 +1,76 @@
+import Foundation
+import WFRiskCore
+import WFRiskInspections
+
+/// Turns documents into each scored unit's inspection evidence (methodology: "Inspection component").
+public enum InspectionJoin {
+    static let instabilityThemes: Set<Theme> = [.turnover, .agency, .vacanciesRecruitment, .stability]
+    static let caseloadThemes: Set<Theme> = [.caseload]
+
+    /// Whether a document can count for a scoring year: it needs a date within the window
+    /// (up to `windowMonths` before 30 September of the scoring year, and not 12 months after it).
+    public enum Use: Equatable, Sendable {
+        /// Used, this many months before the reference date.
+        case used(ageMonths: Double)
+        case undated
+        case outsideWindow(date: String)
+    }
+
+    public static func use(of d: InspectionDocument, scoringYear: Int, settings: InspectionSettings) -> Use {
+        guard let date = d.date else { return .undated }
+        let age = InspectionDates.months(from: date, to: String(format: "%04d-09-30", scoringYear))
+        guard age <= Double(settings.windowMonths), age > -12 else { return .outsideWindow(date: date) }
+        return .used(ageMonths: age)
+    }
+
+    /// A text about an abolished authority counts for its successors in the scoring year
+    /// (Cumbria → Cumberland and Westmorland and Furness); one about a member of a joint
+    /// return counts for the joint unit.
+    public static func evidence(documents: [InspectionDocument], units: [ReportingUnit], registry: AuthorityRegistry,
+                                scoringYear: Int, settings: InspectionSettings) -> [ReportingUnit: InspectionEvidence] {
+        var unitOf: [String: ReportingUnit] = [:]
+        for u in units { for m in u.memberCodes { unitOf[m] = u } }
+        var byUnit: [ReportingUnit: [(InspectionDocument, AuthorityLink, Double)]] = [:] // doc, authority, weight
+        for d in documents {
+            guard case .used(let age) = use(of: d, scoringYear: scoringYear, settings: settings) else { continue }
+            let weight = pow(0.5, max(0, age) / settings.halfLifeMonths)
+            for link in d.primary {
+                let targets = Set(registry.currentSuccessors(of: link.oldCode).compactMap { unitOf[$0] } + [unitOf[link.oldCode]].compactMap { $0 })
+                for u in targets { byUnit[u, default: []].append((d, link, weight)) }
+            }
+        }
+        var out: [ReportingUnit: InspectionEvidence] = [:]
+        for (unit, items) in byUnit {
+            let sorted = items.sorted { ($0.0.date ?? "", $0.0.file) > ($1.0.date ?? "", $1.0.file) }
+            func concern(_ themes: Set<Theme>) -> Double? {
+                var num = 0.0, den = 0.0
+                for (d, link, w) in sorted {
+                    let values = d.signals.filter { themes.contains($0.theme) && ($0.laCode == nil || $0.laCode == link.oldCode) }.map(\.polarity.concernValue)
+                    guard !values.isEmpty else { continue }
+                    num += w * values.reduce(0, +) / Double(values.count)
+                    den += w
+                }
+                return den > 0 ? num / den : nil
+            }
+            // Each authority's own judgement in force (a round-up reports several).
+            let judgement = sorted.lazy.compactMap { $0.1.judgement }.first
+            let judgementConcern = judgement.flatMap { settings.judgementConcern[$0.rawValue] }
+            func blend(_ signal: Double?) -> Double? {
+                switch (signal, judgementConcern) {
+                case let (s?, j?): return (s + j) / 2
+                case let (s?, nil): return s
+                case let (nil, j?): return j
+                default: return nil
+                }
+            }
+            let quotes = sorted.flatMap { d, link, _ in
+                d.signals.filter { $0.laCode == nil || $0.laCode == link.oldCode }.map {
+                    EvidenceQuote(file: d.file, date: d.date, theme: $0.theme.rawValue, polarity: $0.polarity.rawValue, text: $0.evidence)
+                }
+            }
+            out[unit] = InspectionEvidence(instabilityConcern: blend(concern(instabilityThemes)), caseloadConcern: blend(concern(caseloadThemes)),
+                                           latestDate: sorted.first?.0.date, judgement: judgement?.rawValue, quotes: quotes)
+        }
+        return out
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import WFRiskCore
+import WFRiskIngest
+import WFRiskInspections
+import WFRiskScoring
+
+/// What the join stage hands to scoring: one year's scoring input with its inspection evidence
+/// and Ofsted judgements, the figure table every scored year reads, and the earlier years
+/// history.csv scores with their own inspection evidence.
+public struct JoinedInputs: Sendable {
+    public var input: ScoringInput
+    public var figures: FigureTable
+    /// Earlier years scored for history.csv (the scoring year itself excluded).
+    public var historyYears: [Int]
+    /// Inspection evidence per history year; nil when the run has no inspection texts.
+    public var historyEvidence: [Int: [ReportingUnit: InspectionEvidence]]?
+    /// Texts read but not usable for the scoring year (undated, or outside the window), as warnings.
+    public var unusedInspections: [String]
+
+    /// Counts recorded for the stage in the manifest.
+    public var counts: [String: Int] {
+        ["units_with_inspection_evidence": input.inspections?.count ?? 0,
+         "authorities_with_ofsted_judgements": input.judgements?.byCode.count ?? 0,
+         "history_years": historyYears.count]
+    }
+}
+
+/// The join stage: brings the ingested workforce and demand data, the inspection texts and the
+/// Ofsted judgements together per reporting unit, for the scoring year and each history year.
+public enum JoinStage {
+    /// - Parameters:
+    ///   - documents: the inspection texts read, or nil when the run has no inspection input.
+    ///   - ofsted: the Ofsted judgements file, if the run has one.
+    public static func run(references: RunReferences, workforce: TidyDataset, demand: TidyDataset?,
+                           documents: [InspectionDocument]?, ofsted: String?, settings: ScoringSettings) throws -> JoinedInputs {
+        var input = ScoringInput(workforce: workforce, demand: demand, registry: references.registry,
+                                 neighbours: references.neighbours, settings: settings)
+        let year = settings.year ?? workforce.latestYear ?? 0
+        var unused: [String] = []
+        if let documents {
+            input.inspections = evidence(documents, workforce: workforce, registry: references.registry, year: year, settings: settings)
+            // Texts that were read but cannot count for this year: say so, since coverage falls without them.
+            for d in documents where !d.primary.isEmpty {
+                switch InspectionJoin.use(of: d, scoringYear: year, settings: settings.inspections) {
+                case .used: break
+                case .undated: unused.append("inspection text \(d.file) not used: it has no date (add `date` in front matter or a .meta.yml sidecar)")
+                case .outsideWindow(let date):
+                    unused.append("inspection text \(d.file) not used: dated \(date), outside the \(settings.inspections.windowMonths)-month window before 30 September \(year)")
+                }
+            }
+        }
+        if let ofsted {
+            // The judgement in force is shown beside the scores; `inForce` sees only judgements
+            // published by the scoring year's census.
+            input.judgements = try OfstedHistory.load(path: ofsted, registry: references.registry)
+        }
+        // History years: the same scoring on each earlier year the data and settings allow.
+        let figures = FigureTable(workforce)
+        let historyYears = ScoreSeries.years(figures: figures, scoringYear: year, window: settings.history).filter { $0 != year }
+        let historyEvidence = documents.map { documents in
+            Dictionary(uniqueKeysWithValues: historyYears.map { y in
+                (y, evidence(documents, workforce: workforce, registry: references.registry, year: y, settings: settings))
+            })
+        }
+        return JoinedInputs(input: input, figures: figures, historyYears: historyYears, historyEvidence: historyEvidence,
+                            unusedInspections: unused)
+    }
+
+    /// Inspection evidence for the local-authority units the workforce data has in `year`.
+    static func evidence(_ documents: [InspectionDocument], workforce: TidyDataset, registry: AuthorityRegistry, year: Int,
+                         settings: ScoringSettings) -> [ReportingUnit: InspectionEvidence] {
+        InspectionJoin.evidence(documents: documents, units: Array(workforce.localAuthorities(in: year).keys),
+                                registry: registry, scoringYear: year, settings: settings.inspections)
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+
+/// `--workforce` and `--demand`: input files named on the command line in place of a pipeline's
+/// (`run`, `backtest`). Declared once; each command says in its help what else a new workforce
+/// file drops, since that differs.
+struct InputFileOptions<Help: InputFileHelp>: ParsableArguments {
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(Help.workforce))
+    var workforce: [String] = []
+
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(Help.demand))
+    var demand: [String] = []
+}
+
+/// A command's help for `InputFileOptions`.
+protocol InputFileHelp {
+    static var workforce: String { get }
+    static var demand: String { get }
+}

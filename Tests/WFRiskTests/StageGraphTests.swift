@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+@testable import WFRisk
+
+@Suite struct StageGraphTests {
+    @Test func dependantsReceiveTheirInputsValuesInOrder() throws {
+        let graph = StageGraph()
+        let count = graph.add("count") { () in (3, ["n": 3]) }
+        let word = graph.add("word", after: count) { n in (String(repeating: "a", count: n), [:]) }
+        let both = graph.add("both", after: word, count) { w, n in ("\(w):\(n)", ["length": w.count + n]) }
+        let records = try graph.run()
+        #expect(both.value == "aaa:3")
+        #expect(records.map(\.name) == ["count", "word", "both"])
+        #expect(records.map(\.status) == [.ok, .ok, .ok])
+        #expect(records.map(\.counts) == [["n": 3], [:], ["length": 6]])
+    }
+
+    struct Broken: Error {}
+
+    @Test func aFailureCancelsItsDependantsOnlyAndIsRethrown() throws {
+        let graph = StageGraph()
+        let root = graph.add("root") { () in (1, [:]) }
+        let bad = graph.add("bad", after: root) { _ -> StageGraph.Produced<Int> in throw Broken() }
+        let other = graph.add("other", after: root) { n in (n + 1, [:]) }
+        // Listed after `other`, which succeeds: the cancelled stage names the input that did not complete.
+        let below = graph.add("below", after: other, bad) { a, b in (a + b, [:]) }
+        graph.add("further", after: below) { n in (n, [:]) }
+        do {
+            _ = try graph.run()
+            Issue.record("a failing stage must fail the run")
+        } catch let f as StageFailure {
+            #expect(f.stage == "bad")
+            #expect(f.error is Broken)
+            #expect(f.records.map(\.status) == [.ok, .failed, .ok, .cancelled, .cancelled])
+            #expect(f.records[3].error == "not run: stage 'bad' did not complete")
+            #expect(f.records[4].error == "not run: stage 'below' did not complete")
+        }
+        #expect(other.value == 2)
+    }
+}
