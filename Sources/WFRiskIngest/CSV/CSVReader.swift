@@ -49,26 +49,6 @@ public protocol CSVSink {
     mutating func header(_ record: CSVRecord) throws -> [Bool]?
     /// Each later non-blank record, in file order.
     mutating func record(_ record: CSVRecord) throws
-    /// A speed-up a sink may offer (default none): records it will ignore, told apart by one
-    /// column. Readers ask again after each batch of records, so it may follow what the sink
-    /// has seen; it must never turn away a record the sink would use.
-    var recordFilter: CSVRecordFilter? { get }
-}
-
-extension CSVSink {
-    public var recordFilter: CSVRecordFilter? { nil }
-}
-
-/// Once a record's `column` is read, `admits` says whether the rest of the record is needed;
-/// when it says no, the later fields are not copied out of libcsv (they arrive empty, their line
-/// breaks still counted) and the record is still delivered, so the sink sees every record.
-public struct CSVRecordFilter {
-    public var column: Int
-    public var admits: (UnsafeBufferPointer<UInt8>) -> Bool
-    public init(column: Int, admits: @escaping (UnsafeBufferPointer<UInt8>) -> Bool) {
-        self.column = column
-        self.admits = admits
-    }
 }
 
 /// Streams a CSV file through libcsv, one record at a time: the plain reader every CSV file in
@@ -120,11 +100,7 @@ public enum CSVReader {
                 if sawHeader { parser.keep(columns) }
                 buffer = UnsafeBufferPointer(rebasing: buffer[end...])
             }
-            if sawHeader {
-                try parser.feed(buffer, into: &sink)
-            } else {
-                try parser.feed(buffer, deliver)
-            }
+            try parser.feed(buffer, deliver)
         }
         try parser.finish(deliver)
         return digest.finalize()

@@ -85,7 +85,7 @@ public enum CSVSplitReader {
             guard got == want else { throw CSVError(file: path, line: 0, message: changedMessage) }
             let slice = UnsafeBufferPointer(start: buffer, count: got)
             digest.update(slice)
-            try parser.feed(slice, into: &sink)
+            try parser.feed(slice) { try sink.record($0) }
             offset += got
         }
         try parser.finish { try sink.record($0) }

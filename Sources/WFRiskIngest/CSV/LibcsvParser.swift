@@ -33,9 +33,6 @@ final class LibcsvParser {
         state.deallocate()
     }
 
-    /// Bytes parsed per `csv_parse` call: a batch stays in cache before it is delivered.
-    static let batchBytes = 256 << 10
-
     /// Line number of the next unread byte.
     var line: Int { state.pointee.line }
 
@@ -45,25 +42,15 @@ final class LibcsvParser {
     /// Parses `buffer`, then hands each record it completed to `deliver`.
     func feed(_ buffer: UnsafeBufferPointer<UInt8>, _ deliver: (CSVRecord) throws -> Void) throws {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return }
+        // Slices of at most 256 KiB, so a batch stays in cache before it is delivered.
         var offset = 0
         while offset < buffer.count {
-            let n = min(LibcsvParser.batchBytes, buffer.count - offset)
+            let n = min(256 << 10, buffer.count - offset)
             let used = csv_parse(parser, base + offset, n, fieldCallback, rowCallback, state)
             try state.pointee.drain(deliver)
             if used != n {
                 throw CSVError(file: path, line: state.pointee.line, message: "malformed CSV: \(String(cString: csv_strerror(csv_error(parser))))")
             }
-            offset += n
-        }
-    }
-
-    /// Parses `buffer` into `sink`'s `record`, asking for its `recordFilter` after each batch.
-    func feed<Sink: CSVSink>(_ buffer: UnsafeBufferPointer<UInt8>, into sink: inout Sink) throws {
-        var offset = 0
-        while offset < buffer.count {
-            let n = min(LibcsvParser.batchBytes, buffer.count - offset)
-            try feed(UnsafeBufferPointer(rebasing: buffer[offset..<(offset + n)])) { try sink.record($0) }
-            state.pointee.setFilter(sink.recordFilter)
             offset += n
         }
     }
@@ -103,10 +90,6 @@ private struct Batch {
     var recordStartByte = 0
     var keep: UnsafeMutablePointer<Bool>?
     var keepCount = 0
-    /// The sink's `CSVRecordFilter` (column -1: none), and whether it turned the current record away.
-    var filterColumn = -1
-    var filterAdmits: ((UnsafeBufferPointer<UInt8>) -> Bool)?
-    var turnedAway = false
     /// Line breaks inside the current record's skipped fields, and whether any had bytes.
     var skippedNewlines = 0
     var skippedBytes = false
@@ -135,15 +118,10 @@ private struct Batch {
         }
     }
 
-    mutating func setFilter(_ filter: CSVRecordFilter?) {
-        filterColumn = filter?.column ?? -1
-        filterAdmits = filter?.admits
-    }
-
     @inline(__always) mutating func addField(_ data: UnsafeRawPointer?, _ length: Int) {
         if rowStartLine < 0 { rowStartLine = line }
         let column = endCount - recordFirstEnd
-        if turnedAway || (keep != nil && (column >= keepCount || !keep![column])) {
+        if let keep, column >= keepCount || !keep[column] {
             // Not needed: only its line breaks (a quoted field may hold some) are counted.
             if let data, length > 0 {
                 skippedBytes = true
@@ -162,10 +140,6 @@ private struct Batch {
         if endCount == endCapacity { Batch.grow(&ends, &endCapacity, to: endCount + 1, used: endCount) }
         ends[endCount] = byteCount
         endCount += 1
-        if column == filterColumn, !turnedAway, let admits = filterAdmits {
-            let start = column == 0 ? recordStartByte : ends[endCount - 2]
-            turnedAway = !admits(UnsafeBufferPointer(start: bytes + start, count: byteCount - start))
-        }
     }
 
     mutating func endRow(_ terminator: Int32) {
@@ -180,7 +154,6 @@ private struct Batch {
         let blank = fields == 1 && used == 0 && !skippedBytes
         skippedNewlines = 0
         skippedBytes = false
-        turnedAway = false
         if terminator == 0x0A {
             if !(lastTerminatorWasCR && fields == 0) { line += 1 }
         } else if terminator == 0x0D {

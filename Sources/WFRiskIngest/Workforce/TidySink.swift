@@ -69,16 +69,6 @@ struct TidySink: CSVSink, Sendable {
         window.keeps(year, latest: max(latest, latestHint))
     }
 
-    /// Rows the window already rules out by their year need not be copied past it: a speed-up
-    /// that pays on files of many years (docs/performance.md); `record` checks the year again.
-    var recordFilter: CSVRecordFilter? {
-        guard let layout, !window.isAll else { return nil }
-        let window = self.window, latest = max(self.latest, latestHint)
-        return CSVRecordFilter(column: layout.year) { bytes in
-            TidySink.year(bytes).map { window.keeps($0, latest: latest) } ?? true
-        }
-    }
-
     /// The kept rows of all `parts` of one file as typed records, in file order, with the window
     /// applied against the file's latest local-authority year (each part knew only its own).
     static func finish(_ parts: [TidySink]) -> [TidyRecord] {
