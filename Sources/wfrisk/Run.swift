@@ -75,7 +75,7 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Scoring year, 2000 to 2100 (default: latest in the data).")
     var year: Int?
 
-    @Option(name: .long, help: "Years scored for history.csv, e.g. 2019-2023, or all (default: settings.scoring.history, all).")
+    @Option(name: .long, help: "Years scored for history.csv: a range such as 2019-2023, `last N`, or all (default: settings.scoring.history, last 10).")
     var years: String?
 
     @Option(name: .long, help: "Simulated draws for the rank intervals, 0 to 100000; 0 = none (default: settings.uncertainty.draws, 500).")
@@ -111,8 +111,8 @@ struct Run: ParsableCommand {
         do {
             if let year { try SettingRanges.check(year, option: "--year") }
             if let draws { try SettingRanges.check(draws, option: "--draws") }
-            if let years, years != "all", ScoringSettings.yearRange(years) == nil {
-                throw WFRiskError.usage("--years must be `all` or a range of years from 2000 to 2100 such as 2019-2023, got '\(years)'")
+            if let years, HistoryWindow(years) == nil {
+                throw WFRiskError.usage("--years must be `all`, `last N` (N from 1 to 100) or a range of years from 2000 to 2100 such as 2019-2023, got '\(years)'")
             }
             if let threads { try SettingRanges.check(threads, option: "--threads") }
             try SettingRanges.check(tolerance, option: "--tolerance")
@@ -172,7 +172,7 @@ struct Run: ParsableCommand {
             overrides.append(RunOverride(option: "--year", value: String(year)))
         }
         if let years {
-            p.settings.scoring.history = ScoringSettings.yearRange(years)
+            p.settings.scoring.history = HistoryWindow(years) ?? .all
             overrides.append(RunOverride(option: "--years", value: years))
         }
         if let draws {

@@ -143,7 +143,7 @@ import WFRiskTestSupport
         }
         tables[0].units.removeAll { $0.oldCode == "841" }
         var data = ReportData(table: tables[2], inputs: [], settings: settings)
-        data.earlierYears = Array(tables[0..<2])
+        data.earlierYears = tables[0..<2].map(YearScores.init)
         let html = try ScoresReport.render(data)
         try expectAccessibleStructure(html)
         #expect(try matches("<svg id=\"la-[^\"]+-series\" class=\"chart\"", in: html).count == tables[2].units.count)

@@ -26,8 +26,8 @@ public enum HistoryCSV {
                 .number(String(r.year)), .text(r.unit.newCode), .text(r.unit.oldCode), .text(r.unit.name),
                 ScoresCSV.text(s?.oldCode), ScoresCSV.text(s?.name), .text(r.comparability.rawValue),
                 ScoresCSV.number(s?.overall, d), ScoresCSV.int(s?.overallRank), .number(String(r.rankedCount)),
-                ScoresCSV.number(s?.instability.value, d), ScoresCSV.int(s?.instability.rank),
-                ScoresCSV.number(s?.caseloadRisk.value, d), ScoresCSV.int(s?.caseloadRisk.rank),
+                ScoresCSV.number(s?.instability, d), ScoresCSV.int(s?.instabilityRank),
+                ScoresCSV.number(s?.caseloadRisk, d), ScoresCSV.int(s?.caseloadRiskRank),
                 ScoresCSV.text(s?.band), ScoresCSV.int(s?.quartile), ScoresCSV.number(s?.coverage, 2),
                 .text(r.status.rawValue), ScoresCSV.text(r.note),
             ]

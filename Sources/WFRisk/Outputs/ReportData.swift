@@ -11,9 +11,9 @@ public struct ReportData: Sendable {
     /// Inputs by file name (no folder) and SHA-256, sorted, as in `scores.json`.
     public var inputs: [InputFingerprint]
     public var settings: ScoringSettings
-    /// Tables of the earlier years the run scored (for the series charts), oldest first; empty
-    /// when the run scored one year.
-    public var earlierYears: [ScoreTable] = []
+    /// The earlier years the run scored (for the series charts), oldest first; empty when the
+    /// run scored one year.
+    public var earlierYears: [YearScores] = []
     /// `history.csv`'s rows: each current unit in each scored year, across boundary changes.
     /// Empty: the scoring year alone, from `table`.
     public var history: [HistoryRow] = []
@@ -21,7 +21,7 @@ public struct ReportData: Sendable {
     public var synthetic: Bool
 
     public init(table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings, synthetic: Bool = false,
-                earlierYears: [ScoreTable] = [], history: [HistoryRow] = []) {
+                earlierYears: [YearScores] = [], history: [HistoryRow] = []) {
         self.earlierYears = earlierYears
         self.history = history
         self.table = table
@@ -41,7 +41,8 @@ public struct ReportData: Sendable {
         guard history.isEmpty else { return history }
         let ranked = rankedCount
         return table.units.sorted { $0.unit < $1.unit }.map { u in
-            HistoryRow(year: table.year, unit: u, source: u, comparability: .same, rankedCount: ranked,
+            let y = YearScore(u)
+            return HistoryRow(year: table.year, unit: y, source: y, comparability: .same, rankedCount: ranked,
                        status: u.isRanked ? .ranked : .excluded, note: u.exclusionReason)
         }
     }

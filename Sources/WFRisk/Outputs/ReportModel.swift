@@ -206,7 +206,7 @@ enum ReportModel {
                         caseload: score(u.caseloadRisk.value), status: u.isRanked ? "ranked" : "not ranked", reason: u.exclusionReason)
         }
         let index = table.units.sorted { ($0.name, $0.oldCode) < ($1.name, $1.oldCode) }.map { IndexEntry(anchor: anchor($0), name: $0.name) }
-        let years = YearSnapshot.all(data.earlierYears + [table])
+        let years = YearSnapshot.all(data.earlierYears + [YearScores(table)])
         let history = Dictionary(grouping: data.history, by: { $0.unit.unit })
         let units = table.units.map { u in
             unitView(u, rankedCount: ranked.count, labels: labels, context: context, limit: limit, years: years, history: history[u.unit] ?? [])
@@ -303,12 +303,12 @@ enum ReportModel {
     /// One scored year, indexed for the series charts.
     struct YearSnapshot {
         let year: Int
-        let units: [ReportingUnit: UnitScore]
-        let byCode: [String: UnitScore]
+        let units: [ReportingUnit: YearScore]
+        let byCode: [String: YearScore]
         let regionMedians: [String: Double]
         let englandMedian: Double?
 
-        static func all(_ tables: [ScoreTable]) -> [YearSnapshot] {
+        static func all(_ tables: [YearScores]) -> [YearSnapshot] {
             tables.sorted { $0.year < $1.year }.map { t in
                 let ranked = t.units.filter(\.isRanked)
                 let regions = Dictionary(grouping: ranked, by: \.regionCode)

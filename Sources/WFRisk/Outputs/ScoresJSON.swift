@@ -246,7 +246,7 @@ extension ScoringSettings {
             ("weights", .object(ScoreKind.allCases.map { kind in
                 (kind.rawValue, .object(Indicator.indicators(for: kind).map { ($0.rawValue, .double(s.weight($0), decimals: 4)) }))
             })),
-            ("history", s.history.map { .string("\($0.lowerBound)-\($0.upperBound)") } ?? .string("all")),
+            ("history", .string(s.history.text)),
             ("uncertainty", .object([("draws", .int(s.uncertainty.draws)), ("seed", .int(s.uncertainty.seed)),
                                      ("weight_spread", .double(s.uncertainty.weightSpread, decimals: 4))])),
             ("inspections", .object([

@@ -43,10 +43,10 @@ public struct RunFailure: Error, CustomStringConvertible {
     public var description: String { "\(underlying)" }
 }
 
-/// The score stage's output: the scoring year unranked, and each history year scored.
+/// The score stage's output: the scoring year unranked, and each history year scored (what history.csv needs of it).
 struct ScoredYears: Sendable {
     var unranked: ScoreTable
-    var earlier: [ScoreTable]
+    var earlier: [YearScores]
 }
 
 /// The rank stage's output: the ranked table with year-on-year changes, and history.csv's rows.
@@ -204,9 +204,11 @@ public struct PipelineRunner {
             // With history (history.csv), every scored year's look-back too.
             let window: YearWindow
             switch (scoring.history, scoring.year) {
-            case (nil, _): window = .all
-            case (let h?, let y?): window = .range((min(h.lowerBound, y) - span + 1)...y)
-            case (let h?, nil): window = .range((h.lowerBound - span + 1)...2100)
+            case (.all, _): window = .all
+            case (.years(let h), let y?): window = .range((min(h.lowerBound, y) - span + 1)...y)
+            case (.years(let h), nil): window = .range((h.lowerBound - span + 1)...2100)
+            case (.last(let n), let y?): window = .range((y - n + 1 - span + 1)...y)
+            case (.last(let n), nil): window = .latest(n + span - 1)
             }
             let files = try TidyIngest.read(plan.workforce, wanted: Measure.workforce, kind: "workforce", reader: refs.reader,
                                             threads: threads, years: window)
@@ -257,7 +259,7 @@ public struct PipelineRunner {
                 table.warnings.insert("SYNTHETIC DATA: inputs marked synthetic (\(synthetic.joined(separator: ", "))); the scores are not real figures", at: 0)
                 for i in table.units.indices { table.units[i].notes.insert("synthetic sample data, not real figures", at: 0) }
             }
-            let history = ScoreSeries.history(current: table, tables: scored.earlier + [table], figures: joined.figures, registry: refs.registry)
+            let history = ScoreSeries.history(scored.earlier + [YearScores(table)], figures: joined.figures, registry: refs.registry)
             ScoreSeries.applyChanges(&table, history: history)
             return (RankedScores(table: table, history: history),
                     ["ranked": table.units.filter(\.isRanked).count, "excluded": table.units.filter { !$0.isRanked }.count])

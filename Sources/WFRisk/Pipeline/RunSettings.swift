@@ -74,14 +74,10 @@ public struct RunSettings: Sendable, Equatable {
                 if text == "latest" || text.isEmpty { scoring.year = nil } else { scoring.year = try value.rangedInt() }
             case "history":
                 let text = try value.string()
-                if text == "all" || text.isEmpty {
-                    scoring.history = nil
-                } else {
-                    guard let range = ScoringSettings.yearRange(text) else {
-                        throw value.error("expected `all` or a range of years such as 2019-2023, got '\(text)'")
-                    }
-                    scoring.history = range
+                guard let window = text.isEmpty ? .all : HistoryWindow(text) else {
+                    throw value.error("expected `all`, `last N` (N from 1 to 100) or a range of years such as 2019-2023, got '\(text)'")
                 }
+                scoring.history = window
             case "prior_fte": scoring.priorFTE = try value.ranged()
             case "prior_children": scoring.priorChildren = try value.ranged()
             case "z_clamp": scoring.zClamp = try value.ranged()

@@ -4,6 +4,11 @@ public enum ScoreKind: String, Sendable, CaseIterable, Codable {
     case caseloadRisk = "caseload_risk"
 }
 
+extension ScoreKind {
+    /// Position in `allCases`.
+    var ordinal: Int { self == .instability ? 0 : 1 }
+}
+
 /// An indicator the scores are built from. The raw value is its output column name
 /// (EES-style), and the key under `weights` in a pipeline file.
 public enum Indicator: String, CaseIterable, Sendable, Comparable {
@@ -85,5 +90,7 @@ struct IndicatorResults {
     subscript(_ indicator: Indicator) -> IndicatorResult? {
         get { slots[indicator.ordinal] }
         set { slots[indicator.ordinal] = newValue }
+        // In place, so setting one field does not copy the result out and back.
+        _modify { yield &slots[indicator.ordinal] }
     }
 }

@@ -45,8 +45,9 @@ public enum Ranking {
     /// Band names, most risk first.
     public static let bandNames = Band.allCases.map(\.rawValue)
 
-    /// Blends the overall score, assigns ranks, quartiles and bands, and sorts the table by overall rank.
-    public static func rank(_ table: inout ScoreTable, blend: [ScoreKind: Double]) {
+    /// Blends the overall score, assigns ranks, quartiles and bands, and sorts the table by overall
+    /// rank; with `drivers`, each unit's main drivers too.
+    public static func rank(_ table: inout ScoreTable, blend: [ScoreKind: Double], drivers withDrivers: Bool = true) {
         apply(to: &table.units, blend: blend)
         let ranked = table.units.filter(\.isRanked)
         table.bandReferences = [
@@ -66,7 +67,7 @@ public enum Ranking {
             if let x = table.units[i].caseloadRisk.value {
                 table.units[i].caseloadRisk.band = Band.of(distance: caseload.distance(x))
             }
-            table.units[i].drivers = drivers(table.units[i], blend: blend)
+            if withDrivers { table.units[i].drivers = drivers(table.units[i], blend: blend) }
         }
     }
 
@@ -105,14 +106,17 @@ public enum Ranking {
             guard let rank = units[i].overallRank else { continue }
             units[i].quartile = quartile(rank: rank, of: ranked)
         }
-        units.sort { a, b in
-            switch (a.overallRank, b.overallRank) {
-            case let (x?, y?): return x != y ? x < y : a.unit < b.unit
+        // Positions sorted, then the units moved once (a unit is a large value to move at every swap).
+        // A total order (units are unique), so the same order as sorting the units themselves.
+        let order = units.indices.sorted { i, j in
+            switch (units[i].overallRank, units[j].overallRank) {
+            case let (x?, y?): return x != y ? x < y : units[i].unit < units[j].unit
             case (_?, nil): return true
             case (nil, _?): return false
-            default: return a.unit < b.unit
+            default: return units[i].unit < units[j].unit
             }
         }
+        units = order.map { units[$0] }
     }
 
     private static func assign(_ units: inout [UnitScore], value: (UnitScore) -> Double?, set: (inout UnitScore, Int) -> Void) {

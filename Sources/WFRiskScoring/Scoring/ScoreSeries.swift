@@ -5,16 +5,17 @@ import WFRiskInspections
 /// Scores every year of a run (`history.csv`) and lines the years up per current unit, across
 /// boundary changes and joint returns (docs/methodology.md §12).
 public enum ScoreSeries {
-    /// Years to score: those with local-authority figures, within `window` (all when nil), up to the scoring year.
-    public static func years(figures: FigureTable, scoringYear: Int, window: ClosedRange<Int>?) -> [Int] {
-        figures.years.filter { $0 <= scoringYear && (window?.contains($0) ?? true) }
+    /// Years to score: those with local-authority figures, within `window`, up to the scoring year.
+    public static func years(figures: FigureTable, scoringYear: Int, window: HistoryWindow) -> [Int] {
+        figures.years.filter { $0 <= scoringYear && window.contains($0, scoringYear: scoringYear) }
     }
 
-    /// Each year scored and ranked like the scoring year (on up to `threads` threads; the result
-    /// does not depend on how many). `inspections` gives each year's evidence when the run has texts.
+    /// Each year scored and ranked like the scoring year, kept as what `history.csv` needs (on up
+    /// to `threads` threads; the result does not depend on how many). `inspections` gives each
+    /// year's evidence when the run has texts.
     public static func score(_ input: ScoringInput, figures: FigureTable, years: [Int],
-                             inspections: [Int: [ReportingUnit: InspectionEvidence]]?, threads: Int) throws -> [ScoreTable] {
-        let slots = ConcurrentResults<Result<ScoreTable, Error>>(count: years.count)
+                             inspections: [Int: [ReportingUnit: InspectionEvidence]]?, threads: Int) throws -> [YearScores] {
+        let slots = ConcurrentResults<Result<YearScores, Error>>(count: years.count)
         let workers = max(1, min(threads, years.count))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var i = w
@@ -22,21 +23,25 @@ public enum ScoreSeries {
                 var yearInput = input
                 yearInput.settings.year = years[i]
                 if let inspections { yearInput.inspections = inspections[years[i]] ?? [:] }
-                slots[i] = Result { try Scorer.score(yearInput, figures: figures) }
+                slots[i] = Result { try Scorer.scoreHistoryYear(yearInput, figures: figures) }
                 i += workers
             }
         }
         return try slots.values.map { try $0!.get() }
     }
 
-    /// One row per current unit (the scoring year's) and scored year, oldest year first within a unit.
-    public static func history(current: ScoreTable, tables: [ScoreTable], figures: FigureTable, registry: AuthorityRegistry) -> [HistoryRow] {
+    /// One row per current unit (the last of `tables`, the scoring year) and scored year, oldest
+    /// year first within a unit.
+    public static func history(_ tables: [YearScores], figures: FigureTable, registry: AuthorityRegistry) -> [HistoryRow] {
+        guard let current = tables.last else { return [] }
         let byYear = Dictionary(uniqueKeysWithValues: tables.map { t in
             (t.year, (t, Dictionary(uniqueKeysWithValues: t.units.enumerated().map { ($1.unit, $0) }), t.rankedCount))
         })
+        let years = tables.map(\.year).sorted()
         var rows: [HistoryRow] = []
+        rows.reserveCapacity(current.units.count * years.count)
         for u in current.units.sorted(by: { $0.unit < $1.unit }) {
-            for year in tables.map(\.year).sorted() {
+            for year in years {
                 let (table, index, rankedCount) = byYear[year]!
                 var row = HistoryRow(year: year, unit: u, source: nil, comparability: .none, rankedCount: rankedCount, status: .noData, note: nil)
                 if let i = index[u.unit] {
@@ -120,16 +125,16 @@ public struct HistoryRow: Sendable {
 
     public var year: Int
     /// The unit as it is in the scoring year.
-    public var unit: UnitScore
+    public var unit: YearScore
     /// Whose scores the year shows: the unit itself or its predecessor; nil when none.
-    public var source: UnitScore?
+    public var source: YearScore?
     public var comparability: Comparability
     /// Units ranked that year.
     public var rankedCount: Int
     public var status: Status
     public var note: String?
 
-    package init(year: Int, unit: UnitScore, source: UnitScore? = nil, comparability: Comparability, rankedCount: Int,
+    package init(year: Int, unit: YearScore, source: YearScore? = nil, comparability: Comparability, rankedCount: Int,
                  status: Status, note: String? = nil) {
         self.year = year
         self.unit = unit
@@ -138,5 +143,60 @@ public struct HistoryRow: Sendable {
         self.rankedCount = rankedCount
         self.status = status
         self.note = note
+    }
+}
+
+/// What a scored year leaves for `history.csv`, the change columns and the report's series: a
+/// unit's identity, its three scores, ranks, band, coverage and status, not its indicators
+/// (a class, so the history's rows share it instead of copying it per year).
+public final class YearScore: Sendable {
+    public let unit: ReportingUnit
+    public let oldCode: String
+    public let newCode: String
+    public let name: String
+    public let regionCode: String
+    public let overall: Double?
+    public let overallRank: Int?
+    public let instability: Double?
+    public let instabilityRank: Int?
+    public let caseloadRisk: Double?
+    public let caseloadRiskRank: Int?
+    public let band: String?
+    public let quartile: Int?
+    public let coverage: Double
+    public let exclusionReason: String?
+
+    public init(_ u: UnitScore) {
+        unit = u.unit
+        oldCode = u.oldCode
+        newCode = u.newCode
+        name = u.name
+        regionCode = u.regionCode
+        overall = u.overall
+        overallRank = u.overallRank
+        instability = u.instability.value
+        instabilityRank = u.instability.rank
+        caseloadRisk = u.caseloadRisk.value
+        caseloadRiskRank = u.caseloadRisk.rank
+        band = u.band
+        quartile = u.quartile
+        coverage = u.coverage
+        exclusionReason = u.exclusionReason
+    }
+
+    public var isRanked: Bool { overallRank != nil }
+}
+
+/// One scored year as `YearScore`s, in its table's order (ranked units first, by rank).
+public struct YearScores: Sendable {
+    public let year: Int
+    public let units: [YearScore]
+    /// Units ranked that year.
+    public let rankedCount: Int
+
+    public init(_ table: ScoreTable) {
+        year = table.year
+        units = table.units.map(YearScore.init)
+        rankedCount = table.rankedCount
     }
 }

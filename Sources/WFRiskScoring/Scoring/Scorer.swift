@@ -45,6 +45,23 @@ public enum Scorer {
     public static func scoreUnranked(_ input: ScoringInput, figures: FigureTable? = nil) throws -> ScoreTable {
         try ScoringContext(input, figures: figures ?? FigureTable(input.workforce)).run()
     }
+
+    /// Scores and ranks a year of a series (`history.csv`): the same scores, ranks, bands and
+    /// coverage as `score`, without what only the scoring year shows (comparators, notes,
+    /// indicator ranks, sampling noise, drivers), and kept as `YearScores`.
+    public static func scoreHistoryYear(_ input: ScoringInput, figures: FigureTable) throws -> YearScores {
+        var table = try ScoringContext(input, figures: figures, detail: .history).run()
+        Ranking.rank(&table, blend: input.settings.blend, drivers: false)
+        return YearScores(table)
+    }
+}
+
+/// How much of a year a scoring pass computes.
+enum ScoringDetail {
+    /// Everything the scoring year's outputs show.
+    case full
+    /// What a history year's row needs: the scores, their coverage and exclusion reasons.
+    case history
 }
 
 /// The working state of one scoring pass.
@@ -58,9 +75,18 @@ struct ScoringContext {
     let demand: DemandLookup?
     /// England's prior (a proportion) for each indicator in the scoring year, by ordinal.
     let priors: [Double?]
+    /// England's priors in each year the trend and change indicators look back over, by ordinal.
+    let priorsByYear: [Int: [Double?]]
+    /// Each indicator's weight, by ordinal.
+    let weightOf: [Double]
+    /// Per score (`ScoreKind.ordinal`): its indicators this run has a source for, and those of them with weight.
+    let listed: [[Indicator]]
+    let weighted: [[Indicator]]
+    let detail: ScoringDetail
 
-    init(_ input: ScoringInput, figures: FigureTable) throws {
+    init(_ input: ScoringInput, figures: FigureTable, detail: ScoringDetail = .full) throws {
         self.input = input
+        self.detail = detail
         settings = input.settings
         guard let year = settings.year ?? input.workforce.latestYear else {
             throw WFRiskError.input(InputProblem(file: input.workforce.files.map(\.path).joined(separator: ", "),
@@ -83,9 +109,24 @@ struct ScoringContext {
             demand = nil
         }
         priors = Indicator.allCases.map { Self.prior($0, year: year, figures: figures) }
+        var byYear: [Int: [Double?]] = [year: priors]
+        for y in (year - max(2, settings.trendYears) + 1)..<year {
+            byYear[y] = Indicator.allCases.map { Self.prior($0, year: y, figures: figures) }
+        }
+        priorsByYear = byYear
+        let settings = settings, sources = s
+        weightOf = Indicator.allCases.map { settings.weight($0) }
+        listed = ScoreKind.allCases.map { Indicator.indicators(for: $0).filter { sources.contains($0.source) } }
+        weighted = listed.map { $0.filter { settings.weight($0) > 0 } }
     }
 
     // MARK: England
+
+    /// England's prior for `indicator` in `y` (cached over the look-back years).
+    func prior(_ indicator: Indicator, in y: Int) -> Double? {
+        if let cached = priorsByYear[y] { return cached[indicator.ordinal] }
+        return Self.prior(indicator, year: y, figures: figures)
+    }
 
     /// England's ratio for a figures-based indicator in `year`, as a proportion: what small units are shrunk toward.
     static func prior(_ indicator: Indicator, year: Int, figures: FigureTable) -> Double? {
@@ -132,9 +173,8 @@ struct ScoringContext {
                 // Inspection concern is already on a fixed scale (-1 … 1): full concern is the clamp.
                 references.append(StandardisationReference(indicator: indicator, median: 0, scale: 1 / settings.zClamp, scaleMethod: "fixed", count: 0))
                 for u in rows.indices {
-                    guard var result = rows[u][indicator], let x = result.adjusted else { continue }
-                    result.z = min(settings.zClamp, max(-settings.zClamp, x * settings.zClamp))
-                    rows[u][indicator] = result
+                    guard let x = rows[u][indicator]?.adjusted else { continue }
+                    rows[u][indicator]!.z = min(settings.zClamp, max(-settings.zClamp, x * settings.zClamp))
                     references[references.count - 1].count += 1
                 }
                 continue
@@ -149,15 +189,14 @@ struct ScoringContext {
             let (median, scale, method) = RobustScale.estimate(values)
             references.append(StandardisationReference(indicator: indicator, median: median, scale: scale, scaleMethod: method, count: values.count))
             for u in rows.indices {
-                guard var result = rows[u][indicator], let x = result.adjusted else { continue }
+                guard let x = rows[u][indicator]?.adjusted else { continue }
                 let z = scale > 0 ? indicator.direction * (x - median) / scale : 0
-                result.z = min(settings.zClamp, max(-settings.zClamp, z))
-                rows[u][indicator] = result
+                rows[u][indicator]!.z = min(settings.zClamp, max(-settings.zClamp, z))
             }
         }
         // Indicator ranks: 1 = most risk, equal adjusted values share a rank.
         var counts = [Int](repeating: 0, count: Indicator.allCases.count)
-        for indicator in Indicator.allCases where sources.contains(indicator.source) {
+        for indicator in Indicator.allCases where detail == .full && sources.contains(indicator.source) {
             let order = rows.indices.compactMap { u in rows[u][indicator]?.adjusted.map { (u, indicator.direction * $0) } }
                 .sorted { a, b in a.1 != b.1 ? a.1 > b.1 : a.0 < b.0 }
             counts[indicator.ordinal] = order.count
@@ -172,7 +211,8 @@ struct ScoringContext {
             assemble(keys[u], results: rows[u], notes: notes[u])
         }
         var table = ScoreTable(year: year, units: scored, references: references,
-                               englandPriors: listedPriors, sources: sources, warnings: warnings)
+                               englandPriors: detail == .full ? listedPriors : [], sources: sources, warnings: warnings)
+        guard detail == .full else { return table }
         table.indicatorCounts = counts
         table.englandValues = Indicator.allCases.map { comparatorValue($0, figures.england[year], previous: figures.england[year - 1], area: nil) }
         var regions: [String: [Double?]] = [:]
@@ -224,27 +264,30 @@ struct ScoringContext {
         let now = figures.units[year]![unit]!
         let k = settings.priorFTE
         var out = IndicatorResults()
+        // Sampling noise feeds only the scoring year's rank simulation.
+        let noise = detail == .full
         /// `missing` explains an absent value; `caveat` qualifies a present one.
         func put(_ i: Indicator, _ value: Double?, _ adjusted: Double?, _ missing: String? = nil, caveat: String? = nil) {
             // A value no output can write (non-finite, or past what two decimals hold) is not computable.
-            if [value, adjusted].contains(where: { $0.map { !$0.isFinite || abs($0) >= 1e15 } ?? false }) {
+            func unwritable(_ x: Double?) -> Bool { x.map { !$0.isFinite || abs($0) >= 1e15 } ?? false }
+            if unwritable(value) || unwritable(adjusted) {
                 out[i] = IndicatorResult(indicator: i, value: nil, adjusted: nil, z: nil, contribution: nil,
-                                         weight: settings.weight(i), note: "not computable (value out of range)")
+                                         weight: weightOf[i.ordinal], note: "not computable (value out of range)")
                 return
             }
             out[i] = IndicatorResult(indicator: i, value: value, adjusted: adjusted, z: nil, contribution: nil,
-                                     weight: settings.weight(i), note: adjusted == nil ? (missing ?? "missing") : caveat)
+                                     weight: weightOf[i.ordinal], note: adjusted == nil ? (missing ?? "missing") : caveat)
         }
         func reason(_ measures: [Measure]) -> String {
             let rs = measures.compactMap { m in now.missingReasons[m].map { "\(m.rawValue): \($0)" } }
             return rs.isEmpty ? "not computable (zero denominator)" : rs.joined(separator: "; ")
         }
-        if let inpost = now.inpost, inpost < settings.smallUnitFTE {
+        if detail == .full, let inpost = now.inpost, inpost < settings.smallUnitFTE {
             notes.append("small unit: \(Decimals.format(inpost, 1)) FTE in post; rates shrunk toward England (prior \(Decimals.format(k, 0)) FTE)")
         }
         // The year before, across boundary changes where comparable.
         let before = figures.figures(unit, year - 1, registry: input.registry)
-        if let (_, comparability) = before {
+        if detail == .full, let (_, comparability) = before {
             switch comparability {
             case .same: break
             case .equivalent(let label): notes.append("\(year - 1) figures are those of \(label)")
@@ -255,16 +298,17 @@ struct ScoringContext {
             let i = d.indicator
             switch d.formula {
             case .ratio(let r):
-                let missing = reason(r.measures + (r.publishedMeasure.map { [$0] } ?? []))
+                // Worded only when a value is missing.
+                func missing() -> String { reason(r.measures + (r.publishedMeasure.map { [$0] } ?? [])) }
                 if let adjusted = r.adjusted(now, prior: priors[i.ordinal], k: k) {
                     put(i, r.value(now), adjusted, caveat: r.caveat?(now))
-                    out[i]!.sd = r.noise.sd(adjusted: adjusted, denominator: r.denominator(now, nil), k: k, scale: r.scale, figures: now)
+                    if noise { out[i]!.sd = r.noise.sd(adjusted: adjusted, denominator: r.denominator(now, nil), k: k, scale: r.scale, figures: now) }
                 } else if r.publishedFallback, let published = r.published?(now) {
-                    put(i, published, published, caveat: "published rate used unadjusted (\(missing))")
+                    put(i, published, published, caveat: "published rate used unadjusted (\(missing()))")
                     // No denominator: as uncertain as a unit with none.
-                    out[i]!.sd = r.noise.sd(adjusted: published, denominator: 0, k: k, scale: r.scale, figures: now)
+                    if noise { out[i]!.sd = r.noise.sd(adjusted: published, denominator: 0, k: k, scale: r.scale, figures: now) }
                 } else {
-                    put(i, r.publishedFallback ? nil : r.value(now), nil, missing)
+                    put(i, r.publishedFallback ? nil : r.value(now), nil, missing())
                 }
             case .change(let r):
                 guard let (previous, comparability) = before else { put(i, nil, nil, "no \(year - 1) figures"); continue }
@@ -274,15 +318,16 @@ struct ScoringContext {
                     let adjusted = r.adjusted(now, previous, prior: priors[i.ordinal], k: k)
                     put(i, r.computed(now, previous), adjusted,
                         d > 0 ? nil : "not computable (\(r.zeroDenominator?(year - 1) ?? "zero denominator"))")
-                    out[i]!.sd = adjusted.map { r.noise.sd(adjusted: $0, denominator: d, k: k, scale: r.scale, figures: now) }
+                    if noise { out[i]!.sd = adjusted.map { r.noise.sd(adjusted: $0, denominator: d, k: k, scale: r.scale, figures: now) } }
                 } else {
                     put(i, nil, nil, reason(r.measures))
                 }
             case .difference(let base):
                 let r = base.definition.ratio!
                 if let (previous, _) = before, let current = r.adjusted(now, prior: priors[base.ordinal], k: k),
-                   let previousAdjusted = r.adjusted(previous, prior: Self.prior(base, year: year - 1, figures: figures) ?? priors[base.ordinal], k: k) {
+                   let previousAdjusted = r.adjusted(previous, prior: prior(base, in: year - 1) ?? priors[base.ordinal], k: k) {
                     put(i, r.value(now).flatMap { c in r.value(previous).map { c - $0 } }, current - previousAdjusted)
+                    guard noise else { continue }
                     // Two years' independent noise.
                     let sdNow = r.noise.sd(adjusted: current, denominator: r.denominator(now, nil), k: k, scale: r.scale, figures: now)
                     let sdBefore = r.noise.sd(adjusted: previousAdjusted, denominator: r.denominator(previous, nil), k: k, scale: r.scale, figures: previous)
@@ -293,6 +338,7 @@ struct ScoringContext {
             case .trend(let components, let named):
                 if let trend = trend(unit, of: components) {
                     put(i, trend, trend)
+                    guard noise else { continue }
                     // Slope of the window's points, each as noisy as the year's sum of components.
                     let variance = components.reduce(0.0) { acc, c in
                         let sd = c.definition.ratio.flatMap { r in
@@ -313,7 +359,7 @@ struct ScoringContext {
                     let result = i == .cinRate ? demand.rate(unit, count: .cinCount, rate: .cinRate)
                                                : demand.rate(unit, count: .referralCount, rate: .referralRate)
                     put(i, result.value, result.adjusted, result.note, caveat: result.note)
-                    if let a = result.adjusted {
+                    if noise, let a = result.adjusted {
                         out[i]!.sd = SamplingNoise.proportion.sd(adjusted: a, denominator: result.children, k: settings.priorChildren, scale: 10_000, figures: now)
                     }
                 case .inspections:
@@ -344,7 +390,7 @@ struct ScoringContext {
             var sum = 0.0
             var complete = true
             for c in components {
-                guard let a = c.definition.ratio!.adjusted(f, prior: Self.prior(c, year: y, figures: figures), k: k) else { complete = false; break }
+                guard let a = c.definition.ratio!.adjusted(f, prior: prior(c, in: y), k: k) else { complete = false; break }
                 sum += a
             }
             if complete { points.append((Double(y), sum)) }
@@ -358,22 +404,22 @@ struct ScoringContext {
     func assemble(_ unit: ReportingUnit, results: IndicatorResults, notes: [String]) -> UnitScore {
         let record = units[unit]!
         let registry = input.registry
+        let full = detail == .full
         var notes = notes
         let members = unit.memberCodes.map { registry.authority(oldCode: $0) }
-        if members.contains(where: { $0 == nil }) {
+        if full, members.contains(where: { $0 == nil }) {
             notes.append("not in the authority registry: scored under the codes the file gives")
         }
-        if unit.isJoint {
+        if full, unit.isJoint {
             notes.append("joint return: \(record.publishedName.isEmpty ? unit.key : record.publishedName) report together")
         }
-        notes += record.notes
+        if full { notes += record.notes }
         func component(_ kind: ScoreKind) -> ComponentScore {
-            let applicable = Indicator.indicators(for: kind).filter { sources.contains($0.source) && settings.weight($0) > 0 }
-            let total = applicable.reduce(0) { $0 + settings.weight($1) }
-            let present = applicable.filter { results[$0]?.z != nil }
-            let presentWeight = present.reduce(0) { $0 + settings.weight($1) }
+            let applicable = weighted[kind.ordinal]
+            let total = applicable.reduce(0) { $0 + weightOf[$1.ordinal] }
+            let presentWeight = applicable.reduce(0) { results[$1]?.z != nil ? $0 + weightOf[$1.ordinal] : $0 }
             let coverage = total > 0 ? presentWeight / total : 0
-            var list = Indicator.indicators(for: kind).filter { sources.contains($0.source) }.compactMap { results[$0] }
+            var list = listed[kind.ordinal].compactMap { results[$0] }
             var value: Double?
             if coverage + 1e-9 >= settings.minCoverage, presentWeight > 0 {
                 let pointsPerZ = 50 / settings.zClamp
@@ -408,9 +454,10 @@ struct ScoringContext {
             name: record.publishedName.isEmpty ? members.compactMap { $0?.name }.joined(separator: " / ") : record.publishedName,
             regionCode: region, regionName: record.regionName,
             instability: instability, caseloadRisk: caseload, overall: nil, overallRank: nil, band: nil,
-            coverage: coverage, comparisons: comparisons(unit, record: record), notes: notes,
-            exclusionReason: exclusion, inspection: input.inspections?[unit],
-            judgementInForce: input.judgements?.inForce(unit, year: year, registry: registry))
+            coverage: coverage, comparisons: full ? comparisons(unit, record: record) : [], notes: notes,
+            exclusionReason: exclusion, inspection: full ? input.inspections?[unit] : nil,
+            judgementInForce: full ? input.judgements?.inForce(unit, year: year, registry: registry) : nil)
+        guard full else { return unitScore }
         unitScore.neighbours = neighbourUnits(unit).map { n in
             let r = units[n]!
             return NeighbourRef(oldCode: r.publishedOldCode.isEmpty ? n.key : r.publishedOldCode, newCode: r.publishedNewCode, name: r.publishedName)

@@ -23,8 +23,8 @@ public struct ScoringSettings: Sendable, Equatable {
     public var blend: [ScoreKind: Double]
     /// Inspection settings (window, recency half-life, judgement weights).
     public var inspections: InspectionSettings
-    /// Years scored for `history.csv` (up to the scoring year); nil = every year the data allows.
-    public var history: ClosedRange<Int>? = nil
+    /// Years scored for `history.csv` (up to the scoring year).
+    public var history: HistoryWindow = .last(10)
     /// Rank intervals by simulation (docs/methodology.md §13).
     public var uncertainty = UncertaintySettings()
 
@@ -64,4 +64,46 @@ public struct UncertaintySettings: Sendable, Equatable {
     public var weightSpread: Double = 0.25
 
     public init() {}
+}
+
+/// Which years a run scores for `history.csv`, up to the scoring year (docs/methodology.md §12).
+public enum HistoryWindow: Sendable, Equatable {
+    /// Every year the data holds.
+    case all
+    /// The scoring year and the `n − 1` years before it.
+    case last(Int)
+    /// These years.
+    case years(ClosedRange<Int>)
+
+    /// `all`, `last N` (N from 1 to 100) or years such as `2019-2023` or `2023`; nil when it is none of them.
+    public init?(_ text: String) {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        if t == "all" {
+            self = .all
+        } else if t.hasPrefix("last "), let n = Int(t.dropFirst(5).trimmingCharacters(in: .whitespaces)), (1...100).contains(n) {
+            self = .last(n)
+        } else if let r = ScoringSettings.yearRange(t) {
+            self = .years(r)
+        } else {
+            return nil
+        }
+    }
+
+    /// As a pipeline file and `scores.json` write it.
+    public var text: String {
+        switch self {
+        case .all: return "all"
+        case .last(let n): return "last \(n)"
+        case .years(let r): return "\(r.lowerBound)-\(r.upperBound)"
+        }
+    }
+
+    /// Whether `year` is scored when `scoringYear` is the scoring year.
+    public func contains(_ year: Int, scoringYear: Int) -> Bool {
+        switch self {
+        case .all: return true
+        case .last(let n): return year > scoringYear - n
+        case .years(let r): return r.contains(year)
+        }
+    }
 }
