@@ -223,6 +223,97 @@ import WFRiskTestSupport
         }
     }
 
+    /// Random texts from the lexicon's own words (so cues match, whole and in part), their
+    /// stems' endings and possessives, capitals, curly apostrophes and non-ASCII words.
+    func lexiconTexts(_ rng: inout SeededRandom, count: Int) throws -> [String] {
+        let yaml = try String(contentsOfFile: Fixtures.repoRoot + "/Sources/WFRiskInspections/Resources/inspection_lexicon.yml", encoding: .utf8)
+        let scalars = Array(yaml.unicodeScalars)
+        var pool = Array(Set(Tokenizer.tokens(scalars, from: 0, to: scalars.count).map(\.word))).sorted()
+        #expect(pool.count > 300)
+        pool += ["café", "naïve", "Ofsted’s", "council’s", "recruitment’s", "Ωmega", "x", "s", "'s", "ab", "Staff", "AGENCY", "Agency's"]
+        let endings = ["", "", "", "s", "'s", "ing", "ed", "é", "’s"]
+        return (0..<count).map { _ in
+            (0..<Int(3 + rng.next() % 25)).map { _ in
+                var w = rng.pick(pool) + rng.pick(endings)
+                if rng.next() % 5 == 0 { w = w.prefix(1).uppercased() + w.dropFirst() }
+                return w
+            }.joined(separator: rng.next() % 4 == 0 ? ", " : " ")
+        }
+    }
+
+    /// The key-based cue matcher finds, for every cue set of the lexicon and at every position,
+    /// what the plain dictionary path finds; one-pass counts equal each set's own matches.
+    @Test func cueMatcherFindsWhatThePlainPathFinds() throws {
+        let lexicon = try InspectionLexicon.bundled()
+        #expect(lexicon.cueSets.count > 64)
+        var rng = SeededRandom(seed: 43)
+        var matched = 0
+        for text in try lexiconTexts(&rng, count: 400) {
+            let scalars = Array(text.unicodeScalars)
+            var tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+            lexicon.cueIndex.mark(&tokens)
+            for set in lexicon.cueSets {
+                for i in tokens.indices {
+                    for end in Set([tokens.count, min(tokens.count, i + 2)]) where end > i {
+                        let plain = set.plainMatch(tokens, at: i, end: end)
+                        #expect(set.match(tokens, at: i, end: end) == plain, "'\(text)' at \(i) to \(end)")
+                        if plain > 0 { matched += 1 }
+                    }
+                }
+            }
+            let ranges = [0..<(tokens.count / 2), (tokens.count / 2)..<tokens.count]
+            let counts = CueSet.countMatches(lexicon.cueSets, tokens, in: ranges)
+            for (k, set) in lexicon.cueSets.enumerated() {
+                #expect(counts[k] == ranges.map { set.matches(tokens, in: $0).count }.reduce(0, +), "'\(text)' set \(k)")
+            }
+        }
+        // The texts exercise the matchers: many matches, on all kinds of cue.
+        #expect(matched > 2000)
+    }
+
+    /// The byte-level HTML sniff and CR search agree with the string expressions they replace.
+    @Test func htmlSniffIsThePlainExpression() {
+        var rng = SeededRandom(seed: 47)
+        let pieces = ["<html", "<HTML", "<HtMl", "<htm", "html", "<", "a", " ", "\n", "\r", "é", "x\u{301}", "l\u{301}", "日本", "<!doctype html>"]
+        for trial in 0..<3000 {
+            var text = (0..<Int(rng.next() % 12)).map { _ in rng.pick(pieces) }.joined()
+            // Around the 512-character boundary too.
+            if trial % 3 == 0 { text = String(repeating: "a", count: 500 + Int(rng.next() % 20)) + text }
+            #expect(InspectionSourceReader.looksLikeHTML(text) == text.prefix(512).lowercased().contains("<html"), "\(text.unicodeScalars.map(\.value))")
+            #expect(InspectionSourceReader.containsByte(text, 0x0D) == text.utf8.contains(0x0D))
+        }
+    }
+
+    /// Line token ranges from one forward pass are the binary searches' ranges.
+    @Test func lineTokenRangesAreTheSearchedRanges() throws {
+        let extractor = InspectionExtractor(lexicon: try InspectionLexicon.bundled(), registry: try Fixtures.registry())
+        var rng = SeededRandom(seed: 53)
+        let pieces = ["Word", "two words.", "\n", "\n\n", "  ", " - ", "%", "&", "34.7", "Cookie policy", "é", "’s", "x", "\t", "Related stories"]
+        for _ in 0..<1000 {
+            let text = (0..<Int(rng.next() % 30)).map { _ in rng.pick(pieces) }.joined(separator: rng.next() % 2 == 0 ? " " : "")
+            let scalars = Array(text.unicodeScalars)
+            let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+            let lines = extractor.layout(scalars)
+            let searched = lines.map { l in
+                tokens.partitionedIndex { $0.start >= l.start }..<tokens.partitionedIndex { $0.start >= l.end }
+            }
+            #expect(InspectionExtractor.tokenRanges(of: lines, tokens: tokens) == searched, "\(text.debugDescription)")
+        }
+    }
+
+    /// Sentences split with the packed abbreviation test as with the String one.
+    @Test func packedAbbreviationsAreTheAbbreviations() {
+        let words = ["st", "St", "ST", "mr", "Mrs", "e.g", "I.E", "etc", "x", "Z", "no", "No", "year", "ltd", "é", "né", "Cllr", "abcdefghi", "stx"]
+        for w in words {
+            let scalars = Array(w.unicodeScalars)
+            if let packed = InspectionExtractor.packedLowerASCII(scalars, 0, scalars.count) {
+                #expect(InspectionExtractor.packedAbbreviations.contains(packed) == InspectionExtractor.abbreviations.contains(w.lowercased()), "\(w)")
+            } else {
+                #expect(scalars.count > 8 || !w.unicodeScalars.allSatisfy(\.isASCII), "\(w)")
+            }
+        }
+    }
+
     /// Marked tokens (cue masks) match every lexicon cue set exactly as unmarked ones do.
     @Test func cueMasksNeverHideAMatch() throws {
         let lexicon = try InspectionLexicon.bundled()
@@ -335,6 +426,7 @@ import WFRiskTestSupport
         for t in Tokenizer.tokens(scalars, from: 0, to: scalars.count) {
             #expect(t.key == WordKey.of(t.word.utf8), "\(t.word)")
             #expect(t.ascii == t.word.utf8.allSatisfy { $0 < 0x80 })
+            #expect(t.possessive == t.word.hasSuffix("'s"), "\(t.word)")
             if t.word.hasSuffix("'s") {
                 #expect(t.baseKey == WordKey.of(t.word.utf8.dropLast(2)), "\(t.word)")
             } else {
