@@ -28,7 +28,7 @@ struct Extract: ParsableCommand {
 
     func run() throws {
         let files = try InspectionIngest.expand(paths)
-        let registry = try authorities.map { try AuthorityRegistry.load(authorities: $0, aliases: nil, jointReturns: nil) } ?? AuthorityRegistry.bundled()
+        let registry = try AuthorityRegistry.named(authorities: authorities, aliases: nil)
         let result = try InspectionIngest.read(files, registry: registry, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         for s in result.skipped {
             FileHandle.standardError.write(Data("wfrisk: skipped \(s.file): \(s.reason)\n".utf8))

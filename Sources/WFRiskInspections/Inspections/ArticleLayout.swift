@@ -35,11 +35,29 @@ extension InspectionExtractor {
         }
     }
 
+    /// Each line's tokens, in one forward pass (lines and tokens are both in text order): the
+    /// ranges `ReadText.tokenRange(line.start, line.end)` finds by binary search.
+    static func tokenRanges(of lines: [Line], tokens: [Token]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        out.reserveCapacity(lines.count)
+        var k = 0
+        for line in lines {
+            while k < tokens.count && tokens[k].start < line.start { k += 1 }
+            var e = k
+            while e < tokens.count && tokens[e].start < line.end { e += 1 }
+            out.append(k..<e)
+            k = e
+        }
+        return out
+    }
+
     func layout(_ scalars: [Unicode.Scalar]) -> [Line] {
         var lines: [Line] = []
         var start = 0
         var bodySentencesSeen = 0
         var ended = false
+        // ASCII-lowered bytes of a line (markers are matched on them), one buffer for all lines.
+        var lower = [UInt8]()
         for i in 0...scalars.count where i == scalars.count || scalars[i] == "\n" {
             defer { start = i + 1 }
             guard i > start else { continue }
@@ -47,8 +65,7 @@ extension InspectionExtractor {
             while s < e, Self.isSpace(scalars[s]) { s += 1 }
             while e > s, Self.isSpace(scalars[e - 1]) { e -= 1 }
             guard e > s else { continue }
-            // ASCII-lowered bytes of the line; markers are matched with memmem (no Foundation).
-            var lower = [UInt8]()
+            lower.removeAll(keepingCapacity: true)
             lower.reserveCapacity(e - s)
             for k in s..<e {
                 let v = scalars[k].value
@@ -80,29 +97,57 @@ extension InspectionExtractor {
         c.value < 128 ? c.value == 32 || (c.value >= 9 && c.value <= 13) : c.properties.isWhitespace
     }
 
-    static let lineTerminators: Set<Unicode.Scalar> = [".", "!", "?", ":", ";"]
-    static let closingQuotes: Set<Unicode.Scalar> = ["\"", "\u{201D}", "\u{2019}", "'", ")"]
+    /// Sentence punctuation that ends a line: . ! ? : ;
+    @inline(__always) static func isLineTerminator(_ c: Unicode.Scalar) -> Bool {
+        switch c { case ".", "!", "?", ":", ";": true; default: false }
+    }
+    /// Closing quotes and brackets after sentence punctuation: " ” ’ ' )
+    @inline(__always) static func isClosingQuote(_ c: Unicode.Scalar) -> Bool {
+        switch c { case "\"", "\u{201D}", "\u{2019}", "'", ")": true; default: false }
+    }
+    /// `properties.isUppercase`, without the property lookup for ASCII.
+    @inline(__always) static func isUppercase(_ c: Unicode.Scalar) -> Bool {
+        c.value < 128 ? c.value >= 65 && c.value <= 90 : c.properties.isUppercase
+    }
 
     /// Sentence punctuation at the end of a line, possibly inside closing quotes: a short line
     /// that is only quoted ("‘Increasingly stable workforce’") is a news subheading, not a sentence.
     static func endsLikeASentence(_ scalars: [Unicode.Scalar], _ s: Int, _ e: Int) -> Bool {
         var k = e - 1
-        while k > s, closingQuotes.contains(scalars[k]) { k -= 1 }
-        return lineTerminators.contains(scalars[k])
+        while k > s, isClosingQuote(scalars[k]) { k -= 1 }
+        return isLineTerminator(scalars[k])
     }
 
-    static let bullets: Set<Unicode.Scalar> = ["\u{2022}", "-", "*", "\u{2013}"]
+    /// Bullets a body line may start with: • - * –
+    @inline(__always) static func isBullet(_ c: Unicode.Scalar) -> Bool {
+        switch c { case "\u{2022}", "-", "*", "\u{2013}": true; default: false }
+    }
 
     static let abbreviations: Set<String> = ["st", "mr", "mrs", "ms", "dr", "no", "cllr", "prof", "e.g", "i.e", "etc", "vs", "inc", "ltd"]
     static let longestAbbreviation = abbreviations.map(\.unicodeScalars.count).max() ?? 0
+    /// `abbreviations` as `packedLowerASCII` packs a word (all are ASCII, at most eight bytes).
+    static let packedAbbreviations: [UInt64] = abbreviations.map { a in a.utf8.reduce(0) { $0 << 8 | UInt64($1) } }
+
+    /// The lower-cased ASCII bytes of `scalars[s..<e]` in a UInt64 (first byte highest), or nil
+    /// when a scalar is not ASCII or there are more than eight (then the String path decides).
+    /// For ASCII, `lowercased()` is the byte mapping and each scalar is one character.
+    static func packedLowerASCII(_ scalars: [Unicode.Scalar], _ s: Int, _ e: Int) -> UInt64? {
+        guard e - s <= 8 else { return nil }
+        var packed: UInt64 = 0
+        for k in s..<e {
+            let v = scalars[k].value
+            guard v < 128 else { return nil }
+            packed = packed << 8 | UInt64(v >= 65 && v <= 90 ? v + 32 : v)
+        }
+        return packed
+    }
 
     func split(_ scalars: [Unicode.Scalar], lines: [Line], tokens: [Token]) -> [Sentence] {
         var out: [Sentence] = []
-        let closers: Set<Unicode.Scalar> = ["\"", "\u{201D}", "\u{2019}", "'", ")"]
         for (li, line) in lines.enumerated() where line.kind == .body {
             var s = line.start
             // Skip a leading bullet.
-            while s < line.end, Self.bullets.contains(scalars[s]) || Self.isSpace(scalars[s]) { s += 1 }
+            while s < line.end, Self.isBullet(scalars[s]) || Self.isSpace(scalars[s]) { s += 1 }
             var i = s
             func emit(_ e: Int) {
                 var a = s, b = e
@@ -119,11 +164,11 @@ extension InspectionExtractor {
                 let c = scalars[i]
                 if c == "." || c == "!" || c == "?" {
                     var e = i + 1
-                    while e < line.end, closers.contains(scalars[e]) { e += 1 }
+                    while e < line.end, Self.isClosingQuote(scalars[e]) { e += 1 }
                     var n = e
                     while n < line.end, scalars[n] == " " { n += 1 }
                     let atEnd = n >= line.end
-                    let nextStarts = !atEnd && n > e && (Tokenizer.isDigit(scalars[n]) || scalars[n].properties.isUppercase || closers.contains(scalars[n]) || scalars[n] == "\u{201C}")
+                    let nextStarts = !atEnd && n > e && (Tokenizer.isDigit(scalars[n]) || Self.isUppercase(scalars[n]) || Self.isClosingQuote(scalars[n]) || scalars[n] == "\u{201C}")
                     var abbreviation = false
                     if c == "." {
                         var w = i
@@ -131,6 +176,9 @@ extension InspectionExtractor {
                         if i - w > Self.longestAbbreviation && scalars[w..<i].allSatisfy({ $0.isASCII }) {
                             // Too long to be one (no String needed): ASCII scalars are one character each.
                             abbreviation = false
+                        } else if let packed = Self.packedLowerASCII(scalars, w, i) {
+                            // The same test on the word's lower-cased bytes, packed (no String).
+                            abbreviation = Self.packedAbbreviations.contains(packed) || (i - w == 1 && !atEnd)
                         } else {
                             let word = String(String.UnicodeScalarView(scalars[w..<i])).lowercased()
                             abbreviation = Self.abbreviations.contains(word) || (word.count == 1 && !atEnd)

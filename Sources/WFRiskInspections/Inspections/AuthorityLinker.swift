@@ -85,8 +85,7 @@ extension InspectionExtractor {
     /// kept only when confirmed elsewhere in the text or standing in a list of names.
     func findMentions(_ t: ReadText, year: Int?) -> [Mention] {
         var mentions: [Mention] = []
-        for line in t.readable {
-            let range = t.tokenRange(line.start, line.end)
+        for (line, range) in zip(t.readable, t.readableTokens) {
             var i = range.lowerBound
             while i < range.upperBound {
                 if let (length, codes, strong, unconfirmed) = mention(at: i, in: range, tokens: t.tokens, scalars: t.scalars, year: year),
@@ -138,18 +137,14 @@ extension InspectionExtractor {
     func isLookAlike(_ t: ReadText) -> Bool {
         // One mask for the whole text: most texts hold no other-subject cue and stop here.
         let all = CueIndex.union(t.tokens, 0..<t.tokens.count)
-        func count(_ cues: CueSet) -> Int {
-            guard cues.bit == 0 || all & cues.bit != 0 else { return 0 }
-            var n = 0
-            for line in t.readable {
-                let r = t.tokenRange(line.start, line.end)
-                n += cues.matches(t.tokens, in: r, mask: CueIndex.union(t.tokens, r)).count
-            }
-            return n
-        }
-        if count(lexicon.otherNationRegulators) > 0 && !t.tokens.contains(where: { $0.word == "ofsted" || $0.word == "ofsted's" }) { return true }
-        let most = lexicon.otherSubjects.map { count($0.1) }.max() ?? 0
-        return most >= 2 && most > count(lexicon.specificChildrenCues)
+        let subjects = lexicon.otherSubjects.map(\.1)
+        guard ([lexicon.otherNationRegulators] + subjects).contains(where: { $0.bit == 0 || all & $0.bit != 0 }) else { return false }
+        // Every count in one pass over the readable lines.
+        let counts = CueSet.countMatches([lexicon.otherNationRegulators, lexicon.specificChildrenCues] + subjects, t.tokens,
+                                         in: t.readableTokens)
+        if counts[0] > 0 && !t.tokens.contains(where: { $0.word == "ofsted" || $0.word == "ofsted's" }) { return true }
+        let most = counts.dropFirst(2).max() ?? 0
+        return most >= 2 && most > counts[1]
     }
 
     /// Links: each authority scored over its mentions; primary when it scores at least 3 and

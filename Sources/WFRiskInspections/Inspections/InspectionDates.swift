@@ -37,7 +37,8 @@ package enum InspectionDates {
             return ["", "st", "nd", "rd", "th"].contains(String(suffix)) ? d : nil
         }
         func year(_ s: String) -> Int? { s.count == 4 ? Int(s).flatMap { (1990...2100).contains($0) ? $0 : nil } : nil }
-        func iso(_ y: Int, _ m: Int, _ d: Int) -> String { String(format: "%04d-%02d-%02d", y, m, d) }
+        // Years are 1990-2100 (four digits); months and days two digits, zero-padded.
+        func iso(_ y: Int, _ m: Int, _ d: Int) -> String { "\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d)" }
         for i in w.indices {
             // Every pattern starts with a digit or a month name.
             guard let b = w[i].utf8.first, (b >= 0x30 && b <= 0x39) || monthInitials.contains(b) else { continue }

@@ -45,6 +45,10 @@ public struct InspectionExtractor: Sendable {
         let lines: [Line]
         let sentences: [Sentence]
         let readable: [Line]
+        /// The tokens of each readable line (`tokenRange` of its start and end).
+        let readableTokens: [Range<Int>]
+        /// The tokens of each heading line.
+        let headingTokens: [Range<Int>]
 
         func text(_ s: Int, _ e: Int) -> String {
             var bytes: [UInt8] = []
@@ -70,11 +74,14 @@ public struct InspectionExtractor: Sendable {
         lexicon.cueIndex.mark(&tokens)
         let lines = layout(scalars)
         let sentences = split(scalars, lines: lines, tokens: tokens)
+        let lineTokens = Self.tokenRanges(of: lines, tokens: tokens)
+        let readable = lines.indices.filter { lines[$0].kind == .body || lines[$0].kind == .heading }
         let t = ReadText(scalars: scalars, tokens: tokens, lines: lines, sentences: sentences,
-                         readable: lines.filter { $0.kind == .body || $0.kind == .heading })
+                         readable: readable.map { lines[$0] }, readableTokens: readable.map { lineTokens[$0] },
+                         headingTokens: lines.indices.filter { lines[$0].kind == .heading }.map { lineTokens[$0] })
 
         // Date (needed to pick between same-named authorities).
-        let date = source.metadata.date ?? InspectionDates.find(tokens: tokens, lines: t.readable.map { t.tokenRange($0.start, $0.end) })
+        let date = source.metadata.date ?? InspectionDates.find(tokens: tokens, lines: t.readableTokens)
         let year = date.flatMap { Int($0.prefix(4)) }
 
         // Authorities; texts that are not about LA children's services get none.
@@ -115,8 +122,9 @@ public struct InspectionExtractor: Sendable {
             if !figures.isEmpty { previousMeasures = figures.map(\.measure) }
         }
         signals += figureSignals(numbers: numbers, sentences: sentences, existing: signals, text: t.text)
-        let order = Dictionary(uniqueKeysWithValues: Theme.allCases.enumerated().map { ($1, $0) })
-        signals.sort { ($0.start, order[$0.theme]!) < ($1.start, order[$1.theme]!) }
+        // Theme order by position in `allCases` (a scan of nine cases, no hashing).
+        let order = Theme.allCases
+        signals.sort { ($0.start, order.firstIndex(of: $0.theme)!) < ($1.start, order.firstIndex(of: $1.theme)!) }
         return InspectionDocument(file: source.file, authorities: links,
                                   visitType: InspectionDocument.agreed(primary.map(\.visitType)).flatMap { v in primary.allSatisfy { $0.visitType != nil } ? v : nil },
                                   date: date,
@@ -130,12 +138,12 @@ public struct InspectionExtractor: Sendable {
         var links = links
         let primaryCodes = links.filter { $0.role == .primary }.map(\.oldCode)
         guard !primaryCodes.isEmpty else { return links }
-        let headingRanges = t.lines.filter { $0.kind == .heading }.map { t.tokenRange($0.start, $0.end) }
+        let headingRanges = t.headingTokens
         // The article's latest year (a visit written with an earlier one is background).
         var latestYear = date.flatMap { Int($0.prefix(4)) }
-        for line in t.readable {
+        for range in t.readableTokens {
             // Years are four digits: four scalars, checked before the word is read.
-            for k in t.tokenRange(line.start, line.end) where t.tokens[k].end - t.tokens[k].start == 4 {
+            for k in range where t.tokens[k].end - t.tokens[k].start == 4 {
                 if let y = Self.year(t.tokens[k].word), y > (latestYear ?? 0) { latestYear = y }
             }
         }

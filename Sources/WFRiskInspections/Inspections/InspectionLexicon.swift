@@ -72,6 +72,8 @@ public struct InspectionLexicon: Sendable {
     let anyJudgement: CueSet
     /// Which of the sets above a word can start (see `CueIndex`).
     var cueIndex = CueIndex(sets: [])
+    /// Every cue set above, for the tests that pin fast paths to plain ones.
+    var cueSets: [CueSet] = []
 
     /// The lexicon shipped with wfrisk (`Resources/inspection_lexicon.yml`).
     public static var bundledPath: String { ReferenceFiles.path("inspection_lexicon.yml") }
@@ -194,6 +196,7 @@ public struct InspectionLexicon: Sendable {
             anyVisitType: cues(visitTypes.flatMap(\.1)),
             anyJudgement: cues(judgements.flatMap(\.1)))
         lexicon.cueIndex = CueIndex(sets: made)
+        lexicon.cueSets = made + [lexicon.backgroundVisitAfter, lexicon.reportedVisit, lexicon.judgementDenied] + lexicon.eraCues.map(\.cues)
         return lexicon
     }
 

@@ -57,7 +57,7 @@ public enum InspectionSourceReader {
                 return .failure(SkippedText(file: path, reason: "binary file (control characters), not text"))
             }
         }
-        if text.utf8.contains(0x0D) {
+        if containsByte(text, 0x0D) {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
         let ext = (path as NSString).pathExtension.lowercased()
@@ -79,13 +79,43 @@ public enum InspectionSourceReader {
             metadataFile = sidecar
             metadataLine = 1
         }
-        if ext == "html" || ext == "htm" || text.prefix(512).lowercased().contains("<html") {
+        if ext == "html" || ext == "htm" || looksLikeHTML(text) {
             text = HTMLText.strip(text)
         }
         if text.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) {
             return .failure(SkippedText(file: path, reason: "no text"))
         }
         return .success(InspectionSource(file: path, text: text, metadata: metadata, metadataFile: metadataFile, metadataLine: metadataLine))
+    }
+
+    /// Whether the text's UTF-8 holds `byte` (memchr; the generic `text.utf8.contains` walks
+    /// the view a byte at a time).
+    static func containsByte(_ text: String, _ byte: UInt8) -> Bool {
+        var text = text
+        return text.withUTF8 { u in u.count > 0 && memchr(u.baseAddress!, Int32(byte), u.count) != nil }
+    }
+
+    /// `text.prefix(512).lowercased().contains("<html")`, read on bytes when the first 513 are
+    /// ASCII without CR: then each byte is one character and the 513th cannot join the 512th,
+    /// so the first 512 characters are the first 512 bytes. Otherwise the plain expression.
+    static func looksLikeHTML(_ text: String) -> Bool {
+        var text = text
+        let ascii: Bool? = text.withUTF8 { u in
+            for k in 0..<min(u.count, 513) where u[k] >= 0x80 || u[k] == 0x0D { return nil }
+            let n = min(u.count, 512)
+            let tag = Array("<html".utf8)
+            guard n >= tag.count else { return false }
+            for k in 0...(n - tag.count) where u[k] == 0x3C {
+                var ok = true
+                for m in 1..<tag.count {
+                    let b = u[k + m]
+                    if (b >= 0x41 && b <= 0x5A ? b + 32 : b) != tag[m] { ok = false; break }
+                }
+                if ok { return true }
+            }
+            return false
+        }
+        return ascii ?? text.prefix(512).lowercased().contains("<html")
     }
 
     /// CRLF and lone CR line ends as LF.

@@ -11,6 +11,8 @@ struct Token: Sendable {
     let baseKey: UInt64
     let prefixKey: UInt64
     let ascii: Bool
+    /// Ends with "'s" after at least one character (what `baseKey` is the key without).
+    let possessive: Bool
     /// Bits of the lexicon's cue sets that may start at this word (`CueIndex.mark`); all set
     /// until marked, so an unmarked token is always checked in full.
     var cueMask = UInt64.max
@@ -28,7 +30,8 @@ struct Token: Sendable {
         ascii = keys.ascii
         key = keys.hash
         prefixKey = keys.prefix
-        baseKey = keys.count > 2 && keys.last2 == 0x2773 ? keys.beforeLast2 : 0
+        possessive = keys.count > 2 && keys.last2 == 0x2773
+        baseKey = possessive ? keys.beforeLast2 : 0
     }
 }
 
@@ -112,6 +115,12 @@ func unicodeScalars(of text: String) -> [Unicode.Scalar] {
 /// a decimal number stays one token ("34.7"); "%" is a token of its own.
 enum Tokenizer {
     static func tokens(_ scalars: [Unicode.Scalar], from: Int, to: Int) -> [Token] {
+        precondition(from >= 0 && to <= scalars.count)
+        // Read through a buffer pointer: the scan touches every scalar, bounds checked above once.
+        return scalars.withUnsafeBufferPointer { tokens($0, from: from, to: to) }
+    }
+
+    private static func tokens(_ scalars: UnsafeBufferPointer<Unicode.Scalar>, from: Int, to: Int) -> [Token] {
         var out: [Token] = []
         out.reserveCapacity((to - from) / 5)
         // The word being read, as lower-case UTF-8 in a reused buffer.
@@ -211,6 +220,8 @@ final class CueSet: Sendable {
     private let prefixFilter: WordFilter
     private let firstUnfiltered: Bool
     private let prefixUnfiltered: Bool
+    /// The same matches by word keys (`CueMatcher`), for ASCII tokens; nil: plain path only.
+    private let fast: CueMatcher?
 
     init(_ phrases: [String], bit: UInt64 = 0) {
         self.bit = bit
@@ -257,6 +268,7 @@ final class CueSet: Sendable {
         self.firstWordKeys = firstWordKeys
         self.stemPrefixKeys = stemPrefixKeys
         startsAnywhere = firstUnfiltered || prefixUnfiltered || !shortPrefixes.isEmpty
+        fast = CueMatcher(byFirst: byFirst, stems: prefixes.values.flatMap { $0 }, shortStems: shortPrefixes)
     }
 
     private func prefixMatch(_ word: String) -> Bool {
@@ -266,8 +278,15 @@ final class CueSet: Sendable {
     }
 
     /// Length (in tokens) of the longest cue starting at `i`, or 0.
-    func match(_ tokens: [Token], at i: Int, end: Int) -> Int {
+    @inline(__always) func match(_ tokens: [Token], at i: Int, end: Int) -> Int {
         // The token's mask rules most sets out with one test.
+        if tokens[i].cueMask & bit == 0 && bit != 0 { return 0 }
+        if tokens[i].ascii, let fast { return fast.match(tokens, at: i, end: end) }
+        return plainMatch(tokens, at: i, end: end)
+    }
+
+    /// `match` by the string dictionaries: the reference `CueMatcher` is tested against.
+    func plainMatch(_ tokens: [Token], at i: Int, end: Int) -> Int {
         if tokens[i].cueMask & bit == 0 && bit != 0 { return 0 }
         // Fields read one by one: copying the whole token would retain its word.
         let ascii = tokens[i].ascii
@@ -300,6 +319,28 @@ final class CueSet: Sendable {
             if n > 0 { out.append((i, n)); i += n } else { i += 1 }
         }
         return out
+    }
+
+    /// For each set, how many matches `matches` finds in all of `ranges`, in one pass over the
+    /// tokens instead of one per set: each set keeps its own next free position, so its
+    /// matches are the same left-to-right, non-overlapping ones.
+    static func countMatches(_ sets: [CueSet], _ tokens: [Token], in ranges: [Range<Int>]) -> [Int] {
+        var counts = [Int](repeating: 0, count: sets.count)
+        var next = [Int](repeating: 0, count: sets.count)
+        // A token none of the sets may start is passed over (a set without a bit: none is).
+        var bits: UInt64 = 0
+        for set in sets { bits |= set.bit }
+        let unindexed = sets.contains { $0.bit == 0 }
+        for range in ranges {
+            for k in next.indices { next[k] = range.lowerBound }
+            for i in range where unindexed || tokens[i].cueMask & bits != 0 {
+                for (k, set) in sets.enumerated() where i >= next[k] {
+                    let n = set.match(tokens, at: i, end: range.upperBound)
+                    if n > 0 { counts[k] += 1; next[k] = i + n }
+                }
+            }
+        }
+        return counts
     }
 
     func contains(_ tokens: [Token], in range: Range<Int>, mask: UInt64 = .max) -> Bool {

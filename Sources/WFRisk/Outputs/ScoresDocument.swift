@@ -4,22 +4,6 @@ import WFRiskIngest
 import WFRiskInspections
 import WFRiskScoring
 
-/// An input file as recorded in run metadata.
-public struct InputFingerprint: Sendable, Equatable {
-    public var kind: String
-    public var path: String
-    public var sha256: String
-    /// Rows (CSV) or documents (texts) read.
-    public var count: Int
-
-    public init(kind: String, path: String, sha256: String, count: Int) {
-        self.kind = kind
-        self.path = path
-        self.sha256 = sha256
-        self.count = count
-    }
-}
-
 /// `scores.json`: the same rows as `scores.csv` with every contribution, the
 /// standardisation references and run metadata that does not vary between identical runs.
 /// Laid out in one place, `json`; docs/outputs.md describes every key.
@@ -224,10 +208,6 @@ public struct ScoresDocument: Sendable {
             })),
         ])
     }
-}
-
-public enum WFRiskVersion {
-    public static let current = "0.1.0"
 }
 
 extension ScoringSettings {
