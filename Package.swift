@@ -44,21 +44,13 @@ let package = Package(
         .target(
             name: "WFRiskIngest",
             dependencies: ["WFRiskCore", "CLibCSV"],
-            resources: [.copy("Resources")],
-            // Release builds skip Swift's dynamic exclusivity checks: the parser callbacks and
-            // per-row decoding touch class fields millions of times (docs/performance.md).
-            // Debug builds, and so `swift test`, keep them.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+            resources: [.copy("Resources")]
         ),
         // Inspection texts to documents: decoding, HTML, authority links, signals, figures.
         .target(
             name: "WFRiskInspections",
             dependencies: ["WFRiskCore", .product(name: "Yams", package: "Yams")],
-            resources: [.copy("Resources")],
-            // As for WFRiskIngest: release builds skip the dynamic exclusivity checks (the
-            // extractor walks token arrays many times per text; it had this flag in the single
-            // WFRisk target before the split). Debug builds, and so `swift test`, keep them.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+            resources: [.copy("Resources")]
         ),
         // Pure scoring of merged inputs: indicators, demand, inspection join, ranks. No file I/O.
         .target(

@@ -136,9 +136,9 @@ struct BrokenInputTests {
     /// unbalanced quote at 3 threads read as the streamed path reads them (or fail cleanly).
     @Test func theSplitPathReadsWhatTheStreamedPathReads() throws {
         var streamed = try Fixtures.reader()
-        streamed.mappedFileBytes = Int.max
+        streamed.splitFileBytes = Int.max
         var split = streamed
-        split.mappedFileBytes = 0
+        split.splitFileBytes = 0
         let copy = try RealCopy()
         let dir = Fixtures.temporaryDirectory()
         let body = copy.lines.joined(separator: "\n") + "\n"
@@ -295,7 +295,7 @@ struct BrokenInputTests {
         _ = try truncated.write("changing.csv", in: (path as NSString).deletingLastPathComponent)
         var reader = try Fixtures.reader()
         for bytes in [Int.max, 0] {
-            reader.mappedFileBytes = bytes
+            reader.splitFileBytes = bytes
             let file = try reader.read(path: path, wanted: Measure.workforce, kind: "workforce", years: .latest(3), threads: 3)
             #expect(file.sha256 == (try SHA256Digest.hex(ofFile: path)))
             #expect {
@@ -340,7 +340,7 @@ struct ChangingFileTests {
         let hashes = versions.map { SHA256Digest.hex(of: [UInt8]($0)) }
         let path = try full.write("rewritten.csv")
         var reader = try Fixtures.reader()
-        reader.mappedFileBytes = 0
+        reader.splitFileBytes = 0
         let expectedRows = try versions.map { v -> Int in
             let p = Fixtures.temporaryDirectory() + "/v.csv"
             try v.write(to: URL(fileURLWithPath: p))

@@ -57,9 +57,9 @@ struct FuzzRegressionTests {
         let path = Fixtures.temporaryDirectory() + "/fuzz.csv"
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         var streamed = try Fixtures.reader()
-        streamed.mappedFileBytes = Int.max
+        streamed.splitFileBytes = Int.max
         var split = streamed
-        split.mappedFileBytes = 0
+        split.splitFileBytes = 0
         let plain = Result { try streamed.read(path: path, wanted: Measure.workforce, kind: "workforce") }
         for parts in [1, 3] {
             let got = Result { try split.read(path: path, wanted: Measure.workforce, kind: "workforce", threads: parts) }

@@ -23,6 +23,16 @@ import WFRiskTestSupport
         return text
     }
 
+    /// Collects every record's line and fields (a split read gives each part a copy).
+    struct Collect: CSVSink, Sendable {
+        var mask: [Bool]?
+        var header: [String] = []
+        var rows: [(Int, [String])] = []
+        init(mask: [Bool]?) { self.mask = mask }
+        mutating func header(_ record: CSVRecord) throws -> [Bool]? { header = record.strings; return mask }
+        mutating func record(_ record: CSVRecord) throws { rows.append((record.line, record.strings)) }
+    }
+
     @Test func parallelChunksReadExactlyWhatOneParserReads() throws {
         var rng = SeededRandom(seed: 11)
         for trial in 0..<20 {
@@ -35,23 +45,82 @@ import WFRiskTestSupport
                 // All columns, then only the middle one: skipped fields arrive empty and their
                 // line breaks still count.
                 for mask in [nil, [false, true, false]] as [[Bool]?] {
-                    let collected = ConcurrentResults<[(Int, [String])]>(count: parts + 1)
-                    var header: [String] = []
-                    try CSVReader.readParallel(path: path, parts: parts, header: { header = $0.strings; return mask }) { part in
-                        var mine: [(Int, [String])] = []
-                        return { record in
-                            mine.append((record.line, record.strings))
-                            collected[part] = mine
-                        }
-                    }
-                    let parallel = [(1, header)] + collected.values.compactMap { $0 }.flatMap { $0 }
+                    let (sinks, _) = try CSVSplitReader.read(path: path, parts: parts, sink: Collect(mask: mask))
+                    let header = sinks[0].header
+                    let collected = sinks.map(\.rows)
+                    let parallel = [(1, header)] + collected.flatMap { $0 }
                     let expected = sequential.enumerated().map { i, row in
                         i == 0 || mask == nil ? row.1 : row.1.enumerated().map { c, f in mask![c] ? f : "" }
                     }
                     #expect(parallel.map(\.0) == sequential.map(\.0), "line numbers, trial \(trial), \(parts) parts, mask \(String(describing: mask))")
                     #expect(parallel.map(\.1) == expected, "fields, trial \(trial), \(parts) parts, mask \(String(describing: mask))")
+                    // The streamed reader skips the same columns.
+                    var streamed = Collect(mask: mask)
+                    try CSVReader.read(path: path, into: &streamed)
+                    #expect([(1, streamed.header)].map(\.1) + streamed.rows.map(\.1) == expected, "streamed, trial \(trial), mask \(String(describing: mask))")
+                    #expect([1] + streamed.rows.map(\.0) == sequential.map(\.0), "streamed lines, trial \(trial)")
                 }
             }
+        }
+    }
+
+    /// A record over `fields`, as a reader would pass it.
+    func withRecord<T>(_ fields: [String], _ body: (CSVRecord) -> T) -> T {
+        var bytes: [UInt8] = [0]
+        var ends: [Int] = []
+        for f in fields {
+            bytes += Array(f.utf8)
+            ends.append(bytes.count)
+        }
+        return bytes.withUnsafeBufferPointer { b in
+            ends.withUnsafeBufferPointer { e in body(CSVRecord(line: 1, bytes: b.baseAddress!, start: 1, ends: e)) }
+        }
+    }
+
+    /// The open-addressing geography table answers as a dictionary of key bytes does, through
+    /// growth, by-year entries and keys that differ only in where one field ends.
+    @Test func geographyTableFindsWhatADictionaryFinds() {
+        var rng = SeededRandom(seed: 37)
+        var fast = GeographyTable(), plain = PlainGeographyTable()
+        let pieces = ["", "E06000001", "805", "Hartlepool", "Local authority", "North East", "8", "05", "314 / 318", "Café"]
+        let columns = [0, 1, -1, 2]
+        var hits = 0
+        for step in 0..<20_000 {
+            let fields = (0..<3).map { _ in rng.pick(pieces) + (rng.next() % 3 == 0 ? String(rng.next() % 1500) : "") }
+            let year = 2015 + Int(rng.next() % 4)
+            withRecord(fields) { record in
+                fast.setKey(record, columns: columns)
+                plain.setKey(record, columns: columns)
+                let found = fast.find(year: year)
+                #expect(found == plain.find(year: year), "step \(step): \(fields) in \(year)")
+                if found == nil {
+                    let g = Geography(level: .regional, levelText: "\(step)", unit: nil, regionCode: fields[0], regionName: "",
+                                      old: fields[1], new: "", name: fields[2])
+                    let only = rng.next() % 2 == 0 ? year : nil
+                    #expect(fast.insert(g, year: only) == plain.insert(g, year: only))
+                } else {
+                    hits += 1
+                }
+            }
+        }
+        #expect(fast.entries == plain.entries)
+        #expect(fast.entries.count > 2000 && hits > 2000, "\(fast.entries.count) entries, \(hits) hits")
+    }
+
+    /// Packed suppression-symbol keys give what decoding the cell and asking the markers gives.
+    @Test func symbolCodesGiveWhatThePlainLookupGives() throws {
+        let markers = try SuppressionMarkers.bundled(extra: ["n/a", "LONGSYMBOL"])
+        var rng = SeededRandom(seed: 41)
+        var fast = SymbolCodes()
+        let pieces = ["x", "X", "c", "z", "u", ":", "..", "low", "LOW", "", " ", "\t", "12", "n/a", "N/A", "é", "longsymbol", "abcdefgh", "-"]
+        for _ in 0..<5000 {
+            let cell = (0..<Int(rng.next() % 3)).map { _ in rng.pick(pieces) }.joined()
+            var bytes = Array(cell.utf8) + [0]
+            let (a, b) = bytes.withUnsafeMutableBufferPointer { p -> (UInt8?, UInt8?) in
+                let c = UnsafeBufferPointer(rebasing: p[0..<(p.count - 1)])
+                return (fast.code(c, markers: markers), SymbolCodes.plainCode(c, markers: markers))
+            }
+            #expect(a == b, "'\(cell)'")
         }
     }
 
@@ -88,14 +157,28 @@ import WFRiskTestSupport
         }
     }
 
-    /// Reading the latest years of a mapped file, skipping rows by year (with or without a last
+    /// The year window the plain way: read everything, then keep the rows whose year is in it
+    /// (for `.latest`, relative to the latest local-authority year, or any year without one).
+    static func plainWindow(_ window: YearWindow, _ records: [TidyRecord]) -> [TidyRecord] {
+        let la = records.filter { $0.level == .localAuthority }.map(\.year).max()
+        let latest = la ?? records.map(\.year).max() ?? 0
+        return records.filter { r in
+            switch window {
+            case .all: return true
+            case .latest(let n): return r.year > latest - n
+            case .range(let range): return range.contains(r.year)
+            }
+        }
+    }
+
+    /// Reading the latest years of a file split in parts or streamed, skipping rows by year (with or without a last
     /// record that leads the guess astray), keeps exactly what reading everything then pruning keeps.
     @Test func yearWindowReadsKeepWhatAFullReadKeeps() throws {
         var rng = SeededRandom(seed: 29)
         var full = try Fixtures.reader()
-        full.mappedFileBytes = Int.max
+        full.splitFileBytes = Int.max
         var mapped = full
-        mapped.mappedFileBytes = 0
+        mapped.splitFileBytes = 0
         for trial in 0..<12 {
             let rows = SyntheticData.rows(seed: UInt64(trial), years: 2010...2023)
             var lines = Fixtures.workforceCSV(rows).split(separator: "\n").map(String.init)
@@ -111,7 +194,7 @@ import WFRiskTestSupport
             let path = Fixtures.temporaryDirectory() + "/w\(trial).csv"
             try Fixtures.write(([header] + lines).joined(separator: "\n") + "\n", to: path)
             for window in [YearWindow.latest(3), .latest(1), .range(2015...2017)] {
-                let expected = window.prune(try full.read(path: path, wanted: Measure.workforce, kind: "workforce").records)
+                let expected = FastPathTests.plainWindow(window, try full.read(path: path, wanted: Measure.workforce, kind: "workforce").records)
                 for threads in [1, 2, 3] {
                     let got = try mapped.read(path: path, wanted: Measure.workforce, kind: "workforce", years: window, threads: threads)
                     #expect(got.records.sorted { $0.key < $1.key } == expected.sorted { $0.key < $1.key }, "trial \(trial), \(window), \(threads) threads")
@@ -126,7 +209,7 @@ import WFRiskTestSupport
     /// reading every year (as `wfrisk validate` does) still reports it with file, line and field.
     @Test func badCellsOutsideTheWindowAreLeftToValidate() throws {
         var reader = try Fixtures.reader()
-        reader.mappedFileBytes = 0
+        reader.splitFileBytes = 0
         var rows = SyntheticData.rows(seed: 3, years: 2015...2023)
         rows[0].absence = "n/a" // 2015
         let path = Fixtures.temporaryDirectory() + "/bad.csv"

@@ -46,11 +46,11 @@ func readCSV(_ data: UnsafeBufferPointer<UInt8>, kind: String) {
     let path = write(data, "input.csv")
     let wanted = kind == "workforce" ? Measure.workforce : Measure.demand
     var streamed = reader
-    streamed.mappedFileBytes = Int.max
+    streamed.splitFileBytes = Int.max
     let plain = Result { try streamed.read(path: path, wanted: wanted, kind: kind) }
     guard kind == "workforce" else { return }
     var split = reader
-    split.mappedFileBytes = 0
+    split.splitFileBytes = 0
     for parts in [1, 3] {
         let got = Result { try split.read(path: path, wanted: wanted, kind: kind, threads: parts) }
         switch (plain, got) {

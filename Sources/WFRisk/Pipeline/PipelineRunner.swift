@@ -213,7 +213,7 @@ public struct PipelineRunner {
             let files = try TidyIngest.read(plan.workforce, wanted: Measure.workforce, kind: "workforce", reader: refs.reader,
                                             threads: threads, years: window)
             try TidyIngest.verifyUnchanged(files, fingerprints: fingerprints)
-            let dataset = try TidyDataset.merge(files, years: window, overlap: pipeline.settings.overlappingReleases)
+            let dataset = try TidyDataset.merge(files, overlap: pipeline.settings.overlappingReleases)
             if let year = scoring.year, dataset.localAuthorities(in: year).isEmpty {
                 // Only the window's rows were decoded: read every year once to say which the data has.
                 let all = try TidyDataset.merge(try TidyIngest.read(plan.workforce, wanted: Measure.workforce, kind: "workforce",

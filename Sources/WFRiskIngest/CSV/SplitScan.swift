@@ -1,7 +1,7 @@
 import Foundation
 import WFRiskCore
 
-/// The first, sequential pass of a split read (`CSVReader.readParallel`): reads the file once in
+/// The first, sequential pass of a split read (`CSVSplitReader`): reads the file once in
 /// slices with read(2) (never mapped: a file cut short while read must give a short read, not a
 /// SIGBUS), hashing it whole and per part, and finds where the header ends and where each part
 /// starts (the first line end outside quotes after an even share of the bytes) with the line

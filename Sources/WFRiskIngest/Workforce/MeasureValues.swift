@@ -89,9 +89,38 @@ final class ReasonTable: @unchecked Sendable {
 extension Measure {
     static let count = allCases.count
     /// Position in `allCases`, without hashing: this is read for every measure of every row.
-    /// A payload-free enum of under 256 cases is stored as its declaration index, which is also
-    /// `allCases` order (pinned by a test).
-    var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
+    /// A plain switch in declaration order, which is `allCases` order (pinned by a test); the
+    /// optimiser reduces it to the enum's tag, as the `unsafeBitCast` it replaced did.
+    var ordinal: Int {
+        switch self {
+        case .inpostFTE: return 0
+        case .inpostHeadcount: return 1
+        case .startersFTE: return 2
+        case .startersHeadcount: return 3
+        case .leaversFTE: return 4
+        case .leaversHeadcount: return 5
+        case .turnoverRateFTE: return 6
+        case .turnoverRateHeadcount: return 7
+        case .agencyFTE: return 8
+        case .agencyHeadcount: return 9
+        case .agencyRateFTE: return 10
+        case .agencyRateHeadcount: return 11
+        case .agencyCoverFTE: return 12
+        case .agencyCoverRateFTE: return 13
+        case .vacancyFTE: return 14
+        case .vacancyRateFTE: return 15
+        case .vacancyAgencyCoverRateFTE: return 16
+        case .caseHoldersFTE: return 17
+        case .cases: return 18
+        case .caseloadFTE: return 19
+        case .workingDaysLostFTE: return 20
+        case .absenceRateFTE: return 21
+        case .cinCount: return 22
+        case .cinRate: return 23
+        case .referralCount: return 24
+        case .referralRate: return 25
+        }
+    }
 
     // A String-backed enum otherwise hashes and compares its raw value: scoring keys
     // dictionaries by measure for every unit.

@@ -29,8 +29,8 @@ public struct TidyDataset: Sendable {
 
     public init() {}
 
-    /// - Parameter years: rows outside this window (after merging) are dropped.
-    public static func merge(_ files: [TidyFile], years: YearWindow = .all, overlap: ReleaseOverlap = .newest,
+    /// Files read with a year window (`TidyFileReader.read(years:)`) hold only that window's rows.
+    public static func merge(_ files: [TidyFile], overlap: ReleaseOverlap = .newest,
                              maxProblems: Int = 25) throws -> TidyDataset {
         var dataset = TidyDataset()
         var problems: [InputProblem] = []
@@ -51,12 +51,6 @@ public struct TidyDataset: Sendable {
                 listed.append(InputProblem(file: listed[0].file, message: "\(problems.count - listed.count) more problem(s) not listed"))
             }
             throw WFRiskError.inputs(listed)
-        }
-        if case .all = years {} else {
-            let kept = years.prune(Array(dataset.records.values))
-            if kept.count != dataset.records.count {
-                dataset.records = Dictionary(uniqueKeysWithValues: kept.map { ($0.key, $0) })
-            }
         }
         dataset.buildIndexes()
         return dataset

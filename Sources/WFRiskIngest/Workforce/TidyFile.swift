@@ -79,8 +79,9 @@ public struct TidyFileReader: Sendable {
     /// Stop listing row problems after this many (a run; `validate` lists them all). The count
     /// of the rest is still reported.
     public var maxProblems = 25
-    /// Files larger than this are split and parsed in chunks (`CSVReader.readParallel`; smaller ones are streamed).
-    public var mappedFileBytes = 8 << 20
+    /// Files larger than this are split and parsed in chunks when more than one thread is given
+    /// (`CSVSplitReader`); smaller ones, and any file read on one thread, are streamed (`CSVReader`).
+    public var splitFileBytes = 8 << 20
 
     public init(aliases: ColumnAliases, markers: SuppressionMarkers, registry: AuthorityRegistry, rules: ValidityRules? = nil) {
         self.aliases = aliases
@@ -112,66 +113,27 @@ public struct TidyFileReader: Sendable {
     private func read(path: String, wanted: [Measure], kind: String, years: YearWindow, threads: Int,
                       useLastRecord: Bool) throws -> TidyFile {
         if let rulesError { throw rulesError }
-        var layout: TidyLayout?
-        var warnings: [String] = []
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        let large = size > mappedFileBytes
-        let parts = large ? max(1, threads) : 1
-        let box = LayoutBox()
-        let onHeader: (CSVRecord) throws -> Void = { record in
-            let l = try TidyLayout(header: record.strings, path: path, aliases: aliases, wanted: wanted, kind: kind, warnings: &warnings)
-            let absent = rules.required.filter { m in wanted.contains(m) && !l.measures.contains { $0.0 == m } }
-            if !absent.isEmpty {
-                let why = rules.rules.filter { $0.kind == .required && absent.map(\.rawValue).contains($0.measure) }.map(\.why)
-                throw WFRiskError.input(InputProblem(
-                    file: path, line: record.line,
-                    message: "missing column(s): \(absent.map(\.rawValue).joined(separator: ", ")) (\(why.joined(separator: "; "))). The file has: \(l.header.joined(separator: ", ")). Add aliases under column_aliases in the pipeline file if these are named differently."))
-            }
-            layout = l
-            box.layout = l
-            box.sinks = (0..<parts).map { _ in TidyPartSink(window: years, width: l.measures.count, years: rules.yearRange) }
+        let large = size > splitFileBytes
+        var sink = TidySink(reader: self, path: path, wanted: wanted, kind: kind, window: years)
+        if case .latest = years, large, useLastRecord {
+            sink.lastRecord = CSVSplitReader.lastRecord(path: path)
         }
-        let context = DecodeContext(reader: self, path: path)
-        let sha256: String
-        if !large {
-            var decodeRow: ((CSVRecord) throws -> Void)?
-            sha256 = try CSVReader.read(path: path) { record in
-                if let decodeRow { return try decodeRow(record) }
-                try onHeader(record)
-                let layout = box.layout!, sink = box.sinks[0]
-                decodeRow = { try context.decode($0, layout: layout, into: sink) }
-            }
+        let sinks: [TidySink], sha256: String
+        if large && threads > 1 {
+            (sinks, sha256) = try CSVSplitReader.read(path: path, parts: threads, sink: sink)
         } else {
-            let header: (CSVRecord) throws -> [Bool]? = { record in
-                try onHeader(record)
-                return box.layout!.neededColumns
-            }
-            var guessing = false
-            if case .latest = years, useLastRecord { guessing = true }
-            let onLastRecord: ([String]) -> Void = { fields in
-                // Whatever its level: a year with no local-authority rows fails the check below.
-                guard let l = box.layout, fields.count > l.year, let year = TidyFileReader.parseYear(fields[l.year]) else { return }
-                for sink in box.sinks { sink.latestHint = year }
-            }
-            // Rows the window already rules out by their year are not copied past it.
-            let gate: @Sendable (Int) -> RowGate? = { part in
-                guard let l = box.layout else { return nil }
-                let sink = box.sinks[part]
-                return RowGate(column: l.year) { bytes in DecodeContext.year(bytes).map(sink.mayKeep) ?? true }
-            }
-            sha256 = try CSVReader.readParallel(path: path, parts: parts, header: header, lastRecord: guessing ? onLastRecord : nil,
-                                       gate: guessing || !years.isAll ? gate : nil) { part in
-                let layout = box.layout!, sink = box.sinks[part]
-                return { try context.decode($0, layout: layout, into: sink) }
-            }
+            sha256 = try CSVReader.read(path: path, into: &sink)
+            sinks = [sink]
         }
-        let sinks = box.sinks
+        // Whatever its level: a year with no local-authority rows fails this check.
         if let hint = sinks.first?.latestHint, hint != Int.min, (sinks.map(\.latest).max() ?? Int.min) < hint {
             return try read(path: path, wanted: wanted, kind: kind, years: years, threads: threads, useLastRecord: false)
         }
-        guard let layout else {
+        guard let layout = sinks[0].layout else {
             throw WFRiskError.input(InputProblem(file: path, message: "file is empty (no header row)"))
         }
+        var warnings = sinks[0].headerWarnings
         var problems = sinks.flatMap(\.problems)
         var problemTotal = sinks.reduce(0) { $0 + $1.problemTotal }
         let rowCount = sinks.reduce(0) { $0 + $1.rowCount }
@@ -188,7 +150,7 @@ public struct TidyFileReader: Sendable {
         if kind == "workforce" && !missing.isEmpty && !layout.measures.isEmpty {
             warnings.append("\(path): no column for \(missing.map(\.rawValue).joined(separator: ", ")); those measures are missing for every row")
         }
-        var records = years.prune(sinks.flatMap { $0.records(layout: layout, path: path) })
+        var records = TidySink.finish(sinks)
         // Rows per year: a year holding a handful of rows is a typo in those rows' time_period.
         var rowsByYear: [Int: Int] = [:]
         var firstLines: [Int: [Int]] = [:]

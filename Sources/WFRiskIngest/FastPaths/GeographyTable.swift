@@ -1,14 +1,15 @@
 import Foundation
 
-/// The geographies one chunk of a tidy file has seen, looked up by the raw bytes of the columns
-/// that identify a row's geography.
+/// The geographies one part of a tidy file has seen, looked up by the raw bytes of the columns
+/// that identify a row's geography (`TidySink`): a national file repeats a few thousand
+/// geographies a million times, and a repeated one must cost no string work.
 ///
-/// A national file repeats a few thousand geographies a million times, so the per-row lookup
-/// must cost one hash and about two cache lines: keys live back to back in one byte arena,
-/// the open-addressing slots hold the hash and index inline, and the facts the hot path needs
-/// (level, the year a by-name match is valid for) sit in flat arrays. The full `CachedIdentity`
-/// is only read when a kept row becomes a record.
-final class GeographyTable {
+/// Why not `PlainGeographyTable` (below, the version the tests compare it with): keys live back
+/// to back in one byte arena and the open-addressing slots hold the hash and index inline, so
+/// a lookup is one `ByteHash` and about two cache lines, with no array allocated per row for
+/// the key. The entries' facts the per-row path needs (level, the year a by-name match is
+/// valid for) sit in flat arrays.
+struct GeographyTable: Sendable {
     private struct Slot {
         var hash: UInt64
         var index: Int32 // -1: empty
@@ -21,23 +22,14 @@ final class GeographyTable {
     private var years: [Int32] = []
     /// `GeographicLevel` code (0 = not a level wfrisk reads).
     private(set) var levelCodes: [UInt8] = []
-    private(set) var entries: [CachedIdentity] = []
+    private(set) var entries: [Geography] = []
     /// The key being looked up: each identity column as a 4-byte length and its bytes.
     private var key: [UInt8] = Array(repeating: 0, count: 256)
     private var keyCount = 0
     private var keyHash: UInt64 = 0
 
-    static func levelCode(_ level: GeographicLevel?) -> UInt8 {
-        switch level {
-        case nil: return 0
-        case .national?: return 1
-        case .regional?: return 2
-        case .localAuthority?: return 3
-        }
-    }
-
     /// Makes the identity columns of `record` the current key.
-    func setKey(_ record: CSVRecord, columns: [Int]) {
+    mutating func setKey(_ record: CSVRecord, columns: [Int]) {
         var size = 0
         for c in columns { size += 4 + (c >= 0 ? record.field(c).count : 0) }
         if key.count < size { key = Array(repeating: 0, count: max(size, 2 * key.count)) }
@@ -54,7 +46,7 @@ final class GeographyTable {
                 }
             }
         }
-        keyHash = key.withUnsafeBufferPointer { DecodeContext.mix(0xcbf2_9ce4_8422_2325, UnsafeBufferPointer(rebasing: $0[0..<size])) }
+        keyHash = key.withUnsafeBufferPointer { ByteHash.mix(ByteHash.seed, UnsafeBufferPointer(rebasing: $0[0..<size])) }
     }
 
     /// The entry with the current key that is valid in `year`, if any.
@@ -73,14 +65,14 @@ final class GeographyTable {
         }
     }
 
-    /// Adds `identity` under the current key (valid for `year` only, or any year when nil).
-    func insert(_ identity: CachedIdentity, year: Int?) -> Int32 {
+    /// Adds `geography` under the current key (valid for `year` only, or any year when nil).
+    mutating func insert(_ geography: Geography, year: Int?) -> Int32 {
         let index = Int32(entries.count)
-        entries.append(identity)
+        entries.append(geography)
         keyStarts.append(arena.count)
         arena.append(contentsOf: key[0..<keyCount])
         years.append(year.map { Int32(truncatingIfNeeded: $0) } ?? Int32.min)
-        levelCodes.append(GeographyTable.levelCode(identity.level))
+        levelCodes.append(geography.levelCode)
         if entries.count * 2 > slots.count { grow() }
         place(hash: keyHash, index: index)
         return index
@@ -95,16 +87,44 @@ final class GeographyTable {
         }
     }
 
-    private func place(hash: UInt64, index: Int32) {
+    private mutating func place(hash: UInt64, index: Int32) {
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: hash) & mask
         while slots[i].index >= 0 { i = (i + 1) & mask }
         slots[i] = Slot(hash: hash, index: index)
     }
 
-    private func grow() {
+    private mutating func grow() {
         let old = slots
         slots = Array(repeating: Slot(hash: 0, index: -1), count: old.count * 2)
         for s in old where s.index >= 0 { place(hash: s.hash, index: s.index) }
+    }
+}
+
+/// The plain version of `GeographyTable`: a dictionary from the key's bytes to the entries
+/// filed under them. Same answers (pinned by `FastPathTests`); kept as the reference.
+struct PlainGeographyTable {
+    private var byKey: [[UInt8]: [(year: Int32, index: Int32)]] = [:]
+    private(set) var entries: [Geography] = []
+    private var key: [UInt8] = []
+
+    mutating func setKey(_ record: CSVRecord, columns: [Int]) {
+        key = []
+        for c in columns {
+            let field = c >= 0 ? Array(record.field(c)) : []
+            withUnsafeBytes(of: UInt32(truncatingIfNeeded: field.count).littleEndian) { key.append(contentsOf: $0) }
+            key.append(contentsOf: field)
+        }
+    }
+
+    func find(year: Int) -> Int32? {
+        byKey[key]?.first { $0.year == Int32.min || Int($0.year) == year }?.index
+    }
+
+    mutating func insert(_ geography: Geography, year: Int?) -> Int32 {
+        let index = Int32(entries.count)
+        entries.append(geography)
+        byKey[key, default: []].append((year.map { Int32(truncatingIfNeeded: $0) } ?? Int32.min, index))
+        return index
     }
 }
