@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WFRisk
 import WFRiskCore
+import WFRiskScoring
 
 struct BacktestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -50,7 +51,7 @@ struct BacktestCommand: ParsableCommand {
     var out: String = "out/backtest"
 
     func validate() throws {
-        if let years, BacktestRunner.parseYears(years) == nil { throw ValidationError("--years must be a year or a range such as 2017-2019") }
+        if let years, ScoringSettings.parseYears(years) == nil { throw ValidationError("--years must be a year or a range such as 2017-2019") }
         if let horizon, !(1...120).contains(horizon) { throw ValidationError("--horizon must be between 1 and 120 months") }
         if let draws, !(1...100_000).contains(draws) { throw ValidationError("--draws must be between 1 and 100000") }
         if let seed, seed < 0 { throw ValidationError("--seed must not be negative") }
@@ -65,7 +66,7 @@ struct BacktestCommand: ParsableCommand {
         }
         var config = BacktestConfig(years: p.backtest.years, horizonMonths: p.backtest.horizonMonths,
                                     draws: p.backtest.draws, seed: UInt64(p.backtest.seed))
-        if let years { config.years = BacktestRunner.parseYears(years)! }
+        if let years { config.years = ScoringSettings.parseYears(years)! }
         if let horizon { config.horizonMonths = horizon }
         if let draws { config.draws = draws }
         if let seed { config.seed = UInt64(seed) }

@@ -30,11 +30,4 @@ public enum BacktestRunner {
         return report
     }
 
-    /// "2017-2019" or "2018".
-    public static func parseYears(_ text: String) -> ClosedRange<Int>? {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        if parts.count == 1, let y = parts[0] { return y...y }
-        if parts.count == 2, let a = parts[0], let b = parts[1], a <= b { return a...b }
-        return nil
-    }
 }

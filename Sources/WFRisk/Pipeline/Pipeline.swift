@@ -1,5 +1,6 @@
 import Foundation
 import WFRiskCore
+import WFRiskScoring
 
 /// A pipeline file (`pipelines/*.yml`): what to read, how to score, where to write.
 /// Relative paths are resolved against the pipeline file's folder, so cron can run it
@@ -185,7 +186,7 @@ public struct PipelineBacktest: Sendable {
         for (key, value) in try node.mapping(allowed: ["years", "horizon_months", "draws", "seed"]) {
             switch key {
             case "years":
-                guard let y = BacktestRunner.parseYears(try value.string()) else { throw value.error("expected a year or a range such as 2017-2019") }
+                guard let y = ScoringSettings.parseYears(try value.string()) else { throw value.error("expected a year or a range such as 2017-2019") }
                 years = y
             case "horizon_months":
                 horizonMonths = try value.int()

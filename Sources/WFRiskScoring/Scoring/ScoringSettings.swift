@@ -47,9 +47,15 @@ public struct ScoringSettings: Sendable, Equatable {
 
     /// "2019-2023" (or one year) as a range of years 2000–2100; nil when it is not one.
     public static func yearRange(_ text: String) -> ClosedRange<Int>? {
+        guard let r = parseYears(text), r.lowerBound >= 2000, r.upperBound <= 2100 else { return nil }
+        return r
+    }
+
+    /// `2019-2023` or `2023` as a range of years, with no bounds (callers apply theirs); nil when
+    /// it is neither or the range runs backwards.
+    public static func parseYears(_ text: String) -> ClosedRange<Int>? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard (1...2).contains(parts.count), let a = parts.first ?? nil, let b = parts.last ?? nil,
-              a <= b, a >= 2000, b <= 2100 else { return nil }
+        guard (1...2).contains(parts.count), let a = parts.first ?? nil, let b = parts.last ?? nil, a <= b else { return nil }
         return a...b
     }
 }
