@@ -224,9 +224,9 @@ public enum Backtest {
             let bootstrap = ClusterBootstrap(clusters: subset.map(\.cluster), draws: config.draws, seed: config.seed &+ salt)
             let level = config.level
             // Predictors are independent; each reads the same draws (results in input order).
-            let scopeResults = (try? Parallel.map(predictors, threads: ProcessInfo.processInfo.activeProcessorCount) { p in
+            let scopeResults = Parallel.map(predictors, threads: ProcessInfo.processInfo.activeProcessorCount) { p in
                 evaluate(p, in: subset, scope: label, bootstrap: bootstrap, level: level)
-            }) ?? []
+            }
             results += scopeResults
             if let best = bestIndicator(scopeResults) {
                 paired.append(compare("overall", best, in: subset, scope: label, bootstrap: bootstrap, level: config.level))

@@ -7,7 +7,7 @@ public enum TidyIngest {
     public static func read(_ paths: [String], wanted: [Measure], kind: String, reader: TidyFileReader, threads: Int,
                             years: YearWindow = .all) throws -> [TidyFile] {
         let perFile = max(1, threads / max(1, paths.count))
-        let results = try Parallel.map(paths, threads: threads) { path in
+        let results = Parallel.map(paths, threads: threads) { path in
             Result { try reader.read(path: path, wanted: wanted, kind: kind, years: years, threads: perFile) }
         }
         var files: [TidyFile] = []

@@ -33,7 +33,7 @@ public enum InspectionIngest {
 
     public static func read(_ paths: [String], registry: AuthorityRegistry, lexicon: InspectionLexicon? = nil, threads: Int) throws -> Result {
         let extractor = InspectionExtractor(lexicon: try lexicon ?? InspectionLexicon.bundled(), registry: registry)
-        let outcomes = try Parallel.map(paths, threads: threads) { path -> Swift.Result<InspectionDocument, Error> in
+        let outcomes = Parallel.map(paths, threads: threads) { path -> Swift.Result<InspectionDocument, Error> in
             Swift.Result {
                 switch try InspectionSourceReader.read(path: path) {
                 case .failure(let skipped): throw skipped

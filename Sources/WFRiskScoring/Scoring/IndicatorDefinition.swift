@@ -1,8 +1,9 @@
 import WFRiskIngest
 
 /// A ratio of a unit's workforce figures: `scale × numerator / denominator`. The same ratio of
-/// England's figures is the prior it is shrunk toward (docs/methodology.md §3–4).
-struct FigureRatio: Sendable {
+/// England's figures is the prior it is shrunk toward (docs/methodology.md §3–4). A class, so
+/// reading a definition per unit and year shares it instead of copying its closures.
+final class FigureRatio: Sendable {
     /// Numerator from the year's figures and, for a change, the previous year's.
     let numerator: @Sendable (_ now: WorkforceFigures, _ previous: WorkforceFigures?) -> Double?
     let denominator: @Sendable (_ now: WorkforceFigures, _ previous: WorkforceFigures?) -> Double?
@@ -21,7 +22,7 @@ struct FigureRatio: Sendable {
     /// A note on a present value (e.g. an assumption the figures forced).
     let caveat: (@Sendable (WorkforceFigures) -> String?)?
     /// How much the ratio would vary by chance given its denominator.
-    var noise: SamplingNoise = .proportion
+    let noise: SamplingNoise
 
     init(_ numerator: @escaping @Sendable (WorkforceFigures) -> Double?, over denominator: @escaping @Sendable (WorkforceFigures) -> Double?,
          scale: Double, published: (@Sendable (WorkforceFigures) -> Double?)? = nil, publishedFallback: Bool = false,
@@ -35,6 +36,7 @@ struct FigureRatio: Sendable {
         self.publishedMeasure = publishedMeasure
         self.zeroDenominator = nil
         self.caveat = caveat
+        self.noise = .proportion
     }
 
     /// A ratio across two years (the year's figures and the previous year's).
@@ -50,7 +52,24 @@ struct FigureRatio: Sendable {
         self.publishedMeasure = nil
         self.zeroDenominator = zeroDenominator
         self.caveat = nil
+        self.noise = .proportion
     }
+
+    private init(_ r: FigureRatio, noise: SamplingNoise) {
+        numerator = r.numerator
+        denominator = r.denominator
+        scale = r.scale
+        published = r.published
+        publishedFallback = r.publishedFallback
+        measures = r.measures
+        publishedMeasure = r.publishedMeasure
+        zeroDenominator = r.zeroDenominator
+        caveat = r.caveat
+        self.noise = noise
+    }
+
+    /// The same ratio with another sampling-noise model.
+    func noise(_ model: SamplingNoise) -> FigureRatio { FigureRatio(self, noise: model) }
 
     /// The ratio as a proportion (not scaled), or nil without a positive denominator.
     func proportion(_ now: WorkforceFigures, _ previous: WorkforceFigures? = nil) -> Double? {
@@ -131,7 +150,9 @@ enum IndicatorFormula: Sendable {
 
 /// Everything that defines an indicator: identity, direction, the figures it is a ratio of and
 /// its scale. The value, England's prior, the trend, the outputs and the words all read it.
-public struct IndicatorDefinition: Sendable {
+/// A class: scoring reads a definition per unit and year, and a reference is cheaper to pass
+/// around than its closures.
+public final class IndicatorDefinition: Sendable {
     public let indicator: Indicator
     /// +1 when a higher value means more risk; -1 when lower does (a shrinking workforce).
     public let direction: Double
@@ -151,10 +172,11 @@ public struct IndicatorDefinition: Sendable {
 
     /// The same definition with another sampling-noise model.
     func noise(_ model: SamplingNoise) -> IndicatorDefinition {
-        var d = self
-        if case .ratio(var r) = formula { r.noise = model; d = .init(indicator, direction: direction, .ratio(r), prior: priorName, priorInPercent: priorListedInPercent) }
-        if case .change(var r) = formula { r.noise = model; d = .init(indicator, direction: direction, .change(r), prior: priorName, priorInPercent: priorListedInPercent) }
-        return d
+        switch formula {
+        case .ratio(let r): return .init(indicator, direction: direction, .ratio(r.noise(model)), prior: priorName, priorInPercent: priorListedInPercent)
+        case .change(let r): return .init(indicator, direction: direction, .change(r.noise(model)), prior: priorName, priorInPercent: priorListedInPercent)
+        default: return self
+        }
     }
 
     /// The figures ratio, when the indicator is one (directly or as a change).

@@ -56,7 +56,7 @@ public enum RankSimulation {
         let workers = max(1, min(threads, draws))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var scores = [Double](repeating: 0, count: n)
-            var order = [(Double, Int)](repeating: (0, 0), count: n)
+            let order = DescendingOrder(count: n)
             var factor = [Double](repeating: 1, count: weights.count)
             var d = w
             while d < draws {
@@ -78,31 +78,39 @@ public enum RankSimulation {
                     let b = total.1 > 0 ? min(100, max(0, 50 + (50 / clamp) * sum.1 / total.1)) : 50
                     scores[u] = (wI * a + wC * b) / (wI + wC)
                 }
-                // Highest score first, ties by position: sort on (−score, position).
-                for u in 0..<n { order[u] = (-scores[u], u) }
-                order.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+                // Highest score first, ties by position.
+                scores.withUnsafeBufferPointer { order.order($0) }
                 for position in 0..<n {
-                    let u = order[position].1
+                    let u = order[position]
                     ranks[d * n + u] = Double(position + 1)
                     high[d * n + u] = scores[u] >= highFrom ? 1 : 0
                 }
                 d += workers
             }
         }
-        let allRanks = ranks.values, allHigh = high.values
-        var column = [Double](repeating: 0, count: draws)
-        for (u, i) in rankedIndices.enumerated() {
-            var hits = 0.0
+        // Each unit's ranks over the draws, gathered a block of units at a time (a draw's ranks
+        // are contiguous, a unit's are `n` apart); blocks on the run's threads.
+        let published = rankedIndices.map { table.units[$0].overallRank! }
+        let block = 256
+        let blocks = Parallel.map(Array(stride(from: 0, to: n, by: block)), threads: threads) { start -> [RankUncertainty] in
+            let end = min(n, start + block)
+            var columns = [[Double]](repeating: [Double](repeating: 0, count: draws), count: end - start)
+            var hits = [Double](repeating: 0, count: end - start)
             for d in 0..<draws {
-                column[d] = allRanks[d * n + u]
-                hits += allHigh[d * n + u]
+                for u in start..<end {
+                    columns[u - start][d] = ranks[d * n + u]
+                    hits[u - start] += high[d * n + u]
+                }
             }
-            let rank = table.units[i].overallRank!
-            // The published rank always lies inside its interval.
-            let low = min(rank, Int(RobustScale.quantile(column, 0.05).rounded(.down)))
-            let highRank = max(rank, Int(RobustScale.quantile(column, 0.95).rounded(.up)))
-            table.units[i].uncertainty = RankUncertainty(rankLow: low, rankHigh: highRank, pHighBand: hits / Double(draws))
+            return (start..<end).map { u in
+                let rank = published[u]
+                // The published rank always lies inside its interval.
+                let low = min(rank, Int(OrderStatistic.quantile(&columns[u - start], 0.05).rounded(.down)))
+                let highRank = max(rank, Int(OrderStatistic.quantile(&columns[u - start], 0.95).rounded(.up)))
+                return RankUncertainty(rankLow: low, rankHigh: highRank, pHighBand: hits[u - start] / Double(draws))
+            }
         }
+        for (u, uncertainty) in blocks.joined().enumerated() { table.units[rankedIndices[u]].uncertainty = uncertainty }
     }
 
     /// Mean 0, variance 1: the sum of four uniforms, rescaled (cheap, bounded at ±3.46; the draws
@@ -130,6 +138,4 @@ final class DrawBuffer: @unchecked Sendable {
         get { storage[i] }
         set { storage[i] = newValue }
     }
-
-    var values: [Double] { Array(storage) }
 }

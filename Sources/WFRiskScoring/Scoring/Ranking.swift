@@ -49,9 +49,8 @@ public enum Ranking {
     /// rank; with `drivers`, each unit's main drivers too.
     public static func rank(_ table: inout ScoreTable, blend: [ScoreKind: Double], drivers withDrivers: Bool = true) {
         apply(to: &table.units, blend: blend)
-        let ranked = table.units.filter(\.isRanked)
         table.bandReferences = [
-            ("overall", BandReference(ranked.compactMap(\.overall))),
+            ("overall", BandReference(table.units.compactMap { $0.isRanked ? $0.overall : nil })),
             (ScoreKind.instability.rawValue, BandReference(table.units.compactMap(\.instability.value))),
             (ScoreKind.caseloadRisk.rawValue, BandReference(table.units.compactMap(\.caseloadRisk.value))),
         ]
@@ -98,31 +97,61 @@ public enum Ranking {
                   let a = units[i].instability.value, let b = units[i].caseloadRisk.value else { continue }
             units[i].overall = (wI * a + wC * b) / (wI + wC)
         }
-        assign(&units, value: { $0.instability.value }, set: { $0.instability.rank = $1 })
-        assign(&units, value: { $0.caseloadRisk.value }, set: { $0.caseloadRisk.rank = $1 })
-        assign(&units, value: { $0.overall }, set: { $0.overallRank = $1 })
-        let ranked = units.filter { $0.overallRank != nil }.count
+        // Each unit's place in code order: the tie rule of every ordering below, compared as integers.
+        let byCode = codeOrder(units)
+        assign(&units, values: units.map(\.instability.value), byCode: byCode) { $0.instability.rank = $1 }
+        assign(&units, values: units.map(\.caseloadRisk.value), byCode: byCode) { $0.caseloadRisk.rank = $1 }
+        assign(&units, values: units.map(\.overall), byCode: byCode) { $0.overallRank = $1 }
+        let ranks = units.map(\.overallRank)
+        let ranked = ranks.count { $0 != nil }
         for i in units.indices {
-            guard let rank = units[i].overallRank else { continue }
+            guard let rank = ranks[i] else { continue }
             units[i].quartile = quartile(rank: rank, of: ranked)
         }
         // Positions sorted, then the units moved once (a unit is a large value to move at every swap).
         // A total order (units are unique), so the same order as sorting the units themselves.
         let order = units.indices.sorted { i, j in
-            switch (units[i].overallRank, units[j].overallRank) {
-            case let (x?, y?): return x != y ? x < y : units[i].unit < units[j].unit
+            switch (ranks[i], ranks[j]) {
+            case let (x?, y?): return x != y ? x < y : byCode[i] < byCode[j]
             case (_?, nil): return true
             case (nil, _?): return false
-            default: return units[i].unit < units[j].unit
+            default: return byCode[i] < byCode[j]
             }
         }
-        units = order.map { units[$0] }
+        permute(&units, to: order)
     }
 
-    private static func assign(_ units: inout [UnitScore], value: (UnitScore) -> Double?, set: (inout UnitScore, Int) -> Void) {
-        let order = units.indices
-            .compactMap { i in value(units[i]).map { (i, Decimals.round($0, scoreDecimals)) } }
-            .sorted { a, b in a.1 != b.1 ? a.1 > b.1 : units[a.0].unit < units[b.0].unit }
+    /// Each position's place when the units are ordered by code (`ReportingUnit`'s order).
+    static func codeOrder(_ units: [UnitScore]) -> [Int] {
+        let codes = units.map(\.unit)
+        // Scoring lists units by code, so this is usually the identity.
+        if zip(codes, codes.dropFirst()).allSatisfy({ $0 < $1 }) { return Array(codes.indices) }
+        var place = [Int](repeating: 0, count: codes.count)
+        for (k, i) in codes.indices.sorted(by: { codes[$0] < codes[$1] }).enumerated() { place[i] = k }
+        return place
+    }
+
+    /// Rearranges `values` so that position p holds what was at `order[p]`, by swaps along the
+    /// permutation's cycles (no copies of the values, which for units are large).
+    static func permute<T>(_ values: inout [T], to order: [Int]) {
+        precondition(order.count == values.count)
+        var placed = [Bool](repeating: false, count: order.count)
+        for start in order.indices where !placed[start] {
+            var j = start
+            while true {
+                placed[j] = true
+                let k = order[j]
+                if k == start { break }
+                values.swapAt(j, k)
+                j = k
+            }
+        }
+    }
+
+    private static func assign(_ units: inout [UnitScore], values: [Double?], byCode: [Int], set: (inout UnitScore, Int) -> Void) {
+        let order = values.indices
+            .compactMap { i in values[i].map { (i, Decimals.round($0, scoreDecimals)) } }
+            .sorted { a, b in a.1 != b.1 ? a.1 > b.1 : byCode[a.0] < byCode[b.0] }
         var previous: Double?
         var rank = 0
         for (position, (i, v)) in order.enumerated() {

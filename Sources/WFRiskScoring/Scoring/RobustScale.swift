@@ -4,14 +4,17 @@
 public enum RobustScale {
     public static func median(_ values: [Double]) -> Double {
         precondition(!values.isEmpty)
-        let s = values.sorted()
-        let mid = s.count / 2
-        return s.count % 2 == 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2
+        var copy = values
+        return OrderStatistic.median(&copy)
     }
 
     /// Linear-interpolated quantile (type 7, as R and pandas default).
     public static func quantile(_ values: [Double], _ q: Double) -> Double {
-        let s = values.sorted()
+        quantile(sorted: values.sorted(), q)
+    }
+
+    /// `quantile` of values already sorted ascending (several quantiles, one sort).
+    public static func quantile(sorted s: [Double], _ q: Double) -> Double {
         let h = Double(s.count - 1) * q
         let lo = Int(h.rounded(.down)), hi = Int(h.rounded(.up))
         return s[lo] + (h - Double(lo)) * (s[hi] - s[lo])
@@ -20,7 +23,8 @@ public enum RobustScale {
     /// (median, scale, method name).
     public static func estimate(_ values: [Double]) -> (median: Double, scale: Double, method: String) {
         let m = median(values)
-        let mad = median(values.map { abs($0 - m) }) * 1.4826
+        var deviations = values.map { abs($0 - m) }
+        let mad = OrderStatistic.median(&deviations) * 1.4826
         if mad > 1e-12 { return (m, mad, "mad") }
         let iqr = (quantile(values, 0.75) - quantile(values, 0.25)) / 1.349
         if iqr > 1e-12 { return (m, iqr, "iqr") }

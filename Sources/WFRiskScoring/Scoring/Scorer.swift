@@ -406,8 +406,9 @@ struct ScoringContext {
         let registry = input.registry
         let full = detail == .full
         var notes = notes
-        let members = unit.memberCodes.map { registry.authority(oldCode: $0) }
-        if full, members.contains(where: { $0 == nil }) {
+        // Looked up only where the file's own codes and names fall short (and for the note).
+        func members() -> [Authority?] { unit.memberCodes.map { registry.authority(oldCode: $0) } }
+        if full, members().contains(where: { $0 == nil }) {
             notes.append("not in the authority registry: scored under the codes the file gives")
         }
         if full, unit.isJoint {
@@ -450,8 +451,8 @@ struct ScoringContext {
         var unitScore = UnitScore(
             unit: unit, year: year,
             oldCode: record.publishedOldCode.isEmpty ? unit.key : record.publishedOldCode,
-            newCode: record.publishedNewCode.isEmpty ? members.compactMap { $0?.newCode }.joined(separator: " / ") : record.publishedNewCode,
-            name: record.publishedName.isEmpty ? members.compactMap { $0?.name }.joined(separator: " / ") : record.publishedName,
+            newCode: record.publishedNewCode.isEmpty ? members().compactMap { $0?.newCode }.joined(separator: " / ") : record.publishedNewCode,
+            name: record.publishedName.isEmpty ? members().compactMap { $0?.name }.joined(separator: " / ") : record.publishedName,
             regionCode: region, regionName: record.regionName,
             instability: instability, caseloadRisk: caseload, overall: nil, overallRank: nil, band: nil,
             coverage: coverage, comparisons: full ? comparisons(unit, record: record) : [], notes: notes,
