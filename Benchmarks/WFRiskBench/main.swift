@@ -17,7 +17,7 @@ struct Options {
     var repeatCount = 3
     var pandas = true
     var scaling = true
-    /// Run only these sections (ingest, text, e2e, threads, real, scaling; profile-ingest and
+    /// Run only these sections (ingest, text, e2e, analyst, threads, real, scaling; profile-ingest and
     /// profile-extract run one-core work only, for perf); empty = all.
     var only: Set<String> = []
     func runs(_ section: String) -> Bool { only.isEmpty || only.contains(section) }
@@ -37,7 +37,7 @@ while !args.isEmpty {
     }
 }
 guard !options.workload.isEmpty else {
-    FileHandle.standardError.write(Data("usage: wfrisk-bench WORKLOAD_DIR [--real SHARED_DATA] [--repeat N] [--skip-pandas] [--skip-scaling] [--only ingest,text,e2e,threads,real,scaling,profile-ingest,profile-extract]\n".utf8))
+    FileHandle.standardError.write(Data("usage: wfrisk-bench WORKLOAD_DIR [--real SHARED_DATA] [--repeat N] [--skip-pandas] [--skip-scaling] [--only ingest,text,e2e,analyst,threads,real,scaling,profile-ingest,profile-extract]\n".utf8))
     exit(2)
 }
 
@@ -212,6 +212,42 @@ if options.runs("e2e") {
 }
 say()
 
+}
+
+// (3b) What the analyst outputs cost (issue 14): the default run (history of the last ten years,
+// 500 rank-interval draws) against the same binary scoring only the latest year without draws,
+// which is what a run did before them. Runs alternate, so both see the same machine.
+if options.runs("analyst") {
+    let tablesOnly = options.workload + "/bench-tables.yml"
+    try """
+    inputs:
+      workforce: workforce/*.csv
+      inspections: inspections
+      reference:
+        authorities: reference/authorities.csv
+    outputs:
+      directory: out-bench-tables
+      keep_runs: 1
+      formats: [csv, json]
+    """.write(toFile: tablesOnly, atomically: true, encoding: .utf8)
+    say("## Cost of the analyst outputs (workload b, issue 14)")
+    say("| pipeline | scoring year only, no draws (s) | default: last 10 years, 500 draws (s) | ratio | peak MB (before, default) |")
+    say("|---|---|---|---|---|")
+    for (label, file) in [("bench.yml (all four formats)", pipeline), ("csv and json only", tablesOnly)] {
+        var before: [(Double, Int, Int32)] = [], after: [(Double, Int, Int32)] = []
+        for _ in 0..<options.repeatCount {
+            before.append(runProcess(executable, ["run", "--pipeline", file, "--force", "--quiet", "--years", "last 1", "--draws", "0"]))
+            after.append(runProcess(executable, ["run", "--pipeline", file, "--force", "--quiet"]))
+        }
+        let b = before.min { $0.0 < $1.0 }!, a = after.min { $0.0 < $1.0 }!
+        guard b.2 == 0 && a.2 == 0 else {
+            say("| \(label) | run failed (exit \(b.2), \(a.2)) | | | |")
+            continue
+        }
+        say("| \(label) | \(fmt(b.0, 2)) | \(fmt(a.0, 2)) | \(fmt(a.0 / b.0)) | \(fmt(Double(b.1) / 1024, 0)), \(fmt(Double(a.1) / 1024, 0)) |")
+        target("analyst outputs add <= 50% (\(label))", fmt(a.0 / b.0) + "x", a.0 / b.0 <= 1.5)
+    }
+    say()
 }
 
 // Identical outputs at every thread count (workload b, texts included).

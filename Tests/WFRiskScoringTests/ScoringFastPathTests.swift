@@ -49,8 +49,23 @@ import Testing
             for pass in 0..<2 {
                 let shuffled = pass == 0 ? scores : scores.reversed()
                 shuffled.withUnsafeBufferPointer { order.order($0) }
-                #expect((0..<count).map { order[$0] } == DescendingOrder.plain(shuffled), "trial \(trial), pass \(pass)")
+                let fast = (0..<count).map { order[$0] }, plain = DescendingOrder.plain(shuffled)
+                let firstDifference = fast.indices.first { fast[$0] != plain[$0] }
+                #expect(firstDifference == nil, "trial \(trial), pass \(pass): orders differ from rank \(firstDifference ?? -1)")
             }
+        }
+    }
+
+    @Test func permutingAlongCyclesIsIndexing() {
+        var rng = SeededRandom(seed: 23)
+        for trial in 0..<200 {
+            let count = Int(rng.next() % 200)
+            var order = Array(0..<count)
+            for i in order.indices.reversed() where i > 0 { order.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+            let values = (0..<count).map { "v\($0)" }
+            var permuted = values
+            Ranking.permute(&permuted, to: order)
+            #expect(permuted == order.map { values[$0] }, "trial \(trial)")
         }
     }
 }

@@ -170,9 +170,10 @@ public struct TidyFileReader: Sendable {
                 problemTotal += 1
             }
         }
-        records = foldJointReturns(records, path: path, warnings: &warnings)
+        foldJointReturns(&records, path: path, warnings: &warnings)
         // One geography and year once per file (a run would stop merging it; validate lists it with the rest).
         var firstLine: [TidyRecordKey: Int] = [:]
+        firstLine.reserveCapacity(records.count)
         for r in records {
             if let line = firstLine[r.key] {
                 problems.append(InputProblem(file: path, line: r.source.line,

@@ -32,18 +32,18 @@ public struct FigureTable: Sendable {
                 figures[u] = WorkforceFigures(record: r)
                 for m in u.memberCodes { byMember[m] = u }
             }
-            let sorted = las.keys.sorted()
+            // Pooled figures sum the units in code order (sorted only when a pooled figure is needed).
             if let r = dataset.national(year: year) {
                 england[year] = WorkforceFigures(record: r)
-            } else if !sorted.isEmpty {
-                england[year] = WorkforceFigures.pooled(sorted.map { figures[$0]! })
+            } else if !las.isEmpty {
+                england[year] = WorkforceFigures.pooled(las.keys.sorted().map { figures[$0]! })
             }
             var regional: [String: WorkforceFigures] = [:]
-            for (code, inRegion) in Dictionary(grouping: sorted, by: { las[$0]!.regionCode }) {
+            for (code, inRegion) in Dictionary(grouping: las.keys, by: { las[$0]!.regionCode }) {
                 if let r = dataset.regional(code: code, year: year) {
                     regional[code] = WorkforceFigures(record: r)
                 } else {
-                    regional[code] = WorkforceFigures.pooled(inRegion.map { figures[$0]! })
+                    regional[code] = WorkforceFigures.pooled(inRegion.sorted().map { figures[$0]! })
                 }
             }
             units[year] = figures
