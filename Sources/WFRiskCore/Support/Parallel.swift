@@ -2,8 +2,8 @@ import Dispatch
 
 /// Splits work over a fixed number of workers, so results do not depend on the
 /// machine's core count and `--threads 1` really runs on one thread.
-public enum Parallel {
-    public static func map<T: Sendable, R: Sendable>(_ items: [T], threads: Int, _ transform: @Sendable (T) throws -> R) throws -> [R] {
+package enum Parallel {
+    package static func map<T: Sendable, R: Sendable>(_ items: [T], threads: Int, _ transform: @Sendable (T) throws -> R) throws -> [R] {
         let workers = max(1, min(threads, items.count))
         if workers == 1 { return try items.map(transform) }
         let results = ConcurrentResults<Result<R, Error>>(count: items.count)
