@@ -5,18 +5,18 @@ import WFRiskIngest
 import WFRiskScoring
 
 /// What a backtest measures over (docs/validity.md).
-public struct BacktestConfig: Sendable, Equatable {
+package struct BacktestConfig: Sendable, Equatable {
     /// Census years scored and paired.
-    public var years: ClosedRange<Int>
+    package var years: ClosedRange<Int>
     /// A judgement pairs with a census when published within this many months after 30 September.
-    public var horizonMonths: Int = 24
+    package var horizonMonths: Int = 24
     /// Bootstrap draws (resamples of authorities).
-    public var draws: Int = 2000
-    public var seed: UInt64 = 16
+    package var draws: Int = 2000
+    package var seed: UInt64 = 16
     /// Interval coverage.
-    public var level: Double = 0.95
+    package var level: Double = 0.95
 
-    public init(years: ClosedRange<Int>, horizonMonths: Int = 24, draws: Int = 2000, seed: UInt64 = 16, level: Double = 0.95) {
+    package init(years: ClosedRange<Int>, horizonMonths: Int = 24, draws: Int = 2000, seed: UInt64 = 16, level: Double = 0.95) {
         self.years = years
         self.horizonMonths = horizonMonths
         self.draws = draws
@@ -26,7 +26,7 @@ public struct BacktestConfig: Sendable, Equatable {
 }
 
 /// What is tested against the next judgement.
-public enum PredictorKind: String, Sendable {
+enum PredictorKind: String, Sendable {
     /// One of the three scores.
     case score
     /// One indicator alone, as its robust z (direction applied, not clamped).
@@ -35,106 +35,106 @@ public enum PredictorKind: String, Sendable {
     case context
 }
 
-public struct Predictor: Hashable, Sendable {
-    public var name: String
-    public var kind: PredictorKind
+struct Predictor: Hashable, Sendable {
+    var name: String
+    var kind: PredictorKind
 }
 
 /// One unit in one census year, paired with its next judgement.
-public struct BacktestPair: Sendable {
-    public var unit: ReportingUnit
-    public var year: Int
-    public var code: String
-    public var name: String
-    public var band: String?
-    public var outcome: LinkedJudgement
-    public var inForce: LinkedJudgement?
+struct BacktestPair: Sendable {
+    var unit: ReportingUnit
+    var year: Int
+    var code: String
+    var name: String
+    var band: String?
+    var outcome: LinkedJudgement
+    var inForce: LinkedJudgement?
     /// Predictor values by name (absent: no value for this unit and year).
-    public var values: [String: Double]
+    var values: [String: Double]
     /// Bootstrap cluster: the authority, across years.
     var cluster: String { unit.key }
 }
 
 /// An estimate with its bootstrap interval.
-public struct Estimate: Sendable, Equatable {
-    public var value: Double?
-    public var low: Double?
-    public var high: Double?
+struct Estimate: Sendable, Equatable {
+    var value: Double?
+    var low: Double?
+    var high: Double?
     /// Pairs the estimate stands on, and how many were inadequate.
-    public var n: Int
-    public var inadequate: Int
+    var n: Int
+    var inadequate: Int
 }
 
-public struct PredictorResult: Sendable {
-    public var scope: String
-    public var predictor: Predictor
+struct PredictorResult: Sendable {
+    var scope: String
+    var predictor: Predictor
     /// AUC for an inadequate next judgement against the rest.
-    public var aucInadequate: Estimate
+    var aucInadequate: Estimate
     /// AUC for requires improvement or inadequate against good or outstanding.
-    public var aucBelowGood: Estimate
+    var aucBelowGood: Estimate
     /// Spearman correlation with the grade (1 outstanding … 4 inadequate).
-    public var spearman: Estimate
+    var spearman: Estimate
 }
 
 /// Composite minus one indicator, on the same pairs and the same bootstrap draws.
-public struct PairedDifference: Sendable {
-    public var scope: String
-    public var composite: String
-    public var indicator: String
-    public var compositeAUC: Estimate
-    public var indicatorAUC: Estimate
-    public var difference: Estimate
+struct PairedDifference: Sendable {
+    var scope: String
+    var composite: String
+    var indicator: String
+    var compositeAUC: Estimate
+    var indicatorAUC: Estimate
+    var difference: Estimate
 }
 
-public struct BandShare: Sendable {
-    public var scope: String
-    public var band: String
-    public var pairs: Int
-    public var inadequate: Int
-    public var share: Estimate
+struct BandShare: Sendable {
+    var scope: String
+    var band: String
+    var pairs: Int
+    var inadequate: Int
+    var share: Estimate
 }
 
 /// One year held out: the best single indicator is chosen on the other years, then both it
 /// and the composite are measured on the held-out year.
-public struct LeaveOneYearOut: Sendable {
-    public var heldOut: Int
-    public var chosenOn: [Int]
-    public var bestIndicator: String
-    public var overallOnOthers: Estimate
-    public var comparison: PairedDifference
+struct LeaveOneYearOut: Sendable {
+    var heldOut: Int
+    var chosenOn: [Int]
+    var bestIndicator: String
+    var overallOnOthers: Estimate
+    var comparison: PairedDifference
 }
 
-public struct YearSummary: Sendable {
-    public var year: Int
-    public var units: Int
-    public var scored: Int
-    public var paired: Int
-    public var noInspection: Int
+struct YearSummary: Sendable {
+    var year: Int
+    var units: Int
+    var scored: Int
+    var paired: Int
+    var noInspection: Int
 }
 
-public struct BacktestReport: Sendable {
-    public var config: BacktestConfig
-    public var methodologyVersion: String
+package struct BacktestReport: Sendable {
+    var config: BacktestConfig
+    var methodologyVersion: String
     /// Where the weights and settings scored came from (a pipeline file), when not the defaults.
-    public var settingsSource = ""
-    public var ofstedFile: String
-    public var latestJudgement: String?
-    public var years: [YearSummary]
-    public var pairs: [BacktestPair]
-    public var results: [PredictorResult]
-    public var paired: [PairedDifference]
-    public var bands: [BandShare]
-    public var leaveOneYearOut: [LeaveOneYearOut]
-    public var warnings: [String]
+    var settingsSource = ""
+    var ofstedFile: String
+    var latestJudgement: String?
+    var years: [YearSummary]
+    var pairs: [BacktestPair]
+    var results: [PredictorResult]
+    var paired: [PairedDifference]
+    var bands: [BandShare]
+    var leaveOneYearOut: [LeaveOneYearOut]
+    var warnings: [String]
 }
 
 /// Scores every census year, pairs units with their next graded judgement, and measures
 /// how well each score and indicator orders those judgements (docs/validity.md).
-public enum Backtest {
-    public static let bands = ["high", "elevated", "moderate", "low"]
+enum Backtest {
+    static let bands = ["high", "elevated", "moderate", "low"]
 
     /// `input.settings.year` is ignored: every year of `config.years` is scored in turn.
-    public static func run(_ input: ScoringInput, history: OfstedHistory, config: BacktestConfig) throws -> BacktestReport {
+    static func run(_ input: ScoringInput, history: OfstedHistory, config: BacktestConfig) throws -> BacktestReport {
         var pairs: [BacktestPair] = []
         var summaries: [YearSummary] = []
         var warnings: [String] = []
@@ -211,7 +211,7 @@ public enum Backtest {
     }
 
     /// Every measure over every scope (each year, then the years pooled).
-    public static func measure(_ pairs: [BacktestPair], config: BacktestConfig, summaries: [YearSummary] = [],
+    static func measure(_ pairs: [BacktestPair], config: BacktestConfig, summaries: [YearSummary] = [],
                                history: OfstedHistory? = nil, warnings: [String] = []) -> BacktestReport {
         let predictors = predictors(in: pairs)
         let years = Array(Set(pairs.map(\.year))).sorted()

@@ -3,7 +3,7 @@ import WFRiskCore
 import WFRiskIngest
 
 /// The backtest's stdout table, its CSV files and JSON (columns: docs/validity.md).
-public enum BacktestOutput {
+package enum BacktestOutput {
     static func f(_ v: Double?, _ d: Int = 3) -> String { v.map { Decimals.format($0, d) } ?? "-" }
     static func ci(_ e: Estimate, _ d: Int = 2) -> String {
         "\(f(e.value, d)) [\(f(e.low, d)), \(f(e.high, d))]"
@@ -11,7 +11,7 @@ public enum BacktestOutput {
     static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
 
     /// The human-readable report.
-    public static func table(_ r: BacktestReport) -> String {
+    package static func table(_ r: BacktestReport) -> String {
         var out: [String] = []
         let c = r.config
         out.append("Backtest: census years \(c.years.lowerBound)-\(c.years.upperBound); next graded Ofsted judgement published within \(c.horizonMonths) months after 30 September")
@@ -69,7 +69,7 @@ public enum BacktestOutput {
     }
 
     /// `backtest.csv`: one row per scope, predictor and measure.
-    public static func csv(_ r: BacktestReport) -> [UInt8] {
+    package static func csv(_ r: BacktestReport) -> [UInt8] {
         var w = CSVWriter()
         w.writeRow(["scope", "predictor", "kind", "measure", "n", "n_inadequate", "value", "low", "high"])
         func row(_ scope: String, _ name: String, _ kind: String, _ measure: String, _ e: Estimate) {
@@ -99,7 +99,7 @@ public enum BacktestOutput {
 
     /// `backtest_pairs.csv`: every unit and census year paired, with its outcome and predictors,
     /// so any figure can be recomputed.
-    public static func pairsCSV(_ r: BacktestReport) -> [UInt8] {
+    static func pairsCSV(_ r: BacktestReport) -> [UInt8] {
         let names = Backtest.predictors(in: r.pairs).map(\.name)
         var w = CSVWriter()
         w.writeRow(["census_year", "old_la_code", "la_name", "band", "next_grade", "next_published", "next_authority", "next_relation",
@@ -113,7 +113,7 @@ public enum BacktestOutput {
         return w.bytes
     }
 
-    public static func json(_ r: BacktestReport) -> JSONValue {
+    package static func json(_ r: BacktestReport) -> JSONValue {
         func est(_ e: Estimate) -> JSONValue {
             .object([("value", .double(e.value, decimals: 4)), ("low", .double(e.low, decimals: 4)), ("high", .double(e.high, decimals: 4)),
                      ("n", .int(e.n)), ("n_inadequate", .int(e.inadequate))])
@@ -154,7 +154,7 @@ public enum BacktestOutput {
     }
 
     /// Writes `backtest.csv`, `backtest_pairs.csv` and `backtest.json` into `directory`; returns their paths.
-    public static func write(_ r: BacktestReport, to directory: String) throws -> [String] {
+    package static func write(_ r: BacktestReport, to directory: String) throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let files: [(String, [UInt8])] = [("backtest.csv", csv(r)), ("backtest_pairs.csv", pairsCSV(r)), ("backtest.json", json(r).renderedBytes())]
         return try files.map { name, bytes in

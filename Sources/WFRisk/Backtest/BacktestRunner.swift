@@ -5,8 +5,8 @@ import WFRiskScoring
 
 /// Loads a pipeline's inputs (every year of its workforce files) and an Ofsted judgements
 /// file, and runs the backtest. The I/O edge of `Backtest`.
-public enum BacktestRunner {
-    public static func run(pipeline: Pipeline, ofsted: String, config: BacktestConfig,
+package enum BacktestRunner {
+    package static func run(pipeline: Pipeline, ofsted: String, config: BacktestConfig,
                            threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> BacktestReport {
         guard FileManager.default.fileExists(atPath: ofsted) else {
             throw WFRiskError.input(InputProblem(file: ofsted, message: "Ofsted judgements file not found"))

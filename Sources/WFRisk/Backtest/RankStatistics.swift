@@ -2,9 +2,9 @@ import Foundation
 import WFRiskCore
 
 /// Rank-based measures of how well a score orders outcomes (docs/validity.md).
-public enum RankStatistics {
+enum RankStatistics {
     /// Average ranks (1-based; tied values share the mean of their positions).
-    public static func averageRanks(_ x: [Double]) -> [Double] {
+    static func averageRanks(_ x: [Double]) -> [Double] {
         let order = x.indices.sorted { x[$0] < x[$1] }
         var ranks = [Double](repeating: 0, count: x.count)
         var i = 0
@@ -20,7 +20,7 @@ public enum RankStatistics {
 
     /// Area under the ROC curve: the probability that a random positive scores above a random
     /// negative, ties counting one half (Mann–Whitney U / (n₊ n₋)). Nil without both classes.
-    public static func auc(_ scores: [Double], _ positive: [Bool]) -> Double? {
+    static func auc(_ scores: [Double], _ positive: [Bool]) -> Double? {
         precondition(scores.count == positive.count)
         let nPos = positive.lazy.filter { $0 }.count, nNeg = positive.count - nPos
         guard nPos > 0, nNeg > 0 else { return nil }
@@ -32,7 +32,7 @@ public enum RankStatistics {
 
     /// Spearman's rank correlation (Pearson correlation of average ranks). Nil when either
     /// side is constant or there are fewer than 3 pairs.
-    public static func spearman(_ x: [Double], _ y: [Double]) -> Double? {
+    static func spearman(_ x: [Double], _ y: [Double]) -> Double? {
         precondition(x.count == y.count)
         guard x.count >= 3 else { return nil }
         return pearson(averageRanks(x), averageRanks(y))
@@ -51,7 +51,7 @@ public enum RankStatistics {
     }
 
     /// The `p` quantile of sorted values, linear between order statistics (R's type 7).
-    public static func quantile(sorted v: [Double], _ p: Double) -> Double? {
+    static func quantile(sorted v: [Double], _ p: Double) -> Double? {
         guard !v.isEmpty else { return nil }
         let h = Double(v.count - 1) * p
         let lo = Int(h.rounded(.down)), hi = min(v.count - 1, lo + 1)
@@ -61,13 +61,13 @@ public enum RankStatistics {
 
 /// A seeded cluster bootstrap: observations are resampled by cluster (an authority, with
 /// all its years), so intervals reflect how many authorities there are, not how many pairs.
-public struct ClusterBootstrap: Sendable {
+struct ClusterBootstrap: Sendable {
     /// For each draw, the observation indices it contains (with repeats).
-    public let draws: [[Int]]
+    let draws: [[Int]]
 
     /// `clusters[i]` names observation i's cluster. Draw b picks as many clusters as there
     /// are, with replacement, from a SplitMix64 stream seeded by `seed`.
-    public init(clusters: [String], draws count: Int, seed: UInt64) {
+    init(clusters: [String], draws count: Int, seed: UInt64) {
         let names = Array(Set(clusters)).sorted()
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         var members = [[Int]](repeating: [], count: names.count)
@@ -88,7 +88,7 @@ public struct ClusterBootstrap: Sendable {
 
     /// Percentile interval of `statistic` over the draws (draws where it is undefined are
     /// left out; nil when fewer than half are defined).
-    public func interval(level: Double = 0.95, _ statistic: ([Int]) -> Double?) -> (low: Double, high: Double)? {
+    func interval(level: Double = 0.95, _ statistic: ([Int]) -> Double?) -> (low: Double, high: Double)? {
         let values = draws.compactMap(statistic).sorted()
         guard !values.isEmpty, values.count * 2 >= draws.count else { return nil }
         let tail = (1 - level) / 2

@@ -3,20 +3,20 @@ import WFRiskCore
 import WFRiskInspections
 
 /// Turns documents into each scored unit's inspection evidence (methodology: "Inspection component").
-public enum InspectionJoin {
+enum InspectionJoin {
     static let instabilityThemes: Set<Theme> = [.turnover, .agency, .vacanciesRecruitment, .stability]
     static let caseloadThemes: Set<Theme> = [.caseload]
 
     /// Whether a document can count for a scoring year: it needs a date within the window
     /// (up to `windowMonths` before 30 September of the scoring year, and not 12 months after it).
-    public enum Use: Equatable, Sendable {
+    enum Use: Equatable, Sendable {
         /// Used, this many months before the reference date.
         case used(ageMonths: Double)
         case undated
         case outsideWindow(date: String)
     }
 
-    public static func use(of d: InspectionDocument, scoringYear: Int, settings: InspectionSettings) -> Use {
+    static func use(of d: InspectionDocument, scoringYear: Int, settings: InspectionSettings) -> Use {
         guard let date = d.date else { return .undated }
         let age = InspectionDates.months(from: date, to: String(format: "%04d-09-30", scoringYear))
         guard age <= Double(settings.windowMonths), age > -12 else { return .outsideWindow(date: date) }
@@ -26,7 +26,7 @@ public enum InspectionJoin {
     /// A text about an abolished authority counts for its successors in the scoring year
     /// (Cumbria → Cumberland and Westmorland and Furness); one about a member of a joint
     /// return counts for the joint unit.
-    public static func evidence(documents: [InspectionDocument], units: [ReportingUnit], registry: AuthorityRegistry,
+    static func evidence(documents: [InspectionDocument], units: [ReportingUnit], registry: AuthorityRegistry,
                                 scoringYear: Int, settings: InspectionSettings) -> [ReportingUnit: InspectionEvidence] {
         var unitOf: [String: ReportingUnit] = [:]
         for u in units { for m in u.memberCodes { unitOf[m] = u } }

@@ -7,18 +7,18 @@ import WFRiskScoring
 /// What the join stage hands to scoring: one year's scoring input with its inspection evidence
 /// and Ofsted judgements, the figure table every scored year reads, and the earlier years
 /// history.csv scores with their own inspection evidence.
-public struct JoinedInputs: Sendable {
-    public var input: ScoringInput
-    public var figures: FigureTable
+struct JoinedInputs: Sendable {
+    var input: ScoringInput
+    var figures: FigureTable
     /// Earlier years scored for history.csv (the scoring year itself excluded).
-    public var historyYears: [Int]
+    var historyYears: [Int]
     /// Inspection evidence per history year; nil when the run has no inspection texts.
-    public var historyEvidence: [Int: [ReportingUnit: InspectionEvidence]]?
+    var historyEvidence: [Int: [ReportingUnit: InspectionEvidence]]?
     /// Texts read but not usable for the scoring year (undated, or outside the window), as warnings.
-    public var unusedInspections: [String]
+    var unusedInspections: [String]
 
     /// Counts recorded for the stage in the manifest.
-    public var counts: [String: Int] {
+    var counts: [String: Int] {
         ["units_with_inspection_evidence": input.inspections?.count ?? 0,
          "authorities_with_ofsted_judgements": input.judgements?.byCode.count ?? 0,
          "history_years": historyYears.count]
@@ -27,11 +27,11 @@ public struct JoinedInputs: Sendable {
 
 /// The join stage: brings the ingested workforce and demand data, the inspection texts and the
 /// Ofsted judgements together per reporting unit, for the scoring year and each history year.
-public enum JoinStage {
+enum JoinStage {
     /// - Parameters:
     ///   - documents: the inspection texts read, or nil when the run has no inspection input.
     ///   - ofsted: the Ofsted judgements file, if the run has one.
-    public static func run(references: RunReferences, workforce: TidyDataset, demand: TidyDataset?,
+    static func run(references: RunReferences, workforce: TidyDataset, demand: TidyDataset?,
                            documents: [InspectionDocument]?, ofsted: String?, settings: ScoringSettings) throws -> JoinedInputs {
         var input = ScoringInput(workforce: workforce, demand: demand, registry: references.registry,
                                  neighbours: references.neighbours, settings: settings)

@@ -3,14 +3,14 @@ import WFRiskScoring
 
 /// `history.csv`: one row per current reporting unit and scored year (docs/outputs.md), the
 /// unit's own scores or, across a boundary change, its predecessor's with how they compare.
-public enum HistoryCSV {
-    public static let header = [
+enum HistoryCSV {
+    static let header = [
         "time_period", "new_la_code", "old_la_code", "la_name", "source_old_la_code", "source_la_name", "comparability",
         "overall_score", "overall_rank", "ranked_units", "instability_score", "instability_rank",
         "caseload_risk_score", "caseload_risk_rank", "band", "quartile", "coverage", "status", "note",
     ]
 
-    public static func render(_ rows: [HistoryRow]) -> [UInt8] {
+    static func render(_ rows: [HistoryRow]) -> [UInt8] {
         var writer = CSVWriter(byteOrderMark: true)
         writer.writeRow(header.map { .text($0) })
         for row in cells(rows) { writer.writeRow(row) }
@@ -18,7 +18,7 @@ public enum HistoryCSV {
     }
 
     /// The rows as cells (also the workbook's History sheet).
-    public static func cells(_ rows: [HistoryRow]) -> [[CSVCell]] {
+    static func cells(_ rows: [HistoryRow]) -> [[CSVCell]] {
         let d = Ranking.scoreDecimals
         return rows.map { r in
             let s = r.source

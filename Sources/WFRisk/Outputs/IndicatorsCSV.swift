@@ -3,14 +3,14 @@ import WFRiskScoring
 
 /// `indicators.csv`: long format, one row per reporting unit and indicator of the run, in
 /// `scores.csv`'s unit order (docs/outputs.md).
-public enum IndicatorsCSV {
-    public static let header = [
+enum IndicatorsCSV {
+    static let header = [
         "time_period", "new_la_code", "old_la_code", "la_name", "region_code", "score", "indicator", "polarity",
         "value", "adjusted", "z", "rank", "ranked_units", "quartile", "band",
         "england", "region", "neighbour_median", "neighbour_count", "weight", "contribution", "status", "note",
     ]
 
-    public static func render(_ table: ScoreTable) -> [UInt8] {
+    static func render(_ table: ScoreTable) -> [UInt8] {
         var writer = CSVWriter(byteOrderMark: true)
         writer.writeRow(header.map { .text($0) })
         for row in cells(table) { writer.writeRow(row) }
@@ -18,7 +18,7 @@ public enum IndicatorsCSV {
     }
 
     /// The rows as cells (also the workbook's Indicators sheet).
-    public static func cells(_ table: ScoreTable) -> [[CSVCell]] {
+    static func cells(_ table: ScoreTable) -> [[CSVCell]] {
         var out: [[CSVCell]] = []
         let context = Context(table)
         for u in table.units {
@@ -43,28 +43,28 @@ public enum IndicatorsCSV {
     }
 
     /// One indicator of one unit against the others: what `indicators.csv` and report.html show beside its value.
-    public struct Line: Sendable {
+    struct Line: Sendable {
         /// Units with an adjusted value (what the rank is out of).
-        public var rankedUnits: Int
-        public var quartile: Int?
-        public var band: Band?
-        public var england: Double?
-        public var region: Double?
-        public var neighbourMedian: Double?
-        public var neighbourCount: Int
+        var rankedUnits: Int
+        package var quartile: Int?
+        package var band: Band?
+        package var england: Double?
+        package var region: Double?
+        var neighbourMedian: Double?
+        var neighbourCount: Int
     }
 
     /// What the lines of a table are read against, built once per table.
-    public struct Context {
+    struct Context {
         let table: ScoreTable
         let byCode: [String: UnitScore]
 
-        public init(_ table: ScoreTable) {
+        init(_ table: ScoreTable) {
             self.table = table
             byCode = Dictionary(table.units.map { ($0.oldCode, $0) }, uniquingKeysWith: { a, _ in a })
         }
 
-        public func line(_ u: UnitScore, _ r: IndicatorResult) -> Line {
+        func line(_ u: UnitScore, _ r: IndicatorResult) -> Line {
             let i = r.indicator
             let count = table.indicatorCounts.indices.contains(i.ordinal) ? table.indicatorCounts[i.ordinal] : 0
             let peerValues = u.neighbours.compactMap { byCode[$0.oldCode] }.compactMap { p in p.result(i)?.value }

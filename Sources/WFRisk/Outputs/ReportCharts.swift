@@ -5,9 +5,9 @@ import WFRiskInspections
 /// The SVG charts of `report.html`: small pure functions from numbers to markup. Each chart
 /// carries its own `<title>` and `<desc>` (the text alternative) and is drawn only with
 /// `ReportPalette` colours; every number it shows is also in a table beside it.
-public enum ReportCharts {
+enum ReportCharts {
     /// Marker shapes, so bands differ by more than colour.
-    public enum Shape: String, Sendable, CaseIterable {
+    enum Shape: String, Sendable, CaseIterable {
         case circle, diamond, square, triangle
 
         /// The marker centred on (x, y), about 2r across.
@@ -29,7 +29,7 @@ public enum ReportCharts {
     }
 
     /// A small legend key for a band: its shape in its colour.
-    public static func swatch(_ band: String?) -> String {
+    static func swatch(_ band: String?) -> String {
         let style = ReportPalette.band(band)
         return "<svg class=\"swatch\" width=\"12\" height=\"12\" viewBox=\"0 0 12 12\" aria-hidden=\"true\" focusable=\"false\">"
             + style.shape.element(x: 6, y: 6, r: 4.5, fill: style.mark) + "</svg>"
@@ -38,19 +38,19 @@ public enum ReportCharts {
     // MARK: Contributions
 
     /// One indicator's points in a score; `value` nil when the indicator had no value.
-    public struct Contribution: Sendable, Equatable {
-        public var group: String
-        public var label: String
-        public var points: Double?
+    struct Contribution: Sendable, Equatable {
+        var group: String
+        var label: String
+        var points: Double?
 
-        public init(group: String, label: String, points: Double?) {
+        init(group: String, label: String, points: Double?) {
             self.group = group
             self.label = label
             self.points = points
         }
     }
 
-    public struct Layout {
+    struct Layout {
         static let contributionWidth = 760.0
         static let contributionLabelWidth = 250.0
         static let contributionValueWidth = 60.0
@@ -59,7 +59,7 @@ public enum ReportCharts {
 
     /// Horizontal bars from a zero line: right (raises the score) or left (lowers it), in
     /// groups. `limit` is the points at the plot's edge, the same for every unit so charts compare.
-    public static func contributions(_ items: [Contribution], limit: Double, id: String, title: String, description: String) -> String {
+    static func contributions(_ items: [Contribution], limit: Double, id: String, title: String, description: String) -> String {
         let w = Layout.contributionWidth, row = Layout.contributionRow
         let x0 = Layout.contributionLabelWidth + 8, x1 = w - Layout.contributionValueWidth
         let zero = (x0 + x1) / 2
@@ -103,14 +103,14 @@ public enum ReportCharts {
 
     // MARK: Rank intervals
 
-    public struct RankPoint: Sendable, Equatable {
-        public var label: String
-        public var rank: Int
-        public var low: Int?
-        public var high: Int?
-        public var band: String?
+    struct RankPoint: Sendable, Equatable {
+        var label: String
+        var rank: Int
+        var low: Int?
+        var high: Int?
+        var band: String?
 
-        public init(label: String, rank: Int, low: Int? = nil, high: Int? = nil, band: String?) {
+        init(label: String, rank: Int, low: Int? = nil, high: Int? = nil, band: String?) {
             self.label = label
             self.rank = rank
             self.low = low
@@ -121,7 +121,7 @@ public enum ReportCharts {
 
     /// Every unit in rank order along x, its rank down y (1 at the top), a vertical line for its
     /// interval when it has one, and a marker in its band's colour and shape.
-    public static func rankIntervals(_ points: [RankPoint], total: Int, id: String, title: String, description: String) -> String {
+    static func rankIntervals(_ points: [RankPoint], total: Int, id: String, title: String, description: String) -> String {
         let w = 1000.0, h = 330.0, left = 52.0, right = 10.0, top = 12.0, bottom = 44.0
         let plotW = w - left - right, plotH = h - top - bottom
         let count = max(points.count, 1)
@@ -166,7 +166,7 @@ public enum ReportCharts {
     // MARK: Distribution
 
     /// Counts of `values` in bins of `width` over `domain` (the last bin includes the top edge).
-    public static func bins(_ values: [Double], width: Double, domain: ClosedRange<Double>) -> [Int] {
+    static func bins(_ values: [Double], width: Double, domain: ClosedRange<Double>) -> [Int] {
         let count = Int(((domain.upperBound - domain.lowerBound) / width).rounded(.up))
         var out = [Int](repeating: 0, count: max(count, 1))
         for v in values where v.isFinite {
@@ -177,7 +177,7 @@ public enum ReportCharts {
     }
 
     /// A histogram of 0–100 scores in bins of `width`, with the median marked.
-    public static func histogram(_ values: [Double], width binWidth: Double, id: String, title: String, description: String) -> String {
+    static func histogram(_ values: [Double], width binWidth: Double, id: String, title: String, description: String) -> String {
         let domain = 0.0...100.0
         let counts = bins(values, width: binWidth, domain: domain)
         let w = 330.0, h = 200.0, left = 34.0, right = 10.0, top = 12.0, bottom = 36.0
@@ -210,14 +210,14 @@ public enum ReportCharts {
 
     // MARK: Series
 
-    public struct SeriesLine: Sendable {
-        public var name: String
-        public var points: [(year: Int, value: Double?)]
-        public var colour: ReportPalette.Colour
-        public var dashed: Bool
-        public var emphasised: Bool
+    struct SeriesLine: Sendable {
+        var name: String
+        var points: [(year: Int, value: Double?)]
+        var colour: ReportPalette.Colour
+        var dashed: Bool
+        var emphasised: Bool
 
-        public init(name: String, points: [(year: Int, value: Double?)], colour: ReportPalette.Colour, dashed: Bool = false, emphasised: Bool = false) {
+        init(name: String, points: [(year: Int, value: Double?)], colour: ReportPalette.Colour, dashed: Bool = false, emphasised: Bool = false) {
             self.name = name
             self.points = points
             self.colour = colour
@@ -227,7 +227,7 @@ public enum ReportCharts {
     }
 
     /// Lines over years, broken where a year has no value, each named at its last point.
-    public static func series(_ lines: [SeriesLine], id: String, title: String, description: String) -> String {
+    static func series(_ lines: [SeriesLine], id: String, title: String, description: String) -> String {
         let w = 560.0, h = 240.0, left = 40.0, right = 150.0, top = 14.0, bottom = 30.0
         let plotW = w - left - right, plotH = h - top - bottom
         let years = lines.flatMap { $0.points.map(\.year) }
@@ -302,13 +302,13 @@ public enum ReportCharts {
     }
 
     /// "+8.1", "−2.0" (a true minus sign).
-    public static func signed(_ v: Double, _ decimals: Int) -> String {
+    static func signed(_ v: Double, _ decimals: Int) -> String {
         let s = Decimals.format(abs(v), decimals)
         if Decimals.round(v, decimals) == 0 { return s }
         return (v > 0 ? "+" : "−") + s
     }
 
-    public static func esc(_ s: String) -> String {
+    static func esc(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for c in s.unicodeScalars {

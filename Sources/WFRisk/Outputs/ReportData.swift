@@ -6,21 +6,21 @@ import WFRiskScoring
 /// What `scores.xlsx` and `report.html` are built from: the scored table and the facts of the
 /// run that do not vary between identical runs (input file names and hashes, settings), so
 /// both are byte-identical for identical inputs.
-public struct ReportData: Sendable {
-    public var table: ScoreTable
+struct ReportData: Sendable {
+    var table: ScoreTable
     /// Inputs by file name (no folder) and SHA-256, sorted, as in `scores.json`.
-    public var inputs: [InputFingerprint]
-    public var settings: ScoringSettings
+    var inputs: [InputFingerprint]
+    var settings: ScoringSettings
     /// The earlier years the run scored (for the series charts), oldest first; empty when the
     /// run scored one year.
-    public var earlierYears: [YearScores] = []
+    var earlierYears: [YearScores] = []
     /// `history.csv`'s rows: each current unit in each scored year, across boundary changes.
     /// Empty: the scoring year alone, from `table`.
-    public var history: [HistoryRow] = []
+    var history: [HistoryRow] = []
     /// Some input is marked synthetic (invented values under real names): both files say so first.
-    public var synthetic: Bool
+    var synthetic: Bool
 
-    public init(table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings, synthetic: Bool = false,
+    init(table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings, synthetic: Bool = false,
                 earlierYears: [YearScores] = [], history: [HistoryRow] = []) {
         self.earlierYears = earlierYears
         self.history = history
@@ -34,10 +34,10 @@ public struct ReportData: Sendable {
         self.synthetic = synthetic
     }
 
-    public var rankedCount: Int { table.units.filter(\.isRanked).count }
+    var rankedCount: Int { table.units.filter(\.isRanked).count }
 
     /// `history`, or the scoring year's own rows when the run gave none.
-    public var historyRows: [HistoryRow] {
+    var historyRows: [HistoryRow] {
         guard history.isEmpty else { return history }
         let ranked = rankedCount
         return table.units.sorted { $0.unit < $1.unit }.map { u in
@@ -49,7 +49,7 @@ public struct ReportData: Sendable {
 
     /// The DfE census date of the scoring year (30 September), as seconds since 1970: the
     /// workbook's fixed "created" date.
-    public var censusDate: Int {
+    var censusDate: Int {
         var t = tm()
         t.tm_year = Int32(table.year - 1900)
         t.tm_mon = 8
@@ -59,7 +59,7 @@ public struct ReportData: Sendable {
 
     /// Settings as dotted keys and values (`weights.instability.turnover_rate_fte` = `0.2200`),
     /// in the order `scores.json` writes them.
-    public var flatSettings: [(key: String, value: CSVCell)] {
+    var flatSettings: [(key: String, value: CSVCell)] {
         var out: [(String, CSVCell)] = []
         func walk(_ v: JSONValue, _ key: String) {
             switch v {

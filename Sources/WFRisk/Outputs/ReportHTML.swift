@@ -5,15 +5,15 @@ import WFRiskCore
 /// `report.html`: one self-contained page (inline CSS and SVG, no script, nothing fetched)
 /// with the national view and a section per unit, rendered from the Mustache templates in
 /// `Resources/report/`.
-public enum ScoresReport {
+enum ScoresReport {
     static let templateNames = ["report", "unit"]
 
-    public static func write(_ data: ReportData, to path: String, threads: Int = 1) throws {
+    static func write(_ data: ReportData, to path: String, threads: Int = 1) throws {
         try FileOutput.writeAtomically(try render(data, threads: threads), to: path)
     }
 
     /// The page; units' sections are rendered on up to `threads` threads (same bytes at any count).
-    public static func render(_ data: ReportData, threads: Int = 1) throws -> String {
+    static func render(_ data: ReportData, threads: Int = 1) throws -> String {
         let library = try templates()
         let css = ReportPalette.cssVariables + (try resource("report/style.css"))
         let (built, units) = try ReportModel.page(data, css: css)

@@ -3,19 +3,19 @@ import Foundation
 /// Every colour `report.html` uses, so each can be checked for WCAG 2.1 AA contrast in one
 /// place (text 4.5:1, chart marks 3:1 against what they sit on). The stylesheet names these
 /// through CSS variables and holds no colour of its own; the charts take them from here.
-public enum ReportPalette {
+enum ReportPalette {
     /// A colour as 0xRRGGBB.
-    public struct Colour: Sendable, Equatable, Hashable {
-        public var rgb: UInt32
-        public init(_ rgb: UInt32) { self.rgb = rgb }
+    struct Colour: Sendable, Equatable, Hashable {
+        var rgb: UInt32
+        init(_ rgb: UInt32) { self.rgb = rgb }
 
-        public var hex: String {
+        var hex: String {
             let digits = String(rgb, radix: 16, uppercase: true)
             return "#" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
         }
 
         /// WCAG 2.1 relative luminance.
-        public var luminance: Double {
+        var luminance: Double {
             func channel(_ shift: UInt32) -> Double {
                 let c = Double((rgb >> shift) & 0xFF) / 255
                 return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
@@ -24,7 +24,7 @@ public enum ReportPalette {
         }
 
         /// WCAG 2.1 contrast ratio, 1 to 21.
-        public func contrast(with other: Colour) -> Double {
+        func contrast(with other: Colour) -> Double {
             let a = luminance, b = other.luminance
             return (max(a, b) + 0.05) / (min(a, b) + 0.05)
         }
@@ -32,52 +32,52 @@ public enum ReportPalette {
 
     /// How a band is drawn: the mark in charts, the badge in text, and a shape so bands differ
     /// by more than colour.
-    public struct BandStyle: Sendable {
-        public var mark: Colour
-        public var badgeBackground: Colour
-        public var badgeText: Colour
-        public var shape: ReportCharts.Shape
+    struct BandStyle: Sendable {
+        var mark: Colour
+        var badgeBackground: Colour
+        var badgeText: Colour
+        var shape: ReportCharts.Shape
     }
 
-    public static let background = Colour(0xFFFFFF)
+    static let background = Colour(0xFFFFFF)
     /// Table stripes and panels.
-    public static let panel = Colour(0xF3F5F7)
-    public static let text = Colour(0x1B1F24)
-    public static let muted = Colour(0x4E5966)
-    public static let link = Colour(0x1D4F91)
+    static let panel = Colour(0xF3F5F7)
+    static let text = Colour(0x1B1F24)
+    static let muted = Colour(0x4E5966)
+    static let link = Colour(0x1D4F91)
     /// Borders and gridlines (decorative: not needed to read any value).
-    public static let rule = Colour(0xC9D1D9)
+    static let rule = Colour(0xC9D1D9)
     /// Axis lines and ticks.
-    public static let axis = Colour(0x6B7580)
+    static let axis = Colour(0x6B7580)
     /// Contributions that raise a score, and those that lower it.
-    public static let raises = Colour(0xB2182B)
-    public static let lowers = Colour(0x2166AC)
+    static let raises = Colour(0xB2182B)
+    static let lowers = Colour(0x2166AC)
     /// Histogram bars.
-    public static let bars = Colour(0x3F6E8C)
+    static let bars = Colour(0x3F6E8C)
     /// Series lines: the unit, its region, its statistical neighbours, England.
-    public static let seriesUnit = Colour(0x1B1F24)
-    public static let seriesRegion = Colour(0x2166AC)
-    public static let seriesNeighbours = Colour(0x8A3B00)
-    public static let seriesEngland = Colour(0x6B7580)
+    static let seriesUnit = Colour(0x1B1F24)
+    static let seriesRegion = Colour(0x2166AC)
+    static let seriesNeighbours = Colour(0x8A3B00)
+    static let seriesEngland = Colour(0x6B7580)
     /// Focus outline for keyboard users.
-    public static let focus = Colour(0xB35900)
+    static let focus = Colour(0xB35900)
 
     /// Bands of `scores.csv`; a band not listed here is drawn with `otherBand`.
-    public static let bands: [(name: String, style: BandStyle)] = [
+    static let bands: [(name: String, style: BandStyle)] = [
         ("high", BandStyle(mark: Colour(0xB2182B), badgeBackground: Colour(0xFBE3E1), badgeText: Colour(0x7F0F1E), shape: .circle)),
         ("elevated", BandStyle(mark: Colour(0xD6604D), badgeBackground: Colour(0xFDEBDD), badgeText: Colour(0x8A2E10), shape: .diamond)),
         ("moderate", BandStyle(mark: Colour(0x4393C3), badgeBackground: Colour(0xE3EFF7), badgeText: Colour(0x14456B), shape: .square)),
         ("low", BandStyle(mark: Colour(0x2166AC), badgeBackground: Colour(0xDCE8F5), badgeText: Colour(0x123A66), shape: .triangle)),
     ]
-    public static let otherBand = BandStyle(mark: Colour(0x6B7580), badgeBackground: Colour(0xECEEF0), badgeText: Colour(0x2E3740), shape: .circle)
+    static let otherBand = BandStyle(mark: Colour(0x6B7580), badgeBackground: Colour(0xECEEF0), badgeText: Colour(0x2E3740), shape: .circle)
 
-    public static func band(_ name: String?) -> BandStyle {
+    static func band(_ name: String?) -> BandStyle {
         guard let name else { return otherBand }
         return bands.first { $0.name == name }?.style ?? otherBand
     }
 
     /// The CSS custom properties the stylesheet is written against.
-    public static var cssVariables: String {
+    static var cssVariables: String {
         var vars: [(String, Colour)] = [
             ("bg", background), ("panel", panel), ("text", text), ("muted", muted), ("link", link), ("rule", rule),
             ("axis", axis), ("raises", raises), ("lowers", lowers), ("focus", focus),

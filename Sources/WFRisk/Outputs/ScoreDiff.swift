@@ -10,45 +10,45 @@ import WFRiskIngest
 /// unless asked for. Bands follow the overall rank (quartiles): with a non-zero rank tolerance, a
 /// move to a neighbouring band is not counted when the authority's overall rank and overall score
 /// are within tolerance; a jump over a band, or any band change with exact tolerances, is.
-public struct ScoreDiff: Sendable {
+package struct ScoreDiff: Sendable {
     /// Scores moved beyond tolerance against a baseline (`wfrisk run --baseline`; exit 1).
-    public struct Drift: Error, CustomStringConvertible {
-        public let baseline: String
-        public let summary: String
-        public init(baseline: String, summary: String) { self.baseline = baseline; self.summary = summary }
-        public var description: String { "scores drifted beyond tolerance against \(baseline): \(summary)" }
+    package struct Drift: Error, CustomStringConvertible {
+        package let baseline: String
+        package let summary: String
+        package init(baseline: String, summary: String) { self.baseline = baseline; self.summary = summary }
+        package var description: String { "scores drifted beyond tolerance against \(baseline): \(summary)" }
     }
 
     /// Differences that make two files incomparable unless explicitly allowed.
-    public enum Mismatch: String, Sendable, CaseIterable {
+    package enum Mismatch: String, Sendable, CaseIterable {
         case year, methodology
     }
-    public struct Change: Sendable, Equatable {
-        public var oldCode: String
-        public var name: String
-        public var field: String
-        public var baseline: String
-        public var new: String
+    struct Change: Sendable, Equatable {
+        var oldCode: String
+        var name: String
+        var field: String
+        var baseline: String
+        var new: String
         /// new − baseline for numbers; nil for text fields.
-        public var change: Double?
+        var change: Double?
     }
 
-    public var changes: [Change]
-    public var added: [String]
-    public var removed: [String]
-    public var changedAuthorities: Int
-    public var unchangedAuthorities: Int
+    var changes: [Change]
+    var added: [String]
+    var removed: [String]
+    var changedAuthorities: Int
+    var unchangedAuthorities: Int
 
-    public var isClean: Bool { changes.isEmpty && added.isEmpty && removed.isEmpty }
+    package var isClean: Bool { changes.isEmpty && added.isEmpty && removed.isEmpty }
 
-    public static let scoreFields = ["overall_score", "instability_score", "caseload_risk_score", "coverage"]
-    public static let rankFields = ["overall_rank", "instability_rank", "caseload_risk_rank"]
-    public static let textFields = ["band", "status"]
+    static let scoreFields = ["overall_score", "instability_score", "caseload_risk_score", "coverage"]
+    static let rankFields = ["overall_rank", "instability_rank", "caseload_risk_rank"]
+    static let textFields = ["band", "status"]
     /// Bands from highest risk down: a change between neighbours may be within tolerance.
-    public static let bandOrder = ["high", "elevated", "moderate", "low"]
+    static let bandOrder = ["high", "elevated", "moderate", "low"]
     /// Columns of a baseline extract (`wfrisk baseline update`): what a diff compares, what the
     /// scores mean (scoring year, methodology version), and nothing copied from the inputs.
-    public static let baselineColumns = ["old_la_code", "la_name", "time_period", "methodology_version"] + rankFields + scoreFields + textFields
+    static let baselineColumns = ["old_la_code", "la_name", "time_period", "methodology_version"] + rankFields + scoreFields + textFields
     /// Baselines written before they carried year and methodology; `baseline update` may replace them.
     static let legacyBaselineColumns = ["old_la_code", "la_name"] + rankFields + scoreFields + textFields
 
@@ -56,28 +56,28 @@ public struct ScoreDiff: Sendable {
     static func isExtract(_ f: ScoreFile) -> Bool { Set(f.header) == Set(baselineColumns) || Set(f.header) == Set(legacyBaselineColumns) }
 
     /// Whether a file is a baseline extract (as opposed to a run's scores.csv).
-    public static func isBaseline(_ f: ScoreFile) -> Bool { isExtract(f) }
+    package static func isBaseline(_ f: ScoreFile) -> Bool { isExtract(f) }
 
     /// A baseline from before baselines recorded their scoring year and methodology version.
-    public static func isLegacy(_ f: ScoreFile) -> Bool { Set(f.header) == Set(legacyBaselineColumns) }
+    package static func isLegacy(_ f: ScoreFile) -> Bool { Set(f.header) == Set(legacyBaselineColumns) }
 
     /// A score file read for comparison: rows keyed by `old_la_code`.
-    public struct ScoreFile: Sendable {
-        public var path: String
-        public var header: [String]
-        public var rows: [String: [String: String]]
+    package struct ScoreFile: Sendable {
+        package var path: String
+        package var header: [String]
+        package var rows: [String: [String: String]]
         /// `metadata.schema_version` of the scores.json beside it, when there is one.
-        public var schemaVersion: String?
+        var schemaVersion: String?
         /// The scoring year(s) of its rows (`time_period`), e.g. "2023"; nil when not recorded.
-        public var year: String?
+        package var year: String?
         /// Methodology version: a baseline's column, or the scores.json/manifest.json beside a scores.csv.
-        public var methodology: String?
+        package var methodology: String?
         /// The file's real path when it was read (after resolving links such as `latest`).
-        public var resolvedPath: String?
+        package var resolvedPath: String?
     }
 
     /// Reads `scores.csv` (or the one inside a run folder / `latest`). Failures are `.usage` errors (exit 2).
-    public static func load(_ path: String) throws -> ScoreFile {
+    package static func load(_ path: String) throws -> ScoreFile {
         var csv = path
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
@@ -134,7 +134,7 @@ public struct ScoreDiff: Sendable {
     }
 
     /// The extract of a score file that baselines keep (with its scoring year and methodology version).
-    public static func extract(_ f: ScoreFile) throws -> [UInt8] {
+    package static func extract(_ f: ScoreFile) throws -> [UInt8] {
         guard let year = f.year, let method = f.methodology else {
             throw WFRiskError.usage("\(f.path) does not record its \(f.year == nil ? "scoring year" : "methodology version"); make baselines from a run folder (or its scores.csv beside manifest.json)")
         }
@@ -156,7 +156,7 @@ public struct ScoreDiff: Sendable {
         return w.bytes
     }
 
-    public static func compare(_ a: ScoreFile, _ b: ScoreFile, tolerance: Double, rankTolerance: Int,
+    package static func compare(_ a: ScoreFile, _ b: ScoreFile, tolerance: Double, rankTolerance: Int,
                                allow: Set<Mismatch> = []) throws -> ScoreDiff {
         if let x = a.schemaVersion, let y = b.schemaVersion, x != y {
             throw WFRiskError.usage("cannot compare: different schema versions (baseline \(a.path) is version \(x), new \(b.path) is version \(y))")
@@ -232,11 +232,11 @@ public struct ScoreDiff: Sendable {
         return true
     }
 
-    public var summary: String {
+    package var summary: String {
         "\(changedAuthorities) authorities changed, \(unchangedAuthorities) unchanged, \(added.count) added, \(removed.count) removed"
     }
 
-    public func table(baseline: ScoreFile, new: ScoreFile) -> String {
+    package func table(baseline: ScoreFile, new: ScoreFile) -> String {
         var lines: [String] = []
         let header = ["authority", "field", "baseline", "new", "change"]
         var rows: [[String]] = changes.map { c in
@@ -257,9 +257,9 @@ public struct ScoreDiff: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    public func json() -> String { jsonValue.rendered() }
+    package func json() -> String { jsonValue.rendered() }
 
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         JSONValue.object([
             ("clean", .bool(isClean)),
             ("summary", .string(summary)),

@@ -5,20 +5,20 @@ import WFRiskScoring
 /// `scores.csv`: one row per reporting unit, ranked units first by overall rank, then
 /// unranked units by code with the reason. What a first look needs; every indicator's detail is
 /// in `indicators.csv`, the years in `history.csv`. Column order is stable (docs/outputs.md).
-public enum ScoresCSV {
-    public static let leadingColumns = [
+enum ScoresCSV {
+    static let leadingColumns = [
         "overall_rank", "time_period", "new_la_code", "old_la_code", "la_name", "region_name", "overall_score",
         "instability_score", "instability_rank", "caseload_risk_score", "caseload_risk_rank", "band", "coverage",
     ]
     /// How sure, what changed, what drives it, in words.
-    public static let readingColumns = [
+    static let readingColumns = [
         "quartile", "overall_rank_low", "overall_rank_high", "p_high_band",
         "previous_overall_rank", "overall_rank_change", "overall_score_change", "change_note",
         "main_drivers", "summary", "instability_band", "caseload_risk_band",
     ]
-    public static let comparedMeasures = Comparison.measures.map(\.rawValue)
+    static let comparedMeasures = Comparison.measures.map(\.rawValue)
 
-    public static var header: [String] {
+    static var header: [String] {
         var h = leadingColumns + readingColumns
         h += ["region_code", "instability_coverage", "caseload_risk_coverage"]
         for m in comparedMeasures { h += [m, "\(m)_england", "\(m)_region", "\(m)_sn_mean"] }
@@ -28,7 +28,7 @@ public enum ScoresCSV {
         return h
     }
 
-    public static func render(_ table: ScoreTable) -> [UInt8] {
+    static func render(_ table: ScoreTable) -> [UInt8] {
         var writer = CSVWriter(byteOrderMark: true)
         writer.writeRow(header)
         for u in table.units { writer.writeRow(row(u)) }

@@ -7,28 +7,28 @@ import WFRiskScoring
 /// `scores.json`: the same rows as `scores.csv` with every contribution, the
 /// standardisation references and run metadata that does not vary between identical runs.
 /// Laid out in one place, `json`; docs/outputs.md describes every key.
-public struct ScoresDocument: Sendable {
+struct ScoresDocument: Sendable {
     /// `metadata.schema_version`: raised whenever a key is renamed, removed or changes meaning.
-    public static let schemaVersion = "2"
+    static let schemaVersion = "2"
 
     /// `metadata`: what produced the scores, from which inputs.
-    public struct Metadata: Sendable, Equatable {
-        public var schemaVersion = ScoresDocument.schemaVersion
-        public var wfriskVersion = WFRiskVersion.current
-        public var methodologyVersion = Scorer.methodologyVersion
-        public var scoringYear: Int
+    struct Metadata: Sendable, Equatable {
+        var schemaVersion = ScoresDocument.schemaVersion
+        var wfriskVersion = WFRiskVersion.current
+        var methodologyVersion = Scorer.methodologyVersion
+        var scoringYear: Int
         /// The sources the scores drew on, sorted.
-        public var sources: [String]
+        var sources: [String]
         /// Inputs by file name and hash only (where the files sit must not change the scores
         /// file), sorted by kind, name and hash.
-        public var inputs: [InputFingerprint]
+        var inputs: [InputFingerprint]
     }
 
-    public var metadata: Metadata
-    public var settings: ScoringSettings
-    public var table: ScoreTable
+    var metadata: Metadata
+    var settings: ScoringSettings
+    var table: ScoreTable
 
-    public init(table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings) {
+    init(table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings) {
         let named = inputs.map { i -> InputFingerprint in
             var i = i
             i.path = (i.path as NSString).lastPathComponent
@@ -40,17 +40,17 @@ public struct ScoresDocument: Sendable {
     }
 
     /// The document as UTF-8 bytes.
-    public func renderedBytes() -> [UInt8] { json.renderedBytes() }
+    func renderedBytes() -> [UInt8] { json.renderedBytes() }
 
     /// Writes the document to `path` atomically, streaming it (units rendered a block at a time,
     /// on up to `threads` threads).
-    public func write(to path: String, threads: Int = 1) throws {
+    func write(to path: String, threads: Int = 1) throws {
         let doc = json
         try FileOutput.writeAtomically(to: path) { write in try doc.render(threads: threads, emit: write) }
     }
 
     /// The document: key order and the decimals of every number.
-    public var json: JSONValue {
+    var json: JSONValue {
         let table = self.table
         let d = Ranking.scoreDecimals
         let metadata: JSONValue = .object([
@@ -131,14 +131,14 @@ public struct ScoresDocument: Sendable {
     }
 
     /// What readers of a written scores.json need from its metadata, by the keys `json` writes.
-    public struct Header: Decodable {
-        public var schemaVersion: String?
-        public var methodologyVersion: String?
+    struct Header: Decodable {
+        var schemaVersion: String?
+        var methodologyVersion: String?
 
         private enum DocumentKeys: String, CodingKey { case metadata }
         private enum MetadataKeys: String, CodingKey { case schemaVersion = "schema_version", methodologyVersion = "methodology_version" }
 
-        public init(from decoder: Decoder) throws {
+        init(from decoder: Decoder) throws {
             let metadata = try decoder.container(keyedBy: DocumentKeys.self).nestedContainer(keyedBy: MetadataKeys.self, forKey: .metadata)
             // Each field alone: a document of another version still yields what it has.
             schemaVersion = try? metadata.decodeIfPresent(String.self, forKey: .schemaVersion)
@@ -146,7 +146,7 @@ public struct ScoresDocument: Sendable {
         }
 
         /// The header of the scores.json at `path`; nil when it is missing or has no metadata object.
-        public static func load(path: String) -> Header? {
+        static func load(path: String) -> Header? {
             FileManager.default.contents(atPath: path).flatMap { try? JSONDecoder().decode(Header.self, from: $0) }
         }
     }
@@ -212,7 +212,7 @@ public struct ScoresDocument: Sendable {
 
 extension ScoringSettings {
     /// The settings as `scores.json` and `manifest.json` record them.
-    public var jsonValue: JSONValue {
+    package var jsonValue: JSONValue {
         let s = self
         return .object([
             ("year", s.year.map(JSONValue.int) ?? .string("latest")),

@@ -5,7 +5,7 @@ import Yams
 
 /// `main_drivers` and `summary`: the unit's numbers in words, from the templates in
 /// `Resources/unit_words.yml`. Deterministic: the same numbers give the same words.
-public struct UnitWords: Sendable {
+struct UnitWords: Sendable {
     struct IndicatorWords: Sendable {
         var label: String
         var unit: String
@@ -18,7 +18,7 @@ public struct UnitWords: Sendable {
     let maxDrivers: Int
 
     /// The bundled templates (loaded once).
-    public static let bundled: UnitWords = {
+    static let bundled: UnitWords = {
         do { return try UnitWords(path: ReferenceFiles.path("unit_words.yml")) } catch { preconditionFailure("unit_words.yml: \(error)") }
     }()
 
@@ -65,7 +65,7 @@ public struct UnitWords: Sendable {
     }
 
     /// "turnover 32.9% vs England 17.1%; vacancies 29.8% vs England 20.0%".
-    public func drivers(_ u: UnitScore, englandValues: [Double?]) -> String? {
+    func drivers(_ u: UnitScore, englandValues: [Double?]) -> String? {
         let parts = u.drivers.prefix(maxDrivers).compactMap { d -> String? in
             guard let r = u.result(d), let value = r.value else { return nil }
             let w = indicators[d.rawValue]!
@@ -90,7 +90,7 @@ public struct UnitWords: Sendable {
     }
 
     /// One or two sentences about the unit.
-    public func summary(_ u: UnitScore, table: ScoreTable, rankedCount: Int? = nil) -> String {
+    func summary(_ u: UnitScore, table: ScoreTable, rankedCount: Int? = nil) -> String {
         guard u.isRanked, let rank = u.overallRank, let score = u.overall, let d = u.bandDistance else {
             let missing = [u.instability, u.caseloadRisk].filter { $0.value == nil }.map { $0.kind == .instability ? "instability" : "caseload" }
             return fill("sentence_excluded", ["name": u.name, "year": String(u.year),
@@ -110,7 +110,7 @@ public struct UnitWords: Sendable {
     }
 
     /// Fills every unit's `summary` (after ranking, changes and intervals).
-    public static func apply(_ table: inout ScoreTable, words: UnitWords = .bundled) {
+    static func apply(_ table: inout ScoreTable, words: UnitWords = .bundled) {
         let ranked = table.rankedCount
         for i in table.units.indices {
             table.units[i].mainDrivers = words.drivers(table.units[i], englandValues: table.englandValues)

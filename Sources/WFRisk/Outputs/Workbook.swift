@@ -5,14 +5,14 @@ import WFRiskScoring
 /// columns and values of `scores.csv`; the other sheets hold the per-indicator table, the
 /// series, the inspection quotes, the excluded units and what the run was made from
 /// (docs/outputs.md).
-public enum ScoresWorkbook {
-    public static let sheetNames = ["Scores", "Indicators", "History", "Evidence", "Excluded", "About"]
+enum ScoresWorkbook {
+    static let sheetNames = ["Scores", "Indicators", "History", "Evidence", "Excluded", "About"]
 
-    public static func write(_ data: ReportData, to path: String) throws {
+    static func write(_ data: ReportData, to path: String) throws {
         try WorkbookWriter.writeAtomically(sheets(data), properties: properties(data), to: path)
     }
 
-    public static func render(_ data: ReportData) throws -> [UInt8] {
+    static func render(_ data: ReportData) throws -> [UInt8] {
         try WorkbookWriter.render(sheets(data), properties: properties(data))
     }
 
@@ -23,7 +23,7 @@ public enum ScoresWorkbook {
               created: data.censusDate)
     }
 
-    public static func sheets(_ data: ReportData) -> [WorkbookSheet] {
+    static func sheets(_ data: ReportData) -> [WorkbookSheet] {
         [scores(data), indicators(data), history(data), evidence(data), excluded(data), about(data)]
     }
 

@@ -7,18 +7,18 @@ import WFRiskInspections
 /// One sheet of a workbook: a header row and rows of cells. Numbers arrive formatted at their
 /// published decimals (as in the CSV files) and are written as numbers with that many decimals;
 /// text is always written as a string, never as a formula.
-public struct WorkbookSheet: Sendable {
-    public var name: String
-    public var header: [String]
-    public var rows: [[CSVCell]]
+struct WorkbookSheet: Sendable {
+    var name: String
+    var header: [String]
+    var rows: [[CSVCell]]
     /// Columns kept in view when scrolling right (the header row is always frozen).
-    public var frozenColumns = 0
+    var frozenColumns = 0
     /// Columns shaded by a colour scale (low values light, high values dark orange).
-    public var colourScaleColumns: [String] = []
+    var colourScaleColumns: [String] = []
     /// Long-text columns: wider, wrapped.
-    public var wrappedColumns: [String] = []
+    var wrappedColumns: [String] = []
 
-    public init(name: String, header: [String], rows: [[CSVCell]]) {
+    init(name: String, header: [String], rows: [[CSVCell]]) {
         self.name = name
         self.header = header
         self.rows = rows
@@ -28,16 +28,16 @@ public struct WorkbookSheet: Sendable {
 /// Writes `.xlsx` files through libxlsxwriter. Output is byte-identical for identical sheets:
 /// libxlsxwriter stamps zip entries with a fixed 1980 date, and the document's created date
 /// (its only clock reading) is set by the caller.
-public enum WorkbookWriter {
+enum WorkbookWriter {
     /// Properties stored in `docProps/core.xml`.
-    public struct Properties: Sendable {
-        public var title: String
-        public var subject: String
-        public var comments: String
+    struct Properties: Sendable {
+        var title: String
+        var subject: String
+        var comments: String
         /// Seconds since 1970 for the created and modified dates (fixed so bytes do not vary).
-        public var created: Int
+        var created: Int
 
-        public init(title: String, subject: String, comments: String, created: Int) {
+        init(title: String, subject: String, comments: String, created: Int) {
             self.title = title
             self.subject = subject
             self.comments = comments
@@ -46,12 +46,12 @@ public enum WorkbookWriter {
     }
 
     /// Light-to-dark scale for score columns; black text stays readable on every step (tested).
-    public static let colourScale: (low: UInt32, middle: UInt32, high: UInt32) = (0xFFFFFF, 0xFDD0A2, 0xF4915B)
+    static let colourScale: (low: UInt32, middle: UInt32, high: UInt32) = (0xFFFFFF, 0xFDD0A2, 0xF4915B)
     static let headerFill: UInt32 = 0xE8EDF2
     static let maxTextLength = 32_767
 
     /// The workbook as bytes (written to a private temporary file, read back, removed).
-    public static func render(_ sheets: [WorkbookSheet], properties: Properties) throws -> [UInt8] {
+    static func render(_ sheets: [WorkbookSheet], properties: Properties) throws -> [UInt8] {
         let temp = NSTemporaryDirectory() + "wfrisk-\(getpid())-\(UUID().uuidString).xlsx"
         defer { unlink(temp) }
         try write(sheets, properties: properties, to: temp)
@@ -62,7 +62,7 @@ public enum WorkbookWriter {
     }
 
     /// Writes the workbook atomically to `path`.
-    public static func writeAtomically(_ sheets: [WorkbookSheet], properties: Properties, to path: String) throws {
+    static func writeAtomically(_ sheets: [WorkbookSheet], properties: Properties, to path: String) throws {
         try FileOutput.writeAtomically(try render(sheets, properties: properties), to: path)
     }
 

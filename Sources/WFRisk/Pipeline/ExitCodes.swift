@@ -3,20 +3,20 @@ import WFRiskIngest
 
 /// wfrisk's exit codes: the one mapping from errors to codes (used by `main`, the manifest of a
 /// failed run and `run finished` events) and the table that `--help` and the README show.
-public enum ExitCodes {
-    public struct Entry: Sendable {
-        public let code: Int32
-        public let meaning: String
+package enum ExitCodes {
+    package struct Entry: Sendable {
+        package let code: Int32
+        package let meaning: String
     }
 
-    public static let success: Int32 = 0
-    public static let runtime: Int32 = 1
-    public static let usage: Int32 = 2
-    public static let input: Int32 = 3
-    public static let locked: Int32 = 4
+    package static let success: Int32 = 0
+    package static let runtime: Int32 = 1
+    package static let usage: Int32 = 2
+    package static let input: Int32 = 3
+    package static let locked: Int32 = 4
 
     /// README "Exit codes" lists exactly these (a test runs each against the binary).
-    public static let table: [Entry] = [
+    package static let table: [Entry] = [
         Entry(code: success, meaning: "success, or nothing to do"),
         Entry(code: runtime, meaning: "runtime failure (disk full, permissions…); with --baseline, scores drifted"),
         Entry(code: usage, meaning: "usage or pipeline-file error"),
@@ -24,7 +24,7 @@ public enum ExitCodes {
         Entry(code: locked, meaning: "another run of the same pipeline holds the lock"),
     ]
 
-    public static func code(for error: Error) -> Int32 {
+    package static func code(for error: Error) -> Int32 {
         switch error {
         case let e as WFRiskError: return e.exitCode
         case let e as RunFailure: return code(for: e.underlying)

@@ -5,19 +5,19 @@ import WFRiskScoring
 /// A pipeline file (`pipelines/*.yml`): what to read, how to score, where to write.
 /// Relative paths are resolved against the pipeline file's folder, so cron can run it
 /// from any working directory.
-public struct Pipeline: Sendable {
-    public var name: String
-    public var file: String
-    public var description: String
-    public var sha256: String
-    public var inputs: PipelineInputs
-    public var settings: RunSettings
-    public var outputs: PipelineOutputs
+package struct Pipeline: Sendable {
+    package var name: String
+    package var file: String
+    package var description: String
+    package var sha256: String
+    package var inputs: PipelineInputs
+    package var settings: RunSettings
+    package var outputs: PipelineOutputs
     /// `wfrisk backtest` settings (`backtest:` section; docs/validity.md).
-    public var backtest = PipelineBacktest()
+    package var backtest = PipelineBacktest()
 
     /// Loads and validates a pipeline file; every error names file, line and key path.
-    public static func load(path: String) throws -> Pipeline {
+    package static func load(path: String) throws -> Pipeline {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw WFRiskError.usage("\(path): cannot read pipeline file")
         }
@@ -50,7 +50,7 @@ public struct Pipeline: Sendable {
     /// A run of files named on the command line with no pipeline file: default settings, no
     /// inputs yet (the caller sets them) and `directory` for its output, which the caller must
     /// give, so an ad-hoc run never publishes into a pipeline's folder.
-    public static func adHoc(directory: String) throws -> Pipeline {
+    package static func adHoc(directory: String) throws -> Pipeline {
         Pipeline(name: "ad-hoc", file: "(command line)", description: "files named on the command line",
                  sha256: SHA256Digest.hex(of: Array("ad-hoc".utf8)), inputs: PipelineInputs(),
                  settings: try RunSettings.defaults(), outputs: PipelineOutputs(directory: resolve(directory, base: "")))
@@ -60,11 +60,11 @@ public struct Pipeline: Sendable {
     /// the running binary was built in (`<checkout>/.build/<config>/wfrisk`), so it is the same file
     /// from any working directory; for a binary installed elsewhere, `pipelines/nightly.yml` below
     /// the working directory.
-    public static func defaultPath(executable: String = CommandLine.arguments.first ?? "") -> String? {
+    package static func defaultPath(executable: String = CommandLine.arguments.first ?? "") -> String? {
         candidateDefaultPaths(executable: executable).first { FileManager.default.fileExists(atPath: $0) }
     }
 
-    public static func candidateDefaultPaths(executable: String = CommandLine.arguments.first ?? "") -> [String] {
+    package static func candidateDefaultPaths(executable: String = CommandLine.arguments.first ?? "") -> [String] {
         var candidates: [String] = []
         let exe = URL(fileURLWithPath: executable).resolvingSymlinksInPath().path
         if let range = exe.range(of: "/.build/") {
@@ -92,19 +92,19 @@ public struct Pipeline: Sendable {
 }
 
 /// Input paths and globs of a pipeline.
-public struct PipelineInputs: Sendable {
-    public var workforce: [String] = []
-    public var demand: [String] = []
-    public var inspections: [String] = []
-    public var neighbours: String?
-    public var authorities: String?
-    public var authorityAliases: String?
-    public var inspectionMetadata: String?
+package struct PipelineInputs: Sendable {
+    package var workforce: [String] = []
+    package var demand: [String] = []
+    package var inspections: [String] = []
+    package var neighbours: String?
+    package var authorities: String?
+    package var authorityAliases: String?
+    var inspectionMetadata: String?
     /// Ofsted judgements file (schema: ../shared/data/ofsted/README.md): the judgement in force
     /// beside the scores, and what `wfrisk backtest` pairs them with.
-    public var ofsted: String?
+    package var ofsted: String?
 
-    public init() {}
+    package init() {}
 
     mutating func apply(_ node: ConfigNode, base: String) throws {
         let keys = ["workforce", "demand", "inspections", "ofsted", "reference"]
@@ -133,25 +133,25 @@ public struct PipelineInputs: Sendable {
 }
 
 /// A score file a run can write.
-public enum OutputFormat: String, Sendable, CaseIterable {
+package enum OutputFormat: String, Sendable, CaseIterable {
     case csv, json, xlsx, html
 
     /// The main file written in the run folder.
-    public var fileName: String { self == .html ? "report.html" : "scores.\(rawValue)" }
+    var fileName: String { self == .html ? "report.html" : "scores.\(rawValue)" }
     /// Every file the format writes (csv: the scores, their history and the per-indicator view).
-    public var fileNames: [String] { self == .csv ? ["scores.csv", "history.csv", "indicators.csv"] : [fileName] }
+    var fileNames: [String] { self == .csv ? ["scores.csv", "history.csv", "indicators.csv"] : [fileName] }
 }
 
 /// Where and what a pipeline writes.
-public struct PipelineOutputs: Sendable {
-    public var directory: String
-    public var formats: [OutputFormat] = OutputFormat.allCases
+package struct PipelineOutputs: Sendable {
+    package var directory: String
+    package var formats: [OutputFormat] = OutputFormat.allCases
     /// Complete runs kept under `runs/` (older ones are deleted after each run).
-    public var keepRuns: Int = 7
+    var keepRuns: Int = 7
     /// Failed runs kept under `runs/` as evidence, separately from complete ones.
-    public var keepFailedRuns: Int = 3
+    var keepFailedRuns: Int = 3
 
-    public init(directory: String) { self.directory = directory }
+    init(directory: String) { self.directory = directory }
 
     mutating func apply(_ node: ConfigNode, base: String) throws {
         for (key, value) in try node.mapping(allowed: ["directory", "formats", "keep_runs", "keep_failed_runs"]) {
@@ -174,13 +174,13 @@ public struct PipelineOutputs: Sendable {
 }
 
 /// A pipeline's `backtest:` section: which census years, horizon and bootstrap.
-public struct PipelineBacktest: Sendable {
-    public var years: ClosedRange<Int> = 2017...2019
-    public var horizonMonths = 24
-    public var draws = 2000
-    public var seed = 16
+package struct PipelineBacktest: Sendable {
+    package var years: ClosedRange<Int> = 2017...2019
+    package var horizonMonths = 24
+    package var draws = 2000
+    package var seed = 16
 
-    public init() {}
+    init() {}
 
     mutating func apply(_ node: ConfigNode) throws {
         for (key, value) in try node.mapping(allowed: ["years", "horizon_months", "draws", "seed"]) {
@@ -203,8 +203,8 @@ public struct PipelineBacktest: Sendable {
 }
 
 /// Expands shell-style patterns (`data/*.csv`) into sorted, existing paths.
-public enum PathPatterns {
-    public static func expand(_ patterns: [String], kind: String) throws -> [String] {
+package enum PathPatterns {
+    package static func expand(_ patterns: [String], kind: String) throws -> [String] {
         var out: [String] = []
         for pattern in patterns {
             if !pattern.contains(where: { "*?[".contains($0) }) {

@@ -1,6 +1,6 @@
 /// Human-readable description of a loaded pipeline (`wfrisk pipeline show`).
-public enum PipelineDescription {
-    public static func render(_ p: Pipeline) -> String {
+package enum PipelineDescription {
+    package static func render(_ p: Pipeline) -> String {
         var out = "pipeline: \(p.name)\nfile: \(p.file)\nsha256: \(p.sha256)\n"
         if !p.description.isEmpty { out += "description: \(p.description)\n" }
         out += "inputs:\n"

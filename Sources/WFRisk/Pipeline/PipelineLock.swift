@@ -5,17 +5,17 @@ import WFRiskCore
 /// `<output>/.lock`. The kernel drops the lock when its holder dies (even by `kill -9`),
 /// so a lock file left by a dead process never blocks the next run; its PID is read
 /// only to say so in the log.
-public final class PipelineLock {
-    public let path: String
+final class PipelineLock {
+    let path: String
     private var fd: Int32 = -1
     /// PID written by the previous holder, if it died holding the file.
-    public private(set) var recoveredFromPID: Int32?
+    private(set) var recoveredFromPID: Int32?
 
-    public init(directory: String) {
+    init(directory: String) {
         path = (directory as NSString).appendingPathComponent(".lock")
     }
 
-    public func acquire() throws {
+    func acquire() throws {
         let directory = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -39,7 +39,7 @@ public final class PipelineLock {
         _ = note.withCString { pwrite(fd, $0, strlen($0), 0) }
     }
 
-    public func release() {
+    func release() {
         guard fd >= 0 else { return }
         _ = ftruncate(fd, 0)
         flock(fd, LOCK_UN)

@@ -6,41 +6,41 @@ import WFRiskInspections
 import WFRiskScoring
 
 /// How a run was asked for.
-public struct RunOptions: Sendable {
+package struct RunOptions: Sendable {
     /// Rerun even when inputs, pipeline and wfrisk version are unchanged.
-    public var force = false
+    package var force = false
     /// Worker threads for file ingest and text extraction.
-    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    package var threads = ProcessInfo.processInfo.activeProcessorCount
     /// Report progress on long stages (only when stderr is a terminal).
-    public var progress = false
+    package var progress = false
     /// Test hook: pause this many seconds after writing outputs, before publishing.
-    public var pauseBeforePublish: Double = 0
+    package var pauseBeforePublish: Double = 0
     /// Command-line options that replaced pipeline values (recorded in the manifest).
-    public var overrides: [RunOverride] = []
+    package var overrides: [RunOverride] = []
     /// A check of the written run folder before it is published (`--baseline`): throwing fails
     /// the run in a stage named `baseline`, so `latest` keeps the previous run.
-    public var beforePublish: (@Sendable (_ runDirectory: String) throws -> Void)?
+    package var beforePublish: (@Sendable (_ runDirectory: String) throws -> Void)?
 
-    public init() {}
+    package init() {}
 }
 
 /// A command-line option that replaced a pipeline value, e.g. `--year 2022`.
-public struct RunOverride: Sendable, Equatable {
-    public var option: String
-    public var value: String
-    public init(option: String, value: String) { self.option = option; self.value = value }
+package struct RunOverride: Sendable, Equatable {
+    package var option: String
+    package var value: String
+    package init(option: String, value: String) { self.option = option; self.value = value }
 }
 
 /// A run that created its folder and then stopped on an error: which stage, where its folder
 /// (with a `status: failed` manifest) is, and the error itself (which decides the exit code).
-public struct RunFailure: Error, CustomStringConvertible {
-    public let stage: String?
-    public let runDirectory: String
-    public let latest: String
-    public let underlying: Error
+package struct RunFailure: Error, CustomStringConvertible {
+    package let stage: String?
+    package let runDirectory: String
+    package let latest: String
+    package let underlying: Error
 
-    public var exitCode: Int32 { ExitCodes.code(for: underlying) }
-    public var description: String { "\(underlying)" }
+    package var exitCode: Int32 { ExitCodes.code(for: underlying) }
+    package var description: String { "\(underlying)" }
 }
 
 /// The score stage's output: the scoring year unranked, and each history year scored (what history.csv needs of it).
@@ -56,34 +56,34 @@ struct RankedScores: Sendable {
 }
 
 /// What a finished `wfrisk run` did.
-public struct RunOutcome: Sendable {
-    public enum Status: String, Sendable { case published, upToDate = "up_to_date" }
-    public var status: Status
+package struct RunOutcome: Sendable {
+    package enum Status: String, Sendable { case published, upToDate = "up_to_date" }
+    package var status: Status
     /// The run folder written (or, when up to date, the one `latest` points at).
-    public var runDirectory: String
-    public var latest: String
-    public var table: ScoreTable?
-    public var outputs: [String]
-    public var warnings: [String]
+    package var runDirectory: String
+    package var latest: String
+    package var table: ScoreTable?
+    package var outputs: [String]
+    package var warnings: [String]
     /// Folders of inputs marked synthetic (invented values under real names), if any.
-    public var syntheticInputs: [String] = []
+    package var syntheticInputs: [String] = []
 }
 
 /// Runs a pipeline unattended: lock, fingerprint inputs, skip if nothing changed, run the
 /// stages on Dispatch into a fresh run folder, write the manifest, publish `latest` atomically,
 /// apply retention. Any failure leaves the previous `latest` as it was.
-public struct PipelineRunner {
-    public let pipeline: Pipeline
-    public let options: RunOptions
-    public let logger: Logger
+package struct PipelineRunner {
+    package let pipeline: Pipeline
+    package let options: RunOptions
+    package let logger: Logger
 
-    public init(pipeline: Pipeline, options: RunOptions, logger: Logger) {
+    package init(pipeline: Pipeline, options: RunOptions, logger: Logger) {
         self.pipeline = pipeline
         self.options = options
         self.logger = logger
     }
 
-    public func run() throws -> RunOutcome {
+    package func run() throws -> RunOutcome {
         let folders = RunFolders(root: pipeline.outputs.directory)
         let lock = PipelineLock(directory: folders.root)
         try lock.acquire()
@@ -319,18 +319,18 @@ public struct PipelineRunner {
 }
 
 /// The concrete files a run will read, after expanding patterns.
-public struct InputPlan: Sendable {
-    public var workforce: [String]
-    public var demand: [String]
+package struct InputPlan: Sendable {
+    package var workforce: [String]
+    package var demand: [String]
     /// Inspection files (folders expanded to the texts inside).
-    public var inspections: [String]
-    public var reference: [(kind: String, path: String)]
+    package var inspections: [String]
+    package var reference: [(kind: String, path: String)]
 
     /// Name of the marker file that labels a folder of inputs as invented (sample-data/, `wfrisk sample`).
-    public static let syntheticMarker = "SYNTHETIC"
+    package static let syntheticMarker = "SYNTHETIC"
 
     /// Folders holding a `SYNTHETIC` marker that some input lies below (up to four levels up).
-    public var syntheticInputs: [String] {
+    package var syntheticInputs: [String] {
         var found = Set<String>()
         for path in workforce + demand + inspections + reference.map(\.path) {
             var dir = (path as NSString).deletingLastPathComponent
@@ -345,7 +345,7 @@ public struct InputPlan: Sendable {
         return found.sorted()
     }
 
-    public static func make(_ p: Pipeline) throws -> InputPlan {
+    package static func make(_ p: Pipeline) throws -> InputPlan {
         var reference: [(String, String)] = []
         if let n = p.inputs.neighbours { reference.append(("neighbours", n)) }
         if let a = p.inputs.authorities { reference.append(("authorities", a)) }
@@ -359,7 +359,7 @@ public struct InputPlan: Sendable {
     }
 
     /// SHA-256 of every input, computed concurrently; row and document counts are filled in later.
-    public func fingerprint(threads: Int) throws -> [InputFingerprint] {
+    func fingerprint(threads: Int) throws -> [InputFingerprint] {
         let all: [(String, String)] = workforce.map { ("workforce", $0) } + demand.map { ("demand", $0) }
             + inspections.map { ("inspection", $0) } + reference.map { ($0.kind, $0.path) }
         return try Parallel.map(all, threads: threads) { kind, path in

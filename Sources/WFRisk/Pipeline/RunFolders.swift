@@ -11,19 +11,19 @@ import WFRiskCore
 ///   is gone, and the folder is kept as evidence (`keep_failed_runs` of them);
 /// - **incomplete**: anything else (marker still there, or no readable manifest): its writer died
 ///   (`kill -9`, power loss) before finishing. The next run, holding the lock, removes it and says so.
-public struct RunFolders {
-    public let root: String
-    public static let incompleteMarker = "INCOMPLETE"
+struct RunFolders {
+    let root: String
+    static let incompleteMarker = "INCOMPLETE"
 
-    public enum State: String, Sendable { case complete, failed, incomplete }
+    enum State: String, Sendable { case complete, failed, incomplete }
 
-    public init(root: String) { self.root = root }
+    init(root: String) { self.root = root }
 
-    public var runsDirectory: String { (root as NSString).appendingPathComponent("runs") }
-    public var latest: String { (root as NSString).appendingPathComponent("latest") }
+    var runsDirectory: String { (root as NSString).appendingPathComponent("runs") }
+    var latest: String { (root as NSString).appendingPathComponent("latest") }
 
     /// Creates a new run folder marked incomplete.
-    public func create(now: Date = Date()) throws -> String {
+    func create(now: Date = Date()) throws -> String {
         let id = String(format: "%06x", UInt32.random(in: 0..<0xFFFFFF))
         let dir = (runsDirectory as NSString).appendingPathComponent("\(Timestamp.compact(now))-\(id)")
         do {
@@ -40,7 +40,7 @@ public struct RunFolders {
         return dir
     }
 
-    public func markComplete(_ dir: String) throws {
+    func markComplete(_ dir: String) throws {
         let marker = (dir as NSString).appendingPathComponent(Self.incompleteMarker)
         if unlink(marker) != 0 && errno != ENOENT {
             throw OutputPathProblem.explain(nil, action: "remove the marker", path: marker, folder: false)
@@ -49,7 +49,7 @@ public struct RunFolders {
     }
 
     /// Points `latest` at `dir` atomically (a new link renamed over the old).
-    public func publish(_ dir: String) throws {
+    func publish(_ dir: String) throws {
         let target = "runs/" + (dir as NSString).lastPathComponent
         let temp = latest + ".tmp-\(getpid())"
         unlink(temp)
@@ -64,20 +64,20 @@ public struct RunFolders {
     }
 
     /// The run folder `latest` points at, if any.
-    public var latestRun: String? {
+    var latestRun: String? {
         guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: latest) else { return nil }
         return (root as NSString).appendingPathComponent(target)
     }
 
     /// Run folders, oldest first.
-    public func runs() -> [String] {
+    func runs() -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: runsDirectory)) ?? []
         return names.filter { !$0.hasPrefix(".") }.sorted().map { (runsDirectory as NSString).appendingPathComponent($0) }
     }
 
-    public func isIncomplete(_ dir: String) -> Bool { state(of: dir) == .incomplete }
+    func isIncomplete(_ dir: String) -> Bool { state(of: dir) == .incomplete }
 
-    public func state(of dir: String) -> State {
+    func state(of dir: String) -> State {
         if FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(Self.incompleteMarker)) { return .incomplete }
         switch RunManifest.read(directory: dir)?.status {
         case .success: return .complete
@@ -87,14 +87,14 @@ public struct RunFolders {
     }
 
     /// A folder removed by `removeIncomplete`, and what is known of the run that left it.
-    public struct Removed: Sendable {
-        public var path: String
-        public var reason: String
+    struct Removed: Sendable {
+        var path: String
+        var reason: String
     }
 
     /// Removes folders of runs that died before finishing (call while holding the lock). Failed runs
     /// (which reported their error in their manifest) are kept.
-    public func removeIncomplete(except current: String? = nil) -> [Removed] {
+    func removeIncomplete(except current: String? = nil) -> [Removed] {
         var removed: [Removed] = []
         for dir in runs() where dir != current && state(of: dir) == .incomplete {
             let marker = (dir as NSString).appendingPathComponent(Self.incompleteMarker)
@@ -108,7 +108,7 @@ public struct RunFolders {
 
     /// Deletes the oldest complete runs beyond `keep` and the oldest failed runs beyond `keepFailed`,
     /// never the one `latest` points at nor `current`.
-    public func applyRetention(keep: Int, keepFailed: Int, except current: String? = nil) -> [String] {
+    func applyRetention(keep: Int, keepFailed: Int, except current: String? = nil) -> [String] {
         let protected = Set([latestRun, current].compactMap { $0.map { ($0 as NSString).standardizingPath } })
         var removed: [String] = []
         let all = runs()
@@ -130,9 +130,9 @@ public struct RunFolders {
 
 /// Turns a failed file-system operation on an output path into a sentence naming the path, what
 /// is wrong with it and what to do, instead of a platform error code.
-public enum OutputPathProblem {
+package enum OutputPathProblem {
     /// `folder`: whether `path` itself must be a folder (a file there is then in the way).
-    public static func explain(_ error: Error?, action: String, path: String, folder: Bool = true) -> WFRiskError {
+    package static func explain(_ error: Error?, action: String, path: String, folder: Bool = true) -> WFRiskError {
         let savedErrno = errno
         let fm = FileManager.default
         // Find the part of the path that is in the way: a file where a folder is needed, or an

@@ -3,7 +3,7 @@ import Logging
 import WFRiskCore
 
 /// How a `wfrisk run` ended, as the final `run finished` event and the exit code say it.
-public enum RunStatus: String, Sendable, CaseIterable {
+package enum RunStatus: String, Sendable, CaseIterable {
     /// New scores published (exit 0).
     case success
     /// Inputs, pipeline, settings and versions unchanged since the last successful run (exit 0).
@@ -18,28 +18,28 @@ public enum RunStatus: String, Sendable, CaseIterable {
 /// The log of one command: readable text on a terminal, or (`--log-format json`) exactly one JSON
 /// object per line on both stderr (events) and stdout (the summary), so `>> log 2>&1` stays
 /// machine-readable. Facts are fields, never only words in the message.
-public final class RunLog: @unchecked Sendable {
-    public enum Format: String, Sendable, CaseIterable { case text, json }
-    public enum Stream: Sendable { case stdout, stderr }
+package final class RunLog: @unchecked Sendable {
+    package enum Format: String, Sendable, CaseIterable { case text, json }
+    package enum Stream: Sendable { case stdout, stderr }
 
-    public let format: Format
-    public let level: Logger.Level
+    package let format: Format
+    package let level: Logger.Level
     private let lock = NSLock()
 
-    public init(format: Format, level: Logger.Level) {
+    package init(format: Format, level: Logger.Level) {
         self.format = format
         self.level = level
     }
 
     /// A swift-log logger writing through this log (metadata become fields).
-    public func logger(label: String = "wfrisk") -> Logger {
+    package func logger(label: String = "wfrisk") -> Logger {
         var logger = Logger(label: label) { [self] label in RunLogHandler(log: self, label: label) }
         logger.logLevel = level
         return logger
     }
 
     /// Writes one event. `always` events ignore `--quiet` (the final `run finished`).
-    public func event(_ level: Logger.Level, _ message: String, _ fields: [(String, JSONValue)] = [],
+    package func event(_ level: Logger.Level, _ message: String, _ fields: [(String, JSONValue)] = [],
                       stream: Stream = .stderr, always: Bool = false) {
         guard always || level >= self.level else { return }
         let time = Timestamp.iso8601(Date())
@@ -59,7 +59,7 @@ public final class RunLog: @unchecked Sendable {
     }
 
     /// Text written as is to stdout (text mode's summary and tables). In JSON mode use `event`.
-    public func printText(_ text: String) {
+    package func printText(_ text: String) {
         write(text, to: .stdout)
     }
 
@@ -99,24 +99,24 @@ public final class RunLog: @unchecked Sendable {
 }
 
 /// swift-log handler that hands every message to a `RunLog`.
-public struct RunLogHandler: LogHandler {
-    public var logLevel: Logger.Level
-    public var metadata: Logger.Metadata = [:]
+struct RunLogHandler: LogHandler {
+    var logLevel: Logger.Level
+    var metadata: Logger.Metadata = [:]
     let log: RunLog
     let label: String
 
-    public init(log: RunLog, label: String) {
+    init(log: RunLog, label: String) {
         self.log = log
         self.label = label
         self.logLevel = log.level
     }
 
-    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
         set { metadata[key] = newValue }
     }
 
-    public func log(event: LogEvent) {
+    func log(event: LogEvent) {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         log.event(event.level, "\(event.message)", merged.keys.sorted().map { ($0, RunLog.json(merged[$0]!)) })
     }
@@ -124,7 +124,7 @@ public struct RunLogHandler: LogHandler {
 
 extension JSONValue {
     /// One-line rendering (for JSON log lines).
-    public func compact() -> String {
+    package func compact() -> String {
         switch self {
         case .null, .bool, .number, .string: return rendered().trimmingCharacters(in: .newlines)
         case .array(let items): return "[" + items.map { $0.compact() }.joined(separator: ",") + "]"

@@ -3,14 +3,14 @@ import WFRiskCore
 import WFRiskScoring
 
 /// An output file as recorded in the manifest.
-public struct OutputFingerprint: Sendable, Equatable {
-    public var name: String
-    public var sha256: String
-    public var bytes: Int
+struct OutputFingerprint: Sendable, Equatable {
+    var name: String
+    var sha256: String
+    var bytes: Int
 }
 
 /// How a run folder's manifest says its run ended (`status` in manifest.json).
-public enum ManifestStatus: String, Sendable {
+enum ManifestStatus: String, Sendable {
     /// Written at the start; a folder still saying so was left by a run that died.
     case running
     case success
@@ -20,32 +20,32 @@ public enum ManifestStatus: String, Sendable {
 /// `manifest.json` of a run folder: what ran, on what, how long each stage took, what it
 /// wrote and how it ended. Run-specific facts (times, host) live here, never in the scores.
 /// Laid out in one place, `json`; read back through `Summary`.
-public struct RunManifest {
+struct RunManifest {
     /// `manifest_version`: raised whenever a key is renamed, removed or changes meaning.
-    public static let schemaVersion = "1"
+    static let schemaVersion = "1"
 
-    public var pipelineFile: String
-    public var pipelineName: String
-    public var pipelineSHA: String
-    public var runKey: String
-    public var inputs: [InputFingerprint]
-    public var stages: [StageRecord] = []
-    public var warnings: [String] = []
-    public var outputs: [OutputFingerprint] = []
-    public var started: Date
-    public var finished: Date?
-    public var threads: Int
-    public var status = ManifestStatus.running
-    public var exitCode: Int?
-    public var failedStage: String?
-    public var error: String?
+    var pipelineFile: String
+    var pipelineName: String
+    var pipelineSHA: String
+    var runKey: String
+    var inputs: [InputFingerprint]
+    var stages: [StageRecord] = []
+    var warnings: [String] = []
+    var outputs: [OutputFingerprint] = []
+    var started: Date
+    var finished: Date?
+    var threads: Int
+    var status = ManifestStatus.running
+    var exitCode: Int?
+    var failedStage: String?
+    var error: String?
     /// Settings the run used, after defaults, the pipeline file and command-line overrides.
-    public var settings: RunSettings
-    public var formats: [OutputFormat]
+    var settings: RunSettings
+    var formats: [OutputFormat]
     /// Command-line options that replaced pipeline values.
-    public var overrides: [RunOverride]
+    var overrides: [RunOverride]
     /// Input folders marked synthetic (`SYNTHETIC` marker): the scores are not real figures.
-    public var syntheticInputs: [String] = []
+    var syntheticInputs: [String] = []
 
     init(pipeline: Pipeline, overrides: [RunOverride], runKey: String, inputs: [InputFingerprint], started: Date, threads: Int) {
         pipelineFile = pipeline.file
@@ -64,7 +64,7 @@ public struct RunManifest {
     /// effective settings after command-line overrides (every stored setting, so `--year 2022` or
     /// a changed weight is never "unchanged"), the output formats, and every input's hash (not its
     /// path, so the same files reached from another folder match).
-    public static func runKey(pipelineSHA: String, settings: RunSettings, formats: [OutputFormat], inputs: [InputFingerprint]) -> String {
+    static func runKey(pipelineSHA: String, settings: RunSettings, formats: [OutputFormat], inputs: [InputFingerprint]) -> String {
         var text = "pipeline \(pipelineSHA)\nwfrisk \(WFRiskVersion.current)\nmethodology \(Scorer.methodologyVersion)\n"
         text += "settings \(SettingsFingerprint.text(settings))\nformats \(formats.map(\.rawValue).sorted().joined(separator: ","))\n"
         for i in inputs.sorted(by: { ($0.kind, $0.sha256) < ($1.kind, $1.sha256) }) { text += "\(i.kind) \(i.sha256)\n" }
@@ -83,10 +83,10 @@ public struct RunManifest {
         finished = Date()
     }
 
-    public func rendered() -> String { json.rendered() }
+    func rendered() -> String { json.rendered() }
 
     /// The document: key order and the formats of every number and time.
-    public var json: JSONValue {
+    var json: JSONValue {
         .object([
             ("manifest_version", .string(Self.schemaVersion)),
             ("status", .string(status.rawValue)),
@@ -142,18 +142,18 @@ public struct RunManifest {
     }
 
     /// The few fields later commands need from an earlier manifest, by the keys `json` writes.
-    public struct Summary: Decodable {
-        public var runKey: String?
+    struct Summary: Decodable {
+        var runKey: String?
         /// `status` as written; `status` is nil when this version does not know it.
-        public var statusText: String?
-        public var methodologyVersion: String?
-        public var status: ManifestStatus? { statusText.flatMap(ManifestStatus.init(rawValue:)) }
+        var statusText: String?
+        package var methodologyVersion: String?
+        package var status: ManifestStatus? { statusText.flatMap(ManifestStatus.init(rawValue:)) }
 
         enum CodingKeys: String, CodingKey {
             case runKey = "run_key", statusText = "status", methodologyVersion = "methodology_version"
         }
 
-        public init(from decoder: Decoder) throws {
+        package init(from decoder: Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             // Each field alone: a manifest of another version still yields what it has.
             runKey = try? c.decodeIfPresent(String.self, forKey: .runKey)
@@ -162,13 +162,13 @@ public struct RunManifest {
         }
 
         /// The summary of the manifest at `path`; nil when it is missing or not a JSON object.
-        public static func load(path: String) -> Summary? {
+        package static func load(path: String) -> Summary? {
             FileManager.default.contents(atPath: path).flatMap { try? JSONDecoder().decode(Summary.self, from: $0) }
         }
     }
 
     /// The summary of `directory/manifest.json` when it records a run key and a status.
-    public static func read(directory: String) -> Summary? {
+    static func read(directory: String) -> Summary? {
         guard let s = Summary.load(path: (directory as NSString).appendingPathComponent("manifest.json")),
               s.runKey != nil, s.statusText != nil else { return nil }
         return s

@@ -5,20 +5,20 @@ import WFRiskInspections
 import WFRiskScoring
 
 /// Scoring settings plus the reading rules a pipeline file may extend.
-public struct RunSettings: Sendable, Equatable {
-    public var scoring: ScoringSettings
-    public var columnAliases: [String: [String]]
-    public var suppressionMarkers: [String]
+package struct RunSettings: Sendable, Equatable {
+    package var scoring: ScoringSettings
+    var columnAliases: [String: [String]]
+    var suppressionMarkers: [String]
     /// Two workforce files giving different values for one row: the newer release wins, or stop.
-    public var overlappingReleases: ReleaseOverlap = .newest
+    package var overlappingReleases: ReleaseOverlap = .newest
 
-    public static func == (a: RunSettings, b: RunSettings) -> Bool {
+    package static func == (a: RunSettings, b: RunSettings) -> Bool {
         a.scoring == b.scoring && a.columnAliases == b.columnAliases && a.suppressionMarkers == b.suppressionMarkers
             && a.overlappingReleases == b.overlappingReleases
     }
 
     /// `Resources/default_settings.yml`.
-    public static func defaults() throws -> RunSettings {
+    package static func defaults() throws -> RunSettings {
         let path = ReferenceFiles.path("default_settings.yml")
         let text = try String(contentsOfFile: path, encoding: .utf8)
         var settings = RunSettings(
@@ -31,7 +31,7 @@ public struct RunSettings: Sendable, Equatable {
     }
 
     /// Overrides values from a `settings:` node, key by key.
-    public mutating func apply(_ node: ConfigNode) throws {
+    package mutating func apply(_ node: ConfigNode) throws {
         if node.isNull { return }
         for (key, value) in try node.mapping(allowed: ["scoring", "inspections", "uncertainty", "column_aliases", "suppression_markers", "overlapping_releases"]) {
             switch key {
@@ -119,7 +119,7 @@ public struct RunSettings: Sendable, Equatable {
     }
 
     /// Column aliases as (canonical, alias) pairs.
-    public var aliasPairs: [(canonical: String, alias: String)] {
+    package var aliasPairs: [(canonical: String, alias: String)] {
         columnAliases.keys.sorted().flatMap { k in columnAliases[k]!.map { (canonical: k, alias: $0) } }
     }
 }

@@ -5,18 +5,18 @@ import WFRiskCore
 /// its range is a usage error naming file, line and key (exit 2), so no setting can hang a run
 /// (`trend_years: 4000000000`), overflow (`year: -9223372036854775808`) or publish nonsense.
 /// docs/pipelines.md lists the same table; a test checks they agree and that each bound is enforced.
-public enum SettingRanges {
-    public struct Range: Sendable {
-        public let key: String
-        public let lower: Double
-        public let upper: Double
-        public let why: String
+package enum SettingRanges {
+    package struct Range: Sendable {
+        package let key: String
+        package let lower: Double
+        package let upper: Double
+        package let why: String
 
-        public func contains(_ v: Double) -> Bool { v.isFinite && v >= lower && v <= upper }
-        public var text: String { "\(Decimals.trimmed(lower)) to \(Decimals.trimmed(upper))" }
+        package func contains(_ v: Double) -> Bool { v.isFinite && v >= lower && v <= upper }
+        package var text: String { "\(Decimals.trimmed(lower)) to \(Decimals.trimmed(upper))" }
     }
 
-    public static let all: [Range] = [
+    package static let all: [Range] = [
         Range(key: "settings.scoring.year", lower: 2000, upper: 2100, why: "a DfE reporting year, or `latest`"),
         Range(key: "settings.scoring.prior_fte", lower: 0, upper: 10_000, why: "shrinkage strength in FTE; the largest authority has about 1,000"),
         Range(key: "settings.scoring.prior_children", lower: 0, upper: 10_000_000, why: "shrinkage strength in children"),
@@ -41,13 +41,13 @@ public enum SettingRanges {
         Range(key: "--rank-tolerance", lower: 0, upper: 1000, why: "places"),
     ]
 
-    public static func range(_ key: String) -> Range {
+    package static func range(_ key: String) -> Range {
         guard let r = all.first(where: { $0.key == key }) else { preconditionFailure("no range for \(key)") }
         return r
     }
 
     /// The range for a key path as found in a file (`settings.scoring.weights.instability.agency_rate_fte`).
-    public static func range(forPath path: String) -> Range? {
+    package static func range(forPath path: String) -> Range? {
         let parts = path.split(separator: ".")
         return all.first { r in
             let pattern = r.key.split(separator: ".")
@@ -56,12 +56,12 @@ public enum SettingRanges {
     }
 
     /// Checks a command-line number; the error names the option and its range.
-    public static func check(_ value: Double, option: String) throws {
+    package static func check(_ value: Double, option: String) throws {
         let r = range(option)
         guard r.contains(value) else { throw WFRiskError.usage("\(option) must be from \(r.text), got \(Decimals.trimmed(value))") }
     }
 
-    public static func check(_ value: Int, option: String) throws {
+    package static func check(_ value: Int, option: String) throws {
         let r = range(option)
         guard r.contains(Double(value)) else { throw WFRiskError.usage("\(option) must be from \(r.text), got \(value)") }
     }
@@ -69,7 +69,7 @@ public enum SettingRanges {
 
 extension ConfigNode {
     /// A number within the range documented for this node's key path (`SettingRanges`).
-    public func ranged() throws -> Double {
+    func ranged() throws -> Double {
         let v = try double()
         guard let r = SettingRanges.range(forPath: rangePath) else { return v }
         guard r.contains(v) else { throw error("must be from \(r.text) (\(r.why)), got \(Decimals.trimmed(v))") }
@@ -77,7 +77,7 @@ extension ConfigNode {
     }
 
     /// A whole number within the range documented for this node's key path.
-    public func rangedInt() throws -> Int {
+    func rangedInt() throws -> Int {
         guard case .scalar(let s) = node, let v = Int(s.string) else {
             if case .scalar(let s) = node, Double(s.string) != nil {
                 if let r = SettingRanges.range(forPath: rangePath) {

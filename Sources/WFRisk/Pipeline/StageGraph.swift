@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 
 /// How a stage ended (`status` of a stage in manifest.json).
-public enum StageStatus: String, Sendable {
+enum StageStatus: String, Sendable {
     case ok
     case failed
     /// A stage it depends on failed or was itself cancelled.
@@ -12,20 +12,20 @@ public enum StageStatus: String, Sendable {
 }
 
 /// Timing and counts of one stage, for logs and the manifest.
-public struct StageRecord: Sendable, Equatable {
-    public var name: String
-    public var status: StageStatus
-    public var startedAt: Date?
-    public var seconds: Double
-    public var counts: [String: Int]
-    public var error: String?
+package struct StageRecord: Sendable, Equatable {
+    var name: String
+    var status: StageStatus
+    var startedAt: Date?
+    var seconds: Double
+    var counts: [String: Int]
+    var error: String?
 }
 
 /// A stage added to a `StageGraph`: its name, and once it has run, the value it produced.
 /// Dependants receive that value as a typed argument of their work, so a stage cannot read a
 /// value it did not declare, nor read one as the wrong type.
-public final class Stage<Output: Sendable>: @unchecked Sendable {
-    public let name: String
+final class Stage<Output: Sendable>: @unchecked Sendable {
+    let name: String
     private var produced: Output?
     private let lock = NSLock()
 
@@ -33,7 +33,7 @@ public final class Stage<Output: Sendable>: @unchecked Sendable {
 
     /// The value the stage produced. Only read by dependants (which run after it succeeded) or
     /// after `StageGraph.run()` returned without throwing.
-    public var value: Output {
+    var value: Output {
         lock.withLock {
             guard let produced else { preconditionFailure("stage '\(name)' has not produced its value") }
             return produced
@@ -46,9 +46,9 @@ public final class Stage<Output: Sendable>: @unchecked Sendable {
 /// Runs named stages on Dispatch as soon as their dependencies have finished: independent
 /// stages overlap, dependants wait. A failing stage cancels everything that depends on it,
 /// directly or not; the first failure (in declaration order) is rethrown.
-public final class StageGraph: @unchecked Sendable {
+final class StageGraph: @unchecked Sendable {
     /// What a stage's work returns: the value for its dependants and the counts it records.
-    public typealias Produced<Output> = (value: Output, counts: [String: Int])
+    typealias Produced<Output> = (value: Output, counts: [String: Int])
 
     private struct Node: Sendable {
         let name: String
@@ -65,14 +65,14 @@ public final class StageGraph: @unchecked Sendable {
     private let lock = NSLock()
     private let queue = DispatchQueue(label: "wfrisk.stages", attributes: .concurrent)
     private let group = DispatchGroup()
-    public var onEvent: (@Sendable (String, StageRecord) -> Void)?
+    var onEvent: (@Sendable (String, StageRecord) -> Void)?
 
-    public init() {}
+    init() {}
 
     /// Adds a stage that runs after `inputs` and receives their values, in that order. The first
     /// input names the dependency a cancelled stage reports.
     @discardableResult
-    public func add<each Input: Sendable, Output: Sendable>(
+    func add<each Input: Sendable, Output: Sendable>(
         _ name: String, after inputs: repeat Stage<each Input>,
         work: @escaping @Sendable (repeat each Input) throws -> Produced<Output>
     ) -> Stage<Output> {
@@ -92,7 +92,7 @@ public final class StageGraph: @unchecked Sendable {
     }
 
     /// Runs every stage; returns the stage records in declaration order.
-    public func run() throws -> [StageRecord] {
+    func run() throws -> [StageRecord] {
         lock.withLock { for n in nodes { pendingCounts[n.name] = n.dependencies.count } }
         for n in nodes where n.dependencies.isEmpty { schedule(n) }
         group.wait()
@@ -138,9 +138,9 @@ public final class StageGraph: @unchecked Sendable {
 }
 
 /// A stage failed; carries which one and the records so far.
-public struct StageFailure: Error, CustomStringConvertible {
-    public let stage: String
-    public let error: Error
-    public let records: [StageRecord]
-    public var description: String { "stage '\(stage)' failed: \(error)" }
+package struct StageFailure: Error, CustomStringConvertible {
+    package let stage: String
+    package let error: Error
+    package let records: [StageRecord]
+    package var description: String { "stage '\(stage)' failed: \(error)" }
 }

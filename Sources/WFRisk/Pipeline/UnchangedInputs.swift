@@ -6,7 +6,7 @@ extension TidyIngest {
     /// Fails when the bytes a file was parsed from are not those fingerprinted at the start of the
     /// run (the file was rewritten, truncated or appended to meanwhile): the manifest must never
     /// record one file while the scores come from another.
-    public static func verifyUnchanged(_ files: [TidyFile], fingerprints: [InputFingerprint]) throws {
+    static func verifyUnchanged(_ files: [TidyFile], fingerprints: [InputFingerprint]) throws {
         var recorded: [String: String] = [:]
         for f in fingerprints { recorded[f.path] = f.sha256 }
         let changed = files.compactMap { file -> InputProblem? in

@@ -4,10 +4,10 @@ import WFRiskCore
 /// Writes synthetic inspection letters and news items of realistic length and vocabulary
 /// (for benchmarks and demos): page furniture, an article about one authority with workforce
 /// and practice findings in varied wording, and "related stories" naming other authorities.
-public struct InspectionTextGenerator {
+struct InspectionTextGenerator {
     let seed: UInt64
 
-    public init(seed: UInt64) { self.seed = seed }
+    init(seed: UInt64) { self.seed = seed }
 
     static let visits = ["monitoring visit", "focused visit", "joint targeted area inspection (JTAI)", "inspection of local authority children's services"]
     static let judgements = ["inadequate", "requires improvement to be good", "good", "outstanding"]
@@ -45,7 +45,7 @@ public struct InspectionTextGenerator {
     ]
 
     /// Writes `count` texts into `directory`; returns their paths.
-    public func write(count: Int, authorities: [Authority], lastYear: Int, to directory: String) throws -> [String] {
+    func write(count: Int, authorities: [Authority], lastYear: Int, to directory: String) throws -> [String] {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var rng = SeededRandom(seed: seed)
         var paths: [String] = []

@@ -5,16 +5,16 @@ import WFRiskIngest
 /// Writes synthetic, DfE-shaped inputs: workforce CSVs (in two releases' column names),
 /// demand files, statistical neighbours. Values are invented; codes and names come from
 /// the registry (or are invented too, for scale tests). Same seed, same bytes.
-public struct SampleGenerator {
-    public struct Options: Sendable {
+package struct SampleGenerator {
+    package struct Options: Sendable {
         /// nil: every authority in the registry, with its real boundary changes.
-        public var authorities: Int?
-        public var firstYear: Int
-        public var lastYear: Int
-        public var seed: UInt64
+        package var authorities: Int?
+        package var firstYear: Int
+        package var lastYear: Int
+        package var seed: UInt64
         /// Inspection texts to write under `inspections/`.
-        public var texts: Int
-        public init(authorities: Int? = nil, firstYear: Int = 2019, lastYear: Int = 2023, seed: UInt64 = 42, texts: Int = 0) {
+        package var texts: Int
+        package init(authorities: Int? = nil, firstYear: Int = 2019, lastYear: Int = 2023, seed: UInt64 = 42, texts: Int = 0) {
             self.authorities = authorities
             self.firstYear = firstYear
             self.lastYear = lastYear
@@ -32,7 +32,7 @@ public struct SampleGenerator {
     let options: Options
     let registry: AuthorityRegistry
 
-    public init(options: Options, registry: AuthorityRegistry) {
+    package init(options: Options, registry: AuthorityRegistry) {
         self.options = options
         self.registry = registry
     }
@@ -87,7 +87,7 @@ public struct SampleGenerator {
     /// Writes the sample set under `directory`; returns the files written. Rows stream into
     /// in-memory CSV buffers (no per-row objects kept), so a million rows fit comfortably.
     @discardableResult
-    public func write(to directory: String) throws -> [String] {
+    package func write(to directory: String) throws -> [String] {
         var rng = SeededRandom(seed: options.seed)
         var las = syntheticAuthorities(&rng)
         var written: [String] = []

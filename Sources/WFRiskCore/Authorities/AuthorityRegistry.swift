@@ -8,7 +8,7 @@ public struct AuthorityRegistry: Sendable {
     private var oldCodesByName: [String: [String]] = [:]
     private var predecessorsBySuccessor: [String: [String]] = [:]
     /// Known joint returns, keyed by unit.
-    public private(set) var jointReturns: [ReportingUnit: String] = [:]
+    package private(set) var jointReturns: [ReportingUnit: String] = [:]
 
     public init(authorities: [Authority], aliases: [(String, String)] = [], jointReturns: [ReportingUnit: String] = [:]) {
         for authority in authorities { add(authority) }
@@ -51,12 +51,12 @@ public struct AuthorityRegistry: Sendable {
     }
 
     /// Codes of every authority (past or present) known by `name` or one of its aliases.
-    public func oldCodes(named name: String) -> [String] {
+    package func oldCodes(named name: String) -> [String] {
         oldCodesByName[AuthorityRegistry.normalizedName(name)] ?? []
     }
 
     /// All name variants known for linking text (canonical names and aliases), with their codes.
-    public var nameIndex: [String: [String]] { oldCodesByName }
+    package var nameIndex: [String: [String]] { oldCodesByName }
 
     /// Authorities abolished in favour of any member of `unit`.
     public func predecessors(of unit: ReportingUnit) -> [Authority] {
@@ -64,14 +64,14 @@ public struct AuthorityRegistry: Sendable {
     }
 
     /// The current authorities that cover an abolished authority's area (following chains).
-    public func currentSuccessors(of code: String) -> [String] {
+    package func currentSuccessors(of code: String) -> [String] {
         guard let authority = byOldCode[code] else { return [code] }
         if authority.successors.isEmpty { return [code] }
         return Array(Set(authority.successors.flatMap { currentSuccessors(of: $0) })).sorted()
     }
 
     /// Lower-case, `&` as "and", punctuation and repeated spaces removed.
-    public static func normalizedName(_ name: String) -> String {
+    package static func normalizedName(_ name: String) -> String {
         if name.utf8.allSatisfy({ $0 < 0x80 }) { return normalizedASCIIName(name) }
         return normalizedNameByCharacter(name)
     }
@@ -115,7 +115,7 @@ public struct AuthorityRegistry: Sendable {
     }
 
     /// Splits "314 / 318" or "E09000021 / E09000027" into its parts.
-    public static func splitCombined(_ value: String) -> [String] {
+    package static func splitCombined(_ value: String) -> [String] {
         // Common case first: one code, no "/" and nothing to trim (no Foundation work).
         let u = value.utf8
         if let first = u.first, let last = u.last, first > 0x20 && first < 0x80 && last > 0x20 && last < 0x80, !u.contains(0x2F) {

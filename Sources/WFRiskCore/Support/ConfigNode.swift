@@ -2,12 +2,12 @@ import Yams
 
 /// A YAML node with the file and key path it came from, so every configuration error
 /// names file, line and key (`pipelines/nightly.yml:14: settings.scoring.prior_fte: …`).
-public struct ConfigNode {
-    public let node: Node
-    public let file: String
-    public let path: String
+package struct ConfigNode {
+    package let node: Node
+    package let file: String
+    package let path: String
 
-    public static func parse(file: String, text: String) throws -> ConfigNode {
+    package static func parse(file: String, text: String) throws -> ConfigNode {
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw WFRiskError.usage("\(file): the file is empty")
@@ -18,14 +18,14 @@ public struct ConfigNode {
         }
     }
 
-    public var line: Int { node.mark?.line ?? 0 }
+    package var line: Int { node.mark?.line ?? 0 }
 
-    public func error(_ message: String) -> WFRiskError {
+    package func error(_ message: String) -> WFRiskError {
         .usage("\(file):\(line): \(path.isEmpty ? "" : path + ": ")\(message)")
     }
 
     /// The mapping's entries, after checking every key is one of `allowed`.
-    public func mapping(allowed: [String]) throws -> [(String, ConfigNode)] {
+    package func mapping(allowed: [String]) throws -> [(String, ConfigNode)] {
         guard case .mapping(let m) = node else { throw error("expected a mapping (key: value)") }
         var out: [(String, ConfigNode)] = []
         for (k, v) in m {
@@ -39,28 +39,28 @@ public struct ConfigNode {
         return out
     }
 
-    public func string() throws -> String {
+    package func string() throws -> String {
         guard case .scalar(let s) = node else { throw error("expected a single value") }
         return s.string
     }
 
-    public func double() throws -> Double {
+    package func double() throws -> Double {
         guard case .scalar(let s) = node, let v = Double(s.string), v.isFinite else { throw error("expected a number, got \(describe)") }
         return v
     }
 
-    public func int() throws -> Int {
+    package func int() throws -> Int {
         guard case .scalar(let s) = node, let v = Int(s.string) else { throw error("expected a whole number, got \(describe)") }
         return v
     }
 
-    public func bool() throws -> Bool {
+    package func bool() throws -> Bool {
         guard case .scalar(let s) = node, let v = Bool(s.string.lowercased()) else { throw error("expected true or false, got \(describe)") }
         return v
     }
 
     /// A list of strings; a single string is taken as a one-item list.
-    public func strings() throws -> [String] {
+    package func strings() throws -> [String] {
         switch node {
         case .scalar(let s): return [s.string]
         case .sequence(let seq):
@@ -69,7 +69,7 @@ public struct ConfigNode {
         }
     }
 
-    public var isNull: Bool {
+    package var isNull: Bool {
         if case .scalar(let s) = node { return s.string.isEmpty || s.string == "~" || s.string == "null" }
         return false
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Fixed-decimal formatting that does not depend on locale.
 public enum Decimals {
-    public static func format(_ value: Double, _ decimals: Int) -> String {
+    package static func format(_ value: Double, _ decimals: Int) -> String {
         precondition(value.isFinite, "non-finite value cannot be written")
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }

@@ -1,19 +1,19 @@
 import Foundation
 
 /// Writes files so that readers see either the old content or the new, never half.
-public enum FileOutput {
+package enum FileOutput {
     /// Writes `bytes` to a temporary file beside `path`, flushes it to disk, then renames it over `path`.
-    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    package static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         try writeAtomically(to: path) { write in try write(bytes) }
     }
 
-    public static func writeAtomically(_ text: String, to path: String) throws {
+    package static func writeAtomically(_ text: String, to path: String) throws {
         try writeAtomically(Array(text.utf8), to: path)
     }
 
     /// Like `writeAtomically(_:to:)` for content produced in pieces: `produce` is given a function
     /// that appends bytes to the temporary file. Nothing appears at `path` unless all of it is written.
-    public static func writeAtomically(to path: String, _ produce: (_ write: ([UInt8]) throws -> Void) throws -> Void) throws {
+    package static func writeAtomically(to path: String, _ produce: (_ write: ([UInt8]) throws -> Void) throws -> Void) throws {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

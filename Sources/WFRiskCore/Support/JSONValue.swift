@@ -2,7 +2,7 @@ import Dispatch
 
 /// A JSON document with ordered keys and pre-formatted numbers, so output is
 /// byte-for-byte deterministic and numbers keep their documented decimals.
-public indirect enum JSONValue: Equatable, Sendable {
+package indirect enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     /// A number already formatted (see `Decimals`).
@@ -14,24 +14,24 @@ public indirect enum JSONValue: Equatable, Sendable {
     /// document never holds every row's tree in memory at once.
     case generated(Int, @Sendable (Int) -> JSONValue)
 
-    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         lhs.rendered() == rhs.rendered()
     }
 
-    public static func int(_ v: Int) -> JSONValue { .number(String(v)) }
-    public static func double(_ v: Double?, decimals: Int) -> JSONValue {
+    package static func int(_ v: Int) -> JSONValue { .number(String(v)) }
+    package static func double(_ v: Double?, decimals: Int) -> JSONValue {
         guard let v else { return .null }
         return .number(Decimals.format(v, decimals))
     }
-    public static func optionalString(_ v: String?) -> JSONValue { v.map { .string($0) } ?? .null }
+    package static func optionalString(_ v: String?) -> JSONValue { v.map { .string($0) } ?? .null }
 
     /// Pretty-printed with two-space indents and a final newline.
-    public func rendered() -> String {
+    package func rendered() -> String {
         String(decoding: renderedBytes(), as: UTF8.self)
     }
 
     /// `rendered()` as UTF-8 bytes, ready to write.
-    public func renderedBytes() -> [UInt8] {
+    package func renderedBytes() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
         render(into: &out, indent: 0, threads: 1) { _ in }
@@ -43,7 +43,7 @@ public indirect enum JSONValue: Equatable, Sendable {
     /// of megabytes (national scores with their evidence) never sits in memory whole. Elements of
     /// `generated` arrays are rendered on up to `threads` threads, in blocks, and emitted in order:
     /// the bytes are the same at any thread count.
-    public func render(chunk: Int = 4 << 20, threads: Int = 1, emit: ([UInt8]) throws -> Void) throws {
+    package func render(chunk: Int = 4 << 20, threads: Int = 1, emit: ([UInt8]) throws -> Void) throws {
         var out: [UInt8] = []
         out.reserveCapacity(chunk + chunk / 2)
         var failure: Error?

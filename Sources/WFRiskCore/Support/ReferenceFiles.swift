@@ -4,10 +4,10 @@ import Foundation
 /// it reads in its own `Resources` folder (registry and reading rules in WFRiskIngest, the
 /// lexicon in WFRiskInspections, settings and report templates in WFRisk) and asks here
 /// with its own `Bundle.module`.
-public enum ReferenceFiles {
+package enum ReferenceFiles {
     /// Path of a reference file shipped in `bundle`. `WFRISK_REFERENCE_DIR` overrides the folder
     /// (for an installed binary whose resource bundles live elsewhere; it holds every target's files).
-    public static func path(_ name: String, in bundle: Bundle) -> String {
+    package static func path(_ name: String, in bundle: Bundle) -> String {
         if let dir = ProcessInfo.processInfo.environment["WFRISK_REFERENCE_DIR"], !dir.isEmpty {
             return (dir as NSString).appendingPathComponent(name)
         }

@@ -5,31 +5,31 @@ import Foundation
 ///
 /// Backed by swift-crypto (BoringSSL, with the CPU's SHA instructions where present): inputs are
 /// hashed on every run, and a 250 MB file took about a second with a portable implementation.
-public struct SHA256Digest {
+package struct SHA256Digest {
     private var hasher = SHA256()
 
-    public init() {}
+    package init() {}
 
-    public mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+    package mutating func update<C: Collection>(_ bytes: C) where C.Element == UInt8 {
         let done: Void? = bytes.withContiguousStorageIfAvailable { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         if done == nil { hasher.update(data: Array(bytes)) }
     }
 
-    public func finalize() -> String {
+    package func finalize() -> String {
         hasher.finalize().map { byte in
             let hex = String(byte, radix: 16)
             return byte < 16 ? "0" + hex : hex
         }.joined()
     }
 
-    public static func hex<C: Collection>(of bytes: C) -> String where C.Element == UInt8 {
+    package static func hex<C: Collection>(of bytes: C) -> String where C.Element == UInt8 {
         var digest = SHA256Digest()
         digest.update(bytes)
         return digest.finalize()
     }
 
     /// Hashes a file in 4 MiB reads.
-    public static func hex(ofFile path: String) throws -> String {
+    package static func hex(ofFile path: String) throws -> String {
         guard let file = fopen(path, "rb") else {
             throw WFRiskError.input(InputProblem(file: path, message: "cannot open file: \(String(cString: strerror(errno)))"))
         }

@@ -1,23 +1,23 @@
 /// Decodes bytes from real-world files: UTF-8 when valid, otherwise Windows-1252
 /// (what spreadsheets and saved web pages on Windows usually produce).
-public enum TextDecoding {
-    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+package enum TextDecoding {
+    package static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         if let text = String(validating: bytes, as: UTF8.self) { return text }
         return windows1252(bytes)
     }
 
-    public static func decode(_ bytes: [UInt8]) -> String {
+    package static func decode(_ bytes: [UInt8]) -> String {
         bytes.withUnsafeBufferPointer { decode($0) }
     }
 
     /// Whether the bytes are valid UTF-8.
-    public static func isUTF8(_ bytes: [UInt8]) -> Bool {
+    static func isUTF8(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) != nil }
     }
 
     /// Windows-1252 decoding; bytes 0x80–0x9F map to the typographic characters
     /// Windows puts there, the rest are Latin-1.
-    public static func windows1252(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    static func windows1252(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         var scalars = String.UnicodeScalarView()
         for byte in bytes {
             if (0x80...0x9F).contains(byte), let mapped = cp1252High[Int(byte - 0x80)] {
@@ -39,7 +39,7 @@ public enum TextDecoding {
 
 extension String {
     /// The string without leading and trailing spaces and tabs (ASCII only; fast, no Foundation).
-    public var trimmedSpaces: String {
+    package var trimmedSpaces: String {
         let u = utf8
         guard let first = u.first, let last = u.last, first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 else { return self }
         var start = u.startIndex, end = u.endIndex

@@ -1,26 +1,26 @@
 import Foundation
 
 /// Dates as wfrisk writes them, always in UTC: each format defined here once.
-public enum Timestamp {
+package enum Timestamp {
     /// ISO 8601 with milliseconds, e.g. `2026-11-26T07:11:12.345Z`: manifests and log lines.
-    public static func iso8601(_ date: Date) -> String {
+    package static func iso8601(_ date: Date) -> String {
         let f = ISO8601DateFormatter()
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return f.string(from: date)
     }
 
     /// ISO 8601 to the second, e.g. `2026-11-26T07:11:12Z`: the lock file's note.
-    public static func iso8601Seconds(_ date: Date) -> String {
+    package static func iso8601Seconds(_ date: Date) -> String {
         ISO8601DateFormatter().string(from: date)
     }
 
     /// Sortable and safe in a path, e.g. `20261126T071112.345Z`: run folder names.
-    public static func compact(_ date: Date) -> String {
+    package static func compact(_ date: Date) -> String {
         fixed("yyyyMMdd'T'HHmmss.SSS'Z'").string(from: date)
     }
 
     /// The calendar day, e.g. `2026-11-26`.
-    public static func day(_ date: Date) -> String {
+    package static func day(_ date: Date) -> String {
         fixed("yyyy-MM-dd").string(from: date)
     }
 

@@ -6,44 +6,44 @@ import WFRiskCore
 ///
 /// Field bytes live in a buffer the reader reuses, so a record is only valid inside the call it
 /// is passed to; copy out what you keep (`string(at:)`).
-public struct CSVRecord {
+package struct CSVRecord {
     /// 1-based physical line where the record starts (quoted newlines counted).
-    public let line: Int
+    package let line: Int
     let bytes: UnsafePointer<UInt8>
     /// Offset of field 0 in `bytes`; field k ends at `ends[k]`.
     let start: Int
     let ends: UnsafeBufferPointer<Int>
 
-    public var count: Int { ends.count }
+    var count: Int { ends.count }
 
     /// The raw bytes of field `index` (empty past the record's end: a short row never shows
     /// another row's bytes; callers check `count` against the header to report it).
-    public func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+    func field(_ index: Int) -> UnsafeBufferPointer<UInt8> {
         guard index >= 0, index < ends.count else { return UnsafeBufferPointer(start: nil, count: 0) }
         let from = index == 0 ? start : ends[index - 1]
         return UnsafeBufferPointer(start: bytes + from, count: ends[index] - from)
     }
 
     /// Field `index` decoded as text (UTF-8, falling back to Windows-1252), or "" past the end.
-    public func string(at index: Int) -> String {
+    func string(at index: Int) -> String {
         guard index >= 0, index < count else { return "" }
         return TextDecoding.decode(field(index))
     }
 
     /// All fields decoded as text.
-    public var strings: [String] { (0..<count).map { string(at: $0) } }
+    package var strings: [String] { (0..<count).map { string(at: $0) } }
 }
 
 /// A CSV syntax or I/O problem, with the file and line it was found at.
-public struct CSVError: Error, CustomStringConvertible, Equatable {
-    public let file: String
-    public let line: Int
-    public let message: String
-    public var description: String { "\(file):\(line): \(message)" }
+package struct CSVError: Error, CustomStringConvertible, Equatable {
+    package let file: String
+    package let line: Int
+    package let message: String
+    package var description: String { "\(file):\(line): \(message)" }
 }
 
 /// Where a reader delivers a file's records: the header first, then each data record in order.
-public protocol CSVSink {
+package protocol CSVSink {
     /// The first non-blank record. Returns which columns later records need (`nil`: all); the
     /// bytes of the others need not be copied out of the parser, so they may arrive empty.
     mutating func header(_ record: CSVRecord) throws -> [Bool]?
@@ -57,12 +57,12 @@ public protocol CSVSink {
 /// Handles a UTF-8 byte-order mark, CRLF or LF line ends, quoted commas and quoted
 /// newlines; blank lines are skipped. Parsing is strict about quotes so a truncated
 /// or corrupted file is reported with its line rather than silently mis-split.
-public enum CSVReader {
+package enum CSVReader {
     /// Reads `path` into `sink` (streamed in 1 MiB reads). Returns the SHA-256 (hex) of the bytes
     /// parsed, so a caller can tell whether they are the bytes it fingerprinted before (a file
     /// rewritten while read is not what was recorded).
     @discardableResult
-    public static func read<Sink: CSVSink>(path: String, into sink: inout Sink) throws -> String {
+    package static func read<Sink: CSVSink>(path: String, into sink: inout Sink) throws -> String {
         guard let file = fopen(path, "rb") else {
             throw CSVError(file: path, line: 0, message: "cannot open file: \(String(cString: strerror(errno)))")
         }
@@ -108,7 +108,7 @@ public enum CSVReader {
 
     /// Reads `path`, calling `handler` for every non-blank record in order, header included.
     @discardableResult
-    public static func read(path: String, handler: (CSVRecord) throws -> Void) throws -> String {
+    package static func read(path: String, handler: (CSVRecord) throws -> Void) throws -> String {
         try withoutActuallyEscaping(handler) { handler in
             var sink = EveryRecord(handler: handler)
             return try read(path: path, into: &sink)
@@ -116,7 +116,7 @@ public enum CSVReader {
     }
 
     /// Reads a whole file into an array of string rows (for small reference files).
-    public static func readAll(path: String) throws -> [(line: Int, fields: [String])] {
+    static func readAll(path: String) throws -> [(line: Int, fields: [String])] {
         var rows: [(Int, [String])] = []
         try read(path: path) { rows.append(($0.line, $0.strings)) }
         return rows

@@ -18,11 +18,11 @@ import WFRiskCore
 ///   (and replaces) any parse error the change caused.
 /// - A file with lone-CR line ends (split points are LF-based) is read by the plain reader.
 /// Use it only where a sink's parts can be combined afterwards; everything else uses `CSVReader`.
-public enum CSVSplitReader {
+enum CSVSplitReader {
     /// Reads `path` into copies of `sink`: the header goes to `sink` itself, which is then copied
     /// once per part. Returns the parts' sinks in file order (just `sink` when the file has no
     /// header, or was read in one pass) and the SHA-256 (hex) of the file's bytes as parsed.
-    public static func read<Sink: CSVSink & Sendable>(path: String, parts: Int, sink: Sink) throws -> (parts: [Sink], sha256: String) {
+    static func read<Sink: CSVSink & Sendable>(path: String, parts: Int, sink: Sink) throws -> (parts: [Sink], sha256: String) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw CSVError(file: path, line: 0, message: "cannot open file: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -95,7 +95,7 @@ public enum CSVSplitReader {
     /// The fields of what is probably the file's last record, read from its last 128 KiB (see
     /// `lastRecordRange`), or nil when none is found. A guess for the caller to check against
     /// the records themselves: the file is not parsed from its start.
-    public static func lastRecord(path: String) -> [String]? {
+    static func lastRecord(path: String) -> [String]? {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return nil }
         defer { close(fd) }

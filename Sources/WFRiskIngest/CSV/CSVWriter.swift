@@ -3,7 +3,7 @@ import CLibCSV
 /// One cell of output: numbers are written as given; text from inputs is made safe
 /// for spreadsheets (a leading `=`, `+`, `-`, `@`, tab or CR is prefixed with `'` so
 /// Excel does not evaluate it as a formula).
-public enum CSVCell: Equatable, Sendable {
+package enum CSVCell: Equatable, Sendable {
     case text(String)
     case number(String)
     case empty
@@ -25,15 +25,15 @@ public enum CSVCell: Equatable, Sendable {
 
 /// Builds CSV text through libcsv's quoting (`csv_write`), in memory, so callers can
 /// publish the finished bytes atomically.
-public struct CSVWriter {
-    public private(set) var bytes: [UInt8] = []
+package struct CSVWriter {
+    package private(set) var bytes: [UInt8] = []
 
     /// - Parameter byteOrderMark: start with a UTF-8 BOM so Excel reads the file as UTF-8.
-    public init(byteOrderMark: Bool = false) {
+    package init(byteOrderMark: Bool = false) {
         if byteOrderMark { bytes = [0xEF, 0xBB, 0xBF] }
     }
 
-    public mutating func writeRow(_ cells: [CSVCell]) {
+    package mutating func writeRow(_ cells: [CSVCell]) {
         for (i, cell) in cells.enumerated() {
             if i > 0 { bytes.append(0x2C) }
             appendField(cell.rendered)
@@ -42,7 +42,7 @@ public struct CSVWriter {
     }
 
     /// Writes a row of plain text cells (headers, reference files).
-    public mutating func writeRow(_ fields: [String]) {
+    package mutating func writeRow(_ fields: [String]) {
         writeRow(fields.map { CSVCell.text($0) })
     }
 

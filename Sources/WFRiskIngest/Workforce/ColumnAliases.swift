@@ -7,9 +7,9 @@ import WFRiskCore
 /// `Turnover rate (FTE) %` both read as `turnover_rate_fte`). The table itself is data:
 /// `Resources/column_aliases.csv`, extended by a pipeline file's `column_aliases`.
 public struct ColumnAliases: Sendable {
-    public private(set) var canonicalByAlias: [String: String] = [:]
+    private(set) var canonicalByAlias: [String: String] = [:]
 
-    public static let identityColumns = [
+    package static let identityColumns = [
         "time_period", "time_identifier", "geographic_level", "country_code", "region_code", "region_name",
         "old_la_code", "new_la_code", "la_name",
     ]
@@ -33,12 +33,12 @@ public struct ColumnAliases: Sendable {
     }
 
     /// The canonical name a header maps to (itself if already canonical).
-    public func canonical(for header: String) -> String {
+    package func canonical(for header: String) -> String {
         let n = ColumnAliases.normalize(header)
         return canonicalByAlias[n] ?? n
     }
 
-    public static func normalize(_ name: String) -> String {
+    static func normalize(_ name: String) -> String {
         var out = ""
         var pendingUnderscore = false
         for scalar in name.lowercased().unicodeScalars {

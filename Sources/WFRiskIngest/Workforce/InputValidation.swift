@@ -2,28 +2,28 @@ import Foundation
 import WFRiskCore
 
 /// What `wfrisk validate` reports for a usable file.
-public struct ValidationSummary: Sendable {
-    public var path: String
+package struct ValidationSummary: Sendable {
+    package var path: String
     /// "workforce" or "demand", from the measures the header names.
-    public var kind: String
-    public var rows: Int
-    public var rowsByLevel: [GeographicLevel: Int]
-    public var years: [Int]
+    package var kind: String
+    package var rows: Int
+    package var rowsByLevel: [GeographicLevel: Int]
+    package var years: [Int]
     /// Distinct local-authority reporting units.
-    public var units: Int
-    public var measures: [Measure]
+    package var units: Int
+    package var measures: [Measure]
     /// Cells holding a suppression symbol (or empty), by symbol.
-    public var suppressed: [String: Int]
-    public var warnings: [String]
+    package var suppressed: [String: Int]
+    package var warnings: [String]
 }
 
 /// The checks `wfrisk validate` runs: exactly the reading and merging `wfrisk run` does, over
 /// every year of every file (a run decodes only the years it scores), so validate passes no
 /// file a run would reject.
-public enum InputValidation {
+package enum InputValidation {
     /// Checks `paths`, each as a run reads it and then together as a run merges them (files of
     /// one kind), listing every problem. Throws `.inputs` with all problems found.
-    public static func check(paths: [String], reader: TidyFileReader, overlap: ReleaseOverlap = .newest) throws -> [ValidationSummary] {
+    package static func check(paths: [String], reader: TidyFileReader, overlap: ReleaseOverlap = .newest) throws -> [ValidationSummary] {
         var reader = reader
         reader.maxProblems = Int.max
         var problems: [InputProblem] = []

@@ -35,7 +35,7 @@ public enum Measure: String, CaseIterable, Sendable, Codable, Comparable {
     public static let workforce: [Measure] = allCases.filter { !$0.isDemand && !$0.rawValue.contains("headcount") }
     public static let demand: [Measure] = [.cinCount, .cinRate, .referralCount, .referralRate]
 
-    public var isDemand: Bool { Measure.demand.contains(self) }
+    var isDemand: Bool { Measure.demand.contains(self) }
 
     public static func < (a: Measure, b: Measure) -> Bool { a.rawValue < b.rawValue }
 }
@@ -46,12 +46,12 @@ public enum Observation: Hashable, Sendable, CustomStringConvertible {
     case value(Double)
     case missing(String)
 
-    public var number: Double? {
+    package var number: Double? {
         if case .value(let v) = self { return v }
         return nil
     }
 
-    public var missingReason: String? {
+    package var missingReason: String? {
         if case .missing(let r) = self { return r }
         return nil
     }
@@ -65,15 +65,15 @@ public enum Observation: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Geography of a tidy-file row.
-public enum GeographicLevel: String, Sendable, Hashable, Comparable {
+package enum GeographicLevel: String, Sendable, Hashable, Comparable {
     case national = "National"
     case regional = "Regional"
     case localAuthority = "Local authority"
 
-    public static func < (a: GeographicLevel, b: GeographicLevel) -> Bool { a.rawValue < b.rawValue }
+    package static func < (a: GeographicLevel, b: GeographicLevel) -> Bool { a.rawValue < b.rawValue }
 
     /// Accepts EES spellings and common variants ("LA", "local_authority", "England").
-    public init?(fileValue: String) {
+    init?(fileValue: String) {
         switch fileValue { // as EES files write them
         case "Local authority": self = .localAuthority; return
         case "National": self = .national; return
@@ -91,9 +91,9 @@ public enum GeographicLevel: String, Sendable, Hashable, Comparable {
 
 /// Where a value came from, for error messages and evidence.
 public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
-    public var file: String
+    var file: String
     public var line: Int
-    public init(file: String, line: Int) { self.file = file; self.line = line }
+    init(file: String, line: Int) { self.file = file; self.line = line }
     public var description: String { "\(file):\(line)" }
     public static func < (a: SourceLocation, b: SourceLocation) -> Bool { (a.file, a.line) < (b.file, b.line) }
 }

@@ -8,12 +8,12 @@ public struct MeasureValues: Sendable, Equatable, Sequence {
     /// 0 = no column, 1 = value, n ≥ 2 = missing with reason `ReasonTable.shared.reason(n)`.
     private var states: [UInt8]
 
-    public init() {
+    init() {
         numbers = Array(repeating: 0, count: Measure.count)
         states = Array(repeating: 0, count: Measure.count)
     }
 
-    public subscript(_ m: Measure) -> Observation? {
+    package subscript(_ m: Measure) -> Observation? {
         get {
             let i = m.ordinal
             switch states[i] {
@@ -33,7 +33,7 @@ public struct MeasureValues: Sendable, Equatable, Sequence {
     }
 
     /// The number in `m`'s slot, if it holds one (no reason lookup).
-    @inline(__always) public func number(_ m: Measure) -> Double? {
+    @inline(__always) func number(_ m: Measure) -> Double? {
         states[m.ordinal] == 1 ? numbers[m.ordinal] : nil
     }
 

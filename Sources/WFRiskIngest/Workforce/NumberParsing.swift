@@ -1,6 +1,6 @@
 /// Parses numbers as DfE files write them: `15.9`, `-2`, `1,234`, `12.5%`, `3e2`.
-public enum NumberParsing {
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+enum NumberParsing {
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         var start = 0, end = bytes.count
         while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
         while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
@@ -46,7 +46,7 @@ public enum NumberParsing {
         return v
     }
 
-    public static func parse(_ text: String) -> Double? {
+    static func parse(_ text: String) -> Double? {
         var copy = Array(text.utf8)
         return copy.withUnsafeMutableBufferPointer { parse(UnsafeBufferPointer($0)) }
     }

@@ -3,7 +3,7 @@ import WFRiskCore
 /// The symbols DfE (and spreadsheets) put in place of a number, each meaning
 /// "no usable number" — kept as the reason, never read as zero.
 public struct SuppressionMarkers: Sendable {
-    public private(set) var meanings: [String: String]
+    private(set) var meanings: [String: String]
 
     public init(meanings: [String: String]) {
         self.meanings = Dictionary(meanings.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
@@ -26,5 +26,5 @@ public struct SuppressionMarkers: Sendable {
         return meanings[t] != nil ? t : nil
     }
 
-    public var symbols: [String] { meanings.keys.filter { !$0.isEmpty }.sorted() }
+    var symbols: [String] { meanings.keys.filter { !$0.isEmpty }.sorted() }
 }

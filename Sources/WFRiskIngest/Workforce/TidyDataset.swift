@@ -1,7 +1,7 @@
 import WFRiskCore
 
 /// What to do when two files give different values for the same geography and year.
-public enum ReleaseOverlap: String, Sendable, CaseIterable {
+package enum ReleaseOverlap: String, Sendable, CaseIterable {
     /// DfE revises earlier years in each release: the file whose own latest year is later wins
     /// for every row both give, and each revised value is noted (the run's manifest warnings).
     /// Two files of the same latest year that disagree are still an error.
@@ -24,13 +24,13 @@ public struct TidyDataset: Sendable {
     private var nationalByYear: [Int: TidyRecord] = [:]
     public private(set) var years: [Int] = []
     /// Values a newer release revised (`ReleaseOverlap.newest`), one line each.
-    public private(set) var revisions: [String] = []
+    private(set) var revisions: [String] = []
     private var releaseOf: [String: Int] = [:]
 
     public init() {}
 
     /// Files read with a year window (`TidyFileReader.read(years:)`) hold only that window's rows.
-    public static func merge(_ files: [TidyFile], overlap: ReleaseOverlap = .newest,
+    package static func merge(_ files: [TidyFile], overlap: ReleaseOverlap = .newest,
                              maxProblems: Int = 25) throws -> TidyDataset {
         var dataset = TidyDataset()
         var problems: [InputProblem] = []
@@ -149,7 +149,7 @@ public struct TidyDataset: Sendable {
         records[TidyRecordKey(year: year, level: .regional, geography: code)]
     }
 
-    public var rowCount: Int { files.reduce(0) { $0 + $1.rowCount } }
+    package var rowCount: Int { files.reduce(0) { $0 + $1.rowCount } }
     public var warnings: [String] {
         files.flatMap(\.warnings) + revisions.map { "revised by a newer release: \($0)" }
     }

@@ -4,7 +4,7 @@ import WFRiskCore
 /// One row of a DfE tidy (explore-education-statistics) file, resolved to its geography.
 public struct TidyRecord: Sendable, Equatable {
     public var year: Int
-    public var level: GeographicLevel
+    package var level: GeographicLevel
     /// The reporting unit of a local-authority row.
     public var unit: ReportingUnit?
     public var regionCode: String
@@ -42,9 +42,9 @@ public struct TidyRecord: Sendable, Equatable {
 }
 
 public struct TidyRecordKey: Hashable, Sendable, Comparable {
-    public var year: Int
-    public var level: GeographicLevel
-    public var geography: String
+    var year: Int
+    var level: GeographicLevel
+    var geography: String
     public static func < (a: TidyRecordKey, b: TidyRecordKey) -> Bool {
         (a.year, a.level.rawValue, a.geography) < (b.year, b.level.rawValue, b.geography)
     }
@@ -57,14 +57,14 @@ public struct TidyFile: Sendable {
     /// Measures whose columns the file has.
     public var measures: [Measure]
     /// Data rows read (header excluded), whatever their level.
-    public var rowCount: Int
+    package var rowCount: Int
     public var warnings: [String]
     /// SHA-256 of the bytes parsed: a run compares it with the fingerprint it recorded.
-    public var sha256: String = ""
+    package var sha256: String = ""
     /// Rows per year (every row whose year was read, whatever its level or window).
-    public var rowsByYear: [Int: Int] = [:]
+    var rowsByYear: [Int: Int] = [:]
     /// The file's latest local-authority year: which of two overlapping releases is newer.
-    public var releaseYear: Int?
+    var releaseYear: Int?
 }
 
 /// Reads a DfE tidy CSV into typed records: columns found through `ColumnAliases`,
@@ -74,7 +74,7 @@ public struct TidyFileReader: Sendable {
     public var markers: SuppressionMarkers
     public var registry: AuthorityRegistry
     /// Range and consistency rules for published values (`Resources/validity_rules.csv`).
-    public var rules: ValidityRules
+    var rules: ValidityRules
     private var rulesError: WFRiskError?
     /// Stop listing row problems after this many (a run; `validate` lists them all). The count
     /// of the rest is still reported.
@@ -217,7 +217,7 @@ public struct TidyFileReader: Sendable {
     /// registry does not know, or codes and a name that belong to different authorities, are
     /// problems (with the authority the other fields point to as a suggestion): scoring such a
     /// row would put one authority's figures under another's name.
-    public func resolveUnit(old: String, new: String, name: String, year: Int) -> Result<ReportingUnit, InputProblem> {
+    func resolveUnit(old: String, new: String, name: String, year: Int) -> Result<ReportingUnit, InputProblem> {
         let olds = AuthorityRegistry.splitCombined(old)
         let news = AuthorityRegistry.splitCombined(new)
         let names = name.utf8.contains(0x2F) && name.contains(" / ") ? name.components(separatedBy: " / ") : (name.isEmpty ? [] : [name])
@@ -259,7 +259,7 @@ public struct TidyFileReader: Sendable {
     }
 
     /// `2023` → 2023; `202223` (financial year) → 2023; `2022-23` → 2023.
-    public static func parseYear(_ text: String) -> Int? {
+    static func parseYear(_ text: String) -> Int? {
         let t = text.trimmingCharacters(in: .whitespaces)
         if t.count == 4, let y = Int(t), (1900...2100).contains(y) { return y }
         let digits = t.filter(\.isNumber)

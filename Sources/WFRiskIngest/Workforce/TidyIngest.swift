@@ -1,10 +1,10 @@
 import WFRiskCore
 
 /// Reads tidy files concurrently (files spread over `threads` workers); results keep input order.
-public enum TidyIngest {
+package enum TidyIngest {
     /// Files are spread over the workers; a file gets the workers left over (one large file is
     /// parsed in chunks by all of them).
-    public static func read(_ paths: [String], wanted: [Measure], kind: String, reader: TidyFileReader, threads: Int,
+    package static func read(_ paths: [String], wanted: [Measure], kind: String, reader: TidyFileReader, threads: Int,
                             years: YearWindow = .all) throws -> [TidyFile] {
         let perFile = max(1, threads / max(1, paths.count))
         let results = Parallel.map(paths, threads: threads) { path in

@@ -2,7 +2,7 @@ import Foundation
 import WFRiskCore
 
 /// What a broken rule does to a file.
-public enum RuleSeverity: String, Sendable {
+enum RuleSeverity: String, Sendable {
     /// The file cannot be used as given (exit 3).
     case error
     /// The value is kept; the unit carries a note and the run a warning.
@@ -10,7 +10,7 @@ public enum RuleSeverity: String, Sendable {
 }
 
 /// The kinds of rule `Resources/validity_rules.csv` may hold.
-public enum RuleKind: String, Sendable {
+enum RuleKind: String, Sendable {
     /// The value must be at least `limit`.
     case min
     /// The value must be at most `limit`.
@@ -25,35 +25,35 @@ public enum RuleKind: String, Sendable {
 }
 
 /// One rule, read from the data file.
-public struct ValidityRule: Sendable {
-    public var measure: String
-    public var kind: RuleKind
-    public var limit: Double
-    public var numerator: Measure?
+struct ValidityRule: Sendable {
+    var measure: String
+    var kind: RuleKind
+    var limit: Double
+    var numerator: Measure?
     /// Terms summed for the denominator, each a measure times a factor (`inpost_fte*253`).
-    public var denominator: [(Measure, Double)]
-    public var scale: Double
-    public var tolerance: Double
-    public var severity: RuleSeverity
-    public var why: String
-    public var line: Int
+    var denominator: [(Measure, Double)]
+    var scale: Double
+    var tolerance: Double
+    var severity: RuleSeverity
+    var why: String
+    var line: Int
 }
 
 /// Per-measure checks of published values (`Resources/validity_rules.csv`), applied by `run`
 /// (to the rows it decodes) and `validate` (to every row) alike: impossible values are errors,
 /// implausible ones warnings with a note on the unit.
 public struct ValidityRules: Sendable {
-    public var rules: [ValidityRule]
+    var rules: [ValidityRule]
     /// Rules by measure ordinal (range and ratio rules only).
     private var byMeasure: [[ValidityRule]]
-    public var yearRange: ClosedRange<Int>
+    var yearRange: ClosedRange<Int>
     /// Under this share of the fullest year's rows (and under `smallYearRows`), a year is a typo.
-    public var yearShare: Double
+    var yearShare: Double
     /// Measures whose column a file of their kind must have.
-    public var required: [Measure]
-    public static let smallYearRows = 20
+    var required: [Measure]
+    static let smallYearRows = 20
 
-    public init(rules: [ValidityRule]) {
+    init(rules: [ValidityRule]) {
         self.rules = rules
         byMeasure = Array(repeating: [], count: Measure.count)
         var low = 1950, high = 2099, share = 0.0
@@ -78,10 +78,10 @@ public struct ValidityRules: Sendable {
     }
 
     /// The shipped rules, read once.
-    public static let bundled: Result<ValidityRules, WFRiskError> = Result { try load(path: ReferenceFiles.path("validity_rules.csv")) }
+    static let bundled: Result<ValidityRules, WFRiskError> = Result { try load(path: ReferenceFiles.path("validity_rules.csv")) }
         .mapError { ($0 as? WFRiskError) ?? .runtime("\($0)") }
 
-    public static func load(path: String) throws -> ValidityRules {
+    static func load(path: String) throws -> ValidityRules {
         let table = try KeyedCSV(path: path)
         try table.require(["measure", "rule", "limit", "numerator", "denominator", "scale", "tolerance", "severity", "why"])
         var rules: [ValidityRule] = []
@@ -122,14 +122,14 @@ public struct ValidityRules: Sendable {
     }
 
     /// A rule a value broke.
-    public struct Finding: Sendable {
-        public var measure: Measure
-        public var severity: RuleSeverity
-        public var message: String
+    struct Finding: Sendable {
+        var measure: Measure
+        var severity: RuleSeverity
+        var message: String
     }
 
     /// The rules `values` break.
-    public func check(_ values: MeasureValues) -> [Finding] {
+    func check(_ values: MeasureValues) -> [Finding] {
         var found: [Finding] = []
         for m in Measure.allCases {
             let rules = byMeasure[m.ordinal]

@@ -4,24 +4,24 @@ import Yams
 
 /// Scores `InspectionExtractor` against hand labels (`eval/inspections/labels.yml`):
 /// precision and recall per task, so changes to the lexicon are measured, not guessed.
-public struct ExtractionEvaluation: Sendable {
-    public struct Task: Sendable {
-        public var name: String
-        public var truePositives = 0
-        public var predicted = 0
-        public var labelled = 0
-        public var precision: Double? { predicted > 0 ? Double(truePositives) / Double(predicted) : nil }
-        public var recall: Double? { labelled > 0 ? Double(truePositives) / Double(labelled) : nil }
+package struct ExtractionEvaluation: Sendable {
+    struct Task: Sendable {
+        var name: String
+        var truePositives = 0
+        var predicted = 0
+        var labelled = 0
+        var precision: Double? { predicted > 0 ? Double(truePositives) / Double(predicted) : nil }
+        var recall: Double? { labelled > 0 ? Double(truePositives) / Double(labelled) : nil }
     }
 
-    public var tasks: [Task]
-    public var documents: Int
-    public var skippedLabels: [String]
-    public var misses: [String]
+    var tasks: [Task]
+    package var documents: Int
+    var skippedLabels: [String]
+    package var misses: [String]
     /// The development set's scorer (`TextScore`) on the same documents.
-    public var score: TextScore
+    package var score: TextScore
 
-    struct Label {
+    package struct Label {
         /// The label in the development set's format, for `TextScore`: a signal labelled with
         /// alternative polarities ("concern|mixed") is optional there.
         func scorerLabel(registry: AuthorityRegistry) -> [String: Any] {
@@ -52,7 +52,7 @@ public struct ExtractionEvaluation: Sendable {
     ///   - labels: the labels file.
     ///   - root: folder that label paths are relative to (the repository).
     ///   - shared: folder that `shared/…` paths point into.
-    public static func run(labels path: String, root: String, shared: String, only: String? = nil, registry: AuthorityRegistry) throws -> ExtractionEvaluation {
+    package static func run(labels path: String, root: String, shared: String, only: String? = nil, registry: AuthorityRegistry) throws -> ExtractionEvaluation {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         guard let rootObject = try Yams.load(yaml: text) as? [String: Any], let docs = rootObject["documents"] as? [[String: Any]] else {
             throw WFRiskError.usage("\(path): expected a mapping with a `documents` list")
@@ -144,7 +144,7 @@ public struct ExtractionEvaluation: Sendable {
     /// A labelled set in the development set's layout (`labels.json` beside a `texts/` folder),
     /// extracted as `wfrisk extract --json` would and scored with `TextScore`; or, with
     /// `predictions`, that JSON file scored instead (to check against score.py).
-    public static func scoreLabelledSet(dir: String, predictions: String? = nil, registry: AuthorityRegistry) throws -> TextScore {
+    package static func scoreLabelledSet(dir: String, predictions: String? = nil, registry: AuthorityRegistry) throws -> TextScore {
         let labels = try TextScore.readObjects((dir as NSString).appendingPathComponent("labels.json"))
         if let predictions { return TextScore.score(labels: labels, predictions: try TextScore.readObjects(predictions)) }
         let files = try InspectionIngest.expand([(dir as NSString).appendingPathComponent("texts")])
@@ -152,7 +152,7 @@ public struct ExtractionEvaluation: Sendable {
         return TextScore.score(labels: labels, predictions: try result.documents.map { try TextScore.object(InspectionJSON.value($0)) })
     }
 
-    public func report() -> String {
+    package func report() -> String {
         var out = "Project's own set, development set's scorer: \(score.summary)\n\n"
         out += "Inspection extraction against \(documents) labelled documents"
         if !skippedLabels.isEmpty { out += " (\(skippedLabels.count) not found and left out: \(skippedLabels.joined(separator: ", ")))" }

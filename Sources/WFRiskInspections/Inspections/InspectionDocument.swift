@@ -3,20 +3,20 @@
 public struct InspectionDocument: Sendable, Equatable {
     /// Version of the JSON contract. 2: per-authority `visit_type`, `judgement` and `date`,
     /// and this field itself.
-    public static let contractVersion = 2
+    static let contractVersion = 2
 
-    public var file: String
-    public var authorities: [AuthorityLink]
+    package var file: String
+    package var authorities: [AuthorityLink]
     /// The primary authorities' visit type when they agree, else nil.
-    public var visitType: VisitType?
+    var visitType: VisitType?
     /// ISO date of the visit or publication.
-    public var date: String?
+    package var date: String?
     /// The primary authorities' judgement in force when they agree, else nil.
-    public var judgement: Judgement?
-    public var signals: [WorkforceSignal]
-    public var numbers: [StatedFigure]
+    package var judgement: Judgement?
+    package var signals: [WorkforceSignal]
+    package var numbers: [StatedFigure]
 
-    public var primary: [AuthorityLink] { authorities.filter { $0.role == .primary } }
+    package var primary: [AuthorityLink] { authorities.filter { $0.role == .primary } }
 
     /// The value all primaries that have one agree on, else nil.
     static func agreed<T: Equatable>(_ values: [T?]) -> T? {
@@ -28,36 +28,36 @@ public struct InspectionDocument: Sendable, Equatable {
 
 /// An authority the text is about (`primary`) or only names (`mentioned`), with the facts the
 /// text gives for it (a round-up reports each council's own visit and judgement).
-public struct AuthorityLink: Sendable, Equatable {
-    public var newCode: String
-    public var oldCode: String
-    public var name: String
-    public var role: AuthorityRole
+package struct AuthorityLink: Sendable, Equatable {
+    package var newCode: String
+    package var oldCode: String
+    package var name: String
+    var role: AuthorityRole
     /// The sentence (or metadata note) that links it.
-    public var evidence: String
-    public var visitType: VisitType?
-    public var judgement: Judgement?
-    public var date: String?
+    package var evidence: String
+    var visitType: VisitType?
+    package var judgement: Judgement?
+    package var date: String?
 }
 
 /// A workforce theme a sentence raises, with its direction and the sentence itself.
-public struct WorkforceSignal: Sendable, Equatable {
-    public var theme: Theme
-    public var polarity: Polarity
-    public var evidence: String
+package struct WorkforceSignal: Sendable, Equatable {
+    package var theme: Theme
+    package var polarity: Polarity
+    package var evidence: String
     /// Unicode-scalar offsets of the evidence in the decoded text.
-    public var start: Int
-    public var end: Int
+    var start: Int
+    var end: Int
     /// 3-digit code of the authority the sentence is about.
-    public var laCode: String?
+    package var laCode: String?
 }
 
 /// A figure the text states ("a vacancy rate of 34.7 per cent").
-public struct StatedFigure: Sendable, Equatable {
-    public var measure: String
-    public var value: Double
-    public var unit: String
-    public var evidence: String
+package struct StatedFigure: Sendable, Equatable {
+    var measure: String
+    var value: Double
+    var unit: String
+    var evidence: String
     /// The authority's 3-digit code, or `E92000001` for an England figure.
-    public var laCode: String?
+    var laCode: String?
 }

@@ -4,14 +4,14 @@ import WFRiskCore
 /// Reads a set of inspection texts concurrently (documents spread over worker threads).
 /// Unreadable files and texts with no English authority are skipped with a reason;
 /// bad metadata is an error.
-public enum InspectionIngest {
+package enum InspectionIngest {
     public struct Result: Sendable {
-        public var documents: [InspectionDocument]
-        public var skipped: [SkippedText]
+        package var documents: [InspectionDocument]
+        package var skipped: [SkippedText]
     }
 
     /// Folders become the text files inside them (recursively), sorted.
-    public static func expand(_ paths: [String]) throws -> [String] {
+    package static func expand(_ paths: [String]) throws -> [String] {
         var out: [String] = []
         let fm = FileManager.default
         for p in paths {
@@ -31,7 +31,7 @@ public enum InspectionIngest {
         return Array(Set(out)).sorted()
     }
 
-    public static func read(_ paths: [String], registry: AuthorityRegistry, lexicon: InspectionLexicon? = nil, threads: Int) throws -> Result {
+    package static func read(_ paths: [String], registry: AuthorityRegistry, lexicon: InspectionLexicon? = nil, threads: Int) throws -> Result {
         let extractor = InspectionExtractor(lexicon: try lexicon ?? InspectionLexicon.bundled(), registry: registry)
         let outcomes = Parallel.map(paths, threads: threads) { path -> Swift.Result<InspectionDocument, Error> in
             Swift.Result {

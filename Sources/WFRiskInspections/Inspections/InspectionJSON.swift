@@ -1,8 +1,8 @@
 import Foundation
 import WFRiskCore
 /// The `wfrisk extract --json` contract (README "Inspection texts").
-public enum InspectionJSON {
-    public static func value(_ d: InspectionDocument) -> JSONValue {
+package enum InspectionJSON {
+    package static func value(_ d: InspectionDocument) -> JSONValue {
         .object([
             ("contract_version", .int(InspectionDocument.contractVersion)),
             ("file", .string(d.file)),
@@ -26,12 +26,12 @@ public enum InspectionJSON {
         ])
     }
 
-    public static func render(_ documents: [InspectionDocument]) -> String {
+    package static func render(_ documents: [InspectionDocument]) -> String {
         JSONValue.array(documents.map(value)).rendered()
     }
 
     /// A short human summary of one document.
-    public static func text(_ d: InspectionDocument) -> String {
+    package static func text(_ d: InspectionDocument) -> String {
         var lines = ["\(d.file)"]
         lines.append("  authorities: " + d.authorities.map { a in
             "\(a.name) (\(a.oldCode), \(a.role.rawValue)" + (a.role == .primary ? ", \(a.visitType?.rawValue ?? "visit unknown"), \(a.judgement?.rawValue ?? "judgement not stated"))" : ")")

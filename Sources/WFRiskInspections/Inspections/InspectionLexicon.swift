@@ -76,13 +76,13 @@ public struct InspectionLexicon: Sendable {
     var cueSets: [CueSet] = []
 
     /// The lexicon shipped with wfrisk (`Resources/inspection_lexicon.yml`).
-    public static var bundledPath: String { ReferenceFiles.path("inspection_lexicon.yml") }
+    static var bundledPath: String { ReferenceFiles.path("inspection_lexicon.yml") }
 
     public static func bundled() throws -> InspectionLexicon {
         try load(path: bundledPath)
     }
 
-    public static func load(path: String) throws -> InspectionLexicon {
+    package static func load(path: String) throws -> InspectionLexicon {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         guard let root = try Yams.load(yaml: text) as? [String: Any] else {
             throw WFRiskError.usage("\(path): lexicon must be a mapping")

@@ -3,34 +3,34 @@ import WFRiskCore
 
 /// Metadata a user supplies for a text (front matter or a `<file>.meta.yml` sidecar);
 /// it overrides what extraction finds.
-public struct InspectionMetadata: Sendable, Equatable {
-    public var laCodes: [String] = []
-    public var date: String?
-    public var visitType: VisitType?
-    public var judgement: Judgement?
-    public var sourceURL: String?
+struct InspectionMetadata: Sendable, Equatable {
+    var laCodes: [String] = []
+    var date: String?
+    var visitType: VisitType?
+    var judgement: Judgement?
+    var sourceURL: String?
 }
 
 /// A text ready for extraction: decoded, HTML stripped, line ends normalised.
 public struct InspectionSource: Sendable {
-    public var file: String
-    public var text: String
-    public var metadata: InspectionMetadata
+    var file: String
+    var text: String
+    var metadata: InspectionMetadata
     /// Where the metadata came from, for error messages.
-    public var metadataFile: String?
-    public var metadataLine: Int
+    var metadataFile: String?
+    var metadataLine: Int
 }
 
 /// Why a file was skipped.
 public struct SkippedText: Sendable, Equatable {
-    public var file: String
-    public var reason: String
+    package var file: String
+    package var reason: String
 }
 
 /// Reads `.txt`, `.md` and `.html` files: UTF-8 (with or without BOM), UTF-16 with BOM, or
 /// Windows-1252; CRLF; front matter (`---` … `---`) or a sidecar `<file>.meta.yml`.
 public enum InspectionSourceReader {
-    public static let extensions = ["txt", "md", "markdown", "html", "htm"]
+    static let extensions = ["txt", "md", "markdown", "html", "htm"]
 
     /// The decoded source, or the reason it cannot be read (empty, binary, undecodable).
     public static func read(path: String) throws -> Result<InspectionSource, SkippedText> {

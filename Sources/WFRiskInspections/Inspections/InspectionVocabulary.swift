@@ -4,13 +4,13 @@ import WFRiskCore
 /// Raw values are the contract's strings; the lexicon's group names must be among them.
 
 /// A workforce theme a sentence can raise.
-public enum Theme: String, CaseIterable, Sendable, Codable {
+package enum Theme: String, CaseIterable, Sendable, Codable {
     case turnover, agency
     case vacanciesRecruitment = "vacancies_recruitment"
     case caseload, stability, supervision, training, morale, absence
 
     /// Themes where more is worse ("high turnover" is a concern); for the others more is better.
-    public var higherIsWorse: Bool {
+    var higherIsWorse: Bool {
         switch self {
         case .turnover, .agency, .vacanciesRecruitment, .caseload, .absence: true
         case .stability, .supervision, .training, .morale: false
@@ -19,11 +19,11 @@ public enum Theme: String, CaseIterable, Sendable, Codable {
 }
 
 /// The direction a signal points.
-public enum Polarity: String, CaseIterable, Sendable, Codable {
+package enum Polarity: String, CaseIterable, Sendable, Codable {
     case concern, positive, mixed
 
     /// -1 for all positive, +1 for all concern, 0 for mixed (the inspection component's scale).
-    public var concernValue: Double {
+    package var concernValue: Double {
         switch self {
         case .concern: 1
         case .positive: -1
@@ -33,12 +33,12 @@ public enum Polarity: String, CaseIterable, Sendable, Codable {
 }
 
 /// What a text does with an authority: reports on it, or only names it.
-public enum AuthorityRole: String, CaseIterable, Sendable, Codable {
+enum AuthorityRole: String, CaseIterable, Sendable, Codable {
     case primary, mentioned
 }
 
 /// The kind of Ofsted visit a text reports.
-public enum VisitType: String, CaseIterable, Sendable, Codable {
+enum VisitType: String, CaseIterable, Sendable, Codable {
     case ilacsFull = "ilacs_full"
     case ilacsShort = "ilacs_short"
     case monitoringVisit = "monitoring_visit"
@@ -57,4 +57,4 @@ public enum VisitType: String, CaseIterable, Sendable, Codable {
 
 /// Ofsted's overall judgement of a council's children's services: the grade the backtest reads
 /// from Ofsted's own data (`OfstedGrade`), one concept defined once.
-public typealias Judgement = OfstedGrade
+package typealias Judgement = OfstedGrade

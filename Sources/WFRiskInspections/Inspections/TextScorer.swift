@@ -7,28 +7,28 @@ import WFRiskCore
 /// visit type and judgement accuracy over texts whose label has one, and signal F1 over the
 /// distinct core (theme, polarity) pairs of each text (`mixed` counts as both; historic and
 /// optional signals neither required nor penalised).
-public struct TextScore: Sendable, Equatable {
-    public struct Counts: Sendable, Equatable {
-        public var tp = 0, fp = 0, fn = 0
+package struct TextScore: Sendable, Equatable {
+    struct Counts: Sendable, Equatable {
+        var tp = 0, fp = 0, fn = 0
         /// score.py's F1: 0 when nothing is right.
-        public var f1: Double { tp == 0 ? 0 : 2 * Double(tp) / Double(2 * tp + fp + fn) }
+        var f1: Double { tp == 0 ? 0 : 2 * Double(tp) / Double(2 * tp + fp + fn) }
     }
 
-    public var authority = Counts()
-    public var signals = Counts()
-    public var visitCorrect = 0, visitLabelled = 0
-    public var judgementCorrect = 0, judgementLabelled = 0
-    public var texts = 0
+    var authority = Counts()
+    var signals = Counts()
+    var visitCorrect = 0, visitLabelled = 0
+    var judgementCorrect = 0, judgementLabelled = 0
+    var texts = 0
     /// score.py's `--verbose` lines, in its order.
-    public var notes: [String] = []
+    package var notes: [String] = []
 
-    public var visitAccuracy: Double { visitLabelled > 0 ? Double(visitCorrect) / Double(visitLabelled) : 1 }
-    public var judgementAccuracy: Double { judgementLabelled > 0 ? Double(judgementCorrect) / Double(judgementLabelled) : 1 }
+    var visitAccuracy: Double { visitLabelled > 0 ? Double(visitCorrect) / Double(visitLabelled) : 1 }
+    var judgementAccuracy: Double { judgementLabelled > 0 ? Double(judgementCorrect) / Double(judgementLabelled) : 1 }
     /// The scorer's pass mark (issue 13's targets).
-    public var passes: Bool { authority.f1 >= 0.95 && signals.f1 >= 0.85 && visitAccuracy >= 0.9 && judgementAccuracy >= 0.9 }
+    package var passes: Bool { authority.f1 >= 0.95 && signals.f1 >= 0.85 && visitAccuracy >= 0.9 && judgementAccuracy >= 0.9 }
 
     /// score.py's summary line, same wording and rounding.
-    public var summary: String {
+    package var summary: String {
         func f(_ x: Double) -> String { String(format: "%.2f", x) }
         return "texts: authority F1 \(f(authority.f1)) (tp \(authority.tp) fp \(authority.fp) fn \(authority.fn)), "
             + "signals F1 \(f(signals.f1)) (tp \(signals.tp) fp \(signals.fp) fn \(signals.fn)), "
@@ -64,7 +64,7 @@ public struct TextScore: Sendable, Equatable {
 
     /// Scores predictions (the `wfrisk extract --json` documents) against labels in the
     /// development set's format (`labels.json`): files are matched by base name.
-    public static func score(labels: [[String: Any]], predictions: [[String: Any]]) -> TextScore {
+    static func score(labels: [[String: Any]], predictions: [[String: Any]]) -> TextScore {
         var byFile: [String: [String: Any]] = [:]
         for d in predictions { byFile[((string(d, "file") ?? "") as NSString).lastPathComponent] = d }
         var r = TextScore()
@@ -147,7 +147,7 @@ public struct TextScore: Sendable, Equatable {
     }
 
     /// Reads a JSON file of objects (a list, or score.py's `{"documents": [...]}`).
-    public static func readObjects(_ path: String) throws -> [[String: Any]] {
+    static func readObjects(_ path: String) throws -> [[String: Any]] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let v = try JSONSerialization.jsonObject(with: data)
         if let list = v as? [[String: Any]] { return list }
