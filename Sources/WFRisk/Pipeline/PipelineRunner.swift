@@ -273,15 +273,19 @@ package struct PipelineRunner {
         graph.add("write", after: final, ranked, scored) { table, ranked, scored in
             let report = ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring, synthetic: !synthetic.isEmpty,
                                     earlierYears: scored.earlier, history: ranked.history)
-            // The files are independent: render and write (fsync included) them side by side.
-            _ = try Parallel.map(pipeline.outputs.formats, threads: threads) { format in
-                let path = (runDir as NSString).appendingPathComponent(format.fileName)
+            // The files are independent: render and write (fsync included) them side by side, the
+            // csv format's three files each on its own.
+            let files = pipeline.outputs.formats.flatMap { format in format.fileNames.map { (format, $0) } }
+            _ = try Parallel.map(files, threads: threads) { format, name in
+                let path = (runDir as NSString).appendingPathComponent(name)
                 do {
                     switch format {
                     case .csv:
-                        try FileOutput.writeAtomically(ScoresCSV.render(table), to: path)
-                        try FileOutput.writeAtomically(HistoryCSV.render(ranked.history), to: (runDir as NSString).appendingPathComponent("history.csv"))
-                        try FileOutput.writeAtomically(IndicatorsCSV.render(table), to: (runDir as NSString).appendingPathComponent("indicators.csv"))
+                        switch name {
+                        case "history.csv": try FileOutput.writeAtomically(HistoryCSV.render(ranked.history), to: path)
+                        case "indicators.csv": try FileOutput.writeAtomically(IndicatorsCSV.render(table), to: path)
+                        default: try FileOutput.writeAtomically(ScoresCSV.render(table), to: path)
+                        }
                     case .json: try ScoresDocument(table: table, inputs: fingerprints, settings: pipeline.settings.scoring).write(to: path, threads: threads)
                     case .xlsx: try ScoresWorkbook.write(report, to: path)
                     case .html: try ScoresReport.write(report, to: path, threads: threads)

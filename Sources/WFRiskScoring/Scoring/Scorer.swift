@@ -93,7 +93,7 @@ struct ScoringContext {
                                                  message: "no local-authority rows to score"))
         }
         self.year = year
-        units = input.workforce.localAuthorities(in: year)
+        units = figures.records[year] ?? input.workforce.localAuthorities(in: year)
         guard !units.isEmpty else {
             let have = input.workforce.years.map(String.init).joined(separator: ", ")
             throw WFRiskError.usage("no local-authority rows for scoring year \(year); the workforce data has years: \(have)")
@@ -336,7 +336,7 @@ struct ScoringContext {
                     put(i, nil, nil, before == nil ? "no \(year - 1) figures" : reason(r.measures))
                 }
             case .trend(let components, let named):
-                if let trend = trend(unit, of: components) {
+                if let trend = trend(unit, of: components, now: now, before: before?.0) {
                     put(i, trend, trend)
                     guard noise else { continue }
                     // Slope of the window's points, each as noisy as the year's sum of components.
@@ -382,11 +382,13 @@ struct ScoringContext {
 
     /// Least-squares slope, in points per year, of the sum of `components`' adjusted values over
     /// the trend window (predecessors' rates stand in across a boundary change).
-    func trend(_ unit: ReportingUnit, of components: [Indicator]) -> Double? {
+    /// `now` and `before` are the unit's figures this year and last (already looked up).
+    func trend(_ unit: ReportingUnit, of components: [Indicator], now: WorkforceFigures, before: WorkforceFigures?) -> Double? {
         var points: [(Double, Double)] = []
         let k = settings.priorFTE
         for y in (year - settings.trendYears + 1)...year {
-            guard let (f, _) = figures.figures(unit, y, registry: input.registry), figures.england[y] != nil else { continue }
+            guard figures.england[y] != nil,
+                  let f = y == year ? now : y == year - 1 ? before : figures.figures(unit, y, registry: input.registry)?.0 else { continue }
             var sum = 0.0
             var complete = true
             for c in components {
