@@ -9,9 +9,11 @@ extension TidyFileReader {
         let memberCodes = Set(registry.jointReturns.keys.flatMap(\.memberCodes))
         var single: [TidyRecordKey: Int] = [:]
         var years = Set<Int>()
-        for (i, r) in records.enumerated() where r.level == .localAuthority {
-            if let u = r.unit, !u.isJoint, memberCodes.contains(u.key) { single[TidyRecordKey(year: r.year, level: .localAuthority, geography: u.key)] = i }
-            years.insert(r.year)
+        // By index: a record is a large value, and only its level, unit and year are read.
+        for i in records.indices where records[i].level == .localAuthority {
+            let year = records[i].year
+            if let u = records[i].unit, !u.isJoint, memberCodes.contains(u.key) { single[TidyRecordKey(year: year, level: .localAuthority, geography: u.key)] = i }
+            years.insert(year)
         }
         guard !single.isEmpty else { return }
         var dropped = Set<Int>()

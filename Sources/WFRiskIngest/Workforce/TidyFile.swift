@@ -174,13 +174,14 @@ public struct TidyFileReader: Sendable {
         // One geography and year once per file (a run would stop merging it; validate lists it with the rest).
         var firstLine: [TidyRecordKey: Int] = [:]
         firstLine.reserveCapacity(records.count)
-        for r in records {
-            if let line = firstLine[r.key] {
-                problems.append(InputProblem(file: path, line: r.source.line,
-                                             message: "\(r.label) \(r.year) is also on line \(line) of this file: one geography and year may appear once"))
+        for i in records.indices {
+            let key = records[i].key
+            if let line = firstLine[key] {
+                problems.append(InputProblem(file: path, line: records[i].source.line,
+                                             message: "\(records[i].label) \(key.year) is also on line \(line) of this file: one geography and year may appear once"))
                 problemTotal += 1
             } else {
-                firstLine[r.key] = r.source.line
+                firstLine[key] = records[i].source.line
             }
         }
         // Published values against the per-measure rules.
