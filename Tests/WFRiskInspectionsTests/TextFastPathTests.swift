@@ -53,6 +53,25 @@ import WFRiskTestSupport
         }
         // The texts exercise the matchers: many matches, on all kinds of cue.
         #expect(matched > 2000)
+        // Every cue phrase of the lexicon, as written and with a possessive "'s" on each word in
+        // turn (random texts rarely put a possessive inside a matching phrase).
+        var phraseMatches = 0
+        for phrase in try Self.lexiconPhrases() {
+            let words = phrase.split(separator: " ").map(String.init)
+            let variants = [words] + words.indices.map { k in words.enumerated().map { $0.offset == k ? $0.element + "'s" : $0.element } }
+            for variant in variants {
+                let scalars = Array(variant.joined(separator: " ").unicodeScalars)
+                var tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+                guard !tokens.isEmpty else { continue }
+                lexicon.cueIndex.mark(&tokens)
+                for set in lexicon.cueSets {
+                    let plain = set.plainMatch(tokens, at: 0, end: tokens.count)
+                    #expect(set.match(tokens, at: 0, end: tokens.count) == plain, "'\(variant.joined(separator: " "))'")
+                    if plain > 1 { phraseMatches += 1 }
+                }
+            }
+        }
+        #expect(phraseMatches > 50, "\(phraseMatches) multi-word matches")
     }
 
     /// The byte-level HTML sniff and CR search agree with the string expressions they replace.
@@ -126,7 +145,8 @@ import WFRiskTestSupport
     }
 
     @Test func substringSetFindsWhatASearchPerNeedleFinds() {
-        let needles = ["cookie", "sign up", "all rights reserved", "#respect4socialwork", "ab", "x"].map { Array($0.utf8) }
+        // Long needles (a 3-byte one too: it can start at the last position) and short ones.
+        let needles = ["cookie", "sign up", "all rights reserved", "#respect4socialwork", "zaz", "ab", "x"].map { Array($0.utf8) }
         let set = SubstringSet(needles)
         var rng = SeededRandom(seed: 37)
         let pieces = ["cook", "ie", "sign", " up", "all", " rights", " reserved", "#respect4", "socialwork", "a", "b", "z", " "]
@@ -134,6 +154,12 @@ import WFRiskTestSupport
             let hay = Array((0..<Int(rng.next() % 12)).map { _ in rng.pick(pieces) }.joined().utf8)
             let plain = needles.contains { InspectionExtractor.contains(hay, $0) }
             #expect(set.anyOccurs(in: hay) == plain, "'\(String(decoding: hay, as: UTF8.self))'")
+        }
+        // Each needle alone, at the very end and at the start of a line (the scan's edges).
+        for n in needles {
+            for hay in [n, Array("a b".utf8) + n, n + Array(" b".utf8)] {
+                #expect(set.anyOccurs(in: hay), "'\(String(decoding: hay, as: UTF8.self))'")
+            }
         }
         #expect(!SubstringSet(needles.filter { $0.count >= 3 }).anyOccurs(in: Array("ab x".utf8)))
     }
