@@ -5,7 +5,7 @@
 /// Why it is exact: a token's `key` is FNV-1a of its word's UTF-8 bytes, `baseKey` of the word
 /// without a final "'s", `prefixKey` of its first three bytes, so equal words have equal keys and
 /// a key mismatch is a certain "no". It is used only for ASCII tokens of all-ASCII cue sets,
-/// where Swift's string `==` and `hasPrefix` compare bytes. `FastPathTests` compares it with the
+/// where Swift's string `==` and `hasPrefix` compare bytes. `TextFastPathTests` compares it with the
 /// plain path on every lexicon set. Why it exists: cue matching was the largest share of
 /// extraction time (docs/performance.md, "Inspection text extraction").
 final class CueMatcher: Sendable {

@@ -1,0 +1,281 @@
+import Foundation
+import Testing
+import WFRiskTestSupport
+@testable import WFRiskCore
+@testable import WFRiskIngest
+
+/// The ingest's shortcuts taken for speed (CSV split reads, `FastPaths/`, the year window) and
+/// Core's byte-level writers (docs/performance.md) must give exactly what the plain paths give.
+@Suite struct FastPathTests {
+    /// Random CSV text with quoted commas, quotes and line breaks (LF and CRLF); in about half
+    /// the files the last record has no line break (the parser delivers it only at the end).
+    func randomCSV(_ rng: inout SeededRandom, rows: Int) -> String {
+        let pieces = ["a", "Zz", ",", "\"\"", "\n", "\r\n", " ", "é", "1.5", "x"]
+        var text = "h1,h2,h3\n"
+        for row in 0..<rows {
+            let fields = (0..<3).map { _ -> String in
+                let body = (0..<Int(rng.next() % 5)).map { _ in rng.pick(pieces) }.joined()
+                return body.contains(where: { ",\"\n\r".contains($0) }) ? "\"\(body)\"" : body
+            }
+            let unterminated = row == rows - 1 && rng.next() % 2 == 0
+            text += fields.joined(separator: ",") + (unterminated ? "" : rng.next() % 3 == 0 ? "\r\n" : "\n")
+        }
+        return text
+    }
+
+    /// Collects every record's line and fields (a split read gives each part a copy).
+    struct Collect: CSVSink, Sendable {
+        var mask: [Bool]?
+        var header: [String] = []
+        var rows: [(Int, [String])] = []
+        init(mask: [Bool]?) { self.mask = mask }
+        mutating func header(_ record: CSVRecord) throws -> [Bool]? { header = record.strings; return mask }
+        mutating func record(_ record: CSVRecord) throws { rows.append((record.line, record.strings)) }
+    }
+
+    @Test func parallelChunksReadExactlyWhatOneParserReads() throws {
+        var rng = SeededRandom(seed: 11)
+        for trial in 0..<20 {
+            let path = Fixtures.temporaryDirectory() + "/p\(trial).csv"
+            try randomCSV(&rng, rows: 50 + Int(rng.next() % 200)).write(toFile: path, atomically: true, encoding: .utf8)
+            var sequential: [(Int, [String])] = []
+            try CSVReader.read(path: path) { sequential.append(($0.line, $0.strings)) }
+            #expect(sequential.count > 40)
+            for parts in 1...5 {
+                // All columns, then only the middle one: skipped fields arrive empty and their
+                // line breaks still count.
+                for mask in [nil, [false, true, false]] as [[Bool]?] {
+                    let (sinks, _) = try CSVSplitReader.read(path: path, parts: parts, sink: Collect(mask: mask))
+                    let header = sinks[0].header
+                    let collected = sinks.map(\.rows)
+                    let parallel = [(1, header)] + collected.flatMap { $0 }
+                    let expected = sequential.enumerated().map { i, row in
+                        i == 0 || mask == nil ? row.1 : row.1.enumerated().map { c, f in mask![c] ? f : "" }
+                    }
+                    #expect(parallel.map(\.0) == sequential.map(\.0), "line numbers, trial \(trial), \(parts) parts, mask \(String(describing: mask))")
+                    #expect(parallel.map(\.1) == expected, "fields, trial \(trial), \(parts) parts, mask \(String(describing: mask))")
+                    // The streamed reader skips the same columns.
+                    var streamed = Collect(mask: mask)
+                    try CSVReader.read(path: path, into: &streamed)
+                    #expect([(1, streamed.header)].map(\.1) + streamed.rows.map(\.1) == expected, "streamed, trial \(trial), mask \(String(describing: mask))")
+                    #expect([1] + streamed.rows.map(\.0) == sequential.map(\.0), "streamed lines, trial \(trial)")
+                }
+            }
+        }
+    }
+
+    /// A record over `fields`, as a reader would pass it.
+    func withRecord<T>(_ fields: [String], _ body: (CSVRecord) -> T) -> T {
+        var bytes: [UInt8] = [0]
+        var ends: [Int] = []
+        for f in fields {
+            bytes += Array(f.utf8)
+            ends.append(bytes.count)
+        }
+        return bytes.withUnsafeBufferPointer { b in
+            ends.withUnsafeBufferPointer { e in body(CSVRecord(line: 1, bytes: b.baseAddress!, start: 1, ends: e)) }
+        }
+    }
+
+    /// The open-addressing geography table answers as a dictionary of key bytes does, through
+    /// growth, by-year entries and keys that differ only in where one field ends.
+    @Test func geographyTableFindsWhatADictionaryFinds() {
+        var rng = SeededRandom(seed: 37)
+        var fast = GeographyTable(), plain = PlainGeographyTable()
+        let pieces = ["", "E06000001", "805", "Hartlepool", "Local authority", "North East", "8", "05", "314 / 318", "Café"]
+        let columns = [0, 1, -1, 2]
+        var hits = 0
+        for step in 0..<20_000 {
+            let fields = (0..<3).map { _ in rng.pick(pieces) + (rng.next() % 3 == 0 ? String(rng.next() % 1500) : "") }
+            let year = 2015 + Int(rng.next() % 4)
+            withRecord(fields) { record in
+                fast.setKey(record, columns: columns)
+                plain.setKey(record, columns: columns)
+                let found = fast.find(year: year)
+                #expect(found == plain.find(year: year), "step \(step): \(fields) in \(year)")
+                if found == nil {
+                    let g = Geography(level: .regional, levelText: "\(step)", unit: nil, regionCode: fields[0], regionName: "",
+                                      old: fields[1], new: "", name: fields[2])
+                    let only = rng.next() % 2 == 0 ? year : nil
+                    #expect(fast.insert(g, year: only) == plain.insert(g, year: only))
+                } else {
+                    hits += 1
+                }
+            }
+        }
+        #expect(fast.entries == plain.entries)
+        #expect(fast.entries.count > 2000 && hits > 2000, "\(fast.entries.count) entries, \(hits) hits")
+    }
+
+    /// Packed suppression-symbol keys give what decoding the cell and asking the markers gives.
+    @Test func symbolCodesGiveWhatThePlainLookupGives() throws {
+        let markers = try SuppressionMarkers.bundled(extra: ["n/a", "LONGSYMBOL"])
+        var rng = SeededRandom(seed: 41)
+        var fast = SymbolCodes()
+        let pieces = ["x", "X", "c", "z", "u", ":", "..", "low", "LOW", "", " ", "\t", "12", "n/a", "N/A", "é", "longsymbol", "abcdefgh", "-"]
+        for _ in 0..<5000 {
+            let cell = (0..<Int(rng.next() % 3)).map { _ in rng.pick(pieces) }.joined()
+            var bytes = Array(cell.utf8) + [0]
+            let (a, b) = bytes.withUnsafeMutableBufferPointer { p -> (UInt8?, UInt8?) in
+                let c = UnsafeBufferPointer(rebasing: p[0..<(p.count - 1)])
+                return (fast.code(c, markers: markers), SymbolCodes.plainCode(c, markers: markers))
+            }
+            #expect(a == b, "'\(cell)'")
+        }
+    }
+
+    @Test func decimalsWritesWhatStringArithmeticWrites() {
+        // The plain formatting the byte-level one replaced.
+        func plain(_ value: Double, _ decimals: Int) -> String {
+            var scale = 1.0
+            for _ in 0..<decimals { scale *= 10 }
+            var scaled = (value * scale).rounded(.toNearestOrAwayFromZero)
+            if scaled == 0 { scaled = 0 }
+            let digits = String(Int64(abs(scaled)))
+            let sign = scaled < 0 ? "-" : ""
+            guard decimals > 0 else { return sign + digits }
+            let padded = digits.count <= decimals ? String(repeating: "0", count: decimals - digits.count + 1) + digits : digits
+            return sign + padded.dropLast(decimals) + "." + padded.suffix(decimals)
+        }
+        var rng = SeededRandom(seed: 17)
+        for trial in 0..<5000 {
+            let magnitude = [0.001, 1, 100, 1e6, 1e9][trial % 5]
+            let v = (rng.unit() - 0.5) * 2 * magnitude
+            for d in 0...6 { #expect(Decimals.format(v, d) == plain(v, d), "\(v) with \(d) decimals") }
+        }
+        for v in [0.0, -0.0, 0.5, -0.5, 0.004999, 9.995, -9.995, 123456789.125] {
+            for d in 0...4 { #expect(Decimals.format(v, d) == plain(v, d), "\(v) with \(d) decimals") }
+        }
+    }
+
+    @Test func asciiNameNormalisationMatchesTheCharacterPath() {
+        var rng = SeededRandom(seed: 23)
+        let pieces = ["North", "east", " ", "  ", "&", "-", ",", "/", "St.", "Helens", "'", "\t", "City of", "7", "(", ")", "x&y", "Kingston upon Hull"]
+        for _ in 0..<3000 {
+            let name = (0..<Int(1 + rng.next() % 6)).map { _ in rng.pick(pieces) }.joined()
+            #expect(AuthorityRegistry.normalizedASCIIName(name) == AuthorityRegistry.normalizedNameByCharacter(name), "'\(name)'")
+        }
+    }
+
+    /// The year window the plain way: read everything, then keep the rows whose year is in it
+    /// (for `.latest`, relative to the latest local-authority year, or any year without one).
+    static func plainWindow(_ window: YearWindow, _ records: [TidyRecord]) -> [TidyRecord] {
+        let la = records.filter { $0.level == .localAuthority }.map(\.year).max()
+        let latest = la ?? records.map(\.year).max() ?? 0
+        return records.filter { r in
+            switch window {
+            case .all: return true
+            case .latest(let n): return r.year > latest - n
+            case .range(let range): return range.contains(r.year)
+            }
+        }
+    }
+
+    /// Reading the latest years of a file split in parts or streamed, skipping rows by year (with or without a last
+    /// record that leads the guess astray), keeps exactly what reading everything then pruning keeps.
+    @Test func yearWindowReadsKeepWhatAFullReadKeeps() throws {
+        var rng = SeededRandom(seed: 29)
+        var full = try Fixtures.reader()
+        full.splitFileBytes = Int.max
+        var mapped = full
+        mapped.splitFileBytes = 0
+        for trial in 0..<12 {
+            let rows = SyntheticData.rows(seed: UInt64(trial), years: 2010...2023)
+            var lines = Fixtures.workforceCSV(rows).split(separator: "\n").map(String.init)
+            let header = lines.removeFirst()
+            switch trial % 4 {
+            case 0: break // oldest first, national rows last
+            case 1: lines.reverse() // newest first
+            case 2: // any order
+                for i in stride(from: lines.count - 1, to: 0, by: -1) { lines.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
+            default: // a national row for a year no authority has yet, last: the guess is wrong
+                lines.append("2031" + lines.last!.dropFirst(4))
+            }
+            let path = Fixtures.temporaryDirectory() + "/w\(trial).csv"
+            try Fixtures.write(([header] + lines).joined(separator: "\n") + "\n", to: path)
+            for window in [YearWindow.latest(3), .latest(1), .range(2015...2017)] {
+                let expected = FastPathTests.plainWindow(window, try full.read(path: path, wanted: Measure.workforce, kind: "workforce").records)
+                for threads in [1, 2, 3] {
+                    let got = try mapped.read(path: path, wanted: Measure.workforce, kind: "workforce", years: window, threads: threads)
+                    #expect(got.records.sorted { $0.key < $1.key } == expected.sorted { $0.key < $1.key }, "trial \(trial), \(window), \(threads) threads")
+                    #expect(got.rowCount == lines.count, "trial \(trial)")
+                    #expect(!got.records.isEmpty)
+                }
+            }
+        }
+    }
+
+    /// Rows outside the window are not decoded, so a bad cell there does not stop a run;
+    /// reading every year (as `wfrisk validate` does) still reports it with file, line and field.
+    @Test func badCellsOutsideTheWindowAreLeftToValidate() throws {
+        var reader = try Fixtures.reader()
+        reader.splitFileBytes = 0
+        var rows = SyntheticData.rows(seed: 3, years: 2015...2023)
+        rows[0].absence = "n/a" // 2015
+        let path = Fixtures.temporaryDirectory() + "/bad.csv"
+        try Fixtures.write(Fixtures.workforceCSV(rows), to: path)
+        let latest = try reader.read(path: path, wanted: Measure.workforce, kind: "workforce", years: .latest(3))
+        #expect(Set(latest.records.map(\.year)) == [2021, 2022, 2023])
+        #expect {
+            try reader.read(path: path, wanted: Measure.workforce, kind: "workforce")
+        } throws: { error in
+            "\(error)".contains("bad.csv:2") && "\(error)".contains("absence_rate_fte")
+        }
+    }
+
+    @Test func measureOrdinalIsItsPlaceInAllCases() {
+        for (i, m) in Measure.allCases.enumerated() { #expect(m.ordinal == i, "\(m)") }
+        // Equality and hashing by case agree with the raw values'.
+        for a in Measure.allCases { for b in Measure.allCases { #expect((a == b) == (a.rawValue == b.rawValue)) } }
+        #expect(Set(Measure.allCases).count == Measure.allCases.count)
+    }
+
+    @Test func streamedJSONIsTheWholeDocumentInPieces() throws {
+        var rng = SeededRandom(seed: 5)
+        func value(_ depth: Int) -> JSONValue {
+            switch rng.next() % (depth > 3 ? 3 : 6) {
+            case 0: return .string(["a\"b", "tab\there", "é\n", "plain"][Int(rng.next() % 4)])
+            case 1: return .number(String(rng.next() % 1000))
+            case 2: return .null
+            case 3: return .array((0..<Int(rng.next() % 4)).map { _ in value(depth + 1) })
+            case 4:
+                let items = (0..<Int(rng.next() % 5)).map { _ in value(depth + 1) }
+                return .generated(items.count) { items[$0] }
+            default: return .object((0..<Int(rng.next() % 4)).map { i in ("k\(i)", value(depth + 1)) })
+            }
+        }
+        for _ in 0..<50 {
+            let doc = JSONValue.object([("units", value(0)), ("more", value(0))])
+            for chunk in [1, 7, 64, 1 << 20] {
+                var pieces: [UInt8] = []
+                try doc.render(chunk: chunk) { pieces += $0 }
+                #expect(pieces == doc.renderedBytes())
+            }
+        }
+        // Long generated arrays are rendered in concurrent blocks: same bytes at any thread count.
+        let rows = (0..<700).map { _ in value(1) }
+        let long = JSONValue.object([("units", .generated(rows.count) { rows[$0] }), ("n", .int(rows.count))])
+        for threads in [1, 2, 3, 8] {
+            for chunk in [64, 1 << 20] {
+                var pieces: [UInt8] = []
+                try long.render(chunk: chunk, threads: threads) { pieces += $0 }
+                #expect(pieces == long.renderedBytes(), "\(threads) threads, chunk \(chunk)")
+            }
+        }
+    }
+
+    @Test func aFailedStreamedWriteLeavesNothingBehind() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let path = dir + "/scores.json"
+        try FileOutput.writeAtomically(Array("old\n".utf8), to: path)
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try FileOutput.writeAtomically(to: path) { write in
+                try write(Array("half".utf8))
+                throw Stop()
+            }
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "old\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["scores.json"])
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import Testing
+import WFRiskTestSupport
+@testable import WFRiskCore
+@testable import WFRiskInspections
+
+/// Text extraction's shortcuts taken for speed (cue masks and matchers, packed keys, byte sniffs;
+/// docs/performance.md) must give exactly what the plain paths give.
+@Suite struct TextFastPathTests {
+    /// Random texts from the lexicon's own words (so cues match, whole and in part), their
+    /// stems' endings and possessives, capitals, curly apostrophes and non-ASCII words.
+    func lexiconTexts(_ rng: inout SeededRandom, count: Int) throws -> [String] {
+        let yaml = try String(contentsOfFile: Fixtures.repoRoot + "/Sources/WFRiskInspections/Resources/inspection_lexicon.yml", encoding: .utf8)
+        let scalars = Array(yaml.unicodeScalars)
+        var pool = Array(Set(Tokenizer.tokens(scalars, from: 0, to: scalars.count).map(\.word))).sorted()
+        #expect(pool.count > 300)
+        pool += ["café", "naïve", "Ofsted’s", "council’s", "recruitment’s", "Ωmega", "x", "s", "'s", "ab", "Staff", "AGENCY", "Agency's"]
+        let endings = ["", "", "", "s", "'s", "ing", "ed", "é", "’s"]
+        return (0..<count).map { _ in
+            (0..<Int(3 + rng.next() % 25)).map { _ in
+                var w = rng.pick(pool) + rng.pick(endings)
+                if rng.next() % 5 == 0 { w = w.prefix(1).uppercased() + w.dropFirst() }
+                return w
+            }.joined(separator: rng.next() % 4 == 0 ? ", " : " ")
+        }
+    }
+
+    /// The key-based cue matcher finds, for every cue set of the lexicon and at every position,
+    /// what the plain dictionary path finds; one-pass counts equal each set's own matches.
+    @Test func cueMatcherFindsWhatThePlainPathFinds() throws {
+        let lexicon = try InspectionLexicon.bundled()
+        #expect(lexicon.cueSets.count > 64)
+        var rng = SeededRandom(seed: 43)
+        var matched = 0
+        for text in try lexiconTexts(&rng, count: 400) {
+            let scalars = Array(text.unicodeScalars)
+            var tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+            lexicon.cueIndex.mark(&tokens)
+            for set in lexicon.cueSets {
+                for i in tokens.indices {
+                    for end in Set([tokens.count, min(tokens.count, i + 2)]) where end > i {
+                        let plain = set.plainMatch(tokens, at: i, end: end)
+                        #expect(set.match(tokens, at: i, end: end) == plain, "'\(text)' at \(i) to \(end)")
+                        if plain > 0 { matched += 1 }
+                    }
+                }
+            }
+            let ranges = [0..<(tokens.count / 2), (tokens.count / 2)..<tokens.count]
+            let counts = CueSet.countMatches(lexicon.cueSets, tokens, in: ranges)
+            for (k, set) in lexicon.cueSets.enumerated() {
+                #expect(counts[k] == ranges.map { set.matches(tokens, in: $0).count }.reduce(0, +), "'\(text)' set \(k)")
+            }
+        }
+        // The texts exercise the matchers: many matches, on all kinds of cue.
+        #expect(matched > 2000)
+        // Every cue phrase of the lexicon, as written and with a possessive "'s" on each word in
+        // turn (random texts rarely put a possessive inside a matching phrase).
+        var phraseMatches = 0
+        for phrase in try Self.lexiconPhrases() {
+            let words = phrase.split(separator: " ").map(String.init)
+            let variants = [words] + words.indices.map { k in words.enumerated().map { $0.offset == k ? $0.element + "'s" : $0.element } }
+            for variant in variants {
+                let scalars = Array(variant.joined(separator: " ").unicodeScalars)
+                var tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+                guard !tokens.isEmpty else { continue }
+                lexicon.cueIndex.mark(&tokens)
+                for set in lexicon.cueSets {
+                    let plain = set.plainMatch(tokens, at: 0, end: tokens.count)
+                    #expect(set.match(tokens, at: 0, end: tokens.count) == plain, "'\(variant.joined(separator: " "))'")
+                    if plain > 1 { phraseMatches += 1 }
+                }
+            }
+        }
+        #expect(phraseMatches > 50, "\(phraseMatches) multi-word matches")
+    }
+
+    /// The byte-level HTML sniff and CR search agree with the string expressions they replace.
+    @Test func htmlSniffIsThePlainExpression() {
+        var rng = SeededRandom(seed: 47)
+        let pieces = ["<html", "<HTML", "<HtMl", "<htm", "html", "<", "a", " ", "\n", "\r", "é", "x\u{301}", "l\u{301}", "日本", "<!doctype html>"]
+        for trial in 0..<3000 {
+            var text = (0..<Int(rng.next() % 12)).map { _ in rng.pick(pieces) }.joined()
+            // Around the 512-character boundary too.
+            if trial % 3 == 0 { text = String(repeating: "a", count: 500 + Int(rng.next() % 20)) + text }
+            #expect(InspectionSourceReader.looksLikeHTML(text) == text.prefix(512).lowercased().contains("<html"), "\(text.unicodeScalars.map(\.value))")
+            #expect(InspectionSourceReader.containsByte(text, 0x0D) == text.utf8.contains(0x0D))
+        }
+    }
+
+    /// Line token ranges from one forward pass are the binary searches' ranges.
+    @Test func lineTokenRangesAreTheSearchedRanges() throws {
+        let extractor = InspectionExtractor(lexicon: try InspectionLexicon.bundled(), registry: try Fixtures.registry())
+        var rng = SeededRandom(seed: 53)
+        let pieces = ["Word", "two words.", "\n", "\n\n", "  ", " - ", "%", "&", "34.7", "Cookie policy", "é", "’s", "x", "\t", "Related stories"]
+        for _ in 0..<1000 {
+            let text = (0..<Int(rng.next() % 30)).map { _ in rng.pick(pieces) }.joined(separator: rng.next() % 2 == 0 ? " " : "")
+            let scalars = Array(text.unicodeScalars)
+            let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+            let lines = extractor.layout(scalars)
+            let searched = lines.map { l in
+                tokens.partitionedIndex { $0.start >= l.start }..<tokens.partitionedIndex { $0.start >= l.end }
+            }
+            #expect(InspectionExtractor.tokenRanges(of: lines, tokens: tokens) == searched, "\(text.debugDescription)")
+        }
+    }
+
+    /// Sentences split with the packed abbreviation test as with the String one.
+    @Test func packedAbbreviationsAreTheAbbreviations() {
+        let words = ["st", "St", "ST", "mr", "Mrs", "e.g", "I.E", "etc", "x", "Z", "no", "No", "year", "ltd", "é", "né", "Cllr", "abcdefghi", "stx"]
+        for w in words {
+            let scalars = Array(w.unicodeScalars)
+            if let packed = InspectionExtractor.packedLowerASCII(scalars, 0, scalars.count) {
+                #expect(InspectionExtractor.packedAbbreviations.contains(packed) == InspectionExtractor.abbreviations.contains(w.lowercased()), "\(w)")
+            } else {
+                #expect(scalars.count > 8 || !w.unicodeScalars.allSatisfy(\.isASCII), "\(w)")
+            }
+        }
+    }
+
+    /// Marked tokens (cue masks) match every lexicon cue set exactly as unmarked ones do.
+    @Test func cueMasksNeverHideAMatch() throws {
+        let lexicon = try InspectionLexicon.bundled()
+        var sets: [CueSet] = [lexicon.concern, lexicon.positive, lexicon.negations, lexicon.decrease, lexicon.levelLow,
+                              lexicon.levelHigh, lexicon.concessive, lexicon.notCouncilAfter, lexicon.councilAfter,
+                              lexicon.childrenServicesCues, lexicon.englandCues, lexicon.anyTheme, lexicon.anyVisitType, lexicon.anyJudgement]
+        sets += lexicon.themes.map(\.1) + lexicon.visitTypes.map(\.1) + lexicon.judgementWords.map(\.1) + lexicon.otherSubjects.map(\.1) + lexicon.measures.map(\.1)
+        #expect(sets.allSatisfy { $0.bit != 0 })
+        // Words from the lexicon itself (so matches happen), possessives, stems, and other words.
+        let words = ["social", "workers", "worker's", "agency", "staff", "caseloads", "high", "not", "recruitment", "recruiting",
+                     "turnover", "inadequate", "good", "judged", "monitoring", "visit", "council's", "children's", "services",
+                     "England", "average", "vacancies", "Café", "naïve", "the", "of", "and", "x", "permanent", "sickness", "low"]
+        var rng = SeededRandom(seed: 31)
+        for _ in 0..<300 {
+            let text = (0..<Int(5 + rng.next() % 30)).map { _ in rng.pick(words) }.joined(separator: " ")
+            let scalars = Array(text.unicodeScalars)
+            let plain = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+            var marked = plain
+            lexicon.cueIndex.mark(&marked)
+            for set in sets {
+                for i in plain.indices {
+                    #expect(set.match(marked, at: i, end: plain.count) == set.match(plain, at: i, end: plain.count), "'\(text)' at \(i)")
+                }
+            }
+        }
+    }
+
+    @Test func substringSetFindsWhatASearchPerNeedleFinds() {
+        // Long needles (a 3-byte one too: it can start at the last position) and short ones.
+        let needles = ["cookie", "sign up", "all rights reserved", "#respect4socialwork", "zaz", "ab", "x"].map { Array($0.utf8) }
+        let set = SubstringSet(needles)
+        var rng = SeededRandom(seed: 37)
+        let pieces = ["cook", "ie", "sign", " up", "all", " rights", " reserved", "#respect4", "socialwork", "a", "b", "z", " "]
+        for _ in 0..<3000 {
+            let hay = Array((0..<Int(rng.next() % 12)).map { _ in rng.pick(pieces) }.joined().utf8)
+            let plain = needles.contains { InspectionExtractor.contains(hay, $0) }
+            #expect(set.anyOccurs(in: hay) == plain, "'\(String(decoding: hay, as: UTF8.self))'")
+        }
+        // Each needle alone, at the very end and at the start of a line (the scan's edges).
+        for n in needles {
+            for hay in [n, Array("a b".utf8) + n, n + Array(" b".utf8)] {
+                #expect(set.anyOccurs(in: hay), "'\(String(decoding: hay, as: UTF8.self))'")
+            }
+        }
+        #expect(!SubstringSet(needles.filter { $0.count >= 3 }).anyOccurs(in: Array("ab x".utf8)))
+    }
+
+    @Test func scalarsDecodedFromUTF8AreTheStringsScalars() {
+        var rng = SeededRandom(seed: 41)
+        let pieces = ["a", "Z", " ", "\n", "é", "’", "€", "日本", "😀", "\u{0301}", "ß", "\u{10FFFF}", "\u{7F}", "\u{80}", "\u{7FF}", "\u{800}", "\u{FFFF}"]
+        for _ in 0..<2000 {
+            let text = (0..<Int(rng.next() % 20)).map { _ in rng.pick(pieces) }.joined()
+            #expect(unicodeScalars(of: text) == Array(text.unicodeScalars), "\(text.unicodeScalars.map { $0.value })")
+        }
+    }
+
+    @Test func tokenKeysAreTheWordsKeys() {
+        let scalars = Array("Council’s agency-staff recruitment 34.7 per cent, Édith's café 66,357".unicodeScalars)
+        for t in Tokenizer.tokens(scalars, from: 0, to: scalars.count) {
+            #expect(t.key == WordKey.of(t.word.utf8), "\(t.word)")
+            #expect(t.ascii == t.word.utf8.allSatisfy { $0 < 0x80 })
+            #expect(t.possessive == t.word.hasSuffix("'s"), "\(t.word)")
+            if t.word.hasSuffix("'s") {
+                #expect(t.baseKey == WordKey.of(t.word.utf8.dropLast(2)), "\(t.word)")
+            } else {
+                #expect(t.baseKey == 0)
+            }
+            #expect(t.prefixKey == (t.word.utf8.count >= 3 ? WordKey.of(t.word.utf8.prefix(3)) : 0))
+        }
+    }
+
+    /// Every cue of the lexicon matches its own words (the Bloom filters never say no to a match),
+    /// and the union sets find a cue exactly where one of their groups does.
+    @Test func filteredCueSetsMissNothing() throws {
+        let lexicon = try InspectionLexicon.bundled()
+        let groups = lexicon.themes.map(\.1) + lexicon.visitTypes.map(\.1) + lexicon.judgementWords.map(\.1) + lexicon.measures.map(\.1)
+        let phrases = try Self.lexiconPhrases()
+        #expect(phrases.count > 40, "the lexicon's cue lists were not found")
+        var rng = SeededRandom(seed: 3)
+        let filler = ["the", "staff", "Council", "were", "in", "post", "é", "rates", "high", "agency's"]
+        for _ in 0..<300 {
+            let words = (0..<8).map { _ in rng.next() % 3 == 0 ? rng.pick(phrases) : rng.pick(filler) }
+            let scalars = Array(words.joined(separator: " ").unicodeScalars)
+            let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+            let range = 0..<tokens.count
+            for (union, members) in [(lexicon.anyTheme, lexicon.themes.map(\.1)), (lexicon.anyVisitType, lexicon.visitTypes.map(\.1)),
+                                     (lexicon.anyJudgement, lexicon.judgementWords.map(\.1))] {
+                #expect(union.contains(tokens, in: range) == members.contains { $0.contains(tokens, in: range) }, "\(words)")
+            }
+        }
+        for phrase in phrases {
+            let scalars = Array(phrase.unicodeScalars)
+            let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+            guard !tokens.isEmpty else { continue }
+            #expect(groups.contains { $0.match(tokens, at: 0, end: tokens.count) > 0 }, "\(phrase)")
+        }
+    }
+
+    /// The cue phrases of the bundled lexicon's themes, visit types, judgements and measures, with
+    /// a prefix cue's `*` replaced by a word it must match.
+    static func lexiconPhrases() throws -> [String] {
+        let text = try String(contentsOfFile: InspectionLexicon.bundledPath, encoding: .utf8)
+        var out: [String] = []
+        var section = ""
+        for line in text.split(separator: "\n") {
+            if !line.hasPrefix(" ") { section = String(line.prefix { $0 != ":" }) }
+            guard ["themes", "visit_types", "judgements", "measures"].contains(section),
+                  line.hasPrefix("  "), let open = line.firstIndex(of: "["), let close = line.lastIndex(of: "]") else { continue }
+            for item in line[line.index(after: open)..<close].split(separator: ",") {
+                let p = item.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+                if !p.isEmpty && !p.contains("x ") { out.append(p.hasSuffix("*") ? String(p.dropLast()) + "ing" : p) }
+            }
+        }
+        return out
+    }
+}
