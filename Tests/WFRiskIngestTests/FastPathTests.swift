@@ -79,6 +79,26 @@ import WFRiskTestSupport
 
     /// The open-addressing geography table answers as a dictionary of key bytes does, through
     /// growth, by-year entries and keys that differ only in where one field ends.
+    @Test func streamHashIsTheSameHoweverTheBytesArriveAndSeesAChange() {
+        var rng = SeededRandom(seed: 31)
+        for trial in 0..<300 {
+            let bytes = (0..<Int(rng.next() % 100)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+            var streamed = StreamHash()
+            var at = 0
+            while at < bytes.count {
+                let piece = min(bytes.count - at, Int(rng.next() % 12))
+                bytes.withUnsafeBufferPointer { streamed.update(UnsafeBufferPointer(rebasing: $0[at..<(at + piece)])) }
+                at += piece
+            }
+            #expect(streamed.finalize() == StreamHash.plain(bytes), "trial \(trial): \(bytes.count) bytes")
+            guard !bytes.isEmpty else { continue }
+            var changed = bytes
+            changed[Int(rng.next() % UInt64(bytes.count))] ^= 1 << UInt8(rng.next() % 8)
+            #expect(StreamHash.plain(changed) != StreamHash.plain(bytes), "trial \(trial): a flipped bit")
+            #expect(StreamHash.plain(bytes + [0]) != StreamHash.plain(bytes), "trial \(trial): a byte appended")
+        }
+    }
+
     @Test func geographyTableFindsWhatADictionaryFinds() {
         var rng = SeededRandom(seed: 37)
         var fast = GeographyTable(), plain = PlainGeographyTable()

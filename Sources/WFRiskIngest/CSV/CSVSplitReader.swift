@@ -73,11 +73,11 @@ enum CSVSplitReader {
     static let changedMessage = "input changed while it was being read (its bytes differ between two reads); rerun once the file is complete"
 
     private static func readPart<Sink: CSVSink>(fd: Int32, path: String, range: Range<Int>, startLine: Int, columns: [Bool]?,
-                                               digest expected: String, into sink: inout Sink) throws {
+                                               digest expected: UInt64, into sink: inout Sink) throws {
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: SplitScan.slice)
         defer { buffer.deallocate() }
         let parser = try LibcsvParser(path: path, startLine: startLine, keep: columns)
-        var digest = SHA256Digest()
+        var digest = StreamHash()
         var offset = range.lowerBound
         while offset < range.upperBound {
             let want = min(SplitScan.slice, range.upperBound - offset)

@@ -19,9 +19,10 @@ struct SplitScan {
     var cuts: [Int] = []
     /// The line each part starts on.
     var startLines: [Int] = []
-    /// SHA-256 of the whole file and of each part's bytes.
+    /// SHA-256 of the whole file (what the run records) and a `StreamHash` of each part's bytes
+    /// (what the part's reader checks it read).
     var sha256 = ""
-    var partDigests: [String] = []
+    var partDigests: [UInt64] = []
     /// A CR not followed by LF somewhere (old Mac line ends: parts cannot be split on LF).
     var loneCR = false
     /// True when the file holds no non-blank line.
@@ -35,7 +36,7 @@ struct SplitScan {
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: SplitScan.slice)
         defer { buffer.deallocate() }
         var whole = SHA256Digest()
-        var part = SHA256Digest()
+        var part = StreamHash()
         var offset = 0            // absolute offset of buffer[0]
         var first = true
         var headerDone = false
@@ -102,7 +103,7 @@ struct SplitScan {
                 part.update(UnsafeBufferPointer(rebasing: chunk[(hashedTo - offset)..<(c - offset)]))
                 hashedTo = c
                 partDigests.append(part.finalize())
-                part = SHA256Digest()
+                part = StreamHash()
                 cuts.append(c)
                 startLines.append(lines)
             }
