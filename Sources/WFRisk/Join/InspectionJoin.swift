@@ -27,7 +27,7 @@ enum InspectionJoin {
     /// (Cumbria → Cumberland and Westmorland and Furness); one about a member of a joint
     /// return counts for the joint unit.
     static func evidence(documents: [InspectionDocument], units: [ReportingUnit], registry: AuthorityRegistry,
-                                scoringYear: Int, settings: InspectionSettings) -> [ReportingUnit: InspectionEvidence] {
+                                scoringYear: Int, settings: InspectionSettings, quotes withQuotes: Bool = true) -> [ReportingUnit: InspectionEvidence] {
         var unitOf: [String: ReportingUnit] = [:]
         for u in units { for m in u.memberCodes { unitOf[m] = u } }
         var byUnit: [ReportingUnit: [(InspectionDocument, AuthorityLink, Double)]] = [:] // doc, authority, weight
@@ -63,7 +63,8 @@ enum InspectionJoin {
                 default: return nil
                 }
             }
-            let quotes = sorted.flatMap { d, link, _ in
+            // A history year's scores read the concerns only; its quotes are never shown.
+            let quotes = !withQuotes ? [] : sorted.flatMap { d, link, _ in
                 d.signals.filter { $0.laCode == nil || $0.laCode == link.oldCode }.map {
                     EvidenceQuote(file: d.file, date: d.date, theme: $0.theme.rawValue, polarity: $0.polarity.rawValue, text: $0.evidence)
                 }

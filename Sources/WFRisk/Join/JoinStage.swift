@@ -32,7 +32,7 @@ enum JoinStage {
     ///   - documents: the inspection texts read, or nil when the run has no inspection input.
     ///   - ofsted: the Ofsted judgements file, if the run has one.
     static func run(references: RunReferences, workforce: TidyDataset, demand: TidyDataset?,
-                           documents: [InspectionDocument]?, ofsted: String?, settings: ScoringSettings) throws -> JoinedInputs {
+                           documents: [InspectionDocument]?, ofsted: String?, settings: ScoringSettings, threads: Int = 1) throws -> JoinedInputs {
         var input = ScoringInput(workforce: workforce, demand: demand, registry: references.registry,
                                  neighbours: references.neighbours, settings: settings)
         let year = settings.year ?? workforce.latestYear ?? 0
@@ -57,9 +57,10 @@ enum JoinStage {
         // History years: the same scoring on each earlier year the data and settings allow.
         let figures = FigureTable(workforce)
         let historyYears = ScoreSeries.years(figures: figures, scoringYear: year, window: settings.history).filter { $0 != year }
+        // Each year's evidence is independent of the others': the years side by side.
         let historyEvidence = documents.map { documents in
-            Dictionary(uniqueKeysWithValues: historyYears.map { y in
-                (y, evidence(documents, workforce: workforce, registry: references.registry, year: y, settings: settings))
+            Dictionary(uniqueKeysWithValues: Parallel.map(historyYears, threads: threads) { y in
+                (y, evidence(documents, workforce: workforce, registry: references.registry, year: y, settings: settings, quotes: false))
             })
         }
         return JoinedInputs(input: input, figures: figures, historyYears: historyYears, historyEvidence: historyEvidence,
@@ -68,8 +69,8 @@ enum JoinStage {
 
     /// Inspection evidence for the local-authority units the workforce data has in `year`.
     static func evidence(_ documents: [InspectionDocument], workforce: TidyDataset, registry: AuthorityRegistry, year: Int,
-                         settings: ScoringSettings) -> [ReportingUnit: InspectionEvidence] {
+                         settings: ScoringSettings, quotes: Bool = true) -> [ReportingUnit: InspectionEvidence] {
         InspectionJoin.evidence(documents: documents, units: Array(workforce.localAuthorities(in: year).keys),
-                                registry: registry, scoringYear: year, settings: settings.inspections)
+                                registry: registry, scoringYear: year, settings: settings.inspections, quotes: quotes)
     }
 }

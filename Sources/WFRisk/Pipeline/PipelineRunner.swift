@@ -241,7 +241,7 @@ public struct PipelineRunner {
         // stage names its first input that did not complete.
         let joined = graph.add("join", after: workforce, demand, inspections, references) { workforce, demand, inspections, refs in
             let joined = try JoinStage.run(references: refs, workforce: workforce, demand: demand, documents: inspections?.documents,
-                                           ofsted: pipeline.inputs.ofsted, settings: pipeline.settings.scoring)
+                                           ofsted: pipeline.inputs.ofsted, settings: pipeline.settings.scoring, threads: threads)
             return (joined, joined.counts)
         }
         let scored = graph.add("score", after: joined) { joined in
