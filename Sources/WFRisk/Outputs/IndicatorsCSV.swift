@@ -79,7 +79,7 @@ enum IndicatorsCSV {
 
 extension UnitScore {
     /// The unit's result for an indicator, from whichever score it feeds.
-    public func result(_ indicator: Indicator) -> IndicatorResult? {
+    package func result(_ indicator: Indicator) -> IndicatorResult? {
         (indicator.score == .instability ? instability : caseloadRisk).indicators.first { $0.indicator == indicator }
     }
 }

@@ -5,11 +5,11 @@ import WFRiskScoring
 /// A pipeline file (`pipelines/*.yml`): what to read, how to score, where to write.
 /// Relative paths are resolved against the pipeline file's folder, so cron can run it
 /// from any working directory.
-package struct Pipeline: Sendable {
-    package var name: String
-    package var file: String
-    package var description: String
-    package var sha256: String
+public struct Pipeline: Sendable {
+    public var name: String
+    public var file: String
+    public var description: String
+    public var sha256: String
     package var inputs: PipelineInputs
     package var settings: RunSettings
     package var outputs: PipelineOutputs
@@ -17,7 +17,7 @@ package struct Pipeline: Sendable {
     package var backtest = PipelineBacktest()
 
     /// Loads and validates a pipeline file; every error names file, line and key path.
-    package static func load(path: String) throws -> Pipeline {
+    public static func load(path: String) throws -> Pipeline {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw WFRiskError.usage("\(path): cannot read pipeline file")
         }
@@ -60,7 +60,7 @@ package struct Pipeline: Sendable {
     /// the running binary was built in (`<checkout>/.build/<config>/wfrisk`), so it is the same file
     /// from any working directory; for a binary installed elsewhere, `pipelines/nightly.yml` below
     /// the working directory.
-    package static func defaultPath(executable: String = CommandLine.arguments.first ?? "") -> String? {
+    public static func defaultPath(executable: String = CommandLine.arguments.first ?? "") -> String? {
         candidateDefaultPaths(executable: executable).first { FileManager.default.fileExists(atPath: $0) }
     }
 

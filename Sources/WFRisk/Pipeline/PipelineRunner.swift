@@ -6,22 +6,22 @@ import WFRiskInspections
 import WFRiskScoring
 
 /// How a run was asked for.
-package struct RunOptions: Sendable {
+public struct RunOptions: Sendable {
     /// Rerun even when inputs, pipeline and wfrisk version are unchanged.
-    package var force = false
+    public var force = false
     /// Worker threads for file ingest and text extraction.
-    package var threads = ProcessInfo.processInfo.activeProcessorCount
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// Report progress on long stages (only when stderr is a terminal).
-    package var progress = false
+    public var progress = false
     /// Test hook: pause this many seconds after writing outputs, before publishing.
     package var pauseBeforePublish: Double = 0
     /// Command-line options that replaced pipeline values (recorded in the manifest).
     package var overrides: [RunOverride] = []
     /// A check of the written run folder before it is published (`--baseline`): throwing fails
     /// the run in a stage named `baseline`, so `latest` keeps the previous run.
-    package var beforePublish: (@Sendable (_ runDirectory: String) throws -> Void)?
+    public var beforePublish: (@Sendable (_ runDirectory: String) throws -> Void)?
 
-    package init() {}
+    public init() {}
 }
 
 /// A command-line option that replaced a pipeline value, e.g. `--year 2022`.
@@ -33,14 +33,14 @@ package struct RunOverride: Sendable, Equatable {
 
 /// A run that created its folder and then stopped on an error: which stage, where its folder
 /// (with a `status: failed` manifest) is, and the error itself (which decides the exit code).
-package struct RunFailure: Error, CustomStringConvertible {
-    package let stage: String?
-    package let runDirectory: String
-    package let latest: String
-    package let underlying: Error
+public struct RunFailure: Error, CustomStringConvertible {
+    public let stage: String?
+    public let runDirectory: String
+    public let latest: String
+    public let underlying: Error
 
-    package var exitCode: Int32 { ExitCodes.code(for: underlying) }
-    package var description: String { "\(underlying)" }
+    public var exitCode: Int32 { ExitCodes.code(for: underlying) }
+    public var description: String { "\(underlying)" }
 }
 
 /// The score stage's output: the scoring year unranked, and each history year scored (what history.csv needs of it).
@@ -56,34 +56,34 @@ struct RankedScores: Sendable {
 }
 
 /// What a finished `wfrisk run` did.
-package struct RunOutcome: Sendable {
-    package enum Status: String, Sendable { case published, upToDate = "up_to_date" }
-    package var status: Status
+public struct RunOutcome: Sendable {
+    public enum Status: String, Sendable { case published, upToDate = "up_to_date" }
+    public var status: Status
     /// The run folder written (or, when up to date, the one `latest` points at).
-    package var runDirectory: String
-    package var latest: String
-    package var table: ScoreTable?
-    package var outputs: [String]
-    package var warnings: [String]
+    public var runDirectory: String
+    public var latest: String
+    public var table: ScoreTable?
+    public var outputs: [String]
+    public var warnings: [String]
     /// Folders of inputs marked synthetic (invented values under real names), if any.
-    package var syntheticInputs: [String] = []
+    public var syntheticInputs: [String] = []
 }
 
 /// Runs a pipeline unattended: lock, fingerprint inputs, skip if nothing changed, run the
 /// stages on Dispatch into a fresh run folder, write the manifest, publish `latest` atomically,
 /// apply retention. Any failure leaves the previous `latest` as it was.
-package struct PipelineRunner {
-    package let pipeline: Pipeline
-    package let options: RunOptions
-    package let logger: Logger
+public struct PipelineRunner {
+    public let pipeline: Pipeline
+    public let options: RunOptions
+    public let logger: Logger
 
-    package init(pipeline: Pipeline, options: RunOptions, logger: Logger) {
+    public init(pipeline: Pipeline, options: RunOptions, logger: Logger) {
         self.pipeline = pipeline
         self.options = options
         self.logger = logger
     }
 
-    package func run() throws -> RunOutcome {
+    public func run() throws -> RunOutcome {
         let folders = RunFolders(root: pipeline.outputs.directory)
         let lock = PipelineLock(directory: folders.root)
         try lock.acquire()

@@ -5,20 +5,20 @@ import WFRiskInspections
 import WFRiskScoring
 
 /// Scoring settings plus the reading rules a pipeline file may extend.
-package struct RunSettings: Sendable, Equatable {
-    package var scoring: ScoringSettings
+public struct RunSettings: Sendable, Equatable {
+    public var scoring: ScoringSettings
     var columnAliases: [String: [String]]
     var suppressionMarkers: [String]
     /// Two workforce files giving different values for one row: the newer release wins, or stop.
-    package var overlappingReleases: ReleaseOverlap = .newest
+    public var overlappingReleases: ReleaseOverlap = .newest
 
-    package static func == (a: RunSettings, b: RunSettings) -> Bool {
+    public static func == (a: RunSettings, b: RunSettings) -> Bool {
         a.scoring == b.scoring && a.columnAliases == b.columnAliases && a.suppressionMarkers == b.suppressionMarkers
             && a.overlappingReleases == b.overlappingReleases
     }
 
     /// `Resources/default_settings.yml`.
-    package static func defaults() throws -> RunSettings {
+    public static func defaults() throws -> RunSettings {
         let path = ReferenceFiles.path("default_settings.yml")
         let text = try String(contentsOfFile: path, encoding: .utf8)
         var settings = RunSettings(

@@ -1,23 +1,23 @@
 /// An English local authority with children's services responsibilities, as DfE codes it.
 public struct Authority: Hashable, Sendable {
     /// DfE's 3-digit LA number (`old_la_code` in EES files), e.g. "909".
-    package var oldCode: String
+    public var oldCode: String
     /// ONS 9-character code (`new_la_code`), e.g. "E10000006".
-    package var newCode: String
+    public var newCode: String
     public var name: String
     /// UA, MD, OLB, ILB or SC.
-    package var type: String
-    package var regionCode: String
-    package var regionName: String
+    public var type: String
+    public var regionCode: String
+    public var regionName: String
     /// ISO dates (`YYYY-MM-DD`) the authority existed between; nil means open-ended.
-    package var validFrom: String?
-    package var validTo: String?
+    public var validFrom: String?
+    public var validTo: String?
     /// Old codes of the authorities that took over its area when it was abolished.
-    package var successors: [String]
+    public var successors: [String]
     /// 9-character codes it was published under before a recoding (e.g. Buckinghamshire's E10000002).
-    package var formerNewCodes: [String]
+    public var formerNewCodes: [String]
 
-    package init(oldCode: String, newCode: String, name: String, type: String, regionCode: String, regionName: String,
+    public init(oldCode: String, newCode: String, name: String, type: String, regionCode: String, regionName: String,
                 validFrom: String? = nil, validTo: String? = nil, successors: [String], formerNewCodes: [String]) {
         self.oldCode = oldCode
         self.newCode = newCode
@@ -33,7 +33,7 @@ public struct Authority: Hashable, Sendable {
 
     /// Whether the authority existed on 30 September of `year`, the workforce census date
     /// (reorganisations take effect on 1 April, so only the year of each date matters).
-    package func existed(inReportingYear year: Int) -> Bool {
+    public func existed(inReportingYear year: Int) -> Bool {
         if let validFrom, let fromYear = Int(validFrom.prefix(4)), year < fromYear { return false }
         if let validTo, let toYear = Int(validTo.prefix(4)), year >= toYear { return false }
         return true

@@ -51,7 +51,7 @@ public struct AuthorityRegistry: Sendable {
     }
 
     /// Codes of every authority (past or present) known by `name` or one of its aliases.
-    package func oldCodes(named name: String) -> [String] {
+    public func oldCodes(named name: String) -> [String] {
         oldCodesByName[AuthorityRegistry.normalizedName(name)] ?? []
     }
 
@@ -64,7 +64,7 @@ public struct AuthorityRegistry: Sendable {
     }
 
     /// The current authorities that cover an abolished authority's area (following chains).
-    package func currentSuccessors(of code: String) -> [String] {
+    public func currentSuccessors(of code: String) -> [String] {
         guard let authority = byOldCode[code] else { return [code] }
         if authority.successors.isEmpty { return [code] }
         return Array(Set(authority.successors.flatMap { currentSuccessors(of: $0) })).sorted()

@@ -1,14 +1,14 @@
 import Foundation
 
 /// Ofsted's overall-effectiveness grade of a local authority's children's services (SIF, ILACS).
-package enum OfstedGrade: String, Sendable, CaseIterable, Comparable {
+public enum OfstedGrade: String, Sendable, CaseIterable, Comparable {
     case outstanding
     case good
     case requiresImprovement = "requires_improvement"
     case inadequate
 
     /// 1 outstanding … 4 inadequate: higher is worse, the direction of the scores.
-    package var severity: Int {
+    public var severity: Int {
         switch self {
         case .outstanding: return 1
         case .good: return 2
@@ -18,7 +18,7 @@ package enum OfstedGrade: String, Sendable, CaseIterable, Comparable {
     }
 
     /// Reads "requires improvement (to be good)", "Requires_Improvement", "Inadequate"…
-    package init?(text: String) {
+    public init?(text: String) {
         let t = text.lowercased().replacingOccurrences(of: "_", with: " ").trimmingCharacters(in: .whitespaces)
         if t.hasPrefix("requires improvement") { self = .requiresImprovement; return }
         switch t {
@@ -29,26 +29,26 @@ package enum OfstedGrade: String, Sendable, CaseIterable, Comparable {
         }
     }
 
-    package static func < (a: OfstedGrade, b: OfstedGrade) -> Bool { a.severity < b.severity }
+    public static func < (a: OfstedGrade, b: OfstedGrade) -> Bool { a.severity < b.severity }
 }
 
 /// A calendar day as `yyyymmdd`, so dates compare as integers. Month-precision dates are
 /// taken as the month's last day: the latest the report can have been public, so a
 /// look-ahead guard that uses it never lets a possibly-later report through.
-package struct DayStamp: Hashable, Comparable, Sendable, CustomStringConvertible {
-    package let year: Int, month: Int, day: Int
+public struct DayStamp: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let year: Int, month: Int, day: Int
 
-    package init(year: Int, month: Int, day: Int) {
+    public init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
         self.day = min(day, DayStamp.daysIn(month: month, year: year))
     }
 
     /// 30 September of `year`: the workforce census date the scores of `year` describe.
-    package static func census(_ year: Int) -> DayStamp { DayStamp(year: year, month: 9, day: 30) }
+    public static func census(_ year: Int) -> DayStamp { DayStamp(year: year, month: 9, day: 30) }
 
     /// `YYYY-MM-DD`, or `YYYY-MM` (last day of the month). Nil for anything else.
-    package init?(iso text: String) {
+    public init?(iso text: String) {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-").map { Int($0) }
         guard parts.count == 2 || parts.count == 3, parts.allSatisfy({ $0 != nil }) else { return nil }
         let y = parts[0]!, m = parts[1]!
@@ -60,21 +60,21 @@ package struct DayStamp: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// The same day `months` later (clamped to the month's length: 30 September + 5 → 28/29 February).
-    package func adding(months: Int) -> DayStamp {
+    public func adding(months: Int) -> DayStamp {
         let index = year * 12 + (month - 1) + months
         return DayStamp(year: index / 12, month: index % 12 + 1, day: day)
     }
 
     /// Whole months from `self` to `later` (counting a month only once its day is reached).
-    package func months(to later: DayStamp) -> Int {
+    public func months(to later: DayStamp) -> Int {
         var m = (later.year - year) * 12 + (later.month - month)
         if later.day < day { m -= 1 }
         return m
     }
 
-    package var ordinal: Int { year * 10000 + month * 100 + day }
-    package static func < (a: DayStamp, b: DayStamp) -> Bool { a.ordinal < b.ordinal }
-    package var description: String {
+    public var ordinal: Int { year * 10000 + month * 100 + day }
+    public static func < (a: DayStamp, b: DayStamp) -> Bool { a.ordinal < b.ordinal }
+    public var description: String {
         String(format: "%04d-%02d-%02d", year, month, day)
     }
 
@@ -90,19 +90,19 @@ package struct DayStamp: Hashable, Comparable, Sendable, CustomStringConvertible
 /// One graded inspection of an authority's children's services.
 public struct OfstedJudgement: Sendable, Equatable {
     /// DfE 3-digit code of the authority inspected (abolished councils keep their own).
-    package var oldCode: String
-    package var name: String
+    public var oldCode: String
+    public var name: String
     /// `sif` or `ilacs`.
-    package var framework: String
+    public var framework: String
     /// Publication date of the report (the latest day it may have been, for month precision).
-    package var published: DayStamp
+    public var published: DayStamp
     /// The date as the file gives it (`2018-01` when only the month is known).
-    package var publishedText: String
-    package var grade: OfstedGrade
+    public var publishedText: String
+    public var grade: OfstedGrade
     /// Line in the judgements file, for messages.
-    package var line: Int
+    public var line: Int
 
-    package init(oldCode: String, name: String, framework: String, published: DayStamp, publishedText: String,
+    public init(oldCode: String, name: String, framework: String, published: DayStamp, publishedText: String,
                  grade: OfstedGrade, line: Int) {
         self.oldCode = oldCode
         self.name = name

@@ -1,16 +1,16 @@
 import Foundation
 
 /// A fixed-size array that concurrent workers fill at distinct indices.
-public final class ConcurrentResults<T>: @unchecked Sendable {
+package final class ConcurrentResults<T>: @unchecked Sendable {
     private var storage: [T?]
     private let lock = NSLock()
 
-    public init(count: Int) { storage = Array(repeating: nil, count: count) }
+    package init(count: Int) { storage = Array(repeating: nil, count: count) }
 
-    public subscript(i: Int) -> T? {
+    package subscript(i: Int) -> T? {
         get { lock.lock(); defer { lock.unlock() }; return storage[i] }
         set { lock.lock(); storage[i] = newValue; lock.unlock() }
     }
 
-    public var values: [T?] { lock.lock(); defer { lock.unlock() }; return storage }
+    package var values: [T?] { lock.lock(); defer { lock.unlock() }; return storage }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Fixed-decimal formatting that does not depend on locale.
-public enum Decimals {
+package enum Decimals {
     package static func format(_ value: Double, _ decimals: Int) -> String {
         precondition(value.isFinite, "non-finite value cannot be written")
         var scale = 1.0
@@ -28,7 +28,7 @@ public enum Decimals {
     }
 
     /// Rounds to what `format` would write, so ranks agree with the written numbers.
-    public static func round(_ value: Double, _ decimals: Int) -> Double {
+    package static func round(_ value: Double, _ decimals: Int) -> Double {
         Double(format(value, decimals))!
     }
 }

@@ -1,8 +1,8 @@
 /// A problem with an input file, pinned to where it was found.
 public struct InputProblem: Error, CustomStringConvertible, Equatable, Sendable {
     public var file: String
-    package var line: Int?
-    package var field: String?
+    public var line: Int?
+    public var field: String?
     public var message: String
 
     public init(file: String, line: Int? = nil, field: String? = nil, message: String) {
@@ -33,7 +33,7 @@ public enum WFRiskError: Error, CustomStringConvertible {
     /// Anything else that stopped the run (exit 1).
     case runtime(String)
 
-    package var exitCode: Int32 {
+    public var exitCode: Int32 {
         switch self {
         case .usage: return 2
         case .input, .inputs: return 3

@@ -17,7 +17,7 @@ extension AuthorityRegistry {
                         jointReturns: ReferenceFiles.path("joint_returns.csv"))
     }
 
-    package static func load(authorities: String, aliases: String?, jointReturns: String?) throws -> AuthorityRegistry {
+    public static func load(authorities: String, aliases: String?, jointReturns: String?) throws -> AuthorityRegistry {
         let table = try KeyedCSV(path: authorities)
         try table.require(["old_la_code", "new_la_code", "la_name", "region_code", "region_name"])
         var list: [Authority] = []
@@ -62,7 +62,7 @@ extension AuthorityRegistry {
 
 extension StatisticalNeighbours {
     /// Reads DfE's layout: `old_la_code` and `sn1_old_la_code` … `snN_old_la_code`.
-    package static func load(path: String) throws -> StatisticalNeighbours {
+    public static func load(path: String) throws -> StatisticalNeighbours {
         let table = try KeyedCSV(path: path)
         try table.require(["old_la_code"])
         let snColumns = table.header

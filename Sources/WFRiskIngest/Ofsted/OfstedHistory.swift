@@ -18,11 +18,11 @@ public struct OfstedHistory: Sendable {
     }
 
     public var all: [OfstedJudgement] { byCode.keys.sorted().flatMap { byCode[$0]! } }
-    package var latestPublication: DayStamp? { all.map(\.published).max() }
+    public var latestPublication: DayStamp? { all.map(\.published).max() }
 
     /// Reads a judgements file through libcsv. Rows whose grade or date cannot be read are an
     /// error naming file, line and field; a code unknown to the registry is kept as given.
-    package static func load(path: String, registry: AuthorityRegistry) throws -> OfstedHistory {
+    public static func load(path: String, registry: AuthorityRegistry) throws -> OfstedHistory {
         let table: KeyedCSV
         do { table = try KeyedCSV(path: path) } catch let e as CSVError {
             throw WFRiskError.input(InputProblem(file: e.file, line: e.line, message: e.message))
@@ -60,7 +60,7 @@ public struct OfstedHistory: Sendable {
 
     /// The look-ahead guard: only judgements published on or before `date`. Everything that
     /// informs a score of census year `Y` goes through `known(at: .census(Y))`.
-    package func known(at date: DayStamp) -> OfstedHistory {
+    public func known(at date: DayStamp) -> OfstedHistory {
         OfstedHistory(judgements: all.filter { $0.published <= date }, file: file)
     }
 
@@ -91,7 +91,7 @@ public struct OfstedHistory: Sendable {
     /// per member, the first one of the member or (once it is abolished) of an authority that
     /// took over its area; for a joint return, the most severe of its members'. Nil when no
     /// member was inspected in the window (such units leave that year's pairs).
-    package func next(_ unit: ReportingUnit, year: Int, horizonMonths: Int, registry: AuthorityRegistry) -> LinkedJudgement? {
+    public func next(_ unit: ReportingUnit, year: Int, horizonMonths: Int, registry: AuthorityRegistry) -> LinkedJudgement? {
         let start = DayStamp.census(year), end = start.adding(months: horizonMonths)
         var found: [LinkedJudgement] = []
         for member in unit.memberCodes {
@@ -135,7 +135,7 @@ public struct OfstedHistory: Sendable {
 
 /// A judgement as it applies to a reporting unit, with how it was linked.
 public struct LinkedJudgement: Sendable, Equatable {
-    package enum Relation: String, Sendable {
+    public enum Relation: String, Sendable {
         /// The unit's own authority.
         case own
         /// One member of a joint return.
@@ -145,8 +145,8 @@ public struct LinkedJudgement: Sendable, Equatable {
         /// An authority that took over the unit's area after the census.
         case successor
     }
-    package var judgement: OfstedJudgement
-    package var relation: Relation
+    public var judgement: OfstedJudgement
+    public var relation: Relation
 
     /// "good, 2019-07-29 (Northamptonshire, predecessor)".
     public var source: String {

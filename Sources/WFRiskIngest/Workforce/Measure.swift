@@ -46,12 +46,12 @@ public enum Observation: Hashable, Sendable, CustomStringConvertible {
     case value(Double)
     case missing(String)
 
-    package var number: Double? {
+    public var number: Double? {
         if case .value(let v) = self { return v }
         return nil
     }
 
-    package var missingReason: String? {
+    public var missingReason: String? {
         if case .missing(let r) = self { return r }
         return nil
     }
@@ -65,12 +65,12 @@ public enum Observation: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Geography of a tidy-file row.
-package enum GeographicLevel: String, Sendable, Hashable, Comparable {
+public enum GeographicLevel: String, Sendable, Hashable, Comparable {
     case national = "National"
     case regional = "Regional"
     case localAuthority = "Local authority"
 
-    package static func < (a: GeographicLevel, b: GeographicLevel) -> Bool { a.rawValue < b.rawValue }
+    public static func < (a: GeographicLevel, b: GeographicLevel) -> Bool { a.rawValue < b.rawValue }
 
     /// Accepts EES spellings and common variants ("LA", "local_authority", "England").
     init?(fileValue: String) {

@@ -13,7 +13,7 @@ public struct MeasureValues: Sendable, Equatable, Sequence {
         states = Array(repeating: 0, count: Measure.count)
     }
 
-    package subscript(_ m: Measure) -> Observation? {
+    public subscript(_ m: Measure) -> Observation? {
         get {
             let i = m.ordinal
             switch states[i] {

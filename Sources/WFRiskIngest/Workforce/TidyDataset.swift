@@ -1,7 +1,7 @@
 import WFRiskCore
 
 /// What to do when two files give different values for the same geography and year.
-package enum ReleaseOverlap: String, Sendable, CaseIterable {
+public enum ReleaseOverlap: String, Sendable, CaseIterable {
     /// DfE revises earlier years in each release: the file whose own latest year is later wins
     /// for every row both give, and each revised value is noted (the run's manifest warnings).
     /// Two files of the same latest year that disagree are still an error.
@@ -30,7 +30,7 @@ public struct TidyDataset: Sendable {
     public init() {}
 
     /// Files read with a year window (`TidyFileReader.read(years:)`) hold only that window's rows.
-    package static func merge(_ files: [TidyFile], overlap: ReleaseOverlap = .newest,
+    public static func merge(_ files: [TidyFile], overlap: ReleaseOverlap = .newest,
                              maxProblems: Int = 25) throws -> TidyDataset {
         var dataset = TidyDataset()
         var problems: [InputProblem] = []
@@ -149,7 +149,7 @@ public struct TidyDataset: Sendable {
         records[TidyRecordKey(year: year, level: .regional, geography: code)]
     }
 
-    package var rowCount: Int { files.reduce(0) { $0 + $1.rowCount } }
+    public var rowCount: Int { files.reduce(0) { $0 + $1.rowCount } }
     public var warnings: [String] {
         files.flatMap(\.warnings) + revisions.map { "revised by a newer release: \($0)" }
     }

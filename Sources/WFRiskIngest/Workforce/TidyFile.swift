@@ -4,7 +4,7 @@ import WFRiskCore
 /// One row of a DfE tidy (explore-education-statistics) file, resolved to its geography.
 public struct TidyRecord: Sendable, Equatable {
     public var year: Int
-    package var level: GeographicLevel
+    public var level: GeographicLevel
     /// The reporting unit of a local-authority row.
     public var unit: ReportingUnit?
     public var regionCode: String
@@ -57,10 +57,10 @@ public struct TidyFile: Sendable {
     /// Measures whose columns the file has.
     public var measures: [Measure]
     /// Data rows read (header excluded), whatever their level.
-    package var rowCount: Int
+    public var rowCount: Int
     public var warnings: [String]
     /// SHA-256 of the bytes parsed: a run compares it with the fingerprint it recorded.
-    package var sha256: String = ""
+    public var sha256: String = ""
     /// Rows per year (every row whose year was read, whatever its level or window).
     var rowsByYear: [Int: Int] = [:]
     /// The file's latest local-authority year: which of two overlapping releases is newer.

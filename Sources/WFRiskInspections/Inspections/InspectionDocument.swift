@@ -5,18 +5,18 @@ public struct InspectionDocument: Sendable, Equatable {
     /// and this field itself.
     static let contractVersion = 2
 
-    package var file: String
-    package var authorities: [AuthorityLink]
+    public var file: String
+    public var authorities: [AuthorityLink]
     /// The primary authorities' visit type when they agree, else nil.
     var visitType: VisitType?
     /// ISO date of the visit or publication.
-    package var date: String?
+    public var date: String?
     /// The primary authorities' judgement in force when they agree, else nil.
-    package var judgement: Judgement?
-    package var signals: [WorkforceSignal]
-    package var numbers: [StatedFigure]
+    public var judgement: Judgement?
+    public var signals: [WorkforceSignal]
+    public var numbers: [StatedFigure]
 
-    package var primary: [AuthorityLink] { authorities.filter { $0.role == .primary } }
+    public var primary: [AuthorityLink] { authorities.filter { $0.role == .primary } }
 
     /// The value all primaries that have one agree on, else nil.
     static func agreed<T: Equatable>(_ values: [T?]) -> T? {
@@ -28,32 +28,32 @@ public struct InspectionDocument: Sendable, Equatable {
 
 /// An authority the text is about (`primary`) or only names (`mentioned`), with the facts the
 /// text gives for it (a round-up reports each council's own visit and judgement).
-package struct AuthorityLink: Sendable, Equatable {
-    package var newCode: String
-    package var oldCode: String
-    package var name: String
+public struct AuthorityLink: Sendable, Equatable {
+    public var newCode: String
+    public var oldCode: String
+    public var name: String
     var role: AuthorityRole
     /// The sentence (or metadata note) that links it.
-    package var evidence: String
+    public var evidence: String
     var visitType: VisitType?
-    package var judgement: Judgement?
-    package var date: String?
+    public var judgement: Judgement?
+    public var date: String?
 }
 
 /// A workforce theme a sentence raises, with its direction and the sentence itself.
-package struct WorkforceSignal: Sendable, Equatable {
-    package var theme: Theme
-    package var polarity: Polarity
-    package var evidence: String
+public struct WorkforceSignal: Sendable, Equatable {
+    public var theme: Theme
+    public var polarity: Polarity
+    public var evidence: String
     /// Unicode-scalar offsets of the evidence in the decoded text.
     var start: Int
     var end: Int
     /// 3-digit code of the authority the sentence is about.
-    package var laCode: String?
+    public var laCode: String?
 }
 
 /// A figure the text states ("a vacancy rate of 34.7 per cent").
-package struct StatedFigure: Sendable, Equatable {
+public struct StatedFigure: Sendable, Equatable {
     var measure: String
     var value: Double
     var unit: String

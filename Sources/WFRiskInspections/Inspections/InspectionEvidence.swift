@@ -7,9 +7,9 @@ public struct InspectionEvidence: Sendable, Equatable {
     /// The same for caseload.
     public var caseloadConcern: Double?
     /// Date (ISO) of the newest text used.
-    package var latestDate: String?
-    package var judgement: String?
-    package var quotes: [EvidenceQuote]
+    public var latestDate: String?
+    public var judgement: String?
+    public var quotes: [EvidenceQuote]
 
     public init(instabilityConcern: Double?, caseloadConcern: Double?, latestDate: String?, judgement: String?, quotes: [EvidenceQuote]) {
         self.instabilityConcern = instabilityConcern
@@ -22,13 +22,13 @@ public struct InspectionEvidence: Sendable, Equatable {
 
 /// One sentence of evidence and where it came from.
 public struct EvidenceQuote: Sendable, Equatable {
-    package var file: String
-    package var date: String?
-    package var theme: String
-    package var polarity: String
-    package var text: String
+    public var file: String
+    public var date: String?
+    public var theme: String
+    public var polarity: String
+    public var text: String
 
-    package init(file: String, date: String?, theme: String, polarity: String, text: String) {
+    public init(file: String, date: String?, theme: String, polarity: String, text: String) {
         self.file = file
         self.date = date
         self.theme = theme

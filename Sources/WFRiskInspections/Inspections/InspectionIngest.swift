@@ -5,7 +5,7 @@ import WFRiskCore
 /// Unreadable files and texts with no English authority are skipped with a reason;
 /// bad metadata is an error.
 package enum InspectionIngest {
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         package var documents: [InspectionDocument]
         package var skipped: [SkippedText]
     }

@@ -82,7 +82,7 @@ public struct InspectionLexicon: Sendable {
         try load(path: bundledPath)
     }
 
-    package static func load(path: String) throws -> InspectionLexicon {
+    public static func load(path: String) throws -> InspectionLexicon {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         guard let root = try Yams.load(yaml: text) as? [String: Any] else {
             throw WFRiskError.usage("\(path): lexicon must be a mapping")

@@ -23,8 +23,8 @@ public struct InspectionSource: Sendable {
 
 /// Why a file was skipped.
 public struct SkippedText: Sendable, Equatable {
-    package var file: String
-    package var reason: String
+    public var file: String
+    public var reason: String
 }
 
 /// Reads `.txt`, `.md` and `.html` files: UTF-8 (with or without BOM), UTF-16 with BOM, or

@@ -4,7 +4,7 @@ import WFRiskCore
 /// Raw values are the contract's strings; the lexicon's group names must be among them.
 
 /// A workforce theme a sentence can raise.
-package enum Theme: String, CaseIterable, Sendable, Codable {
+public enum Theme: String, CaseIterable, Sendable, Codable {
     case turnover, agency
     case vacanciesRecruitment = "vacancies_recruitment"
     case caseload, stability, supervision, training, morale, absence
@@ -19,11 +19,11 @@ package enum Theme: String, CaseIterable, Sendable, Codable {
 }
 
 /// The direction a signal points.
-package enum Polarity: String, CaseIterable, Sendable, Codable {
+public enum Polarity: String, CaseIterable, Sendable, Codable {
     case concern, positive, mixed
 
     /// -1 for all positive, +1 for all concern, 0 for mixed (the inspection component's scale).
-    package var concernValue: Double {
+    public var concernValue: Double {
         switch self {
         case .concern: 1
         case .positive: -1
@@ -57,4 +57,4 @@ enum VisitType: String, CaseIterable, Sendable, Codable {
 
 /// Ofsted's overall judgement of a council's children's services: the grade the backtest reads
 /// from Ofsted's own data (`OfstedGrade`), one concept defined once.
-package typealias Judgement = OfstedGrade
+public typealias Judgement = OfstedGrade

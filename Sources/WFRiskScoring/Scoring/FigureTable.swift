@@ -84,7 +84,7 @@ public struct FigureTable: Sendable {
 }
 
 /// How far a unit's figures for an earlier year can be compared with its current ones.
-enum Comparability: Equatable {
+package enum Comparability: Equatable {
     case same
     /// Predecessors covering exactly the unit's area (Northamptonshire for 940 / 941).
     case equivalent(String)

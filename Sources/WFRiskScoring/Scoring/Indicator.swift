@@ -75,7 +75,7 @@ public enum IndicatorSource: String, Sendable {
 
 extension Indicator {
     /// Position in `allCases` (see `Measure.ordinal`).
-    package var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
+    public var ordinal: Int { Int(unsafeBitCast(self, to: UInt8.self)) }
 
     // Hashed and compared by case, not by raw string (per-unit indicator tables are dictionaries).
     public func hash(into hasher: inout Hasher) { hasher.combine(UInt8(truncatingIfNeeded: ordinal)) }

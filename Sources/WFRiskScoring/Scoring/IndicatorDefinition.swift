@@ -152,10 +152,10 @@ enum IndicatorFormula: Sendable {
 /// its scale. The value, England's prior, the trend, the outputs and the words all read it.
 /// A class: scoring reads a definition per unit and year, and a reference is cheaper to pass
 /// around than its closures.
-public final class IndicatorDefinition: Sendable {
-    public let indicator: Indicator
+final class IndicatorDefinition: Sendable {
+    let indicator: Indicator
     /// +1 when a higher value means more risk; -1 when lower does (a shrinking workforce).
-    public let direction: Double
+    let direction: Double
     let formula: IndicatorFormula
     /// Name of England's prior in `scores.json` → `england_priors`; nil when it has none.
     let priorName: String?
@@ -188,7 +188,7 @@ public final class IndicatorDefinition: Sendable {
     }
 
     /// Decimals written for its value.
-    public var decimals: Int { 2 }
+    var decimals: Int { 2 }
 
     /// One definition per `Indicator`, in `Indicator.allCases` order.
     static let all: [IndicatorDefinition] = Indicator.allCases.map(make)
@@ -257,5 +257,5 @@ public final class IndicatorDefinition: Sendable {
 
 extension Indicator {
     /// The indicator's one definition.
-    public var definition: IndicatorDefinition { IndicatorDefinition.all[ordinal] }
+    var definition: IndicatorDefinition { IndicatorDefinition.all[ordinal] }
 }

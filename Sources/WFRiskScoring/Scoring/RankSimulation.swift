@@ -6,7 +6,7 @@ import WFRiskCore
 /// 95th percentiles of the ranks it gets, and how often it reaches the high band
 /// (docs/methodology.md §13). Each draw has its own seeded generator, so the result is the same
 /// at any thread count.
-public enum RankSimulation {
+package enum RankSimulation {
     /// One unit's indicator inputs to a draw.
     struct Term {
         var component: Int       // 0 instability, 1 caseload risk
@@ -20,7 +20,7 @@ public enum RankSimulation {
         var fixed: Bool
     }
 
-    public static func apply(_ table: inout ScoreTable, settings: ScoringSettings, threads: Int) {
+    package static func apply(_ table: inout ScoreTable, settings: ScoringSettings, threads: Int) {
         let draws = settings.uncertainty.draws
         let rankedIndices = table.units.indices.filter { table.units[$0].isRanked }
         guard draws > 0, rankedIndices.count > 1 else { return }

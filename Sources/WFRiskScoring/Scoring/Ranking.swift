@@ -25,7 +25,7 @@ public struct BandReference: Sendable, Equatable {
     public var scale: Double
     public var scaleMethod: String
 
-    public init(_ values: [Double]) {
+    init(_ values: [Double]) {
         let e = values.isEmpty ? (median: 0.0, scale: 0.0, method: "none") : RobustScale.estimate(values)
         median = e.median
         scale = e.scale
@@ -33,21 +33,21 @@ public struct BandReference: Sendable, Equatable {
     }
 
     /// Distance from the median in robust units (0 when the values have no spread).
-    public func distance(_ x: Double) -> Double { scale > 0 ? (x - median) / scale : 0 }
+    func distance(_ x: Double) -> Double { scale > 0 ? (x - median) / scale : 0 }
 }
 
 /// Ranks (1 = highest risk) for each score and overall, quartiles and absolute bands.
 ///
 /// Ranks are computed on the values as written (rounded to the output decimals), so two
 /// units that print the same score share a rank ("1, 2, 2, 4"); order within a tie is by code.
-public enum Ranking {
-    public static let scoreDecimals = 2
+package enum Ranking {
+    package static let scoreDecimals = 2
     /// Band names, most risk first.
-    public static let bandNames = Band.allCases.map(\.rawValue)
+    package static let bandNames = Band.allCases.map(\.rawValue)
 
     /// Blends the overall score, assigns ranks, quartiles and bands, and sorts the table by overall
     /// rank; with `drivers`, each unit's main drivers too.
-    public static func rank(_ table: inout ScoreTable, blend: [ScoreKind: Double], drivers withDrivers: Bool = true) {
+    package static func rank(_ table: inout ScoreTable, blend: [ScoreKind: Double], drivers withDrivers: Bool = true) {
         apply(to: &table.units, blend: blend)
         table.bandReferences = [
             ("overall", BandReference(table.units.compactMap { $0.isRanked ? $0.overall : nil })),
@@ -88,7 +88,7 @@ public enum Ranking {
     }
 
     /// Quartile (1 = the quarter with most risk) of a rank among `count` ranked values.
-    public static func quartile(rank: Int, of count: Int) -> Int { min(3, (rank - 1) * 4 / max(1, count)) + 1 }
+    package static func quartile(rank: Int, of count: Int) -> Int { min(3, (rank - 1) * 4 / max(1, count)) + 1 }
 
     static func apply(to units: inout [UnitScore], blend: [ScoreKind: Double]) {
         let wI = blend[.instability] ?? 0.5, wC = blend[.caseloadRisk] ?? 0.5

@@ -4,16 +4,16 @@ import WFRiskInspections
 
 /// Scores every year of a run (`history.csv`) and lines the years up per current unit, across
 /// boundary changes and joint returns (docs/methodology.md §12).
-public enum ScoreSeries {
+package enum ScoreSeries {
     /// Years to score: those with local-authority figures, within `window`, up to the scoring year.
-    public static func years(figures: FigureTable, scoringYear: Int, window: HistoryWindow) -> [Int] {
+    package static func years(figures: FigureTable, scoringYear: Int, window: HistoryWindow) -> [Int] {
         figures.years.filter { $0 <= scoringYear && window.contains($0, scoringYear: scoringYear) }
     }
 
     /// Each year scored and ranked like the scoring year, kept as what `history.csv` needs (on up
     /// to `threads` threads; the result does not depend on how many). `inspections` gives each
     /// year's evidence when the run has texts.
-    public static func score(_ input: ScoringInput, figures: FigureTable, years: [Int],
+    package static func score(_ input: ScoringInput, figures: FigureTable, years: [Int],
                              inspections: [Int: [ReportingUnit: InspectionEvidence]]?, threads: Int) throws -> [YearScores] {
         let slots = ConcurrentResults<Result<YearScores, Error>>(count: years.count)
         let workers = max(1, min(threads, years.count))
@@ -32,7 +32,7 @@ public enum ScoreSeries {
 
     /// One row per current unit (the last of `tables`, the scoring year) and scored year, oldest
     /// year first within a unit.
-    public static func history(_ tables: [YearScores], figures: FigureTable, registry: AuthorityRegistry) -> [HistoryRow] {
+    package static func history(_ tables: [YearScores], figures: FigureTable, registry: AuthorityRegistry) -> [HistoryRow] {
         guard let current = tables.last else { return [] }
         let byYear = Dictionary(uniqueKeysWithValues: tables.map { t in
             (t.year, (t, Dictionary(uniqueKeysWithValues: t.units.enumerated().map { ($1.unit, $0) }), t.rankedCount))
@@ -74,7 +74,7 @@ public enum ScoreSeries {
     }
 
     /// Fills each current unit's change since the year before from its history rows.
-    public static func applyChanges(_ table: inout ScoreTable, history: [HistoryRow]) {
+    package static func applyChanges(_ table: inout ScoreTable, history: [HistoryRow]) {
         let previousYear = table.year - 1
         var previous: [ReportingUnit: HistoryRow] = [:]
         for row in history where row.year == previousYear { previous[row.unit.unit] = row }
@@ -113,26 +113,26 @@ public enum ScoreSeries {
 }
 
 /// One current unit in one scored year.
-public struct HistoryRow: Sendable {
-    public enum Comparability: String, Sendable {
+package struct HistoryRow: Sendable {
+    package enum Comparability: String, Sendable {
         case same, equivalent, approximate, none
     }
-    public enum Status: String, Sendable {
+    package enum Status: String, Sendable {
         case ranked, excluded
         case notComparable = "not_comparable"
         case noData = "no_data"
     }
 
-    public var year: Int
+    package var year: Int
     /// The unit as it is in the scoring year.
-    public var unit: YearScore
+    package var unit: YearScore
     /// Whose scores the year shows: the unit itself or its predecessor; nil when none.
-    public var source: YearScore?
-    public var comparability: Comparability
+    package var source: YearScore?
+    package var comparability: Comparability
     /// Units ranked that year.
-    public var rankedCount: Int
-    public var status: Status
-    public var note: String?
+    package var rankedCount: Int
+    package var status: Status
+    package var note: String?
 
     package init(year: Int, unit: YearScore, source: YearScore? = nil, comparability: Comparability, rankedCount: Int,
                  status: Status, note: String? = nil) {
@@ -149,24 +149,24 @@ public struct HistoryRow: Sendable {
 /// What a scored year leaves for `history.csv`, the change columns and the report's series: a
 /// unit's identity, its three scores, ranks, band, coverage and status, not its indicators
 /// (a class, so the history's rows share it instead of copying it per year).
-public final class YearScore: Sendable {
-    public let unit: ReportingUnit
-    public let oldCode: String
-    public let newCode: String
-    public let name: String
-    public let regionCode: String
-    public let overall: Double?
-    public let overallRank: Int?
-    public let instability: Double?
-    public let instabilityRank: Int?
-    public let caseloadRisk: Double?
-    public let caseloadRiskRank: Int?
-    public let band: String?
-    public let quartile: Int?
-    public let coverage: Double
-    public let exclusionReason: String?
+package final class YearScore: Sendable {
+    package let unit: ReportingUnit
+    package let oldCode: String
+    package let newCode: String
+    package let name: String
+    package let regionCode: String
+    package let overall: Double?
+    package let overallRank: Int?
+    package let instability: Double?
+    package let instabilityRank: Int?
+    package let caseloadRisk: Double?
+    package let caseloadRiskRank: Int?
+    package let band: String?
+    package let quartile: Int?
+    package let coverage: Double
+    package let exclusionReason: String?
 
-    public init(_ u: UnitScore) {
+    package init(_ u: UnitScore) {
         unit = u.unit
         oldCode = u.oldCode
         newCode = u.newCode
@@ -184,17 +184,17 @@ public final class YearScore: Sendable {
         exclusionReason = u.exclusionReason
     }
 
-    public var isRanked: Bool { overallRank != nil }
+    package var isRanked: Bool { overallRank != nil }
 }
 
 /// One scored year as `YearScore`s, in its table's order (ranked units first, by rank).
-public struct YearScores: Sendable {
-    public let year: Int
-    public let units: [YearScore]
+package struct YearScores: Sendable {
+    package let year: Int
+    package let units: [YearScore]
     /// Units ranked that year.
-    public let rankedCount: Int
+    package let rankedCount: Int
 
-    public init(_ table: ScoreTable) {
+    package init(_ table: ScoreTable) {
         year = table.year
         units = table.units.map(YearScore.init)
         rankedCount = table.rankedCount

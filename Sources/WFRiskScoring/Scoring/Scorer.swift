@@ -42,14 +42,14 @@ public enum Scorer {
 
     /// Scores every unit without ranking (the pipeline's `score` stage; `Ranking.rank` follows).
     /// `figures`, when given, must be built from `input.workforce` (a series shares one).
-    public static func scoreUnranked(_ input: ScoringInput, figures: FigureTable? = nil) throws -> ScoreTable {
+    package static func scoreUnranked(_ input: ScoringInput, figures: FigureTable? = nil) throws -> ScoreTable {
         try ScoringContext(input, figures: figures ?? FigureTable(input.workforce)).run()
     }
 
     /// Scores and ranks a year of a series (`history.csv`): the same scores, ranks, bands and
     /// coverage as `score`, without what only the scoring year shows (comparators, notes,
     /// indicator ranks, sampling noise, drivers), and kept as `YearScores`.
-    public static func scoreHistoryYear(_ input: ScoringInput, figures: FigureTable) throws -> YearScores {
+    static func scoreHistoryYear(_ input: ScoringInput, figures: FigureTable) throws -> YearScores {
         var table = try ScoringContext(input, figures: figures, detail: .history).run()
         Ranking.rank(&table, blend: input.settings.blend, drivers: false)
         return YearScores(table)

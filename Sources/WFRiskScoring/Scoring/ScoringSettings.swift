@@ -69,7 +69,7 @@ public struct UncertaintySettings: Sendable, Equatable {
     /// Each weight is multiplied by a uniform factor in [1 − spread, 1 + spread] per draw.
     public var weightSpread: Double = 0.25
 
-    public init() {}
+    init() {}
 }
 
 /// Which years a run scores for `history.csv`, up to the scoring year (docs/methodology.md §12).

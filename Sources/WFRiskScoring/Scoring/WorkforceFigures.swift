@@ -3,25 +3,25 @@ import WFRiskIngest
 /// The counts and rates of one reporting unit (or England, or a region) in one year,
 /// with rates derived from counts where the file gives counts only, and counts
 /// recovered from rates where it gives rates only.
-public struct WorkforceFigures: Sendable, Equatable {
-    public var inpost: Double?
-    public var starters: Double?
-    public var leavers: Double?
-    public var agency: Double?
-    public var vacancies: Double?
-    public var caseHolders: Double?
-    public var cases: Double?
-    public var absenceRate: Double?
-    public var vacancyAgencyCoverRate: Double?
+struct WorkforceFigures: Sendable, Equatable {
+    var inpost: Double?
+    var starters: Double?
+    var leavers: Double?
+    var agency: Double?
+    var vacancies: Double?
+    var caseHolders: Double?
+    var cases: Double?
+    var absenceRate: Double?
+    var vacancyAgencyCoverRate: Double?
     /// Published (or derived) rates, in per cent / cases per FTE.
-    public var turnoverRate: Double?
-    public var agencyRate: Double?
-    public var vacancyRate: Double?
-    public var caseload: Double?
+    var turnoverRate: Double?
+    var agencyRate: Double?
+    var vacancyRate: Double?
+    var caseload: Double?
     /// Why a figure is missing, by measure, as published (`c`, `x`, `z`…).
-    public var missingReasons: [Measure: String] = [:]
+    var missingReasons: [Measure: String] = [:]
 
-    public init(record: TidyRecord) {
+    init(record: TidyRecord) {
         func v(_ m: Measure) -> Double? {
             switch record.values[m] {
             case .value(let x)?: return x
@@ -45,7 +45,7 @@ public struct WorkforceFigures: Sendable, Equatable {
         completeFromEachOther()
     }
 
-    public init() {}
+    init() {}
 
     /// Fills a rate from its counts (the indicator definitions' ratios), or a count from its rate
     /// and denominator (the same DfE definitions inverted: agency = rate × in post / (100 − rate)…).
@@ -64,7 +64,7 @@ public struct WorkforceFigures: Sendable, Equatable {
 
     /// Sums counts over several units (merged predecessors, or a region built from its LAs);
     /// rates are re-derived from the sums, absence is weighted by in-post FTE.
-    public static func pooled(_ parts: [WorkforceFigures]) -> WorkforceFigures {
+    static func pooled(_ parts: [WorkforceFigures]) -> WorkforceFigures {
         func sum(_ key: KeyPath<WorkforceFigures, Double?>) -> Double? {
             let values = parts.map { $0[keyPath: key] }
             guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else { return nil }
