@@ -99,6 +99,24 @@ import WFRiskTestSupport
         }
     }
 
+    @Test func csvWriterWritesWhatThePlainRowWrites() {
+        var rng = SeededRandom(seed: 32)
+        let pieces = ["a", "=1+1", "+", "-3", "@x", "\t", "\r\n", "\r", " ", ",", "\"", "\n", "é", "1.50", "'", "日本", "x y"]
+        for trial in 0..<500 {
+            let cells: [CSVCell] = (0..<Int(rng.next() % 6)).map { _ in
+                let text = (0..<Int(rng.next() % 4)).map { _ in rng.pick(pieces) }.joined()
+                switch rng.next() % 3 {
+                case 0: return .text(text)
+                case 1: return .number(text)
+                default: return .empty
+                }
+            }
+            var writer = CSVWriter()
+            writer.writeRow(cells)
+            #expect(writer.bytes == CSVWriter.plainRow(cells), "trial \(trial): \(cells)")
+        }
+    }
+
     @Test func geographyTableFindsWhatADictionaryFinds() {
         var rng = SeededRandom(seed: 37)
         var fast = GeographyTable(), plain = PlainGeographyTable()

@@ -33,10 +33,25 @@ package struct CSVWriter {
         if byteOrderMark { bytes = [0xEF, 0xBB, 0xBF] }
     }
 
+    /// Appends one row. Why not `plainRow` (below, the version the tests compare it with): the
+    /// outputs write millions of cells on the benchmark (history.csv, indicators.csv), and
+    /// copying each cell into an array of bytes and hashing its first scalar was most of the
+    /// writer's time; here a cell's UTF-8 is read in place and a formula lead, always ASCII, is
+    /// found from the first byte.
     package mutating func writeRow(_ cells: [CSVCell]) {
         for (i, cell) in cells.enumerated() {
             if i > 0 { bytes.append(0x2C) }
-            appendField(cell.rendered)
+            switch cell {
+            case .empty: break
+            case .number(var s): appendField(&s)
+            case .text(var s):
+                if let first = s.utf8.first, CSVWriter.formulaLeadBytes.contains(first) {
+                    var guarded = "'" + s
+                    appendField(&guarded)
+                } else {
+                    appendField(&s)
+                }
+            }
         }
         bytes.append(0x0A)
     }
@@ -46,27 +61,46 @@ package struct CSVWriter {
         writeRow(fields.map { CSVCell.text($0) })
     }
 
-    private mutating func appendField(_ value: String) {
-        var utf8 = Array(value.utf8)
-        guard CSVWriter.needsQuoting(utf8) else {
-            bytes.append(contentsOf: utf8)
-            return
-        }
-        // csv_write quotes the field and doubles embedded quotes.
-        let capacity = utf8.count * 2 + 2
-        var out = [UInt8](repeating: 0, count: capacity)
-        let written = utf8.withUnsafeMutableBytes { src in
-            out.withUnsafeMutableBytes { dst in
-                csv_write(dst.baseAddress, capacity, src.baseAddress, src.count)
+    static let formulaLeadBytes: [UInt8] = CSVCell.formulaLeads.map { UInt8($0.value) }
+
+    private mutating func appendField(_ value: inout String) {
+        value.withUTF8 { utf8 in
+            guard CSVWriter.needsQuoting(utf8) else {
+                bytes.append(contentsOf: utf8)
+                return
             }
+            // csv_write quotes the field and doubles embedded quotes.
+            let capacity = utf8.count * 2 + 2
+            var out = [UInt8](repeating: 0, count: capacity)
+            let written = out.withUnsafeMutableBytes { dst in
+                csv_write(dst.baseAddress, capacity, utf8.baseAddress, utf8.count)
+            }
+            bytes.append(contentsOf: out[0..<written])
         }
-        bytes.append(contentsOf: out[0..<written])
-        utf8.removeAll()
     }
 
-    static func needsQuoting(_ utf8: [UInt8]) -> Bool {
+    static func needsQuoting(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         if let first = utf8.first, first == 0x20 { return true }
         if let last = utf8.last, last == 0x20 { return true }
         return utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+    }
+
+    /// Plain path: each cell rendered (`CSVCell.rendered`), copied out and quoted by libcsv where needed.
+    static func plainRow(_ cells: [CSVCell]) -> [UInt8] {
+        var out: [UInt8] = []
+        for (i, cell) in cells.enumerated() {
+            if i > 0 { out.append(0x2C) }
+            var utf8 = Array(cell.rendered.utf8)
+            let quote = utf8.first == 0x20 || utf8.last == 0x20 || utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+            guard quote else { out.append(contentsOf: utf8); continue }
+            var quoted = [UInt8](repeating: 0, count: utf8.count * 2 + 2)
+            let capacity = quoted.count
+            let written = utf8.withUnsafeMutableBytes { src in
+                quoted.withUnsafeMutableBytes { dst in csv_write(dst.baseAddress, capacity, src.baseAddress, src.count) }
+            }
+            out.append(contentsOf: quoted[0..<written])
+        }
+        out.append(0x0A)
+        return out
     }
 }
