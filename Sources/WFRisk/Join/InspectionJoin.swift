@@ -17,8 +17,16 @@ enum InspectionJoin {
     }
 
     static func use(of d: InspectionDocument, scoringYear: Int, settings: InspectionSettings) -> Use {
+        use(of: d, census: census(scoringYear), settings: settings)
+    }
+
+    /// 30 September of the scoring year, as an ISO date.
+    static func census(_ scoringYear: Int) -> String { String(format: "%04d-09-30", scoringYear) }
+
+    /// `use(of:scoringYear:settings:)` with the census date written once for many documents.
+    static func use(of d: InspectionDocument, census: String, settings: InspectionSettings) -> Use {
         guard let date = d.date else { return .undated }
-        let age = InspectionDates.months(from: date, to: String(format: "%04d-09-30", scoringYear))
+        let age = InspectionDates.months(from: date, to: census)
         guard age <= Double(settings.windowMonths), age > -12 else { return .outsideWindow(date: date) }
         return .used(ageMonths: age)
     }
@@ -31,8 +39,9 @@ enum InspectionJoin {
         var unitOf: [String: ReportingUnit] = [:]
         for u in units { for m in u.memberCodes { unitOf[m] = u } }
         var byUnit: [ReportingUnit: [(InspectionDocument, AuthorityLink, Double)]] = [:] // doc, authority, weight
+        let census = census(scoringYear)
         for d in documents {
-            guard case .used(let age) = use(of: d, scoringYear: scoringYear, settings: settings) else { continue }
+            guard case .used(let age) = use(of: d, census: census, settings: settings) else { continue }
             let weight = pow(0.5, max(0, age) / settings.halfLifeMonths)
             for link in d.primary {
                 let targets = Set(registry.currentSuccessors(of: link.oldCode).compactMap { unitOf[$0] } + [unitOf[link.oldCode]].compactMap { $0 })
@@ -45,9 +54,15 @@ enum InspectionJoin {
             func concern(_ themes: Set<Theme>) -> Double? {
                 var num = 0.0, den = 0.0
                 for (d, link, w) in sorted {
-                    let values = d.signals.filter { themes.contains($0.theme) && ($0.laCode == nil || $0.laCode == link.oldCode) }.map(\.polarity.concernValue)
-                    guard !values.isEmpty else { continue }
-                    num += w * values.reduce(0, +) / Double(values.count)
+                    // The mean concern of the document's signals on these themes about this authority
+                    // (summed in order, fields read in place: a signal carries its quote).
+                    var sum = 0.0, count = 0
+                    for i in d.signals.indices where themes.contains(d.signals[i].theme) && (d.signals[i].laCode == nil || d.signals[i].laCode == link.oldCode) {
+                        sum += d.signals[i].polarity.concernValue
+                        count += 1
+                    }
+                    guard count > 0 else { continue }
+                    num += w * sum / Double(count)
                     den += w
                 }
                 return den > 0 ? num / den : nil

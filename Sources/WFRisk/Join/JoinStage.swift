@@ -55,7 +55,7 @@ enum JoinStage {
             input.judgements = try OfstedHistory.load(path: ofsted, registry: references.registry)
         }
         // History years: the same scoring on each earlier year the data and settings allow.
-        let figures = FigureTable(workforce)
+        let figures = FigureTable(workforce, threads: threads)
         let historyYears = ScoreSeries.years(figures: figures, scoringYear: year, window: settings.history).filter { $0 != year }
         // Each year's evidence is independent of the others': the years side by side.
         let historyEvidence = documents.map { documents in

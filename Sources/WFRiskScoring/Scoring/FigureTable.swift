@@ -16,15 +16,20 @@ public struct FigureTable: Sendable {
     /// Published identity of each unit-year (codes, name, region).
     let records: [Int: [ReportingUnit: TidyRecord]]
 
-    public init(_ dataset: TidyDataset) {
-        var units: [Int: [ReportingUnit: WorkforceFigures]] = [:]
-        var england: [Int: WorkforceFigures] = [:]
-        var regions: [Int: [String: WorkforceFigures]] = [:]
-        var members: [Int: [String: ReportingUnit]] = [:]
-        var records: [Int: [ReportingUnit: TidyRecord]] = [:]
-        for year in dataset.years {
+    /// Built year by year on up to `threads` threads (the years are independent; the table is
+    /// the same at any count).
+    public init(_ dataset: TidyDataset, threads: Int = 1) {
+        /// One year's part of the table; nil for a year with neither local authorities nor a National row.
+        struct Year: Sendable {
+            var units: [ReportingUnit: WorkforceFigures]
+            var england: WorkforceFigures?
+            var regions: [String: WorkforceFigures]
+            var members: [String: ReportingUnit]
+            var records: [ReportingUnit: TidyRecord]
+        }
+        let built: [Year?] = Parallel.map(dataset.years, threads: threads) { year in
             let las = dataset.localAuthorities(in: year)
-            guard !las.isEmpty || dataset.national(year: year) != nil else { continue }
+            guard !las.isEmpty || dataset.national(year: year) != nil else { return nil }
             var figures: [ReportingUnit: WorkforceFigures] = [:]
             figures.reserveCapacity(las.count)
             var byMember: [String: ReportingUnit] = [:]
@@ -33,10 +38,11 @@ public struct FigureTable: Sendable {
                 for m in u.memberCodes { byMember[m] = u }
             }
             // Pooled figures sum the units in code order (sorted only when a pooled figure is needed).
+            var england: WorkforceFigures?
             if let r = dataset.national(year: year) {
-                england[year] = WorkforceFigures(record: r)
+                england = WorkforceFigures(record: r)
             } else if !las.isEmpty {
-                england[year] = WorkforceFigures.pooled(las.keys.sorted().map { figures[$0]! })
+                england = WorkforceFigures.pooled(las.keys.sorted().map { figures[$0]! })
             }
             var regional: [String: WorkforceFigures] = [:]
             for (code, inRegion) in Dictionary(grouping: las.keys, by: { las[$0]!.regionCode }) {
@@ -46,10 +52,20 @@ public struct FigureTable: Sendable {
                     regional[code] = WorkforceFigures.pooled(inRegion.sorted().map { figures[$0]! })
                 }
             }
-            units[year] = figures
-            regions[year] = regional
-            members[year] = byMember
-            records[year] = las
+            return Year(units: figures, england: england, regions: regional, members: byMember, records: las)
+        }
+        var units: [Int: [ReportingUnit: WorkforceFigures]] = [:]
+        var england: [Int: WorkforceFigures] = [:]
+        var regions: [Int: [String: WorkforceFigures]] = [:]
+        var members: [Int: [String: ReportingUnit]] = [:]
+        var records: [Int: [ReportingUnit: TidyRecord]] = [:]
+        for (year, part) in zip(dataset.years, built) {
+            guard let part else { continue }
+            units[year] = part.units
+            england[year] = part.england
+            regions[year] = part.regions
+            members[year] = part.members
+            records[year] = part.records
         }
         self.units = units
         self.england = england
