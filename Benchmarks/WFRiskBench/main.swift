@@ -173,17 +173,23 @@ if options.runs("text") {
 }
 
 // (3) End to end against pandas.
+/// The benchmark's pipeline over workload (b): workforce, texts and the registry, written to `out`
+/// (every format unless `formats` names some).
+func benchPipeline(out: String, formats: String? = nil) -> String {
+    """
+    inputs:
+      workforce: workforce/*.csv
+      inspections: inspections
+      reference:
+        authorities: reference/authorities.csv
+    outputs:
+      directory: \(out)
+      keep_runs: 1
+
+    """ + (formats.map { "  formats: \($0)\n" } ?? "")
+}
 let pipeline = options.workload + "/bench.yml"
-try """
-inputs:
-  workforce: workforce/*.csv
-  inspections: inspections
-  reference:
-    authorities: reference/authorities.csv
-outputs:
-  directory: out-bench
-  keep_runs: 1
-""".write(toFile: pipeline, atomically: true, encoding: .utf8)
+try benchPipeline(out: "out-bench").write(toFile: pipeline, atomically: true, encoding: .utf8)
 if options.runs("e2e") {
     let e2e = bestProcess(executable, ["run", "--pipeline", pipeline, "--force", "--quiet"])
     let e2eNoText = bestProcess(executable, ["run", "--pipeline", pipeline, "--force", "--quiet", "--workforce", workforce])
@@ -219,17 +225,7 @@ say()
 // which is what a run did before them. Runs alternate, so both see the same machine.
 if options.runs("analyst") {
     let tablesOnly = options.workload + "/bench-tables.yml"
-    try """
-    inputs:
-      workforce: workforce/*.csv
-      inspections: inspections
-      reference:
-        authorities: reference/authorities.csv
-    outputs:
-      directory: out-bench-tables
-      keep_runs: 1
-      formats: [csv, json]
-    """.write(toFile: tablesOnly, atomically: true, encoding: .utf8)
+    try benchPipeline(out: "out-bench-tables", formats: "[csv, json]").write(toFile: tablesOnly, atomically: true, encoding: .utf8)
     say("## Cost of the analyst outputs (workload b, issue 14)")
     say("| pipeline | scoring year only, no draws (s) | default: last 10 years, 500 draws (s) | ratio | peak MB (before, default) |")
     say("|---|---|---|---|---|")
