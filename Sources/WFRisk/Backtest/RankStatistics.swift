@@ -1,5 +1,6 @@
 import Foundation
 import WFRiskCore
+import WFRiskScoring
 
 /// Rank-based measures of how well a score orders outcomes (docs/validity.md).
 enum RankStatistics {
@@ -53,9 +54,7 @@ enum RankStatistics {
     /// The `p` quantile of sorted values, linear between order statistics (R's type 7).
     static func quantile(sorted v: [Double], _ p: Double) -> Double? {
         guard !v.isEmpty else { return nil }
-        let h = Double(v.count - 1) * p
-        let lo = Int(h.rounded(.down)), hi = min(v.count - 1, lo + 1)
-        return v[lo] + (h - Double(lo)) * (v[hi] - v[lo])
+        return RobustScale.quantile(p, count: v.count) { v[$0] }
     }
 }
 

@@ -47,12 +47,17 @@ enum OrderStatistic {
     /// `RobustScale.quantile` (type 7) by selection, reordering `values`.
     static func quantile(_ values: inout [Double], _ q: Double) -> Double {
         if values.contains(where: \.isNaN) { return RobustScale.quantile(values, q) }
-        let h = Double(values.count - 1) * q
-        let lo = Int(h.rounded(.down)), hi = Int(h.rounded(.up))
-        let a = select(&values, lo)
-        // After selection nothing past `lo` is smaller: the next order statistic is their smallest.
-        let b = hi == lo ? a : values[(lo + 1)...].min()!
-        return a + (h - Double(lo)) * (b - a)
+        // The lower order statistic is asked for first; after selecting it nothing past it is
+        // smaller, so the next one up is their smallest.
+        var selected: (k: Int, value: Double)?
+        return RobustScale.quantile(q, count: values.count) { k in
+            if let (s, v) = selected {
+                return k == s ? v : values[(s + 1)...].min()!
+            }
+            let v = select(&values, k)
+            selected = (k, v)
+            return v
+        }
     }
 
     /// Plain path: sort and index.

@@ -10,14 +10,17 @@ package enum RobustScale {
 
     /// Linear-interpolated quantile (type 7, as R and pandas default).
     package static func quantile(_ values: [Double], _ q: Double) -> Double {
-        quantile(sorted: values.sorted(), q)
+        let s = values.sorted()
+        return quantile(q, count: s.count) { s[$0] }
     }
 
-    /// `quantile` of values already sorted ascending (several quantiles, one sort).
-    package static func quantile(sorted s: [Double], _ q: Double) -> Double {
-        let h = Double(s.count - 1) * q
+    /// The type-7 quantile `q` of `count` values, given the k-th smallest (0-based) of them:
+    /// interpolated between the two order statistics around position (count − 1) × q.
+    package static func quantile(_ q: Double, count: Int, orderStatistic: (Int) -> Double) -> Double {
+        let h = Double(count - 1) * q
         let lo = Int(h.rounded(.down)), hi = Int(h.rounded(.up))
-        return s[lo] + (h - Double(lo)) * (s[hi] - s[lo])
+        let a = orderStatistic(lo)
+        return a + (h - Double(lo)) * (orderStatistic(hi) - a)
     }
 
     /// (median, scale, method name).
