@@ -20,6 +20,25 @@ import WFRiskTestSupport
 
     func polarity(_ d: InspectionDocument?, _ theme: Theme) -> [Polarity] { d?.signals.filter { $0.theme == theme }.map(\.polarity) ?? [] }
 
+    /// A `*` before a phrase's last word could never match: the lexicon is refused, naming it.
+    @Test func aStarBeforeTheLastWordIsRefused() throws {
+        let bundled = try String(contentsOfFile: InspectionLexicon.bundledPath, encoding: .utf8)
+        _ = try InspectionLexicon.load(path: InspectionLexicon.bundledPath)
+        // "unable to" is first in the concern list.
+        let at = try #require(bundled.range(of: "\"unable to\""))
+        let broken = bundled.replacingCharacters(in: at, with: "\"unable to\", \"fail* to\"")
+        #expect(broken != bundled)
+        let path = Fixtures.temporaryDirectory() + "/lexicon.yml"
+        try Fixtures.write(broken, to: path)
+        #expect { _ = try InspectionLexicon.load(path: path) } throws: { error in
+            let text = "\(error)"
+            return text.contains("lexicon.yml") && text.contains("'concern' has \"fail* to\"")
+        }
+        // At the end of the last word it is the documented stem.
+        #expect(InspectionLexicon.starBeforeLastWord(["concern": ["struggl*", "vacant post*"]]) == nil)
+        #expect(InspectionLexicon.starBeforeLastWord(["modality": ["need* to"]])! == ("modality", "need* to"))
+    }
+
     @Test func negationAndDirectionAreRead() throws {
         let d = try extract("""
             Ofsted monitoring visit to Rochdale Borough Council children's services, 3 March 2023.

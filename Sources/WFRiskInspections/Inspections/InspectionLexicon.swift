@@ -78,6 +78,28 @@ public struct InspectionLexicon: Sendable {
     /// The lexicon shipped with wfrisk (`Resources/inspection_lexicon.yml`).
     static var bundledPath: String { ReferenceFiles.path("inspection_lexicon.yml") }
 
+    /// The first phrase (with its key) whose `*` is not at its end: the matcher reads a star only
+    /// on a phrase's last word, so such an entry would never match and no one would know.
+    static func starBeforeLastWord(_ node: Any, key: String = "") -> (String, String)? {
+        switch node {
+        case let text as String:
+            guard let star = text.firstIndex(of: "*"), text[text.index(after: star)...].contains(where: { !$0.isWhitespace }) else { return nil }
+            return (key, text)
+        case let list as [Any]:
+            for item in list { if let found = starBeforeLastWord(item, key: key) { return found } }
+        case let map as [String: Any]:
+            for k in map.keys.sorted() {
+                if let found = starBeforeLastWord(map[k]!, key: key.isEmpty ? k : key + "." + k) { return found }
+            }
+        case let map as [AnyHashable: Any]:
+            for (k, v) in map.sorted(by: { "\($0.key)" < "\($1.key)" }) {
+                if let found = starBeforeLastWord(v, key: key.isEmpty ? "\(k)" : key + ".\(k)") { return found }
+            }
+        default: break
+        }
+        return nil
+    }
+
     public static func bundled() throws -> InspectionLexicon {
         try load(path: bundledPath)
     }
@@ -86,6 +108,9 @@ public struct InspectionLexicon: Sendable {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         guard let root = try Yams.load(yaml: text) as? [String: Any] else {
             throw WFRiskError.usage("\(path): lexicon must be a mapping")
+        }
+        if let (key, phrase) = starBeforeLastWord(root) {
+            throw WFRiskError.usage("\(path): '\(key)' has \"\(phrase)\": `*` (any ending) works only on a phrase's last word; write the other word's forms out (\"fails to\", \"failed to\", ...)")
         }
         func list(_ key: String) throws -> [String] {
             guard let v = root[key] as? [Any] else { throw WFRiskError.usage("\(path): '\(key)' must be a list") }
