@@ -136,10 +136,22 @@ package struct PipelineInputs: Sendable {
 package enum OutputFormat: String, Sendable, CaseIterable {
     case csv, json, xlsx, html
 
-    /// The main file written in the run folder.
-    var fileName: String { self == .html ? "report.html" : "scores.\(rawValue)" }
     /// Every file the format writes (csv: the scores, their history and the per-indicator view).
-    var fileNames: [String] { self == .csv ? ["scores.csv", "history.csv", "indicators.csv"] : [fileName] }
+    var files: [OutputFile] {
+        switch self {
+        case .csv: [.scoresCSV, .historyCSV, .indicatorsCSV]
+        case .json: [.scoresJSON]
+        case .xlsx: [.workbook]
+        case .html: [.report]
+        }
+    }
+    var fileNames: [String] { files.map(\.rawValue) }
+}
+
+/// A file in the run folder; the raw value is its name.
+package enum OutputFile: String, Sendable, CaseIterable {
+    case scoresCSV = "scores.csv", historyCSV = "history.csv", indicatorsCSV = "indicators.csv"
+    case scoresJSON = "scores.json", workbook = "scores.xlsx", report = "report.html"
 }
 
 /// Where and what a pipeline writes.

@@ -275,20 +275,16 @@ public struct PipelineRunner {
                                     earlierYears: scored.earlier, history: ranked.history)
             // The files are independent: render and write (fsync included) them side by side, the
             // csv format's three files each on its own.
-            let files = pipeline.outputs.formats.flatMap { format in format.fileNames.map { (format, $0) } }
-            _ = try Parallel.map(files, threads: threads) { format, name in
-                let path = (runDir as NSString).appendingPathComponent(name)
+            _ = try Parallel.map(pipeline.outputs.formats.flatMap(\.files), threads: threads) { file in
+                let path = (runDir as NSString).appendingPathComponent(file.rawValue)
                 do {
-                    switch format {
-                    case .csv:
-                        switch name {
-                        case "history.csv": try FileOutput.writeAtomically(HistoryCSV.render(ranked.history), to: path)
-                        case "indicators.csv": try FileOutput.writeAtomically(IndicatorsCSV.render(table), to: path)
-                        default: try FileOutput.writeAtomically(ScoresCSV.render(table), to: path)
-                        }
-                    case .json: try ScoresDocument(table: table, inputs: fingerprints, settings: pipeline.settings.scoring).write(to: path, threads: threads)
-                    case .xlsx: try ScoresWorkbook.write(report, to: path)
-                    case .html: try ScoresReport.write(report, to: path, threads: threads)
+                    switch file {
+                    case .scoresCSV: try FileOutput.writeAtomically(ScoresCSV.render(table), to: path)
+                    case .historyCSV: try FileOutput.writeAtomically(HistoryCSV.render(ranked.history), to: path)
+                    case .indicatorsCSV: try FileOutput.writeAtomically(IndicatorsCSV.render(table), to: path)
+                    case .scoresJSON: try ScoresDocument(table: table, inputs: fingerprints, settings: pipeline.settings.scoring).write(to: path, threads: threads)
+                    case .workbook: try ScoresWorkbook.write(report, to: path)
+                    case .report: try ScoresReport.write(report, to: path, threads: threads)
                     }
                 } catch let e as WFRiskError {
                     guard case .runtime = e else { throw e }

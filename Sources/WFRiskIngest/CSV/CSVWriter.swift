@@ -64,19 +64,22 @@ package struct CSVWriter {
     static let formulaLeadBytes: [UInt8] = CSVCell.formulaLeads.map { UInt8($0.value) }
 
     private mutating func appendField(_ value: inout String) {
-        value.withUTF8 { utf8 in
-            guard CSVWriter.needsQuoting(utf8) else {
-                bytes.append(contentsOf: utf8)
-                return
-            }
-            // csv_write quotes the field and doubles embedded quotes.
-            let capacity = utf8.count * 2 + 2
-            var out = [UInt8](repeating: 0, count: capacity)
-            let written = out.withUnsafeMutableBytes { dst in
-                csv_write(dst.baseAddress, capacity, utf8.baseAddress, utf8.count)
-            }
-            bytes.append(contentsOf: out[0..<written])
+        value.withUTF8 { CSVWriter.appendQuoted($0, to: &bytes) }
+    }
+
+    /// Appends a field's UTF-8 as it is, or quoted by libcsv (`csv_write` doubles embedded
+    /// quotes) when it needs quoting.
+    static func appendQuoted(_ utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        guard needsQuoting(utf8) else {
+            bytes.append(contentsOf: utf8)
+            return
         }
+        let capacity = utf8.count * 2 + 2
+        var out = [UInt8](repeating: 0, count: capacity)
+        let written = out.withUnsafeMutableBytes { dst in
+            csv_write(dst.baseAddress, capacity, utf8.baseAddress, utf8.count)
+        }
+        bytes.append(contentsOf: out[0..<written])
     }
 
     static func needsQuoting(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -85,20 +88,13 @@ package struct CSVWriter {
         return utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
     }
 
-    /// Plain path: each cell rendered (`CSVCell.rendered`), copied out and quoted by libcsv where needed.
+    /// Plain path: each cell rendered (`CSVCell.rendered`), copied out, then quoted as above.
     static func plainRow(_ cells: [CSVCell]) -> [UInt8] {
         var out: [UInt8] = []
         for (i, cell) in cells.enumerated() {
             if i > 0 { out.append(0x2C) }
-            var utf8 = Array(cell.rendered.utf8)
-            let quote = utf8.first == 0x20 || utf8.last == 0x20 || utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-            guard quote else { out.append(contentsOf: utf8); continue }
-            var quoted = [UInt8](repeating: 0, count: utf8.count * 2 + 2)
-            let capacity = quoted.count
-            let written = utf8.withUnsafeMutableBytes { src in
-                quoted.withUnsafeMutableBytes { dst in csv_write(dst.baseAddress, capacity, src.baseAddress, src.count) }
-            }
-            out.append(contentsOf: quoted[0..<written])
+            let utf8 = Array(cell.rendered.utf8)
+            utf8.withUnsafeBufferPointer { appendQuoted($0, to: &out) }
         }
         out.append(0x0A)
         return out

@@ -49,14 +49,8 @@ struct StreamHash {
         var i = 0
         // Complete a word left over from the previous piece, byte by byte.
         while pendingCount > 0, i < bytes.count {
-            pending |= UInt64(base[i]) << (8 * UInt64(pendingCount))
-            pendingCount += 1
+            push(base[i])
             i += 1
-            if pendingCount == 8 {
-                hash = ByteHash.step(hash, pending)
-                pending = 0
-                pendingCount = 0
-            }
         }
         let raw = UnsafeRawPointer(base)
         while i + 8 <= bytes.count {
@@ -64,9 +58,19 @@ struct StreamHash {
             i += 8
         }
         while i < bytes.count {
-            pending |= UInt64(base[i]) << (8 * UInt64(pendingCount))
-            pendingCount += 1
+            push(base[i])
             i += 1
+        }
+    }
+
+    /// One byte into the pending word, folded in once the word is full.
+    private mutating func push(_ byte: UInt8) {
+        pending |= UInt64(byte) << (8 * UInt64(pendingCount))
+        pendingCount += 1
+        if pendingCount == 8 {
+            hash = ByteHash.step(hash, pending)
+            pending = 0
+            pendingCount = 0
         }
     }
 

@@ -8,8 +8,13 @@ enum OrderStatistic {
     /// The `k`-th smallest (0-based) of `values`, which it reorders. Values with a NaN take the
     /// plain path (a NaN has no place in an order; sorting is at least well defined).
     static func select(_ values: inout [Double], _ k: Int) -> Double {
-        precondition(k >= 0 && k < values.count)
         if values.contains(where: \.isNaN) { return plain(values, k) }
+        return selectNumbers(&values, k)
+    }
+
+    /// `select` of values already known to hold no NaN (the callers below check once).
+    private static func selectNumbers(_ values: inout [Double], _ k: Int) -> Double {
+        precondition(k >= 0 && k < values.count)
         return values.withUnsafeMutableBufferPointer { a in
             // Hoare's partition around a median of three, narrowing to the side that holds k
             // (equal values split between the sides, so long runs of ties stay linear).
@@ -37,7 +42,7 @@ enum OrderStatistic {
     static func median(_ values: inout [Double]) -> Double {
         let mid = values.count / 2
         if values.contains(where: \.isNaN) { return plainMedian(values) }
-        let upper = select(&values, mid)
+        let upper = selectNumbers(&values, mid)
         guard values.count % 2 == 0 else { return upper }
         // After selection nothing before `mid` is larger than `upper`: the lower middle is their largest.
         let lower = values[..<mid].max()!
@@ -54,7 +59,7 @@ enum OrderStatistic {
             if let (s, v) = selected {
                 return k == s ? v : values[(s + 1)...].min()!
             }
-            let v = select(&values, k)
+            let v = selectNumbers(&values, k)
             selected = (k, v)
             return v
         }
