@@ -260,7 +260,8 @@ enum ReportModel {
             var rows: [IndicatorRow] = []
             for r in component.indicators {
                 let label = labels[r.indicator] ?? Label(r.indicator)
-                bars.append(.init(group: group, label: label.name, points: r.contribution))
+                bars.append(.init(group: group, label: label.name, points: r.contribution,
+                                  blank: r.value == nil ? .noValue : r.weight == 0 ? .weightZero : .notScored))
                 let line = context.line(u, r)
                 rows.append(IndicatorRow(
                     label: label.label, value: label.format(r.value),
@@ -380,8 +381,10 @@ enum ReportModel {
         var s = "Bar chart of the points each indicator adds to or takes from \(u.name)'s instability and caseload-risk scores."
         if !up.isEmpty { s += " Largest raising: " + up.map { "\($0.0) \(ReportCharts.signed($0.1, 1))" }.joined(separator: ", ") + "." }
         if !down.isEmpty { s += " Largest lowering: " + down.map { "\($0.0) \(ReportCharts.signed($0.1, 1))" }.joined(separator: ", ") + "." }
-        let missing = bars.filter { $0.points == nil }.count
+        let missing = bars.filter { $0.points == nil && $0.blank == .noValue }.count
         if missing > 0 { s += " \(missing) indicator\(missing == 1 ? " has" : "s have") no value." }
+        let unweighted = bars.filter { $0.points == nil && $0.blank == .weightZero }.count
+        if unweighted > 0 { s += " \(unweighted) indicator\(unweighted == 1 ? " has a value but weight" : "s have values but weight") 0." }
         return s + " The values are in the table that follows."
     }
 
