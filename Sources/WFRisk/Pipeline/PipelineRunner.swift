@@ -228,10 +228,11 @@ public struct PipelineRunner {
         }
         let demand = graph.add("ingest_demand", after: references) { refs -> StageGraph.Produced<TidyDataset?> in
             guard !plan.demand.isEmpty else { return (nil, ["files": 0]) }
-            let files = try TidyIngest.read(plan.demand, wanted: Measure.demand, kind: "demand", reader: refs.reader, threads: threads)
-            try TidyIngest.verifyUnchanged(files, fingerprints: fingerprints)
-            let dataset = try TidyDataset.merge(files, overlap: pipeline.settings.overlappingReleases)
-            return (dataset, ["files": files.count, "rows": dataset.rowCount, "records": dataset.records.count])
+            let (dataset, files) = try RunReferences.demand(plan.demand, population: pipeline.inputs.population, reader: refs.reader,
+                                                            overlap: pipeline.settings.overlappingReleases, threads: threads) {
+                try TidyIngest.verifyUnchanged($0, fingerprints: fingerprints)
+            }
+            return (dataset, ["files": files, "rows": dataset.rowCount, "records": dataset.records.count])
         }
         let inspections = graph.add("extract_inspections", after: references) { refs -> StageGraph.Produced<InspectionIngest.Result?> in
             guard plan.inspectionsGiven else { return (nil, ["documents": 0]) }
@@ -367,6 +368,7 @@ package struct InputPlan: Sendable {
         if let a = p.inputs.authorities { reference.append(("authorities", a)) }
         if let a = p.inputs.authorityAliases { reference.append(("authority_aliases", a)) }
         if let o = p.inputs.ofsted { reference.append(("ofsted", o)) }
+        if let o = p.inputs.population { reference.append(("population", o)) }
         let inspections = try InspectionIngest.expandFolders(try PathPatterns.expand(p.inputs.inspections, kind: "inspections"))
         var plan = InputPlan(
             workforce: try PathPatterns.expand(p.inputs.workforce, kind: "workforce"),

@@ -150,6 +150,7 @@ struct RunManifest {
             ("column_aliases", .object(s.columnAliases.keys.sorted().map { k in (k, .array(s.columnAliases[k]!.map { .string($0) })) })),
             ("suppression_markers", .array(s.suppressionMarkers.map { .string($0) })),
             ("overlapping_releases", .string(s.overlappingReleases.rawValue)),
+            ("strict", .bool(s.strict)),
             ("formats", .array(formats.map { .string($0.rawValue) })),
         ])
     }
