@@ -136,8 +136,8 @@ enum ReportModel {
         let percent: Bool
         let decimals: Int
 
-        init(_ i: Indicator, words: UnitWords = .bundled) {
-            let w = words.indicators[i.rawValue]
+        init(_ i: Indicator, words: UnitWords?) {
+            let w = words?.indicators[i.rawValue]
             let words = w?.label ?? i.rawValue
             name = words.prefix(1).uppercased() + words.dropFirst()
             let unit = (w?.unit ?? "").trimmingCharacters(in: .whitespaces)
@@ -157,7 +157,8 @@ enum ReportModel {
 
     /// The page and, apart, each unit's section in `table.units` order.
     static func page(_ data: ReportData, css: String) throws -> (ReportPage, [UnitView]) {
-        let labels = Dictionary(uniqueKeysWithValues: Indicator.allCases.map { ($0, Label($0)) })
+        let words = try UnitWords.bundled()
+        let labels = Dictionary(uniqueKeysWithValues: Indicator.allCases.map { ($0, Label($0, words: words)) })
         let table = data.table
         let context = IndicatorsCSV.Context(table)
         let ranked = table.units.filter(\.isRanked)
@@ -259,7 +260,7 @@ enum ReportModel {
             let group = scoreNames[component.kind] ?? component.kind.rawValue
             var rows: [IndicatorRow] = []
             for r in component.indicators {
-                let label = labels[r.indicator] ?? Label(r.indicator)
+                let label = labels[r.indicator] ?? Label(r.indicator, words: nil)
                 bars.append(.init(group: group, label: label.name, points: r.contribution))
                 let line = context.line(u, r)
                 rows.append(IndicatorRow(

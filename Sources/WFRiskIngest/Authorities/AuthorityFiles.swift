@@ -4,17 +4,17 @@ import WFRiskCore
 extension AuthorityRegistry {
     /// The registry shipped with wfrisk (`Resources/authorities.csv`, `authority_aliases.csv`, `joint_returns.csv`).
     public static func bundled() throws -> AuthorityRegistry {
-        try load(authorities: ReferenceFiles.path("authorities.csv"),
-                 aliases: ReferenceFiles.path("authority_aliases.csv"),
-                 jointReturns: ReferenceFiles.path("joint_returns.csv"))
+        try load(authorities: try ReferenceFiles.path("authorities.csv"),
+                 aliases: try ReferenceFiles.path("authority_aliases.csv"),
+                 jointReturns: try ReferenceFiles.path("joint_returns.csv"))
     }
 
     /// The registry a run names: the bundled one, or `authorities` with `aliases` (default: the
     /// bundled aliases) and the bundled joint returns. Resolved here, beside the bundled files.
     public static func named(authorities: String?, aliases: String?) throws -> AuthorityRegistry {
         guard let authorities else { return try bundled() }
-        return try load(authorities: authorities, aliases: aliases ?? ReferenceFiles.path("authority_aliases.csv"),
-                        jointReturns: ReferenceFiles.path("joint_returns.csv"))
+        return try load(authorities: authorities, aliases: try aliases ?? ReferenceFiles.path("authority_aliases.csv"),
+                        jointReturns: try ReferenceFiles.path("joint_returns.csv"))
     }
 
     public static func load(authorities: String, aliases: String?, jointReturns: String?) throws -> AuthorityRegistry {
