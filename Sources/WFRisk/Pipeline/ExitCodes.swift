@@ -18,7 +18,7 @@ package enum ExitCodes {
     /// README "Exit codes" lists exactly these (a test runs each against the binary).
     package static let table: [Entry] = [
         Entry(code: success, meaning: "success, or nothing to do"),
-        Entry(code: runtime, meaning: "runtime failure (disk full, permissions, reference files missing…); with --baseline, scores drifted"),
+        Entry(code: runtime, meaning: "runtime failure (disk full, permissions…); with --baseline, scores drifted"),
         Entry(code: usage, meaning: "usage or pipeline-file error"),
         Entry(code: input, meaning: "input validation failure"),
         Entry(code: locked, meaning: "another run of the same pipeline holds the lock"),
