@@ -41,7 +41,9 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a scoring pipeline (default: pipelines/nightly.yml on sample-data/).",
         discussion: """
-        Without --pipeline, runs pipelines/nightly.yml of the checkout this binary was built in.
+        Without --pipeline, runs pipelines/nightly.yml of the checkout this binary sits in (under
+        .build/), else pipelines/nightly.yml below the working directory; an installed binary
+        with neither asks for --pipeline and names the installed sample pipeline.
         Files named on the command line without --pipeline make an ad-hoc run: default settings,
         those files, and --out is required (an ad-hoc run never publishes into a pipeline's folder).
         With --pipeline, files named replace the pipeline's inputs of that kind (--workforce alone
@@ -53,7 +55,7 @@ struct Run: ParsableCommand {
         \(ExitCodes.table.map { "  \($0.code)  \($0.meaning)" }.joined(separator: "\n"))
         """)
 
-    @Option(name: .long, help: "Pipeline file (default: pipelines/nightly.yml of this checkout).")
+    @Option(name: .long, help: "Pipeline file (default: pipelines/nightly.yml of the checkout this binary sits in, or of the working directory).")
     var pipeline: String?
 
     enum FilesHelp: InputFileHelp {
@@ -137,7 +139,11 @@ struct Run: ParsableCommand {
             p = try Pipeline.adHoc(directory: out)
         } else {
             guard let path = pipeline ?? Pipeline.defaultPath() else {
-                throw WFRiskError.usage("no --pipeline given and no default pipeline found (looked for \(Pipeline.candidateDefaultPaths().joined(separator: ", "))); pass --pipeline FILE")
+                var text = "no --pipeline given and no default pipeline found (looked for \(Pipeline.candidateDefaultPaths().joined(separator: ", "))); pass --pipeline FILE"
+                if let sample = Pipeline.installedSamplePath() {
+                    text += ". The installed sample pipeline (synthetic data) runs with: wfrisk run --pipeline \(sample) --out DIR"
+                }
+                throw WFRiskError.usage(text)
             }
             if pipeline == nil, out == nil, year != nil {
                 throw WFRiskError.usage("--year changes what the default pipeline publishes into \(try Pipeline.load(path: path).outputs.directory), which its readers use; give --out DIR, or --pipeline to change that pipeline on purpose")

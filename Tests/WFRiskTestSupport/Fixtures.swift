@@ -98,10 +98,11 @@ package enum Fixtures {
         package var stderr: String
     }
 
-    /// Runs the CLI and waits for it.
+    /// Runs the CLI (`executable`, or the build's) and waits for it.
     @discardableResult
-    package static func run(_ arguments: [String], cwd: String = repoRoot, environment: [String: String] = [:]) throws -> Outcome {
-        let process = try start(arguments, cwd: cwd, environment: environment)
+    package static func run(_ arguments: [String], cwd: String = repoRoot, environment: [String: String] = [:],
+                            executable: String? = nil) throws -> Outcome {
+        let process = try start(arguments, cwd: cwd, environment: environment, executable: executable)
         let out = process.standardOutput as! Pipe, err = process.standardError as! Pipe
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
@@ -109,9 +110,10 @@ package enum Fixtures {
         return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    package static func start(_ arguments: [String], cwd: String = repoRoot, environment: [String: String] = [:]) throws -> Process {
+    package static func start(_ arguments: [String], cwd: String = repoRoot, environment: [String: String] = [:],
+                              executable: String? = nil) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
+        process.executableURL = URL(fileURLWithPath: executable ?? self.executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: cwd)
         var env = ProcessInfo.processInfo.environment

@@ -144,8 +144,8 @@ enum ReportModel {
         let percent: Bool
         let decimals: Int
 
-        init(_ i: Indicator, words: UnitWords = .bundled) {
-            let w = words.indicators[i.rawValue]
+        init(_ i: Indicator, words: UnitWords?) {
+            let w = words?.indicators[i.rawValue]
             let words = w?.label ?? i.rawValue
             name = words.prefix(1).uppercased() + words.dropFirst()
             let unit = (w?.unit ?? "").trimmingCharacters(in: .whitespaces)
@@ -165,7 +165,8 @@ enum ReportModel {
 
     /// The page and, apart, each unit's section in `table.units` order.
     static func page(_ data: ReportData, css: String) throws -> (ReportPage, [UnitView]) {
-        let labels = Dictionary(uniqueKeysWithValues: Indicator.allCases.map { ($0, Label($0)) })
+        let words = try UnitWords.bundled()
+        let labels = Dictionary(uniqueKeysWithValues: Indicator.allCases.map { ($0, Label($0, words: words)) })
         let table = data.table
         let context = IndicatorsCSV.Context(table)
         let ranked = table.units.filter(\.isRanked)
@@ -275,7 +276,7 @@ enum ReportModel {
             let group = scoreNames[component.kind] ?? component.kind.rawValue
             var rows: [IndicatorRow] = []
             for r in component.indicators {
-                let label = labels[r.indicator] ?? Label(r.indicator)
+                let label = labels[r.indicator] ?? Label(r.indicator, words: nil)
                 bars.append(.init(group: group, label: label.name, points: r.contribution,
                                   blank: r.value == nil ? .noValue : r.weight == 0 ? .weightZero : .notScored))
                 let line = context.line(u, r)

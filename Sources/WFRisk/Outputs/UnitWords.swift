@@ -17,10 +17,9 @@ struct UnitWords: Sendable {
     let templates: [String: String]
     let maxDrivers: Int
 
-    /// The bundled templates (loaded once).
-    static let bundled: UnitWords = {
-        do { return try UnitWords(path: ReferenceFiles.path("unit_words.yml")) } catch { preconditionFailure("unit_words.yml: \(error)") }
-    }()
+    /// The bundled templates (read once); a missing or broken file is an error, never a stop.
+    static func bundled() throws -> UnitWords { try loaded.get() }
+    private static let loaded = Result { try UnitWords(path: try ReferenceFiles.path("unit_words.yml")) }
 
     init(path: String) throws {
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -115,7 +114,7 @@ struct UnitWords: Sendable {
     }
 
     /// Fills every unit's `summary` (after ranking, changes and intervals).
-    static func apply(_ table: inout ScoreTable, words: UnitWords = .bundled) {
+    static func apply(_ table: inout ScoreTable, words: UnitWords) {
         let ranked = table.rankedCount
         for i in table.units.indices {
             table.units[i].mainDrivers = words.drivers(table.units[i], englandValues: table.englandValues)

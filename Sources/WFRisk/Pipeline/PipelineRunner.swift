@@ -269,7 +269,7 @@ public struct PipelineRunner {
         let final = graph.add("uncertainty", after: ranked, joined) { ranked, joined in
             var table = ranked.table
             RankSimulation.apply(&table, settings: joined.input.settings, threads: threads)
-            UnitWords.apply(&table)
+            UnitWords.apply(&table, words: try UnitWords.bundled())
             return (table, ["draws": joined.input.settings.uncertainty.draws])
         }
         graph.add("write", after: final, ranked, scored) { table, ranked, scored in

@@ -99,6 +99,7 @@ struct RunManifest {
             ("pipeline", .object([("file", .string(pipelineFile)), ("name", .string(pipelineName)), ("sha256", .string(pipelineSHA))])),
             ("wfrisk_version", .string(WFRiskVersion.current)),
             ("methodology_version", .string(Scorer.methodologyVersion)),
+            ("installation", BinaryFacts.json),
             ("run_key", .string(runKey)),
             ("settings", RunManifest.settingsJSON(settings, formats: formats)),
             ("overrides", .array(overrides.map { .object([("option", .string($0.option)), ("value", .string($0.value))]) })),

@@ -22,7 +22,7 @@ public struct RunSettings: Sendable, Equatable {
 
     /// `Resources/default_settings.yml`.
     public static func defaults() throws -> RunSettings {
-        let path = ReferenceFiles.path("default_settings.yml")
+        let path = try ReferenceFiles.path("default_settings.yml")
         let text = try String(contentsOfFile: path, encoding: .utf8)
         var settings = RunSettings(
             scoring: ScoringSettings(priorFTE: 0, priorChildren: 0, zClamp: 1, minCoverage: 0, trendYears: 1, smallUnitFTE: 0,

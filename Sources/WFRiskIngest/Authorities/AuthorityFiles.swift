@@ -5,18 +5,18 @@ extension AuthorityRegistry {
     /// The registry shipped with wfrisk (`Resources/authorities.csv`, `authority_codes.csv`,
     /// `authority_aliases.csv`, `joint_returns.csv`).
     public static func bundled() throws -> AuthorityRegistry {
-        try load(authorities: ReferenceFiles.path("authorities.csv"),
-                 aliases: ReferenceFiles.path("authority_aliases.csv"),
-                 jointReturns: ReferenceFiles.path("joint_returns.csv"),
-                 codes: ReferenceFiles.path("authority_codes.csv"))
+        try load(authorities: try ReferenceFiles.path("authorities.csv"),
+                 aliases: try ReferenceFiles.path("authority_aliases.csv"),
+                 jointReturns: try ReferenceFiles.path("joint_returns.csv"),
+                 codes: try ReferenceFiles.path("authority_codes.csv"))
     }
 
     /// The registry a run names: the bundled one, or `authorities` with `aliases` (default: the
     /// bundled aliases) and the bundled joint returns. Resolved here, beside the bundled files.
     public static func named(authorities: String?, aliases: String?) throws -> AuthorityRegistry {
         guard let authorities else { return try bundled() }
-        return try load(authorities: authorities, aliases: aliases ?? ReferenceFiles.path("authority_aliases.csv"),
-                        jointReturns: ReferenceFiles.path("joint_returns.csv"), codes: ReferenceFiles.path("authority_codes.csv"))
+        return try load(authorities: authorities, aliases: try aliases ?? ReferenceFiles.path("authority_aliases.csv"),
+                        jointReturns: try ReferenceFiles.path("joint_returns.csv"), codes: try ReferenceFiles.path("authority_codes.csv"))
     }
 
     /// `codes` lists the ONS codes authorities were published under before a recoding, with the

@@ -78,7 +78,7 @@ public struct ValidityRules: Sendable {
     }
 
     /// The shipped rules, read once.
-    static let bundled: Result<ValidityRules, WFRiskError> = Result { try load(path: ReferenceFiles.path("validity_rules.csv")) }
+    static let bundled: Result<ValidityRules, WFRiskError> = Result { try load(path: try ReferenceFiles.path("validity_rules.csv")) }
         .mapError { ($0 as? WFRiskError) ?? .runtime("\($0)") }
 
     static func load(path: String) throws -> ValidityRules {

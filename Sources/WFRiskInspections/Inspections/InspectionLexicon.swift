@@ -78,7 +78,7 @@ public struct InspectionLexicon: Sendable {
     var reportPhrases = OfstedReportReader.Phrases()
 
     /// The lexicon shipped with wfrisk (`Resources/inspection_lexicon.yml`).
-    static var bundledPath: String { ReferenceFiles.path("inspection_lexicon.yml") }
+    static func bundledPath() throws -> String { try ReferenceFiles.path("inspection_lexicon.yml") }
 
     /// The first phrase (with its key) whose `*` is not at its end: the matcher reads a star only
     /// on a phrase's last word, so such an entry would never match and no one would know.
@@ -103,7 +103,7 @@ public struct InspectionLexicon: Sendable {
     }
 
     public static func bundled() throws -> InspectionLexicon {
-        try load(path: bundledPath)
+        try load(path: try bundledPath())
     }
 
     public static func load(path: String) throws -> InspectionLexicon {
