@@ -60,17 +60,19 @@ public struct Pipeline: Sendable {
     /// the running binary was built in (`<checkout>/.build/<config>/wfrisk`), so it is the same file
     /// from any working directory; for a binary installed elsewhere, `pipelines/nightly.yml` below
     /// the working directory.
-    public static func defaultPath(executable: String = CommandLine.arguments.first ?? "") -> String? {
-        candidateDefaultPaths(executable: executable).first { FileManager.default.fileExists(atPath: $0) }
+    public static func defaultPath(file: String = "nightly.yml", executable: String = CommandLine.arguments.first ?? "") -> String? {
+        candidateDefaultPaths(file: file, executable: executable).first { FileManager.default.fileExists(atPath: $0) }
     }
 
-    package static func candidateDefaultPaths(executable: String = CommandLine.arguments.first ?? "") -> [String] {
+    /// Where a bundled pipeline (`pipelines/<file>`) is looked for: the checkout the binary was
+    /// built in, then the working directory.
+    package static func candidateDefaultPaths(file: String = "nightly.yml", executable: String = CommandLine.arguments.first ?? "") -> [String] {
         var candidates: [String] = []
         let exe = URL(fileURLWithPath: executable).resolvingSymlinksInPath().path
         if let range = exe.range(of: "/.build/") {
-            candidates.append(String(exe[..<range.lowerBound]) + "/pipelines/nightly.yml")
+            candidates.append(String(exe[..<range.lowerBound]) + "/pipelines/" + file)
         }
-        candidates.append(resolve("pipelines/nightly.yml", base: ""))
+        candidates.append(resolve("pipelines/" + file, base: ""))
         return candidates.map { display($0, cwd: FileManager.default.currentDirectoryPath) }
     }
 
