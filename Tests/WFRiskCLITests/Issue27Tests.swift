@@ -33,6 +33,18 @@ import WFRiskTestSupport
         try Fixtures.write(([t.header] + t.rows).map(RealCopy.join).joined(separator: "\n") + "\n", to: path)
     }
 
+    /// A copy of `run`'s scores.csv in `dir/name/` with `column` set to `value` on the first row whose cell `pick` accepts.
+    func editedScores(_ run: String, in dir: String, _ name: String, column: String, to value: String,
+                      where pick: (String) -> Bool = { _ in true }) throws -> String {
+        var t = try table(run + "/scores.csv")
+        let c = try #require(t.header.firstIndex(of: column))
+        let i = try #require(t.rows.firstIndex { pick($0[c]) })
+        t.rows[i][c] = value
+        let path = dir + "/" + name + "/scores.csv"
+        try writeTable(t, to: path)
+        return path
+    }
+
     // MARK: Data lost
 
     @Test func userFilesUnderRunsAreNeverTouched() throws {
@@ -104,11 +116,7 @@ import WFRiskTestSupport
     @Test func hugeScoresInDiffBaselineUpdateAndRunBaselineAreAnswersNotCrashes() throws {
         let dir = Fixtures.temporaryDirectory()
         let run = try sampleRun(dir)
-        var t = try table(run + "/scores.csv")
-        let col = t.header.firstIndex(of: "overall_score")!
-        t.rows[0][col] = "92233720368547758.07"
-        let huge = dir + "/huge/scores.csv"
-        try writeTable(t, to: huge)
+        let huge = try editedScores(run, in: dir, "huge", column: "overall_score", to: "92233720368547758.07")
         let diff = try Fixtures.run(["diff", huge, run])
         #expect(diff.status == 1, "\(diff.stderr)")
         #expect(diff.stdout.contains("overall_score") && diff.stdout.contains("92233720368547758.07"), "\(diff.stdout)")
@@ -166,10 +174,8 @@ import WFRiskTestSupport
         #expect(o.status == 2, "\(o.stderr)")
         // A score file given to diff: `0x4F` is not a rank of 79.
         let run = try sampleRun(dir + "/out")
-        var t = try table(run + "/scores.csv")
-        t.rows[0][t.header.firstIndex(of: "overall_score")!] = "0x4F"
-        try writeTable(t, to: dir + "/hexscores/scores.csv")
-        let d = try Fixtures.run(["diff", run, dir + "/hexscores/scores.csv", "--score-tolerance", "100"])
+        let hex = try editedScores(run, in: dir, "hexscores", column: "overall_score", to: "0x4F")
+        let d = try Fixtures.run(["diff", run, hex, "--score-tolerance", "100"])
         #expect(d.status == 1, "\(d.stdout)")
         #expect(d.stdout.contains("0x4F"), "\(d.stdout)")
     }
@@ -238,11 +244,7 @@ import WFRiskTestSupport
     @Test func eachKindOfNumberHasItsOwnTolerance() throws {
         let dir = Fixtures.temporaryDirectory()
         let run = try sampleRun(dir)
-        var t = try table(run + "/scores.csv")
-        let cov = t.header.firstIndex(of: "coverage")!
-        let i = t.rows.firstIndex { $0[cov] == "1.00" }!
-        t.rows[i][cov] = "0.50"
-        try writeTable(t, to: dir + "/cov/scores.csv")
+        _ = try editedScores(run, in: dir, "cov", column: "coverage", to: "0.50", where: { $0 == "1.00" })
         for args in [["--tolerance", "0.5"], ["--score-tolerance", "0.5"]] {
             let r = try Fixtures.run(["diff", run, dir + "/cov/scores.csv"] + args)
             #expect(r.status == 1, "coverage 1.00 -> 0.50 passed with \(args): \(r.stdout)")
@@ -265,12 +267,8 @@ import WFRiskTestSupport
     func everyColumnAReaderActsOnIsCompared(column: String, value: String, options: [String]) throws {
         let dir = Fixtures.temporaryDirectory()
         let run = try sampleRun(dir)
-        var t = try table(run + "/scores.csv")
-        let c = try #require(t.header.firstIndex(of: column))
-        let i = t.rows.firstIndex { $0[c] != value }!
-        t.rows[i][c] = value
-        try writeTable(t, to: dir + "/edited/scores.csv")
-        let r = try Fixtures.run(["diff", run, dir + "/edited/scores.csv"] + options)
+        let edited = try editedScores(run, in: dir, "edited", column: column, to: value, where: { $0 != value })
+        let r = try Fixtures.run(["diff", run, edited] + options)
         #expect(r.status == 1, "a changed \(column) passed: \(r.stdout) \(r.stderr)")
         #expect(r.stdout.contains(column))
     }
@@ -278,12 +276,8 @@ import WFRiskTestSupport
     @Test func aBandChangeAtAnUnchangedScoreIsAChange() throws {
         let dir = Fixtures.temporaryDirectory()
         let run = try sampleRun(dir)
-        var t = try table(run + "/scores.csv")
-        let band = t.header.firstIndex(of: "band")!
-        let i = t.rows.firstIndex { $0[band] == "moderate" }!
-        t.rows[i][band] = "elevated"
-        try writeTable(t, to: dir + "/band/scores.csv")
-        let r = try Fixtures.run(["diff", run, dir + "/band/scores.csv", "--score-tolerance", "5", "--rank-tolerance", "5"])
+        let band = try editedScores(run, in: dir, "band", column: "band", to: "elevated", where: { $0 == "moderate" })
+        let r = try Fixtures.run(["diff", run, band, "--score-tolerance", "5", "--rank-tolerance", "5"])
         #expect(r.status == 1, "\(r.stdout)")
     }
 
