@@ -1,5 +1,5 @@
 // swift-tools-version:6.1
-// libFuzzer target for wfrisk's CSV ingest and inspection text reader (`Fuzz/run`).
+// libFuzzer target for wfrisk's CSV ingest, inspection text reader, neighbours file and diff inputs (`Fuzz/run`).
 // A package of its own, so the main build and `swift test` never see the sanitizer flags.
 import PackageDescription
 

@@ -22,8 +22,8 @@ struct BacktestCommand: ParsableCommand {
         EXIT CODES: 0 success; 1 runtime failure; 2 usage or pipeline-file error; 3 input validation failure.
         """)
 
-    @Option(name: .long, help: "Pipeline file naming the inputs and settings (default: pipelines/backtest.yml, the real DfE files in ../shared).")
-    var pipeline: String = "pipelines/backtest.yml"
+    @Option(name: .long, help: "Pipeline file naming the inputs and settings (default: pipelines/backtest.yml of the checkout wfrisk was built in, the real DfE files in ../shared; from any working directory).")
+    var pipeline: String?
 
     @Option(name: .long, help: "Ofsted judgements CSV (default: the pipeline's inputs.ofsted).")
     var ofsted: String?
@@ -58,6 +58,9 @@ struct BacktestCommand: ParsableCommand {
     }
 
     func run() throws {
+        guard let pipeline = pipeline ?? Pipeline.defaultPath(file: "backtest.yml") else {
+            throw WFRiskError.usage("no --pipeline given and no default backtest pipeline found (looked for \(Pipeline.candidateDefaultPaths(file: "backtest.yml").joined(separator: ", "))); pass --pipeline FILE")
+        }
         var p = try Pipeline.load(path: pipeline)
         var overrides: [RunOverride] = []
         files.apply(to: &p, overrides: &overrides)

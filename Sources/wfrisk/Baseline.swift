@@ -14,8 +14,9 @@ struct BaselineCommand: ParsableCommand {
             abstract: "Show how NEW differs from BASELINE, then (with --yes) replace BASELINE with NEW's scores.",
             discussion: """
             Arguments in the same order as `wfrisk diff BASELINE NEW`.
-            A baseline keeps only codes, names, scoring year, methodology version, scores, ranks, bands,
-            coverage and status (no input values). Without --yes nothing is written: review the diff,
+            A baseline keeps codes, names, scoring year, methodology version and every column `wfrisk diff`
+            compares (scores, coverage, ranks, rank interval, p_high_band, quartile, bands, drivers,
+            summary, change note, status, judgements; no input values). Without --yes nothing is written: review the diff,
             then rerun with --yes to accept it. BASELINE must be a baseline file or a new .csv path:
             never a run folder, a `latest` link or any other file.
             Exit 0 when written or already identical; 1 when there are changes and --yes was not given;
@@ -35,10 +36,14 @@ struct BaselineCommand: ParsableCommand {
                 guard ScoreDiff.isBaseline(old) else {
                     throw WFRiskError.usage("\(baseline) is not a baseline file (it has \(old.header.count) columns, not a baseline's); refusing to replace it. The order is `wfrisk baseline update BASELINE NEW`")
                 }
-                let diff = try ScoreDiff.compare(old, newFile, tolerance: 0, rankTolerance: 0, allow: comparability.allowed.union(ScoreDiff.isLegacy(old) ? Set(ScoreDiff.Mismatch.allCases) : []))
+                let diff = try ScoreDiff.compare(old, newFile, tolerances: ScoreDiff.Tolerances(), allow: comparability.allowed.union(ScoreDiff.isLegacy(old) ? Set(ScoreDiff.Mismatch.allCases) : []))
                 print(diff.table(baseline: old, new: newFile), terminator: "")
-                if diff.isClean && !ScoreDiff.isLegacy(old) { print("Baseline \(baseline) is up to date."); return }
-                if ScoreDiff.isLegacy(old) { print("\(baseline) does not record its scoring year and methodology version; writing it again adds them.") }
+                if diff.isClean && !ScoreDiff.isOutdatedExtract(old) { print("Baseline \(baseline) is up to date."); return }
+                if ScoreDiff.isLegacy(old) {
+                    print("\(baseline) does not record its scoring year and methodology version; writing it again adds them.")
+                } else if ScoreDiff.isOutdatedExtract(old) {
+                    print("\(baseline) keeps only scores, ranks, band, coverage and status; writing it again adds every compared column (intervals, p_high_band, quartile, bands, drivers, summary, judgements).")
+                }
             } else {
                 print("No baseline at \(baseline) yet: it will hold \(newFile.rows.count) authorities.")
             }

@@ -23,14 +23,29 @@ struct ComparabilityOptions: ParsableArguments {
 struct DiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
-        abstract: "Compare two runs' scores per authority (scores, ranks, bands, the set of authorities).",
+        abstract: "Compare two runs per authority: every column a reader acts on, and the set of authorities.",
         discussion: """
-        BASELINE and NEW are baseline files, run folders (or `latest`) or scores.csv files.
-        A score that is not a number (nan, inf) in NEW is always a change. Files of different
-        scoring years or methodology versions are not compared unless --allow-year-change or
-        --allow-method-change is given. A band follows the overall rank: with --rank-tolerance
-        above 0, a move to a neighbouring band is not counted when the overall rank and overall
-        score are within tolerance; any other band change is.
+        BASELINE and NEW are baseline files, run folders (or `latest`) or scores.csv files (one
+        copied out of its run folder is fine: it names its methodology version).
+        Compared: the three scores (--score-tolerance, points), the three coverages
+        (--coverage-tolerance, a share), the overall, instability, caseload-risk and previous ranks
+        (--rank-tolerance, places), the 90% rank interval's ends (--interval-tolerance, places),
+        p_high_band (--probability-tolerance), and exactly: bands, main_drivers, summary,
+        change_note, status, exclusion_reason and the judgement columns. The quartile may move to a
+        neighbouring quartile when the overall rank moved within --rank-tolerance. A value that is
+        not one of its kind (nan, inf, hex, a score outside 0-100) is always a change. A baseline
+        extract is compared on the columns it has (`wfrisk baseline update` writes them all).
+        Files of different scoring years or methodology versions are not compared unless
+        --allow-year-change or --allow-method-change is given.
+
+        A CI job that fails when any published sentence changes (say a summary that turns
+        "held down by" into "pushed up by") while tolerating numeric noise:
+          wfrisk run --pipeline pipelines/ci-regression.yml
+          wfrisk diff Tests/Golden/sample-baseline.csv out/ci-regression/latest \\
+            --score-tolerance 0.05 --coverage-tolerance 0 --rank-tolerance 2 \\
+            --interval-tolerance 3 --probability-tolerance 0.05
+        (docs/ci.md: the whole job, and how to accept intended changes with `wfrisk baseline update`.)
+
         EXIT CODES: 0 within tolerance; 1 drift beyond tolerance (table printed, largest changes first);
         2 the inputs cannot be compared (unreadable, not score files, different schema versions,
         scoring years or methodology versions).
@@ -42,29 +57,16 @@ struct DiffCommand: ParsableCommand {
     @Argument(help: "New run folder or scores.csv.")
     var new: String
 
-    @Option(help: "Absolute tolerance on scores and coverage, 0 to 100 (default 0: exact to the written 2 decimals).")
-    var tolerance: Double = 0
-
-    @Option(help: "Tolerance on ranks, in places.")
-    var rankTolerance: Int = 0
+    @OptionGroup var tolerances: ToleranceOptions
 
     @Option(help: "Output format: text or json.")
     var format: DiffFormat = .text
 
     @OptionGroup var comparability: ComparabilityOptions
 
-    func validate() throws {
-        do {
-            try SettingRanges.check(tolerance, option: "--tolerance")
-            try SettingRanges.check(rankTolerance, option: "--rank-tolerance")
-        } catch {
-            throw ValidationError("\(error)")
-        }
-    }
-
     func run() throws {
         let a = try ScoreDiff.load(baseline), b = try ScoreDiff.load(new)
-        let diff = try ScoreDiff.compare(a, b, tolerance: tolerance, rankTolerance: rankTolerance, allow: comparability.allowed)
+        let diff = try ScoreDiff.compare(a, b, tolerances: tolerances.tolerances, allow: comparability.allowed)
         print(format == .json ? diff.json() : diff.table(baseline: a, new: b), terminator: "")
         if !diff.isClean { throw ExitCode(ExitCodes.runtime) }
     }

@@ -95,11 +95,8 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "Compare the new scores with this baseline (file, run folder or latest, read before anything is published) and exit 1 on drift.")
     var baseline: String?
 
-    @Option(name: .long, help: "With --baseline: absolute score tolerance (0 to 100).")
-    var tolerance: Double = 0
-
-    @Option(name: .long, help: "With --baseline: rank tolerance in places.")
-    var rankTolerance: Int = 0
+    /// With --baseline: the tolerances of `wfrisk diff`.
+    @OptionGroup var tolerances: ToleranceOptions
 
     @Flag(name: .long, help: "With --baseline: compare even if the scoring years differ.")
     var allowYearChange = false
@@ -117,8 +114,6 @@ struct Run: ParsableCommand {
                 throw WFRiskError.usage("--years must be `all`, `last N` (N from 1 to 100) or a range of years from 2000 to 2100 such as 2019-2023, got '\(years)'")
             }
             if let threads { try SettingRanges.check(threads, option: "--threads") }
-            try SettingRanges.check(tolerance, option: "--tolerance")
-            try SettingRanges.check(rankTolerance, option: "--rank-tolerance")
         } catch {
             throw ValidationError("\(error)")
         }
@@ -205,7 +200,7 @@ struct Run: ParsableCommand {
         }
         if let baselineFile {
             // The gate runs before publishing: drifted scores never become `latest`.
-            let check = BaselineCheck(baseline: baselineFile, tolerance: tolerance, rankTolerance: rankTolerance,
+            let check = BaselineCheck(baseline: baselineFile, tolerances: tolerances.tolerances,
                                       allow: allowed, log: runLog)
             options.beforePublish = { runDir in try check.compare(runDirectory: runDir, beingWritten: true) }
         }
@@ -214,7 +209,7 @@ struct Run: ParsableCommand {
         Summary.write(outcome, pipeline: p, log: runLog)
         if let baselineFile, outcome.status == .upToDate {
             // Nothing new was scored: check what `latest` holds, unless it is the baseline itself.
-            try BaselineCheck(baseline: baselineFile, tolerance: tolerance, rankTolerance: rankTolerance, allow: allowed, log: runLog)
+            try BaselineCheck(baseline: baselineFile, tolerances: tolerances.tolerances, allow: allowed, log: runLog)
                 .compare(runDirectory: outcome.runDirectory, beingWritten: false)
         }
         CLI.finished(exitCode: ExitCodes.success,
@@ -244,8 +239,7 @@ struct Run: ParsableCommand {
 /// prints the diff (text table, or one JSON object on stdout), and throws on drift.
 struct BaselineCheck: Sendable {
     let baseline: ScoreDiff.ScoreFile
-    let tolerance: Double
-    let rankTolerance: Int
+    let tolerances: ScoreDiff.Tolerances
     let allow: Set<ScoreDiff.Mismatch>
     let log: RunLog
 
@@ -261,7 +255,7 @@ struct BaselineCheck: Sendable {
             return
         }
         let newFile = try ScoreDiff.load(newCSV)
-        let diff = try ScoreDiff.compare(baseline, newFile, tolerance: tolerance, rankTolerance: rankTolerance, allow: allow)
+        let diff = try ScoreDiff.compare(baseline, newFile, tolerances: tolerances, allow: allow)
         if log.format == .json {
             guard case .object(let pairs) = diff.jsonValue else { preconditionFailure("a diff renders as an object") }
             log.event(diff.isClean ? .info : .warning, diff.summary,

@@ -24,11 +24,11 @@ import WFRiskTestSupport
     func edit(_ path: String, to out: String, code: String, _ changes: [String: String]) throws {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let header = lines[0].split(separator: ",").map(String.init)
+        let header = RealCopy.split(lines[0])
         for i in 1..<lines.count where lines[i].hasPrefix(code + ",") {
-            var cells = lines[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            var cells = RealCopy.split(lines[i])
             for (k, v) in changes { cells[header.firstIndex(of: k)!] = v }
-            lines[i] = cells.joined(separator: ",")
+            lines[i] = RealCopy.join(cells)
         }
         try Fixtures.write(lines.joined(separator: "\n"), to: out)
     }
@@ -195,7 +195,10 @@ import WFRiskTestSupport
         #expect(try Fixtures.run(["diff", dir + "/old-method.csv", dir + "/a/latest", "--allow-method-change"]).status == 0)
     }
 
-    @Test func aBandFlipWithinRankAndScoreToleranceIsNotDrift() throws {
+    /// Issue 27: a band follows the score's distance from the median, not the rank, so it can move
+    /// while the score stands still: any band change is drift, whatever the tolerances. Only the
+    /// quartile, which does follow the rank, may step to a neighbour within the rank tolerance.
+    @Test func aBandChangeIsDriftAQuartileStepWithinRankToleranceIsNot() throws {
         let dir = Fixtures.temporaryDirectory()
         #expect(try Fixtures.run(["run", "--out", dir + "/a", "--quiet"]).status == 0)
         let scores = try ScoreDiff.load(dir + "/a/latest")
@@ -204,13 +207,17 @@ import WFRiskTestSupport
         let rank = Int(high["overall_rank"]!)!, score = Double(high["overall_score"]!)!
         try edit(golden, to: dir + "/flipped.csv", code: high["old_la_code"]!,
                  ["band": "elevated", "overall_rank": String(rank + 1), "overall_score": Decimals.format(score - 0.02, 2)])
-        let within = try Fixtures.run(["diff", dir + "/flipped.csv", dir + "/a/latest", "--tolerance", "0.05", "--rank-tolerance", "2"])
-        #expect(within.status == 0, "\(within.stdout)")
-        let exact = try Fixtures.run(["diff", dir + "/flipped.csv", dir + "/a/latest"])
-        #expect(exact.status == 1 && exact.stdout.contains("band"), "\(exact.stdout)")
-        // Two bands away is drift whatever the tolerance.
-        try edit(golden, to: dir + "/far.csv", code: high["old_la_code"]!, ["band": "moderate"])
-        #expect(try Fixtures.run(["diff", dir + "/far.csv", dir + "/a/latest", "--tolerance", "0.05", "--rank-tolerance", "2"]).status == 1)
+        let within = try Fixtures.run(["diff", dir + "/flipped.csv", dir + "/a/latest", "--score-tolerance", "0.05", "--rank-tolerance", "2"])
+        #expect(within.status == 1 && within.stdout.contains("band"), "\(within.stdout)")
+        #expect(!within.stdout.contains("overall_score") && !within.stdout.contains("overall_rank "), "\(within.stdout)")
+        // The quartile: one step with the rank within tolerance is not drift; exact, or two steps, is.
+        let q = Int(high["quartile"]!)!
+        try edit(golden, to: dir + "/quartile.csv", code: high["old_la_code"]!,
+                 ["quartile": String(q == 4 ? 3 : q + 1), "overall_rank": String(rank + 1)])
+        #expect(try Fixtures.run(["diff", dir + "/quartile.csv", dir + "/a/latest", "--rank-tolerance", "2"]).status == 0)
+        #expect(try Fixtures.run(["diff", dir + "/quartile.csv", dir + "/a/latest"]).status == 1)
+        try edit(golden, to: dir + "/far.csv", code: high["old_la_code"]!, ["quartile": String(q <= 2 ? q + 2 : q - 2)])
+        #expect(try Fixtures.run(["diff", dir + "/far.csv", dir + "/a/latest", "--rank-tolerance", "2"]).status == 1)
     }
 
     // MARK: 10. Non-finite scores are changes

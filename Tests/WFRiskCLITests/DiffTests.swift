@@ -94,9 +94,9 @@ import WFRiskTestSupport
         // A baseline with one score nudged.
         let text = try String(contentsOfFile: golden + "/sample-baseline.csv", encoding: .utf8)
         var lines = text.split(separator: "\n").map(String.init)
-        var cells = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        cells[lines[0].split(separator: ",").firstIndex(of: "overall_score")!] = "1.00"
-        lines[1] = cells.joined(separator: ",")
+        var cells = RealCopy.split(lines[1])
+        cells[RealCopy.split(lines[0]).firstIndex(of: "overall_score")!] = "1.00"
+        lines[1] = RealCopy.join(cells)
         try Fixtures.write(lines.joined(separator: "\n") + "\n", to: baseline)
         let dry = try Fixtures.run(["baseline", "update", baseline, dir + "/run/latest"])
         #expect(dry.status == 1)

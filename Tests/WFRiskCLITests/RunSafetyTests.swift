@@ -145,9 +145,9 @@ import WFRiskTestSupport
         #expect(!noop.stderr.contains("stopped before finishing"), "\(noop.stderr)")
         #expect(FileManager.default.fileExists(atPath: failed[0] + "/manifest.json"))
         #expect(try json(failed[0] + "/manifest.json")["status"] as? String == "failed")
-        // A folder left by a run killed early (only a temporary marker) is removed, and the log says which.
+        // A folder left by a run killed early (its INCOMPLETE marker, no manifest) is removed, and the log says which.
         let stale = pipelineOut + "/runs/20200101T000000.000Z-dead00"
-        try Fixtures.write("pid=1\n", to: stale + "/INCOMPLETE.tmp-1")
+        try Fixtures.write("pid=1\n", to: stale + "/INCOMPLETE")
         let next = try Fixtures.run(["run", "--pipeline", p, "--force"])
         #expect(next.status == 0)
         #expect(next.stderr.contains("removed incomplete run folder \(stale)"), "\(next.stderr)")

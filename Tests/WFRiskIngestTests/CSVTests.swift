@@ -70,14 +70,34 @@ import WFRiskTestSupport
 }
 
 @Suite struct NumberParsingTests {
-    @Test(arguments: [("15.9", 15.9), ("337055", 337055.0), ("-2.5", -2.5), ("1,234", 1234.0), ("12.5%", 12.5), (" 7 ", 7.0), ("3e2", 300.0)])
+    func cell(_ text: String) -> Double? { DecimalNumber.parse(text, grouping: true, percent: true) }
+
+    @Test(arguments: [("15.9", 15.9), ("337055", 337055.0), ("-2.5", -2.5), ("1,234", 1234.0), ("12.5%", 12.5), (" 7 ", 7.0), ("3e2", 300.0),
+                      ("1,234,567.25", 1234567.25), (".5", 0.5), ("1234567890123456789", 1234567890123456789.0), ("-1.5E-3", -0.0015)])
     func parsesNumbers(text: String, value: Double) {
-        #expect(NumberParsing.parse(text) == value)
+        #expect(cell(text) == value)
     }
 
-    @Test(arguments: ["c", "x", "z", "low", ":", "", "1,23", "12a", "nan", "inf"])
+    @Test(arguments: ["c", "x", "z", "low", ":", "", "1,23", "12a", "nan", "inf", "-inf", "infinity", "1e999", "1e", "e5", ".", "-", "1,,234", "1,234,",
+                      "1 000", "1_000", "0x10", "0X4F", "0x1.1cp5", "-0x10", "0x", "0b101", "0o17", "12.5.1", "+-1", "1e5.5"])
     func rejectsNonNumbers(text: String) {
-        #expect(NumberParsing.parse(text) == nil)
+        #expect(cell(text) == nil)
+        #expect(DecimalNumber.parse(text) == nil)
+    }
+
+    /// Issue 27: hex is not a number anywhere; decimal text of any finite double is, with its exact value.
+    @Test func decimalTextOfEveryDoubleAndNoHex() {
+        var rng = SeededRandom(seed: 27)
+        for _ in 0..<2000 {
+            let v = Double(bitPattern: rng.next())
+            guard v.isFinite else { continue }
+            #expect(DecimalNumber.parse("\(v)") == v, "\(v)")
+            #expect(DecimalNumber.parse(String(format: "%a", v)) == nil, "\(String(format: "%a", v))")
+            #expect(DecimalNumber.parse(String(format: "%.17g", v)) == v)
+        }
+        #expect(DecimalNumber.parse("1,234") == nil, "grouping only where asked for")
+        #expect(DecimalNumber.parse("12%") == nil, "percent only where asked for")
+        #expect(DecimalNumber.integer("0x10") == nil && DecimalNumber.integer("1e3") == nil && DecimalNumber.integer(" 17 ") == 17)
     }
 
     @Test func decimalsFormatRoundTrips() {
@@ -86,10 +106,30 @@ import WFRiskTestSupport
             let v = (rng.unit() - 0.5) * 2000
             let s = Decimals.format(v, 2)
             #expect(abs(Double(s)! - v) <= 0.005 + 1e-9)
-            #expect(NumberParsing.parse(s) == Double(s))
+            #expect(cell(s) == Double(s))
         }
         #expect(Decimals.format(-0.001, 2) == "0.00")
         #expect(Decimals.format(2.675, 2) == "2.68" || Decimals.format(2.675, 2) == "2.67")
+    }
+
+    /// Issue 27: `format` stopped the process (exit 132) for magnitudes above about 9.2e16 at 2
+    /// decimals; every finite double is now written, and reads back within half a unit of its last decimal.
+    @Test func decimalsFormatWritesEveryFiniteDouble() {
+        var rng = SeededRandom(seed: 132)
+        var values: [Double] = [9.3e16, -9.3e16, 1e17, 1.7976931348623157e308, -1.7976931348623157e308, 4.9e-324, 1e-300, 9.2e18, 123456789012345.678]
+        for _ in 0..<2000 {
+            let v = Double(bitPattern: rng.next())
+            if v.isFinite { values.append(v) }
+        }
+        for v in values {
+            for d in [0, 1, 2, 4] {
+                let s = Decimals.format(v, d)
+                let back = try? #require(DecimalNumber.parse(s), "\(v) with \(d) decimals: \(s)")
+                guard let back else { continue }
+                #expect(abs(back - v) <= max(0.5 * pow(10, -Double(d)), abs(v) * 1e-15), "\(v) -> \(s)")
+                #expect(!s.hasPrefix("-0") || s.contains(where: { $0 >= "1" && $0 <= "9" }), "no negative zero: \(s)")
+            }
+        }
     }
 }
 

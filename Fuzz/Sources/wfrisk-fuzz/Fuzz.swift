@@ -12,6 +12,8 @@ import WFRiskInspections
 //   5-6   a demand CSV, streamed
 //   7     an inspection text (.txt), then extraction
 //   8-9   an HTML page (.html), then extraction
+//   10    a statistical-neighbours CSV, checked against the registry
+//   11    a score file given to `wfrisk diff`: against itself and the sample golden baseline, both ways
 
 /// Per-process scratch files (libFuzzer may run several jobs side by side).
 enum Scratch {
@@ -27,6 +29,15 @@ let reader: TidyFileReader = {
                            registry: try! AuthorityRegistry.bundled())
     r.maxProblems = 5
     return r
+}()
+
+let registry = try! AuthorityRegistry.bundled()
+
+/// The sample golden baseline (`Tests/Golden/sample-baseline.csv`), the other side of each diff.
+let goldenBaseline: String = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<4 { url.deleteLastPathComponent() }
+    return url.path + "/Tests/Golden/sample-baseline.csv"
 }()
 
 let extractor = InspectionExtractor(lexicon: try! InspectionLexicon.bundled(), registry: try! AuthorityRegistry.bundled())
@@ -71,15 +82,41 @@ func readText(_ data: UnsafeBufferPointer<UInt8>, name: String) {
     _ = try? extractor.extract(source)
 }
 
+func readNeighbours(_ data: UnsafeBufferPointer<UInt8>) {
+    let path = write(data, "neighbours.csv")
+    guard let sn = try? StatisticalNeighbours.load(path: path, registry: registry) else { return }
+    // What the loader accepts keeps its documented shape: known codes, never a unit's own, each neighbour once.
+    for (code, list) in sn.neighbours {
+        if registry.byOldCode[code] == nil || list.contains(code) || Set(list).count != list.count {
+            fatalError("neighbours file accepted with a broken row for \(code): \(list)")
+        }
+    }
+}
+
+func readScores(_ data: UnsafeBufferPointer<UInt8>) {
+    let dir = Scratch.dir + "/scores"
+    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let path = write(data, "scores/scores.csv")
+    // A file compared with itself: readable means comparable, and never a crash.
+    if (try? ScoreFileComparison.differences(baseline: path, new: path, allowYearAndMethodChange: true)) == nil,
+       (try? ScoreFileComparison.differences(baseline: goldenBaseline, new: path, allowYearAndMethodChange: true)) != nil {
+        fatalError("a score file compares with the golden baseline but not with itself")
+    }
+    _ = try? ScoreFileComparison.differences(baseline: path, new: goldenBaseline)
+    _ = try? ScoreFileComparison.differences(baseline: goldenBaseline, new: dir)
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
     guard let start, count > 0 else { return 0 }
     let data = UnsafeBufferPointer(start: start + 1, count: count - 1)
-    switch start[0] % 10 {
+    switch start[0] % 12 {
     case 0...4: readCSV(data, kind: "workforce")
     case 5, 6: readCSV(data, kind: "demand")
     case 7: readText(data, name: "input.txt")
-    default: readText(data, name: "input.html")
+    case 8, 9: readText(data, name: "input.html")
+    case 10: readNeighbours(data)
+    default: readScores(data)
     }
     return 0
 }

@@ -16,6 +16,12 @@ package enum BacktestRunner {
         let workforce = try TidyDataset.merge(try TidyIngest.read(workforcePaths, wanted: Measure.workforce, kind: "workforce",
                                                                   reader: refs.reader, threads: threads),
                                               overlap: pipeline.settings.overlappingReleases)
+        let have = workforce.years.filter { !workforce.localAuthorities(in: $0).isEmpty }
+        let missing = config.years.filter { !have.contains($0) }
+        if !missing.isEmpty {
+            throw WFRiskError.usage(YearsOutsideData.message(asked: config.years, missing: missing, have: have, option: "--years or backtest.years",
+                                                            files: workforcePaths))
+        }
         var demand: TidyDataset?
         let demandPaths = try PathPatterns.expand(pipeline.inputs.demand, kind: "demand")
         if !demandPaths.isEmpty {

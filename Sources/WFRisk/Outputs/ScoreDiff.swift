@@ -2,14 +2,19 @@ import Foundation
 import WFRiskCore
 import WFRiskIngest
 
-/// Compares two score files per authority: every score, rank and band, and which
-/// authorities are present. Used by `wfrisk diff` and `wfrisk run --baseline`.
+/// Compares two score files per authority: every column a reader acts on (scores, coverage,
+/// ranks, rank intervals, `p_high_band`, quartile, bands, drivers, summary, change note, status,
+/// judgements), and which authorities are present. Used by `wfrisk diff`, `wfrisk run --baseline`
+/// and `wfrisk baseline update`.
 ///
-/// Never a pass on nonsense: a non-finite score (`nan`, `inf`) in the new file is always a change;
-/// files of different scoring years or methodology versions are not compared (a usage error)
-/// unless asked for. Bands follow the overall rank (quartiles): with a non-zero rank tolerance, a
-/// move to a neighbouring band is not counted when the authority's overall rank and overall score
-/// are within tolerance; a jump over a band, or any band change with exact tolerances, is.
+/// Each kind of number has its own tolerance (`Tolerances`): a score's points (0–100) are not a
+/// coverage's share (0–1) nor a probability. Never a pass on nonsense: a cell that is not a valid
+/// value of its kind (`nan`, `inf`, hex such as `0x4F`, a score of 1e17, a coverage of 2) is
+/// always a change, in either file. Text columns compare exactly, bands included (a band follows
+/// the score's distance from the median, so it can move while the score stands still); only the
+/// quartile, which follows the overall rank, may move to a neighbouring quartile when the overall
+/// rank moved within the rank tolerance. Files of different scoring years or methodology versions
+/// are not compared (a usage error) unless asked for.
 package struct ScoreDiff: Sendable {
     /// Scores moved beyond tolerance against a baseline (`wfrisk run --baseline`; exit 1).
     package struct Drift: Error, CustomStringConvertible {
@@ -23,13 +28,60 @@ package struct ScoreDiff: Sendable {
     package enum Mismatch: String, Sendable, CaseIterable {
         case year, methodology
     }
+
+    /// How far each kind of column may move and still count as unchanged (all 0 by default: exact to the written decimals).
+    package struct Tolerances: Sendable, Equatable {
+        /// Points on a 0–100 score (`--score-tolerance`).
+        package var score = 0.0
+        /// Share, 0–1 (`--coverage-tolerance`).
+        package var coverage = 0.0
+        /// Places of overall, instability and caseload-risk rank (`--rank-tolerance`).
+        package var rank = 0
+        /// Places of each end of the 90% rank interval (`--interval-tolerance`).
+        package var interval = 0
+        /// Probability, 0–1 (`--probability-tolerance`, `p_high_band`).
+        package var probability = 0.0
+        package init(score: Double = 0, coverage: Double = 0, rank: Int = 0, interval: Int = 0, probability: Double = 0) {
+            self.score = score; self.coverage = coverage; self.rank = rank; self.interval = interval; self.probability = probability
+        }
+    }
+
+    /// What a compared column holds: its valid values and which tolerance applies.
+    enum Kind: Sendable {
+        case score, coverage, rank, interval, probability, quartile, text
+
+        /// Whether `text` is a valid value of this kind (empty cells are compared as text).
+        func isValid(_ text: String) -> Bool {
+            switch self {
+            case .text: return true
+            case .score: return DecimalNumber.parse(text).map { (0...100).contains($0) } ?? false
+            case .coverage, .probability: return DecimalNumber.parse(text).map { (0...1).contains($0) } ?? false
+            case .rank, .interval: return DecimalNumber.integer(text).map { $0 >= 1 } ?? false
+            case .quartile: return DecimalNumber.integer(text).map { (1...4).contains($0) } ?? false
+            }
+        }
+
+        func limit(_ t: Tolerances) -> Double {
+            switch self {
+            case .score: return t.score
+            case .coverage: return t.coverage
+            case .rank, .quartile: return Double(t.rank)
+            case .interval: return Double(t.interval)
+            case .probability: return t.probability
+            case .text: return 0
+            }
+        }
+
+        var isNumeric: Bool { self != .text }
+    }
+
     struct Change: Sendable, Equatable {
         var oldCode: String
         var name: String
         var field: String
         var baseline: String
         var new: String
-        /// new − baseline for numbers; nil for text fields.
+        /// new − baseline for numbers; nil for text fields and invalid values.
         var change: Double?
     }
 
@@ -41,19 +93,36 @@ package struct ScoreDiff: Sendable {
 
     package var isClean: Bool { changes.isEmpty && added.isEmpty && removed.isEmpty }
 
+    /// Every column compared, in the order a reader meets them (scores.csv's order), with its kind.
+    static let comparedColumns: [(name: String, kind: Kind)] = [
+        ("overall_rank", .rank), ("overall_score", .score), ("instability_score", .score), ("instability_rank", .rank),
+        ("caseload_risk_score", .score), ("caseload_risk_rank", .rank), ("band", .text), ("coverage", .coverage),
+        ("quartile", .quartile), ("overall_rank_low", .interval), ("overall_rank_high", .interval), ("p_high_band", .probability),
+        ("previous_overall_rank", .rank), ("change_note", .text), ("main_drivers", .text), ("summary", .text),
+        ("instability_band", .text), ("caseload_risk_band", .text), ("instability_coverage", .coverage),
+        ("caseload_risk_coverage", .coverage), ("inspection_judgement", .text), ("ofsted_judgement_in_force", .text),
+        ("ofsted_judgement_date", .text), ("ofsted_judgement_authority", .text), ("status", .text), ("exclusion_reason", .text),
+    ]
+    static let kinds: [String: Kind] = Dictionary(uniqueKeysWithValues: comparedColumns.map { ($0.name, $0.kind) })
     static let scoreFields = ["overall_score", "instability_score", "caseload_risk_score", "coverage"]
     static let rankFields = ["overall_rank", "instability_rank", "caseload_risk_rank"]
     static let textFields = ["band", "status"]
-    /// Bands from highest risk down: a change between neighbours may be within tolerance.
-    static let bandOrder = ["high", "elevated", "moderate", "low"]
-    /// Columns of a baseline extract (`wfrisk baseline update`): what a diff compares, what the
+    /// Columns of a baseline extract (`wfrisk baseline update`): every compared column, what the
     /// scores mean (scoring year, methodology version), and nothing copied from the inputs.
-    static let baselineColumns = ["old_la_code", "la_name", "time_period", "methodology_version"] + rankFields + scoreFields + textFields
+    static let baselineColumns = ["old_la_code", "la_name", "time_period", "methodology_version"] + comparedColumns.map(\.name)
+    /// Extracts written before they kept every compared column (scores, ranks, band, coverage and
+    /// status only): still compared, on the columns they have; `baseline update` rewrites them in full.
+    static let formerBaselineColumns = ["old_la_code", "la_name", "time_period", "methodology_version"] + rankFields + scoreFields + textFields
     /// Baselines written before they carried year and methodology; `baseline update` may replace them.
     static let legacyBaselineColumns = ["old_la_code", "la_name"] + rankFields + scoreFields + textFields
 
     /// Whether a file holds only a baseline extract's columns.
-    static func isExtract(_ f: ScoreFile) -> Bool { Set(f.header) == Set(baselineColumns) || Set(f.header) == Set(legacyBaselineColumns) }
+    static func isExtract(_ f: ScoreFile) -> Bool {
+        [baselineColumns, formerBaselineColumns, legacyBaselineColumns].contains { Set(f.header) == Set($0) }
+    }
+
+    /// An extract with fewer columns than `baseline update` now writes (former or legacy).
+    package static func isOutdatedExtract(_ f: ScoreFile) -> Bool { isExtract(f) && Set(f.header) != Set(baselineColumns) }
 
     /// Whether a file is a baseline extract (as opposed to a run's scores.csv).
     package static func isBaseline(_ f: ScoreFile) -> Bool { isExtract(f) }
@@ -141,7 +210,7 @@ package struct ScoreDiff: Sendable {
         var w = CSVWriter()
         w.writeRow(baselineColumns)
         let ordered = f.rows.values.sorted { a, b in
-            let ra = Int(a["overall_rank"] ?? "") ?? Int.max, rb = Int(b["overall_rank"] ?? "") ?? Int.max
+            let ra = DecimalNumber.integer(a["overall_rank"] ?? "") ?? Int.max, rb = DecimalNumber.integer(b["overall_rank"] ?? "") ?? Int.max
             return ra != rb ? ra < rb : (a["old_la_code"] ?? "") < (b["old_la_code"] ?? "")
         }
         for row in ordered {
@@ -149,14 +218,16 @@ package struct ScoreDiff: Sendable {
                 switch c {
                 case "time_period": return CSVCell.number(row[c].flatMap { $0.isEmpty ? nil : $0 } ?? year)
                 case "methodology_version": return CSVCell.number(method)
-                default: return CSVCell.number(row[c] ?? "")
+                default:
+                    let v = row[c] ?? ""
+                    return kinds[c]?.isNumeric == false ? CSVCell.text(v) : CSVCell.number(v)
                 }
             })
         }
         return w.bytes
     }
 
-    package static func compare(_ a: ScoreFile, _ b: ScoreFile, tolerance: Double, rankTolerance: Int,
+    package static func compare(_ a: ScoreFile, _ b: ScoreFile, tolerances: Tolerances,
                                allow: Set<Mismatch> = []) throws -> ScoreDiff {
         if let x = a.schemaVersion, let y = b.schemaVersion, x != y {
             throw WFRiskError.usage("cannot compare: different schema versions (baseline \(a.path) is version \(x), new \(b.path) is version \(y))")
@@ -183,34 +254,42 @@ package struct ScoreDiff: Sendable {
         var changes: [Change] = []
         var changed = Set<String>()
         let common = Set(a.rows.keys).intersection(b.rows.keys)
+        let columns = comparedColumns.filter { a.header.contains($0.name) && b.header.contains($0.name) }
         for code in common.sorted() {
             let x = a.rows[code]!, y = b.rows[code]!
             let name = y["la_name"] ?? ""
-            func numeric(_ field: String, limit: Double) {
+            for (field, kind) in columns {
                 let u = x[field] ?? "", v = y[field] ?? ""
-                if let q = Double(v), !q.isFinite {
-                    // A broken run (nan, inf) is never "unchanged", even against the same nonsense.
-                    changes.append(Change(oldCode: code, name: name, field: field, baseline: u, new: v, change: nil))
-                    return
+                guard kind.isNumeric else {
+                    if u != v { changes.append(Change(oldCode: code, name: name, field: field, baseline: u, new: v, change: nil)) }
+                    continue
                 }
-                if u == v { return }
-                if let p = Double(u), let q = Double(v), p.isFinite {
-                    if abs(q - p) > limit + 1e-9 { changes.append(Change(oldCode: code, name: name, field: field, baseline: u, new: v, change: q - p)) }
-                } else {
+                // A value that is not one of its kind (nan, inf, hex, a score of 1e17) is never
+                // "unchanged", even against the same nonsense; an empty cell only equals an empty cell.
+                let validU = u.isEmpty || kind.isValid(u), validV = v.isEmpty || kind.isValid(v)
+                if !validU || !validV {
                     changes.append(Change(oldCode: code, name: name, field: field, baseline: u, new: v, change: nil))
+                    continue
                 }
-            }
-            for f in scoreFields { numeric(f, limit: tolerance) }
-            for f in rankFields { numeric(f, limit: Double(rankTolerance)) }
-            for f in textFields where x[f] != y[f] {
-                if f == "band", bandChangeWithinTolerance(x, y, tolerance: tolerance, rankTolerance: rankTolerance) { continue }
-                changes.append(Change(oldCode: code, name: name, field: f, baseline: x[f] ?? "", new: y[f] ?? "", change: nil))
+                if u == v { continue }
+                guard let p = DecimalNumber.parse(u), let q = DecimalNumber.parse(v) else {
+                    changes.append(Change(oldCode: code, name: name, field: field, baseline: u, new: v, change: nil))
+                    continue
+                }
+                if kind == .quartile {
+                    if quartileChangeWithinTolerance(x, y, tolerances: tolerances) { continue }
+                    changes.append(Change(oldCode: code, name: name, field: field, baseline: u, new: v, change: q - p))
+                    continue
+                }
+                if abs(q - p) > kind.limit(tolerances) + 1e-9 {
+                    changes.append(Change(oldCode: code, name: name, field: field, baseline: u, new: v, change: q - p))
+                }
             }
             if changes.contains(where: { $0.oldCode == code }) { changed.insert(code) }
         }
-        // Score changes first, largest first; then rank, band and status changes.
+        // Score and coverage changes first, largest first; then the rest, numbers by size, then text.
         changes.sort { l, r in
-            // A score that is no longer a number (nan, empty) counts as the largest change.
+            // A value that is no longer a number (nan, empty, text) counts as the largest change.
             let lm = l.change.map { abs($0) } ?? .infinity, rm = r.change.map { abs($0) } ?? .infinity
             let lScore = scoreFields.contains(l.field), rScore = scoreFields.contains(r.field)
             if lScore != rScore { return lScore }
@@ -222,13 +301,12 @@ package struct ScoreDiff: Sendable {
                          changedAuthorities: changed.count, unchangedAuthorities: common.count - changed.count)
     }
 
-    /// A band change that only follows a rank change within tolerance (see the type's comment).
-    static func bandChangeWithinTolerance(_ x: [String: String], _ y: [String: String], tolerance: Double, rankTolerance: Int) -> Bool {
-        guard rankTolerance > 0,
-              let i = bandOrder.firstIndex(of: x["band"] ?? ""), let j = bandOrder.firstIndex(of: y["band"] ?? ""), abs(i - j) == 1,
-              let r1 = Int(x["overall_rank"] ?? ""), let r2 = Int(y["overall_rank"] ?? ""), abs(r1 - r2) <= rankTolerance,
-              let s1 = Double(x["overall_score"] ?? ""), let s2 = Double(y["overall_score"] ?? ""), s1.isFinite, s2.isFinite,
-              abs(s1 - s2) <= tolerance + 1e-9 else { return false }
+    /// A quartile change that only follows an overall rank change within tolerance: to a neighbouring quartile, the rank moved by at most the rank tolerance (above 0).
+    static func quartileChangeWithinTolerance(_ x: [String: String], _ y: [String: String], tolerances: Tolerances) -> Bool {
+        guard tolerances.rank > 0,
+              let i = DecimalNumber.integer(x["quartile"] ?? ""), let j = DecimalNumber.integer(y["quartile"] ?? ""), abs(i - j) == 1,
+              let r1 = DecimalNumber.integer(x["overall_rank"] ?? ""), let r2 = DecimalNumber.integer(y["overall_rank"] ?? ""),
+              abs(r1 - r2) <= tolerances.rank else { return false }
         return true
     }
 
@@ -240,7 +318,11 @@ package struct ScoreDiff: Sendable {
         var lines: [String] = []
         let header = ["authority", "field", "baseline", "new", "change"]
         var rows: [[String]] = changes.map { c in
-            ["\(c.name) (\(c.oldCode))", c.field, c.baseline, c.new, c.change.map { ($0 > 0 ? "+" : "") + Decimals.format($0, 2) } ?? "changed"]
+            ["\(c.name) (\(c.oldCode))", c.field, c.baseline, c.new, c.change.map { change in
+                let kind = Self.kinds[c.field] ?? .score
+                let decimals = kind == .score || kind == .coverage || kind == .probability ? 2 : 0
+                return (change > 0 ? "+" : "") + Decimals.format(change, decimals)
+            } ?? "changed"]
         }
         rows += added.map { ["\(new.rows[$0]?["la_name"] ?? "") (\($0))", "authority", "", "present", "added"] }
         rows += removed.map { ["\(baseline.rows[$0]?["la_name"] ?? "") (\($0))", "authority", "present", "", "removed"] }

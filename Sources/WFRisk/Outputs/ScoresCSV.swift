@@ -22,10 +22,12 @@ enum ScoresCSV {
     static var header: [String] {
         var h = leadingColumns + readingColumns
         h += ["region_code", "instability_coverage", "caseload_risk_coverage"]
-        for m in comparedMeasures { h += [m, "\(m)_england", "\(m)_region", "\(m)_sn_mean"] }
+        for m in comparedMeasures { h += [m, "\(m)_england", "\(m)_region", "\(m)_sn_median"] }
         h += ["inspection_latest_date", "inspection_judgement", "inspection_evidence",
               "ofsted_judgement_in_force", "ofsted_judgement_date", "ofsted_judgement_authority",
-              "status", "exclusion_reason", "notes"]
+              "status", "exclusion_reason", "notes",
+              // Last, so a scores.csv copied out of its run folder still says what made it (`wfrisk diff`).
+              "methodology_version"]
         return h
     }
 
@@ -62,7 +64,7 @@ enum ScoresCSV {
         cells += [.text(u.regionCode), number(u.instability.coverage, 2), number(u.caseloadRisk.coverage, 2)]
         for m in comparedMeasures {
             let c = u.comparisons.first { $0.measure == m }
-            cells += [number(c?.value, 2), number(c?.england, 2), number(c?.region, 2), number(c?.neighboursMean, 2)]
+            cells += [number(c?.value, 2), number(c?.england, 2), number(c?.region, 2), number(c?.neighboursMedian, 2)]
         }
         let evidence = u.inspection?.quotes.first.map { "\($0.theme) \($0.polarity): \"\($0.text)\"" }
         cells += [
@@ -75,6 +77,7 @@ enum ScoresCSV {
             .text(u.isRanked ? "ranked" : "excluded"),
             u.exclusionReason.map { .text($0) } ?? .empty,
             .text(u.notes.joined(separator: "; ")),
+            .text(Scorer.methodologyVersion),
         ]
         return cells
     }

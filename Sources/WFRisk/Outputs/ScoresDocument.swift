@@ -9,7 +9,7 @@ import WFRiskScoring
 /// Laid out in one place, `json`; docs/outputs.md describes every key.
 struct ScoresDocument: Sendable {
     /// `metadata.schema_version`: raised whenever a key is renamed, removed or changes meaning.
-    static let schemaVersion = "2"
+    static let schemaVersion = "3"
 
     /// `metadata`: what produced the scores, from which inputs.
     struct Metadata: Sendable, Equatable {
@@ -97,7 +97,7 @@ struct ScoresDocument: Sendable {
                     .object([
                         ("measure", .string(c.measure)), ("value", .double(c.value, decimals: 2)),
                         ("england", .double(c.england, decimals: 2)), ("region", .double(c.region, decimals: 2)),
-                        ("statistical_neighbours_mean", .double(c.neighboursMean, decimals: 2)),
+                        ("statistical_neighbours_median", .double(c.neighboursMedian, decimals: 2)),
                         ("statistical_neighbours_count", .int(c.neighboursCount)),
                     ])
                 })),

@@ -153,7 +153,7 @@ enum WorkbookWriter {
                 case .empty:
                     continue
                 case .number(let s):
-                    guard let v = Double(s), v.isFinite else {
+                    guard let v = DecimalNumber.parse(s) else {
                         throw WFRiskError.runtime("sheet \(sheet.name), row \(r + 2), column \(sheet.header[c]): '\(s)' is not a number")
                     }
                     let decimals = s.firstIndex(of: ".").map { s.distance(from: $0, to: s.endIndex) - 1 } ?? 0
@@ -188,15 +188,52 @@ enum WorkbookWriter {
         }
     }
 
-    /// Text as a cell can hold it: XML-illegal control characters dropped, at most 32,767 characters.
+    /// Text as a cell can hold it: XML-illegal control characters dropped; `_xHHHH_` escaped; at
+    /// most 32,767 code points (libxlsxwriter and Excel count code points, not the characters a
+    /// reader sees: a name of thousands of combining marks is one `Character`), cut on a character boundary.
     static func cleanText(_ s: String) -> String {
         var out = String.UnicodeScalarView()
         for scalar in s.unicodeScalars where scalar.value >= 0x20 || scalar == "\n" || scalar == "\t" {
-            if scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
+            if scalar.value == 0xFFFE || scalar.value == 0xFFFF || (0x7F...0x9F).contains(scalar.value) { continue }
             out.append(scalar)
         }
-        let text = String(out)
-        return text.count <= maxTextLength ? text : String(text.prefix(maxTextLength - 1)) + "…"
+        let text = escapeOOXMLCodes(String(out))
+        guard text.unicodeScalars.count > maxTextLength else { return text }
+        var kept = "", scalars = 0
+        for character in text {
+            let n = character.unicodeScalars.count
+            // A character longer than the limit on its own (a base and thousands of marks) keeps its base only.
+            if scalars + n > maxTextLength - 1 {
+                if kept.isEmpty, let base = character.unicodeScalars.first { kept.unicodeScalars.append(base) }
+                break
+            }
+            kept.append(character)
+            scalars += n
+        }
+        return kept + "…"
+    }
+
+    /// Excel reads `_xHHHH_` in a cell's text as the character U+HHHH (ECMA-376 Part 1, §22.9.2.19
+    /// ST_Xstring); such a sequence typed in the data is written with its underscore escaped as
+    /// `_x005F_`, so the cell reads back as typed. libxlsxwriter writes text as given.
+    static func escapeOOXMLCodes(_ s: String) -> String {
+        let b = Array(s.utf8)
+        guard b.count >= 7, b.contains(UInt8(ascii: "_")) else { return s }
+        func isHex(_ c: UInt8) -> Bool {
+            (0x30...0x39).contains(c) || (0x41...0x46).contains(c) || (0x61...0x66).contains(c)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count + 14)
+        var i = 0
+        while i < b.count {
+            if b[i] == UInt8(ascii: "_"), i + 6 < b.count, b[i + 1] == UInt8(ascii: "x") || b[i + 1] == UInt8(ascii: "X"),
+               (i + 2...i + 5).allSatisfy({ isHex(b[$0]) }), b[i + 6] == UInt8(ascii: "_") {
+                out += Array("_x005F".utf8)
+            }
+            out.append(b[i])
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func check(_ error: lxw_error, _ doing: String) throws {

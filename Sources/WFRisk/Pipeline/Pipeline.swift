@@ -61,18 +61,20 @@ public struct Pipeline: Sendable {
     /// from any working directory; for a binary elsewhere (installed), `pipelines/nightly.yml`
     /// below the working directory, else none: an installed binary never picks a pipeline by
     /// itself (`wfrisk run` then asks for `--pipeline`, naming the installed sample).
-    /// `executable`: the running binary when nil.
-    public static func defaultPath(executable: String? = nil) -> String? {
-        candidateDefaultPaths(executable: executable ?? ReferenceFiles.executablePath).first { FileManager.default.fileExists(atPath: $0) }
+    /// `file` names another bundled pipeline (`backtest.yml`); `executable`: the running binary when nil.
+    public static func defaultPath(file: String = "nightly.yml", executable: String? = nil) -> String? {
+        candidateDefaultPaths(file: file, executable: executable ?? ReferenceFiles.executablePath).first { FileManager.default.fileExists(atPath: $0) }
     }
 
-    package static func candidateDefaultPaths(executable: String = ReferenceFiles.executablePath) -> [String] {
+    /// Where a bundled pipeline (`pipelines/<file>`) is looked for: the checkout the binary was
+    /// built in, then the working directory.
+    package static func candidateDefaultPaths(file: String = "nightly.yml", executable: String = ReferenceFiles.executablePath) -> [String] {
         var candidates: [String] = []
         let exe = URL(fileURLWithPath: executable).resolvingSymlinksInPath().path
         if let range = exe.range(of: "/.build/") {
-            candidates.append(String(exe[..<range.lowerBound]) + "/pipelines/nightly.yml")
+            candidates.append(String(exe[..<range.lowerBound]) + "/pipelines/" + file)
         }
-        candidates.append(resolve("pipelines/nightly.yml", base: ""))
+        candidates.append(resolve("pipelines/" + file, base: ""))
         return candidates.map { display($0, cwd: FileManager.default.currentDirectoryPath) }
     }
 

@@ -91,9 +91,14 @@ public struct PipelineRunner {
         if let pid = lock.recoveredFromPID {
             logger.warning("recovered a lock left by process \(pid), which is no longer running", metadata: ["pid": "\(pid)"])
         }
-        for removed in folders.removeIncomplete() {
+        let cleanup = folders.removeIncomplete()
+        for removed in cleanup.removed {
             logger.warning("removed incomplete run folder \(removed.path): \(removed.reason)",
                            metadata: ["path": "\(removed.path)", "reason": "\(removed.reason)"])
+        }
+        for kept in cleanup.kept {
+            logger.warning("left run folder \(kept.path) alone: \(kept.reason)",
+                           metadata: ["path": "\(kept.path)", "reason": "\(kept.reason)"])
         }
 
         let started = Date()
@@ -156,8 +161,24 @@ public struct PipelineRunner {
             }
             let failure = RunFailure(stage: failedStage, runDirectory: runDir, latest: folders.latest, underlying: underlying)
             manifest.finish(status: .failed, exitCode: Int(failure.exitCode), failedStage: failedStage, error: "\(underlying)")
-            // The folder stays as evidence (a failed run, kept by `keep_failed_runs`), no longer incomplete.
-            if (try? manifest.write(to: runDir)) != nil { try? folders.markComplete(runDir) }
+            // The folder stays as evidence (a failed run, kept by `keep_failed_runs`), no longer
+            // incomplete, holding its manifest only: what the run wrote is removed, so retries after
+            // disk full do not fill the disk further. A baseline failure keeps its complete outputs
+            // (they are what the check rejected, and the manifest lists them with their hashes).
+            if failedStage != "baseline" {
+                let removed = folders.removeOutputs(of: runDir)
+                if !removed.isEmpty {
+                    logger.info("failed run: removed what it had written (\(removed.joined(separator: ", ")))", metadata: ["run_dir": "\(runDir)"])
+                }
+                manifest.outputs = []
+            }
+            if (try? manifest.write(to: runDir)) != nil {
+                try? folders.markComplete(runDir)
+            } else {
+                // Not even the manifest fits (disk full): leave nothing behind.
+                folders.removeOwnRun(runDir)
+                logger.warning("failed run: could not write its manifest, removed its folder \(runDir)", metadata: ["run_dir": "\(runDir)"])
+            }
             for removed in folders.applyRetention(keep: pipeline.outputs.keepRuns, keepFailed: pipeline.outputs.keepFailedRuns, except: runDir) {
                 logger.info("retention: removed \(removed)", metadata: ["path": "\(removed)"])
             }
@@ -215,6 +236,18 @@ public struct PipelineRunner {
                                             threads: threads, years: window)
             try TidyIngest.verifyUnchanged(files, fingerprints: fingerprints)
             let dataset = try TidyDataset.merge(files, overlap: pipeline.settings.overlappingReleases)
+            if case .years(let h) = scoring.history, !h.contains(where: { !dataset.localAuthorities(in: $0).isEmpty }) {
+                // None of the history years is in the decoded window: read every year once to name those the data has.
+                let all = try TidyDataset.merge(try TidyIngest.read(plan.workforce, wanted: Measure.workforce, kind: "workforce",
+                                                                    reader: refs.reader, threads: threads),
+                                                overlap: pipeline.settings.overlappingReleases)
+                let have = all.years.filter { !all.localAuthorities(in: $0).isEmpty }
+                let missing = h.filter { !have.contains($0) }
+                if missing.count == h.count {
+                    throw WFRiskError.usage(YearsOutsideData.message(asked: h, missing: missing, have: have,
+                                                                    option: "--years or settings.scoring.history", files: plan.workforce))
+                }
+            }
             if let year = scoring.year, dataset.localAuthorities(in: year).isEmpty {
                 // Only the window's rows were decoded: read every year once to say which the data has.
                 let all = try TidyDataset.merge(try TidyIngest.read(plan.workforce, wanted: Measure.workforce, kind: "workforce",

@@ -11,7 +11,7 @@ package struct RunReferences: Sendable {
 
     package static func load(inputs: PipelineInputs, settings: RunSettings) throws -> RunReferences {
         let registry = try Self.registry(inputs)
-        let neighbours = try inputs.neighbours.map { try StatisticalNeighbours.load(path: $0) }
+        let neighbours = try inputs.neighbours.map { try StatisticalNeighbours.load(path: $0, registry: registry) }
         return RunReferences(registry: registry, neighbours: neighbours, reader: try reader(settings, registry: registry))
     }
 

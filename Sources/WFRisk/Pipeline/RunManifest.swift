@@ -24,6 +24,8 @@ enum ManifestStatus: String, Sendable {
 struct RunManifest {
     /// `manifest_version`: raised whenever a key is renamed, removed or changes meaning.
     static let schemaVersion = "1"
+    /// The manifest's name in its run folder.
+    static let fileName = "manifest.json"
 
     var pipelineFile: String
     var pipelineName: String
@@ -157,7 +159,7 @@ struct RunManifest {
     }
 
     func write(to dir: String) throws {
-        try FileOutput.writeAtomically(rendered(), to: (dir as NSString).appendingPathComponent("manifest.json"))
+        try FileOutput.writeAtomically(rendered(), to: (dir as NSString).appendingPathComponent(Self.fileName))
     }
 
     /// The few fields later commands need from an earlier manifest, by the keys `json` writes.
@@ -188,7 +190,7 @@ struct RunManifest {
 
     /// The summary of `directory/manifest.json` when it records a run key and a status.
     static func read(directory: String) -> Summary? {
-        guard let s = Summary.load(path: (directory as NSString).appendingPathComponent("manifest.json")),
+        guard let s = Summary.load(path: (directory as NSString).appendingPathComponent(fileName)),
               s.runKey != nil, s.statusText != nil else { return nil }
         return s
     }

@@ -37,8 +37,12 @@ package enum SettingRanges {
         Range(key: "--year", lower: 2000, upper: 2100, why: "as settings.scoring.year"),
         Range(key: "--draws", lower: 0, upper: 100_000, why: "as settings.uncertainty.draws"),
         Range(key: "--threads", lower: 1, upper: 1024, why: "worker threads"),
-        Range(key: "--tolerance", lower: 0, upper: 100, why: "points on a 0–100 score"),
+        Range(key: "--tolerance", lower: 0, upper: 100, why: "points on a 0–100 score (old name of --score-tolerance)"),
+        Range(key: "--score-tolerance", lower: 0, upper: 100, why: "points on a 0–100 score"),
+        Range(key: "--coverage-tolerance", lower: 0, upper: 1, why: "a share"),
         Range(key: "--rank-tolerance", lower: 0, upper: 1000, why: "places"),
+        Range(key: "--interval-tolerance", lower: 0, upper: 1000, why: "places"),
+        Range(key: "--probability-tolerance", lower: 0, upper: 1, why: "a probability"),
     ]
 
     package static func range(_ key: String) -> Range {
@@ -78,8 +82,8 @@ extension ConfigNode {
 
     /// A whole number within the range documented for this node's key path.
     func rangedInt() throws -> Int {
-        guard case .scalar(let s) = node, let v = Int(s.string) else {
-            if case .scalar(let s) = node, Double(s.string) != nil {
+        guard case .scalar(let s) = node, let v = DecimalNumber.integer(s.string) else {
+            if case .scalar(let s) = node, DecimalNumber.parse(s.string) != nil {
                 if let r = SettingRanges.range(forPath: rangePath) {
                     throw error("expected a whole number from \(r.text), got '\(s.string)'")
                 }
@@ -100,7 +104,7 @@ extension ConfigNode {
 
 extension Decimals {
     /// A bound or value as a person writes it: `2000`, `0.5`, `10000000`.
-    static func trimmed(_ v: Double) -> String {
+    package static func trimmed(_ v: Double) -> String {
         v.isFinite && v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : "\(v)"
     }
 }

@@ -45,12 +45,12 @@ package struct ConfigNode {
     }
 
     package func double() throws -> Double {
-        guard case .scalar(let s) = node, let v = Double(s.string), v.isFinite else { throw error("expected a number, got \(describe)") }
+        guard case .scalar(let s) = node, let v = DecimalNumber.parse(s.string) else { throw error("expected a number, got \(describe)") }
         return v
     }
 
     package func int() throws -> Int {
-        guard case .scalar(let s) = node, let v = Int(s.string) else { throw error("expected a whole number, got \(describe)") }
+        guard case .scalar(let s) = node, let v = DecimalNumber.integer(s.string) else { throw error("expected a whole number, got \(describe)") }
         return v
     }
 

@@ -9,7 +9,10 @@ package enum Decimals {
         var scaled = (value * scale).rounded(.toNearestOrAwayFromZero)
         if scaled == 0 { scaled = 0 } // no "-0.00"
         let negative = scaled < 0
-        precondition(abs(scaled) < 9.2e18, "value \(value) too large to write with \(decimals) decimals")
+        // Beyond what fits in 64 bits once scaled (about 9.2e16 at two decimals): C's exact decimal
+        // expansion, rounded to the same places (no value from a valid input is this large, but a
+        // broken file given to `wfrisk diff` may hold one; writing it must never stop the process).
+        guard abs(scaled) < 9.2e18 else { return String(format: "%.\(decimals)f", value) }
         // Digits written right to left into a small buffer (this runs for every number written).
         var n = UInt64(abs(scaled))
         let capacity = 24 + decimals
@@ -29,6 +32,6 @@ package enum Decimals {
 
     /// Rounds to what `format` would write, so ranks agree with the written numbers.
     package static func round(_ value: Double, _ decimals: Int) -> Double {
-        Double(format(value, decimals))!
+        DecimalNumber.parse(format(value, decimals))!
     }
 }

@@ -78,14 +78,25 @@ extension AuthorityRegistry {
 }
 
 extension StatisticalNeighbours {
-    /// Reads DfE's layout: `old_la_code` and `sn1_old_la_code` … `snN_old_la_code`.
-    public static func load(path: String) throws -> StatisticalNeighbours {
+    /// Reads DfE's layout: `old_la_code` and `sn1_old_la_code` … `snN_old_la_code`, checked as
+    /// DfE's real file (`statistical_neighbours_2025.csv`: 158 rows, each code once, ten distinct
+    /// neighbours per row, none the row's own authority, every code a known authority) always is
+    /// (docs/methodology.md §3 "Statistical neighbours"). Any other shape is an error naming the
+    /// file, line and field, since each one silently changed the comparison:
+    /// - no rows (header only): every neighbour comparison would be empty;
+    /// - an `old_la_code` given twice: the second row silently replaced the first;
+    /// - a neighbour listed twice in one row: counted once, so a code repeated ten times made one
+    ///   authority the whole comparison;
+    /// - a row naming its own authority as a neighbour: dropped, leaving fewer (or no) neighbours;
+    /// - an empty `old_la_code`, or (with `registry`) a code the authority registry does not know.
+    /// Blank neighbour cells are allowed (a shorter list), as are extra columns (closeness labels).
+    public static func load(path: String, registry: AuthorityRegistry? = nil) throws -> StatisticalNeighbours {
         let table = try KeyedCSV(path: path)
         try table.require(["old_la_code"])
         let snColumns = table.header
             .compactMap { name -> (Int, String)? in
                 guard name.hasPrefix("sn"), name.hasSuffix("_old_la_code"),
-                      let n = Int(name.dropFirst(2).dropLast("_old_la_code".count)) else { return nil }
+                      let n = DecimalNumber.integer(name.dropFirst(2).dropLast("_old_la_code".count)) else { return nil }
                 return (n, name)
             }
             .sorted { $0.0 < $1.0 }
@@ -93,10 +104,43 @@ extension StatisticalNeighbours {
             throw WFRiskError.input(InputProblem(file: path, line: 1,
                 message: "no neighbour columns (sn1_old_la_code …); the file has: \(table.header.joined(separator: ", "))"))
         }
+        guard !table.rows.isEmpty else {
+            throw WFRiskError.input(InputProblem(file: path, line: 1,
+                message: "the file has a header and no rows: no authority would have statistical neighbours; give DfE's file (one row per authority) or leave the neighbours input out"))
+        }
+        func problem(_ line: Int, _ field: String, _ message: String) -> WFRiskError {
+            .input(InputProblem(file: path, line: line, field: field, message: message))
+        }
+        func known(_ code: String, line: Int, field: String) throws {
+            guard let registry, registry.byOldCode[code] == nil else { return }
+            throw problem(line, field, "'\(code)' is not an authority code the registry knows (old_la_code, 3 digits)")
+        }
         var map: [String: [String]] = [:]
+        var firstLine: [String: Int] = [:]
         for row in table.rows {
-            guard let code = row.values["old_la_code"], !code.isEmpty else { continue }
-            map[code] = snColumns.compactMap { row.values[$0.1] }.filter { !$0.isEmpty }
+            guard let code = row.values["old_la_code"], !code.isEmpty else {
+                throw problem(row.line, "old_la_code", "empty: every row names the authority whose neighbours it lists")
+            }
+            if let earlier = firstLine[code] {
+                throw problem(row.line, "old_la_code", "authority \(code) is listed again (first on line \(earlier)); one row per authority")
+            }
+            try known(code, line: row.line, field: "old_la_code")
+            firstLine[code] = row.line
+            var list: [String] = []
+            var fieldOf: [String: String] = [:]
+            for (_, column) in snColumns {
+                guard let n = row.values[column], !n.isEmpty else { continue }
+                if n == code {
+                    throw problem(row.line, column, "authority \(code) is listed as its own statistical neighbour")
+                }
+                if let other = fieldOf[n] {
+                    throw problem(row.line, column, "neighbour \(n) is listed again (already in \(other)); each neighbour once per row")
+                }
+                try known(n, line: row.line, field: column)
+                fieldOf[n] = column
+                list.append(n)
+            }
+            map[code] = list
         }
         return StatisticalNeighbours(neighbours: map, source: path)
     }

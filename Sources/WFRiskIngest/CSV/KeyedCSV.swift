@@ -7,6 +7,7 @@ struct KeyedCSV {
     let rows: [(line: Int, values: [String: String])]
 
     init(path: String) throws {
+        if let shape = FileShape.problem(path: path) { throw WFRiskError.input(shape) }
         let all = try CSVReader.readAll(path: path)
         guard let first = all.first else {
             throw WFRiskError.input(InputProblem(file: path, message: "file is empty"))

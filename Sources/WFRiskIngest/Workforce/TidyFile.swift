@@ -124,6 +124,7 @@ public struct TidyFileReader: Sendable {
     private func read(path: String, wanted: [Measure], kind: String, years: YearWindow, threads: Int,
                       useLastRecord: Bool) throws -> TidyFile {
         if let rulesError { throw rulesError }
+        if let shape = FileShape.problem(path: path) { throw WFRiskError.input(shape) }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         let large = size > splitFileBytes
         var sink = TidySink(reader: self, path: path, wanted: wanted, kind: kind, window: years)

@@ -145,7 +145,9 @@ struct TidySink: CSVSink, Sendable {
         // A row of the wrong width has lost or gained a field, so every later cell is another
         // column's: nothing in it can be read.
         if record.count != layout.header.count {
-            let hint = record.count > layout.header.count
+            let hint = record.count == 1 && layout.header.count > 1
+                ? FileShape.singleFieldHint(record.string(at: 0).trimmedSpaces)
+                : record.count > layout.header.count
                 ? "an unquoted comma (a thousands separator such as 1,756, or a comma in a name) splits a field: quote it or remove the separator"
                 : "the row ends after field '\(layout.header[max(0, record.count - 1)])': fields are missing (a truncated file or a lost comma)"
             problem(line, nil, "row has \(record.count) field(s) but the header has \(layout.header.count); \(hint)")
@@ -175,7 +177,7 @@ struct TidySink: CSVSink, Sendable {
         for k in 0..<width {
             let column = layout.measureColumns[k]
             let cell = record.field(column)
-            if let v = NumberParsing.parse(cell) {
+            if let v = DecimalNumber.parse(cell, grouping: true, percent: true) {
                 numbers.append(v)
                 states.append(1)
             } else if let code = symbols.code(cell, markers: reader.markers) {
@@ -223,6 +225,12 @@ struct TidySink: CSVSink, Sendable {
         let level = GeographicLevel(fileValue: levelText)
         var regionCode = layout.regionCode.map { record.string(at: $0) } ?? ""
         var regionName = layout.regionName.map { record.string(at: $0) } ?? ""
+        for (field, value) in [("la_name", name), ("region_name", regionName)] {
+            if let why = NameText.problem(value) {
+                problem(record.line, field, why)
+                return nil
+            }
+        }
         var unit: ReportingUnit?
         var viaName = false
         if level == .localAuthority {

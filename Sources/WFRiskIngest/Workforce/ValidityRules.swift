@@ -97,7 +97,7 @@ public struct ValidityRules: Sendable {
             func number(_ key: String, default d: Double? = nil) throws -> Double {
                 let text = v[key] ?? ""
                 if text.isEmpty, let d { return d }
-                guard let x = Double(text) else { throw bad(key, "'\(text)' is not a number") }
+                guard let x = DecimalNumber.parse(text) else { throw bad(key, "'\(text)' is not a number") }
                 return x
             }
             var numerator: Measure?
@@ -108,7 +108,7 @@ public struct ValidityRules: Sendable {
                 for term in (v["denominator"] ?? "").split(separator: "+") {
                     let parts = term.split(separator: "*").map { $0.trimmingCharacters(in: .whitespaces) }
                     guard let m = Measure(rawValue: parts.first ?? ""), parts.count <= 2 else { throw bad("denominator", "'\(term)' is not measure or measure*factor") }
-                    guard let factor = parts.count == 2 ? Double(parts[1]) : 1 else { throw bad("denominator", "'\(parts[1])' is not a number") }
+                    guard let factor = parts.count == 2 ? DecimalNumber.parse(parts[1]) : 1 else { throw bad("denominator", "'\(parts[1])' is not a number") }
                     denominator.append((m, factor))
                 }
                 guard !denominator.isEmpty else { throw bad("denominator", "a ratio rule needs a denominator") }

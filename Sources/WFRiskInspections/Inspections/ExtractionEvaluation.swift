@@ -74,7 +74,7 @@ package struct ExtractionEvaluation: Sendable {
                 (theme: "\(s[0])", polarities: "\(s[1])".split(separator: "|").map(String.init), phrase: "\(s[2])")
             }
             let numbers = (d["numbers"] as? [[Any]] ?? []).map { n in
-                (measure: "\(n[0])", value: Double("\(n[1])") ?? .nan, code: "\(n[2])")
+                (measure: "\(n[0])", value: DecimalNumber.parse("\(n[1])") ?? .nan, code: "\(n[2])")
             }
             labels.append(Label(file: resolved, primary: (d["primary"] as? [Any] ?? []).map { "\($0)" },
                                 visitType: str("visit_type").map { $0.split(separator: "|").map(String.init) },

@@ -1,3 +1,5 @@
+import WFRiskCore
+
 /// Step 6 of docs/inspections.md, stated figures: percentages with their measure and scope
 /// (the authority's or England's), and the signals a figure against England's makes.
 extension InspectionExtractor {
@@ -30,7 +32,7 @@ extension InspectionExtractor {
         var numbers: [(index: Int, value: Double, after: Int)] = []
         var i = range.lowerBound
         while i < range.upperBound {
-            if let b = tokens[i].word.utf8.first, b >= 0x30 && b <= 0x39, let v = Double(tokens[i].word) {
+            if let b = tokens[i].word.utf8.first, b >= 0x30 && b <= 0x39, let v = DecimalNumber.parse(tokens[i].word) {
                 if i + 1 < range.upperBound && tokens[i + 1].word == "%" {
                     numbers.append((i, v, i + 2))
                 } else if i + 2 < range.upperBound && tokens[i + 1].word == "per" && tokens[i + 2].word == "cent" {
@@ -46,7 +48,7 @@ extension InspectionExtractor {
         for n in numbers {
             var j = n.index - 1
             while j >= range.lowerBound && (tokens[j].word == "and" || tokens[j].word == "or") { j -= 1 }
-            if j >= range.lowerBound, j < n.index - 1, let v = Double(tokens[j].word), !numbers.contains(where: { $0.index == j }) {
+            if j >= range.lowerBound, j < n.index - 1, let v = DecimalNumber.parse(tokens[j].word), !numbers.contains(where: { $0.index == j }) {
                 extra.append((j, v, j + 1))
             }
         }

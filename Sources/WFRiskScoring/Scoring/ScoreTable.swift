@@ -87,13 +87,13 @@ public struct ComponentScore: Sendable, Equatable {
     public var significantlyWorse: Int { indicators.reduce(0) { $1.weight > 0 && $1.significantlyWorse() ? $0 + 1 : $0 } }
 }
 
-/// A measure beside its comparators: England, the unit's region, its statistical neighbours' mean.
+/// A measure beside its comparators: England, the unit's region, its statistical neighbours' median.
 public struct Comparison: Sendable, Equatable {
     public var measure: String
     public var value: Double?
     public var england: Double?
     public var region: Double?
-    public var neighboursMean: Double?
+    public var neighboursMedian: Double?
     public var neighboursCount: Int
 
     /// Indicators shown beside their comparators.

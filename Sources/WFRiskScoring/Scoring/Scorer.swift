@@ -592,7 +592,8 @@ struct ScoringContext {
         return sn.neighbours(of: unit, among: byMember)
     }
 
-    /// Published measures beside England, region and statistical-neighbour mean.
+    /// Published measures beside England, region and the statistical neighbours' median (the same
+    /// statistic as `indicators.csv` and the report: one outlying neighbour does not move it).
     func comparisons(_ unit: ReportingUnit, record: TidyRecord) -> [Comparison] {
         let now = figures.units[year]![unit]!
         let eng = figures.england[year]
@@ -603,7 +604,7 @@ struct ScoringContext {
             let values = peers.compactMap { r.value($0) }
             return Comparison(measure: indicator.rawValue, value: r.value(now), england: eng.flatMap { r.value($0) },
                               region: reg.flatMap { r.value($0) },
-                              neighboursMean: values.isEmpty ? nil : values.reduce(0, +) / Double(values.count),
+                              neighboursMedian: values.isEmpty ? nil : RobustScale.median(values),
                               neighboursCount: values.count)
         }
     }
