@@ -20,6 +20,20 @@ import WFRiskTestSupport
 
     func polarity(_ d: InspectionDocument?, _ theme: Theme) -> [Polarity] { d?.signals.filter { $0.theme == theme }.map(\.polarity) ?? [] }
 
+    /// A sidecar that is not UTF-8 is refused naming the sidecar, not silently ignored (the text
+    /// would otherwise be read without the metadata its user gave).
+    @Test func aSidecarThatIsNotUTF8IsRefusedNamingIt() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try Fixtures.write("Birmingham City Council's children's services were judged inadequate by Ofsted.\n", to: dir + "/t.txt")
+        FileManager.default.createFile(atPath: dir + "/t.txt.meta.yml", contents: Data([0x6C, 0x61, 0x5F, 0x63, 0x6F, 0x64, 0x65, 0x3A, 0x20, 0xFF, 0xFE, 0x0A]))
+        #expect {
+            _ = try InspectionSourceReader.read(path: dir + "/t.txt")
+        } throws: { error in
+            guard case WFRiskError.input(let p) = error else { return false }
+            return p.file == dir + "/t.txt.meta.yml" && p.line == 1 && p.message.contains("not UTF-8")
+        }
+    }
+
     /// A `*` before a phrase's last word could never match: the lexicon is refused, naming it.
     @Test func aStarBeforeTheLastWordIsRefused() throws {
         let bundled = try String(contentsOfFile: try InspectionLexicon.bundledPath(), encoding: .utf8)

@@ -14,6 +14,8 @@ import WFRiskInspections
 //   8-9   an HTML page (.html), then extraction
 //   10    a statistical-neighbours CSV, checked against the registry
 //   11    a score file given to `wfrisk diff`: against itself and the sample golden baseline, both ways
+//   240   (checked before the others) a `.meta.yml` sidecar beside a fixed text, then
+//         extraction: it is read, or refused with an error naming the sidecar
 
 /// Per-process scratch files (libFuzzer may run several jobs side by side).
 enum Scratch {
@@ -106,10 +108,30 @@ func readScores(_ data: UnsafeBufferPointer<UInt8>) {
     _ = try? ScoreFileComparison.differences(baseline: goldenBaseline, new: dir)
 }
 
+/// A small invented text the fuzzed sidecars sit beside.
+let sidecarText = "Birmingham City Council's children's services were judged inadequate by Ofsted in May 2023. "
+    + "High turnover of social workers and the use of agency staff remain a concern.\n"
+
+func readSidecar(_ data: UnsafeBufferPointer<UInt8>) {
+    let text = Scratch.dir + "/letter.txt"
+    if !FileManager.default.fileExists(atPath: text) { FileManager.default.createFile(atPath: text, contents: Data(sidecarText.utf8)) }
+    let sidecar = write(data, "letter.txt.meta.yml")
+    do {
+        guard case .success(let source) = try InspectionSourceReader.read(path: text) else {
+            fatalError("the text beside a sidecar was skipped")
+        }
+        _ = try extractor.extract(source)
+    } catch {
+        // Bad metadata is an error, and the error says which file it is in.
+        if !"\(error)".contains(sidecar) { fatalError("a bad sidecar's error does not name it: \(error)") }
+    }
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
     guard let start, count > 0 else { return 0 }
     let data = UnsafeBufferPointer(start: start + 1, count: count - 1)
+    if start[0] == 240 { readSidecar(data); return 0 }
     switch start[0] % 12 {
     case 0...4: readCSV(data, kind: "workforce")
     case 5, 6: readCSV(data, kind: "demand")

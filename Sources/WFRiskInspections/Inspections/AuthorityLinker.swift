@@ -18,6 +18,34 @@ extension InspectionExtractor {
         var list: Int?
     }
 
+    /// Mentions by sentence and by list, built once per text: a judgement statement's authority is
+    /// looked up here, not by a scan of every mention per statement.
+    struct MentionIndex {
+        let bySentence: [Int: [Mention]]
+        let byList: [Int: [Mention]]
+
+        init(_ mentions: [Mention]) {
+            var s: [Int: [Mention]] = [:], l: [Int: [Mention]] = [:]
+            for m in mentions {
+                if let si = m.sentence { s[si, default: []].append(m) }
+                if let li = m.list { l[li, default: []].append(m) }
+            }
+            bySentence = s
+            byList = l
+        }
+
+        /// The mention named nearest before token `word` in sentence `si` (mentions are in text
+        /// order), else the sentence's first, else none.
+        func nearest(before word: Int, inSentence si: Int) -> Mention? {
+            guard let inSentence = bySentence[si] else { return nil }
+            let k = inSentence.partitionedIndex { $0.token >= word }
+            return k > 0 ? inSentence[k - 1] : inSentence.first
+        }
+
+        /// The mention with the other members of its list ("A, B and C"), or the mention alone.
+        func group(_ m: Mention) -> [Mention] { m.list.flatMap { byList[$0] } ?? [m] }
+    }
+
     /// Gazetteer names sharing a first word.
     struct GazetteerEntry: Sendable {
         var names: [[String]: [String]] = [:]
@@ -123,9 +151,11 @@ extension InspectionExtractor {
             if let l = mentions[k - 1].list { mentions[k].list = l } else { mentions[k - 1].list = lists; mentions[k].list = lists; lists += 1 }
         }
         // A list names at least two authorities ("In Slough, Slough Children First" is one).
+        var members: [Int: [Int]] = [:]
+        for k in mentions.indices { if let l = mentions[k].list { members[l, default: []].append(k) } }
         for l in 0..<lists {
-            let members = mentions.indices.filter { mentions[$0].list == l }
-            if Set(members.flatMap { mentions[$0].codes }).count < 2 { for k in members { mentions[k].list = nil } }
+            let inList = members[l] ?? []
+            if Set(inList.flatMap { mentions[$0].codes }).count < 2 { for k in inList { mentions[k].list = nil } }
         }
         let confirmed = Set(mentions.filter { !$0.unconfirmed }.flatMap(\.codes))
         return mentions.filter { !$0.unconfirmed || $0.list != nil || !Set($0.codes).isDisjoint(with: confirmed) }
@@ -166,19 +196,20 @@ extension InspectionExtractor {
         var helperOnly: [String: Bool] = [:]
         var firstEvidence: [String: String] = [:]
         var inspectionSentence: [Int: Bool] = [:]
+        let statementSentences = Set(statements.map(\.sentence))
+        let index = MentionIndex(mentions)
         func aboutInspection(_ si: Int) -> Bool {
             if let v = inspectionSentence[si] { return v }
             let r = t.sentences[si].tokens
             let v = lexicon.inspectionCues.contains(t.tokens, in: r) || lexicon.outcomeCues.contains(t.tokens, in: r)
-                || statements.contains { $0.sentence == si }
+                || statementSentences.contains(si)
             inspectionSentence[si] = v
             return v
         }
         // A judgement stated of an authority: the nearest name before it in its sentence (all of a list).
         for s in statements {
-            guard let m = mentions.last(where: { $0.sentence == s.sentence && $0.token < s.word }) ?? mentions.first(where: { $0.sentence == s.sentence }) else { continue }
-            let group = m.list.map { l in mentions.filter { $0.list == l } } ?? [m]
-            for g in group where !g.helper { outcome.formUnion(g.codes) }
+            guard let m = index.nearest(before: s.word, inSentence: s.sentence) else { continue }
+            for g in index.group(m) where !g.helper { outcome.formUnion(g.codes) }
         }
         var listSizes: [Int: Int] = [:]
         for m in mentions { if let l = m.list { listSizes[l, default: 0] += 1 } }

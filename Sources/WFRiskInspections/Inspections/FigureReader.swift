@@ -5,20 +5,31 @@ import WFRiskCore
 extension InspectionExtractor {
     /// An authority's stated figure against England's for the same measure: more than 10% above
     /// is a concern, more than 10% below is positive (figures where higher is worse).
-    func figureSignals(numbers: [StatedFigure], sentences: [Sentence], existing: [WorkforceSignal], text: (Int, Int) -> String) -> [WorkforceSignal] {
+    /// Signals from figures stated beside England's: `sentenceOf[k]` is the sentence `numbers[k]`
+    /// was read from. A theme already signalled in that sentence is not added again.
+    func figureSignals(numbers: [StatedFigure], sentenceOf: [Int], sentences: [Sentence], existing: [WorkforceSignal]) -> [WorkforceSignal] {
         var out: [WorkforceSignal] = []
-        for n in numbers where n.laCode != nil && n.laCode != "E92000001" {
-            guard let england = numbers.first(where: { $0.laCode == "E92000001" && $0.measure == n.measure }), england.value > 0,
-                  let themes = lexicon.measureThemes[n.measure],
-                  let sentence = sentences.first(where: { text($0.start, $0.end) == n.evidence }) else { continue }
+        // England's first figure for each measure, and the (theme, sentence start) pairs signalled.
+        var englandFigure: [String: StatedFigure] = [:]
+        for n in numbers where n.laCode == "E92000001" && englandFigure[n.measure] == nil { englandFigure[n.measure] = n }
+        var signalled = Set(existing.map { SignalKey(theme: $0.theme, start: $0.start) })
+        for (k, n) in numbers.enumerated() where n.laCode != nil && n.laCode != "E92000001" {
+            guard let england = englandFigure[n.measure], england.value > 0,
+                  let themes = lexicon.measureThemes[n.measure] else { continue }
+            let sentence = sentences[sentenceOf[k]]
             let ratio = n.value / england.value
             let polarity: Polarity? = ratio > 1.1 ? .concern : (ratio < 0.9 ? .positive : nil)
             guard let polarity else { continue }
-            for theme in themes where !(existing + out).contains(where: { $0.theme == theme && $0.start == sentence.start }) {
+            for theme in themes where signalled.insert(SignalKey(theme: theme, start: sentence.start)).inserted {
                 out.append(WorkforceSignal(theme: theme, polarity: polarity, evidence: n.evidence, start: sentence.start, end: sentence.end, laCode: n.laCode))
             }
         }
         return out
+    }
+
+    struct SignalKey: Hashable {
+        var theme: Theme
+        var start: Int
     }
 
     struct Figure {
@@ -45,10 +56,11 @@ extension InspectionExtractor {
         }
         // "17 and 13.6 per cent": a bare number joined to a percentage shares its unit.
         var extra: [(Int, Double, Int)] = []
+        let numbered = Set(numbers.map(\.index))
         for n in numbers {
             var j = n.index - 1
             while j >= range.lowerBound && (tokens[j].word == "and" || tokens[j].word == "or") { j -= 1 }
-            if j >= range.lowerBound, j < n.index - 1, let v = DecimalNumber.parse(tokens[j].word), !numbers.contains(where: { $0.index == j }) {
+            if j >= range.lowerBound, j < n.index - 1, let v = DecimalNumber.parse(tokens[j].word), !numbered.contains(j) {
                 extra.append((j, v, j + 1))
             }
         }

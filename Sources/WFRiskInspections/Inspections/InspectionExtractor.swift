@@ -21,6 +21,8 @@ public struct InspectionExtractor: Sendable {
     let articleEnd: [[UInt8]]
     /// Ofsted's own reports and letters, read from their layout before the text steps.
     let reports: OfstedReportReader
+    /// Counts the steps of the lookups between a sentence's matches, when set (tests only).
+    var meter: WorkMeter? = nil
 
     public init(lexicon: InspectionLexicon, registry: AuthorityRegistry) {
         self.lexicon = lexicon
@@ -142,6 +144,7 @@ public struct InspectionExtractor: Sendable {
 
         var signals: [WorkforceSignal] = []
         var numbers: [StatedFigure] = []
+        var numberSentence: [Int] = []
         var previousMeasures: [String] = []
         // Grades are not polarity cues ("downgraded from good", "requires improvement").
         var gradeTokens = Set(statements.flatMap { $0.word..<$0.end })
@@ -159,10 +162,11 @@ public struct InspectionExtractor: Sendable {
             for f in figures {
                 numbers.append(StatedFigure(measure: f.measure, value: f.value, unit: f.unit, evidence: evidence,
                                             laCode: f.england ? "E92000001" : owner[si]))
+                numberSentence.append(si)
             }
             if !figures.isEmpty { previousMeasures = figures.map(\.measure) }
         }
-        signals += figureSignals(numbers: numbers, sentences: sentences, existing: signals, text: t.text)
+        signals += figureSignals(numbers: numbers, sentenceOf: numberSentence, sentences: sentences, existing: signals)
         // Theme order by position in `allCases` (a scan of nine cases, no hashing).
         let order = Theme.allCases
         signals.sort { ($0.start, order.firstIndex(of: $0.theme)!) < ($1.start, order.firstIndex(of: $1.theme)!) }
@@ -198,11 +202,11 @@ public struct InspectionExtractor: Sendable {
         // sentence (every member of a list), else the sentence's owner (nil in a round-up
         // before any authority is named).
         var byAuthority: [String: [JudgementStatement]] = [:]
+        let index = MentionIndex(mentions)
         for var s in statements {
-            let inSentence = mentions.filter { $0.sentence == s.sentence }
             var codes: [String] = []
-            if let m = inSentence.last(where: { $0.token < s.word }) ?? inSentence.first {
-                codes = (m.list.map { l in mentions.filter { $0.list == l } } ?? [m]).flatMap(\.codes)
+            if let m = index.nearest(before: s.word, inSentence: s.sentence) {
+                codes = index.group(m).flatMap(\.codes)
                 s.named = true
             } else if let o = owner[s.sentence] {
                 codes = [o]

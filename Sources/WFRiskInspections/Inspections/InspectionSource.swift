@@ -80,7 +80,11 @@ public enum InspectionSourceReader {
             text = String(repeating: "\n", count: header.filter { $0 == "\n" }.count) + text[end.upperBound...]
         }
         let sidecar = path + ".meta.yml"
-        if let data = FileManager.default.contents(atPath: sidecar), let yaml = String(data: data, encoding: .utf8) {
+        if let data = FileManager.default.contents(atPath: sidecar) {
+            // A sidecar that is not UTF-8 is refused, never silently ignored.
+            guard let yaml = String(data: data, encoding: .utf8) else {
+                throw WFRiskError.input(InputProblem(file: sidecar, line: 1, message: "metadata sidecar is not UTF-8 text"))
+            }
             metadata = try parseMetadata(yaml, file: sidecar)
             metadataFile = sidecar
             metadataLine = 1

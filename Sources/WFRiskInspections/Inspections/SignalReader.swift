@@ -23,8 +23,8 @@ extension InspectionExtractor {
         let mask = CueIndex.union(tokens, range)
         let anySplit = lexicon.splitDescribe.contains(tokens, in: range, mask: mask)
         guard anySplit || lexicon.anyTheme.contains(tokens, in: range, mask: mask) else { return [] }
-        let excluded = lexicon.themeExclusions.matches(tokens, in: range, mask: mask)
-        func isExcluded(_ i: Int) -> Bool { excluded.contains { i >= $0.0 && i < $0.0 + $0.1 } }
+        let excluded = Spans(lexicon.themeExclusions.matches(tokens, in: range, mask: mask), meter: meter)
+        func isExcluded(_ i: Int) -> Bool { excluded.covering(i) != nil }
         var themeHits: [(Theme, [Int])] = []
         for (theme, cues) in lexicon.themes {
             let hits = cues.matches(tokens, in: range, mask: mask).map(\.0).filter { i in
@@ -49,50 +49,59 @@ extension InspectionExtractor {
         let cues = readCues(range, tokens: tokens, mask: mask, sameClause: sameClause).filter { !grades.contains($0.at) }
         let lows = lexicon.levelLow.matches(tokens, in: range, mask: mask).map(\.0)
         let highs = lexicon.levelHigh.matches(tokens, in: range, mask: mask).map(\.0)
-        let negations = lexicon.negations.matches(tokens, in: range, mask: mask)
+        let negations = Spans(lexicon.negations.matches(tokens, in: range, mask: mask), meter: meter)
         // A level word is negated only right after the negation ("not high", "not too high"), not across a verb ("not tackled the high").
-        func negated(_ j: Int) -> Bool { negations.contains { $0.0 + $0.1 <= j && j - ($0.0 + $0.1) < 2 && sameClause($0.0, j) } }
+        func negated(_ j: Int) -> Bool { negations.anyEnding(before: j, within: 2) { sameClause($0.0, j) } }
         // Concessive clauses, and whether a main clause follows the first.
         var clauseSet: [Int] = []
         for c in starts where clauseSet.last != c { clauseSet.append(c) }
         let concessiveStarts = Set(clauseSet.filter { lexicon.concessive.match(tokens, at: $0, end: range.upperBound) > 0 })
         let hasMainClause = clauseSet.count > concessiveStarts.count
 
-        let modality = lexicon.modality.matches(tokens, in: range, mask: mask)
+        let aimClauses = Set(lexicon.modality.matches(tokens, in: range, mask: mask).map { clauseStart($0.0) })
         let contrast = clauseSet.contains { lexicon.clauseOpeners.match(tokens, at: $0, end: range.upperBound) > 0 }
+        // Each clause's concern and positive cues, and the tokens inside a cue with a direction,
+        // counted once for the sentence (not once per theme word).
+        var clauseCues: [Int: (concern: Int, positive: Int)] = [:]
+        var covered = Set<Int>()
+        for cue in cues {
+            meter?.add(1)
+            if cue.polarity == .concern { clauseCues[clauseStart(cue.at), default: (0, 0)].concern += 1 }
+            if cue.polarity == .positive { clauseCues[clauseStart(cue.at), default: (0, 0)].positive += 1 }
+            if cue.polarity != nil { covered.formUnion(cue.at..<(cue.at + cue.length)) }
+        }
         var out: [(Theme, Polarity)] = []
         for (theme, hits) in themeHits {
             var concern = 0, positive = 0
             var conceded = false, aim = false
             for hit in hits {
                 let clause = clauseStart(hit)
-                for cue in cues where clauseStart(cue.at) == clause {
-                    if cue.polarity == .concern { concern += 1 } else if cue.polarity == .positive { positive += 1 }
-                }
+                meter?.add(1)
+                if let c = clauseCues[clause] { concern += c.concern; positive += c.positive }
                 // A phrase that carries its own direction ("vacancies being filled") is not re-read by level words.
-                let covered = cues.contains { $0.polarity != nil && hit >= $0.at && hit < $0.at + $0.length }
-                // Level words next to the theme, read by whether more of it is worse.
-                for j in lows where !covered && abs(j - hit) <= 6 && sameClause(j, hit) && !negated(j) {
-                    if theme.higherIsWorse { positive += 1 } else { concern += 1 }
-                }
-                for j in highs where !covered && abs(j - hit) <= 6 && sameClause(j, hit) && !negated(j) {
-                    if theme.higherIsWorse { concern += 1 } else { positive += 1 }
+                if !covered.contains(hit) {
+                    // Level words next to the theme, read by whether more of it is worse.
+                    for j in lows.within(6, of: hit, meter: meter) where sameClause(j, hit) && !negated(j) {
+                        if theme.higherIsWorse { positive += 1 } else { concern += 1 }
+                    }
+                    for j in highs.within(6, of: hit, meter: meter) where sameClause(j, hit) && !negated(j) {
+                        if theme.higherIsWorse { concern += 1 } else { positive += 1 }
+                    }
                 }
                 // The theme itself negated: "has not needed to use agency staff", "no stable workforce";
                 // only across the words of `theme_negation_gap` ("not tackled the high caseloads" is not).
-                if negations.contains(where: { n in
-                    n.0 + n.1 <= hit && hit - (n.0 + n.1) < 4 && sameClause(n.0, hit)
-                        && tokens[(n.0 + n.1)..<hit].allSatisfy { lexicon.themeNegationGap.contains($0.word) }
+                if negations.anyEnding(before: hit, within: 4, where: { n in
+                    sameClause(n.0, hit) && tokens[(n.0 + n.1)..<hit].allSatisfy { lexicon.themeNegationGap.contains($0.word) }
                 }) {
                     if theme.higherIsWorse { positive += 1 } else { concern += 1 }
                 }
                 if concessiveStarts.contains(clause) && hasMainClause { conceded = true }
-                if modality.contains(where: { clauseStart($0.0) == clause }) { aim = true }
+                if aimClauses.contains(clause) { aim = true }
             }
             // A clause with no cue of its own takes the sentence's, unless it states an aim or the
             // sentence contrasts its clauses.
             if concern == 0 && positive == 0 && !aim && !contrast {
-                for cue in cues { if cue.polarity == .concern { concern += 1 } else if cue.polarity == .positive { positive += 1 } }
+                for c in clauseCues.values { concern += c.concern; positive += c.positive }
             }
             // A conceded theme is contradicted by the main clause ("although" = "but").
             if conceded && (concern > 0) != (positive > 0) { concern += 1; positive += 1 }
@@ -105,45 +114,45 @@ extension InspectionExtractor {
 
     /// Concern and positive cues of a sentence, read in their clause.
     func readCues(_ range: Range<Int>, tokens: [Token], mask: UInt64, sameClause: (Int, Int) -> Bool) -> [ReadCue] {
-        let positives = lexicon.positive.matches(tokens, in: range, mask: mask)
-        let concerns = lexicon.concern.matches(tokens, in: range, mask: mask).filter { c in
-            !positives.contains { p in c.0 >= p.0 && c.0 < p.0 + p.1 }
-        }
-        let negations = lexicon.negations.matches(tokens, in: range, mask: mask)
-        let postNegations = lexicon.postNegations.matches(tokens, in: range, mask: mask)
-        let modality = lexicon.modality.matches(tokens, in: range, mask: mask)
-        let decreases = lexicon.decrease.matches(tokens, in: range, mask: mask)
+        let positiveMatches = lexicon.positive.matches(tokens, in: range, mask: mask)
+        let positiveSpans = Spans(positiveMatches, meter: meter)
+        let concernMatches = lexicon.concern.matches(tokens, in: range, mask: mask).filter { c in positiveSpans.covering(c.0) == nil }
+        let concerns = Spans(concernMatches, meter: meter)
+        let negations = Spans(lexicon.negations.matches(tokens, in: range, mask: mask), meter: meter)
+        let postNegations = Spans(lexicon.postNegations.matches(tokens, in: range, mask: mask), meter: meter)
+        let modality = Spans(lexicon.modality.matches(tokens, in: range, mask: mask), meter: meter)
+        let decreases = Spans(lexicon.decrease.matches(tokens, in: range, mask: mask), meter: meter)
         /// A match ending within `window` words before `i`, in its clause (not overlapping it).
-        func before(_ ms: [(Int, Int)], _ i: Int, _ window: Int) -> Bool {
-            ms.contains { m in m.0 + m.1 <= i && i - (m.0 + m.1) < window && sameClause(m.0, i) }
+        func before(_ ms: Spans, _ i: Int, _ window: Int) -> Bool {
+            ms.anyEnding(before: i, within: window) { sameClause($0.0, i) }
         }
         /// A match starting within `window` words after the cue `i..<i+n`, in its clause.
-        func after(_ ms: [(Int, Int)], _ i: Int, _ n: Int, _ window: Int) -> Bool {
-            ms.contains { m in m.0 >= i + n && m.0 - (i + n) < window && sameClause(m.0, i) }
+        func after(_ ms: Spans, _ i: Int, _ n: Int, _ window: Int) -> Bool {
+            ms.anyStarting(in: i + n, i + n + window) { sameClause($0.0, i) }
         }
         var out: [ReadCue] = []
         // A concern taking an object ("a challenge in recruiting and retaining a stable workforce",
         // "difficult to retain"): positive cues inside that object are what is lacking.
-        let governing = concerns.filter { c in
+        let governing = Spans(concernMatches.filter { c in
             let k = c.0 + c.1
             return k < range.upperBound && ["in", "to", "of", "with", "around"].contains(tokens[k].word) && !before(negations, c.0, 3)
-        }
+        }, meter: meter)
         // A concern acting on what follows it ("holding back progress", "hampering improvement").
-        let acting = concerns.filter { !before(negations, $0.0, 3) }
-        for (i, n) in positives {
+        let acting = Spans(concernMatches.filter { !before(negations, $0.0, 3) }, meter: meter)
+        for (i, n) in positiveMatches {
             var polarity: Polarity? = .positive
-            if before(modality, i, 4) || modality.contains(where: { $0.0 < i && i < $0.0 + $0.1 }) {
+            if before(modality, i, 4) || (modality.covering(i).map { $0.0 < i } ?? false) {
                 polarity = nil
             } else if before(negations, i, 4) || after(postNegations, i, n, 8)
-                        || governing.contains(where: { $0.0 < i && i - $0.0 <= 10 && sameClause($0.0, i) })
-                        || acting.contains(where: { $0.0 + $0.1 <= i && i - ($0.0 + $0.1) <= 1 }) {
+                        || governing.anyStarting(in: i - 10, i, where: { sameClause($0.0, i) })
+                        || acting.anyEnding(before: i, within: 2) {
                 polarity = .concern
             } else if after(concerns, i, n, 5) {
                 polarity = nil // "improvements … being difficult to implement": the concern says it
             }
             out.append(ReadCue(at: i, length: n, polarity: polarity))
         }
-        for (i, n) in concerns {
+        for (i, n) in concernMatches {
             var polarity: Polarity? = .concern
             if before(modality, i, 4) && !before(negations, i, 4) {
                 polarity = nil

@@ -110,6 +110,8 @@ extension InspectionExtractor {
             let mask = CueIndex.union(tokens, range)
             guard lexicon.anyJudgement.contains(tokens, in: range, mask: mask) else { continue }
             var seenWords = Set<Int>()
+            // The sentence's clause starts, computed once when a statement first needs them.
+            var sentenceClauses: [Int]?
             func record(_ judgement: Judgement, start: Int, word: Int, end k: Int) {
                 guard !seenWords.contains(word) else { return }
                 seenWords.insert(word)
@@ -129,8 +131,9 @@ extension InspectionExtractor {
                     if let y = Self.year(tokens[j].word) { year = y; break }
                 }
                 if year == nil {
-                    let starts = clauseStarts(range, tokens: tokens, scalars: scalars)
-                    let clause = starts[start - lo]
+                    if sentenceClauses == nil { sentenceClauses = clauseStarts(range, tokens: tokens, scalars: scalars) }
+                    meter?.add(1)
+                    let clause = sentenceClauses![start - lo]
                     year = tokens[max(clause, start - 12)..<start].reversed().lazy.compactMap { Self.year($0.word) }.first
                 }
                 let earlier = lexicon.judgementEarlier.contains(tokens, in: max(lo, start - 6)..<word)
