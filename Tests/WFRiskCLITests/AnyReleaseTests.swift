@@ -208,6 +208,12 @@ struct AnyReleaseTests {
         let t = try AnyReleaseTests.table(dir + "/out/latest/history.csv")
         let year = t.header.firstIndex(of: "time_period")!
         #expect(Set(t.rows.map { $0[year] }) == Set((2015...2024).map(String.init)))
+        // Scoring a year only a wide release has (a crash before: the reader retried forever).
+        for y in ["2015", "2016"] {
+            let one = try Fixtures.run(["run", "--workforce", Fixtures.realSFR2015, Fixtures.realSFR2016, Fixtures.realWorkforce2024,
+                                        "--year", y, "--draws", "0", "--out", dir + "/y" + y, "--quiet"])
+            #expect(one.status == 0, "\(y): \(one.status) \(one.stderr.suffix(500))")
+        }
     }
 }
 

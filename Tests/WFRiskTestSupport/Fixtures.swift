@@ -104,8 +104,13 @@ package enum Fixtures {
                             executable: String? = nil) throws -> Outcome {
         let process = try start(arguments, cwd: cwd, environment: environment, executable: executable)
         let out = process.standardOutput as! Pipe, err = process.standardError as! Pipe
+        // Both pipes drained at once: a run that logs more than a pipe holds (hundreds of revision
+        // warnings) on stderr would otherwise block while stdout is read to its end.
+        nonisolated(unsafe) var errData = Data()
+        let reading = DispatchGroup()
+        DispatchQueue.global().async(group: reading) { errData = err.fileHandleForReading.readDataToEndOfFile() }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        reading.wait()
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: String(decoding: errData, as: UTF8.self))
     }

@@ -123,10 +123,13 @@ struct TidySink: CSVSink, Sendable {
         }
         layout = l
         width = l.measures.count
-        if let year = l.fixedYear {
-            latestHint = year
-        } else if let fields = lastRecord, fields.count > l.year, let year = TidyFileReader.parseYear(fields[l.year]) {
-            latestHint = year
+        if let fields = lastRecord {
+            // Only as a first guess (the reader reads again without one the rows do not bear out).
+            if let year = l.fixedYear {
+                latestHint = year
+            } else if fields.count > l.year, let year = TidyFileReader.parseYear(fields[l.year]) {
+                latestHint = year
+            }
         }
         yearCounts = Array(repeating: 0, count: yearRange.count)
         yearLines = Array(repeating: [], count: yearRange.count)
