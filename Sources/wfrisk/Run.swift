@@ -41,7 +41,9 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a scoring pipeline (default: pipelines/nightly.yml on sample-data/).",
         discussion: """
-        Without --pipeline, runs pipelines/nightly.yml of the checkout this binary was built in.
+        Without --pipeline, runs pipelines/nightly.yml of the checkout this binary sits in (under
+        .build/), else pipelines/nightly.yml below the working directory; an installed binary
+        with neither asks for --pipeline and names the installed sample pipeline.
         Files named on the command line without --pipeline make an ad-hoc run: default settings,
         those files, and --out is required (an ad-hoc run never publishes into a pipeline's folder).
         With --pipeline, files named replace the pipeline's inputs of that kind (--workforce alone
@@ -53,11 +55,11 @@ struct Run: ParsableCommand {
         \(ExitCodes.table.map { "  \($0.code)  \($0.meaning)" }.joined(separator: "\n"))
         """)
 
-    @Option(name: .long, help: "Pipeline file (default: pipelines/nightly.yml of this checkout).")
+    @Option(name: .long, help: "Pipeline file (default: pipelines/nightly.yml of the checkout this binary sits in, or of the working directory).")
     var pipeline: String?
 
     enum FilesHelp: InputFileHelp {
-        static let workforce = "DfE workforce CSV file(s) or patterns; replaces the pipeline's."
+        static let workforce = "DfE workforce CSV file(s) or patterns; replaces the pipeline's (and drops its demand, population, inspections and neighbours)."
         static let demand = "DfE children-in-need (b1) or referrals (c1) CSV file(s)."
     }
 
@@ -125,11 +127,11 @@ struct Run: ParsableCommand {
     /// The pipeline to run after command-line overrides, and the overrides made.
     func resolvedPipeline() throws -> (Pipeline, [RunOverride]) {
         var overrides: [RunOverride] = []
-        let namesInputs = !files.workforce.isEmpty || !files.demand.isEmpty || !inspections.isEmpty || neighbours != nil
+        let namesInputs = !files.workforce.isEmpty || !files.demand.isEmpty || files.population != nil || !inspections.isEmpty || neighbours != nil
         var p: Pipeline
         if pipeline == nil && namesInputs {
             guard !files.workforce.isEmpty else {
-                throw WFRiskError.usage("--demand, --inspections and --neighbours without --pipeline need --workforce (an ad-hoc run), or name a pipeline with --pipeline")
+                throw WFRiskError.usage("--demand, --population, --inspections and --neighbours without --pipeline need --workforce (an ad-hoc run), or name a pipeline with --pipeline")
             }
             guard let out else {
                 throw WFRiskError.usage("an ad-hoc run (files named without --pipeline) needs --out DIR; it never publishes into a pipeline's folder such as out/nightly")
@@ -137,7 +139,11 @@ struct Run: ParsableCommand {
             p = try Pipeline.adHoc(directory: out)
         } else {
             guard let path = pipeline ?? Pipeline.defaultPath() else {
-                throw WFRiskError.usage("no --pipeline given and no default pipeline found (looked for \(Pipeline.candidateDefaultPaths().joined(separator: ", "))); pass --pipeline FILE")
+                var text = "no --pipeline given and no default pipeline found (looked for \(Pipeline.candidateDefaultPaths().joined(separator: ", "))); pass --pipeline FILE"
+                if let sample = Pipeline.installedSamplePath() {
+                    text += ". The installed sample pipeline (synthetic data) runs with: wfrisk run --pipeline \(sample) --out DIR"
+                }
+                throw WFRiskError.usage(text)
             }
             if pipeline == nil, out == nil, year != nil {
                 throw WFRiskError.usage("--year changes what the default pipeline publishes into \(try Pipeline.load(path: path).outputs.directory), which its readers use; give --out DIR, or --pipeline to change that pipeline on purpose")
@@ -145,16 +151,10 @@ struct Run: ParsableCommand {
             p = try Pipeline.load(path: path)
         }
         if !files.workforce.isEmpty {
-            p.inputs.workforce = files.workforce
-            p.inputs.demand = []
             p.inputs.inspections = []
             p.inputs.neighbours = nil
-            overrides.append(RunOverride(option: "--workforce", value: files.workforce.joined(separator: " ")))
         }
-        if !files.demand.isEmpty {
-            p.inputs.demand = files.demand
-            overrides.append(RunOverride(option: "--demand", value: files.demand.joined(separator: " ")))
-        }
+        files.apply(to: &p, overrides: &overrides)
         if !inspections.isEmpty {
             p.inputs.inspections = inspections
             overrides.append(RunOverride(option: "--inspections", value: inspections.joined(separator: " ")))

@@ -22,8 +22,8 @@ import WFRiskTestSupport
 
     /// A `*` before a phrase's last word could never match: the lexicon is refused, naming it.
     @Test func aStarBeforeTheLastWordIsRefused() throws {
-        let bundled = try String(contentsOfFile: InspectionLexicon.bundledPath, encoding: .utf8)
-        _ = try InspectionLexicon.load(path: InspectionLexicon.bundledPath)
+        let bundled = try String(contentsOfFile: try InspectionLexicon.bundledPath(), encoding: .utf8)
+        _ = try InspectionLexicon.load(path: try InspectionLexicon.bundledPath())
         // "unable to" is first in the concern list.
         let at = try #require(bundled.range(of: "\"unable to\""))
         let broken = bundled.replacingCharacters(in: at, with: "\"unable to\", \"fail* to\"")

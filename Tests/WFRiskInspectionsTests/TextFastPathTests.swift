@@ -218,7 +218,7 @@ import WFRiskTestSupport
     /// The cue phrases of the bundled lexicon's themes, visit types, judgements and measures, with
     /// a prefix cue's `*` replaced by a word it must match.
     static func lexiconPhrases() throws -> [String] {
-        let text = try String(contentsOfFile: InspectionLexicon.bundledPath, encoding: .utf8)
+        let text = try String(contentsOfFile: try InspectionLexicon.bundledPath(), encoding: .utf8)
         var out: [String] = []
         var section = ""
         for line in text.split(separator: "\n") {

@@ -173,7 +173,7 @@ extension ReportModel {
             let i = s.indicator
             let results = table.units.compactMap { u in u.result(i).map { (u, $0) } }
             guard results.contains(where: { $0.1.weight > 0 }), let england = s.england else { return nil }
-            let label = labels[i] ?? Label(i)
+            let label = labels[i] ?? Label(i, words: nil)
             var points: [String: ReportCharts.FunnelPoint] = [:]
             var list: [ReportCharts.FunnelPoint] = []
             for (u, r) in results {
@@ -258,7 +258,7 @@ extension ReportModel {
     /// Each indicator's intervals and readings for a unit's section.
     static func intervalRows(_ u: UnitScore, labels: [Indicator: Label], context: IndicatorsCSV.Context) -> [IntervalRow] {
         (u.instability.indicators + u.caseloadRisk.indicators).map { r in
-            let label = labels[r.indicator] ?? Label(r.indicator)
+            let label = labels[r.indicator] ?? Label(r.indicator, words: nil)
             let line = context.line(u, r)
             func interval(_ c: ConfidenceInterval?) -> String { c.map { "\(label.format($0.low))–\(label.format($0.high))" } ?? "–" }
             return IntervalRow(label: label.label, value: label.format(r.value), ci95: interval(r.ci95), ci998: interval(r.ci998),

@@ -19,14 +19,14 @@ enum ScoresReport {
         let (built, units) = try ReportModel.page(data, css: css)
         let sections = try Parallel.map(units, threads: threads) { unit -> String in
             guard let html = library.render(plain(unit) as Any, withTemplate: "unit") else {
-                throw WFRiskError.runtime("report template 'unit' is missing from \(ReferenceFiles.path("report"))")
+                throw WFRiskError.runtime("report template 'unit' is missing from \(try ReferenceFiles.path("report/unit.mustache"))")
             }
             return html
         }
         var page = built
         page.unitSections = sections.joined()
         guard let html = library.render(plain(page) as Any, withTemplate: "report") else {
-            throw WFRiskError.runtime("report template 'report' is missing from \(ReferenceFiles.path("report"))")
+            throw WFRiskError.runtime("report template 'report' is missing from \(try ReferenceFiles.path("report/report.mustache"))")
         }
         return html
     }
@@ -63,14 +63,14 @@ enum ScoresReport {
             do {
                 try library.register(try resource(file), named: name)
             } catch let e as MustacheTemplate.ParserError {
-                throw WFRiskError.runtime("template \(ReferenceFiles.path(file)) line \(e.context.lineNumber): \(e.error)")
+                throw WFRiskError.runtime("template \(try ReferenceFiles.path(file)) line \(e.context.lineNumber): \(e.error)")
             }
         }
         return library
     }
 
     static func resource(_ name: String) throws -> String {
-        let path = ReferenceFiles.path(name)
+        let path = try ReferenceFiles.path(name)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw WFRiskError.runtime("cannot read the report resource \(path)")
         }

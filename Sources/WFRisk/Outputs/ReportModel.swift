@@ -144,8 +144,8 @@ enum ReportModel {
         let percent: Bool
         let decimals: Int
 
-        init(_ i: Indicator, words: UnitWords = .bundled) {
-            let w = words.indicators[i.rawValue]
+        init(_ i: Indicator, words: UnitWords?) {
+            let w = words?.indicators[i.rawValue]
             let words = w?.label ?? i.rawValue
             name = words.prefix(1).uppercased() + words.dropFirst()
             let unit = (w?.unit ?? "").trimmingCharacters(in: .whitespaces)
@@ -165,7 +165,8 @@ enum ReportModel {
 
     /// The page and, apart, each unit's section in `table.units` order.
     static func page(_ data: ReportData, css: String) throws -> (ReportPage, [UnitView]) {
-        let labels = Dictionary(uniqueKeysWithValues: Indicator.allCases.map { ($0, Label($0)) })
+        let words = try UnitWords.bundled()
+        let labels = Dictionary(uniqueKeysWithValues: Indicator.allCases.map { ($0, Label($0, words: words)) })
         let table = data.table
         let context = IndicatorsCSV.Context(table)
         let ranked = table.units.filter(\.isRanked)
@@ -275,8 +276,9 @@ enum ReportModel {
             let group = scoreNames[component.kind] ?? component.kind.rawValue
             var rows: [IndicatorRow] = []
             for r in component.indicators {
-                let label = labels[r.indicator] ?? Label(r.indicator)
-                bars.append(.init(group: group, label: label.name, points: r.contribution))
+                let label = labels[r.indicator] ?? Label(r.indicator, words: nil)
+                bars.append(.init(group: group, label: label.name, points: r.contribution,
+                                  blank: r.value == nil ? .noValue : r.weight == 0 ? .weightZero : .notScored))
                 let line = context.line(u, r)
                 rows.append(IndicatorRow(
                     label: label.label, value: label.format(r.value),
@@ -396,8 +398,10 @@ enum ReportModel {
         var s = "Bar chart of the points each indicator adds to or takes from \(u.name)'s instability and caseload-risk scores."
         if !up.isEmpty { s += " Largest raising: " + up.map { "\($0.0) \(ReportCharts.signed($0.1, 1))" }.joined(separator: ", ") + "." }
         if !down.isEmpty { s += " Largest lowering: " + down.map { "\($0.0) \(ReportCharts.signed($0.1, 1))" }.joined(separator: ", ") + "." }
-        let missing = bars.filter { $0.points == nil }.count
+        let missing = bars.filter { $0.points == nil && $0.blank == .noValue }.count
         if missing > 0 { s += " \(missing) indicator\(missing == 1 ? " has" : "s have") no value." }
+        let unweighted = bars.filter { $0.points == nil && $0.blank == .weightZero }.count
+        if unweighted > 0 { s += " \(unweighted) indicator\(unweighted == 1 ? " has a value but weight" : "s have values but weight") 0." }
         return s + " The values are in the table that follows."
     }
 

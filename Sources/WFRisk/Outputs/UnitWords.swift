@@ -17,10 +17,9 @@ struct UnitWords: Sendable {
     let templates: [String: String]
     let maxDrivers: Int
 
-    /// The bundled templates (loaded once).
-    static let bundled: UnitWords = {
-        do { return try UnitWords(path: ReferenceFiles.path("unit_words.yml")) } catch { preconditionFailure("unit_words.yml: \(error)") }
-    }()
+    /// The bundled templates (read once); a missing or broken file is an error, never a stop.
+    static func bundled() throws -> UnitWords { try loaded.get() }
+    private static let loaded = Result { try UnitWords(path: try ReferenceFiles.path("unit_words.yml")) }
 
     init(path: String) throws {
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -105,12 +104,17 @@ struct UnitWords: Sendable {
         }
         let first = fill("sentence_level", ["name": u.name, "year": String(u.year), "level": level(d), "score": Decimals.format(score, Ranking.scoreDecimals),
                                             "rank": String(rank), "ranked": String(rankedCount ?? table.rankedCount), "interval": interval, "change": change])
-        guard let drivers = drivers(u, englandValues: table.englandValues) else { return first + " " + fill("sentence_no_drivers", [:]) }
+        // `u.drivers` move the score the way `d` says it lies (Ranking.drivers), so the verb and the
+        // indicators agree.
+        guard let drivers = drivers(u, englandValues: table.englandValues) else {
+            return first + " " + fill(d >= 0 ? "sentence_no_drivers_up" : "sentence_no_drivers_down",
+                                      ["min_points": Decimals.format(Ranking.driverMinPoints, 1)])
+        }
         return first + " " + fill(d >= 0 ? "sentence_drivers_up" : "sentence_drivers_down", ["drivers": drivers])
     }
 
     /// Fills every unit's `summary` (after ranking, changes and intervals).
-    static func apply(_ table: inout ScoreTable, words: UnitWords = .bundled) {
+    static func apply(_ table: inout ScoreTable, words: UnitWords) {
         let ranked = table.rankedCount
         for i in table.units.indices {
             table.units[i].mainDrivers = words.drivers(table.units[i], englandValues: table.englandValues)

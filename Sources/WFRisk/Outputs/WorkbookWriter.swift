@@ -25,6 +25,12 @@ struct WorkbookSheet: Sendable {
     }
 }
 
+extension LinkedLibrary {
+    /// The libxlsxwriter loaded at run time, as it reports itself, and its file.
+    package static let libxlsxwriter = LinkedLibrary(name: "libxlsxwriter", version: String(cString: lxw_version())
+        + (loadedFile(soname: "libxlsxwriter.so").map { ", loaded from \($0)" } ?? ""))
+}
+
 /// Writes `.xlsx` files through libxlsxwriter. Output is byte-identical for identical sheets:
 /// libxlsxwriter stamps zip entries with a fixed 1980 date, and the document's created date
 /// (its only clock reading) is set by the caller.

@@ -57,14 +57,16 @@ public struct Pipeline: Sendable {
     }
 
     /// The pipeline `wfrisk run` runs without `--pipeline`: `pipelines/nightly.yml` of the checkout
-    /// the running binary was built in (`<checkout>/.build/<config>/wfrisk`), so it is the same file
-    /// from any working directory; for a binary installed elsewhere, `pipelines/nightly.yml` below
-    /// the working directory.
-    public static func defaultPath(executable: String = CommandLine.arguments.first ?? "") -> String? {
-        candidateDefaultPaths(executable: executable).first { FileManager.default.fileExists(atPath: $0) }
+    /// the running binary sits in (`<checkout>/.build/<config>/wfrisk`), so it is the same file
+    /// from any working directory; for a binary elsewhere (installed), `pipelines/nightly.yml`
+    /// below the working directory, else none: an installed binary never picks a pipeline by
+    /// itself (`wfrisk run` then asks for `--pipeline`, naming the installed sample).
+    /// `executable`: the running binary when nil.
+    public static func defaultPath(executable: String? = nil) -> String? {
+        candidateDefaultPaths(executable: executable ?? ReferenceFiles.executablePath).first { FileManager.default.fileExists(atPath: $0) }
     }
 
-    package static func candidateDefaultPaths(executable: String = CommandLine.arguments.first ?? "") -> [String] {
+    package static func candidateDefaultPaths(executable: String = ReferenceFiles.executablePath) -> [String] {
         var candidates: [String] = []
         let exe = URL(fileURLWithPath: executable).resolvingSymlinksInPath().path
         if let range = exe.range(of: "/.build/") {
@@ -72,6 +74,14 @@ public struct Pipeline: Sendable {
         }
         candidates.append(resolve("pipelines/nightly.yml", base: ""))
         return candidates.map { display($0, cwd: FileManager.default.currentDirectoryPath) }
+    }
+
+    /// The sample pipeline `scripts/install` and the .deb put in `PREFIX/share/wfrisk/pipelines`
+    /// (PREFIX being the folder above the executable's), when it is there.
+    package static func installedSamplePath(executable: String = ReferenceFiles.executablePath) -> String? {
+        let path = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("share/wfrisk/pipelines/nightly.yml").standardized.path
+        return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
     /// Resolves `path` against `base` (the pipeline file's folder) and shortens it to be
@@ -103,16 +113,22 @@ package struct PipelineInputs: Sendable {
     /// Ofsted judgements file (schema: ../shared/data/ofsted/README.md): the judgement in force
     /// beside the scores, and what `wfrisk backtest` pairs them with.
     package var ofsted: String?
+    /// ONS mid-year estimates of children aged 0 to 17 (the layout of ../shared/data/ons/): the
+    /// denominator of demand rates a children-in-need release gives as counts only.
+    package var population: String?
 
     package init() {}
 
     mutating func apply(_ node: ConfigNode, base: String) throws {
-        let keys = ["workforce", "demand", "inspections", "ofsted", "reference"]
+        let keys = ["workforce", "demand", "population", "inspections", "ofsted", "reference"]
         for (key, value) in try node.mapping(allowed: keys) {
             switch key {
             case "workforce": workforce = try value.strings().map { Pipeline.resolve($0, base: base) }
             case "demand": demand = value.isNull ? [] : try value.strings().map { Pipeline.resolve($0, base: base) }
             case "inspections": inspections = value.isNull ? [] : try value.strings().map { Pipeline.resolve($0, base: base) }
+            case "population":
+                population = value.isNull ? nil : Pipeline.resolve(try value.string(), base: base)
+                if let p = population, !FileManager.default.fileExists(atPath: p) { throw value.error("file not found: \(p)") }
             case "ofsted":
                 ofsted = value.isNull ? nil : Pipeline.resolve(try value.string(), base: base)
                 if let o = ofsted, !FileManager.default.fileExists(atPath: o) { throw value.error("file not found: \(o)") }

@@ -1,5 +1,12 @@
 import CLibCSV
 import Foundation
+import WFRiskCore
+
+extension LinkedLibrary {
+    /// libcsv has no run-time version call: the csv.h wfrisk was built against, and the file loaded.
+    package static let libcsv = LinkedLibrary(name: "libcsv", version: "\(CSV_MAJOR).\(CSV_MINOR).\(CSV_RELEASE) (csv.h)"
+        + (loadedFile(soname: "libcsv.so").map { ", loaded from \($0)" } ?? ""))
+}
 
 /// One libcsv parser fed buffers in order.
 ///

@@ -26,7 +26,7 @@ public struct ColumnAliases: Sendable {
 
     /// The shipped table.
     public static func bundled(extra: [(canonical: String, alias: String)] = []) throws -> ColumnAliases {
-        let table = try KeyedCSV(path: ReferenceFiles.path("column_aliases.csv"))
+        let table = try KeyedCSV(path: try ReferenceFiles.path("column_aliases.csv"))
         try table.require(["canonical", "alias"])
         let pairs = table.rows.map { (canonical: $0.values["canonical"] ?? "", alias: $0.values["alias"] ?? "") }
         return try ColumnAliases(pairs: pairs + extra)

@@ -11,7 +11,7 @@ public struct SuppressionMarkers: Sendable {
 
     /// `Resources/suppression_markers.csv`, plus any a pipeline file adds.
     public static func bundled(extra: [String] = []) throws -> SuppressionMarkers {
-        let table = try KeyedCSV(path: ReferenceFiles.path("suppression_markers.csv"))
+        let table = try KeyedCSV(path: try ReferenceFiles.path("suppression_markers.csv"))
         try table.require(["marker", "meaning"])
         var m: [String: String] = [:]
         for row in table.rows { m[row.values["marker"] ?? ""] = row.values["meaning"] ?? "" }

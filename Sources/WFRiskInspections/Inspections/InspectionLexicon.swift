@@ -74,9 +74,11 @@ public struct InspectionLexicon: Sendable {
     var cueIndex = CueIndex(sets: [])
     /// Every cue set above, for the tests that pin fast paths to plain ones.
     var cueSets: [CueSet] = []
+    /// How Ofsted's own reports and letters are read (`Resources/ofsted_reports.yml`).
+    var reportPhrases = OfstedReportReader.Phrases()
 
     /// The lexicon shipped with wfrisk (`Resources/inspection_lexicon.yml`).
-    static var bundledPath: String { ReferenceFiles.path("inspection_lexicon.yml") }
+    static func bundledPath() throws -> String { try ReferenceFiles.path("inspection_lexicon.yml") }
 
     /// The first phrase (with its key) whose `*` is not at its end: the matcher reads a star only
     /// on a phrase's last word, so such an entry would never match and no one would know.
@@ -101,7 +103,7 @@ public struct InspectionLexicon: Sendable {
     }
 
     public static func bundled() throws -> InspectionLexicon {
-        try load(path: bundledPath)
+        try load(path: try bundledPath())
     }
 
     public static func load(path: String) throws -> InspectionLexicon {
@@ -222,6 +224,7 @@ public struct InspectionLexicon: Sendable {
             anyJudgement: cues(judgements.flatMap(\.1)))
         lexicon.cueIndex = CueIndex(sets: made)
         lexicon.cueSets = made + [lexicon.backgroundVisitAfter, lexicon.reportedVisit, lexicon.judgementDenied] + lexicon.eraCues.map(\.cues)
+        lexicon.reportPhrases = try OfstedReportReader.load(path: ReferenceFiles.path("ofsted_reports.yml"))
         return lexicon
     }
 
