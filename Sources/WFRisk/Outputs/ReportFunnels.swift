@@ -30,14 +30,19 @@ extension ReportCharts {
     /// A funnel's axes, limits, England's line and dots, drawn once per indicator; each chart
     /// (national, or an authority's with it highlighted) adds its own title and highlight.
     struct FunnelFrame: Sendable {
+        /// Id of the drawn frame's group, which the authorities' charts reuse (`<use>`), so the
+        /// report carries each indicator's dots and limits once.
+        let id: String
         let body: String
         let x: @Sendable (Double) -> Double
         let y: @Sendable (Double) -> Double
 
-        /// The chart, with `highlight` drawn last, larger, with its name.
-        func chart(highlight: FunnelPoint?, id: String, title: String, description: String) -> String {
+        /// The chart: the frame drawn in full (`reuse` false: the national chart, which must come
+        /// first in the page) or by reference, with `highlight` drawn last, larger, with its name.
+        func chart(highlight: FunnelPoint?, reuse: Bool, id chartID: String, title: String, description: String) -> String {
             let L = FunnelLayout.self
-            var out = open(id: id, width: L.width, height: L.height, title: title, description: description) + body
+            var out = open(id: chartID, width: L.width, height: L.height, title: title, description: description)
+            out += reuse ? "<use href=\"#\(esc(id))\"/>" : "<g id=\"\(esc(id))\">" + body + "</g>"
             if let h = highlight, h.denominator > 0 {
                 let px = x(h.denominator), py = y(h.value)
                 out += "<circle cx=\"\(n(px))\" cy=\"\(n(py))\" r=\"6\" fill=\"\(ReportPalette.focus.hex)\" stroke=\"\(ReportPalette.text.hex)\" stroke-width=\"1.5\"/>"
@@ -51,7 +56,7 @@ extension ReportCharts {
     /// The frame of a funnel chart on a logarithmic denominator axis. Points are one `<path>` of
     /// round dots (a chart per section stays small).
     static func funnelFrame(_ points: [FunnelPoint], limits: [FunnelLimitsLine], england: Double,
-                            xLabel: String, yLabel: String) -> FunnelFrame? {
+                            xLabel: String, yLabel: String, id: String) -> FunnelFrame? {
         let L = FunnelLayout.self
         let xs = points.map(\.denominator).filter { $0 > 0 } + limits.map(\.denominator)
         guard let xMin = xs.min(), let xMax = xs.max() else { return nil }
@@ -92,7 +97,7 @@ extension ReportCharts {
         // Every authority as a dot.
         let dots = points.filter { $0.denominator > 0 }.map { "M\(n(px($0.denominator))) \(n(py($0.value)))h0" }.joined()
         body += "<path class=\"dots\" d=\"\(dots)\" stroke=\"\(ReportPalette.bars.hex)\" stroke-opacity=\"0.6\" stroke-width=\"5\" stroke-linecap=\"round\" fill=\"none\"/>"
-        return FunnelFrame(body: body, x: px, y: py)
+        return FunnelFrame(id: id, body: body, x: px, y: py)
     }
 
     /// The grid of denominators the limits are drawn at: `count` points spaced evenly on the log scale.
@@ -184,7 +189,8 @@ extension ReportModel {
                 return .init(denominator: d, low95: a.low, high95: a.high, low998: b.low, high998: b.high)
             }
             let xLabel = denominatorName(i)
-            guard let frame = ReportCharts.funnelFrame(list, limits: limits, england: england, xLabel: xLabel, yLabel: label.name) else { return nil }
+            guard let frame = ReportCharts.funnelFrame(list, limits: limits, england: england, xLabel: xLabel, yLabel: label.name,
+                                                       id: "funnel-frame-\(i.rawValue)") else { return nil }
             var above = (0, 0), below = (0, 0)
             for p in list {
                 guard let a = s.funnel(denominator: p.denominator, level: .ci95), let b = s.funnel(denominator: p.denominator, level: .ci998) else { continue }
@@ -227,7 +233,7 @@ extension ReportModel {
         funnels.map { f in
             let rows = table.units.compactMap { u in f.points[u.oldCode].map { funnelRow(f, name: u.name, point: $0) } }
             return FunnelView(id: "funnel-\(f.indicator.rawValue)", heading: f.label.name,
-                              chart: f.frame.chart(highlight: nil, id: "chart-funnel-\(f.indicator.rawValue)",
+                              chart: f.frame.chart(highlight: nil, reuse: false, id: "chart-funnel-\(f.indicator.rawValue)",
                                                    title: "\(f.label.name) against \(f.xLabel), \(table.year)", description: f.description),
                               caption: f.caption, rows: rows)
         }
@@ -238,9 +244,12 @@ extension ReportModel {
         funnels.compactMap { f in
             guard let p = f.points[u.oldCode] else { return nil }
             let row = funnelRow(f, name: u.name, point: p)
-            let description = "\(u.name) is highlighted at \(row.value) on \(row.denominator) \(f.xLabel), \(row.position) (95% limits at its size \(row.limits95), 99.8% \(row.limits998)). " + f.description
+            let description = "Funnel plot of \(f.label.name.lowercased()) against \(f.xLabel) (log scale) for \(f.count) authorities, "
+                + "\(u.name) highlighted at \(row.value) on \(row.denominator) \(f.xLabel), \(row.position) "
+                + "(95% limits at its size \(row.limits95), 99.8% \(row.limits998); England \(f.label.format(f.england))). "
+                + "The national view describes the whole funnel and lists every authority; this authority's numbers are in the table that follows."
             return FunnelView(id: "\(id)-funnel-\(f.indicator.rawValue)", heading: f.label.name,
-                              chart: f.frame.chart(highlight: p, id: "\(id)-funnel-\(f.indicator.rawValue)-chart",
+                              chart: f.frame.chart(highlight: p, reuse: true, id: "\(id)-funnel-\(f.indicator.rawValue)-chart",
                                                    title: "\(u.name) on the funnel of \(f.label.name.lowercased())", description: description),
                               caption: f.caption, rows: [row])
         }

@@ -119,7 +119,7 @@ struct ScoresDocument: Sendable {
             ("shrinkage", .array(table.shrinkage.map { s in
                 .object([
                     ("indicator", .string(s.indicator.rawValue)), ("method", .string(s.method)),
-                    ("between_variance", .double(s.tau2, decimals: 8)), ("overdispersion_phi", .double(s.phi, decimals: 4)),
+                    ("between_variance", .double(s.tau2, decimals: 6)), ("overdispersion_phi", .double(s.phi, decimals: 4)),
                     ("units", .int(s.units)), ("fallback_k", .double(s.k, decimals: 4)), ("england", .double(s.england, decimals: 6)),
                 ])
             })),

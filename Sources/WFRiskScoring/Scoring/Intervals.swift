@@ -25,7 +25,7 @@ public struct ConfidenceInterval: Sendable, Equatable {
         self.high = high
     }
 
-    public func scaled(by s: Double) -> ConfidenceInterval { ConfidenceInterval(low: low * s, high: high * s) }
+    package func scaled(by s: Double) -> ConfidenceInterval { ConfidenceInterval(low: low * s, high: high * s) }
 
     /// Whether `x` lies inside, allowing for rounding of the bounds.
     public func contains(_ x: Double, tolerance: Double = 1e-9) -> Bool { x >= low - tolerance && x <= high + tolerance }
@@ -38,7 +38,7 @@ public enum IntervalMethod: String, Sendable {
     case wilson, byar, normal
 
     /// Wilson's score interval for `x` of `n` (proportion scale). `x` may be fractional (FTE).
-    public static func wilson(_ x: Double, of n: Double, z: Double) -> ConfidenceInterval? {
+    package static func wilson(_ x: Double, of n: Double, z: Double) -> ConfidenceInterval? {
         guard n > 0, x >= 0, x <= n else { return nil }
         let p = x / n
         let z2 = z * z
@@ -51,7 +51,7 @@ public enum IntervalMethod: String, Sendable {
     /// Byar's interval for an observed count `o` (count scale):
     /// `o (1 − 1/(9o) − z/(3√o))³` to `(o+1) (1 − 1/(9(o+1)) + z/(3√(o+1)))³`; the lower limit is 0
     /// for no events (and never below 0).
-    public static func byar(_ o: Double, z: Double) -> ConfidenceInterval? {
+    package static func byar(_ o: Double, z: Double) -> ConfidenceInterval? {
         guard o >= 0, o.isFinite else { return nil }
         var low = 0.0
         if o > 0 {
@@ -64,7 +64,7 @@ public enum IntervalMethod: String, Sendable {
     }
 
     /// `value ± z·sd`.
-    public static func normal(_ value: Double, sd: Double, z: Double) -> ConfidenceInterval? {
+    package static func normal(_ value: Double, sd: Double, z: Double) -> ConfidenceInterval? {
         guard sd.isFinite, sd >= 0, value.isFinite else { return nil }
         return ConfidenceInterval(low: value - z * sd, high: value + z * sd)
     }
@@ -93,16 +93,16 @@ public enum Significance: String, Sendable, CaseIterable {
 /// performance", Statistics in Medicine 2005): the target `θ₀` ± `z` standard errors of a unit
 /// with denominator `n`, widened by the between-unit variance `τ²` (the additive random-effects
 /// adjustment for overdispersion; `τ² = 0` gives the plain limits PHEindicatormethods draws).
-public enum FunnelLimits {
+package enum FunnelLimits {
     /// Limits on the proportion scale for a proportion `target` (0 … 1), clipped to [0, 1].
-    public static func proportion(target: Double, n: Double, z: Double, tau2: Double = 0) -> ConfidenceInterval? {
+    package static func proportion(target: Double, n: Double, z: Double, tau2: Double = 0) -> ConfidenceInterval? {
         guard n > 0 else { return nil }
         let se = (target * (1 - target) / n + tau2).squareRoot()
         return ConfidenceInterval(low: max(0, target - z * se), high: min(1, target + z * se))
     }
 
     /// Limits for a rate of events per unit of `n` (Poisson: variance `target / n`), not below 0.
-    public static func rate(target: Double, n: Double, z: Double, tau2: Double = 0) -> ConfidenceInterval? {
+    package static func rate(target: Double, n: Double, z: Double, tau2: Double = 0) -> ConfidenceInterval? {
         guard n > 0 else { return nil }
         let se = (target / n + tau2).squareRoot()
         return ConfidenceInterval(low: max(0, target - z * se), high: target + z * se)
@@ -117,17 +117,17 @@ public enum FunnelLimits {
 /// overdispersion is about 0.7, not 1 (on 2023 absence it gives φ = 0.67 and no estimate, where the
 /// plain moments give 1.05). nil when it cannot be estimated (fewer than 3 units, or no
 /// overdispersion: `Iφ ≤ I − 1`); the caller then falls back.
-public enum BetweenVariance {
-    public struct Estimate: Sendable, Equatable {
+package enum BetweenVariance {
+    package struct Estimate: Sendable, Equatable {
         /// Between-unit variance on the proportion (or rate) scale.
-        public var tau2: Double
+        package var tau2: Double
         /// Overdispersion factor φ (mean of z²).
-        public var phi: Double
-        public var units: Int
+        package var phi: Double
+        package var units: Int
     }
 
     /// `values` and `variances` pairwise (proportion or rate scale); non-positive variances are left out.
-    public static func estimate(values: [Double], variances: [Double], target: Double) -> Estimate? {
+    package static func estimate(values: [Double], variances: [Double], target: Double) -> Estimate? {
         var sz2 = 0.0, sw = 0.0, sw2 = 0.0
         var count = 0
         for (y, v) in zip(values, variances) where v > 0 && v.isFinite && y.isFinite {

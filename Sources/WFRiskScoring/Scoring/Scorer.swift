@@ -194,10 +194,11 @@ struct ScoringContext {
     var listedShrinkage: [IndicatorShrinkage] {
         Indicator.allCases.compactMap { i in
             guard sources.contains(i.source), let s = shrinkersByYear[year]?[i.ordinal] else { return nil }
-            let e = s.estimate
-            return IndicatorShrinkage(indicator: i, method: e == nil ? "fixed_prior" : "empirical_bayes",
+            // An estimate too large to write (corrupt magnitudes) is listed without its figures.
+            let e = s.estimate.flatMap { e in e.tau2 * s.scale * s.scale < 1e9 && e.phi < 1e12 ? e : nil }
+            return IndicatorShrinkage(indicator: i, method: s.estimate == nil ? "fixed_prior" : "empirical_bayes",
                                       tau2: e.map { $0.tau2 * s.scale * s.scale }, phi: e?.phi, units: e?.units ?? 0, k: s.k,
-                                      england: s.prior.map { $0 * s.scale }, scale: s.scale)
+                                      england: s.prior.map { $0 * s.scale }.flatMap { abs($0) < 1e12 ? $0 : nil }, scale: s.scale)
         }
     }
 
@@ -491,10 +492,16 @@ struct ScoringContext {
                 }
             }
         }
-        // Sampling noise only where there is a finite adjusted value to move.
+        // Sampling noise only where there is a finite adjusted value to move; intervals, sizes and
+        // reliabilities only where every output can write them (huge inputs leave them out).
+        func writable(_ x: Double?) -> Bool { x.map { $0.isFinite && abs($0) < 1e12 } ?? true }
         for i in Indicator.allCases {
-            guard var r = out[i], let sd = r.sd else { continue }
-            if r.adjusted == nil || !sd.isFinite || sd >= 1e15 { r.sd = nil; out[i] = r }
+            guard var r = out[i] else { continue }
+            if let sd = r.sd, r.adjusted == nil || !sd.isFinite || sd >= 1e15 { r.sd = nil }
+            if ![r.ci95?.low, r.ci95?.high, r.ci998?.low, r.ci998?.high, r.denominator, r.reliability].allSatisfy(writable) {
+                r.ci95 = nil; r.ci998 = nil; r.intervalMethod = nil; r.denominator = nil; r.reliability = nil
+            }
+            out[i] = r
         }
         return out
     }
