@@ -41,7 +41,7 @@ struct BacktestCommand: ParsableCommand {
     var seed: Int?
 
     enum FilesHelp: InputFileHelp {
-        static let workforce = "DfE workforce CSV file(s); replaces the pipeline's (and drops its demand)."
+        static let workforce = "DfE workforce CSV file(s); replaces the pipeline's (and drops its demand and population)."
         static let demand = "Children-in-need (b1) or referrals (c1) CSV file(s)."
     }
 
@@ -59,8 +59,8 @@ struct BacktestCommand: ParsableCommand {
 
     func run() throws {
         var p = try Pipeline.load(path: pipeline)
-        if !files.workforce.isEmpty { p.inputs.workforce = files.workforce; p.inputs.demand = [] }
-        if !files.demand.isEmpty { p.inputs.demand = files.demand }
+        var overrides: [RunOverride] = []
+        files.apply(to: &p, overrides: &overrides)
         guard let file = ofsted ?? p.inputs.ofsted else {
             throw WFRiskError.usage("no Ofsted judgements file: give --ofsted FILE or inputs.ofsted in \(pipeline)")
         }

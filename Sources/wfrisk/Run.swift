@@ -59,7 +59,7 @@ struct Run: ParsableCommand {
     var pipeline: String?
 
     enum FilesHelp: InputFileHelp {
-        static let workforce = "DfE workforce CSV file(s) or patterns; replaces the pipeline's."
+        static let workforce = "DfE workforce CSV file(s) or patterns; replaces the pipeline's (and drops its demand, population, inspections and neighbours)."
         static let demand = "DfE children-in-need (b1) or referrals (c1) CSV file(s)."
     }
 
@@ -127,11 +127,11 @@ struct Run: ParsableCommand {
     /// The pipeline to run after command-line overrides, and the overrides made.
     func resolvedPipeline() throws -> (Pipeline, [RunOverride]) {
         var overrides: [RunOverride] = []
-        let namesInputs = !files.workforce.isEmpty || !files.demand.isEmpty || !inspections.isEmpty || neighbours != nil
+        let namesInputs = !files.workforce.isEmpty || !files.demand.isEmpty || files.population != nil || !inspections.isEmpty || neighbours != nil
         var p: Pipeline
         if pipeline == nil && namesInputs {
             guard !files.workforce.isEmpty else {
-                throw WFRiskError.usage("--demand, --inspections and --neighbours without --pipeline need --workforce (an ad-hoc run), or name a pipeline with --pipeline")
+                throw WFRiskError.usage("--demand, --population, --inspections and --neighbours without --pipeline need --workforce (an ad-hoc run), or name a pipeline with --pipeline")
             }
             guard let out else {
                 throw WFRiskError.usage("an ad-hoc run (files named without --pipeline) needs --out DIR; it never publishes into a pipeline's folder such as out/nightly")
@@ -151,16 +151,10 @@ struct Run: ParsableCommand {
             p = try Pipeline.load(path: path)
         }
         if !files.workforce.isEmpty {
-            p.inputs.workforce = files.workforce
-            p.inputs.demand = []
             p.inputs.inspections = []
             p.inputs.neighbours = nil
-            overrides.append(RunOverride(option: "--workforce", value: files.workforce.joined(separator: " ")))
         }
-        if !files.demand.isEmpty {
-            p.inputs.demand = files.demand
-            overrides.append(RunOverride(option: "--demand", value: files.demand.joined(separator: " ")))
-        }
+        files.apply(to: &p, overrides: &overrides)
         if !inspections.isEmpty {
             p.inputs.inspections = inspections
             overrides.append(RunOverride(option: "--inspections", value: inspections.joined(separator: " ")))

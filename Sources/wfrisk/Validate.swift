@@ -19,10 +19,13 @@ struct Validate: ParsableCommand {
     @Flag(help: "Treat two files that disagree on a row as an error even when one is the newer release.")
     var strictReleases = false
 
+    @Flag(help: "Treat a published figure that disagrees with its own counts (any row, national and regional too) as an error, as the pipeline setting `strict: true` does.")
+    var strict = false
+
     @Option(help: "Authority registry CSV (the layout of Resources/authorities.csv) to check codes and names against, as a run's inputs.reference.authorities.")
     var authorities: String?
 
-    @Option(help: "Pipeline file whose reading settings to check with, as `wfrisk run` reads files: its column aliases, suppression markers, overlapping-release policy and authority registry (--authorities and --strict-releases still apply).")
+    @Option(help: "Pipeline file whose reading settings to check with, as `wfrisk run` reads files: its column aliases, suppression markers, overlapping-release policy and authority registry (--authorities, --strict and --strict-releases still apply).")
     var pipeline: String?
 
     func run() throws {
@@ -31,7 +34,8 @@ struct Validate: ParsableCommand {
         var inputs = p?.inputs ?? PipelineInputs()
         if let authorities { inputs.authorities = authorities; inputs.authorityAliases = nil }
         let settings = try p?.settings ?? RunSettings.defaults()
-        let reader = try RunReferences.reader(settings, registry: try RunReferences.registry(inputs))
+        var reader = try RunReferences.reader(settings, registry: try RunReferences.registry(inputs))
+        if strict { reader.strict = true }
         do {
             let overlap: ReleaseOverlap = strictReleases ? .strict : settings.overlappingReleases
             let summaries = try InputValidation.check(paths: files, reader: reader, overlap: overlap)

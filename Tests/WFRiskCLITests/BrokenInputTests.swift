@@ -11,8 +11,8 @@ struct RealCopy {
     var lines: [String]
     let header: [String]
 
-    init() throws {
-        let text = try String(contentsOfFile: Fixtures.realWorkforce, encoding: .utf8)
+    init(_ path: String = Fixtures.realWorkforce) throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
         lines = text.components(separatedBy: "\n")
         if lines.last == "" { lines.removeLast() }
         header = RealCopy.split(lines[0])
@@ -184,11 +184,10 @@ struct BrokenInputTests {
         let hartlepool = copy.row(2023, "Hartlepool"), gateshead = copy.row(2023, "Gateshead"), barnsley = copy.row(2023, "Barnsley")
         copy.set(hartlepool, "inpost_fte", "-200")
         copy.set(gateshead, "agency_rate_fte", "150")
-        copy.set(barnsley, "turnover_rate_fte", "45.0") // leavers / in post = 16.8
+        copy.set(barnsley, "turnover_rate_fte", "45.0") // leavers / in post = 16.8: a warning (issue 26), below
         try expectRejected(try copy.write("values.csv"), [
             (hartlepool + 1, "inpost_fte", "-200 is below 0"),
             (gateshead + 1, "agency_rate_fte", "150 is above 100"),
-            (barnsley + 1, "turnover_rate_fte", "published 45 disagrees with its own counts: leavers_fte / (inpost_fte) × 100 = 16.8"),
         ])
     }
 

@@ -114,6 +114,39 @@ import WFRiskTestSupport
         }
     }
 
+    /// Each unit's indicator table gives a band badge only to an indicator that has one
+    /// (indicators.csv's `band`), never the authority's own band to a row with no value; its
+    /// points chart says "no value" only for indicators without one and "weight 0" for those
+    /// with a value that carry no weight.
+    @Test func indicatorRowsShowOnlyTheirOwnBandAndTheChartSaysWhyAnIndicatorHasNoPoints() throws {
+        let latest = try Self.sampleRun()
+        let html = read(latest + "/report.html")
+        let csv = try CSVReader.readAll(path: latest + "/indicators.csv").map(\.fields)
+        let band = csv[0].firstIndex(of: "band")!
+        let withBand = csv.dropFirst().filter { !$0[band].isEmpty }.count
+        let sections = html.components(separatedBy: "<section class=\"unit\"").dropFirst()
+        var badges = 0, blankRows = 0
+        for section in sections {
+            let rows = try matches("<tr><th scope=\"row\">[^<]*(?:<br><span class=\"muted\">[^<]*</span>)?</th><td class=\"num\">([^<]*)</td>"
+                                   + "(?:<td class=\"num\">[^<]*</td>){4}<td>(.*?)</td><td class=\"num\">([^<]*)</td>", in: section)
+            #expect(rows.count == 15, "indicator rows: \(rows.count)")
+            for r in rows {
+                if r[2].contains("badge") { badges += 1 }
+                if r[1] == "–" {
+                    blankRows += 1
+                    #expect(r[2].isEmpty, "a badge on an indicator with no value: \(r[2])")
+                }
+            }
+            let chart = section.components(separatedBy: "-contrib\" class=\"chart\"")[1].components(separatedBy: "</svg>")[0]
+            let noValue = rows.filter { $0[1] == "–" }.count
+            let weightZero = rows.filter { $0[1] != "–" && Double($0[3]) == 0 }.count
+            #expect(chart.components(separatedBy: ">no value</text>").count - 1 == noValue)
+            #expect(chart.components(separatedBy: ">weight 0</text>").count - 1 == weightZero)
+        }
+        #expect(blankRows > 0, "the sample has indicators with no value")
+        #expect(badges == withBand, "badges \(badges), indicators with a band \(withBand)")
+    }
+
     /// The check above can fail: a page with one external image is caught.
     @Test func selfContainedCheckCatchesAnExternalReference() throws {
         let html = "<html lang=\"en-GB\"><body><a href=\"#x\" id=\"x\">x</a><img src=\"https://example.invalid/a.png\" alt=\"\"></body></html>"

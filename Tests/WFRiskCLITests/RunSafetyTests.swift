@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WFRiskTestSupport
+@testable import WFRiskIngest
 @testable import WFRiskScoring
 @testable import WFRisk
 
@@ -309,5 +310,95 @@ import WFRiskTestSupport
         }
         let readme = try String(contentsOfFile: Fixtures.repoRoot + "/README.md", encoding: .utf8)
         #expect(readme.contains("container: swift:\(ours.map(String.init).joined(separator: "."))"), "README's CI example image must match the tools version")
+    }
+
+    // MARK: 12. Inspection input: sidecars, empty folders, what a folder holds (issue 27)
+
+    /// A copy of sample-data/inspections in `dir/texts`, and a pipeline reading it (csv only).
+    func inspectionPipeline(in dir: String, texts: [String]? = nil) throws -> (pipeline: String, folder: String) {
+        let folder = dir + "/texts"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let source = Fixtures.repoRoot + "/sample-data/inspections"
+        for f in try texts ?? FileManager.default.contentsOfDirectory(atPath: source) {
+            try FileManager.default.copyItem(atPath: source + "/" + f, toPath: folder + "/" + f)
+        }
+        let p = try pipeline(in: dir) { $0.replacingOccurrences(of: Fixtures.repoRoot + "/sample-data/inspections", with: folder)
+            .replacingOccurrences(of: "formats: [csv, json, xlsx, html]", with: "formats: [csv, json]") }
+        return (p, folder)
+    }
+
+    func column(_ path: String, _ name: String, code: String) throws -> String? {
+        let rows = try CSVReader.readAll(path: path).map(\.fields)
+        let header = rows[0].map { $0.replacingOccurrences(of: "\u{FEFF}", with: "") }
+        let c = header.firstIndex(of: "old_la_code")!, k = header.firstIndex(of: name)!
+        return rows.dropFirst().first { $0[c] == code }?[k]
+    }
+
+    /// Editing a text's `.meta.yml` sidecar is a change: the next run scores again with it.
+    @Test func editingAnInspectionSidecarIsAChange() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let (p, folder) = try inspectionPipeline(in: dir)
+        #expect(try Fixtures.run(["run", "--pipeline", p, "--quiet"]).status == 0)
+        #expect(try column(dir + "/out/latest/scores.csv", "inspection_judgement", code: "330") == "inadequate")
+        let manifest = try json(dir + "/out/latest/manifest.json")
+        let inputs = manifest["inputs"] as? [[String: Any]] ?? []
+        #expect(inputs.contains { $0["kind"] as? String == "inspection_metadata" && ($0["path"] as? String)?.hasSuffix("birmingham_letter_2023.txt.meta.yml") == true })
+        let sidecar = folder + "/birmingham_letter_2023.txt.meta.yml"
+        let text = try String(contentsOfFile: sidecar, encoding: .utf8)
+        try Fixtures.write(text.replacingOccurrences(of: "judgement: inadequate", with: "judgement: good"), to: sidecar)
+        let again = try Fixtures.run(["run", "--pipeline", p])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!again.stdout.contains("Nothing to do"), "\(again.stdout)")
+        #expect(try column(dir + "/out/latest/scores.csv", "inspection_judgement", code: "330") == "good")
+        // Unchanged again: nothing to do.
+        #expect(try Fixtures.run(["run", "--pipeline", p]).stdout.contains("Nothing to do"))
+    }
+
+    /// An empty inspection folder is said (log and manifest), and coverage reads as for a folder
+    /// whose texts are all unusable: the inspection indicators are applicable and missing.
+    @Test func anEmptyInspectionFolderIsSaidAndCoverageIsConsistent() throws {
+        let empty = Fixtures.temporaryDirectory()
+        let (p1, _) = try inspectionPipeline(in: empty, texts: [])
+        let r = try Fixtures.run(["run", "--pipeline", p1])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect((r.stdout + r.stderr).contains("holds no inspection text"), "\(r.stdout)\n\(r.stderr)")
+        let manifest = try json(empty + "/out/latest/manifest.json")
+        let folders = manifest["inspection_folders"] as? [[String: Any]] ?? []
+        #expect(folders.count == 1 && folders.first?["texts"] as? Int == 0, "\(folders)")
+        #expect((manifest["warnings"] as? [String] ?? []).contains { $0.contains("holds no inspection text") })
+        // A folder holding only a text about no English authority: the same coverage.
+        let unusable = Fixtures.temporaryDirectory()
+        let (p2, _) = try inspectionPipeline(in: unusable, texts: ["glasgow_council_news_2022.txt"])
+        #expect(try Fixtures.run(["run", "--pipeline", p2, "--quiet"]).status == 0)
+        let a = try column(empty + "/out/latest/scores.csv", "coverage", code: "330")
+        let b = try column(unusable + "/out/latest/scores.csv", "coverage", code: "330")
+        #expect(a != nil && a == b, "empty folder \(a ?? "-"), unusable texts \(b ?? "-")")
+        #expect(Double(a ?? "") ?? 1 < 1)
+    }
+
+    /// A folder's README, other file types and a sidecar without its text are passed over with
+    /// the reason in the log and the manifest, at any depth; the texts in subfolders are read.
+    @Test func aFolderReadsOnlyTextsAndSaysWhatItPassedOver() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let (p, folder) = try inspectionPipeline(in: dir)
+        try FileManager.default.createDirectory(atPath: folder + "/more", withIntermediateDirectories: true)
+        try Fixtures.write("# Notes\nThese are Birmingham and Sutton children's services inspection letters, judged inadequate by Ofsted.\n", to: folder + "/more/README.md")
+        try Fixtures.write("x", to: folder + "/labels.json")
+        try Fixtures.write("la_code: \"330\"\n", to: folder + "/gone.txt.meta.yml")
+        try FileManager.default.moveItem(atPath: folder + "/sutton_focused_visit_2022.txt", toPath: folder + "/more/sutton_focused_visit_2022.txt")
+        let r = try Fixtures.run(["run", "--pipeline", p])
+        #expect(r.status == 0, "\(r.stderr)")
+        let manifest = try json(dir + "/out/latest/manifest.json")
+        let inputs = (manifest["inputs"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+        #expect(!inputs.contains { $0.hasSuffix("README.md") || $0.hasSuffix("labels.json") })
+        #expect(inputs.contains { $0.hasSuffix("more/sutton_focused_visit_2022.txt") })
+        let folders = manifest["inspection_folders"] as? [[String: Any]] ?? []
+        let passed = (folders.first?["passed_over"] as? [[String: String]] ?? []).map { (($0["file"]! as NSString).lastPathComponent, $0["reason"]!) }
+        #expect(passed.contains { $0.0 == "README.md" && $0.1.contains("README") }, "\(passed)")
+        #expect(passed.contains { $0.0 == "labels.json" && $0.1.contains("'.json' is not an inspection text extension") }, "\(passed)")
+        #expect(passed.contains { $0.0 == "gone.txt.meta.yml" && $0.1.contains("no text beside it") }, "\(passed)")
+        #expect(!passed.contains { $0.0 == "birmingham_letter_2023.txt.meta.yml" }, "a sidecar with its text is read, not passed over")
+        #expect(passed.count == 3, "\(passed)")
+        #expect(r.stderr.contains("passed over") && r.stderr.contains("README.md"), "\(r.stderr)")
     }
 }

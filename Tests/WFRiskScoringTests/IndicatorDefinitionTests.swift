@@ -11,16 +11,15 @@ import WFRiskTestSupport
         #expect(Indicator.allCases.filter { $0.direction < 0 } == [.inpostChange])
     }
 
-    @Test func shrinkageIsThePriorWeightedRatio() {
-        let shrunk: Double? = Shrinkage.adjusted(3, 10, prior: 0.15, k: 25, scale: 100)
+    /// The fallback (no between-authority estimate) is the fixed pseudo-count's prior-weighted ratio.
+    @Test func fallbackShrinkageIsThePriorWeightedRatio() throws {
+        let fixed = Shrinker.fixed(model: .binomial, prior: 0.15, scale: 100, k: 25)
+        let shrunk = try #require(fixed.adjusted(0.3, denominator: 10, figures: nil))
         let expected: Double = 100 * (3 + 25 * 0.15) / 35
-        #expect(shrunk == expected)
-        let plain: Double? = Shrinkage.adjusted(3, 10, prior: nil, k: 25, scale: 100)
+        #expect(abs(shrunk - expected) < 1e-12)
+        let plain = Shrinker.fixed(model: .binomial, prior: nil, scale: 100, k: 25).adjusted(0.3, denominator: 10, figures: nil)
         #expect(plain == 30)
-        let zero: Double? = Shrinkage.adjusted(3, 0, prior: 0.15, k: 25, scale: 100)
-        #expect(zero == nil)
-        let none: Double? = Shrinkage.adjusted(nil, 10, prior: 0.15, k: 25, scale: 100)
-        #expect(none == nil)
+        #expect(fixed.adjusted(0.3, denominator: 0, figures: nil) == nil)
     }
 
     /// The definitions are DfE's: computed from the published counts, every rate matches the

@@ -22,6 +22,14 @@ package enum Fixtures {
     package static var realWorkforce: String { sharedData + "/dfe/csww_indicators_2017_to_2023.csv" }
     package static var realB1: String { sharedData + "/dfe/b1_children_in_need_2013_to_2023.csv" }
     package static var realC1: String { sharedData + "/dfe/c1_children_in_need_referrals_and_rereferrals_2013_to_2023.csv" }
+    /// The next releases (February 2025 and autumn 2024), the ONS child population, and the
+    /// 2015 and 2016 statistical first releases' wide underlying data.
+    package static var realWorkforce2024: String { sharedData + "/dfe/csww_indicators_2017_to_2024.csv" }
+    package static var realB1_2024: String { sharedData + "/dfe/b1_children_in_need_2013_to_2024.csv" }
+    package static var realC1_2024: String { sharedData + "/dfe/c1_children_in_need_referrals_and_rereferrals_2013_to_2024.csv" }
+    package static var realPopulation: String { sharedData + "/ons/ons_mid-year_population_estimates_2012_to_2024.csv" }
+    package static var realSFR2015: String { sharedData + "/dfe/older/SFR07_2016_UD_csww_2015.csv" }
+    package static var realSFR2016: String { sharedData + "/dfe/older/SFR08_2017_UD_csww_2016.csv" }
     package static var realNeighbours: String { sharedData + "/reference/statistical_neighbours_2025.csv" }
     package static var realInspections: String { sharedData + "/inspections" }
     /// A pipeline over every real input with `min_coverage` 0.9. Under methodology 2.0.0 every

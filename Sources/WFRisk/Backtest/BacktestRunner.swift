@@ -14,12 +14,13 @@ package enum BacktestRunner {
         let refs = try RunReferences.load(inputs: pipeline.inputs, settings: pipeline.settings)
         let workforcePaths = try PathPatterns.expand(pipeline.inputs.workforce, kind: "workforce")
         let workforce = try TidyDataset.merge(try TidyIngest.read(workforcePaths, wanted: Measure.workforce, kind: "workforce",
-                                                                  reader: refs.reader, threads: threads))
+                                                                  reader: refs.reader, threads: threads),
+                                              overlap: pipeline.settings.overlappingReleases)
         var demand: TidyDataset?
         let demandPaths = try PathPatterns.expand(pipeline.inputs.demand, kind: "demand")
         if !demandPaths.isEmpty {
-            demand = try TidyDataset.merge(try TidyIngest.read(demandPaths, wanted: Measure.demand, kind: "demand",
-                                                               reader: refs.reader, threads: threads))
+            demand = try RunReferences.demand(demandPaths, population: pipeline.inputs.population, reader: refs.reader,
+                                              overlap: pipeline.settings.overlappingReleases, threads: threads).0
         }
         let history = try OfstedHistory.load(path: ofsted, registry: refs.registry)
         let input = ScoringInput(workforce: workforce, demand: demand, registry: refs.registry, neighbours: refs.neighbours,

@@ -6,8 +6,10 @@ import WFRiskScoring
 enum IndicatorsCSV {
     static let header = [
         "time_period", "new_la_code", "old_la_code", "la_name", "region_code", "score", "indicator", "polarity",
-        "value", "adjusted", "z", "rank", "ranked_units", "quartile", "band",
-        "england", "region", "neighbour_median", "neighbour_count", "weight", "contribution", "status", "note",
+        "value", "ci95_low", "ci95_high", "ci998_low", "ci998_high", "interval_method", "denominator", "reliability",
+        "adjusted", "z", "rank", "ranked_units", "quartile", "band",
+        "england", "vs_england", "vs_england_998", "region", "neighbour_median", "vs_neighbours", "vs_neighbours_998", "neighbour_count",
+        "weight", "contribution", "status", "note",
     ]
 
     static func render(_ table: ScoreTable) -> [UInt8] {
@@ -29,10 +31,16 @@ enum IndicatorsCSV {
                     out.append([
                         .number(String(u.year)), .text(u.newCode), .text(u.oldCode), .text(u.name), .text(u.regionCode),
                         .text(component.kind.rawValue), .text(i.rawValue), .text(i.direction > 0 ? "higher_is_risk" : "lower_is_risk"),
-                        ScoresCSV.number(r.value, i.decimals), ScoresCSV.number(r.adjusted, i.decimals), ScoresCSV.number(r.z, 2),
+                        ScoresCSV.number(r.value, i.decimals),
+                        ScoresCSV.number(r.ci95?.low, i.decimals), ScoresCSV.number(r.ci95?.high, i.decimals),
+                        ScoresCSV.number(r.ci998?.low, i.decimals), ScoresCSV.number(r.ci998?.high, i.decimals),
+                        ScoresCSV.text(r.intervalMethod?.rawValue), ScoresCSV.number(r.denominator, 1), ScoresCSV.number(r.reliability, 3),
+                        ScoresCSV.number(r.adjusted, i.decimals), ScoresCSV.number(r.z, 2),
                         ScoresCSV.int(r.rank), .number(String(c.rankedUnits)), ScoresCSV.int(c.quartile), ScoresCSV.text(c.band?.rawValue),
-                        ScoresCSV.number(c.england, i.decimals), ScoresCSV.number(c.region, i.decimals),
+                        ScoresCSV.number(c.england, i.decimals), ScoresCSV.text(r.vsEngland?.rawValue), ScoresCSV.text(r.vsEngland998?.rawValue),
+                        ScoresCSV.number(c.region, i.decimals),
                         ScoresCSV.number(c.neighbourMedian, i.decimals),
+                        ScoresCSV.text(c.vsNeighbours?.rawValue), ScoresCSV.text(c.vsNeighbours998?.rawValue),
                         .number(String(c.neighbourCount)), ScoresCSV.number(r.weight, 4), ScoresCSV.number(r.contribution, 2),
                         .text(u.isRanked ? "ranked" : "excluded"), ScoresCSV.text(r.note),
                     ])
@@ -52,6 +60,9 @@ enum IndicatorsCSV {
         package var region: Double?
         var neighbourMedian: Double?
         var neighbourCount: Int
+        /// Where the value's 95% and 99.8% intervals lie against the neighbours' median.
+        package var vsNeighbours: Significance?
+        package var vsNeighbours998: Significance?
     }
 
     /// What the lines of a table are read against, built once per table.
@@ -70,9 +81,11 @@ enum IndicatorsCSV {
             let peerValues = u.neighbours.compactMap { byCode[$0.oldCode] }.compactMap { p in p.result(i)?.value }
             let england = table.englandValues.indices.contains(i.ordinal) ? table.englandValues[i.ordinal] : nil
             let region = table.regionValues[u.regionCode].flatMap { $0.indices.contains(i.ordinal) ? $0[i.ordinal] : nil }
+            let median = peerValues.isEmpty ? nil : RobustScale.median(peerValues)
             return Line(rankedUnits: count, quartile: r.rank.map { Ranking.quartile(rank: $0, of: count) },
                         band: r.z.map { Band.of(distance: $0) }, england: england ?? nil, region: region ?? nil,
-                        neighbourMedian: peerValues.isEmpty ? nil : RobustScale.median(peerValues), neighbourCount: peerValues.count)
+                        neighbourMedian: median, neighbourCount: peerValues.count,
+                        vsNeighbours: Significance.of(r.ci95, against: median), vsNeighbours998: Significance.of(r.ci998, against: median))
         }
     }
 }

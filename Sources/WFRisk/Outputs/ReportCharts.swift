@@ -37,16 +37,25 @@ enum ReportCharts {
 
     // MARK: Contributions
 
-    /// One indicator's points in a score; `value` nil when the indicator had no value.
+    /// One indicator's points in a score; `points` nil when it adds none, and `blank` says why:
+    /// it has no value, or it has one that carries no weight (or whose score is not computed).
     struct Contribution: Sendable, Equatable {
         var group: String
         var label: String
         var points: Double?
+        var blank: Blank
 
-        init(group: String, label: String, points: Double?) {
+        enum Blank: String, Sendable {
+            case noValue = "no value"
+            case weightZero = "weight 0"
+            case notScored = "score not computed"
+        }
+
+        init(group: String, label: String, points: Double?, blank: Blank = .noValue) {
             self.group = group
             self.label = label
             self.points = points
+            self.blank = blank
         }
     }
 
@@ -85,7 +94,7 @@ enum ReportCharts {
                 body += "<rect class=\"bar\" x=\"\(n(x))\" y=\"\(n(mid - 7))\" width=\"\(n(len))\" height=\"14\" fill=\"\(colour.hex)\" data-points=\"\(Decimals.format(p, 2))\"/>"
                 body += "<text x=\"\(n(w))\" y=\"\(n(mid + 4))\" text-anchor=\"end\" font-size=\"12\" fill=\"\(ReportPalette.text.hex)\">\(signed(p, 1))</text>"
             } else {
-                body += "<text x=\"\(n(w))\" y=\"\(n(mid + 4))\" text-anchor=\"end\" font-size=\"12\" fill=\"\(ReportPalette.muted.hex)\">no value</text>"
+                body += "<text x=\"\(n(w))\" y=\"\(n(mid + 4))\" text-anchor=\"end\" font-size=\"12\" fill=\"\(ReportPalette.muted.hex)\">\(item.blank.rawValue)</text>"
             }
             y += row
         }

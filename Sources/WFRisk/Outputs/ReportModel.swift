@@ -28,6 +28,9 @@ struct ReportPage: Sendable {
     let index: [IndexEntry]
     /// The units' sections, rendered separately (in parallel) and placed as they are.
     var unitSections = ""
+    /// Funnel plots of the weighted indicators (every authority).
+    var funnels: [FunnelView] = []
+    var hasFunnels = false
     let inputs: [InputRow]
     let sources: String
     let contributionLimit: String
@@ -88,6 +91,11 @@ struct UnitView: Sendable {
     let judgement: String?
     let notes: [String]
     let hasNotes: Bool
+    /// Each indicator's intervals and significance against England and the neighbours.
+    var intervalRows: [IntervalRow] = []
+    var hasIntervalRows = false
+    /// The weighted indicators' funnels with this unit highlighted.
+    var funnels: [FunnelView] = []
 }
 
 struct Fact: Sendable { let label: String; let value: String; let detail: String? }
@@ -209,11 +217,16 @@ enum ReportModel {
         let index = table.units.sorted { ($0.name, $0.oldCode) < ($1.name, $1.oldCode) }.map { IndexEntry(anchor: anchor($0), name: $0.name) }
         let years = YearSnapshot.all(data.earlierYears + [YearScores(table)])
         let history = Dictionary(grouping: data.history, by: { $0.unit.unit })
+        let funnels = funnels(table, labels: labels)
         let units = table.units.map { u in
-            unitView(u, rankedCount: ranked.count, labels: labels, context: context, limit: limit, years: years, history: history[u.unit] ?? [])
+            var view = unitView(u, rankedCount: ranked.count, labels: labels, context: context, limit: limit, years: years, history: history[u.unit] ?? [])
+            view.intervalRows = intervalRows(u, labels: labels, context: context)
+            view.hasIntervalRows = !view.intervalRows.isEmpty
+            view.funnels = unitFunnels(funnels, unit: u, anchor: view.anchor)
+            return view
         }
 
-        return (ReportPage(
+        var page = ReportPage(
             title: "Children's social work workforce risk, England \(table.year)", synthetic: data.synthetic,
             year: table.year, wfriskVersion: WFRiskVersion.current, methodologyVersion: Scorer.methodologyVersion, css: css,
             unitCount: table.units.count, rankedCount: ranked.count, excludedCount: table.units.count - ranked.count,
@@ -228,7 +241,10 @@ enum ReportModel {
             nationalRows: nationalRows, index: index,
             inputs: data.inputs.map { InputRow(kind: $0.kind, file: $0.path, sha256: $0.sha256) },
             sources: table.sources.map(\.rawValue).sorted().joined(separator: ", "),
-            contributionLimit: Decimals.format(limit, 0)), units)
+            contributionLimit: Decimals.format(limit, 0))
+        page.funnels = nationalFunnels(funnels, table: table)
+        page.hasFunnels = !page.funnels.isEmpty
+        return (page, units)
     }
 
     static func unitView(_ u: UnitScore, rankedCount: Int, labels: [Indicator: Label], context: IndicatorsCSV.Context, limit: Double,
@@ -261,7 +277,8 @@ enum ReportModel {
             var rows: [IndicatorRow] = []
             for r in component.indicators {
                 let label = labels[r.indicator] ?? Label(r.indicator, words: nil)
-                bars.append(.init(group: group, label: label.name, points: r.contribution))
+                bars.append(.init(group: group, label: label.name, points: r.contribution,
+                                  blank: r.value == nil ? .noValue : r.weight == 0 ? .weightZero : .notScored))
                 let line = context.line(u, r)
                 rows.append(IndicatorRow(
                     label: label.label, value: label.format(r.value),
@@ -381,8 +398,10 @@ enum ReportModel {
         var s = "Bar chart of the points each indicator adds to or takes from \(u.name)'s instability and caseload-risk scores."
         if !up.isEmpty { s += " Largest raising: " + up.map { "\($0.0) \(ReportCharts.signed($0.1, 1))" }.joined(separator: ", ") + "." }
         if !down.isEmpty { s += " Largest lowering: " + down.map { "\($0.0) \(ReportCharts.signed($0.1, 1))" }.joined(separator: ", ") + "." }
-        let missing = bars.filter { $0.points == nil }.count
+        let missing = bars.filter { $0.points == nil && $0.blank == .noValue }.count
         if missing > 0 { s += " \(missing) indicator\(missing == 1 ? " has" : "s have") no value." }
+        let unweighted = bars.filter { $0.points == nil && $0.blank == .weightZero }.count
+        if unweighted > 0 { s += " \(unweighted) indicator\(unweighted == 1 ? " has a value but weight" : "s have values but weight") 0." }
         return s + " The values are in the table that follows."
     }
 

@@ -15,6 +15,7 @@ enum ScoresCSV {
         "quartile", "overall_rank_low", "overall_rank_high", "p_high_band",
         "previous_overall_rank", "overall_rank_change", "overall_score_change", "change_note",
         "main_drivers", "summary", "instability_band", "caseload_risk_band",
+        "instability_sig_worse_england", "caseload_risk_sig_worse_england", "overall_sig_worse_england",
     ]
     static let comparedMeasures = Comparison.measures.map(\.rawValue)
 
@@ -55,6 +56,8 @@ enum ScoresCSV {
             int(u.quartile), int(u.uncertainty?.rankLow), int(u.uncertainty?.rankHigh), number(u.uncertainty?.pHighBand, 2),
             int(c?.previousRank), c?.rankChange.map { .number(String($0)) } ?? .empty, number(c?.scoreChange, d), text(c?.note),
             text(u.mainDrivers), text(u.summary), text(u.instability.band?.rawValue), text(u.caseloadRisk.band?.rawValue),
+            int(u.instability.significantlyWorse), int(u.caseloadRisk.significantlyWorse),
+            int(u.instability.significantlyWorse + u.caseloadRisk.significantlyWorse),
         ]
         cells += [.text(u.regionCode), number(u.instability.coverage, 2), number(u.caseloadRisk.coverage, 2)]
         for m in comparedMeasures {

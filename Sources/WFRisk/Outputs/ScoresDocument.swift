@@ -116,6 +116,13 @@ struct ScoresDocument: Sendable {
                     ("scale", .double(r.scale, decimals: 6)), ("scale_method", .string(r.scaleMethod)), ("count", .int(r.count)),
                 ])
             })),
+            ("shrinkage", .array(table.shrinkage.map { s in
+                .object([
+                    ("indicator", .string(s.indicator.rawValue)), ("method", .string(s.method)),
+                    ("between_variance", .double(s.tau2, decimals: 8)), ("overdispersion_phi", .double(s.phi, decimals: 4)),
+                    ("units", .int(s.units)), ("fallback_k", .double(s.k, decimals: 4)), ("england", .double(s.england, decimals: 6)),
+                ])
+            })),
             ("bands", .object(table.bandReferences.map { name, r in
                 (name, .object([("median", .double(r.median, decimals: 6)), ("scale", .double(r.scale, decimals: 6)),
                                 ("scale_method", .string(r.scaleMethod)),
@@ -171,6 +178,7 @@ struct ScoresDocument: Sendable {
             ("rank", c.rank.map(JSONValue.int) ?? .null),
             ("band", .optionalString(c.band?.rawValue)),
             ("coverage", .double(c.coverage, decimals: 2)),
+            ("significantly_worse_than_england", .int(c.significantlyWorse)),
             ("indicators", .array(c.indicators.map { i in
                 .object([
                     ("indicator", .string(i.indicator.rawValue)),
@@ -182,6 +190,13 @@ struct ScoresDocument: Sendable {
                     ("rank", i.rank.map(JSONValue.int) ?? .null),
                     ("band", .optionalString(i.z.map { Band.of(distance: $0).rawValue })),
                     ("sampling_sd", .double(i.sd, decimals: 4)),
+                    ("denominator", .double(i.denominator, decimals: 4)),
+                    ("reliability", .double(i.reliability, decimals: 4)),
+                    ("interval_method", .optionalString(i.intervalMethod?.rawValue)),
+                    ("ci95_low", .double(i.ci95?.low, decimals: 4)), ("ci95_high", .double(i.ci95?.high, decimals: 4)),
+                    ("ci998_low", .double(i.ci998?.low, decimals: 4)), ("ci998_high", .double(i.ci998?.high, decimals: 4)),
+                    ("vs_england", .optionalString(i.vsEngland?.rawValue)),
+                    ("vs_england_998", .optionalString(i.vsEngland998?.rawValue)),
                     ("note", .optionalString(i.note)),
                 ])
             })),

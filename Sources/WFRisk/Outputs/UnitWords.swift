@@ -104,7 +104,12 @@ struct UnitWords: Sendable {
         }
         let first = fill("sentence_level", ["name": u.name, "year": String(u.year), "level": level(d), "score": Decimals.format(score, Ranking.scoreDecimals),
                                             "rank": String(rank), "ranked": String(rankedCount ?? table.rankedCount), "interval": interval, "change": change])
-        guard let drivers = drivers(u, englandValues: table.englandValues) else { return first + " " + fill("sentence_no_drivers", [:]) }
+        // `u.drivers` move the score the way `d` says it lies (Ranking.drivers), so the verb and the
+        // indicators agree.
+        guard let drivers = drivers(u, englandValues: table.englandValues) else {
+            return first + " " + fill(d >= 0 ? "sentence_no_drivers_up" : "sentence_no_drivers_down",
+                                      ["min_points": Decimals.format(Ranking.driverMinPoints, 1)])
+        }
         return first + " " + fill(d >= 0 ? "sentence_drivers_up" : "sentence_drivers_down", ["drivers": drivers])
     }
 

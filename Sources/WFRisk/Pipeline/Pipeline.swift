@@ -113,16 +113,22 @@ package struct PipelineInputs: Sendable {
     /// Ofsted judgements file (schema: ../shared/data/ofsted/README.md): the judgement in force
     /// beside the scores, and what `wfrisk backtest` pairs them with.
     package var ofsted: String?
+    /// ONS mid-year estimates of children aged 0 to 17 (the layout of ../shared/data/ons/): the
+    /// denominator of demand rates a children-in-need release gives as counts only.
+    package var population: String?
 
     package init() {}
 
     mutating func apply(_ node: ConfigNode, base: String) throws {
-        let keys = ["workforce", "demand", "inspections", "ofsted", "reference"]
+        let keys = ["workforce", "demand", "population", "inspections", "ofsted", "reference"]
         for (key, value) in try node.mapping(allowed: keys) {
             switch key {
             case "workforce": workforce = try value.strings().map { Pipeline.resolve($0, base: base) }
             case "demand": demand = value.isNull ? [] : try value.strings().map { Pipeline.resolve($0, base: base) }
             case "inspections": inspections = value.isNull ? [] : try value.strings().map { Pipeline.resolve($0, base: base) }
+            case "population":
+                population = value.isNull ? nil : Pipeline.resolve(try value.string(), base: base)
+                if let p = population, !FileManager.default.fileExists(atPath: p) { throw value.error("file not found: \(p)") }
             case "ofsted":
                 ofsted = value.isNull ? nil : Pipeline.resolve(try value.string(), base: base)
                 if let o = ofsted, !FileManager.default.fileExists(atPath: o) { throw value.error("file not found: \(o)") }

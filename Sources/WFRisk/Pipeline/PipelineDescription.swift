@@ -6,6 +6,7 @@ package enum PipelineDescription {
         out += "inputs:\n"
         out += "  workforce: \(p.inputs.workforce.joined(separator: ", "))\n"
         out += "  demand: \(p.inputs.demand.isEmpty ? "(none)" : p.inputs.demand.joined(separator: ", "))\n"
+        out += "  population: \(p.inputs.population ?? "(none)")\n"
         out += "  inspections: \(p.inputs.inspections.isEmpty ? "(none)" : p.inputs.inspections.joined(separator: ", "))\n"
         out += "  neighbours: \(p.inputs.neighbours ?? "(none)")\n"
         out += "  ofsted: \(p.inputs.ofsted ?? "(none)")\n"

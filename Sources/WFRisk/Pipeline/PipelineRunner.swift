@@ -113,6 +113,7 @@ public struct PipelineRunner {
         logger.info("run started", metadata: ["run_id": "\(runID)", "run_dir": "\(runDir)", "pipeline": "\(pipeline.file)"])
         var manifest = RunManifest(pipeline: pipeline, overrides: options.overrides, runKey: runKey, inputs: fingerprints, started: started, threads: options.threads)
         manifest.syntheticInputs = plan.syntheticInputs
+        manifest.inspectionFolders = plan.inspectionFolders
         do {
             let (table, records, counts, warnings) = try runStages(plan: plan, fingerprints: fingerprints, runDir: runDir)
             manifest.stages = records
@@ -227,13 +228,14 @@ public struct PipelineRunner {
         }
         let demand = graph.add("ingest_demand", after: references) { refs -> StageGraph.Produced<TidyDataset?> in
             guard !plan.demand.isEmpty else { return (nil, ["files": 0]) }
-            let files = try TidyIngest.read(plan.demand, wanted: Measure.demand, kind: "demand", reader: refs.reader, threads: threads)
-            try TidyIngest.verifyUnchanged(files, fingerprints: fingerprints)
-            let dataset = try TidyDataset.merge(files, overlap: pipeline.settings.overlappingReleases)
-            return (dataset, ["files": files.count, "rows": dataset.rowCount, "records": dataset.records.count])
+            let (dataset, files) = try RunReferences.demand(plan.demand, population: pipeline.inputs.population, reader: refs.reader,
+                                                            overlap: pipeline.settings.overlappingReleases, threads: threads) {
+                try TidyIngest.verifyUnchanged($0, fingerprints: fingerprints)
+            }
+            return (dataset, ["files": files, "rows": dataset.rowCount, "records": dataset.records.count])
         }
         let inspections = graph.add("extract_inspections", after: references) { refs -> StageGraph.Produced<InspectionIngest.Result?> in
-            guard !plan.inspections.isEmpty else { return (nil, ["documents": 0]) }
+            guard plan.inspectionsGiven else { return (nil, ["documents": 0]) }
             let result = try InspectionIngest.read(plan.inspections, registry: refs.registry, threads: threads)
             return (result, ["documents": result.documents.count, "skipped": result.skipped.count])
         }
@@ -297,6 +299,7 @@ public struct PipelineRunner {
         let table = final.value
         var warnings = workforce.value.warnings + table.warnings
         if let demand = demand.value { warnings += demand.warnings }
+        warnings += plan.inspectionFolderWarnings
         if let read = inspections.value {
             warnings += read.skipped.map { "skipped inspection text \($0.file): \($0.reason)" }
             warnings += joined.value.unusedInspections
@@ -309,6 +312,7 @@ public struct PipelineRunner {
         if let demand = demand.value { for f in demand.files { counts["demand:" + f.path] = f.rowCount } }
         if let read = inspections.value {
             for d in read.documents { counts["inspection:" + d.file] = 1 }
+            for d in read.documents { counts["inspection_metadata:" + d.file + ".meta.yml"] = 1 }
         }
         let refs = references.value
         if let n = pipeline.inputs.neighbours { counts["neighbours:" + n] = refs.neighbours?.neighbours.count ?? 0 }
@@ -325,6 +329,19 @@ package struct InputPlan: Sendable {
     /// Inspection files (folders expanded to the texts inside).
     package var inspections: [String]
     package var reference: [(kind: String, path: String)]
+    /// Whether the run was given inspection input at all (an empty folder counts: the
+    /// inspection indicators are then applicable and missing, as for texts none of which is used).
+    package var inspectionsGiven = false
+    /// What each inspection folder held, and what in it was passed over and why.
+    package var inspectionFolders: [InspectionIngest.Folder] = []
+    /// The `.meta.yml` sidecars beside the texts: part of each text's metadata, so fingerprinted
+    /// (the run key changes when one is edited).
+    package var inspectionSidecars: [String] {
+        inspections.map { $0 + ".meta.yml" }.filter { FileManager.default.fileExists(atPath: $0) }
+    }
+
+    /// The inspection folders' warnings: each file passed over with its reason, and a folder with no text.
+    package var inspectionFolderWarnings: [String] { inspectionFolders.flatMap(\.warnings) }
 
     /// Name of the marker file that labels a folder of inputs as invented (sample-data/, `wfrisk sample`).
     package static let syntheticMarker = "SYNTHETIC"
@@ -351,17 +368,23 @@ package struct InputPlan: Sendable {
         if let a = p.inputs.authorities { reference.append(("authorities", a)) }
         if let a = p.inputs.authorityAliases { reference.append(("authority_aliases", a)) }
         if let o = p.inputs.ofsted { reference.append(("ofsted", o)) }
-        return InputPlan(
+        if let o = p.inputs.population { reference.append(("population", o)) }
+        let inspections = try InspectionIngest.expandFolders(try PathPatterns.expand(p.inputs.inspections, kind: "inspections"))
+        var plan = InputPlan(
             workforce: try PathPatterns.expand(p.inputs.workforce, kind: "workforce"),
             demand: try PathPatterns.expand(p.inputs.demand, kind: "demand"),
-            inspections: try InspectionIngest.expand(try PathPatterns.expand(p.inputs.inspections, kind: "inspections")),
+            inspections: inspections.texts,
             reference: reference)
+        plan.inspectionsGiven = !p.inputs.inspections.isEmpty
+        plan.inspectionFolders = inspections.folders
+        return plan
     }
 
     /// SHA-256 of every input, computed concurrently; row and document counts are filled in later.
     func fingerprint(threads: Int) throws -> [InputFingerprint] {
         let all: [(String, String)] = workforce.map { ("workforce", $0) } + demand.map { ("demand", $0) }
-            + inspections.map { ("inspection", $0) } + reference.map { ($0.kind, $0.path) }
+            + inspections.map { ("inspection", $0) } + inspectionSidecars.map { ("inspection_metadata", $0) }
+            + reference.map { ($0.kind, $0.path) }
         return try Parallel.map(all, threads: threads) { kind, path in
             InputFingerprint(kind: kind, path: path, sha256: try SHA256Digest.hex(ofFile: path), count: 0)
         }

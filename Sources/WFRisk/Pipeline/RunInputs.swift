@@ -15,6 +15,24 @@ package struct RunReferences: Sendable {
         return RunReferences(registry: registry, neighbours: neighbours, reader: try reader(settings, registry: registry))
     }
 
+    /// The demand files merged (newest release winning), with rates derived from counts over the
+    /// population file where a file gives counts only (`PopulationRates`); `check` sees every
+    /// file read (the run verifies its fingerprints). Returns the dataset and the files read.
+    package static func demand(_ paths: [String], population: String?, reader: TidyFileReader, overlap: ReleaseOverlap,
+                               threads: Int, check: ([TidyFile]) throws -> Void = { _ in }) throws -> (TidyDataset, Int) {
+        let files = try TidyIngest.read(paths, wanted: Measure.demand, kind: "demand", reader: reader, threads: threads)
+        var people: TidyDataset?
+        if let population {
+            let read = try TidyIngest.read([population], wanted: [.population], kind: "population", reader: reader, threads: threads)
+            try check(read)
+            people = try TidyDataset.merge(read)
+        }
+        try check(files)
+        var dataset = try TidyDataset.merge(files, overlap: overlap)
+        PopulationRates.fill(&dataset, population: people, populationPath: population)
+        return (dataset, files.count)
+    }
+
     /// The authority registry a pipeline's inputs name.
     package static func registry(_ inputs: PipelineInputs) throws -> AuthorityRegistry {
         try AuthorityRegistry.named(authorities: inputs.authorities, aliases: inputs.authorityAliases)
@@ -23,8 +41,10 @@ package struct RunReferences: Sendable {
     /// The tidy-file reader for a pipeline's settings (bundled column aliases and suppression
     /// markers plus the pipeline's own), as `wfrisk run` and `wfrisk validate` both read files.
     package static func reader(_ settings: RunSettings, registry: AuthorityRegistry) throws -> TidyFileReader {
-        TidyFileReader(aliases: try ColumnAliases.bundled(extra: settings.aliasPairs),
-                       markers: try SuppressionMarkers.bundled(extra: settings.suppressionMarkers),
-                       registry: registry)
+        var reader = TidyFileReader(aliases: try ColumnAliases.bundled(extra: settings.aliasPairs),
+                                    markers: try SuppressionMarkers.bundled(extra: settings.suppressionMarkers),
+                                    registry: registry)
+        reader.strict = settings.strict
+        return reader
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import WFRiskCore
+import WFRiskInspections
 import WFRiskScoring
 
 /// An output file as recorded in the manifest.
@@ -46,6 +47,8 @@ struct RunManifest {
     var overrides: [RunOverride]
     /// Input folders marked synthetic (`SYNTHETIC` marker): the scores are not real figures.
     var syntheticInputs: [String] = []
+    /// Inspection folders given: how many texts each held and what in it was passed over, why.
+    var inspectionFolders: [InspectionIngest.Folder] = []
 
     init(pipeline: Pipeline, overrides: [RunOverride], runKey: String, inputs: [InputFingerprint], started: Date, threads: Int) {
         pipelineFile = pipeline.file
@@ -106,10 +109,8 @@ struct RunManifest {
             ("host", .string(ProcessInfo.processInfo.hostName)),
             ("pid", .int(Int(getpid()))),
             ("threads", .int(threads)),
-            ("inputs", .array(inputs.sorted { ($0.kind, $0.path) < ($1.kind, $1.path) }.map { i in
-                .object([("kind", .string(i.kind)), ("path", .string(i.path)), ("sha256", .string(i.sha256)),
-                         (i.kind == "inspection" ? "documents" : "rows", .int(i.count))])
-            })),
+            ("inputs", RunManifest.inputsJSON(inputs)),
+            ("inspection_folders", RunManifest.foldersJSON(inspectionFolders)),
             ("stages", .array(stages.map { s in
                 .object([
                     ("name", .string(s.name)), ("status", .string(s.status.rawValue)),
@@ -127,6 +128,22 @@ struct RunManifest {
         ])
     }
 
+    /// `inputs`: kind, path, hash and the rows (CSV) or documents (texts and their sidecars) read.
+    static func inputsJSON(_ inputs: [InputFingerprint]) -> JSONValue {
+        .array(inputs.sorted { ($0.kind, $0.path) < ($1.kind, $1.path) }.map { i in
+            let counted = i.kind == "inspection" || i.kind == "inspection_metadata" ? "documents" : "rows"
+            return .object([("kind", .string(i.kind)), ("path", .string(i.path)), ("sha256", .string(i.sha256)), (counted, .int(i.count))])
+        })
+    }
+
+    /// `inspection_folders`: each folder's path, how many texts it held, and what was passed over, why.
+    static func foldersJSON(_ folders: [InspectionIngest.Folder]) -> JSONValue {
+        .array(folders.map { f in
+            let passed: [JSONValue] = f.passedOver.map { .object([("file", .string($0.file)), ("reason", .string($0.reason))]) }
+            return .object([("path", .string(f.path)), ("texts", .int(f.texts)), ("passed_over", .array(passed))])
+        })
+    }
+
     /// The effective settings as recorded: scoring settings as in scores.json, plus reading rules and formats.
     static func settingsJSON(_ s: RunSettings, formats: [OutputFormat]) -> JSONValue {
         .object([
@@ -134,6 +151,7 @@ struct RunManifest {
             ("column_aliases", .object(s.columnAliases.keys.sorted().map { k in (k, .array(s.columnAliases[k]!.map { .string($0) })) })),
             ("suppression_markers", .array(s.suppressionMarkers.map { .string($0) })),
             ("overlapping_releases", .string(s.overlappingReleases.rawValue)),
+            ("strict", .bool(s.strict)),
             ("formats", .array(formats.map { .string($0.rawValue) })),
         ])
     }

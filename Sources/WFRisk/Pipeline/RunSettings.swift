@@ -11,10 +11,13 @@ public struct RunSettings: Sendable, Equatable {
     var suppressionMarkers: [String]
     /// Two workforce files giving different values for one row: the newer release wins, or stop.
     public var overlappingReleases: ReleaseOverlap = .newest
+    /// A published figure that disagrees with its own counts stops the run instead of being a
+    /// warning (`TidyFileReader.strict`).
+    public var strict = false
 
     public static func == (a: RunSettings, b: RunSettings) -> Bool {
         a.scoring == b.scoring && a.columnAliases == b.columnAliases && a.suppressionMarkers == b.suppressionMarkers
-            && a.overlappingReleases == b.overlappingReleases
+            && a.overlappingReleases == b.overlappingReleases && a.strict == b.strict
     }
 
     /// `Resources/default_settings.yml`.
@@ -33,7 +36,7 @@ public struct RunSettings: Sendable, Equatable {
     /// Overrides values from a `settings:` node, key by key.
     package mutating func apply(_ node: ConfigNode) throws {
         if node.isNull { return }
-        for (key, value) in try node.mapping(allowed: ["scoring", "inspections", "uncertainty", "column_aliases", "suppression_markers", "overlapping_releases"]) {
+        for (key, value) in try node.mapping(allowed: ["scoring", "inspections", "uncertainty", "column_aliases", "suppression_markers", "overlapping_releases", "strict"]) {
             switch key {
             case "scoring": try applyScoring(value)
             case "uncertainty":
@@ -60,6 +63,12 @@ public struct RunSettings: Sendable, Equatable {
                     throw value.error("unknown overlapping_releases '\(text)'; expected one of: \(ReleaseOverlap.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 overlappingReleases = policy
+            case "strict":
+                switch try value.string() {
+                case "true": strict = true
+                case "false": strict = false
+                case let other: throw value.error("strict must be true or false, got '\(other)'")
+                }
             default: break
             }
         }

@@ -2,11 +2,13 @@ import WFRiskCore
 
 /// Loading of the authority registry and statistical neighbours from their CSV files.
 extension AuthorityRegistry {
-    /// The registry shipped with wfrisk (`Resources/authorities.csv`, `authority_aliases.csv`, `joint_returns.csv`).
+    /// The registry shipped with wfrisk (`Resources/authorities.csv`, `authority_codes.csv`,
+    /// `authority_aliases.csv`, `joint_returns.csv`).
     public static func bundled() throws -> AuthorityRegistry {
         try load(authorities: try ReferenceFiles.path("authorities.csv"),
                  aliases: try ReferenceFiles.path("authority_aliases.csv"),
-                 jointReturns: try ReferenceFiles.path("joint_returns.csv"))
+                 jointReturns: try ReferenceFiles.path("joint_returns.csv"),
+                 codes: try ReferenceFiles.path("authority_codes.csv"))
     }
 
     /// The registry a run names: the bundled one, or `authorities` with `aliases` (default: the
@@ -14,10 +16,13 @@ extension AuthorityRegistry {
     public static func named(authorities: String?, aliases: String?) throws -> AuthorityRegistry {
         guard let authorities else { return try bundled() }
         return try load(authorities: authorities, aliases: try aliases ?? ReferenceFiles.path("authority_aliases.csv"),
-                        jointReturns: try ReferenceFiles.path("joint_returns.csv"))
+                        jointReturns: try ReferenceFiles.path("joint_returns.csv"), codes: try ReferenceFiles.path("authority_codes.csv"))
     }
 
-    public static func load(authorities: String, aliases: String?, jointReturns: String?) throws -> AuthorityRegistry {
+    /// `codes` lists the ONS codes authorities were published under before a recoding, with the
+    /// dates and the source (`Resources/authority_codes.csv`); a row for a code the registry does
+    /// not hold is passed over (a user's registry may leave authorities out).
+    public static func load(authorities: String, aliases: String?, jointReturns: String?, codes: String? = nil) throws -> AuthorityRegistry {
         let table = try KeyedCSV(path: authorities)
         try table.require(["old_la_code", "new_la_code", "la_name", "region_code", "region_name"])
         var list: [Authority] = []
@@ -33,6 +38,18 @@ extension AuthorityRegistry {
                 validTo: v["valid_to"].flatMap { $0.isEmpty ? nil : $0 },
                 successors: (v["successors"] ?? "").split(separator: " ").map(String.init),
                 formerNewCodes: (v["former_new_la_codes"] ?? "").split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }))
+        }
+        if let codes {
+            let t = try KeyedCSV(path: codes)
+            try t.require(["old_la_code", "new_la_code", "used_from", "used_to", "source"])
+            for row in t.rows {
+                guard let old = row.values["old_la_code"], let code = row.values["new_la_code"], !code.isEmpty,
+                      let i = list.firstIndex(where: { $0.oldCode == old }) else { continue }
+                guard !(row.values["source"] ?? "").isEmpty else {
+                    throw WFRiskError.input(InputProblem(file: codes, line: row.line, field: "source", message: "a code's history must cite its source"))
+                }
+                if list[i].newCode != code && !list[i].formerNewCodes.contains(code) { list[i].formerNewCodes.append(code) }
+            }
         }
         var aliasPairs: [(String, String)] = []
         if let aliases {

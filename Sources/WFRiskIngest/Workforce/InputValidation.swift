@@ -4,7 +4,7 @@ import WFRiskCore
 /// What `wfrisk validate` reports for a usable file.
 package struct ValidationSummary: Sendable {
     package var path: String
-    /// "workforce" or "demand", from the measures the header names.
+    /// "workforce", "demand" or "population", from the measures the header names.
     package var kind: String
     package var rows: Int
     package var rowsByLevel: [GeographicLevel: Int]
@@ -60,19 +60,20 @@ package enum InputValidation {
         return summaries
     }
 
-    /// Reads every year of `path` as workforce or demand, whichever its header names.
+    /// Reads every year of `path` as workforce, demand or population, whichever its header names.
     static func read(_ path: String, reader: TidyFileReader) throws -> (TidyFile, String) {
-        do {
-            return (try reader.read(path: path, wanted: Measure.workforce, kind: "workforce"), "workforce")
-        } catch WFRiskError.input(let p) where p.message.hasPrefix("missing column(s): any workforce measure") {
+        let kinds: [(String, [Measure])] = [("workforce", Measure.workforce), ("demand", Measure.demand), ("population", [.population])]
+        var first: InputProblem?
+        for (kind, wanted) in kinds {
             do {
-                return (try reader.read(path: path, wanted: Measure.demand, kind: "demand"), "demand")
-            } catch WFRiskError.input(let q) where q.message.hasPrefix("missing column(s): any demand measure") {
-                throw WFRiskError.input(InputProblem(
-                    file: path, line: 1,
-                    message: p.message.replacingOccurrences(of: "any workforce measure", with: "any workforce or demand measure")))
+                return (try reader.read(path: path, wanted: wanted, kind: kind), kind)
+            } catch WFRiskError.input(let p) where p.message.contains("any \(kind) measure") {
+                first = first ?? p
             }
         }
+        throw WFRiskError.input(InputProblem(
+            file: path, line: 1,
+            message: first!.message.replacingOccurrences(of: "any workforce measure", with: "any workforce, demand or population measure")))
     }
 
     static func summary(_ file: TidyFile, kind: String) -> ValidationSummary {

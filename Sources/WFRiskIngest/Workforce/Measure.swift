@@ -28,12 +28,18 @@ public enum Measure: String, CaseIterable, Sendable, Codable, Comparable {
     case cinRate = "cin_rate"
     case referralCount = "referral_count"
     case referralRate = "referral_rate"
+    // Population (ONS mid-year estimates of children aged 0 to 17): the denominator of demand
+    // rates when a children-in-need release gives counts only.
+    case population = "population_estimate"
 
     /// The workforce measures read from files: the FTE measures the method uses. Headcount
     /// columns are recognised but not read (nothing scores them; a nightly run should not fail
     /// on a column it does not use).
-    public static let workforce: [Measure] = allCases.filter { !$0.isDemand && !$0.rawValue.contains("headcount") }
+    public static let workforce: [Measure] = allCases.filter { !$0.isDemand && $0 != .population && !$0.rawValue.contains("headcount") }
     public static let demand: [Measure] = [.cinCount, .cinRate, .referralCount, .referralRate]
+
+    /// A demand rate (per 10,000 children) and the count it is a rate of.
+    static let demandRates: [(rate: Measure, count: Measure)] = [(.cinRate, .cinCount), (.referralRate, .referralCount)]
 
     var isDemand: Bool { Measure.demand.contains(self) }
 

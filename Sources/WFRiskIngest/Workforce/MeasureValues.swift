@@ -119,6 +119,7 @@ extension Measure {
         case .cinRate: return 23
         case .referralCount: return 24
         case .referralRate: return 25
+        case .population: return 26
         }
     }
 

@@ -17,7 +17,7 @@ public enum ReleaseOverlap: String, Sendable, CaseIterable {
 /// disagree on a row follow `ReleaseOverlap`. Merging is order-independent, so shuffling files
 /// or rows cannot change the result.
 public struct TidyDataset: Sendable {
-    public private(set) var records: [TidyRecordKey: TidyRecord] = [:]
+    public internal(set) var records: [TidyRecordKey: TidyRecord] = [:]
     public private(set) var files: [TidyFile] = []
     // Indexes built once after merging, so per-unit lookups stay O(1) at national scale.
     private var laByYear: [Int: [ReportingUnit: TidyRecord]] = [:]
@@ -25,7 +25,11 @@ public struct TidyDataset: Sendable {
     public private(set) var years: [Int] = []
     /// Values a newer release revised (`ReleaseOverlap.newest`), one line each.
     private(set) var revisions: [String] = []
+    /// What was derived after merging (demand rates from counts and population), one line each.
+    var derivations: [String] = []
     private var releaseOf: [String: Int] = [:]
+    /// Where each value of a row built from several files came from (rows from one file have none).
+    private var measureSources: [TidyRecordKey: [Measure: SourceLocation]] = [:]
 
     public init() {}
 
@@ -56,7 +60,9 @@ public struct TidyDataset: Sendable {
         return dataset
     }
 
-    private mutating func buildIndexes() {
+    mutating func buildIndexes() {
+        laByYear = [:]
+        nationalByYear = [:]
         var years = Set<Int>()
         // Every key is unique, so visiting in dictionary order gives the same indexes as any other.
         for (key, r) in records {
@@ -80,32 +86,42 @@ public struct TidyDataset: Sendable {
             return InputProblem(file: record.source.file, line: record.source.line, field: nil,
                                 message: "\(record.label) \(key.year) is also on line \(existing.source.line) of this file: one geography and year may appear once")
         }
-        let newer = overlap == .newest && (releaseOf[record.source.file] ?? Int.min) > (releaseOf[existing.source.file] ?? Int.min)
+        let release = releaseOf[record.source.file] ?? Int.min
+        let newer = overlap == .newest && release > (releaseOf[existing.source.file] ?? Int.min)
+        // Which file gave each value: a b1 and a c1 file fill one row with different measures,
+        // so a later c1 is compared with the c1 value it revises, not with the b1 row's file.
+        var sources = measureSources[key] ?? Dictionary(existing.values.map { ($0.0, existing.source) }, uniquingKeysWith: { a, _ in a })
         var revised: [String] = []
+        var revisedFrom: [SourceLocation] = []
         for (measure, value) in record.values {
             if let old = existing.values[measure] {
-                if !TidyDataset.same(old, value) {
-                    if newer {
-                        revised.append("\(measure.rawValue) \(TidyDataset.show(old)) -> \(TidyDataset.show(value))")
-                        existing.values[measure] = value
-                        continue
-                    }
-                    let a = min(existing.source, record.source), b = max(existing.source, record.source)
-                    let why = overlap == .strict
-                        ? " (overlapping_releases: strict)"
-                        : " (both files' latest year is \(releaseOf[record.source.file].map(String.init) ?? "unknown"), so neither is the newer release)"
-                    return InputProblem(
-                        file: b.file, line: b.line, field: measure.rawValue,
-                        message: "\(record.label) \(key.year) is also at \(a) with a different \(measure.rawValue) (\(TidyDataset.show(old)) there, \(TidyDataset.show(value)) here)\(why)")
+                let from = sources[measure] ?? existing.source
+                guard !TidyDataset.same(old, value) else { continue }
+                if overlap == .newest && release > (releaseOf[from.file] ?? Int.min) {
+                    revised.append("\(measure.rawValue) \(TidyDataset.show(old)) -> \(TidyDataset.show(value))")
+                    existing.values[measure] = value
+                    if !revisedFrom.contains(from) { revisedFrom.append(from) }
+                    sources[measure] = record.source
+                    continue
                 }
+                let a = min(from, record.source), b = max(from, record.source)
+                let why = overlap == .strict
+                    ? " (overlapping_releases: strict)"
+                    : " (both files' latest year is \(releaseOf[record.source.file].map(String.init) ?? "unknown"), so neither is the newer release)"
+                return InputProblem(
+                    file: b.file, line: b.line, field: measure.rawValue,
+                    message: "\(record.label) \(key.year) is also at \(a) with a different \(measure.rawValue) (\(TidyDataset.show(old)) there, \(TidyDataset.show(value)) here)\(why)")
             } else {
                 existing.values[measure] = value
+                sources[measure] = record.source
             }
         }
+        measureSources[key] = sources
+        if !revised.isEmpty {
+            let from = revisedFrom.map(\.description).joined(separator: ", ")
+            revisions.append("\(record.label) \(key.year): \(revised.joined(separator: ", ")) (\(from) revised by the newer release \(record.source))")
+        }
         if newer {
-            if !revised.isEmpty {
-                revisions.append("\(record.label) \(key.year): \(revised.joined(separator: ", ")) (\(existing.source) revised by the newer release \(record.source))")
-            }
             existing.source = record.source
             existing.notes = record.notes
         } else {
@@ -151,6 +167,6 @@ public struct TidyDataset: Sendable {
 
     public var rowCount: Int { files.reduce(0) { $0 + $1.rowCount } }
     public var warnings: [String] {
-        files.flatMap(\.warnings) + revisions.map { "revised by a newer release: \($0)" }
+        files.flatMap(\.warnings) + revisions.map { "revised by a newer release: \($0)" } + derivations
     }
 }

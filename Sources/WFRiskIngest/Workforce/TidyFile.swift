@@ -75,6 +75,8 @@ public struct TidyFileReader: Sendable {
     public var registry: AuthorityRegistry
     /// Range and consistency rules for published values (`Resources/validity_rules.csv`).
     var rules: ValidityRules
+    /// How a wide release's columns and levels are read (`Resources/wide_layout.csv`).
+    var wide: WideLayout
     private var rulesError: WFRiskError?
     /// Stop listing row problems after this many (a run; `validate` lists them all). The count
     /// of the rest is still reported.
@@ -82,6 +84,9 @@ public struct TidyFileReader: Sendable {
     /// Files larger than this are split and parsed in chunks when more than one thread is given
     /// (`CSVSplitReader`); smaller ones, and any file read on one thread, are streamed (`CSVReader`).
     public var splitFileBytes = 8 << 20
+    /// A published figure that disagrees with its own counts stops the file (setting `strict`,
+    /// `wfrisk validate --strict`) instead of being a warning.
+    public var strict = false
 
     public init(aliases: ColumnAliases, markers: SuppressionMarkers, registry: AuthorityRegistry, rules: ValidityRules? = nil) {
         self.aliases = aliases
@@ -92,6 +97,12 @@ public struct TidyFileReader: Sendable {
         case .failure(let e):
             self.rules = ValidityRules(rules: [])
             rulesError = e
+        }
+        switch WideLayout.bundled {
+        case .success(let w): wide = w
+        case .failure(let e):
+            wide = WideLayout()
+            rulesError = rulesError ?? e
         }
     }
 
@@ -143,6 +154,9 @@ public struct TidyFileReader: Sendable {
         }
         var ignored: [String: Int] = [:]
         for sink in sinks { ignored.merge(sink.ignoredLevels, uniquingKeysWith: +) }
+        warnings += sinks.flatMap(\.codeWarnings)
+        let blank = sinks.reduce(0) { $0 + $1.blankRows }
+        if blank > 0 { warnings.append("\(path): passed over \(blank) row(s) with every field empty") }
         for (level, n) in ignored.sorted(by: { $0.key < $1.key }) {
             warnings.append("\(path): ignored \(n) row(s) at geographic level '\(level)'")
         }
@@ -165,7 +179,7 @@ public struct TidyFileReader: Sendable {
             where n < ValidityRules.smallYearRows && Double(n) < rules.yearShare * Double(fullest.value) && authorityYears.contains(year) {
                 let lines = (firstLines[year] ?? []).sorted()
                 problems.append(InputProblem(
-                    file: path, line: lines.first, field: layout.header[layout.year],
+                    file: path, line: lines.first, field: layout.year >= 0 ? layout.header[layout.year] : nil,
                     message: "year \(year) has only \(n) row(s) (line(s) \(lines.prefix(5).map(String.init).joined(separator: ", "))) while \(fullest.key) has \(fullest.value): a typo in time_period? It would otherwise decide the scoring year"))
                 problemTotal += 1
             }
@@ -186,13 +200,29 @@ public struct TidyFileReader: Sendable {
         }
         // Published values against the per-measure rules.
         let columnName = Dictionary(layout.measures.map { ($0.0, $0.2) }, uniquingKeysWith: { a, _ in a })
+        let steps = Self.publicationSteps(records, measures: rules.ratioMeasures)
         for i in records.indices {
-            for finding in rules.check(records[i].values) {
+            let level = records[i].level
+            let step = { (m: Measure) in steps[Step(level: level, measure: m)] ?? steps[Step(level: nil, measure: m)] ?? 0.1 }
+            for finding in rules.check(records[i].values, step: step) {
                 let field = columnName[finding.measure] ?? finding.measure.rawValue
-                let message = "\(records[i].label) \(records[i].year): \(finding.message)"
-                switch finding.severity {
+                var message = "\(records[i].label) \(records[i].year): \(finding.message)"
+                let severity: RuleSeverity = finding.consistency && strict ? .error : finding.severity
+                if finding.consistency && !strict {
+                    // DfE's figures, not the user's to fix: named, and on an authority's row the
+                    // score takes the figure its counts give (the counts feed every other indicator).
+                    if records[i].level == .localAuthority, let counts = finding.fromCounts {
+                        let rounded = (counts * 100).rounded() / 100
+                        records[i].values[finding.measure] = .value(rounded)
+                        message += "; scored as \(ValidityRules.show(rounded)), the figure from the counts"
+                    } else {
+                        message += "; kept as published (\(records[i].level == .national ? "national" : "regional") row)"
+                    }
+                }
+                switch severity {
                 case .error:
-                    problems.append(InputProblem(file: path, line: records[i].source.line, field: field, message: message))
+                    problems.append(InputProblem(file: path, line: records[i].source.line, field: field,
+                                                 message: message + (finding.consistency ? " (strict)" : "")))
                     problemTotal += 1
                 case .warning:
                     records[i].notes.append("\(finding.measure.rawValue) \(finding.message)")
@@ -213,12 +243,49 @@ public struct TidyFileReader: Sendable {
                         sha256: sha256, rowsByYear: rowsByYear, releaseYear: release)
     }
 
+    struct Step: Hashable {
+        /// nil: the whole file (for a level with too few values to tell, such as the one national row).
+        var level: GeographicLevel?
+        var measure: Measure
+    }
+
+    /// The unit each measure is published to, per level: 10 when every value of it on that
+    /// level's rows is a multiple of ten (the 2016 release's regional counts), 1 when every value
+    /// is a whole number (the 2015 release's rates), each over at least 8 values; a level with
+    /// fewer values takes the whole file's step (absent: 0.1, one decimal, as EES files publish).
+    static func publicationSteps(_ records: [TidyRecord], measures: [Measure]) -> [Step: Double] {
+        var seen: [Step: Int] = [:], whole: [Step: Bool] = [:], tens: [Step: Bool] = [:]
+        for r in records {
+            for m in measures {
+                guard let v = r.values.number(m) else { continue }
+                for key in [Step(level: r.level, measure: m), Step(level: nil, measure: m)] {
+                    seen[key, default: 0] += 1
+                    if v != v.rounded() { whole[key] = false }
+                    if v != (v / 10).rounded() * 10 { tens[key] = false }
+                }
+            }
+        }
+        var steps: [Step: Double] = [:]
+        for (key, n) in seen where n >= 8 {
+            if tens[key] ?? true { steps[key] = 10 } else if whole[key] ?? true { steps[key] = 1 }
+        }
+        return steps
+    }
+
     /// Resolves a local-authority row to its reporting unit through the registry: by 3-digit code,
     /// then 9-character code, then name. Combined units (`314 / 318`) keep all members. A code the
     /// registry does not know, or codes and a name that belong to different authorities, are
     /// problems (with the authority the other fields point to as a suggestion): scoring such a
     /// row would put one authority's figures under another's name.
     func resolveUnit(old: String, new: String, name: String, year: Int) -> Result<ReportingUnit, InputProblem> {
+        resolve(old: old, new: new, name: name, year: year).map(\.unit)
+    }
+
+    /// `resolveUnit` with what resolving had to assume: an ONS code the registry does not know,
+    /// on a row whose 3-digit code and name agree on a known authority, is read as that authority
+    /// (a code that moved after a boundary or recoding change), with a warning naming the new code.
+    func resolve(old: String, new: String, name: String, year: Int) -> Result<(unit: ReportingUnit, warnings: [String]), InputProblem> {
+        var warnings: [String] = []
         let olds = AuthorityRegistry.splitCombined(old)
         let news = AuthorityRegistry.splitCombined(new)
         let names = name.utf8.contains(0x2F) && name.contains(" / ") ? name.components(separatedBy: " / ") : (name.isEmpty ? [] : [name])
@@ -238,7 +305,9 @@ public struct TidyFileReader: Sendable {
                 let hint = (byNew ?? byName).map { "; the row's other fields point to \(describe($0))" } ?? "; a new authority can be added to a registry given as inputs.reference.authorities (wfrisk validate --authorities)"
                 return .failure(InputProblem(file: "", field: "old_la_code", message: "'\(o)' is not a known LA code\(hint)"))
             }
-            if !n.isEmpty && byNew == nil {
+            if !n.isEmpty && byNew == nil, let byOld, !nm.isEmpty, nameCodes.contains(byOld.oldCode) {
+                warnings.append("'\(n)' is not an ONS code the registry knows for \(describe(byOld)); the row's 3-digit code and name agree, so it is read as \(byOld.name) under a new code")
+            } else if !n.isEmpty && byNew == nil {
                 let hint = (byOld ?? byName).map { "; the row's other fields point to \(describe($0))" } ?? ""
                 return .failure(InputProblem(file: "", field: "new_la_code", message: "'\(n)' is not a known ONS code for an authority\(hint)"))
             }
@@ -256,7 +325,7 @@ public struct TidyFileReader: Sendable {
             }
             members.append(found.oldCode)
         }
-        return .success(ReportingUnit(memberCodes: members))
+        return .success((ReportingUnit(memberCodes: members), warnings))
     }
 
     /// `2023` → 2023; `202223` (financial year) → 2023; `2022-23` → 2023.

@@ -43,6 +43,10 @@ struct TidySink: CSVSink, Sendable {
     /// Problems found, listed or not.
     private(set) var problemTotal = 0
     private(set) var ignoredLevels: [String: Int] = [:]
+    /// Codes read as a known authority's new code (once per distinct geography).
+    private(set) var codeWarnings: [String] = []
+    /// Rows whose every field is empty, passed over.
+    private(set) var blankRows = 0
     /// Data records read, whatever their level or year.
     private(set) var rowCount = 0
     /// Rows per year in the sane range (whatever their level or window), and the first few lines of each.
@@ -107,7 +111,8 @@ struct TidySink: CSVSink, Sendable {
     // MARK: CSVSink
 
     mutating func header(_ record: CSVRecord) throws -> [Bool]? {
-        let l = try TidyLayout(header: record.strings, path: path, aliases: reader.aliases, wanted: wanted, kind: kind, warnings: &headerWarnings)
+        let l = try TidyLayout(header: record.strings, path: path, aliases: reader.aliases, wanted: wanted, kind: kind, wide: reader.wide,
+                               warnings: &headerWarnings)
         let rules = reader.rules
         let absent = rules.required.filter { m in wanted.contains(m) && !l.measures.contains { $0.0 == m } }
         if !absent.isEmpty {
@@ -118,7 +123,11 @@ struct TidySink: CSVSink, Sendable {
         }
         layout = l
         width = l.measures.count
-        if let fields = lastRecord, fields.count > l.year, let year = TidyFileReader.parseYear(fields[l.year]) { latestHint = year }
+        if let year = l.fixedYear {
+            latestHint = year
+        } else if let fields = lastRecord, fields.count > l.year, let year = TidyFileReader.parseYear(fields[l.year]) {
+            latestHint = year
+        }
         yearCounts = Array(repeating: 0, count: yearRange.count)
         yearLines = Array(repeating: [], count: yearRange.count)
         return l.neededColumns
@@ -126,8 +135,13 @@ struct TidySink: CSVSink, Sendable {
 
     mutating func record(_ record: CSVRecord) throws {
         guard let layout else { return }
-        rowCount += 1
         let line = record.line
+        // A row of empty fields (a spreadsheet's trailing rows) holds nothing: counted and said.
+        if record.field(0).isEmpty && (0..<record.count).allSatisfy({ record.field($0).isEmpty }) {
+            blankRows += 1
+            return
+        }
+        rowCount += 1
         // A row of the wrong width has lost or gained a field, so every later cell is another
         // column's: nothing in it can be read.
         if record.count != layout.header.count {
@@ -137,12 +151,12 @@ struct TidySink: CSVSink, Sendable {
             problem(line, nil, "row has \(record.count) field(s) but the header has \(layout.header.count); \(hint)")
             return
         }
-        guard let year = TidySink.year(record.field(layout.year)) else {
+        guard let year = layout.fixedYear ?? TidySink.year(record.field(layout.year)) else {
             problem(line, layout.header[layout.year], "'\(record.string(at: layout.year))' is not a year (expected e.g. 2023 or 202223)")
             return
         }
         guard yearRange.contains(year) else {
-            problem(line, layout.header[layout.year], "\(year) is outside \(yearRange.lowerBound)-\(yearRange.upperBound) (Resources/validity_rules.csv): a typo in time_period?")
+            problem(line, layout.year >= 0 ? layout.header[layout.year] : nil, "\(year) is outside \(yearRange.lowerBound)-\(yearRange.upperBound) (Resources/validity_rules.csv): a typo in time_period?")
             return
         }
         let y = year - yearRange.lowerBound
@@ -202,17 +216,20 @@ struct TidySink: CSVSink, Sendable {
         geographies.setKey(record, columns: layout.identityColumns)
         if let found = geographies.find(year: year) { return found }
         func text(_ c: Int?) -> String { c.map { record.string(at: $0).trimmedSpaces } ?? "" }
-        let levelText = layout.level.map { record.string(at: $0) } ?? "Local authority"
-        let level = GeographicLevel(fileValue: levelText)
         let old = text(layout.old), new = text(layout.new), name = text(layout.name)
+        let levelText = layout.level.map { record.string(at: $0) }
+            ?? (layout.fixedYear == nil ? "Local authority"
+                : reader.wide.level(hasLACode: !old.isEmpty || !new.isEmpty, hasRegionCode: !text(layout.regionCode).isEmpty))
+        let level = GeographicLevel(fileValue: levelText)
         var regionCode = layout.regionCode.map { record.string(at: $0) } ?? ""
         var regionName = layout.regionName.map { record.string(at: $0) } ?? ""
         var unit: ReportingUnit?
         var viaName = false
         if level == .localAuthority {
-            switch reader.resolveUnit(old: old, new: new, name: name, year: year) {
-            case .success(let u):
+            switch reader.resolve(old: old, new: new, name: name, year: year) {
+            case .success(let (u, said)):
                 unit = u
+                codeWarnings += said.map { "\(path):\(record.line): \($0)" }
                 viaName = AuthorityRegistry.splitCombined(old).isEmpty && AuthorityRegistry.splitCombined(new).isEmpty
                 if regionCode.isEmpty, let a = reader.registry.authority(oldCode: u.memberCodes[0]) {
                     regionCode = a.regionCode

@@ -126,14 +126,28 @@ public struct ValidityRules: Sendable {
         var measure: Measure
         var severity: RuleSeverity
         var message: String
+        /// A published figure that disagrees with its own counts (a `ratio` rule): a warning that
+        /// `strict` makes an error.
+        var consistency = false
+        /// For a consistency finding, the figure the counts give (what a local-authority row is
+        /// scored on, docs/methodology.md §2).
+        var fromCounts: Double? = nil
     }
 
-    /// The rules `values` break.
-    func check(_ values: MeasureValues) -> [Finding] {
+    /// The rules `values` break. `step(m)` is the unit the file publishes measure `m` to on this
+    /// row's level (0.1 for one decimal, 1 for whole numbers, 10 for counts rounded to tens): half
+    /// of it is how far rounding can have moved the figure.
+    /// A figure the file lacks but its counts give (a caseload from cases and case holders) is
+    /// held to the same range rules as a published one.
+    func check(_ values: MeasureValues, step: (Measure) -> Double = { _ in 0.1 }) -> [Finding] {
         var found: [Finding] = []
         for m in Measure.allCases {
             let rules = byMeasure[m.ordinal]
-            guard !rules.isEmpty, let v = values.number(m) else { continue }
+            guard !rules.isEmpty else { continue }
+            guard let v = values.number(m) else {
+                found += derivedFindings(m, rules: rules, values: values, step: step)
+                continue
+            }
             for r in rules {
                 switch r.kind {
                 case .min where v < r.limit:
@@ -141,28 +155,62 @@ public struct ValidityRules: Sendable {
                 case .max where v > r.limit:
                     found.append(Finding(measure: m, severity: r.severity, message: "\(Self.show(v)) is above \(Self.show(r.limit)): \(r.why)"))
                 case .ratio:
-                    guard let n = r.numerator.flatMap({ values.number($0) }) else { continue }
-                    var d = 0.0
-                    var complete = true
-                    for (term, factor) in r.denominator {
-                        if let x = values.number(term) { d += x * factor } else { complete = false }
-                    }
-                    guard complete, d > 0, n >= 0 else { continue }
-                    let expected = n / d * r.scale
-                    // Counts are published to one decimal: each can be 0.05 off.
-                    let factorSum = r.denominator.reduce(0) { $0 + $1.1 }
-                    let rounding = expected * ((n > 0 ? 0.05 / n : 0) + 0.05 * factorSum / d)
-                    if abs(v - expected) > r.tolerance + rounding {
-                        let terms = r.denominator.map { $0.1 == 1 ? $0.0.rawValue : "\($0.0.rawValue) × \(Self.show($0.1))" }.joined(separator: " + ")
-                        let formula = "\(r.numerator!.rawValue) / (\(terms))" + (r.scale == 1 ? "" : " × \(Self.show(r.scale))")
+                    guard let (expected, rounding) = Self.fromCounts(r, values, step: step) else { continue }
+                    if abs(v - expected) > r.tolerance + step(m) / 2 + rounding {
                         found.append(Finding(measure: m, severity: r.severity,
-                                             message: "published \(Self.show(v)) disagrees with its own counts: \(formula) = \(Self.show((expected * 10).rounded() / 10)) (\(r.why))"))
+                                             message: "published \(Self.show(v)) disagrees with its own counts: \(Self.formula(r)) = \(Self.show((expected * 100).rounded() / 100)) (\(r.why))",
+                                             consistency: true, fromCounts: expected))
                     }
                 default: break
                 }
             }
         }
         return found
+    }
+
+    /// Range rules of `m` applied to the figure its counts give, when the file has no figure.
+    private func derivedFindings(_ m: Measure, rules: [ValidityRule], values: MeasureValues, step: (Measure) -> Double) -> [Finding] {
+        guard let ratio = rules.first(where: { $0.kind == .ratio }), let (d, _) = Self.fromCounts(ratio, values, step: step) else { return [] }
+        var found: [Finding] = []
+        for r in rules {
+            let broken = (r.kind == .max && d > r.limit) || (r.kind == .min && d < r.limit)
+            guard broken else { continue }
+            found.append(Finding(measure: m, severity: r.severity,
+                                 message: "no \(m.rawValue) published; from its counts \(Self.formula(ratio)) = \(Self.show((d * 100).rounded() / 100)) is \(r.kind == .max ? "above" : "below") \(Self.show(r.limit)): \(r.why)"))
+        }
+        return found
+    }
+
+    /// `numerator / denominator × scale` from the row's counts, and what rounding each count
+    /// (half its `step`) can move it by; nil without the counts or a positive denominator.
+    private static func fromCounts(_ r: ValidityRule, _ values: MeasureValues, step: (Measure) -> Double) -> (Double, Double)? {
+        guard let numerator = r.numerator, let n = values.number(numerator) else { return nil }
+        var d = 0.0, slack = 0.0
+        for (term, factor) in r.denominator {
+            guard let x = values.number(term) else { return nil }
+            d += x * factor
+            slack += factor * step(term) / 2
+        }
+        guard d > 0, n >= 0 else { return nil }
+        let expected = n / d * r.scale
+        let rounding = expected * ((n > 0 ? step(numerator) / 2 / n : 0) + slack / d)
+        return (expected, rounding)
+    }
+
+    private static func formula(_ r: ValidityRule) -> String {
+        let terms = r.denominator.map { $0.1 == 1 ? $0.0.rawValue : "\($0.0.rawValue) × \(show($0.1))" }.joined(separator: " + ")
+        return "\(r.numerator!.rawValue) / (\(terms))" + (r.scale == 1 ? "" : " × \(show(r.scale))")
+    }
+
+    /// Measures a `ratio` rule reads, the rate and its counts (their publication step matters).
+    var ratioMeasures: [Measure] {
+        var out = Set<Measure>()
+        for r in rules where r.kind == .ratio {
+            if let m = Measure(rawValue: r.measure) { out.insert(m) }
+            if let n = r.numerator { out.insert(n) }
+            for (m, _) in r.denominator { out.insert(m) }
+        }
+        return out.sorted()
     }
 
     static func show(_ x: Double) -> String {

@@ -2,10 +2,14 @@
 /// is a documented contract: see README "Inspection texts".
 public struct InspectionDocument: Sendable, Equatable {
     /// Version of the JSON contract. 2: per-authority `visit_type`, `judgement` and `date`,
-    /// and this field itself.
-    static let contractVersion = 2
+    /// and this field itself. 3: `document_kind`, and per authority the sub-judgements
+    /// (with their evidence), the framework and the inspection's first and last day read from
+    /// Ofsted's own report.
+    static let contractVersion = 3
 
     public var file: String
+    /// An Ofsted report or letter, an article, or other.
+    public var kind: DocumentKind = .other
     public var authorities: [AuthorityLink]
     /// The primary authorities' visit type when they agree, else nil.
     var visitType: VisitType?
@@ -38,6 +42,8 @@ public struct AuthorityLink: Sendable, Equatable {
     var visitType: VisitType?
     public var judgement: Judgement?
     public var date: String?
+    /// What Ofsted's own report or letter on this authority states (nil for other texts).
+    public var report: OfstedReportReading? = nil
 }
 
 /// A workforce theme a sentence raises, with its direction and the sentence itself.

@@ -6,25 +6,24 @@ import WFRiskIngest
 struct DemandLookup {
     let dataset: TidyDataset
     let registry: AuthorityRegistry
-    let priorChildren: Double
     /// Demand year: the latest demand year not after the workforce year (CIN years end
     /// 31 March, six months before the workforce census of the same `time_period`).
     let demandYear: Int?
     let workforceYear: Int
     let inYear: [ReportingUnit: TidyRecord]
 
-    init(dataset: TidyDataset, registry: AuthorityRegistry, priorChildren: Double, year: Int) {
+    init(dataset: TidyDataset, registry: AuthorityRegistry, year: Int) {
         self.dataset = dataset
         self.registry = registry
-        self.priorChildren = priorChildren
         workforceYear = year
         demandYear = dataset.years.filter { $0 <= year }.max()
         inYear = demandYear.map { dataset.localAuthorities(in: $0) } ?? [:]
     }
 
+    /// The unit's rate per 10,000 children as published or pooled (unshrunk: the scorer shrinks it
+    /// with the year's `Shrinker`).
     struct Result {
         var value: Double?
-        var adjusted: Double?
         var note: String?
         /// Children the rate is of (implied by count and rate), when known.
         var children: Double? = nil
@@ -68,11 +67,7 @@ struct DemandLookup {
             }
         }
         let raw = children.isFinite && children > 0 ? 10_000 * counts / children : rates.reduce(0, +) / Double(rates.count)
-        var adjusted = raw
-        if children.isFinite, children > 0, let englandRate = englandRate(demandYear, rate) {
-            adjusted = Shrinkage.adjusted(counts, children, prior: englandRate / 10_000, k: priorChildren, scale: 10_000)!
-        }
-        return Result(value: raw, adjusted: adjusted, note: note, children: children.isFinite ? children : nil)
+        return Result(value: raw, note: note, children: children.isFinite && children > 0 ? children : nil)
     }
 
     /// England's published rate in the demand year used.

@@ -70,18 +70,29 @@ package enum Ranking {
         }
     }
 
-    /// Indicators whose contributions to the overall score (blend share × contribution) push it
-    /// the way it lies from 50, largest first; ties by indicator order.
-    static func drivers(_ u: UnitScore, blend: [ScoreKind: Double]) -> [Indicator] {
-        guard let overall = u.overall else { return [] }
+    /// Points of the overall score (blend share × contribution) an indicator must move it by, in
+    /// the direction the unit lies from the median, to be named as a driver (docs/methodology.md §8).
+    package static let driverMinPoints = 1.0
+
+    /// An indicator's points in the overall score: its contribution times its component's blend share.
+    package static func overallPoints(_ contribution: Double, of kind: ScoreKind, blend: [ScoreKind: Double]) -> Double {
         let wI = blend[.instability] ?? 0.5, wC = blend[.caseloadRisk] ?? 0.5
-        let sign: Double = overall >= 50 ? 1 : -1
+        return contribution * (kind == .instability ? wI : wC) / (wI + wC)
+    }
+
+    /// Indicators that move the overall score the way it lies from the median ranked unit
+    /// (`bandDistance`: up for a unit at or above it, down below it) by at least
+    /// `driverMinPoints`, largest first; ties by indicator order. A unit with no band distance
+    /// (unranked) has none.
+    static func drivers(_ u: UnitScore, blend: [ScoreKind: Double]) -> [Indicator] {
+        guard u.overall != nil, let d = u.bandDistance else { return [] }
+        let sign: Double = d >= 0 ? 1 : -1
         var parts: [(Indicator, Double)] = []
-        for (c, w) in [(u.instability, wI), (u.caseloadRisk, wC)] {
+        for c in [u.instability, u.caseloadRisk] {
             for r in c.indicators {
                 guard let x = r.contribution, r.value != nil else { continue }
-                let share = sign * x * w / (wI + wC)
-                if share > 0.005 { parts.append((r.indicator, share)) }
+                let share = sign * overallPoints(x, of: c.kind, blend: blend)
+                if share >= driverMinPoints { parts.append((r.indicator, share)) }
             }
         }
         return parts.sorted { a, b in a.1 != b.1 ? a.1 > b.1 : a.0 < b.0 }.map(\.0)

@@ -22,6 +22,53 @@ public struct IndicatorResult: Sendable, Equatable {
     public var rank: Int? = nil
     /// Standard deviation of the adjusted value from sampling noise given its denominator (rank intervals).
     public var sd: Double? = nil
+    /// What the value rests on (FTE, case-holding FTE, children): the funnel plot's x.
+    public var denominator: Double? = nil
+    /// Intervals of `value` (before shrinkage) at 95% and 99.8%, and how they were computed.
+    public var ci95: ConfidenceInterval? = nil
+    public var ci998: ConfidenceInterval? = nil
+    public var intervalMethod: IntervalMethod? = nil
+    /// Share of its own departure from England the adjusted value keeps (shrinkage reliability).
+    public var reliability: Double? = nil
+    /// Where the 95% and 99.8% intervals lie against England's value.
+    public var vsEngland: Significance? = nil
+    public var vsEngland998: Significance? = nil
+
+    /// The interval at `level`.
+    public func interval(_ level: ConfidenceLevel) -> ConfidenceInterval? { level == .ci95 ? ci95 : ci998 }
+
+    /// Significantly worse than England at `level` (the indicator's polarity applied).
+    public func significantlyWorse(_ level: ConfidenceLevel = .ci95) -> Bool {
+        (level == .ci95 ? vsEngland : vsEngland998)?.isWorse(direction: indicator.direction) ?? false
+    }
+}
+
+/// How an indicator was shrunk in the scoring year: the between-authority variance estimated from
+/// the data (empirical Bayes), or the fixed pseudo-count fallback (docs/methodology.md §3).
+public struct IndicatorShrinkage: Sendable, Equatable {
+    public var indicator: Indicator
+    /// `empirical_bayes` or `fixed_prior`.
+    public var method: String
+    /// Between-authority variance on the value's scale (squared units of the value); nil for the fallback.
+    public var tau2: Double?
+    /// Spiegelhalter's overdispersion factor φ; nil for the fallback.
+    public var phi: Double?
+    /// Units the estimate rests on.
+    public var units: Int
+    /// The fallback's pseudo-count (FTE or children).
+    public var k: Double
+    /// England's value the funnel is centred on (the value's scale).
+    public var england: Double?
+    /// The value's scale (100 for per cent, 10,000 per 10,000 children, 1 per FTE).
+    public var scale: Double
+
+    /// Funnel limits around England's value for a unit with `denominator`, at `level`, widened by
+    /// the between-authority variance (Spiegelhalter's additive overdispersion adjustment; none
+    /// under the fallback); nil without England's value or a funnel for the indicator's model.
+    public func funnel(denominator: Double, level: ConfidenceLevel) -> ConfidenceInterval? {
+        guard let england, let model = indicator.definition.sampling else { return nil }
+        return model.funnel(target: england / scale, denominator: denominator, level: level, tau2: (tau2 ?? 0) / (scale * scale))?.scaled(by: scale)
+    }
 }
 
 /// A 0–100 score with its coverage and the contributions it is the sum of.
@@ -35,6 +82,9 @@ public struct ComponentScore: Sendable, Equatable {
     public var rank: Int?
     /// Absolute band of the score (distance from the median score in robust units).
     public var band: Band? = nil
+
+    /// Weighted indicators whose 95% interval lies on the worse side of England's value.
+    public var significantlyWorse: Int { indicators.reduce(0) { $1.weight > 0 && $1.significantlyWorse() ? $0 + 1 : $0 } }
 }
 
 /// A measure beside its comparators: England, the unit's region, its statistical neighbours' mean.
@@ -149,6 +199,8 @@ public struct ScoreTable: Sendable {
     public var regionValues: [String: [Double?]] = [:]
     /// Units with an adjusted value, by `Indicator.ordinal` (what indicator ranks are out of).
     public var indicatorCounts: [Int] = []
+    /// How each indicator with a sampling model was shrunk, in indicator order.
+    public var shrinkage: [IndicatorShrinkage] = []
     /// Number of ranked units.
     public var rankedCount: Int { units.lazy.filter(\.isRanked).count }
 }

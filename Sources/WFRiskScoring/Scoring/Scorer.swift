@@ -31,7 +31,7 @@ public struct ScoringInput: Sendable {
 
 /// Computes the instability and caseload-risk scores for one year (methodology: docs/methodology.md).
 public enum Scorer {
-    public static let methodologyVersion = "2.1.0"
+    public static let methodologyVersion = "3.0.0"
 
     /// Scores and ranks.
     public static func score(_ input: ScoringInput, figures: FigureTable? = nil) throws -> ScoreTable {
@@ -77,6 +77,9 @@ struct ScoringContext {
     let priors: [Double?]
     /// England's priors in each year the trend and change indicators look back over, by ordinal.
     let priorsByYear: [Int: [Double?]]
+    /// Each year's shrinkage of each figures-based indicator (the scoring year and the years the
+    /// trend and change indicators look back over), by ordinal; demand rates in the scoring year.
+    let shrinkersByYear: [Int: [Shrinker?]]
     /// Each indicator's weight, by ordinal.
     let weightOf: [Double]
     /// Per score (`ScoreKind.ordinal`): its indicators this run has a source for, and those of them with weight.
@@ -104,7 +107,7 @@ struct ScoringContext {
         sources = s
         self.figures = figures
         if let d = input.demand {
-            demand = DemandLookup(dataset: d, registry: input.registry, priorChildren: input.settings.priorChildren, year: year)
+            demand = DemandLookup(dataset: d, registry: input.registry, year: year)
         } else {
             demand = nil
         }
@@ -114,6 +117,22 @@ struct ScoringContext {
             byYear[y] = Indicator.allCases.map { Self.prior($0, year: y, figures: figures) }
         }
         priorsByYear = byYear
+        var shrinkers: [Int: [Shrinker?]] = [:]
+        for (y, p) in byYear {
+            shrinkers[y] = Self.shrinkers(year: y, figures: figures, priors: p, settings: settings)
+        }
+        if let demand {
+            // Demand rates: the scoring year's units, each its rate per child on the children it implies.
+            let keys = units.keys.sorted()
+            for i in [Indicator.cinRate, .referralRate] {
+                let (count, rate) = Self.demandMeasures(i)
+                let results = keys.map { demand.rate($0, count: count, rate: rate) }
+                let list = results.compactMap { r in r.value.flatMap { v in r.children.map { (ratio: v / 10_000, denominator: $0, figures: WorkforceFigures?.none) } } }
+                shrinkers[year]![i.ordinal] = Shrinker.estimated(model: i.definition.sampling!, prior: demand.englandRate(rate).map { $0 / 10_000 },
+                                                                 scale: 10_000, k: settings.priorChildren, units: list)
+            }
+        }
+        shrinkersByYear = shrinkers
         let settings = settings, sources = s
         weightOf = Indicator.allCases.map { settings.weight($0) }
         listed = ScoreKind.allCases.map { Indicator.indicators(for: $0).filter { sources.contains($0.source) } }
@@ -135,6 +154,50 @@ struct ScoringContext {
         case .ratio(let r): return r.proportion(e)
         case .change(let r): return r.proportion(e, figures.england[year - 1])
         default: return nil
+        }
+    }
+
+    /// The demand file's count and rate measures of a demand indicator.
+    static func demandMeasures(_ i: Indicator) -> (count: Measure, rate: Measure) {
+        i == .cinRate ? (.cinCount, .cinRate) : (.referralCount, .referralRate)
+    }
+
+    /// Each figures-based indicator's shrinkage in `year`, by ordinal: estimated from every unit's
+    /// ratio and denominator (`.ratio`), or the fixed pseudo-count (`.change`: its counts compare
+    /// only across unchanged boundaries, so it has no year-wide estimate); nil for the others.
+    static func shrinkers(year: Int, figures: FigureTable, priors: [Double?], settings: ScoringSettings) -> [Shrinker?] {
+        let all = figures.units[year].map { Array($0.values) } ?? []
+        return IndicatorDefinition.all.map { d in
+            switch d.formula {
+            case .ratio(let r):
+                let list = all.compactMap { f -> (ratio: Double, denominator: Double, figures: WorkforceFigures?)? in
+                    guard let n = r.numerator(f, nil), let den = r.denominator(f, nil), den > 0 else { return nil }
+                    return (n / den, den, f)
+                }
+                return Shrinker.estimated(model: r.model, prior: priors[d.indicator.ordinal], scale: r.scale, k: settings.priorFTE, units: list)
+            case .change(let r):
+                return Shrinker.fixed(model: r.model, prior: priors[d.indicator.ordinal], scale: r.scale, k: settings.priorFTE)
+            default:
+                return nil
+            }
+        }
+    }
+
+    /// The shrinkage of `indicator` in `y` (a year the context has estimated).
+    func shrinker(_ indicator: Indicator, in y: Int) -> Shrinker {
+        if let s = shrinkersByYear[y]?[indicator.ordinal] { return s }
+        let r = indicator.definition.ratio!
+        return Shrinker.fixed(model: r.model, prior: prior(indicator, in: y), scale: r.scale, k: settings.priorFTE)
+    }
+
+    /// How each indicator was shrunk in the scoring year (`scores.json` → `shrinkage`).
+    var listedShrinkage: [IndicatorShrinkage] {
+        Indicator.allCases.compactMap { i in
+            guard sources.contains(i.source), let s = shrinkersByYear[year]?[i.ordinal] else { return nil }
+            let e = s.estimate
+            return IndicatorShrinkage(indicator: i, method: e == nil ? "fixed_prior" : "empirical_bayes",
+                                      tau2: e.map { $0.tau2 * s.scale * s.scale }, phi: e?.phi, units: e?.units ?? 0, k: s.k,
+                                      england: s.prior.map { $0 * s.scale }, scale: s.scale)
         }
     }
 
@@ -165,6 +228,19 @@ struct ScoringContext {
             var unitNotes: [String] = []
             rows.append(indicatorValues(unit, notes: &unitNotes))
             notes.append(unitNotes)
+        }
+        // Each interval against England's value (the definition applied to England's figures, unshrunk).
+        let englandValues = detail == .full
+            ? Indicator.allCases.map { comparatorValue($0, figures.england[year], previous: figures.england[year - 1], area: nil) } : []
+        if detail == .full {
+            for u in rows.indices {
+                for i in Indicator.allCases {
+                    guard var r = rows[u][i] else { continue }
+                    r.vsEngland = Significance.of(r.ci95, against: englandValues[i.ordinal])
+                    r.vsEngland998 = Significance.of(r.ci998, against: englandValues[i.ordinal])
+                    rows[u][i] = r
+                }
+            }
         }
         // Standardise each indicator across the units that have a value for it.
         var references: [StandardisationReference] = []
@@ -214,7 +290,8 @@ struct ScoringContext {
                                englandPriors: detail == .full ? listedPriors : [], sources: sources, warnings: warnings)
         guard detail == .full else { return table }
         table.indicatorCounts = counts
-        table.englandValues = Indicator.allCases.map { comparatorValue($0, figures.england[year], previous: figures.england[year - 1], area: nil) }
+        table.englandValues = englandValues
+        table.shrinkage = listedShrinkage
         var regions: [String: [Double?]] = [:]
         for (code, f) in figures.regions[year] ?? [:] {
             regions[code] = Indicator.allCases.map { comparatorValue($0, f, previous: figures.regions[year - 1]?[code], area: code) }
@@ -262,7 +339,6 @@ struct ScoringContext {
     /// Every applicable indicator of one unit, each evaluated from its definition.
     func indicatorValues(_ unit: ReportingUnit, notes: inout [String]) -> IndicatorResults {
         let now = figures.units[year]![unit]!
-        let k = settings.priorFTE
         var out = IndicatorResults()
         // Sampling noise feeds only the scoring year's rank simulation.
         let noise = detail == .full
@@ -283,7 +359,7 @@ struct ScoringContext {
             return rs.isEmpty ? "not computable (zero denominator)" : rs.joined(separator: "; ")
         }
         if detail == .full, let inpost = now.inpost, inpost < settings.smallUnitFTE {
-            notes.append("small unit: \(Decimals.format(inpost, 1)) FTE in post; rates shrunk toward England (prior \(Decimals.format(k, 0)) FTE)")
+            notes.append("small unit: \(Decimals.format(inpost, 1)) FTE in post; rates shrunk toward England by their reliability")
         }
         // The year before, across boundary changes where comparable.
         let before = figures.figures(unit, year - 1, registry: input.registry)
@@ -294,19 +370,43 @@ struct ScoringContext {
             case .approximate(let label): notes.append("\(year - 1) rates are those of \(label) (boundary change; counts not compared)")
             }
         }
+        /// The value's intervals (95%, 99.8%) from its model on `denominator`, before shrinkage.
+        func intervals(_ i: Indicator, _ model: SamplingModel, value: Double?, denominator: Double?, scale: Double, figures: WorkforceFigures?) {
+            guard noise, let v = value, let d = denominator, d > 0, out[i]?.adjusted != nil else { return }
+            let x = v * d / scale
+            out[i]!.denominator = d
+            for level in ConfidenceLevel.allCases {
+                guard let (interval, method) = model.interval(numerator: x, denominator: d, scale: scale, level: level, figures: figures) else { continue }
+                if level == .ci95 { out[i]!.ci95 = interval } else { out[i]!.ci998 = interval }
+                out[i]!.intervalMethod = method
+            }
+        }
+        /// Normal intervals `value ± z·sd` (differences and trends, from their sampling sd).
+        func normalIntervals(_ i: Indicator, value: Double?, sd: Double) {
+            guard noise, let v = value, out[i]?.adjusted != nil else { return }
+            out[i]!.ci95 = IntervalMethod.normal(v, sd: sd, z: ConfidenceLevel.ci95.z)
+            out[i]!.ci998 = IntervalMethod.normal(v, sd: sd, z: ConfidenceLevel.ci998.z)
+            out[i]!.intervalMethod = .normal
+        }
         for d in IndicatorDefinition.all where sources.contains(d.indicator.source) {
             let i = d.indicator
             switch d.formula {
             case .ratio(let r):
                 // Worded only when a value is missing.
                 func missing() -> String { reason(r.measures + (r.publishedMeasure.map { [$0] } ?? [])) }
-                if let adjusted = r.adjusted(now, prior: priors[i.ordinal], k: k) {
-                    put(i, r.value(now), adjusted, caveat: r.caveat?(now))
-                    if noise { out[i]!.sd = r.noise.sd(adjusted: adjusted, denominator: r.denominator(now, nil), k: k, scale: r.scale, figures: now) }
+                let shrinker = shrinker(i, in: year)
+                if let adjusted = r.adjusted(now, by: shrinker) {
+                    let value = r.value(now), denominator = r.denominator(now, nil)
+                    put(i, value, adjusted, caveat: r.caveat?(now))
+                    if noise {
+                        out[i]!.sd = shrinker.sd(denominator: denominator, adjusted: adjusted, figures: now)
+                        out[i]!.reliability = denominator.map { shrinker.reliability(denominator: $0, figures: now) }
+                        intervals(i, r.model, value: value, denominator: denominator, scale: r.scale, figures: now)
+                    }
                 } else if r.publishedFallback, let published = r.published?(now) {
-                    put(i, published, published, caveat: "published rate used unadjusted (\(missing()))")
+                    put(i, published, published, caveat: "published rate used unadjusted (\(missing())); no interval without its counts")
                     // No denominator: as uncertain as a unit with none.
-                    if noise { out[i]!.sd = r.noise.sd(adjusted: published, denominator: 0, k: k, scale: r.scale, figures: now) }
+                    if noise { out[i]!.sd = shrinker.sd(denominator: 0, adjusted: published, figures: now) }
                 } else {
                     put(i, r.publishedFallback ? nil : r.value(now), nil, missing())
                 }
@@ -315,23 +415,37 @@ struct ScoringContext {
                 if case .approximate(let label) = comparability {
                     put(i, nil, nil, "boundary change: \(year - 1) area (\(label)) differs")
                 } else if r.numerator(now, previous) != nil, let d = r.denominator(now, previous) {
-                    let adjusted = r.adjusted(now, previous, prior: priors[i.ordinal], k: k)
-                    put(i, r.computed(now, previous), adjusted,
+                    let shrinker = shrinker(i, in: year)
+                    let adjusted = r.adjusted(now, previous, by: shrinker)
+                    let value = r.computed(now, previous)
+                    put(i, value, adjusted,
                         d > 0 ? nil : "not computable (\(r.zeroDenominator?(year - 1) ?? "zero denominator"))")
-                    if noise { out[i]!.sd = adjusted.map { r.noise.sd(adjusted: $0, denominator: d, k: k, scale: r.scale, figures: now) } }
+                    if noise, let a = adjusted {
+                        out[i]!.sd = shrinker.sd(denominator: d, adjusted: a, figures: now)
+                        out[i]!.reliability = shrinker.reliability(denominator: d, figures: now)
+                        intervals(i, r.model, value: value, denominator: d, scale: r.scale, figures: now)
+                    }
                 } else {
                     put(i, nil, nil, reason(r.measures))
                 }
             case .difference(let base):
                 let r = base.definition.ratio!
-                if let (previous, _) = before, let current = r.adjusted(now, prior: priors[base.ordinal], k: k),
-                   let previousAdjusted = r.adjusted(previous, prior: prior(base, in: year - 1) ?? priors[base.ordinal], k: k) {
-                    put(i, r.value(now).flatMap { c in r.value(previous).map { c - $0 } }, current - previousAdjusted)
+                let sNow = shrinker(base, in: year), sBefore = shrinker(base, in: year - 1)
+                if let (previous, _) = before, let current = r.adjusted(now, by: sNow), let previousAdjusted = r.adjusted(previous, by: sBefore) {
+                    let value = r.value(now).flatMap { c in r.value(previous).map { c - $0 } }
+                    put(i, value, current - previousAdjusted)
                     guard noise else { continue }
-                    // Two years' independent noise.
-                    let sdNow = r.noise.sd(adjusted: current, denominator: r.denominator(now, nil), k: k, scale: r.scale, figures: now)
-                    let sdBefore = r.noise.sd(adjusted: previousAdjusted, denominator: r.denominator(previous, nil), k: k, scale: r.scale, figures: previous)
+                    // Two years' independent noise: posterior sds for the draws, sampling sds (at the
+                    // unit's own rates) for the interval of the unshrunk difference.
+                    let dNow = r.denominator(now, nil), dBefore = r.denominator(previous, nil)
+                    let sdNow = sNow.sd(denominator: dNow, adjusted: current, figures: now)
+                    let sdBefore = sBefore.sd(denominator: dBefore, adjusted: previousAdjusted, figures: previous)
                     out[i]!.sd = (sdNow * sdNow + sdBefore * sdBefore).squareRoot()
+                    if let dn = dNow, let db = dBefore, let pn = r.proportion(now), let pb = r.proportion(previous),
+                       let vn = r.model.variance(at: pn, denominator: dn, figures: now),
+                       let vb = r.model.variance(at: pb, denominator: db, figures: previous) {
+                        normalIntervals(i, value: value, sd: r.scale * (vn + vb).squareRoot())
+                    }
                 } else {
                     put(i, nil, nil, before == nil ? "no \(year - 1) figures" : reason(r.measures))
                 }
@@ -341,14 +455,15 @@ struct ScoringContext {
                     guard noise else { continue }
                     // Slope of the window's points, each as noisy as the year's sum of components.
                     let variance = components.reduce(0.0) { acc, c in
-                        let sd = c.definition.ratio.flatMap { r in
-                            r.adjusted(now, prior: priors[c.ordinal], k: k).map { r.noise.sd(adjusted: $0, denominator: r.denominator(now, nil), k: k, scale: r.scale, figures: now) }
-                        } ?? 0
+                        let r = c.definition.ratio!
+                        let s = shrinker(c, in: year)
+                        let sd = r.adjusted(now, by: s).map { s.sd(denominator: r.denominator(now, nil), adjusted: $0, figures: now) } ?? 0
                         return acc + sd * sd
                     }
                     let n = Double(settings.trendYears)
                     let sxx = n * (n * n - 1) / 12
                     out[i]!.sd = (variance / sxx).squareRoot()
+                    normalIntervals(i, value: trend, sd: out[i]!.sd!)
                 } else {
                     put(i, nil, nil, "fewer than 2 of the last \(settings.trendYears) years have \(named)")
                 }
@@ -356,11 +471,15 @@ struct ScoringContext {
                 switch i.source {
                 case .demand:
                     guard let demand else { continue }
-                    let result = i == .cinRate ? demand.rate(unit, count: .cinCount, rate: .cinRate)
-                                               : demand.rate(unit, count: .referralCount, rate: .referralRate)
-                    put(i, result.value, result.adjusted, result.note, caveat: result.note)
-                    if noise, let a = result.adjusted {
-                        out[i]!.sd = SamplingNoise.proportion.sd(adjusted: a, denominator: result.children, k: settings.priorChildren, scale: 10_000, figures: now)
+                    let (count, rate) = Self.demandMeasures(i)
+                    let result = demand.rate(unit, count: count, rate: rate)
+                    let shrinker = shrinkersByYear[year]![i.ordinal]!
+                    let adjusted = result.value.map { v in result.children.flatMap { shrinker.adjusted(v / 10_000, denominator: $0, figures: nil) } ?? v }
+                    put(i, result.value, adjusted, result.note, caveat: result.note)
+                    if noise, let a = adjusted {
+                        out[i]!.sd = shrinker.sd(denominator: result.children, adjusted: a, figures: nil)
+                        out[i]!.reliability = result.children.map { shrinker.reliability(denominator: $0, figures: nil) }
+                        intervals(i, shrinker.model, value: result.value, denominator: result.children, scale: 10_000, figures: nil)
                     }
                 case .inspections:
                     guard let inspections = input.inspections else { continue }
@@ -385,14 +504,13 @@ struct ScoringContext {
     /// `now` and `before` are the unit's figures this year and last (already looked up).
     func trend(_ unit: ReportingUnit, of components: [Indicator], now: WorkforceFigures, before: WorkforceFigures?) -> Double? {
         var points: [(Double, Double)] = []
-        let k = settings.priorFTE
         for y in (year - settings.trendYears + 1)...year {
             guard figures.england[y] != nil,
                   let f = y == year ? now : y == year - 1 ? before : figures.figures(unit, y, registry: input.registry)?.0 else { continue }
             var sum = 0.0
             var complete = true
             for c in components {
-                guard let a = c.definition.ratio!.adjusted(f, prior: prior(c, in: y), k: k) else { complete = false; break }
+                guard let a = c.definition.ratio!.adjusted(f, by: shrinker(c, in: y)) else { complete = false; break }
                 sum += a
             }
             if complete { points.append((Double(y), sum)) }

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+import WFRiskTestSupport
+@testable import WFRiskCore
+@testable import WFRiskIngest
+@testable import WFRiskScoring
+@testable import WFRisk
+
+/// The summary's second sentence against the numbers, over many synthetic units: it names as the
+/// cause only indicators that move the overall score the way it says, by at least
+/// `Ranking.driverMinPoints` (docs/methodology.md §8, "Drivers").
+@Suite struct UnitWordsTests {
+    /// A scored table of 42 units with random rates (12 North East authorities and 30 more).
+    func table(seed: UInt64) throws -> (ScoreTable, ScoringSettings) {
+        var rows = SyntheticData.rows(seed: seed)
+        var rng = SeededRandom(seed: seed &+ 1000)
+        let used = Set(SyntheticData.authorities.map(\.0))
+        let extra = try Fixtures.registry().all.filter { $0.validTo == nil && $0.validFrom == nil && !used.contains($0.oldCode) }
+            .prefix(30).map { ($0.oldCode, $0.newCode, $0.name) }
+        for year in 2021...2023 {
+            for (code, newCode, name) in extra {
+                var r = SyntheticRow(year: year, code: code, newCode: newCode, name: name)
+                r.inpost = 60 + 240 * rng.unit()
+                r.leavers = r.inpost * (0.05 + 0.25 * rng.unit()); r.starters = r.inpost * (0.05 + 0.25 * rng.unit())
+                r.agency = r.inpost * (0.02 + 0.3 * rng.unit()); r.vacancies = r.inpost * (0.02 + 0.3 * rng.unit())
+                r.holders = r.inpost * 0.65; r.cases = r.holders * (12 + 8 * rng.unit())
+                r.absence = Decimals.format(1.5 + 4 * rng.unit(), 1)
+                rows.append(r)
+            }
+        }
+        let settings = try Fixtures.settings()
+        var table = try SyntheticData.score(Fixtures.workforceCSV(rows), settings: settings)
+        UnitWords.apply(&table)
+        return (table, settings)
+    }
+
+    /// The indicators a summary's second sentence names, read back from its words, and the
+    /// direction it claims (+1 "comes from", −1 "held down by", 0 none named).
+    func named(_ summary: String, words: UnitWords) -> (direction: Int, indicators: [Indicator])? {
+        for (key, direction) in [("sentence_drivers_up", 1), ("sentence_drivers_down", -1)] {
+            let template = words.templates[key]!
+            let parts = template.components(separatedBy: "{drivers}")
+            guard let r = summary.range(of: " " + parts[0]), summary.hasSuffix(parts[1]) else { continue }
+            let list = String(summary[r.upperBound...].dropLast(parts[1].count))
+            let labels = Indicator.allCases.map { ($0, words.indicators[$0.rawValue]!.label) }.sorted { $0.1.count > $1.1.count }
+            var found: [Indicator] = []
+            for item in list.components(separatedBy: words.templates["driver_separator"]!) {
+                guard let (i, _) = labels.first(where: { item.hasPrefix($0.1 + " ") }) else { return nil }
+                found.append(i)
+            }
+            return (direction, found)
+        }
+        return (0, [])
+    }
+
+    @Test(arguments: Array(UInt64(1)...UInt64(12)))
+    func namedDriversMoveTheScoreTheWayTheSentenceSays(seed: UInt64) throws {
+        let (table, settings) = try table(seed: seed)
+        let words = UnitWords.bundled
+        var namedCount = 0
+        for u in table.units where u.isRanked {
+            let summary = try #require(u.summary)
+            let d = try #require(u.bandDistance)
+            let read = try #require(named(summary, words: words), "unreadable drivers: \(summary)")
+            // The sentence's direction is the one sentence 1 gives (at or above the median: up).
+            if read.direction != 0 { #expect(read.direction == (d >= 0 ? 1 : -1), "\(u.name) d \(d): \(summary)") }
+            else {
+                let key = d >= 0 ? "sentence_no_drivers_up" : "sentence_no_drivers_down"
+                let expected = words.fill(key, ["min_points": Decimals.format(Ranking.driverMinPoints, 1)])
+                #expect(summary.hasSuffix(" " + expected), "\(u.name) d \(d): \(summary)")
+            }
+            #expect(read.indicators.count <= words.maxDrivers)
+            var pointsOf: [Indicator: Double] = [:]
+            for c in [u.instability, u.caseloadRisk] {
+                for r in c.indicators { if let x = r.contribution, r.value != nil { pointsOf[r.indicator] = Ranking.overallPoints(x, of: c.kind, blend: settings.blend) } }
+            }
+            let sign = Double(d >= 0 ? 1 : -1)
+            for i in read.indicators {
+                let p = try #require(pointsOf[i], "\(u.name): \(i) named with no points")
+                // Every named driver moves the score the way the sentence claims, by the stated size or more.
+                #expect(sign * p >= Ranking.driverMinPoints, "\(u.name) d \(d): \(i) has \(p) points; \(summary)")
+                namedCount += 1
+            }
+            // No indicator left unnamed moves it further that way than one that is named.
+            if let weakest = read.indicators.map({ sign * pointsOf[$0]! }).min(), read.indicators.count == words.maxDrivers {
+                for (i, p) in pointsOf where !read.indicators.contains(i) { #expect(sign * p <= weakest, "\(u.name): \(i) \(p) outranks the named; \(summary)") }
+            }
+            if read.indicators.count < words.maxDrivers {
+                for (i, p) in pointsOf where !read.indicators.contains(i) {
+                    #expect(sign * p < Ranking.driverMinPoints, "\(u.name): \(i) \(p) points but unnamed; \(summary)")
+                }
+            }
+            // main_drivers is the sentence's list.
+            if let main = u.mainDrivers { #expect(summary.contains(main)) }
+        }
+        #expect(namedCount > 0)
+    }
+
+    /// Units between 50 and the median are the case the sentence once got backwards: make sure
+    /// the seeds above include some, so the property is tried where it matters.
+    @Test func theSeedsIncludeUnitsBetweenFiftyAndTheMedian() throws {
+        var between = 0
+        for seed in UInt64(1)...UInt64(12) {
+            let (table, _) = try table(seed: seed)
+            between += table.units.filter { u in
+                guard let s = u.overall, let d = u.bandDistance else { return false }
+                return (s >= 50) != (d >= 0)
+            }.count
+        }
+        #expect(between >= 3, "only \(between) units between 50 and the median")
+    }
+}
