@@ -30,7 +30,7 @@ import WFRiskTestSupport
         }
         let settings = try Fixtures.settings()
         var table = try SyntheticData.score(Fixtures.workforceCSV(rows), settings: settings)
-        UnitWords.apply(&table)
+        UnitWords.apply(&table, words: try UnitWords.bundled())
         return (table, settings)
     }
 
@@ -56,7 +56,7 @@ import WFRiskTestSupport
     @Test(arguments: Array(UInt64(1)...UInt64(12)))
     func namedDriversMoveTheScoreTheWayTheSentenceSays(seed: UInt64) throws {
         let (table, settings) = try table(seed: seed)
-        let words = UnitWords.bundled
+        let words = try UnitWords.bundled()
         var namedCount = 0
         for u in table.units where u.isRanked {
             let summary = try #require(u.summary)
