@@ -1,5 +1,6 @@
 import Foundation
 import WFRiskCore
+import WFRiskInspections
 import WFRiskScoring
 
 /// What a bug report needs about this binary, for `wfrisk version` and each run's manifest:
@@ -11,6 +12,7 @@ package enum BinaryFacts {
     package static let libraries: [LinkedLibrary] = [
         .libcsv,
         .libxlsxwriter,
+        .poppler,
     ]
 
     /// `installation` in manifest.json (docs/outputs.md).

@@ -203,6 +203,7 @@ import WFRiskTestSupport
         let libraries = installation?["libraries"] as? [String: String] ?? [:]
         #expect(libraries["libcsv"]?.hasPrefix("3.") == true, "\(libraries)")
         #expect(libraries["libxlsxwriter"]?.isEmpty == false, "\(libraries)")
+        #expect(libraries["poppler"]?.isEmpty == false, "\(libraries)")
 
         let v = try Self.run(bin, ["version"], cwd: dir, environment: ["WFRISK_REFERENCE_DIR": ""])
         #expect(v.status == 0)

@@ -1,5 +1,6 @@
 import CPoppler
 import Foundation
+import WFRiskCore
 
 /// Why a PDF gives no text: the reasons `wfrisk extract` and a run's manifest give for passing it over.
 package enum PDFUnreadable: Error, Equatable, Sendable, CustomStringConvertible {
@@ -161,7 +162,10 @@ package struct PDFText: Sendable, Equatable {
     }()
 
     private static func quietPoppler() { _ = silenced }
+}
 
-    /// poppler's version (`poppler_get_version`), for version listings.
-    package static var libraryVersion: String { String(cString: poppler_get_version()) }
+extension LinkedLibrary {
+    /// poppler as it reports itself (`poppler_get_version`), and the poppler-glib file loaded.
+    package static let poppler = LinkedLibrary(name: "poppler", version: String(cString: poppler_get_version())
+        + (loadedFile(soname: "libpoppler-glib.so").map { ", loaded from \($0)" } ?? ""))
 }
