@@ -221,6 +221,13 @@ import WFRiskTestSupport
             #expect(!r.stderr.contains("check the disk"))
             #expect(latestTarget(dir + "/out") == nil)
         }
+        // A line break inside a quoted name (as spreadsheet exports write them) is kept, not refused.
+        let dir = Fixtures.temporaryDirectory()
+        var rows = SyntheticData.rows(seed: 5)
+        for i in rows.indices where rows[i].code == "841" { rows[i].name = "Darlington,\nBorough of" }
+        try Fixtures.write(Fixtures.workforceCSV(rows), to: dir + "/breaks.csv")
+        let ok = try Fixtures.run(["validate", dir + "/breaks.csv"])
+        #expect(ok.status == 0, "\(ok.stderr.prefix(400))")
     }
 
     @Test func workbookTextKeepsOOXMLEscapesAsTyped() throws {
