@@ -202,21 +202,24 @@ import WFRiskTestSupport
         let dir = Fixtures.temporaryDirectory()
         #expect(try Fixtures.run(["run", "--out", dir + "/a", "--quiet"]).status == 0)
         let scores = try ScoreDiff.load(dir + "/a/latest")
+        // A baseline of this run with every compared column (whatever the golden file holds).
+        let full = dir + "/full.csv"
+        #expect(try Fixtures.run(["baseline", "update", full, dir + "/a/latest", "--yes"]).status == 0)
         // The last `high` authority, moved one place down into `elevated` with its score nudged by 0.02.
         let high = scores.rows.values.filter { $0["band"] == "high" }.max { Int($0["overall_rank"]!)! < Int($1["overall_rank"]!)! }!
         let rank = Int(high["overall_rank"]!)!, score = Double(high["overall_score"]!)!
-        try edit(golden, to: dir + "/flipped.csv", code: high["old_la_code"]!,
+        try edit(full, to: dir + "/flipped.csv", code: high["old_la_code"]!,
                  ["band": "elevated", "overall_rank": String(rank + 1), "overall_score": Decimals.format(score - 0.02, 2)])
         let within = try Fixtures.run(["diff", dir + "/flipped.csv", dir + "/a/latest", "--score-tolerance", "0.05", "--rank-tolerance", "2"])
         #expect(within.status == 1 && within.stdout.contains("band"), "\(within.stdout)")
         #expect(!within.stdout.contains("overall_score") && !within.stdout.contains("overall_rank "), "\(within.stdout)")
         // The quartile: one step with the rank within tolerance is not drift; exact, or two steps, is.
         let q = Int(high["quartile"]!)!
-        try edit(golden, to: dir + "/quartile.csv", code: high["old_la_code"]!,
+        try edit(full, to: dir + "/quartile.csv", code: high["old_la_code"]!,
                  ["quartile": String(q == 4 ? 3 : q + 1), "overall_rank": String(rank + 1)])
         #expect(try Fixtures.run(["diff", dir + "/quartile.csv", dir + "/a/latest", "--rank-tolerance", "2"]).status == 0)
         #expect(try Fixtures.run(["diff", dir + "/quartile.csv", dir + "/a/latest"]).status == 1)
-        try edit(golden, to: dir + "/far.csv", code: high["old_la_code"]!, ["quartile": String(q <= 2 ? q + 2 : q - 2)])
+        try edit(full, to: dir + "/far.csv", code: high["old_la_code"]!, ["quartile": String(q <= 2 ? q + 2 : q - 2)])
         #expect(try Fixtures.run(["diff", dir + "/far.csv", dir + "/a/latest", "--rank-tolerance", "2"]).status == 1)
     }
 

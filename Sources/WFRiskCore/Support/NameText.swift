@@ -1,7 +1,7 @@
 /// Checks a name read from an input file (an authority or region name) before it can reach an
 /// output: scores.csv, report.html and the workbook show names as given, so a name with control
-/// bytes or of absurd length is a corrupted cell, refused with the reason (exit 3) rather than
-/// written raw or failing the run later.
+/// bytes (NUL, C0 controls other than tab and line breaks, C1 controls) or of absurd length is a
+/// corrupted cell, refused with the reason (exit 3) rather than written raw or failing the run later.
 package enum NameText {
     /// Longest name accepted, in Unicode code points: the longest real name in DfE's 2017-2023
     /// workforce file is 46 (the bundled registry's longest, "Bournemouth, Christchurch and Poole",
@@ -14,8 +14,7 @@ package enum NameText {
         for scalar in name.unicodeScalars {
             count += 1
             let v = scalar.value
-            // A tab or line break inside a quoted name is whitespace that spreadsheet exports
-            // write (the sample generator makes such names on purpose); every other control is not.
+            // Tab and line breaks are kept: spreadsheet exports put line breaks inside quoted names.
             if (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || (0x7F...0x9F).contains(v) {
                 return "contains the control character U+\(hex(v)) (\(v == 0 ? "NUL" : "a control byte")); a name is printable text"
             }
