@@ -79,13 +79,8 @@ public enum InspectionSourceReader {
             let header = text[text.startIndex..<end.upperBound]
             text = String(repeating: "\n", count: header.filter { $0 == "\n" }.count) + text[end.upperBound...]
         }
-        let sidecar = path + ".meta.yml"
-        if let data = FileManager.default.contents(atPath: sidecar) {
-            // A sidecar that is not UTF-8 is refused, never silently ignored.
-            guard let yaml = String(data: data, encoding: .utf8) else {
-                throw WFRiskError.input(InputProblem(file: sidecar, line: 1, message: "metadata sidecar is not UTF-8 text"))
-            }
-            metadata = try parseMetadata(yaml, file: sidecar)
+        if let (m, sidecar) = try sidecarMetadata(path) {
+            metadata = m
             metadataFile = sidecar
             metadataLine = 1
         }
@@ -109,9 +104,8 @@ public enum InspectionSourceReader {
             let pages = PDFProse.pages(pdf)
             var source = InspectionSource(file: path, text: PDFProse.text(pages: pages), metadata: InspectionMetadata(), metadataFile: nil, metadataLine: 1,
                                           layoutLines: pages.flatMap { $0 })
-            let sidecar = path + ".meta.yml"
-            if let data = FileManager.default.contents(atPath: sidecar), let yaml = String(data: data, encoding: .utf8) {
-                source.metadata = try parseMetadata(yaml, file: sidecar)
+            if let (m, sidecar) = try sidecarMetadata(path) {
+                source.metadata = m
                 source.metadataFile = sidecar
             }
             if source.text.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) {
@@ -119,6 +113,17 @@ public enum InspectionSourceReader {
             }
             return .success(source)
         }
+    }
+
+    /// The metadata of `<path>.meta.yml` and its path, when the sidecar exists. One that is not
+    /// UTF-8 is refused naming it, never silently ignored.
+    static func sidecarMetadata(_ path: String) throws -> (InspectionMetadata, String)? {
+        let sidecar = path + ".meta.yml"
+        guard let data = FileManager.default.contents(atPath: sidecar) else { return nil }
+        guard let yaml = String(data: data, encoding: .utf8) else {
+            throw WFRiskError.input(InputProblem(file: sidecar, line: 1, message: "metadata sidecar is not UTF-8 text"))
+        }
+        return (try parseMetadata(yaml, file: sidecar), sidecar)
     }
 
     /// Whether the text's UTF-8 holds `byte` (memchr; the generic `text.utf8.contains` walks

@@ -137,7 +137,8 @@ public struct UnitScore: Sendable, Equatable {
     public var uncertainty: RankUncertainty? = nil
     /// The unit's statistical neighbours present in the scoring year.
     public var neighbours: [NeighbourRef] = []
-    /// Indicators pushing the overall score furthest from 50 in the direction it lies, largest first.
+    /// Indicators moving the overall score the way it lies from the median, by at least
+    /// `Ranking.driverMinPoints` each, largest first (`Ranking.drivers`).
     public var drivers: [Indicator] = []
     /// `main_drivers` and `summary` in words (`UnitWords`).
     public var mainDrivers: String? = nil
