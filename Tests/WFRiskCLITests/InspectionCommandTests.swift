@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WFRiskTestSupport
+import WFRiskOfsted
 @testable import WFRiskIngest
 @testable import WFRiskInspections
 @testable import WFRisk
@@ -16,10 +17,11 @@ import WFRiskTestSupport
         let docs = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
         #expect(docs.count == 6)
         for d in docs {
-            #expect(Set(d.keys) == ["contract_version", "file", "authorities", "visit_type", "date", "judgement", "signals", "numbers"])
+            #expect(Set(d.keys) == ["contract_version", "file", "authorities", "visit_type", "date", "judgement", "visit_type_used", "judgement_used", "signals", "numbers"])
             #expect(d["contract_version"] as? Int == InspectionDocument.contractVersion)
             for a in d["authorities"] as! [[String: Any]] {
-                #expect(Set(a.keys) == ["new_la_code", "old_la_code", "la_name", "role", "evidence", "visit_type", "judgement", "date"])
+                #expect(Set(a.keys) == ["new_la_code", "old_la_code", "la_name", "role", "evidence", "visit_type", "judgement", "date",
+                                        "judgement_used", "judgement_from", "visit_type_used", "visit_type_from", "record"])
                 if let v = a["visit_type"] as? String { #expect(VisitType(rawValue: v) != nil) }
                 if let j = a["judgement"] as? String { #expect(Judgement(rawValue: j) != nil) }
             }

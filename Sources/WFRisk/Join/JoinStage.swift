@@ -2,6 +2,7 @@ import Foundation
 import WFRiskCore
 import WFRiskIngest
 import WFRiskInspections
+import WFRiskOfsted
 import WFRiskScoring
 
 /// What the join stage hands to scoring: one year's scoring input with its inspection evidence
@@ -16,6 +17,8 @@ struct JoinedInputs: Sendable {
     var historyEvidence: [Int: [ReportingUnit: InspectionEvidence]]?
     /// Texts read but not usable for the scoring year (undated, or outside the window), as warnings.
     var unusedInspections: [String]
+    /// The Ofsted record ends too long before the census to say what is in force.
+    var ofstedWarnings: [String] = []
 
     /// Counts recorded for the stage in the manifest.
     var counts: [String: Int] {
@@ -30,9 +33,11 @@ struct JoinedInputs: Sendable {
 enum JoinStage {
     /// - Parameters:
     ///   - documents: the inspection texts read, or nil when the run has no inspection input.
-    ///   - ofsted: the Ofsted judgements file, if the run has one.
+    ///   - ofsted: Ofsted's record, if the run has one: the judgement in force beside the scores,
+    ///     and each text's judgement and visit type at its date (the record wins over prose).
     static func run(references: RunReferences, workforce: TidyDataset, demand: TidyDataset?,
-                           documents: [InspectionDocument]?, ofsted: String?, settings: ScoringSettings, threads: Int = 1) throws -> JoinedInputs {
+                           documents: [InspectionDocument]?, ofsted: OfstedHistory?, settings: ScoringSettings, threads: Int = 1) throws -> JoinedInputs {
+        let documents = ofsted.flatMap { history in documents?.map { $0.applyingRecord(history) } } ?? documents
         var input = ScoringInput(workforce: workforce, demand: demand, registry: references.registry,
                                  neighbours: references.neighbours, settings: settings)
         let year = settings.year ?? workforce.latestYear ?? 0
@@ -49,10 +54,12 @@ enum JoinStage {
                 }
             }
         }
+        var ofstedWarnings: [String] = []
         if let ofsted {
             // The judgement in force is shown beside the scores; `inForce` sees only judgements
             // published by the scoring year's census.
-            input.judgements = try OfstedHistory.load(path: ofsted, registry: references.registry)
+            input.judgements = ofsted
+            if let stale = ofsted.staleness(forCensus: year) { ofstedWarnings.append(stale) }
         }
         // History years: the same scoring on each earlier year the data and settings allow.
         let figures = FigureTable(workforce, threads: threads)
@@ -64,7 +71,7 @@ enum JoinStage {
             })
         }
         return JoinedInputs(input: input, figures: figures, historyYears: historyYears, historyEvidence: historyEvidence,
-                            unusedInspections: unused)
+                            unusedInspections: unused, ofstedWarnings: ofstedWarnings)
     }
 
     /// Inspection evidence for the local-authority units the workforce data has in `year`.

@@ -100,9 +100,10 @@ package struct PipelineInputs: Sendable {
     package var authorities: String?
     package var authorityAliases: String?
     var inspectionMetadata: String?
-    /// Ofsted judgements file (schema: ../shared/data/ofsted/README.md): the judgement in force
-    /// beside the scores, and what `wfrisk backtest` pairs them with.
-    package var ofsted: String?
+    /// Ofsted's record, from any of its sources (the judgements file, the scraper's CSV, a folder
+    /// of report PDFs; several are merged): the judgement in force beside the scores, the record
+    /// that wins over inspection texts' prose, and what `wfrisk backtest` pairs the scores with.
+    package var ofsted: [String] = []
 
     package init() {}
 
@@ -114,8 +115,8 @@ package struct PipelineInputs: Sendable {
             case "demand": demand = value.isNull ? [] : try value.strings().map { Pipeline.resolve($0, base: base) }
             case "inspections": inspections = value.isNull ? [] : try value.strings().map { Pipeline.resolve($0, base: base) }
             case "ofsted":
-                ofsted = value.isNull ? nil : Pipeline.resolve(try value.string(), base: base)
-                if let o = ofsted, !FileManager.default.fileExists(atPath: o) { throw value.error("file not found: \(o)") }
+                ofsted = value.isNull ? [] : try value.strings().map { Pipeline.resolve($0, base: base) }
+                for o in ofsted where !FileManager.default.fileExists(atPath: o) { throw value.error("file not found: \(o)") }
             case "reference":
                 for (k, v) in try value.mapping(allowed: ["neighbours", "authorities", "authority_aliases"]) {
                     let p = v.isNull ? nil : Pipeline.resolve(try v.string(), base: base)

@@ -1,9 +1,13 @@
+import WFRiskCore
+import WFRiskOfsted
+
 /// What wfrisk reads from one inspection text. Its JSON form (`wfrisk extract --json`)
 /// is a documented contract: see README "Inspection texts".
 public struct InspectionDocument: Sendable, Equatable {
     /// Version of the JSON contract. 2: per-authority `visit_type`, `judgement` and `date`,
-    /// and this field itself.
-    static let contractVersion = 2
+    /// and this field itself. 3: what the run uses beside what the text says (`judgement_used`,
+    /// `visit_type_used`, their `_from`, and `record`: Ofsted's record at the text's date).
+    static let contractVersion = 3
 
     public var file: String
     public var authorities: [AuthorityLink]
@@ -17,6 +21,22 @@ public struct InspectionDocument: Sendable, Equatable {
     public var numbers: [StatedFigure]
 
     public var primary: [AuthorityLink] { authorities.filter { $0.role == .primary } }
+
+    /// The primaries' judgement and visit type as the run uses them (see `AuthorityLink`).
+    public var judgementUsed: Judgement? { Self.agreed(primary.map(\.judgementUsed)) }
+    var visitTypeUsed: VisitType? { Self.agreed(primary.map(\.visitTypeUsed)) }
+
+    /// The record wins over prose: each primary authority's judgement in force and visit type at
+    /// the text's date (the authority's own date, else the text's) from Ofsted's record, where the
+    /// record covers that date. What the text said is kept beside it.
+    package func applyingRecord(_ history: OfstedHistory) -> InspectionDocument {
+        var d = self
+        for i in d.authorities.indices where d.authorities[i].role == .primary {
+            guard let text = d.authorities[i].date ?? d.date, let day = DayStamp(iso: text) else { continue }
+            d.authorities[i].record = history.record(of: d.authorities[i].oldCode, on: day)
+        }
+        return d
+    }
 
     /// The value all primaries that have one agree on, else nil.
     static func agreed<T: Equatable>(_ values: [T?]) -> T? {
@@ -38,6 +58,23 @@ public struct AuthorityLink: Sendable, Equatable {
     var visitType: VisitType?
     public var judgement: Judgement?
     public var date: String?
+    /// What Ofsted's record says of the authority at the text's date, when the run has a record
+    /// and the date lies within it (`InspectionDocument.applyingRecord`).
+    var record: RecordAtDate?
+
+    /// The judgement in force the run uses: the record's when it has one, else the text's.
+    public var judgementUsed: Judgement? { record?.inForce?.grade ?? judgement }
+    /// The visit type the run uses: the record's when it tells one (a graded inspection, or a
+    /// monitoring visit under an inadequate judgement), else the text's. A joint targeted area
+    /// inspection the text names stands unless the record has a graded inspection then: the
+    /// record holds no joint inspections.
+    var visitTypeUsed: VisitType? {
+        guard let recorded = record?.visit else { return visitType }
+        if visitType == .jtai && recorded == .monitoringVisit { return visitType }
+        return recorded
+    }
+    var judgementFrom: String { record?.inForce != nil ? "ofsted_record" : "text" }
+    var visitTypeFrom: String { record?.visit != nil && visitTypeUsed == record?.visit ? "ofsted_record" : "text" }
 }
 
 /// A workforce theme a sentence raises, with its direction and the sentence itself.
