@@ -17,12 +17,12 @@ import WFRiskTestSupport
         return path
     }
 
-    func load(_ paths: [String], reports: (any OfstedReportReader)? = nil) throws -> OfstedRecord {
+    func load(_ paths: [String], reports: (any ReportJudgementReader)? = nil) throws -> OfstedRecord {
         try OfstedRecord.load(paths: paths, registry: try Fixtures.registry(), reports: reports, today: Self.today)
     }
 
     /// The error's text, or "" when none was thrown.
-    func failure(_ paths: [String], reports: (any OfstedReportReader)? = nil) -> String {
+    func failure(_ paths: [String], reports: (any ReportJudgementReader)? = nil) -> String {
         do { _ = try load(paths, reports: reports); return "" } catch { return "\(error)" }
     }
 
@@ -153,8 +153,8 @@ import WFRiskTestSupport
     }
 
     /// A stand-in for the report reader of the text steps: answers from the file name.
-    struct NamedReports: OfstedReportReader {
-        func read(report path: String, registry: AuthorityRegistry) -> OfstedReportReading {
+    struct NamedReports: ReportJudgementReader {
+        func read(report path: String, registry: AuthorityRegistry) -> ReportJudgement {
             let name = (path as NSString).lastPathComponent
             if name.hasPrefix("graded") {
                 return .graded(OfstedJudgement(oldCode: "921", newCode: "E06000046", name: "Isle of Wight", framework: .ilacs, inspectionStart: "2018-11-19",

@@ -9,6 +9,10 @@ import WFRiskScoring
 package enum BacktestRunner {
     package static func run(pipeline: Pipeline, ofsted: [String], config: BacktestConfig,
                            threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> BacktestReport {
+        // A missing record is said before the workforce files are read.
+        for path in ofsted where !FileManager.default.fileExists(atPath: path) {
+            throw WFRiskError.input(InputProblem(file: path, message: "Ofsted record not found"))
+        }
         let refs = try RunReferences.load(inputs: pipeline.inputs, settings: pipeline.settings)
         let workforcePaths = try PathPatterns.expand(pipeline.inputs.workforce, kind: "workforce")
         let workforce = try TidyDataset.merge(try TidyIngest.read(workforcePaths, wanted: Measure.workforce, kind: "workforce",

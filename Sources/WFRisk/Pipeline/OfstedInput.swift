@@ -11,7 +11,7 @@ package enum OfstedInput {
 
     /// The reader of Ofsted report PDFs: none yet (issue 23 items 1-3 bring it), so a PDF input
     /// is refused with that reason.
-    static let reportReader: (any OfstedReportReader)? = nil
+    static let reportReader: (any ReportJudgementReader)? = nil
 
     /// The files an Ofsted input stands for in the manifest: a CSV itself, a folder's PDFs.
     package static func files(_ path: String) -> [String] {

@@ -66,11 +66,10 @@ public struct AuthorityLink: Sendable, Equatable {
     public var judgementUsed: Judgement? { record?.inForce?.grade ?? judgement }
     /// The visit type the run uses: the record's when it tells one (a graded inspection, or a
     /// monitoring visit under an inadequate judgement), else the text's. A joint targeted area
-    /// inspection the text names stands unless the record has a graded inspection then: the
-    /// record holds no joint inspections.
+    /// inspection the text names always stands: the record holds none, and any council may have
+    /// one at any time, a week after its graded inspection too.
     var visitTypeUsed: VisitType? {
-        guard let recorded = record?.visit else { return visitType }
-        if visitType == .jtai && recorded == .monitoringVisit { return visitType }
+        guard let recorded = record?.visit, visitType != .jtai else { return visitType }
         return recorded
     }
     var judgementFrom: String { record?.inForce != nil ? "ofsted_record" : "text" }

@@ -17,7 +17,7 @@ public struct OfstedRecord: Sendable {
     /// Reads every path and merges them in order (the first place an inspection is read gives its
     /// fields; later ones fill what it lacks). `reports` reads report PDFs; without it a PDF input
     /// is an error saying so. `today` bounds publication dates (tests pass a fixed day).
-    public static func load(paths: [String], registry: AuthorityRegistry, reports: (any OfstedReportReader)? = nil,
+    public static func load(paths: [String], registry: AuthorityRegistry, reports: (any ReportJudgementReader)? = nil,
                             today: DayStamp = .today()) throws -> OfstedRecord {
         guard !paths.isEmpty else { throw WFRiskError.usage("no Ofsted record given") }
         var all: [OfstedJudgement] = []

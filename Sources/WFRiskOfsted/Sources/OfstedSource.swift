@@ -25,7 +25,7 @@ public enum OfstedSourceKind: String, Sendable, CaseIterable {
 }
 
 /// What one report PDF says, as far as the record is concerned.
-public enum OfstedReportReading: Sendable, Equatable {
+public enum ReportJudgement: Sendable, Equatable {
     /// A graded inspection report: its judgement (authority, dates, framework, grades).
     case graded(OfstedJudgement)
     /// A report or letter with no overall grade (monitoring or focused visit, an older framework):
@@ -37,8 +37,8 @@ public enum OfstedReportReading: Sendable, Equatable {
 
 /// The reader of report PDFs the PDF source uses. The record does not read PDFs itself: the text
 /// layer and the report's structure belong to the inspection-text steps, which provide this.
-public protocol OfstedReportReader: Sendable {
-    func read(report path: String, registry: AuthorityRegistry) -> OfstedReportReading
+public protocol ReportJudgementReader: Sendable {
+    func read(report path: String, registry: AuthorityRegistry) -> ReportJudgement
 }
 
 /// One input read: its path, what it was read as, the judgements it gave and, for a folder, the

@@ -6,7 +6,7 @@ import WFRiskCore
 /// gives one judgement; a letter, an ungraded report or an unreadable file is passed over with
 /// its reason.
 enum ReportSource {
-    static func read(path: String, isFolder: Bool, reader: any OfstedReportReader, registry: AuthorityRegistry, today: DayStamp)
+    static func read(path: String, isFolder: Bool, reader: any ReportJudgementReader, registry: AuthorityRegistry, today: DayStamp)
         -> (judgements: [OfstedJudgement], passedOver: [OfstedPassedOver], problems: [InputProblem], files: [String: Int]) {
         let files = isFolder ? pdfs(in: path) : [path]
         var out: [OfstedJudgement] = []
