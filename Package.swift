@@ -30,6 +30,14 @@ let package = Package(
             path: "Sources/CXLSXWriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
+        // poppler's GLib C API (Debian libpoppler-glib-dev, pkg-config poppler-glib) for
+        // inspection reports as PDF; one Swift file owns its pointers (Inspections/PDF/PDFText.swift).
+        .systemLibrary(
+            name: "CPoppler",
+            path: "Sources/CPoppler",
+            pkgConfig: "poppler-glib",
+            providers: [.apt(["libpoppler-glib-dev"])]
+        ),
         // The library, one target per layer along the data flow; a target imports only those
         // above it here, so the compiler keeps the direction (docs/architecture.md).
         // Units, authorities, problems and shared support; no file formats.
@@ -56,7 +64,7 @@ let package = Package(
         // Inspection texts to documents: decoding, HTML, authority links, signals, figures.
         .target(
             name: "WFRiskInspections",
-            dependencies: ["WFRiskCore", "WFRiskOfsted", .product(name: "Yams", package: "Yams")],
+            dependencies: ["WFRiskCore", "WFRiskOfsted", "CPoppler", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources")]
         ),
         // Pure scoring of merged inputs: indicators, demand, inspection join, ranks. No file I/O.

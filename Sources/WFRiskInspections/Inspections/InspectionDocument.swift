@@ -5,11 +5,15 @@ import WFRiskOfsted
 /// is a documented contract: see README "Inspection texts".
 public struct InspectionDocument: Sendable, Equatable {
     /// Version of the JSON contract. 2: per-authority `visit_type`, `judgement` and `date`,
-    /// and this field itself. 3: what the run uses beside what the text says (`judgement_used`,
+    /// and this field itself. 3: `document_kind`, and per authority the sub-judgements
+    /// (with their evidence), the framework and the inspection's first and last day read from
+    /// Ofsted's own report; what the run uses beside what the text says (`judgement_used`,
     /// `visit_type_used`, their `_from`, and `record`: Ofsted's record at the text's date).
     static let contractVersion = 3
 
     public var file: String
+    /// An Ofsted report or letter, an article, or other.
+    public var kind: DocumentKind = .other
     public var authorities: [AuthorityLink]
     /// The primary authorities' visit type when they agree, else nil.
     var visitType: VisitType?
@@ -74,6 +78,8 @@ public struct AuthorityLink: Sendable, Equatable {
     }
     var judgementFrom: String { record?.inForce != nil ? "ofsted_record" : "text" }
     var visitTypeFrom: String { record?.visit != nil && visitTypeUsed == record?.visit ? "ofsted_record" : "text" }
+    /// What Ofsted's own report or letter on this authority states (nil for other texts).
+    public var report: OfstedReportReading? = nil
 }
 
 /// A workforce theme a sentence raises, with its direction and the sentence itself.

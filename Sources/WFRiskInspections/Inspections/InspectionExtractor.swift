@@ -20,6 +20,8 @@ public struct InspectionExtractor: Sendable {
     /// markers as bytes.
     let furniture: SubstringSet
     let articleEnd: [[UInt8]]
+    /// Ofsted's own reports and letters, read from their layout before the text steps.
+    let reports: OfstedReportReader
 
     public init(lexicon: InspectionLexicon, registry: AuthorityRegistry) {
         self.lexicon = lexicon
@@ -37,6 +39,7 @@ public struct InspectionExtractor: Sendable {
         gazetteerFilter = filter
         furniture = SubstringSet(lexicon.furniture.map { Array($0.utf8) })
         articleEnd = lexicon.articleEnd.map { Array($0.utf8) }
+        reports = OfstedReportReader(phrases: lexicon.reportPhrases, registry: registry)
     }
 
     /// A decoded text laid out: its scalars, words, lines and body sentences.
@@ -70,6 +73,44 @@ public struct InspectionExtractor: Sendable {
 
     /// Extracts everything from a decoded source. Throws only for bad metadata.
     public func extract(_ source: InspectionSource) throws -> InspectionDocument {
+        // Ofsted's own report or letter: its authority, visit type, dates and grades are read
+        // from its layout and stand as metadata would (metadata the user gives still wins).
+        let given = source.metadata
+        let report = reports.read(lines: source.layoutLines ?? Self.leadingLines(source.text))
+        var source = source
+        if let r = report {
+            if given.laCodes.isEmpty { source.metadata.laCodes = [r.authority.oldCode] }
+            source.metadata.visitType = given.visitType ?? r.visitType
+            source.metadata.date = given.date ?? (r.inspectionEnd ?? r.inspectionStart)?.description
+        }
+        var document = try extractText(source)
+        if let r = report {
+            document.kind = r.kind == .report ? .ofstedReport : .ofstedLetter
+            for k in document.authorities.indices where document.authorities[k].role == .primary && document.authorities[k].oldCode == r.authority.oldCode {
+                if given.laCodes.isEmpty { document.authorities[k].evidence = r.authorityEvidence }
+                // A report's judgement is its own overall grade, or none.
+                if r.kind == .report && given.judgement == nil { document.authorities[k].judgement = r.overall?.grade }
+                document.authorities[k].report = r
+            }
+            let primary = document.primary
+            document.judgement = primary.allSatisfy({ $0.judgement != nil }) ? InspectionDocument.agreed(primary.map(\.judgement)) : nil
+        } else {
+            document.kind = document.primary.isEmpty ? .other : .article
+        }
+        return document
+    }
+
+    /// A text's first 200 lines, for the report reader.
+    static func leadingLines(_ text: String) -> [String] {
+        var out: [String] = []
+        for line in text.split(separator: "\n", maxSplits: 200, omittingEmptySubsequences: true).prefix(200) {
+            out.append(line.trimmingCharacters(in: .whitespaces))
+        }
+        return out
+    }
+
+    /// The text steps: layout, authorities, visit facts, signals and figures.
+    func extractText(_ source: InspectionSource) throws -> InspectionDocument {
         let scalars = unicodeScalars(of: source.text)
         var tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
         lexicon.cueIndex.mark(&tokens)

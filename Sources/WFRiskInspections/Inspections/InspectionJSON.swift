@@ -7,11 +7,19 @@ package enum InspectionJSON {
         .object([
             ("contract_version", .int(InspectionDocument.contractVersion)),
             ("file", .string(d.file)),
+            ("document_kind", .string(d.kind.rawValue)),
             ("authorities", .array(d.authorities.map { a in
-                .object([("new_la_code", .string(a.newCode)), ("old_la_code", .string(a.oldCode)), ("la_name", .string(a.name)),
+                let r = a.report
+                return .object([("new_la_code", .string(a.newCode)), ("old_la_code", .string(a.oldCode)), ("la_name", .string(a.name)),
                          ("role", .string(a.role.rawValue)), ("evidence", .string(a.evidence)),
                          ("visit_type", .optionalString(a.visitType?.rawValue)), ("judgement", .optionalString(a.judgement?.rawValue)),
                          ("date", .optionalString(a.date)),
+                         ("framework", .optionalString(r?.framework?.rawValue)),
+                         ("inspection_start", .optionalString(r?.inspectionStart?.description)),
+                         ("inspection_end", .optionalString(r?.inspectionEnd?.description)),
+                         ("sub_judgements", .object(OfstedReportReading.Area.allCases.map { ($0.rawValue, .optionalString(r?.subJudgements[$0]?.grade.rawValue)) })),
+                         ("sub_judgement_evidence", .object(OfstedReportReading.Area.allCases.map { ($0.rawValue, .optionalString(r?.subJudgements[$0]?.evidence)) })),
+                         ("overall_evidence", .optionalString(r?.overall?.evidence)),
                          ("judgement_used", .optionalString(a.judgementUsed?.rawValue)), ("judgement_from", .string(a.judgementFrom)),
                          ("visit_type_used", .optionalString(a.visitTypeUsed?.rawValue)), ("visit_type_from", .string(a.visitTypeFrom)),
                          ("record", a.record.map(record) ?? .null)])
@@ -45,11 +53,19 @@ package enum InspectionJSON {
 
     /// A short human summary of one document.
     package static func text(_ d: InspectionDocument) -> String {
-        var lines = ["\(d.file)"]
+        var lines = ["\(d.file) (\(d.kind.rawValue))"]
         lines.append("  authorities: " + d.authorities.map { a in
             "\(a.name) (\(a.oldCode), \(a.role.rawValue)" + (a.role == .primary ? ", \(a.visitType?.rawValue ?? "visit unknown"), \(a.judgement?.rawValue ?? "judgement not stated"))" : ")")
         }.joined(separator: "; "))
         lines.append("  visit: \(d.visitType?.rawValue ?? "unknown"), date: \(d.date ?? "unknown"), judgement: \(d.judgement?.rawValue ?? "not stated")")
+        for a in d.primary {
+            guard let r = a.report else { continue }
+            lines.append("  \(a.name): \(r.framework?.rawValue ?? r.kind.rawValue), \(r.inspectionStart?.description ?? "?") to \(r.inspectionEnd?.description ?? "?")"
+                         + (r.overall.map { ", overall \($0.grade.rawValue)" } ?? ""))
+            for area in OfstedReportReading.Area.allCases {
+                if let g = r.subJudgements[area] { lines.append("    \(area.rawValue) \(g.grade.rawValue): \(g.evidence)") }
+            }
+        }
         for s in d.signals { lines.append("  \(s.theme.rawValue) \(s.polarity.rawValue): \(s.evidence)") }
         for n in d.numbers { lines.append("  figure: \(n.measure) = \(trimmed(n.value)) \(n.unit) [\(n.laCode ?? "?")]") }
         return lines.joined(separator: "\n")

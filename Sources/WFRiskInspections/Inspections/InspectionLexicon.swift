@@ -75,6 +75,8 @@ public struct InspectionLexicon: Sendable {
     var cueIndex = CueIndex(sets: [])
     /// Every cue set above, for the tests that pin fast paths to plain ones.
     var cueSets: [CueSet] = []
+    /// How Ofsted's own reports and letters are read (`Resources/ofsted_reports.yml`).
+    var reportPhrases = OfstedReportReader.Phrases()
 
     /// The lexicon shipped with wfrisk (`Resources/inspection_lexicon.yml`).
     static var bundledPath: String { ReferenceFiles.path("inspection_lexicon.yml") }
@@ -223,6 +225,7 @@ public struct InspectionLexicon: Sendable {
             anyJudgement: cues(judgements.flatMap(\.1)))
         lexicon.cueIndex = CueIndex(sets: made)
         lexicon.cueSets = made + [lexicon.backgroundVisitAfter, lexicon.reportedVisit, lexicon.judgementDenied] + lexicon.eraCues.map(\.cues)
+        lexicon.reportPhrases = try OfstedReportReader.load(path: ReferenceFiles.path("ofsted_reports.yml"))
         return lexicon
     }
 

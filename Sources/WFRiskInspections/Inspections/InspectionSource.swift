@@ -20,6 +20,10 @@ public struct InspectionSource: Sendable {
     /// Where the metadata came from, for error messages.
     var metadataFile: String?
     var metadataLine: Int
+    /// A PDF's lines, furniture removed but not yet joined into paragraphs: the layout the
+    /// Ofsted report reader reads its title block and judgement table from (nil for texts:
+    /// their own lines are used).
+    var layoutLines: [String]? = nil
 }
 
 /// Why a file was skipped.
@@ -29,9 +33,10 @@ public struct SkippedText: Sendable, Equatable {
 }
 
 /// Reads `.txt`, `.md` and `.html` files: UTF-8 (with or without BOM), UTF-16 with BOM, or
-/// Windows-1252; CRLF; front matter (`---` … `---`) or a sidecar `<file>.meta.yml`.
+/// Windows-1252; CRLF; front matter (`---` … `---`) or a sidecar `<file>.meta.yml`. Reads
+/// `.pdf` files (and any file that starts as a PDF) through `PDFText` and `PDFProse`.
 public enum InspectionSourceReader {
-    static let extensions = ["txt", "md", "markdown", "html", "htm"]
+    static let extensions = ["txt", "md", "markdown", "html", "htm", "pdf"]
 
     /// The decoded source, or the reason it cannot be read (empty, binary, undecodable).
     public static func read(path: String) throws -> Result<InspectionSource, SkippedText> {
@@ -39,6 +44,8 @@ public enum InspectionSourceReader {
             return .failure(SkippedText(file: path, reason: "cannot read file"))
         }
         let bytes = [UInt8](data)
+        let ext = (path as NSString).pathExtension.lowercased()
+        if ext == "pdf" || PDFText.hasPDFHeader(bytes[...]) { return try readPDF(path: path, bytes: bytes) }
         guard !bytes.isEmpty else { return .failure(SkippedText(file: path, reason: "empty file")) }
         var text: String
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
@@ -61,7 +68,6 @@ public enum InspectionSourceReader {
         if containsByte(text, 0x0D) {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
-        let ext = (path as NSString).pathExtension.lowercased()
         var metadata = InspectionMetadata()
         var metadataFile: String?
         var metadataLine = 1
@@ -87,6 +93,29 @@ public enum InspectionSourceReader {
             return .failure(SkippedText(file: path, reason: "no text"))
         }
         return .success(InspectionSource(file: path, text: text, metadata: metadata, metadataFile: metadataFile, metadataLine: metadataLine))
+    }
+
+    /// A PDF's prose, or why it cannot be read (the reason names what is wrong: empty,
+    /// not a PDF, truncated, encrypted, damaged, no text layer). A sidecar `<file>.meta.yml`
+    /// applies as to texts.
+    static func readPDF(path: String, bytes: [UInt8]) throws -> Result<InspectionSource, SkippedText> {
+        switch PDFText.read(bytes: bytes) {
+        case .failure(let why):
+            return .failure(SkippedText(file: path, reason: why.description))
+        case .success(let pdf):
+            let pages = PDFProse.pages(pdf)
+            var source = InspectionSource(file: path, text: PDFProse.text(pages: pages), metadata: InspectionMetadata(), metadataFile: nil, metadataLine: 1,
+                                          layoutLines: pages.flatMap { $0 })
+            let sidecar = path + ".meta.yml"
+            if let data = FileManager.default.contents(atPath: sidecar), let yaml = String(data: data, encoding: .utf8) {
+                source.metadata = try parseMetadata(yaml, file: sidecar)
+                source.metadataFile = sidecar
+            }
+            if source.text.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) {
+                return .failure(SkippedText(file: path, reason: PDFUnreadable.noTextLayer(pages: pdf.pages.count).description))
+            }
+            return .success(source)
+        }
     }
 
     /// Whether the text's UTF-8 holds `byte` (memchr; the generic `text.utf8.contains` walks

@@ -41,3 +41,12 @@ enum AuthorityRole: String, CaseIterable, Sendable, Codable {
 /// Ofsted's overall judgement of a council's children's services: the grade the backtest reads
 /// from Ofsted's own data (`OfstedGrade`), one concept defined once.
 public typealias Judgement = OfstedGrade
+
+/// What a document is (the extract contract's `document_kind`): Ofsted's own report or visit
+/// letter, read structurally (`OfstedReportReader`), or another text about an authority's
+/// children's services (news, minutes: `article`), or neither (`other`).
+public enum DocumentKind: String, CaseIterable, Sendable, Codable {
+    case ofstedReport = "ofsted_report"
+    case ofstedLetter = "ofsted_letter"
+    case article, other
+}

@@ -1,0 +1,167 @@
+import CPoppler
+import Foundation
+
+/// Why a PDF gives no text: the reasons `wfrisk extract` and a run's manifest give for passing it over.
+package enum PDFUnreadable: Error, Equatable, Sendable, CustomStringConvertible {
+    case empty
+    /// No `%PDF-` header; `what` names what it looks like instead (an HTML page, text, …).
+    case notPDF(what: String)
+    /// No `%%EOF` marker near the end: the download or copy was cut short.
+    case truncated
+    case encrypted
+    /// poppler could not open it (bad cross-reference table, broken catalog, …).
+    case damaged(String)
+    /// Opens, but no page has a text layer (scanned images).
+    case noTextLayer(pages: Int)
+
+    package var description: String {
+        switch self {
+        case .empty: "empty file (0 bytes)"
+        case .notPDF(let what): "not a PDF (\(what); no %PDF- header)"
+        case .truncated: "truncated PDF (no %%EOF end marker)"
+        case .encrypted: "encrypted PDF (needs a password)"
+        case .damaged(let why): "damaged PDF (\(why))"
+        case .noTextLayer(let pages): "PDF without a text layer (\(pages) page\(pages == 1 ? "" : "s") of images; needs OCR)"
+        }
+    }
+}
+
+/// The text of a PDF's pages, in reading order, through poppler's GLib API (Debian
+/// libpoppler-glib-dev). The only file that touches poppler or GLib pointers: everything past
+/// `read(path:)` is Swift strings (`PDFProse` turns the pages into the prose the text steps read).
+package struct PDFText: Sendable, Equatable {
+    /// One string per page, as poppler lays it out (lines end in `\n`).
+    package var pages: [String]
+
+    package init(pages: [String]) { self.pages = pages }
+
+    /// Whether a file's first bytes are a PDF header (`%PDF-` within the first 1024 bytes, as
+    /// readers allow leading junk).
+    package static func hasPDFHeader(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let magic: [UInt8] = Array("%PDF-".utf8)
+        let head = bytes.prefix(1024)
+        guard head.count >= magic.count else { return false }
+        var i = head.startIndex
+        while i <= head.endIndex - magic.count {
+            if head[i] == magic[0] && head[i..<(i + magic.count)].elementsEqual(magic) { return true }
+            i += 1
+        }
+        return false
+    }
+
+    /// Reads the file's pages, or says why it cannot be read. Never crashes on bad input: the
+    /// header and end marker are checked before poppler sees the bytes, and poppler's own
+    /// errors come back as `GError`s.
+    package static func read(path: String) -> Result<PDFText, PDFUnreadable> {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(.damaged("cannot read the file"))
+        }
+        return read(bytes: [UInt8](data))
+    }
+
+    package static func read(bytes: [UInt8]) -> Result<PDFText, PDFUnreadable> {
+        guard !bytes.isEmpty else { return .failure(.empty) }
+        guard hasPDFHeader(bytes[...]) else { return .failure(.notPDF(what: describe(bytes))) }
+        // A complete PDF ends with %%EOF (perhaps followed by a line end or a little padding).
+        let eof: [UInt8] = Array("%%EOF".utf8)
+        let tail = bytes.suffix(1024)
+        var hasEOF = false
+        if tail.count >= eof.count {
+            var i = tail.endIndex - eof.count
+            while i >= tail.startIndex {
+                if tail[i] == 0x25 && tail[i..<(i + eof.count)].elementsEqual(eof) { hasEOF = true; break }
+                i -= 1
+            }
+        }
+        guard hasEOF else { return .failure(.truncated) }
+        quietPoppler()
+
+        let gbytes = bytes.withUnsafeBytes { g_bytes_new($0.baseAddress, gsize($0.count)) }
+        defer { g_bytes_unref(gbytes) }
+        var error: UnsafeMutablePointer<GError>?
+        guard let document = poppler_document_new_from_bytes(gbytes, nil, &error) else {
+            defer { if error != nil { g_error_free(error) } }
+            if let e = error?.pointee, e.domain == poppler_error_quark(), e.code == Int32(POPPLER_ERROR_ENCRYPTED.rawValue) {
+                return .failure(.encrypted)
+            }
+            let message = error.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? "poppler could not open it"
+            return .failure(.damaged(message))
+        }
+        defer { g_object_unref(UnsafeMutableRawPointer(document)) }
+        let count = Int(poppler_document_get_n_pages(document))
+        var pages: [String] = []
+        pages.reserveCapacity(count)
+        for k in 0..<count {
+            guard let page = poppler_document_get_page(document, Int32(k)) else { pages.append(""); continue }
+            if let text = poppler_page_get_text(page) {
+                var rects: UnsafeMutablePointer<PopplerRectangle>?
+                var count: guint = 0
+                // One rectangle per character of the text (poppler keeps the page's text
+                // layout, so this costs no second pass over its content).
+                if poppler_page_get_text_layout(page, &rects, &count) != 0, let rects {
+                    pages.append(separateCells(String(cString: text), UnsafeBufferPointer(start: rects, count: Int(count)).map {
+                        CharBox(x1: $0.x1, x2: $0.x2, height: abs($0.y2 - $0.y1))
+                    }))
+                    g_free(rects)
+                } else {
+                    pages.append(String(cString: text))
+                }
+                g_free(text)
+            } else {
+                pages.append("")
+            }
+            g_object_unref(UnsafeMutableRawPointer(page))
+        }
+        if pages.allSatisfy({ $0.unicodeScalars.allSatisfy(\.properties.isWhitespace) }) {
+            return .failure(.noTextLayer(pages: count))
+        }
+        return .success(PDFText(pages: pages))
+    }
+
+    /// A character's horizontal extent and height on the page.
+    struct CharBox { var x1: Double, x2: Double, height: Double }
+
+    /// poppler's page text joins blocks that share a line without a space ("children and
+    /// familiesGood" from a table's heading and grade cells, "About this inspection2" from a
+    /// contents line): where two characters of a line stand further apart than half the
+    /// line's height with no space between them, a line break is put in. `boxes` has one box
+    /// per Unicode scalar of `text`; when it does not, the text is returned as it is.
+    static func separateCells(_ text: String, _ boxes: [CharBox]) -> String {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.count == boxes.count else { return text }
+        var out = String.UnicodeScalarView()
+        out.reserveCapacity(scalars.count + 16)
+        for k in scalars.indices {
+            let c = scalars[k]
+            if k > 0, c != "\n", c != " ", scalars[k - 1] != "\n", scalars[k - 1] != " " {
+                let gap = boxes[k].x1 - boxes[k - 1].x2
+                if gap > 0.5 * max(boxes[k].height, boxes[k - 1].height) && gap > 2 { out.append("\n") }
+            }
+            out.append(c)
+        }
+        return String(out)
+    }
+
+    /// What a file without a PDF header looks like, for the skip reason.
+    static func describe(_ bytes: [UInt8]) -> String {
+        let head = String(decoding: bytes.prefix(512), as: UTF8.self).lowercased()
+        if head.contains("<html") || head.contains("<!doctype html") { return "an HTML page" }
+        if bytes.prefix(4) == [0x50, 0x4B, 0x03, 0x04] { return "a ZIP archive or Office document" }
+        if bytes.prefix(8192).contains(0) { return "binary data" }
+        return "text"
+    }
+
+    /// poppler reports every syntax problem of a damaged file on stderr through GLib's log;
+    /// the reader turns them into one skip reason instead, so the "Poppler" log domain is
+    /// silenced once per process.
+    private static let silenced: Bool = {
+        _ = g_log_set_handler("Poppler", GLogLevelFlags(rawValue: G_LOG_LEVEL_MASK.rawValue | G_LOG_FLAG_FATAL.rawValue | G_LOG_FLAG_RECURSION.rawValue),
+                              { _, _, _, _ in }, nil)
+        return true
+    }()
+
+    private static func quietPoppler() { _ = silenced }
+
+    /// poppler's version (`poppler_get_version`), for version listings.
+    package static var libraryVersion: String { String(cString: poppler_get_version()) }
+}
