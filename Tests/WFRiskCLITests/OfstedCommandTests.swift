@@ -68,12 +68,38 @@ import WFRiskTestSupport
         #expect(warnings.contains { $0.contains("no overall grade") })
     }
 
-    @Test func aFolderOfReportPDFsIsRefusedWithTheReasonUntilThePDFReaderIsThere() throws {
+    @Test func aFolderWhosePDFCannotBeReadSaysSoAndGivesNoJudgement() throws {
         let dir = Fixtures.temporaryDirectory()
-        try Fixtures.write("%PDF-1.4", to: dir + "/reports/1_x/report.pdf")
+        try Fixtures.write("%PDF-1.4 truncated", to: dir + "/reports/1_x/report - 07 january 2019.pdf")
         let r = try Fixtures.run(["ofsted", "history", dir + "/reports", "--out", dir + "/h.csv"])
-        #expect(r.status == 3 && r.stderr.contains("PDF folders need"), "\(r.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: dir + "/h.csv"))
+        #expect(r.status == 0 && r.stderr.contains("report - 07 january 2019.pdf: unreadable"), "\(r.stderr)")
+        #expect(try Self.rows(dir + "/h.csv").isEmpty)
+        let empty = Fixtures.temporaryDirectory()
+        let none = try Fixtures.run(["ofsted", "history", empty, "--out", dir + "/h2.csv"])
+        #expect(none.status == 3 && none.stderr.contains("no .pdf file"), "\(none.stderr)")
+    }
+
+    /// Report PDFs read as the record: the same judgements as the judgements file's rows from them.
+    @Test(.enabled(if: available, Comment(rawValue: Fixtures.sharedSkipMessage)))
+    func reportPDFsGiveTheJudgementsFileRows() throws {
+        let reports = Fixtures.sharedData + "/ofsted/reports/"
+        let files = ["80419_isle of wight/children's services inspection - 07 january 2019.pdf",
+                     "80419_isle of wight/children's services inspection - 19 november 2014.pdf",
+                     "80441_bristol/children's services inspection - 22 october 2018.pdf",
+                     "80418_norfolk/children's services inspection,  pdf - 16 august 2013.pdf"].map { reports + $0 }
+        let out = Fixtures.temporaryDirectory() + "/history.csv"
+        let r = try Fixtures.run(["ofsted", "history"] + files + ["--out", out])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("16 august 2013.pdf: no graded judgement: a report of a framework before the SIF"), "\(r.stderr)")
+        let made = try Self.rows(out)
+        #expect(made.count == 3)
+        let reference = try Self.rows(Fixtures.realOfsted)
+        let fields = ["new_la_code", "old_la_code", "framework", "inspection_date", "inspection_end_date", "publication_date",
+                      "overall_effectiveness", "leadership", "help_and_protection", "children_in_care", "care_leavers", "ofsted_urn", "note"]
+        for row in made {
+            let ref = try #require(reference.first { $0["old_la_code"] == row["old_la_code"] && $0["inspection_date"] == row["inspection_date"] }, "\(row)")
+            for f in fields { #expect(ref[f] == row[f], "\(f): \(ref[f] ?? "-") vs \(row[f] ?? "-") for \(row["la_name"] ?? "")") }
+        }
     }
 
     /// The record wins over prose in `extract --ofsted`, and the text's own reading is kept.

@@ -32,7 +32,7 @@ public struct OfstedRecord: Sendable {
             }
             if isDir.boolValue || path.lowercased().hasSuffix(".pdf") {
                 guard let reports else {
-                    problems.append(InputProblem(file: path, message: "PDF folders need a reader of Ofsted's report PDFs, which this build does not have yet (issue 23, items 1-3); give the judgements file or the scraper's CSV"))
+                    problems.append(InputProblem(file: path, message: "PDF folders need a reader of Ofsted's report PDFs (a ReportJudgementReader), which this caller did not give; give the judgements file or the scraper's CSV"))
                     continue
                 }
                 let read = ReportSource.read(path: path, isFolder: isDir.boolValue, reader: reports, registry: registry, today: today)
