@@ -37,13 +37,12 @@ enum JoinStage {
     ///     and each text's judgement and visit type at its date (the record wins over prose).
     static func run(references: RunReferences, workforce: TidyDataset, demand: TidyDataset?,
                            documents: [InspectionDocument]?, ofsted: OfstedHistory?, settings: ScoringSettings, threads: Int = 1) throws -> JoinedInputs {
-        let documents = ofsted.flatMap { history in documents?.map { $0.applyingRecord(history) } } ?? documents
         var input = ScoringInput(workforce: workforce, demand: demand, registry: references.registry,
                                  neighbours: references.neighbours, settings: settings)
         let year = settings.year ?? workforce.latestYear ?? 0
         var unused: [String] = []
         if let documents {
-            input.inspections = evidence(documents, workforce: workforce, registry: references.registry, year: year, settings: settings)
+            input.inspections = evidence(documents, workforce: workforce, registry: references.registry, year: year, settings: settings, ofsted: ofsted)
             // Texts that were read but cannot count for this year: say so, since coverage falls without them.
             for d in documents where !d.primary.isEmpty {
                 switch InspectionJoin.use(of: d, scoringYear: year, settings: settings.inspections) {
@@ -67,17 +66,21 @@ enum JoinStage {
         // Each year's evidence is independent of the others': the years side by side.
         let historyEvidence = documents.map { documents in
             Dictionary(uniqueKeysWithValues: Parallel.map(historyYears, threads: threads) { y in
-                (y, evidence(documents, workforce: workforce, registry: references.registry, year: y, settings: settings, quotes: false))
+                (y, evidence(documents, workforce: workforce, registry: references.registry, year: y, settings: settings, ofsted: ofsted, quotes: false))
             })
         }
         return JoinedInputs(input: input, figures: figures, historyYears: historyYears, historyEvidence: historyEvidence,
                             unusedInspections: unused, ofstedWarnings: ofstedWarnings)
     }
 
-    /// Inspection evidence for the local-authority units the workforce data has in `year`.
+    /// Inspection evidence for the local-authority units the workforce data has in `year`; with
+    /// Ofsted's record, each text's judgement and visit type from the record as known at that
+    /// year's census (the look-ahead guard: a judgement published after it never informs it).
     static func evidence(_ documents: [InspectionDocument], workforce: TidyDataset, registry: AuthorityRegistry, year: Int,
-                         settings: ScoringSettings, quotes: Bool = true) -> [ReportingUnit: InspectionEvidence] {
-        InspectionJoin.evidence(documents: documents, units: Array(workforce.localAuthorities(in: year).keys),
+                         settings: ScoringSettings, ofsted: OfstedHistory? = nil, quotes: Bool = true) -> [ReportingUnit: InspectionEvidence] {
+        let known = ofsted?.known(at: .census(year))
+        let documents = known.map { history in documents.map { $0.applyingRecord(history) } } ?? documents
+        return InspectionJoin.evidence(documents: documents, units: Array(workforce.localAuthorities(in: year).keys),
                                 registry: registry, scoringYear: year, settings: settings.inspections, quotes: quotes)
     }
 }
