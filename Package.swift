@@ -6,7 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "wfrisk", targets: ["wfrisk"]),
-        .library(name: "WFRisk", targets: ["WFRisk", "WFRiskScoring", "WFRiskInspections", "WFRiskIngest", "WFRiskCore"]),
+        .library(name: "WFRisk", targets: ["WFRisk", "WFRiskScoring", "WFRiskInspections", "WFRiskOfsted", "WFRiskIngest", "WFRiskCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -48,22 +48,29 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
-        // CSV through libcsv, tidy workforce and demand files, Ofsted judgements, reference tables.
+        // CSV through libcsv, tidy workforce and demand files, reference tables.
         .target(
             name: "WFRiskIngest",
             dependencies: ["WFRiskCore", "CLibCSV"],
             resources: [.copy("Resources")]
         ),
+        // Ofsted's record, one home: grades and visit kinds, the readers of every source (the
+        // judgements file, the scraper's CSV, report PDFs through a reader the text steps give),
+        // the merged history, the judgement in force and the record at a text's date.
+        .target(
+            name: "WFRiskOfsted",
+            dependencies: ["WFRiskCore", "WFRiskIngest"]
+        ),
         // Inspection texts to documents: decoding, HTML, authority links, signals, figures.
         .target(
             name: "WFRiskInspections",
-            dependencies: ["WFRiskCore", "CPoppler", .product(name: "Yams", package: "Yams")],
+            dependencies: ["WFRiskCore", "WFRiskOfsted", "CPoppler", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources")]
         ),
         // Pure scoring of merged inputs: indicators, demand, inspection join, ranks. No file I/O.
         .target(
             name: "WFRiskScoring",
-            dependencies: ["WFRiskCore", "WFRiskIngest", "WFRiskInspections"]
+            dependencies: ["WFRiskCore", "WFRiskIngest", "WFRiskOfsted", "WFRiskInspections"]
         ),
         // The pipeline (stages, run folders, manifest), outputs, backtest and sample generator.
         .target(
@@ -71,6 +78,7 @@ let package = Package(
             dependencies: [
                 "WFRiskCore",
                 "WFRiskIngest",
+                "WFRiskOfsted",
                 "WFRiskInspections",
                 "WFRiskScoring",
                 "CXLSXWriter",
@@ -86,6 +94,7 @@ let package = Package(
                 "WFRisk",
                 "WFRiskScoring",
                 "WFRiskInspections",
+                "WFRiskOfsted",
                 "WFRiskIngest",
                 "WFRiskCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -95,36 +104,40 @@ let package = Package(
         // Benchmark harness (docs/performance.md): `Benchmarks/run`.
         .executableTarget(
             name: "wfrisk-bench",
-            dependencies: ["WFRisk", "WFRiskScoring", "WFRiskInspections", "WFRiskIngest", "WFRiskCore", "CLibCSV"],
+            dependencies: ["WFRisk", "WFRiskScoring", "WFRiskInspections", "WFRiskOfsted", "WFRiskIngest", "WFRiskCore", "CLibCSV"],
             path: "Benchmarks/WFRiskBench"
         ),
         // Tests by layer (`swift test` runs them all). Fixtures shared by every test target.
         .target(
             name: "WFRiskTestSupport",
-            dependencies: ["WFRisk", "WFRiskScoring", "WFRiskIngest", "WFRiskCore"],
+            dependencies: ["WFRisk", "WFRiskScoring", "WFRiskOfsted", "WFRiskIngest", "WFRiskCore"],
             path: "Tests/WFRiskTestSupport"
         ),
         .testTarget(
             name: "WFRiskIngestTests",
-            dependencies: ["WFRiskTestSupport", "WFRiskIngest", "WFRiskInspections", "WFRiskCore"]
+            dependencies: ["WFRiskTestSupport", "WFRiskIngest", "WFRiskOfsted", "WFRiskInspections", "WFRiskCore"]
+        ),
+        .testTarget(
+            name: "WFRiskOfstedTests",
+            dependencies: ["WFRiskTestSupport", "WFRiskOfsted", "WFRiskIngest", "WFRiskCore"]
         ),
         .testTarget(
             name: "WFRiskInspectionsTests",
-            dependencies: ["WFRiskTestSupport", "WFRiskInspections", "WFRiskCore"]
+            dependencies: ["WFRiskTestSupport", "WFRiskInspections", "WFRiskOfsted", "WFRiskCore"]
         ),
         .testTarget(
             name: "WFRiskScoringTests",
-            dependencies: ["WFRiskTestSupport", "WFRisk", "WFRiskScoring", "WFRiskIngest", "WFRiskCore"]
+            dependencies: ["WFRiskTestSupport", "WFRisk", "WFRiskScoring", "WFRiskOfsted", "WFRiskIngest", "WFRiskCore"]
         ),
         // The pipeline, outputs, backtest and sample generator, called as a library.
         .testTarget(
             name: "WFRiskTests",
-            dependencies: ["WFRiskTestSupport", "WFRisk", "WFRiskScoring", "WFRiskInspections", "WFRiskIngest", "WFRiskCore"]
+            dependencies: ["WFRiskTestSupport", "WFRisk", "WFRiskScoring", "WFRiskInspections", "WFRiskOfsted", "WFRiskIngest", "WFRiskCore"]
         ),
         // End to end: runs the `wfrisk` executable (a dependency, so `swift test` builds it).
         .testTarget(
             name: "WFRiskCLITests",
-            dependencies: ["WFRiskTestSupport", "WFRisk", "WFRiskScoring", "WFRiskInspections", "WFRiskIngest", "WFRiskCore", "wfrisk"]
+            dependencies: ["WFRiskTestSupport", "WFRisk", "WFRiskScoring", "WFRiskInspections", "WFRiskOfsted", "WFRiskIngest", "WFRiskCore", "wfrisk"]
         ),
     ]
 )

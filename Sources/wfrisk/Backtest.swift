@@ -25,9 +25,6 @@ struct BacktestCommand: ParsableCommand {
     @Option(name: .long, help: "Pipeline file naming the inputs and settings (default: pipelines/backtest.yml of the checkout wfrisk was built in, the real DfE files in ../shared; from any working directory).")
     var pipeline: String?
 
-    @Option(name: .long, help: "Ofsted judgements CSV (default: the pipeline's inputs.ofsted).")
-    var ofsted: String?
-
     @Option(name: .long, help: "Census years, e.g. 2017-2019 (default: the pipeline's backtest.years).")
     var years: String?
 
@@ -64,8 +61,8 @@ struct BacktestCommand: ParsableCommand {
         var p = try Pipeline.load(path: pipeline)
         var overrides: [RunOverride] = []
         files.apply(to: &p, overrides: &overrides)
-        guard let file = ofsted ?? p.inputs.ofsted else {
-            throw WFRiskError.usage("no Ofsted judgements file: give --ofsted FILE or inputs.ofsted in \(pipeline)")
+        guard !p.inputs.ofsted.isEmpty else {
+            throw WFRiskError.usage("no Ofsted record: give --ofsted PATH... or inputs.ofsted in \(pipeline)")
         }
         var config = BacktestConfig(years: p.backtest.years, horizonMonths: p.backtest.horizonMonths,
                                     draws: p.backtest.draws, seed: UInt64(p.backtest.seed))
@@ -73,7 +70,7 @@ struct BacktestCommand: ParsableCommand {
         if let horizon { config.horizonMonths = horizon }
         if let draws { config.draws = draws }
         if let seed { config.seed = UInt64(seed) }
-        let report = try BacktestRunner.run(pipeline: p, ofsted: file, config: config)
+        let report = try BacktestRunner.run(pipeline: p, ofsted: p.inputs.ofsted, config: config)
         print(BacktestOutput.table(report), terminator: "")
         let written = try BacktestOutput.write(report, to: out)
         print("")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WFRisk
 import WFRiskCore
+import WFRiskOfsted
 import WFRiskIngest
 import WFRiskInspections
 
@@ -11,7 +12,9 @@ struct Extract: ParsableCommand {
         discussion: """
         PATH may be a file (.txt, .md, .html) or a folder. --json prints the documented contract
         (README "Inspection texts"). Unreadable files and texts about no English authority are
-        reported on stderr and skipped; bad metadata exits 3.
+        reported on stderr and skipped; bad metadata exits 3. With --ofsted, Ofsted's record wins
+        over the prose for each primary authority's judgement in force and visit type at the
+        text's date, where the record covers that date.
         """)
 
     @Argument(help: "Files or folders.")
@@ -26,10 +29,18 @@ struct Extract: ParsableCommand {
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int?
 
+    @Option(name: .long, parsing: .upToNextOption, help: "Ofsted's record (judgements CSV, scraper CSV, report PDF folder, or several): each primary authority's judgement in force and visit type at the text's date come from it (`judgement_used`, `visit_type_used`); what the text said stays in `judgement` and `visit_type`.")
+    var ofsted: [String] = []
+
     func run() throws {
         let files = try InspectionIngest.expand(paths)
         let registry = try AuthorityRegistry.named(authorities: authorities, aliases: nil)
-        let result = try InspectionIngest.read(files, registry: registry, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        var result = try InspectionIngest.read(files, registry: registry, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        if !ofsted.isEmpty {
+            let record = try OfstedInput.load(ofsted, registry: registry)
+            for line in record.passedOverSummary { FileHandle.standardError.write(Data("wfrisk: \(line)\n".utf8)) }
+            result.documents = result.documents.map { $0.applyingRecord(record.history) }
+        }
         for s in result.skipped {
             FileHandle.standardError.write(Data("wfrisk: skipped \(s.file): \(s.reason)\n".utf8))
         }

@@ -68,9 +68,6 @@ struct Run: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "Inspection texts or folders of them.")
     var inspections: [String] = []
 
-    @Option(name: .long, help: "Ofsted judgements CSV: each unit's judgement in force at the census, beside the scores.")
-    var ofsted: String?
-
     @Option(name: .long, help: "Statistical neighbours CSV (DfE layout).")
     var neighbours: String?
 
@@ -157,10 +154,6 @@ struct Run: ParsableCommand {
         if let neighbours {
             p.inputs.neighbours = neighbours
             overrides.append(RunOverride(option: "--neighbours", value: neighbours))
-        }
-        if let ofsted {
-            p.inputs.ofsted = ofsted
-            overrides.append(RunOverride(option: "--ofsted", value: ofsted))
         }
         if let year {
             p.settings.scoring.year = year

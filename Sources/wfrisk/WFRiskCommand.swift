@@ -18,7 +18,7 @@ struct WFRiskCommand: ParsableCommand {
         \(ExitCodes.table.map { "  \($0.code)  \($0.meaning)" }.joined(separator: "\n"))
         """,
         version: WFRiskVersion.current,
-        subcommands: [Run.self, BacktestCommand.self, Validate.self, Extract.self, EvaluateExtraction.self, PipelineCommand.self, DiffCommand.self, BaselineCommand.self, Sample.self, VersionCommand.self],
+        subcommands: [Run.self, BacktestCommand.self, Validate.self, Extract.self, EvaluateExtraction.self, PipelineCommand.self, OfstedCommand.self, DiffCommand.self, BaselineCommand.self, Sample.self, VersionCommand.self],
         defaultSubcommand: nil
     )
 

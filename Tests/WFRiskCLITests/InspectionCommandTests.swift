@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WFRiskTestSupport
+import WFRiskOfsted
 @testable import WFRiskIngest
 @testable import WFRiskInspections
 @testable import WFRisk
@@ -16,12 +17,14 @@ import WFRiskTestSupport
         let docs = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
         #expect(docs.count == 6)
         for d in docs {
-            #expect(Set(d.keys) == ["contract_version", "file", "document_kind", "authorities", "visit_type", "date", "judgement", "signals", "numbers"])
+            #expect(Set(d.keys) == ["contract_version", "file", "document_kind", "authorities", "visit_type", "date", "judgement",
+                                    "visit_type_used", "judgement_used", "signals", "numbers"])
             #expect(DocumentKind(rawValue: d["document_kind"] as? String ?? "") != nil)
             #expect(d["contract_version"] as? Int == InspectionDocument.contractVersion)
             for a in d["authorities"] as! [[String: Any]] {
                 #expect(Set(a.keys) == ["new_la_code", "old_la_code", "la_name", "role", "evidence", "visit_type", "judgement", "date",
-                                        "framework", "inspection_start", "inspection_end", "sub_judgements", "sub_judgement_evidence", "overall_evidence"])
+                                        "framework", "inspection_start", "inspection_end", "sub_judgements", "sub_judgement_evidence", "overall_evidence",
+                                        "judgement_used", "judgement_from", "visit_type_used", "visit_type_from", "record"])
                 let subs = a["sub_judgements"] as! [String: Any]
                 #expect(Set(subs.keys) == Set(OfstedReportReading.Area.allCases.map(\.rawValue)))
                 for v in subs.values { if let j = v as? String { #expect(Judgement(rawValue: j) != nil) } }

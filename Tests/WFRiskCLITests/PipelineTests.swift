@@ -22,7 +22,7 @@ import WFRiskTestSupport
         let manifest = try JSONSerialization.jsonObject(with: bytes(latest + "/manifest.json")!) as! [String: Any]
         #expect(manifest["status"] as? String == "success")
         let stages = (manifest["stages"] as! [[String: Any]]).map { $0["name"] as! String }
-        #expect(stages == ["load_reference", "ingest_workforce", "ingest_demand", "extract_inspections", "join", "score", "rank", "uncertainty", "write"])
+        #expect(stages == ["load_reference", "ingest_workforce", "ingest_demand", "extract_inspections", "load_ofsted", "join", "score", "rank", "uncertainty", "write"])
         let inputs = manifest["inputs"] as! [[String: Any]]
         #expect(inputs.contains { $0["kind"] as? String == "workforce" && ($0["rows"] as? Int ?? 0) > 100 && ($0["sha256"] as? String)?.count == 64 })
         // The sample inspections reach the scores.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WFRiskTestSupport
+import WFRiskOfsted
 @testable import WFRiskCore
 @testable import WFRiskInspections
 

@@ -107,8 +107,8 @@ import WFRiskTestSupport
 struct RealBacktestTests {
     @Test func pairsRespectTheCensusAndTheFiguresAreSane() throws {
         var pipeline = try Pipeline.load(path: Fixtures.repoRoot + "/pipelines/backtest.yml")
-        pipeline.inputs.ofsted = Fixtures.realOfsted
-        let report = try BacktestRunner.run(pipeline: pipeline, ofsted: Fixtures.realOfsted,
+        pipeline.inputs.ofsted = [Fixtures.realOfsted]
+        let report = try BacktestRunner.run(pipeline: pipeline, ofsted: [Fixtures.realOfsted],
                                             config: BacktestConfig(years: 2017...2019, horizonMonths: 24, draws: 20, seed: 3))
         #expect(report.years.map(\.year) == [2017, 2018, 2019])
         #expect(report.pairs.count > 150)

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import WFRiskCore
+import WFRiskOfsted
 import WFRiskIngest
 import WFRiskScoring
 

@@ -1,5 +1,6 @@
 import Foundation
 import WFRiskCore
+import WFRiskOfsted
 import WFRiskIngest
 
 /// The backtest's stdout table, its CSV files and JSON (columns: docs/validity.md).

@@ -1,15 +1,17 @@
 import Foundation
 import WFRiskCore
 import WFRiskIngest
+import WFRiskOfsted
 import WFRiskScoring
 
 /// Loads a pipeline's inputs (every year of its workforce files) and an Ofsted judgements
 /// file, and runs the backtest. The I/O edge of `Backtest`.
 package enum BacktestRunner {
-    package static func run(pipeline: Pipeline, ofsted: String, config: BacktestConfig,
+    package static func run(pipeline: Pipeline, ofsted: [String], config: BacktestConfig,
                            threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> BacktestReport {
-        guard FileManager.default.fileExists(atPath: ofsted) else {
-            throw WFRiskError.input(InputProblem(file: ofsted, message: "Ofsted judgements file not found"))
+        // A missing record is said before the workforce files are read.
+        for path in ofsted where !FileManager.default.fileExists(atPath: path) {
+            throw WFRiskError.input(InputProblem(file: path, message: "Ofsted record not found"))
         }
         let refs = try RunReferences.load(inputs: pipeline.inputs, settings: pipeline.settings)
         let workforcePaths = try PathPatterns.expand(pipeline.inputs.workforce, kind: "workforce")
@@ -28,12 +30,13 @@ package enum BacktestRunner {
             demand = try RunReferences.demand(demandPaths, population: pipeline.inputs.population, reader: refs.reader,
                                               overlap: pipeline.settings.overlappingReleases, threads: threads).0
         }
-        let history = try OfstedHistory.load(path: ofsted, registry: refs.registry)
+        let record = try OfstedInput.load(ofsted, registry: refs.registry)
+        let history = record.history
         let input = ScoringInput(workforce: workforce, demand: demand, registry: refs.registry, neighbours: refs.neighbours,
                                  settings: pipeline.settings.scoring)
         var report = try Backtest.run(input, history: history, config: config)
         report.settingsSource = pipeline.file
-        report.warnings = workforce.warnings + (demand?.warnings ?? []) + report.warnings
+        report.warnings = workforce.warnings + (demand?.warnings ?? []) + record.passedOverSummary + report.warnings
         return report
     }
 

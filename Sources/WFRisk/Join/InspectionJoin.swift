@@ -68,7 +68,7 @@ enum InspectionJoin {
                 return den > 0 ? num / den : nil
             }
             // Each authority's own judgement in force (a round-up reports several).
-            let judgement = sorted.lazy.compactMap { $0.1.judgement }.first
+            let judgement = sorted.lazy.compactMap { $0.1.judgementUsed }.first
             let judgementConcern = judgement.flatMap { settings.judgementConcern[$0.rawValue] }
             func blend(_ signal: Double?) -> Double? {
                 switch (signal, judgementConcern) {

@@ -2,6 +2,7 @@ import Foundation
 import WFRiskCore
 import WFRiskIngest
 import WFRiskInspections
+import WFRiskOfsted
 import WFRiskScoring
 
 /// What the join stage hands to scoring: one year's scoring input with its inspection evidence
@@ -16,6 +17,8 @@ struct JoinedInputs: Sendable {
     var historyEvidence: [Int: [ReportingUnit: InspectionEvidence]]?
     /// Texts read but not usable for the scoring year (undated, or outside the window), as warnings.
     var unusedInspections: [String]
+    /// The Ofsted record ends too long before the census to say what is in force.
+    var ofstedWarnings: [String] = []
 
     /// Counts recorded for the stage in the manifest.
     var counts: [String: Int] {
@@ -30,15 +33,16 @@ struct JoinedInputs: Sendable {
 enum JoinStage {
     /// - Parameters:
     ///   - documents: the inspection texts read, or nil when the run has no inspection input.
-    ///   - ofsted: the Ofsted judgements file, if the run has one.
+    ///   - ofsted: Ofsted's record, if the run has one: the judgement in force beside the scores,
+    ///     and each text's judgement and visit type at its date (the record wins over prose).
     static func run(references: RunReferences, workforce: TidyDataset, demand: TidyDataset?,
-                           documents: [InspectionDocument]?, ofsted: String?, settings: ScoringSettings, threads: Int = 1) throws -> JoinedInputs {
+                           documents: [InspectionDocument]?, ofsted: OfstedHistory?, settings: ScoringSettings, threads: Int = 1) throws -> JoinedInputs {
         var input = ScoringInput(workforce: workforce, demand: demand, registry: references.registry,
                                  neighbours: references.neighbours, settings: settings)
         let year = settings.year ?? workforce.latestYear ?? 0
         var unused: [String] = []
         if let documents {
-            input.inspections = evidence(documents, workforce: workforce, registry: references.registry, year: year, settings: settings)
+            input.inspections = evidence(documents, workforce: workforce, registry: references.registry, year: year, settings: settings, ofsted: ofsted)
             // Texts that were read but cannot count for this year: say so, since coverage falls without them.
             for d in documents where !d.primary.isEmpty {
                 switch InspectionJoin.use(of: d, scoringYear: year, settings: settings.inspections) {
@@ -49,10 +53,12 @@ enum JoinStage {
                 }
             }
         }
+        var ofstedWarnings: [String] = []
         if let ofsted {
             // The judgement in force is shown beside the scores; `inForce` sees only judgements
             // published by the scoring year's census.
-            input.judgements = try OfstedHistory.load(path: ofsted, registry: references.registry)
+            input.judgements = ofsted
+            if let stale = ofsted.staleness(forCensus: year) { ofstedWarnings.append(stale) }
         }
         // History years: the same scoring on each earlier year the data and settings allow.
         let figures = FigureTable(workforce, threads: threads)
@@ -60,17 +66,21 @@ enum JoinStage {
         // Each year's evidence is independent of the others': the years side by side.
         let historyEvidence = documents.map { documents in
             Dictionary(uniqueKeysWithValues: Parallel.map(historyYears, threads: threads) { y in
-                (y, evidence(documents, workforce: workforce, registry: references.registry, year: y, settings: settings, quotes: false))
+                (y, evidence(documents, workforce: workforce, registry: references.registry, year: y, settings: settings, ofsted: ofsted, quotes: false))
             })
         }
         return JoinedInputs(input: input, figures: figures, historyYears: historyYears, historyEvidence: historyEvidence,
-                            unusedInspections: unused)
+                            unusedInspections: unused, ofstedWarnings: ofstedWarnings)
     }
 
-    /// Inspection evidence for the local-authority units the workforce data has in `year`.
+    /// Inspection evidence for the local-authority units the workforce data has in `year`; with
+    /// Ofsted's record, each text's judgement and visit type from the record as known at that
+    /// year's census (the look-ahead guard: a judgement published after it never informs it).
     static func evidence(_ documents: [InspectionDocument], workforce: TidyDataset, registry: AuthorityRegistry, year: Int,
-                         settings: ScoringSettings, quotes: Bool = true) -> [ReportingUnit: InspectionEvidence] {
-        InspectionJoin.evidence(documents: documents, units: Array(workforce.localAuthorities(in: year).keys),
+                         settings: ScoringSettings, ofsted: OfstedHistory? = nil, quotes: Bool = true) -> [ReportingUnit: InspectionEvidence] {
+        let known = ofsted?.known(at: .census(year))
+        let documents = known.map { history in documents.map { $0.applyingRecord(history) } } ?? documents
+        return InspectionJoin.evidence(documents: documents, units: Array(workforce.localAuthorities(in: year).keys),
                                 registry: registry, scoringYear: year, settings: settings.inspections, quotes: quotes)
     }
 }

@@ -1,4 +1,5 @@
 import WFRiskCore
+import WFRiskOfsted
 import WFRiskIngest
 import WFRiskScoring
 

@@ -1,5 +1,6 @@
 import Foundation
 import WFRiskCore
+import WFRiskOfsted
 import WFRiskIngest
 import WFRiskInspections
 import WFRiskScoring
@@ -207,7 +208,7 @@ struct ScoresDocument: Sendable {
         guard let j else { return .null }
         return .object([("grade", .string(j.judgement.grade.rawValue)), ("published", .string(j.judgement.publishedText)),
                         ("authority", .string(j.judgement.name)), ("old_la_code", .string(j.judgement.oldCode)),
-                        ("relation", .string(j.relation.rawValue)), ("framework", .string(j.judgement.framework))])
+                        ("relation", .string(j.relation.rawValue)), ("framework", .string(j.judgement.framework.rawValue))])
     }
 
     static func inspection(_ e: InspectionEvidence?) -> JSONValue {

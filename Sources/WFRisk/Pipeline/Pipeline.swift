@@ -112,9 +112,10 @@ package struct PipelineInputs: Sendable {
     package var authorities: String?
     package var authorityAliases: String?
     var inspectionMetadata: String?
-    /// Ofsted judgements file (schema: ../shared/data/ofsted/README.md): the judgement in force
-    /// beside the scores, and what `wfrisk backtest` pairs them with.
-    package var ofsted: String?
+    /// Ofsted's record, from any of its sources (the judgements file, the scraper's CSV, a folder
+    /// of report PDFs; several are merged): the judgement in force beside the scores, the record
+    /// that wins over inspection texts' prose, and what `wfrisk backtest` pairs the scores with.
+    package var ofsted: [String] = []
     /// ONS mid-year estimates of children aged 0 to 17 (the layout of ../shared/data/ons/): the
     /// denominator of demand rates a children-in-need release gives as counts only.
     package var population: String?
@@ -132,8 +133,8 @@ package struct PipelineInputs: Sendable {
                 population = value.isNull ? nil : Pipeline.resolve(try value.string(), base: base)
                 if let p = population, !FileManager.default.fileExists(atPath: p) { throw value.error("file not found: \(p)") }
             case "ofsted":
-                ofsted = value.isNull ? nil : Pipeline.resolve(try value.string(), base: base)
-                if let o = ofsted, !FileManager.default.fileExists(atPath: o) { throw value.error("file not found: \(o)") }
+                ofsted = value.isNull ? [] : try value.strings().map { Pipeline.resolve($0, base: base) }
+                for o in ofsted where !FileManager.default.fileExists(atPath: o) { throw value.error("file not found: \(o)") }
             case "reference":
                 for (k, v) in try value.mapping(allowed: ["neighbours", "authorities", "authority_aliases"]) {
                     let p = v.isNull ? nil : Pipeline.resolve(try v.string(), base: base)

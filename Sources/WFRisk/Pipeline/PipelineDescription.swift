@@ -9,7 +9,7 @@ package enum PipelineDescription {
         out += "  population: \(p.inputs.population ?? "(none)")\n"
         out += "  inspections: \(p.inputs.inspections.isEmpty ? "(none)" : p.inputs.inspections.joined(separator: ", "))\n"
         out += "  neighbours: \(p.inputs.neighbours ?? "(none)")\n"
-        out += "  ofsted: \(p.inputs.ofsted ?? "(none)")\n"
+        out += "  ofsted: \(p.inputs.ofsted.isEmpty ? "(none)" : p.inputs.ofsted.joined(separator: ", "))\n"
         out += "settings (after defaults):\n"
         out += p.settings.scoring.jsonValue.rendered()
         out += "outputs:\n  directory: \(p.outputs.directory)\n  formats: \(p.outputs.formats.map(\.rawValue).joined(separator: ", "))\n  keep_runs: \(p.outputs.keepRuns)\n  keep_failed_runs: \(p.outputs.keepFailedRuns)\n"

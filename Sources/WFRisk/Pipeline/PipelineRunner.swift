@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import WFRiskCore
 import WFRiskIngest
+import WFRiskOfsted
 import WFRiskInspections
 import WFRiskScoring
 
@@ -272,11 +273,16 @@ public struct PipelineRunner {
             let result = try InspectionIngest.read(plan.inspections, registry: refs.registry, threads: threads)
             return (result, ["documents": result.documents.count, "skipped": result.skipped.count])
         }
+        let ofsted = graph.add("load_ofsted", after: references) { refs -> StageGraph.Produced<OfstedRecord?> in
+            guard !pipeline.inputs.ofsted.isEmpty else { return (nil, ["judgements": 0]) }
+            let record = try OfstedInput.load(pipeline.inputs.ofsted, registry: refs.registry)
+            return (record, ["judgements": record.history.all.count, "passed_over": record.passedOver.count])
+        }
         // Inputs listed with the stage that used to be the only dependency first: a cancelled
         // stage names its first input that did not complete.
-        let joined = graph.add("join", after: workforce, demand, inspections, references) { workforce, demand, inspections, refs in
+        let joined = graph.add("join", after: workforce, demand, inspections, references, ofsted) { workforce, demand, inspections, refs, ofsted in
             let joined = try JoinStage.run(references: refs, workforce: workforce, demand: demand, documents: inspections?.documents,
-                                           ofsted: pipeline.inputs.ofsted, settings: pipeline.settings.scoring, threads: threads)
+                                           ofsted: ofsted?.history, settings: pipeline.settings.scoring, threads: threads)
             return (joined, joined.counts)
         }
         let scored = graph.add("score", after: joined) { joined in
@@ -337,6 +343,10 @@ public struct PipelineRunner {
             warnings += read.skipped.map { "skipped inspection text \($0.file): \($0.reason)" }
             warnings += joined.value.unusedInspections
         }
+        if let record = ofsted.value {
+            warnings += record.passedOverSummary
+            warnings += joined.value.ofstedWarnings
+        }
         for u in table.units where !u.isRanked {
             warnings.append("excluded \(u.oldCode) \(u.name): \(u.exclusionReason ?? "")")
         }
@@ -350,6 +360,8 @@ public struct PipelineRunner {
         let refs = references.value
         if let n = pipeline.inputs.neighbours { counts["neighbours:" + n] = refs.neighbours?.neighbours.count ?? 0 }
         if let a = pipeline.inputs.authorities { counts["authorities:" + a] = refs.registry.all.count }
+        // Each Ofsted input file with the judgements it gave (a PDF folder: each report).
+        for source in ofsted.value?.sources ?? [] { for (file, n) in source.files { counts["ofsted:" + file] = n } }
         for w in warnings { logger.warning("\(w)", metadata: ["category": "input"]) }
         return (table, records, counts, warnings)
     }
@@ -400,7 +412,7 @@ package struct InputPlan: Sendable {
         if let n = p.inputs.neighbours { reference.append(("neighbours", n)) }
         if let a = p.inputs.authorities { reference.append(("authorities", a)) }
         if let a = p.inputs.authorityAliases { reference.append(("authority_aliases", a)) }
-        if let o = p.inputs.ofsted { reference.append(("ofsted", o)) }
+        for o in p.inputs.ofsted { reference += OfstedInput.files(o).map { ("ofsted", $0) } }
         if let o = p.inputs.population { reference.append(("population", o)) }
         let inspections = try InspectionIngest.expandFolders(try PathPatterns.expand(p.inputs.inspections, kind: "inspections"))
         var plan = InputPlan(

@@ -1,5 +1,6 @@
 import Foundation
 import WFRiskCore
+import WFRiskOfsted
 
 /// Reads one inspection text, in the steps of docs/inspections.md: finds the article among page
 /// furniture (`ArticleLayout`), links it to authorities (`AuthorityLinker`), reads each

@@ -1,5 +1,6 @@
 import Foundation
 import WFRiskCore
+import WFRiskOfsted
 /// The `wfrisk extract --json` contract (README "Inspection texts").
 package enum InspectionJSON {
     package static func value(_ d: InspectionDocument) -> JSONValue {
@@ -18,11 +19,16 @@ package enum InspectionJSON {
                          ("inspection_end", .optionalString(r?.inspectionEnd?.description)),
                          ("sub_judgements", .object(OfstedReportReading.Area.allCases.map { ($0.rawValue, .optionalString(r?.subJudgements[$0]?.grade.rawValue)) })),
                          ("sub_judgement_evidence", .object(OfstedReportReading.Area.allCases.map { ($0.rawValue, .optionalString(r?.subJudgements[$0]?.evidence)) })),
-                         ("overall_evidence", .optionalString(r?.overall?.evidence))])
+                         ("overall_evidence", .optionalString(r?.overall?.evidence)),
+                         ("judgement_used", .optionalString(a.judgementUsed?.rawValue)), ("judgement_from", .string(a.judgementFrom)),
+                         ("visit_type_used", .optionalString(a.visitTypeUsed?.rawValue)), ("visit_type_from", .string(a.visitTypeFrom)),
+                         ("record", a.record.map(record) ?? .null)])
             })),
             ("visit_type", .optionalString(d.visitType?.rawValue)),
             ("date", .optionalString(d.date)),
             ("judgement", .optionalString(d.judgement?.rawValue)),
+            ("visit_type_used", .optionalString(d.visitTypeUsed?.rawValue)),
+            ("judgement_used", .optionalString(d.judgementUsed?.rawValue)),
             ("signals", .array(d.signals.map { s in
                 .object([("theme", .string(s.theme.rawValue)), ("polarity", .string(s.polarity.rawValue)), ("evidence", .string(s.evidence)),
                          ("start", .int(s.start)), ("end", .int(s.end)), ("la_code", .optionalString(s.laCode))])
@@ -32,6 +38,13 @@ package enum InspectionJSON {
                          ("evidence", .string(n.evidence)), ("la_code", .optionalString(n.laCode))])
             })),
         ])
+    }
+
+    /// What the record says at the text's date: the judgement in force (with its publication and
+    /// where it was read) and the visit type it implies.
+    static func record(_ r: RecordAtDate) -> JSONValue {
+        .object([("judgement", .optionalString(r.inForce?.grade.rawValue)), ("published", .optionalString(r.inForce?.publishedText)),
+                 ("visit_type", .optionalString(r.visit?.rawValue)), ("source", .optionalString(r.inForce?.place.description))])
     }
 
     package static func render(_ documents: [InspectionDocument]) -> String {

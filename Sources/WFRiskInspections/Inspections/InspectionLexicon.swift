@@ -1,5 +1,6 @@
 import Foundation
 import WFRiskCore
+import WFRiskOfsted
 import Yams
 
 /// The reading rules for inspection texts, from `Resources/inspection_lexicon.yml`

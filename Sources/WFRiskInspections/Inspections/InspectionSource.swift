@@ -1,5 +1,6 @@
 import Foundation
 import WFRiskCore
+import WFRiskOfsted
 
 /// Metadata a user supplies for a text (front matter or a `<file>.meta.yml` sidecar);
 /// it overrides what extraction finds.

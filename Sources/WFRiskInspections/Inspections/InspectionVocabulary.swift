@@ -1,4 +1,5 @@
 import WFRiskCore
+import WFRiskOfsted
 
 /// The closed vocabularies of the `wfrisk extract --json` contract (README "Inspection texts").
 /// Raw values are the contract's strings; the lexicon's group names must be among them.
@@ -35,24 +36,6 @@ public enum Polarity: String, CaseIterable, Sendable, Codable {
 /// What a text does with an authority: reports on it, or only names it.
 enum AuthorityRole: String, CaseIterable, Sendable, Codable {
     case primary, mentioned
-}
-
-/// The kind of Ofsted visit a text reports.
-package enum VisitType: String, CaseIterable, Sendable, Codable {
-    case ilacsFull = "ilacs_full"
-    case ilacsShort = "ilacs_short"
-    case monitoringVisit = "monitoring_visit"
-    case focusedVisit = "focused_visit"
-    case jtai, sif, other
-
-    /// Ties between types named equally often go to the more specific.
-    static let specificity: [VisitType] = [.jtai, .focusedVisit, .monitoringVisit, .ilacsShort, .ilacsFull, .sif, .other]
-
-    /// The graded framework in use in a year: ILACS from 2018, the single inspection framework
-    /// 2013-2017, earlier regimes before (Ofsted's inspection history).
-    static func gradedFramework(inYear year: Int) -> VisitType {
-        year >= 2018 ? .ilacsFull : (year >= 2013 ? .sif : .other)
-    }
 }
 
 /// Ofsted's overall judgement of a council's children's services: the grade the backtest reads

@@ -1,3 +1,4 @@
+import WFRiskOfsted
 /// Step 4 of docs/inspections.md, visit facts: the type of the visit reported (not a background
 /// one), and the judgements the text states, each read as overall or for one service area,
 /// current or earlier, made or only imagined.

@@ -1,5 +1,6 @@
 import Foundation
 import WFRiskCore
+import WFRiskOfsted
 import WFRiskIngest
 import WFRiskInspections
 

@@ -1,5 +1,6 @@
 import Foundation
 import WFRiskCore
+import WFRiskOfsted
 
 /// What Ofsted's own document on a council's children's services states, read from its
 /// structure (title, date line, judgement table): an inspection report or a visit letter.

@@ -2,12 +2,12 @@ import Foundation
 import Testing
 import WFRiskTestSupport
 @testable import WFRiskCore
-@testable import WFRiskIngest
+@testable import WFRiskOfsted
 
 @Suite struct OfstedHistoryTests {
     func judgement(_ code: String, _ date: String, _ grade: OfstedGrade, line: Int = 2) -> OfstedJudgement {
-        OfstedJudgement(oldCode: code, name: "LA \(code)", framework: "ilacs", published: DayStamp(iso: date)!, publishedText: date,
-                        grade: grade, line: line)
+        OfstedJudgement(oldCode: code, name: "LA \(code)", framework: .ilacs, published: DayStamp(iso: date)!, publishedText: date,
+                        grade: grade, place: RecordPlace(file: "test.csv", line: line))
     }
 
     @Test func datesReadWithMonthPrecisionAsTheMonthsLastDay() throws {
@@ -98,13 +98,13 @@ import WFRiskTestSupport
 
             """, to: path)
         #expect {
-            try OfstedHistory.load(path: path, registry: try Fixtures.registry())
+            try OfstedRecord.load(paths: [path], registry: try Fixtures.registry()).history
         } throws: { error in
             let text = "\(error)"
             return text.contains("judgements.csv:4: field 'overall_effectiveness'") && text.contains("judgements.csv:5: field 'publication_date'")
         }
         try Fixtures.write("new_la_code,old_la_code,la_name,framework,publication_date,overall_effectiveness\nE09000002,301,B,sif,2014-07-07,Requires improvement to be good\nE09000003,302,Barnet,sif,2017-07,inadequate\n", to: path)
-        let ok = try OfstedHistory.load(path: path, registry: try Fixtures.registry())
+        let ok = try OfstedRecord.load(paths: [path], registry: try Fixtures.registry()).history
         #expect(ok.byCode["301"]?.first?.grade == .requiresImprovement)
         #expect(ok.byCode["302"]?.first?.published == DayStamp(iso: "2017-07-31"))
     }

@@ -1,37 +1,5 @@
 import Foundation
 
-/// Ofsted's overall-effectiveness grade of a local authority's children's services (SIF, ILACS).
-public enum OfstedGrade: String, Sendable, CaseIterable, Comparable {
-    case outstanding
-    case good
-    case requiresImprovement = "requires_improvement"
-    case inadequate
-
-    /// 1 outstanding … 4 inadequate: higher is worse, the direction of the scores.
-    public var severity: Int {
-        switch self {
-        case .outstanding: return 1
-        case .good: return 2
-        case .requiresImprovement: return 3
-        case .inadequate: return 4
-        }
-    }
-
-    /// Reads "requires improvement (to be good)", "Requires_Improvement", "Inadequate"…
-    public init?(text: String) {
-        let t = text.lowercased().replacingOccurrences(of: "_", with: " ").trimmingCharacters(in: .whitespaces)
-        if t.hasPrefix("requires improvement") { self = .requiresImprovement; return }
-        switch t {
-        case "outstanding": self = .outstanding
-        case "good": self = .good
-        case "inadequate": self = .inadequate
-        default: return nil
-        }
-    }
-
-    public static func < (a: OfstedGrade, b: OfstedGrade) -> Bool { a.severity < b.severity }
-}
-
 /// A calendar day as `yyyymmdd`, so dates compare as integers. Month-precision dates are
 /// taken as the month's last day: the latest the report can have been public, so a
 /// look-ahead guard that uses it never lets a possibly-later report through.
@@ -87,29 +55,37 @@ public struct DayStamp: Hashable, Comparable, Sendable, CustomStringConvertible 
     }
 }
 
-/// One graded inspection of an authority's children's services.
-public struct OfstedJudgement: Sendable, Equatable {
-    /// DfE 3-digit code of the authority inspected (abolished councils keep their own).
-    public var oldCode: String
-    public var name: String
-    /// `sif` or `ilacs`.
-    public var framework: String
-    /// Publication date of the report (the latest day it may have been, for month precision).
-    public var published: DayStamp
-    /// The date as the file gives it (`2018-01` when only the month is known).
-    public var publishedText: String
-    public var grade: OfstedGrade
-    /// Line in the judgements file, for messages.
-    public var line: Int
-
-    public init(oldCode: String, name: String, framework: String, published: DayStamp, publishedText: String,
-                 grade: OfstedGrade, line: Int) {
-        self.oldCode = oldCode
-        self.name = name
-        self.framework = framework
-        self.published = published
-        self.publishedText = publishedText
-        self.grade = grade
-        self.line = line
+extension DayStamp {
+    /// Today's date (UTC): a judgement published after it is a mistake in the file, not a fact.
+    public static func today() -> DayStamp {
+        let c = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: Date())
+        return DayStamp(year: c.year!, month: c.month!, day: c.day!)
     }
+}
+
+extension DayStamp {
+    /// Days since 1970-01-01 (proleptic Gregorian), for day arithmetic.
+    public var dayNumber: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    public init(dayNumber: Int) {
+        let z = dayNumber + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        self.init(year: yoe + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)
+    }
+
+    /// The day `days` later (earlier when negative).
+    public func adding(days: Int) -> DayStamp { DayStamp(dayNumber: dayNumber + days) }
 }

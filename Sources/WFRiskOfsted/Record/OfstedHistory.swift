@@ -1,12 +1,13 @@
 import Foundation
 import WFRiskCore
 
-/// Every graded judgement of a judgements file (schema: `../shared/data/ofsted/README.md`),
+/// Ofsted's record: every graded judgement read from one or more sources (`OfstedRecord.load`),
 /// by authority, with the two questions the scores ask of it: which judgement was in force
 /// at a census (never one published after it), and which one came next.
 public struct OfstedHistory: Sendable {
     /// Per 3-digit code, oldest publication first.
     package private(set) var byCode: [String: [OfstedJudgement]]
+    /// The sources it was read from, as given (one name for messages and outputs).
     public let file: String
 
     public init(judgements: [OfstedJudgement], file: String = "") {
@@ -20,42 +21,12 @@ public struct OfstedHistory: Sendable {
     public var all: [OfstedJudgement] { byCode.keys.sorted().flatMap { byCode[$0]! } }
     public var latestPublication: DayStamp? { all.map(\.published).max() }
 
-    /// Reads a judgements file through libcsv. Rows whose grade or date cannot be read are an
-    /// error naming file, line and field; a code unknown to the registry is kept as given.
-    public static func load(path: String, registry: AuthorityRegistry) throws -> OfstedHistory {
-        let table: KeyedCSV
-        do { table = try KeyedCSV(path: path) } catch let e as CSVError {
-            throw WFRiskError.input(InputProblem(file: e.file, line: e.line, message: e.message))
-        }
-        try table.require(["old_la_code", "publication_date", "overall_effectiveness"])
-        var out: [OfstedJudgement] = []
-        var problems: [InputProblem] = []
-        for row in table.rows {
-            let v = row.values
-            var code = v["old_la_code"] ?? ""
-            if code.isEmpty, let new = v["new_la_code"], let a = registry.authority(newCode: new) { code = a.oldCode }
-            guard !code.isEmpty else {
-                problems.append(InputProblem(file: path, line: row.line, field: "old_la_code", message: "empty code (and no known new_la_code)"))
-                continue
-            }
-            let dateText = v["publication_date"] ?? ""
-            guard let date = DayStamp(iso: dateText) else {
-                problems.append(InputProblem(file: path, line: row.line, field: "publication_date",
-                                             message: "'\(dateText)' is not a date (YYYY-MM-DD or YYYY-MM)"))
-                continue
-            }
-            let gradeText = v["overall_effectiveness"] ?? ""
-            guard let grade = OfstedGrade(text: gradeText) else {
-                problems.append(InputProblem(file: path, line: row.line, field: "overall_effectiveness",
-                                             message: "'\(gradeText)' is not outstanding, good, requires improvement or inadequate"))
-                continue
-            }
-            out.append(OfstedJudgement(oldCode: code, name: v["la_name"] ?? registry.authority(oldCode: code)?.name ?? code,
-                                       framework: v["framework"] ?? "", published: date, publishedText: dateText,
-                                       grade: grade, line: row.line))
-        }
-        if !problems.isEmpty { throw WFRiskError.inputs(problems) }
-        return OfstedHistory(judgements: out, file: path)
+    /// The census years whose judgement in force the record may not know: those after the year
+    /// of its newest publication (a file that ends in 2021 cannot say what was in force in 2023).
+    public func staleness(forCensus year: Int) -> String? {
+        guard let last = latestPublication else { return "the Ofsted record \(file) holds no judgement" }
+        guard DayStamp.census(year) > last.adding(months: 12) else { return nil }
+        return "the Ofsted record \(file) ends \(last), more than a year before the \(year) census: a judgement shown as in force may since have been replaced"
     }
 
     /// The look-ahead guard: only judgements published on or before `date`. Everything that
