@@ -201,11 +201,10 @@ public struct TidyFileReader: Sendable {
         }
         // Published values against the per-measure rules.
         let columnName = Dictionary(layout.measures.map { ($0.0, $0.2) }, uniquingKeysWith: { a, _ in a })
-        let steps = Self.publicationSteps(records, measures: rules.ratioMeasures)
+        let steps = PublicationSteps(records, measures: rules.ratioMeasures)
         for i in records.indices {
             let level = records[i].level
-            let step = { (m: Measure) in steps[Step(level: level, measure: m)] ?? steps[Step(level: nil, measure: m)] ?? 0.1 }
-            for finding in rules.check(records[i].values, step: step) {
+            for finding in rules.check(records[i].values, step: { steps.step(level, $0) }) {
                 let field = columnName[finding.measure] ?? finding.measure.rawValue
                 var message = "\(records[i].label) \(records[i].year): \(finding.message)"
                 let severity: RuleSeverity = finding.consistency && strict ? .error : finding.severity
@@ -244,33 +243,48 @@ public struct TidyFileReader: Sendable {
                         sha256: sha256, rowsByYear: rowsByYear, releaseYear: release)
     }
 
-    struct Step: Hashable {
-        /// nil: the whole file (for a level with too few values to tell, such as the one national row).
-        var level: GeographicLevel?
-        var measure: Measure
-    }
+    /// The unit each measure is published to (`step(level, measure)`): 10 when every value of it
+    /// on that level's rows is a multiple of ten (the 2016 release's regional counts), 1 when every
+    /// value is a whole number (the 2015 release's rates), each over at least 8 values; a level
+    /// with fewer values (the one national row) takes the whole file's step; else 0.1 (one
+    /// decimal, as EES files publish). Flat tables: this visits every value of every row.
+    struct PublicationSteps {
+        /// Slot per (level, measure); level 3 is the whole file.
+        private var seen: [Int], whole: [Bool], tens: [Bool]
 
-    /// The unit each measure is published to, per level: 10 when every value of it on that
-    /// level's rows is a multiple of ten (the 2016 release's regional counts), 1 when every value
-    /// is a whole number (the 2015 release's rates), each over at least 8 values; a level with
-    /// fewer values takes the whole file's step (absent: 0.1, one decimal, as EES files publish).
-    static func publicationSteps(_ records: [TidyRecord], measures: [Measure]) -> [Step: Double] {
-        var seen: [Step: Int] = [:], whole: [Step: Bool] = [:], tens: [Step: Bool] = [:]
-        for r in records {
-            for m in measures {
-                guard let v = r.values.number(m) else { continue }
-                for key in [Step(level: r.level, measure: m), Step(level: nil, measure: m)] {
-                    seen[key, default: 0] += 1
-                    if v != v.rounded() { whole[key] = false }
-                    if v != (v / 10).rounded() * 10 { tens[key] = false }
+        init(_ records: [TidyRecord], measures: [Measure]) {
+            let n = 4 * Measure.count
+            seen = Array(repeating: 0, count: n)
+            whole = Array(repeating: true, count: n)
+            tens = Array(repeating: true, count: n)
+            for r in records {
+                let level = Self.slot(r.level)
+                for m in measures {
+                    guard let v = r.values.number(m) else { continue }
+                    let isWhole = v == v.rounded(), isTens = v == (v / 10).rounded() * 10
+                    for i in [level * Measure.count + m.ordinal, 3 * Measure.count + m.ordinal] {
+                        seen[i] += 1
+                        whole[i] = whole[i] && isWhole
+                        tens[i] = tens[i] && isTens
+                    }
                 }
             }
         }
-        var steps: [Step: Double] = [:]
-        for (key, n) in seen where n >= 8 {
-            if tens[key] ?? true { steps[key] = 10 } else if whole[key] ?? true { steps[key] = 1 }
+
+        private static func slot(_ level: GeographicLevel) -> Int {
+            switch level {
+            case .national: return 0
+            case .regional: return 1
+            case .localAuthority: return 2
+            }
         }
-        return steps
+
+        func step(_ level: GeographicLevel, _ m: Measure) -> Double {
+            for i in [Self.slot(level) * Measure.count + m.ordinal, 3 * Measure.count + m.ordinal] where seen[i] >= 8 {
+                return tens[i] ? 10 : (whole[i] ? 1 : 0.1)
+            }
+            return 0.1
+        }
     }
 
     /// Resolves a local-authority row to its reporting unit through the registry: by 3-digit code,
