@@ -12,6 +12,8 @@ import WFRiskInspections
 //   5-6   a demand CSV, streamed
 //   7     an inspection text (.txt), then extraction
 //   8-9   an HTML page (.html), then extraction
+//   10    a PDF (.pdf): poppler, page furniture and paragraphs, the Ofsted report reader, then
+//         extraction; an unreadable PDF must come back as a skip reason, never a crash
 
 /// Per-process scratch files (libFuzzer may run several jobs side by side).
 enum Scratch {
@@ -75,11 +77,12 @@ func readText(_ data: UnsafeBufferPointer<UInt8>, name: String) {
 public func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
     guard let start, count > 0 else { return 0 }
     let data = UnsafeBufferPointer(start: start + 1, count: count - 1)
-    switch start[0] % 10 {
+    switch start[0] % 11 {
     case 0...4: readCSV(data, kind: "workforce")
     case 5, 6: readCSV(data, kind: "demand")
     case 7: readText(data, name: "input.txt")
-    default: readText(data, name: "input.html")
+    case 8, 9: readText(data, name: "input.html")
+    default: readText(data, name: "input.pdf")
     }
     return 0
 }
