@@ -67,7 +67,8 @@ import WFRiskTestSupport
         #expect(r.stderr.contains("cut.pdf: truncated PDF"), "\(r.stderr)")
         #expect(r.stderr.contains("empty.pdf: empty file"), "\(r.stderr)")
 
-        let run = try Fixtures.run(["run", "--out", dir + "/out", "--year", "2021", "--inspections", texts])
+        let run = try Fixtures.run(["run", "--out", dir + "/out", "--year", "2021", "--inspections", texts,
+                                    "--workforce", Fixtures.repoRoot + "/sample-data/workforce/csww_2021_to_2023.csv"])
         #expect(run.status == 0, "\(run.stderr)")
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/out/latest/manifest.json"))) as! [String: Any]
         let warnings = manifest["warnings"] as? [String] ?? []
