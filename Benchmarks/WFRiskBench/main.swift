@@ -322,7 +322,7 @@ if let real = options.real, options.runs("pdf") {
         let quarter = NSTemporaryDirectory() + "wfrisk-bench-pdf-quarter"
         try? FileManager.default.removeItem(atPath: quarter)
         try FileManager.default.createDirectory(atPath: quarter, withIntermediateDirectories: true)
-        for (k, f) in pdfs.prefix(pdfs.count / 4).enumerated() { try FileManager.default.createSymbolicLink(atPath: quarter + "/\(k).pdf", withDestinationPath: f) }
+        for (k, f) in pdfs.prefix(pdfs.count / 4).enumerated() { try FileManager.default.createSymbolicLink(atPath: quarter + "/\(k).pdf", withDestinationPath: URL(fileURLWithPath: f).standardizedFileURL.path) }
         let small = bestProcess(executable, ["extract", quarter, "--json", "--threads", "\(cores)"])
         let all = bestProcess(executable, ["extract", folder, "--json", "--threads", "\(cores)"])
         say("| peak memory of wfrisk extract --json | \(pdfs.count / 4) files: \(fmt(Double(small.1) / 1024, 0)) MB | all \(pdfs.count): \(fmt(Double(all.1) / 1024, 0)) MB | \(fmt(Double(all.1) / Double(max(small.1, 1))))x |")
