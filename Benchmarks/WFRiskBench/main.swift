@@ -17,7 +17,7 @@ struct Options {
     var repeatCount = 3
     var pandas = true
     var scaling = true
-    /// Run only these sections (ingest, text, e2e, analyst, threads, real, scaling; profile-ingest and
+    /// Run only these sections (ingest, text, e2e, analyst, threads, real, pdf, scaling; profile-ingest and
     /// profile-extract run one-core work only, for perf); empty = all.
     var only: Set<String> = []
     func runs(_ section: String) -> Bool { only.isEmpty || only.contains(section) }
@@ -37,7 +37,7 @@ while !args.isEmpty {
     }
 }
 guard !options.workload.isEmpty else {
-    FileHandle.standardError.write(Data("usage: wfrisk-bench WORKLOAD_DIR [--real SHARED_DATA] [--repeat N] [--skip-pandas] [--skip-scaling] [--only ingest,text,e2e,analyst,threads,real,scaling,profile-ingest,profile-extract]\n".utf8))
+    FileHandle.standardError.write(Data("usage: wfrisk-bench WORKLOAD_DIR [--real SHARED_DATA] [--repeat N] [--skip-pandas] [--skip-scaling] [--only ingest,text,e2e,analyst,threads,real,pdf,scaling,profile-ingest,profile-extract]\n".utf8))
     exit(2)
 }
 
@@ -277,6 +277,60 @@ if let real = options.real, options.runs("real") {
     say("| wfrisk ingest, 1 core | \(fmt(ingestA, 4)) | \(fmt(rawA / ingestA)) of libcsv speed |")
     say("| wfrisk run end to end (process, incl. start-up) | \(fmt(runA.0, 3)) | peak \(fmt(Double(runA.1) / 1024, 0)) MB |")
     say()
+}
+
+// (4b) Ofsted's report PDFs (../shared/data/ofsted/reports): poppler through wfrisk's reader
+// (PDFText + PDFProse) against poppler's own pdftotext on the same files, the same number at
+// a time; then the whole extraction, and its peak memory on a quarter of the folder and on all
+// of it (flat memory: each PDF is released before the next).
+if let real = options.real, options.runs("pdf") {
+    let folder = real + "/ofsted/reports"
+    let pdftotext = ["/usr/bin/pdftotext", "/usr/local/bin/pdftotext"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    let pdfs = try InspectionIngest.expand([folder]).filter { $0.lowercased().hasSuffix(".pdf") }
+    if let pdftotext, !pdfs.isEmpty {
+        let bytes = pdfs.reduce(0) { $0 + fileSize($1) }
+        say("## Ofsted report PDFs (\(pdfs.count) files, \(fmt(mb(bytes), 1)) MB)")
+        say("| run | threads | seconds | ratio to pdftotext |")
+        say("|---|---|---|---|")
+        for threads in Set([1, cores]).sorted() {
+            // pdftotext processes, `threads` at a time (text to /dev/null).
+            let reference = best {
+                _ = Parallel.map(pdfs, threads: threads) { file -> Int32 in
+                    var pid: pid_t = 0
+                    let argvList = [pdftotext, "-q", file, "/dev/null"]
+                    var argv: [UnsafeMutablePointer<CChar>?] = argvList.map { strdup($0) } + [nil]
+                    defer { for p in argv { free(p) } }
+                    guard posix_spawn(&pid, pdftotext, nil, nil, &argv, environ) == 0 else { return -1 }
+                    var status: Int32 = 0
+                    waitpid(pid, &status, 0)
+                    return status
+                }
+            }
+            let mine = best {
+                _ = Parallel.map(pdfs, threads: threads) { file -> Int in
+                    guard case .success(let pdf) = PDFText.read(path: file) else { return 0 }
+                    return PDFProse.text(pdf).utf8.count
+                }
+            }
+            let extract = try best { _ = try InspectionIngest.read(pdfs, registry: try AuthorityRegistry.bundled(), threads: threads) }
+            say("| pdftotext (reference, poppler-utils) | \(threads) | \(fmt(reference, 3)) | 1.00 |")
+            say("| wfrisk PDF text (PDFText + PDFProse) | \(threads) | \(fmt(mine, 3)) | \(fmt(mine / reference)) |")
+            say("| wfrisk extract (text, report reading, signals) | \(threads) | \(fmt(extract, 3)) | \(fmt(extract / reference)) |")
+            target("PDF text at most 1.2x pdftotext's time (\(threads) thread\(threads == 1 ? "" : "s"))", "\(fmt(mine / reference))x", mine / reference <= 1.2)
+        }
+        // Peak memory of `wfrisk extract` on the first quarter of the folder and on all of it.
+        let quarter = NSTemporaryDirectory() + "wfrisk-bench-pdf-quarter"
+        try? FileManager.default.removeItem(atPath: quarter)
+        try FileManager.default.createDirectory(atPath: quarter, withIntermediateDirectories: true)
+        for (k, f) in pdfs.prefix(pdfs.count / 4).enumerated() { try FileManager.default.createSymbolicLink(atPath: quarter + "/\(k).pdf", withDestinationPath: URL(fileURLWithPath: f).standardizedFileURL.path) }
+        let small = bestProcess(executable, ["extract", quarter, "--json", "--threads", "\(cores)"])
+        let all = bestProcess(executable, ["extract", folder, "--json", "--threads", "\(cores)"])
+        say("| peak memory of wfrisk extract --json | \(pdfs.count / 4) files: \(fmt(Double(small.1) / 1024, 0)) MB | all \(pdfs.count): \(fmt(Double(all.1) / 1024, 0)) MB | \(fmt(Double(all.1) / Double(max(small.1, 1))))x |")
+        target("memory flat across the PDF folder (all / a quarter <= 1.5)", "\(fmt(Double(all.1) / Double(max(small.1, 1))))x", Double(all.1) <= 1.5 * Double(small.1))
+        say()
+    } else {
+        say("(PDF section skipped: \(pdftotext == nil ? "pdftotext not installed (poppler-utils)" : "no PDFs in \(folder)"))")
+    }
 }
 
 // (5) Scaling: time against input size (1x, 2x, 4x rows of the same shape).

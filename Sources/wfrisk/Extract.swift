@@ -8,10 +8,12 @@ import WFRiskInspections
 
 struct Extract: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Read inspection texts: authorities, visit type, date, judgement, workforce signals and figures.",
+        abstract: "Read inspection texts and PDFs: authorities, visit type, date, judgement, workforce signals and figures.",
         discussion: """
-        PATH may be a file (.txt, .md, .html) or a folder. --json prints the documented contract
-        (README "Inspection texts"). Unreadable files and texts about no English authority are
+        PATH may be a file (.txt, .md, .html, .pdf) or a folder. --json prints the documented
+        contract (README "Inspection texts"). Ofsted's own reports and letters are read from their
+        layout (authority, dates, framework, judgements). Unreadable files (PDFs included: empty,
+        truncated, encrypted, no text layer, not a PDF) and texts about no English authority are
         reported on stderr and skipped; bad metadata exits 3. With --ofsted, Ofsted's record wins
         over the prose for each primary authority's judgement in force and visit type at the
         text's date, where the record covers that date.

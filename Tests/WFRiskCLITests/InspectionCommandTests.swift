@@ -46,6 +46,39 @@ import WFRiskOfsted
         #expect(r.stderr.contains("empty_file.txt: empty file"))
     }
 
+    /// A folder of PDFs through `extract` and `run --inspections`: the report read, the
+    /// unreadable ones named with their reason on stderr and in the run's manifest.
+    @Test func pdfsInExtractAndRun() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let texts = dir + "/texts"
+        try FileManager.default.createDirectory(atPath: texts, withIntermediateDirectories: true)
+        let report = TinyPDF.make(pages: [[
+            "Wigan Council", "Inspection of children's social care services", "Inspection dates: 7 January 2019 to 18 January 2019",
+            "Overall effectiveness\tInadequate",
+            "Inspectors found that caseloads are too high and that the council relies heavily on agency social workers.",
+        ]])
+        FileManager.default.createFile(atPath: texts + "/wigan.pdf", contents: Data(report))
+        FileManager.default.createFile(atPath: texts + "/cut.pdf", contents: Data(report.prefix(report.count / 2)))
+        FileManager.default.createFile(atPath: texts + "/empty.pdf", contents: Data())
+        let r = try Fixtures.run(["extract", texts, "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let docs = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        #expect(docs.count == 1)
+        #expect(docs.first?["document_kind"] as? String == "ofsted_report")
+        let a = (docs.first?["authorities"] as? [[String: Any]])?.first
+        #expect(a?["old_la_code"] as? String == "359" && a?["judgement"] as? String == "inadequate" && a?["inspection_end"] as? String == "2019-01-18")
+        #expect(r.stderr.contains("cut.pdf: truncated PDF"), "\(r.stderr)")
+        #expect(r.stderr.contains("empty.pdf: empty file"), "\(r.stderr)")
+
+        let run = try Fixtures.run(["run", "--out", dir + "/out", "--year", "2021", "--inspections", texts,
+                                    "--workforce", Fixtures.repoRoot + "/sample-data/workforce/csww_2021_to_2023.csv"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/out/latest/manifest.json"))) as! [String: Any]
+        let warnings = manifest["warnings"] as? [String] ?? []
+        #expect(warnings.contains { $0.contains("cut.pdf: truncated PDF") }, "\(warnings)")
+        #expect(warnings.contains { $0.contains("empty.pdf: empty file") }, "\(warnings)")
+    }
+
     /// TextScore is score.py: the same summary line on the same predictions, and 1.00 on the gold.
     @Test func scorerMatchesScorePy() throws {
         guard Self.available else { print("skipped: \(Self.dev) not present"); return }

@@ -16,6 +16,8 @@ import WFRiskInspections
 //   11    a score file given to `wfrisk diff`: against itself and the sample golden baseline, both ways
 //   240   (checked before the others) a `.meta.yml` sidecar beside a fixed text, then
 //         extraction: it is read, or refused with an error naming the sidecar
+//   12    a PDF (.pdf): poppler, page furniture and paragraphs, the Ofsted report reader, then
+//         extraction; an unreadable PDF must come back as a skip reason, never a crash
 
 /// Per-process scratch files (libFuzzer may run several jobs side by side).
 enum Scratch {
@@ -132,13 +134,14 @@ public func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
     guard let start, count > 0 else { return 0 }
     let data = UnsafeBufferPointer(start: start + 1, count: count - 1)
     if start[0] == 240 { readSidecar(data); return 0 }
-    switch start[0] % 12 {
+    switch start[0] % 13 {
     case 0...4: readCSV(data, kind: "workforce")
     case 5, 6: readCSV(data, kind: "demand")
     case 7: readText(data, name: "input.txt")
     case 8, 9: readText(data, name: "input.html")
     case 10: readNeighbours(data)
-    default: readScores(data)
+    case 11: readScores(data)
+    default: readText(data, name: "input.pdf")
     }
     return 0
 }

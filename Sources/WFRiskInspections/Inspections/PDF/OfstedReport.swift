@@ -275,11 +275,7 @@ public struct OfstedReportReader: Sendable {
             let words = k.split(separator: " ").count
             defer { previousWords = words }
             if let (grade, used) = gradeLine(keys, at: i) ?? (phrases.notGraded.contains(k) ? (nil, 1) : nil) {
-                let text = pending.map { lines[$0] }.joined(separator: " ")
-                // A heading names its area once ("the Local Safeguarding Children Board (LSCB)").
-                var named: [AreaSlot] = []
-                for slot in slots(in: pending.map { keys[$0] }.joined(separator: " ")) where named.last != slot { named.append(slot) }
-                waiting += named.map { ($0, text) }
+                waiting += headings(pending, lines: lines, keys: keys)
                 let gradeText = lines[i..<(i + used)].joined(separator: " ")
                 if !waiting.isEmpty {
                     let (slot, heading) = waiting.removeFirst()
@@ -298,6 +294,16 @@ public struct OfstedReportReader: Sendable {
             // Prose is not a heading: a long line, or a sentence's end after a long line or long
             // itself (a heading may end in a full stop: "… with children and families.").
             if words >= 16 || (PDFProse.endsSentence(lines[i][...]) && (words >= 8 || previousWords >= 12)) {
+                // Short lines before prose (and before the long line that starts it) were
+                // headings whose grades come later, as a column read after the page's text.
+                var run = Array(pending.prefix { keys[$0].split(separator: " ").count <= 12 })
+                // …but not a paragraph's first line, which the next line continues in lower case
+                // ("Leadership, management and governance require improvement when any" / "widespread …").
+                while let last = run.last, last + 1 < lines.count, pending.contains(last + 1) || last + 1 == i,
+                      lines[last + 1].unicodeScalars.first?.properties.isLowercase == true {
+                    run.removeLast()
+                }
+                waiting += headings(run, lines: lines, keys: keys)
                 pending = []
             } else {
                 pending.append(i)
@@ -305,6 +311,31 @@ public struct OfstedReportReader: Sendable {
             i += 1
         }
         return (areas, overall)
+    }
+
+    /// The table headings of a run of lines, in order, each with its evidence: the heading's
+    /// own lines (a line that starts in lower case continues the one before). A heading names
+    /// its area once ("the Local Safeguarding Children Board (LSCB)").
+    func headings(_ run: [Int], lines: [String], keys: [String]) -> [(AreaSlot, String)] {
+        var group: [Int] = [] // each run line's heading group
+        for (n, i) in run.enumerated() {
+            let continues = n > 0 && lines[i].unicodeScalars.first.map { $0.properties.isLowercase } == true
+            group.append(continues ? group[n - 1] : n)
+        }
+        // Where each line starts in the joined keys.
+        var starts: [Int] = []
+        var offset = 0
+        for i in run {
+            starts.append(offset)
+            offset += keys[i].utf8.count + 1
+        }
+        var out: [(AreaSlot, String)] = []
+        for (slot, at) in slots(in: run.map { keys[$0] }.joined(separator: " ")) where out.last?.0 != slot {
+            let line = max(0, (starts.lastIndex { $0 <= at }) ?? 0)
+            let text = run.indices.filter { group[$0] == group[line] }.map { lines[run[$0]] }.joined(separator: " ")
+            out.append((slot, text))
+        }
+        return out
     }
 
     /// The grade a line is (perhaps broken over up to three lines: "Requires" / "improvement"),
@@ -321,9 +352,10 @@ public struct OfstedReportReader: Sendable {
         return best
     }
 
-    /// The table headings a text holds, in text order, longest phrase first where they overlap.
-    func slots(in text: String) -> [AreaSlot] {
-        var found: [(Int, Int, AreaSlot)] = [] // start, end (UTF-8 offsets), slot
+    /// The table headings a text holds, in text order, with where each starts; the longest
+    /// phrase wins where they overlap.
+    func slots(in text: String) -> [(AreaSlot, Int)] {
+        var found: [(Int, Int, AreaSlot)] = [] // start, end (UTF-8 offsets in " " + text + " "), slot
         let padded = " " + text + " "
         let bytes = Array(padded.utf8)
         for (slot, phrase) in phrases.areas {
@@ -340,7 +372,7 @@ public struct OfstedReportReader: Sendable {
                 }
             }
         }
-        return found.sorted { $0.0 < $1.0 }.map(\.2)
+        return found.sorted { $0.0 < $1.0 }.map { ($0.2, $0.0) } // the phrase's first byte in `text`
     }
 
     /// "Children's services in Norfolk require improvement to be good": a first-page sentence
