@@ -3,6 +3,7 @@ import Testing
 import WFRiskTestSupport
 @testable import WFRiskCore
 @testable import WFRiskInspections
+import WFRiskOfsted
 
 /// PDFs (poppler through `PDFText`), their prose (`PDFProse`) and Ofsted's reports and letters
 /// read from their layout (`OfstedReportReader`). Every PDF here is written at test time.
