@@ -49,7 +49,7 @@ struct ReportPDFJudgements: ReportJudgementReader {
             return .ungraded("no publication date in the file name (the scraper's '… - dd month yyyy.pdf'); the record needs it")
         }
         var areas: [OfstedArea: OfstedGrade] = [:]
-        for (area, graded) in reading.subJudgements { if let a = OfstedArea(rawValue: area.rawValue) { areas[a] = graded.grade } }
+        for (area, graded) in reading.subJudgements { areas[area] = graded.grade }
         let folder = ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent
         let urn = folder.prefix { $0.isASCII && $0.isNumber }
         return .graded(OfstedJudgement(

@@ -25,13 +25,9 @@ public struct OfstedReportReading: Sendable, Equatable {
         case older
     }
 
-    /// The four sub-judgements of the extract contract.
-    public enum Area: String, Sendable, CaseIterable {
-        case leadership
-        case helpAndProtection = "help_and_protection"
-        case childrenInCare = "children_in_care"
-        case careLeavers = "care_leavers"
-    }
+    /// The four sub-judgements of the extract contract: the record's areas (`OfstedArea`), one
+    /// definition for the reader, the extract JSON and the judgements file.
+    public typealias Area = OfstedArea
 
     /// A grade with the line it was read from ("The experiences and progress of children who need help and protection: Good").
     public struct Graded: Sendable, Equatable {
