@@ -2,33 +2,68 @@ import Foundation
 import Mustache
 import WFRiskCore
 
-/// `report.html`: one self-contained page (inline CSS and SVG, no script, nothing fetched)
-/// with the national view and a section per unit, rendered from the Mustache templates in
-/// `Resources/report/`.
+/// `report.html`: self-contained pages (inline CSS and SVG, no script, nothing fetched),
+/// rendered from the Mustache templates in `Resources/report/`. Up to
+/// `settings.report.unit_pages_above` units, one page with the national view and a section per
+/// unit; above it, report.html is the national view and each unit's section is a page of its
+/// own in `report/` beside it (`ReportLayout`), so no page grows with the number of units
+/// beyond the national tables.
 enum ScoresReport {
-    static let templateNames = ["report", "unit"]
+    static let templateNames = ["report", "unit", "unit_page"]
 
+    /// Writes `path` (report.html) and, for `.unitPages`, the folder of unit pages beside it,
+    /// whole or not at all (`FileOutput.writeFolderAtomically`), before report.html itself.
     static func write(_ data: ReportData, to path: String, threads: Int = 1) throws {
-        try FileOutput.writeAtomically(try render(data, threads: threads), to: path)
+        switch data.layout {
+        case .onePage:
+            try FileOutput.writeAtomically(try render(data, threads: threads), to: path)
+        case .unitPages:
+            let library = try templates()
+            let (page, units) = try ReportModel.page(data, css: try css(), layout: .unitPages)
+            try FileOutput.writeFolderAtomically(to: pagesFolder(beside: path)) { write in
+                _ = try Parallel.map(units, threads: threads) { unit in
+                    try write(unit.page, Array(try unitPage(unit, page: page, library: library).utf8))
+                }
+            }
+            try FileOutput.writeAtomically(try render(page, template: "report", library: library), to: path)
+        }
     }
+
+    /// The folder of unit pages beside report.html at `path`.
+    static func pagesFolder(beside path: String) -> String {
+        ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(ReportLayout.pagesFolder)
+    }
+
+    /// A unit's own page: its section (the one page's `unit` template) in a page of its own
+    /// that links back to the national view.
+    static func unitPage(_ unit: UnitView, page: ReportPage, library: MustacheLibrary) throws -> String {
+        let values: [String: Any] = [
+            "title": page.title, "synthetic": page.synthetic, "year": String(page.year), "wfriskVersion": page.wfriskVersion,
+            "methodologyVersion": page.methodologyVersion, "css": page.css, "name": unit.name,
+            "section": try render(unit, template: "unit", library: library),
+        ]
+        return try render(values, template: "unit_page", library: library, plainAlready: true)
+    }
+
+    static func render(_ value: Any, template: String, library: MustacheLibrary, plainAlready: Bool = false) throws -> String {
+        guard let html = library.render((plainAlready ? value : plain(value)) as Any, withTemplate: template) else {
+            throw WFRiskError.runtime("report template '\(template)' is missing from \(try ReferenceFiles.path("report/\(template).mustache"))")
+        }
+        return html
+    }
+
+    static func css() throws -> String { ReportPalette.cssVariables + (try resource("report/style.css")) }
 
     /// The page; units' sections are rendered on up to `threads` threads (same bytes at any count).
     static func render(_ data: ReportData, threads: Int = 1) throws -> String {
         let library = try templates()
-        let css = ReportPalette.cssVariables + (try resource("report/style.css"))
-        let (built, units) = try ReportModel.page(data, css: css)
+        let (built, units) = try ReportModel.page(data, css: try css())
         let sections = try Parallel.map(units, threads: threads) { unit -> String in
-            guard let html = library.render(plain(unit) as Any, withTemplate: "unit") else {
-                throw WFRiskError.runtime("report template 'unit' is missing from \(try ReferenceFiles.path("report/unit.mustache"))")
-            }
-            return html
+            try render(unit, template: "unit", library: library)
         }
         var page = built
         page.unitSections = sections.joined()
-        guard let html = library.render(plain(page) as Any, withTemplate: "report") else {
-            throw WFRiskError.runtime("report template 'report' is missing from \(try ReferenceFiles.path("report/report.mustache"))")
-        }
-        return html
+        return try render(page, template: "report", library: library)
     }
 
     /// The view model as nested dictionaries and arrays, reflected once: Mustache otherwise

@@ -312,8 +312,10 @@ public struct PipelineRunner {
             return (table, ["draws": joined.input.settings.uncertainty.draws])
         }
         graph.add("write", after: final, ranked, scored) { table, ranked, scored in
-            let report = ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring, synthetic: !synthetic.isEmpty,
+            var data = ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring, synthetic: !synthetic.isEmpty,
                                     earlierYears: scored.earlier, history: ranked.history)
+            data.unitPagesAbove = pipeline.settings.reportUnitPagesAbove
+            let report = data
             // The files are independent: render and write (fsync included) them side by side, the
             // csv format's three files each on its own.
             _ = try Parallel.map(pipeline.outputs.formats.flatMap(\.files), threads: threads) { file in

@@ -154,6 +154,7 @@ struct RunManifest {
             ("suppression_markers", .array(s.suppressionMarkers.map { .string($0) })),
             ("overlapping_releases", .string(s.overlappingReleases.rawValue)),
             ("strict", .bool(s.strict)),
+            ("report", .object([("unit_pages_above", .int(s.reportUnitPagesAbove))])),
             ("formats", .array(formats.map { .string($0.rawValue) })),
         ])
     }
