@@ -125,10 +125,8 @@ public struct PipelineRunner {
             manifest.stages = records
             manifest.warnings = warnings
             manifest.applyCounts(counts)
-            manifest.outputs = try pipeline.outputs.formats.flatMap(\.fileNames).map { name in
-                let path = (runDir as NSString).appendingPathComponent(name)
-                return OutputFingerprint(name: name, sha256: try SHA256Digest.hex(ofFile: path),
-                                         bytes: (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+            manifest.outputs = try pipeline.outputs.formats.flatMap { $0.outputNames(in: runDir) }.map { name in
+                try OutputFingerprint.of(name, in: runDir, threads: options.threads)
             }
             if let check = options.beforePublish {
                 let start = Date()
