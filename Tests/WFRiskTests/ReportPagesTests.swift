@@ -174,3 +174,20 @@ import WFRiskTestSupport
         #expect { try settings.apply(try ConfigNode.parse(file: "p.yml", text: "report:\n  pages: 3\n")) } throws: { "\($0)".contains("pages") }
     }
 }
+
+/// The rank chart's axis at the sizes the national view reaches: a dozen labels or so, never
+/// one every 25 ranks across thousands (they overprinted into a black bar).
+@Suite struct RankTickTests {
+    @Test func ticksStayFewAndRoundAtAnySize() {
+        #expect(ReportCharts.rankTicks(151) == [1, 25, 50, 75, 100, 125, 151], "England's size as before")
+        for total in [2, 39, 151, 500, 501, 2_000, 20_000, 1_000_000] {
+            let ticks = ReportCharts.rankTicks(total)
+            #expect(ticks.first == 1 && ticks.last == total)
+            #expect(ticks == ticks.sorted() && Set(ticks).count == ticks.count, "\(total): \(ticks)")
+            #expect(ticks.count <= (total > 500 ? 12 : 22), "\(total): \(ticks.count) labels")
+            let inner = Array(ticks.dropFirst().dropLast())
+            let steps = Set(zip(inner.dropFirst(), inner).map { $0 - $1 })
+            #expect(steps.count <= 1, "\(total): evenly spaced inside the ends \(ticks)")
+        }
+    }
+}
