@@ -28,7 +28,7 @@ import WFRiskTestSupport
         let base = dir + "/base", changed = dir + "/changed"
         let pipeline = try String(contentsOfFile: Fixtures.repoRoot + "/pipelines/nightly.yml", encoding: .utf8)
             .replacingOccurrences(of: "../sample-data", with: Fixtures.repoRoot + "/sample-data")
-        let modified = pipeline.replacingOccurrences(of: "    blend:", with: "    weights:\n      instability:\n        absence_rate_fte: 0.30\n    blend:")
+        let modified = pipeline.replacingOccurrences(of: "    blend:", with: "    weights:\n      instability:\n        absence_rate_fte: 0.20\n    blend:")
         #expect(modified != pipeline)
         try Fixtures.write(modified, to: dir + "/changed.yml")
         #expect(try Fixtures.run(["run", "--out", base, "--quiet"]).status == 0)

@@ -11,6 +11,18 @@ import WFRiskOfsted
     static var dev: String { Fixtures.sharedData + "/inspections/dev" }
     static var available: Bool { FileManager.default.fileExists(atPath: dev + "/labels.json") }
 
+    /// An empty folder, or one with nothing readable, is said on stderr (it printed `[]` and
+    /// nothing else); the files passed over are named with their reasons.
+    @Test func extractSaysWhenAFolderHoldsNoText() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let r = try Fixtures.run(["extract", dir, "--json"])
+        #expect(r.status == 0 && r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "[]")
+        #expect(r.stderr.contains("\(dir) holds no inspection text") && r.stderr.contains(".pdf"), "\(r.stderr)")
+        try Data("a,b\n".utf8).write(to: URL(fileURLWithPath: dir + "/figures.csv"))
+        let r2 = try Fixtures.run(["extract", dir])
+        #expect(r2.stderr.contains("passed over \(dir)/figures.csv") && r2.stderr.contains("holds no inspection text"), "\(r2.stderr)")
+    }
+
     @Test func extractJSONKeepsTheContract() throws {
         let r = try Fixtures.run(["extract", Fixtures.repoRoot + "/sample-data/inspections", "--json"])
         #expect(r.status == 0)

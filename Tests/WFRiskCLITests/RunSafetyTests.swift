@@ -79,7 +79,7 @@ import WFRiskTestSupport
         let dir = Fixtures.temporaryDirectory()
         let p = try pipeline(in: dir)
         let changed = try pipeline(in: dir, name: "changed.yml") {
-            $0.replacingOccurrences(of: "    blend:", with: "    weights:\n      instability:\n        absence_rate_fte: 0.30\n    blend:")
+            $0.replacingOccurrences(of: "    blend:", with: "    weights:\n      instability:\n        absence_rate_fte: 0.20\n    blend:")
         }
         #expect(try Fixtures.run(["run", "--pipeline", p, "--quiet"]).status == 0)
         let before = latestTarget(dir + "/out")

@@ -62,6 +62,23 @@ struct RealDataTests {
         }
     }
 
+    /// Methodology 3.1.0 (§5): each indicator is standardised on the spread of its values before
+    /// shrinkage, so a value that shrinkage pulls toward England has a z-score pulled toward 0 with
+    /// it. Under 3.0.0 the spread was the shrunk values' (absence 2023: 0.054 points), and an
+    /// absence z of 0.92 rested on a twentieth of a point.
+    @Test func zScoresShrinkWithTheirValues() throws {
+        let table = try score([Fixtures.realWorkforce], demand: [Fixtures.realB1, Fixtures.realC1], neighbours: Fixtures.realNeighbours)
+        var checked = 0
+        for ref in table.references where ref.scaleMethod != "fixed" {
+            let before = table.units.compactMap { u in u.result(ref.indicator) }.filter { $0.adjusted != nil }.compactMap { $0.value ?? $0.adjusted }
+            #expect(abs(ref.scale - RobustScale.estimate(before).scale) < 1e-9, "\(ref.indicator): scale \(ref.scale)")
+            checked += 1
+        }
+        #expect(checked >= 10)
+        let absence = try #require(table.references.first { $0.indicator == .absenceRate })
+        #expect(absence.scale > 0.5, "absence scale \(absence.scale): the shrunk values' spread again?")
+    }
+
     @Test func anOlderReleaseWithOtherColumnNamesScoresTheSame() throws {
         // Rewrite the real file with an older release's names and a different column order.
         let rows = try CSVReader.readAll(path: Fixtures.realWorkforce).map(\.fields)

@@ -96,6 +96,30 @@ import WFRiskTestSupport
         #expect(namedCount > 0)
     }
 
+    /// Each driver's words say "significantly above/below England's" exactly when its value's 95%
+    /// interval lies wholly above/below England's value (`vs_england`, docs/methodology.md §3.3),
+    /// read back from the words, not from the template that wrote them.
+    @Test(arguments: Array(UInt64(1)...UInt64(12)))
+    func driversSaySignificantOnlyWhenTheIntervalSaysSo(seed: UInt64) throws {
+        let (table, _) = try table(seed: seed)
+        let words = try UnitWords.bundled()
+        var seen: [String: Int] = [:]
+        for u in table.units where u.isRanked {
+            let list = try #require(u.mainDrivers.map { $0.components(separatedBy: words.templates["driver_separator"]!) } ?? [])
+            for (item, d) in zip(list, u.drivers.prefix(words.maxDrivers)) {
+                let r = try #require(u.result(d))
+                let said: String = item.contains("significantly above England") ? "higher"
+                    : item.contains("significantly below England") ? "lower"
+                    : item.contains("not significantly different from England") ? "similar" : "none"
+                #expect(said == (r.vsEngland?.rawValue ?? "none"), "\(u.name) \(d): \(item) but ci95 \(String(describing: r.ci95)) vs England \(String(describing: table.englandValues[d.ordinal]))")
+                if let interval = r.ci95, let e = table.englandValues[d.ordinal], said == "higher" { #expect(interval.low > e) }
+                seen[said, default: 0] += 1
+            }
+        }
+        // The seeds give drivers of every kind, so each branch of the words is tried.
+        if seed == 1 { #expect(seen["higher", default: 0] > 0 && seen["similar", default: 0] > 0, "\(seen)") }
+    }
+
     /// Units between 50 and the median are the case the sentence once got backwards: make sure
     /// the seeds above include some, so the property is tried where it matters.
     @Test func theSeedsIncludeUnitsBetweenFiftyAndTheMedian() throws {

@@ -3,6 +3,7 @@ import WFRisk
 import WFRiskCore
 import WFRiskIngest
 import WFRiskInspections
+import WFRiskOfsted
 
 // One fuzz input, read every way wfrisk reads a file. Errors are expected (most inputs are not
 // valid CSV); a crash, hang, sanitizer report or a broken property below is a finding.
@@ -18,6 +19,8 @@ import WFRiskInspections
 //         extraction: it is read, or refused with an error naming the sidecar
 //   12    a PDF (.pdf): poppler, page furniture and paragraphs, the Ofsted report reader, then
 //         extraction; an unreadable PDF must come back as a skip reason, never a crash
+//   13    Ofsted's record as a CSV (the judgements file's layout or the scraper's): an accepted
+//         file gives only judgements of known authorities, published by the fixed day given
 
 /// Per-process scratch files (libFuzzer may run several jobs side by side).
 enum Scratch {
@@ -129,19 +132,32 @@ func readSidecar(_ data: UnsafeBufferPointer<UInt8>) {
     }
 }
 
+/// The day the fuzzed record is read on (publication dates after it are refused).
+let recordDay = DayStamp(iso: "2026-12-06")!
+
+func readOfsted(_ data: UnsafeBufferPointer<UInt8>) {
+    let path = write(data, "judgements.csv")
+    guard let record = try? OfstedRecord.load(paths: [path], registry: registry, today: recordDay) else { return }
+    for j in record.history.all {
+        if registry.byOldCode[j.oldCode] == nil && !j.oldCode.contains("/") { fatalError("record accepted an unknown authority code \(j.oldCode)") }
+        if j.published > recordDay { fatalError("record accepted a publication date after the day it was read: \(j.publishedText)") }
+    }
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ start: UnsafePointer<UInt8>?, _ count: Int) -> Int32 {
     guard let start, count > 0 else { return 0 }
     let data = UnsafeBufferPointer(start: start + 1, count: count - 1)
     if start[0] == 240 { readSidecar(data); return 0 }
-    switch start[0] % 13 {
+    switch start[0] % 14 {
     case 0...4: readCSV(data, kind: "workforce")
     case 5, 6: readCSV(data, kind: "demand")
     case 7: readText(data, name: "input.txt")
     case 8, 9: readText(data, name: "input.html")
     case 10: readNeighbours(data)
     case 11: readScores(data)
-    default: readText(data, name: "input.pdf")
+    case 12: readText(data, name: "input.pdf")
+    default: readOfsted(data)
     }
     return 0
 }

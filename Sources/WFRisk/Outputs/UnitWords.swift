@@ -63,7 +63,9 @@ struct UnitWords: Sendable {
         return w.signed && Decimals.round(v, w.decimals) > 0 ? "+" + text : text
     }
 
-    /// "turnover 32.9% vs England 17.1%; vacancies 29.8% vs England 20.0%".
+    /// "turnover 32.9%, significantly above England's 17.1%; vacancies 29.8%, not significantly
+    /// different from England's 20.0%" (the 95% reading, `vs_england`; "vs England" where the
+    /// value has no interval).
     func drivers(_ u: UnitScore, englandValues: [Double?]) -> String? {
         let parts = u.drivers.prefix(maxDrivers).compactMap { d -> String? in
             guard let r = u.result(d), let value = r.value else { return nil }
@@ -71,7 +73,7 @@ struct UnitWords: Sendable {
             var values = ["label": w.label, "value": number(d, value), "unit": w.unit]
             if englandValues.indices.contains(d.ordinal), let e = englandValues[d.ordinal] {
                 values["england"] = number(d, e)
-                return fill("driver", values)
+                return fill(r.vsEngland.map { "driver_" + $0.rawValue } ?? "driver", values)
             }
             return fill("driver_no_england", values)
         }

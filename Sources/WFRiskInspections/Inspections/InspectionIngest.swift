@@ -26,7 +26,7 @@ package enum InspectionIngest {
     }
 
     /// The text extensions as written in messages: ".txt, .md, …".
-    static var extensionList: String { InspectionSourceReader.extensions.map { "." + $0 }.joined(separator: ", ") }
+    package static var extensionList: String { InspectionSourceReader.extensions.map { "." + $0 }.joined(separator: ", ") }
 
     /// The texts to read, and what each folder held.
     package struct Expansion: Sendable {

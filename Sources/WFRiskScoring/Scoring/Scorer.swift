@@ -32,7 +32,7 @@ public struct ScoringInput: Sendable {
 
 /// Computes the instability and caseload-risk scores for one year (methodology: docs/methodology.md).
 public enum Scorer {
-    public static let methodologyVersion = "3.0.0"
+    public static let methodologyVersion = "3.1.0"
 
     /// Scores and ranks.
     public static func score(_ input: ScoringInput, figures: FigureTable? = nil) throws -> ScoreTable {
@@ -264,7 +264,13 @@ struct ScoringContext {
                 }
                 continue
             }
-            let (median, scale, method) = RobustScale.estimate(values)
+            // Centre: the median adjusted value. Scale: the spread of the values *before*
+            // shrinkage (docs/methodology.md §5). Shrinkage pulls an imprecise value toward
+            // England so that its z-score shrinks; measuring the spread on the shrunk values
+            // would undo that, and where nearly every difference is noise (absence, reliability
+            // about 0.05) it would blow differences of a twentieth of a point up to whole z-units.
+            let median = RobustScale.median(values)
+            let (_, scale, method) = RobustScale.estimate(rows.compactMap { r in r[indicator].flatMap { $0.adjusted == nil ? nil : $0.value ?? $0.adjusted } })
             references.append(StandardisationReference(indicator: indicator, median: median, scale: scale, scaleMethod: method, count: values.count))
             for u in rows.indices {
                 guard let x = rows[u][indicator]?.adjusted else { continue }
