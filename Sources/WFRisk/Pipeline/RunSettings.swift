@@ -15,8 +15,9 @@ public struct RunSettings: Sendable, Equatable {
     /// warning (`TidyFileReader.strict`).
     public var strict = false
     /// `report.unit_pages_above`: up to this many units report.html is one page; above it, a
-    /// national view with a page per unit in `report/` (`ScoresReport`).
-    public var reportUnitPagesAbove = 0
+    /// national view with a page per unit in `report/` (`ScoresReport`). Its value is in
+    /// default_settings.yml; a settings file without it keeps the one page.
+    public var reportUnitPagesAbove = Int.max
 
     public static func == (a: RunSettings, b: RunSettings) -> Bool {
         a.scoring == b.scoring && a.columnAliases == b.columnAliases && a.suppressionMarkers == b.suppressionMarkers
