@@ -132,7 +132,8 @@ let package = Package(
         // The pipeline, outputs, backtest and sample generator, called as a library.
         .testTarget(
             name: "WFRiskTests",
-            dependencies: ["WFRiskTestSupport", "WFRisk", "WFRiskScoring", "WFRiskInspections", "WFRiskOfsted", "WFRiskIngest", "WFRiskCore"]
+            dependencies: ["WFRiskTestSupport", "WFRisk", "WFRiskScoring", "WFRiskInspections", "WFRiskOfsted", "WFRiskIngest", "WFRiskCore",
+                           .product(name: "Mustache", package: "swift-mustache")]
         ),
         // End to end: runs the `wfrisk` executable (a dependency, so `swift test` builds it).
         .testTarget(

@@ -185,6 +185,33 @@ import WFRiskTestSupport
         #expect(try ScoresWorkbook.render(moved) == first)
     }
 
+    /// Above `settings.report.unit_pages_above` units the workbook is written in libxlsxwriter's
+    /// constant_memory mode (inline strings, so other bytes); a reader sees the same workbook:
+    /// every cell's value, type and format, panes, filters, conditional formats and widths.
+    @Test(.enabled(if: ExternalTools.python != nil, Comment(rawValue: ExternalTools.pythonSkipMessage)))
+    func aLargeRunsStreamedWorkbookReadsAsTheDefaultOne() throws {
+        var table = try SyntheticData.score(Fixtures.workforceCSV(SyntheticData.rows(seed: 19)))
+        table.units[0].name = "=1+1 <b>&\"'</b>"
+        var data = ReportData(table: table, inputs: [], settings: try Fixtures.settings())
+        let dir = Fixtures.temporaryDirectory()
+        try ScoresWorkbook.write(data, to: dir + "/default.xlsx")
+        data.unitPagesAbove = 1
+        #expect(ScoresWorkbook.properties(data).constantMemory)
+        try ScoresWorkbook.write(data, to: dir + "/streamed.xlsx")
+        #expect(FileManager.default.contents(atPath: dir + "/default.xlsx") != FileManager.default.contents(atPath: dir + "/streamed.xlsx"),
+                "constant_memory was not used: the bytes should differ (inline strings)")
+        let a = try ExternalTools.readWorkbook(dir + "/default.xlsx"), b = try ExternalTools.readWorkbook(dir + "/streamed.xlsx")
+        #expect(a.sheetNames == b.sheetNames && a.formulaElements == 0 && b.formulaElements == 0 && a.coreProperties == b.coreProperties)
+        for name in a.sheetNames {
+            let x = try #require(a.sheets[name]), y = try #require(b.sheets[name])
+            #expect(x.rows.count == y.rows.count && x.freeze == y.freeze && x.filter == y.filter
+                    && x.conditionalRanges == y.conditionalRanges && x.widths == y.widths, "\(name)")
+            for (r1, r2) in zip(x.rows, y.rows) {
+                #expect(r1.map { "\($0.value ?? "nil")|\($0.type)|\($0.format)" } == r2.map { "\($0.value ?? "nil")|\($0.type)|\($0.format)" }, "\(name)")
+            }
+        }
+    }
+
     @Test(.enabled(if: ExternalTools.python != nil, Comment(rawValue: ExternalTools.pythonSkipMessage)))
     func createdDateIsTheCensusDate() throws {
         let table = try SyntheticData.score(Fixtures.workforceCSV(SyntheticData.rows(seed: 3)))

@@ -162,7 +162,14 @@ enum ReportCharts {
 
     static func rankTicks(_ total: Int) -> [Int] {
         guard total > 1 else { return [1] }
-        let step = total > 100 ? 25 : (total > 40 ? 10 : 5)
+        // Up to 500 units (the one page's range, `settings.report.unit_pages_above`) every 5, 10 or
+        // 25 ranks, as always; beyond, the first of 50, 100, 250, 500, 1000 … that keeps ten or so.
+        var step = total > 100 ? 25 : (total > 40 ? 10 : 5)
+        if total > 500 {
+            step = 50
+            var k = 0
+            while total / step > 10 { step = [100, 250, 500][k % 3] * Int(pow(10, Double(k / 3))); k += 1 }
+        }
         var ticks = [1]
         var t = step
         while t < total {

@@ -19,6 +19,12 @@ struct ReportData: Sendable {
     var history: [HistoryRow] = []
     /// Some input is marked synthetic (invented values under real names): both files say so first.
     var synthetic: Bool
+    /// `settings.report.unit_pages_above`: above this many units report.html is a national view
+    /// linking to a page per unit (`ReportLayout`). The pipeline passes its setting; left out,
+    /// the report is one page whatever its size.
+    var unitPagesAbove = Int.max
+
+    var layout: ReportLayout { table.units.count > unitPagesAbove ? .unitPages : .onePage }
 
     init(table: ScoreTable, inputs: [InputFingerprint], settings: ScoringSettings, synthetic: Bool = false,
                 earlierYears: [YearScores] = [], history: [HistoryRow] = []) {

@@ -55,8 +55,10 @@ extension ReportCharts {
 
     /// The frame of a funnel chart on a logarithmic denominator axis. Points are one `<path>` of
     /// round dots (a chart per section stays small).
+    /// `dots` false: the axes, limits and England's line only (a unit's own page at scale, where
+    /// every authority's dot on every page would make the pages as large as the whole report).
     static func funnelFrame(_ points: [FunnelPoint], limits: [FunnelLimitsLine], england: Double,
-                            xLabel: String, yLabel: String, id: String) -> FunnelFrame? {
+                            xLabel: String, yLabel: String, id: String, dots: Bool = true) -> FunnelFrame? {
         let L = FunnelLayout.self
         let xs = points.map(\.denominator).filter { $0 > 0 } + limits.map(\.denominator)
         guard let xMin = xs.min(), let xMax = xs.max() else { return nil }
@@ -95,8 +97,10 @@ extension ReportCharts {
         body += "<line x1=\"\(n(L.left))\" y1=\"\(n(py(england)))\" x2=\"\(n(L.left + pw))\" y2=\"\(n(py(england)))\" stroke=\"\(ReportPalette.text.hex)\" stroke-width=\"1.2\"/>"
         body += "<text x=\"\(n(L.left + pw))\" y=\"\(n(py(england) - 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"\(ReportPalette.text.hex)\">England \(trimmed(england))</text>"
         // Every authority as a dot.
-        let dots = points.filter { $0.denominator > 0 }.map { "M\(n(px($0.denominator))) \(n(py($0.value)))h0" }.joined()
-        body += "<path class=\"dots\" d=\"\(dots)\" stroke=\"\(ReportPalette.bars.hex)\" stroke-opacity=\"0.6\" stroke-width=\"5\" stroke-linecap=\"round\" fill=\"none\"/>"
+        if dots {
+            let path = points.filter { $0.denominator > 0 }.map { "M\(n(px($0.denominator))) \(n(py($0.value)))h0" }.joined()
+            body += "<path class=\"dots\" d=\"\(path)\" stroke=\"\(ReportPalette.bars.hex)\" stroke-opacity=\"0.6\" stroke-width=\"5\" stroke-linecap=\"round\" fill=\"none\"/>"
+        }
         return FunnelFrame(id: id, body: body, x: px, y: py)
     }
 
@@ -148,6 +152,8 @@ extension ReportModel {
         let shrinkage: IndicatorShrinkage
         let england: Double
         let frame: ReportCharts.FunnelFrame
+        /// The frame without the authorities' dots, drawn on each unit's own page (`ReportLayout.unitPages`).
+        let pageFrame: ReportCharts.FunnelFrame?
         let xLabel: String
         /// By unit code: the unit's point.
         let points: [String: ReportCharts.FunnelPoint]
@@ -168,7 +174,7 @@ extension ReportModel {
     }
 
     /// A funnel for every weighted indicator with a sampling model, in indicator order.
-    static func funnels(_ table: ScoreTable, labels: [Indicator: Label]) -> [Funnel] {
+    static func funnels(_ table: ScoreTable, labels: [Indicator: Label], layout: ReportLayout = .onePage) -> [Funnel] {
         table.shrinkage.compactMap { s in
             let i = s.indicator
             let results = table.units.compactMap { u in u.result(i).map { (u, $0) } }
@@ -191,6 +197,9 @@ extension ReportModel {
             let xLabel = denominatorName(i)
             guard let frame = ReportCharts.funnelFrame(list, limits: limits, england: england, xLabel: xLabel, yLabel: label.name,
                                                        id: "funnel-frame-\(i.rawValue)") else { return nil }
+            let pageFrame = layout == .unitPages
+                ? ReportCharts.funnelFrame(list, limits: limits, england: england, xLabel: xLabel, yLabel: label.name,
+                                           id: "funnel-frame-\(i.rawValue)", dots: false) : nil
             var above = (0, 0), below = (0, 0)
             for p in list {
                 guard let a = s.funnel(denominator: p.denominator, level: .ci95), let b = s.funnel(denominator: p.denominator, level: .ci998) else { continue }
@@ -209,7 +218,7 @@ extension ReportModel {
                 + "\(above.0) authorities lie above the upper 95% limit (\(above.1) above 99.8%) and \(below.0) below the lower 95% limit (\(below.1) below 99.8%); \(worseSide) is worse. "
                 + "Every authority's numbers are in the table that follows."
             let caption = "\(label.name): each dot is an authority's value against the size it rests on. Solid lines: 95% limits around England; dashed: 99.8%; \(adjustment). A dot \(worseSide) the limits is further from England than chance and the usual spread between authorities explain."
-            return Funnel(indicator: i, label: label, shrinkage: s, england: england, frame: frame, xLabel: xLabel, points: points,
+            return Funnel(indicator: i, label: label, shrinkage: s, england: england, frame: frame, pageFrame: pageFrame, xLabel: xLabel, points: points,
                           count: list.count, description: description, caption: caption)
         }
     }
@@ -240,7 +249,9 @@ extension ReportModel {
     }
 
     /// An authority's funnels, it highlighted, with its own row of numbers.
-    static func unitFunnels(_ funnels: [Funnel], unit u: UnitScore, anchor id: String) -> [FunnelView] {
+    /// On its own page (`layout` `.unitPages`) the chart draws the frame itself, without the other
+    /// authorities' dots (the national view's funnel has them).
+    static func unitFunnels(_ funnels: [Funnel], unit u: UnitScore, anchor id: String, layout: ReportLayout = .onePage) -> [FunnelView] {
         funnels.compactMap { f in
             guard let p = f.points[u.oldCode] else { return nil }
             let row = funnelRow(f, name: u.name, point: p)
@@ -248,10 +259,13 @@ extension ReportModel {
                 + "\(u.name) highlighted at \(row.value) on \(row.denominator) \(f.xLabel), \(row.position) "
                 + "(95% limits at its size \(row.limits95), 99.8% \(row.limits998); England \(f.label.format(f.england))). "
                 + "The national view describes the whole funnel and lists every authority; this authority's numbers are in the table that follows."
+            let own = layout == .unitPages ? f.pageFrame : nil
+            let caption = own == nil ? f.caption
+                : "\(f.label.name): this authority's value (the marked dot) against the size it rests on. Solid lines: 95% limits around England; dashed: 99.8%. The funnel on the national view (report.html) shows every authority's dot."
             return FunnelView(id: "\(id)-funnel-\(f.indicator.rawValue)", heading: f.label.name,
-                              chart: f.frame.chart(highlight: p, reuse: true, id: "\(id)-funnel-\(f.indicator.rawValue)-chart",
-                                                   title: "\(u.name) on the funnel of \(f.label.name.lowercased())", description: description),
-                              caption: f.caption, rows: [row])
+                              chart: (own ?? f.frame).chart(highlight: p, reuse: own == nil, id: "\(id)-funnel-\(f.indicator.rawValue)-chart",
+                                                            title: "\(u.name) on the funnel of \(f.label.name.lowercased())", description: description),
+                              caption: caption, rows: [row])
         }
     }
 

@@ -2,33 +2,86 @@ import Foundation
 import Mustache
 import WFRiskCore
 
-/// `report.html`: one self-contained page (inline CSS and SVG, no script, nothing fetched)
-/// with the national view and a section per unit, rendered from the Mustache templates in
-/// `Resources/report/`.
+/// `report.html`: self-contained pages (inline CSS and SVG, no script, nothing fetched),
+/// rendered from the Mustache templates in `Resources/report/`. Up to
+/// `settings.report.unit_pages_above` units, one page with the national view and a section per
+/// unit; above it, report.html is the national view and each unit's section is a page of its
+/// own in `report/` beside it (`ReportLayout`), so no page grows with the number of units
+/// beyond the national tables.
 enum ScoresReport {
-    static let templateNames = ["report", "unit"]
+    static let templateNames = ["report", "unit", "unit_page"]
 
-    static func write(_ data: ReportData, to path: String, threads: Int = 1) throws {
-        try FileOutput.writeAtomically(try render(data, threads: threads), to: path)
+    /// Writes `path` (report.html) and, for `.unitPages`, the folder of unit pages beside it,
+    /// whole or not at all (`FileOutput.writeFolderAtomically`), before report.html itself.
+    static func write(_ data: ReportData, to path: String, threads: Int = 1, engine: Engine = .fast) throws {
+        switch data.layout {
+        case .onePage:
+            try FileOutput.writeAtomically(try render(data, threads: threads, engine: engine), to: path)
+        case .unitPages:
+            let library = try templates(engine: engine)
+            let (page, units) = try ReportModel.page(data, css: try css(), layout: .unitPages)
+            try FileOutput.writeFolderAtomically(to: pagesFolder(beside: path)) { write in
+                _ = try Parallel.map(units, threads: threads) { unit in
+                    try write(unit.page, try unitPage(unit, page: page, library: library))
+                }
+            }
+            try FileOutput.writeAtomically(try library.render(page, template: "report"), to: path)
+        }
     }
 
-    /// The page; units' sections are rendered on up to `threads` threads (same bytes at any count).
-    static func render(_ data: ReportData, threads: Int = 1) throws -> String {
-        let library = try templates()
-        let css = ReportPalette.cssVariables + (try resource("report/style.css"))
-        let (built, units) = try ReportModel.page(data, css: css)
-        let sections = try Parallel.map(units, threads: threads) { unit -> String in
-            guard let html = library.render(plain(unit) as Any, withTemplate: "unit") else {
-                throw WFRiskError.runtime("report template 'unit' is missing from \(try ReferenceFiles.path("report/unit.mustache"))")
-            }
-            return html
+    /// The folder of unit pages beside report.html at `path`.
+    static func pagesFolder(beside path: String) -> String {
+        ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(ReportLayout.pagesFolder)
+    }
+
+    /// A unit's own page: its section (the one page's `unit` template) in a page of its own
+    /// that links back to the national view.
+    static func unitPage(_ unit: UnitView, page: ReportPage, library: Templates) throws -> [UInt8] {
+        let values: [String: Any] = [
+            "title": page.title, "synthetic": page.synthetic, "year": String(page.year), "wfriskVersion": page.wfriskVersion,
+            "methodologyVersion": page.methodologyVersion, "css": page.css, "name": unit.name,
+            "section": String(decoding: try library.render(unit, template: "unit"), as: UTF8.self),
+        ]
+        return try library.render(values, template: "unit_page")
+    }
+
+    static func css() throws -> String { ReportPalette.cssVariables + (try resource("report/style.css")) }
+
+    /// The one page; units' sections are rendered on up to `threads` threads (same bytes at any count).
+    /// `engine`: the fast template path (the default) or swift-mustache (the plain path it is pinned to).
+    static func render(_ data: ReportData, threads: Int = 1, engine: Engine = .fast) throws -> String {
+        let library = try templates(engine: engine)
+        let (built, units) = try ReportModel.page(data, css: try css())
+        let sections = try Parallel.map(units, threads: threads) { unit -> [UInt8] in
+            try library.render(unit, template: "unit")
         }
         var page = built
-        page.unitSections = sections.joined()
-        guard let html = library.render(plain(page) as Any, withTemplate: "report") else {
-            throw WFRiskError.runtime("report template 'report' is missing from \(try ReferenceFiles.path("report/report.mustache"))")
+        page.unitSections = String(decoding: Array(sections.joined()), as: UTF8.self)
+        return String(decoding: try library.render(page, template: "report"), as: UTF8.self)
+    }
+
+    /// How the templates are rendered.
+    enum Engine: Sendable {
+        /// `ReportTemplate`, falling back to swift-mustache for a template it does not handle.
+        case fast
+        /// swift-mustache.
+        case mustache
+    }
+
+    /// The report's templates, parsed once: each through `ReportTemplate` when the engine is
+    /// `.fast` and the template is within its subset, else through swift-mustache.
+    struct Templates: Sendable {
+        let library: MustacheLibrary
+        let fast: [String: ReportTemplate]
+
+        func render(_ value: Any, template name: String) throws -> [UInt8] {
+            let values = value is [String: Any] ? value : (plain(value) ?? [String: Any]())
+            if let t = fast[name] { return t.render(values) }
+            guard let html = library.render(values, withTemplate: name) else {
+                throw WFRiskError.runtime("report template '\(name)' is missing from \(try ReferenceFiles.path("report/\(name).mustache"))")
+            }
+            return Array(html.utf8)
         }
-        return html
     }
 
     /// The view model as nested dictionaries and arrays, reflected once: Mustache otherwise
@@ -56,17 +109,20 @@ enum ScoresReport {
         }
     }
 
-    static func templates() throws -> MustacheLibrary {
+    static func templates(engine: Engine = .fast) throws -> Templates {
         var library = MustacheLibrary()
+        var fast: [String: ReportTemplate] = [:]
         for name in templateNames {
             let file = "report/\(name).mustache"
+            let text = try resource(file)
             do {
-                try library.register(try resource(file), named: name)
+                try library.register(text, named: name)
             } catch let e as MustacheTemplate.ParserError {
                 throw WFRiskError.runtime("template \(try ReferenceFiles.path(file)) line \(e.context.lineNumber): \(e.error)")
             }
+            if engine == .fast { fast[name] = try? ReportTemplate(text) }
         }
-        return library
+        return Templates(library: library, fast: fast)
     }
 
     static func resource(_ name: String) throws -> String {

@@ -2,6 +2,17 @@ import Foundation
 import WFRiskCore
 import WFRiskScoring
 
+/// How `report.html` lays out its units (docs/outputs.md, "report.html at any size").
+enum ReportLayout: Sendable, Equatable {
+    /// One page: the national view, then every unit's section.
+    case onePage
+    /// report.html holds the national view; each unit's section is its own page in `report/`.
+    case unitPages
+
+    /// The folder of unit pages beside report.html.
+    static let pagesFolder = "report"
+}
+
 /// What the `report.html` templates show, as strings ready to print: numbers are formatted
 /// here, charts drawn here, and the templates only lay them out. Fields a run does not have
 /// (rank intervals, a series, a summary sentence) are nil, and the templates leave them out.
@@ -26,6 +37,8 @@ struct ReportPage: Sendable {
     let hasInspections: Bool
     let nationalRows: [NationalRow]
     let index: [IndexEntry]
+    /// The units are on pages of their own (`ReportLayout.unitPages`): the templates link to them.
+    var unitPages = false
     /// The units' sections, rendered separately (in parallel) and placed as they are.
     var unitSections = ""
     /// Funnel plots of the weighted indicators (every authority).
@@ -48,7 +61,8 @@ struct Distribution: Sendable {
 struct BinRow: Sendable { let range: String; let counts: [String] }
 
 struct NationalRow: Sendable {
-    let anchor: String
+    /// The unit's section: `#anchor` on the one page, or its page in `report/`.
+    let href: String
     let rank: String
     let interval: String?
     let name: String
@@ -64,12 +78,16 @@ struct NationalRow: Sendable {
 
 struct BandView: Sendable { let name: String; let css: String; let swatch: String }
 
-struct IndexEntry: Sendable { let anchor: String; let name: String }
+struct IndexEntry: Sendable { let href: String; let name: String }
 
 struct InputRow: Sendable { let kind: String; let file: String; let sha256: String }
 
 struct UnitView: Sendable {
     let anchor: String
+    /// File name of the unit's own page (`ReportLayout.unitPages`), unique in its folder.
+    var page = ""
+    /// Where "Back to all authorities" goes: the one page's table, or report.html's from a unit page.
+    var backHref = "#all"
     let name: String
     let oldCode: String
     let newCode: String
@@ -164,7 +182,7 @@ enum ReportModel {
     static let scoreNames: [ScoreKind: String] = [.instability: "Instability", .caseloadRisk: "Caseload risk"]
 
     /// The page and, apart, each unit's section in `table.units` order.
-    static func page(_ data: ReportData, css: String) throws -> (ReportPage, [UnitView]) {
+    static func page(_ data: ReportData, css: String, layout: ReportLayout = .onePage) throws -> (ReportPage, [UnitView]) {
         let words = try UnitWords.bundled()
         let labels = Dictionary(uniqueKeysWithValues: Indicator.allCases.map { ($0, Label($0, words: words)) })
         let table = data.table
@@ -208,21 +226,30 @@ enum ReportModel {
             BinRow(range: "\(Int(Double(b) * width))–\(Int(Double(b + 1) * width))", counts: allCounts.map { String($0[b]) })
         }
 
-        let nationalRows = table.units.map { u in
-            NationalRow(anchor: anchor(u), rank: u.overallRank.map(String.init) ?? "–",
+        let pages = pageNames(table.units)
+        let href: (Int) -> String = { i in
+            layout == .unitPages ? ReportLayout.pagesFolder + "/" + pages[i] : "#" + anchor(table.units[i])
+        }
+        let nationalRows = table.units.enumerated().map { i, u in
+            NationalRow(href: href(i), rank: u.overallRank.map(String.init) ?? "–",
                         interval: rankInterval(u).map { "\($0.low)–\($0.high)" }, name: u.name, code: u.oldCode, region: u.regionName,
                         band: band(u.band), overall: score(u.overall), instability: score(u.instability.value),
                         caseload: score(u.caseloadRisk.value), status: u.isRanked ? "ranked" : "not ranked", reason: u.exclusionReason)
         }
-        let index = table.units.sorted { ($0.name, $0.oldCode) < ($1.name, $1.oldCode) }.map { IndexEntry(anchor: anchor($0), name: $0.name) }
+        let index = table.units.indices.sorted { (table.units[$0].name, table.units[$0].oldCode) < (table.units[$1].name, table.units[$1].oldCode) }
+            .map { IndexEntry(href: href($0), name: table.units[$0].name) }
         let years = YearSnapshot.all(data.earlierYears + [YearScores(table)])
         let history = Dictionary(grouping: data.history, by: { $0.unit.unit })
-        let funnels = funnels(table, labels: labels)
-        let units = table.units.map { u in
+        let funnels = funnels(table, labels: labels, layout: layout)
+        let units = table.units.enumerated().map { i, u in
             var view = unitView(u, rankedCount: ranked.count, labels: labels, context: context, limit: limit, years: years, history: history[u.unit] ?? [])
             view.intervalRows = intervalRows(u, labels: labels, context: context)
             view.hasIntervalRows = !view.intervalRows.isEmpty
-            view.funnels = unitFunnels(funnels, unit: u, anchor: view.anchor)
+            view.funnels = unitFunnels(funnels, unit: u, anchor: view.anchor, layout: layout)
+            if layout == .unitPages {
+                view.page = pages[i]
+                view.backHref = "../report.html#all"
+            }
             return view
         }
 
@@ -244,6 +271,7 @@ enum ReportModel {
             contributionLimit: Decimals.format(limit, 0))
         page.funnels = nationalFunnels(funnels, table: table)
         page.hasFunnels = !page.funnels.isEmpty
+        page.unitPages = layout == .unitPages
         return (page, units)
     }
 
@@ -426,6 +454,21 @@ enum ReportModel {
     static func contributionLimit(_ table: ScoreTable) -> Double {
         let m = table.units.flatMap { $0.instability.indicators + $0.caseloadRisk.indicators }.compactMap(\.contribution).map(abs).max() ?? 5
         return max(5, (m / 5).rounded(.up) * 5)
+    }
+
+    /// Each unit's page file name, in `units` order: its anchor, with `-2`, `-3` … after a name an
+    /// earlier unit took (compared without case, for case-insensitive file systems).
+    static func pageNames(_ units: [UnitScore]) -> [String] {
+        var taken = Set<String>()
+        return units.map { u in
+            let base = anchor(u)
+            var name = base, n = 1
+            while !taken.insert(name.lowercased()).inserted {
+                n += 1
+                name = base + "-\(n)"
+            }
+            return name + ".html"
+        }
     }
 
     static func anchor(_ u: UnitScore) -> String {

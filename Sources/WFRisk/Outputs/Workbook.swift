@@ -17,10 +17,14 @@ enum ScoresWorkbook {
     }
 
     static func properties(_ data: ReportData) -> WorkbookWriter.Properties {
-        .init(title: (data.synthetic ? "SYNTHETIC DATA: " : "") + "wfrisk scores \(data.table.year)",
-              subject: "Workforce risk of English local authorities' children's social care",
-              comments: "Written by wfrisk \(WFRiskVersion.current), methodology \(Scorer.methodologyVersion). No cell is a formula.",
-              created: data.censusDate)
+        var p = WorkbookWriter.Properties(
+            title: (data.synthetic ? "SYNTHETIC DATA: " : "") + "wfrisk scores \(data.table.year)",
+            subject: "Workforce risk of English local authorities' children's social care",
+            comments: "Written by wfrisk \(WFRiskVersion.current), methodology \(Scorer.methodologyVersion). No cell is a formula.",
+            created: data.censusDate)
+        // A run too large for one report page is too large to hold the workbook's cells in memory.
+        p.constantMemory = data.layout == .unitPages
+        return p
     }
 
     static func sheets(_ data: ReportData) -> [WorkbookSheet] {

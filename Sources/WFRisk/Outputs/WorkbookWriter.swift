@@ -42,6 +42,11 @@ enum WorkbookWriter {
         var comments: String
         /// Seconds since 1970 for the created and modified dates (fixed so bytes do not vary).
         var created: Int
+        /// libxlsxwriter's constant_memory mode: each row goes to a temporary file as it is
+        /// written instead of staying in memory until the close, and text is stored in its cell
+        /// (inline strings) instead of a shared-string table, so the bytes differ from the default
+        /// mode's. Used for runs above `settings.report.unit_pages_above` units (docs/outputs.md).
+        var constantMemory = false
 
         init(title: String, subject: String, comments: String, created: Int) {
             self.title = title
@@ -73,7 +78,9 @@ enum WorkbookWriter {
     }
 
     static func write(_ sheets: [WorkbookSheet], properties: Properties, to path: String) throws {
-        guard let workbook = workbook_new(path) else { throw WFRiskError.runtime("libxlsxwriter could not start a workbook at \(path)") }
+        var options = lxw_workbook_options()
+        options.constant_memory = properties.constantMemory ? 1 : 0
+        guard let workbook = workbook_new_opt(path, &options) else { throw WFRiskError.runtime("libxlsxwriter could not start a workbook at \(path)") }
         var closed = false
         defer { if !closed { _ = workbook_close(workbook) } }
         try setProperties(workbook, properties)

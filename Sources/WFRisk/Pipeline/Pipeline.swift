@@ -165,6 +165,16 @@ package enum OutputFormat: String, Sendable, CaseIterable {
         }
     }
     var fileNames: [String] { files.map(\.rawValue) }
+
+    /// What the format wrote into `runDir`: its files and, for html above
+    /// `settings.report.unit_pages_above` units, the folder of unit pages (`report/`).
+    func outputNames(in runDir: String) -> [String] {
+        guard self == .html else { return fileNames }
+        var isFolder: ObjCBool = false
+        let folder = (runDir as NSString).appendingPathComponent(ReportLayout.pagesFolder)
+        let pages = FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue
+        return fileNames + (pages ? [ReportLayout.pagesFolder + "/"] : [])
+    }
 }
 
 /// A file in the run folder; the raw value is its name.

@@ -125,10 +125,8 @@ public struct PipelineRunner {
             manifest.stages = records
             manifest.warnings = warnings
             manifest.applyCounts(counts)
-            manifest.outputs = try pipeline.outputs.formats.flatMap(\.fileNames).map { name in
-                let path = (runDir as NSString).appendingPathComponent(name)
-                return OutputFingerprint(name: name, sha256: try SHA256Digest.hex(ofFile: path),
-                                         bytes: (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+            manifest.outputs = try pipeline.outputs.formats.flatMap { $0.outputNames(in: runDir) }.map { name in
+                try OutputFingerprint.of(name, in: runDir, threads: options.threads)
             }
             if let check = options.beforePublish {
                 let start = Date()
@@ -312,8 +310,10 @@ public struct PipelineRunner {
             return (table, ["draws": joined.input.settings.uncertainty.draws])
         }
         graph.add("write", after: final, ranked, scored) { table, ranked, scored in
-            let report = ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring, synthetic: !synthetic.isEmpty,
+            var data = ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring, synthetic: !synthetic.isEmpty,
                                     earlierYears: scored.earlier, history: ranked.history)
+            data.unitPagesAbove = pipeline.settings.reportUnitPagesAbove
+            let report = data
             // The files are independent: render and write (fsync included) them side by side, the
             // csv format's three files each on its own.
             _ = try Parallel.map(pipeline.outputs.formats.flatMap(\.files), threads: threads) { file in

@@ -3,11 +3,32 @@ import WFRiskCore
 import WFRiskInspections
 import WFRiskScoring
 
-/// An output file as recorded in the manifest.
+/// An output file as recorded in the manifest, or a folder of them (`report/`, name ending in `/`).
 struct OutputFingerprint: Sendable, Equatable {
     var name: String
     var sha256: String
     var bytes: Int
+    /// A folder: how many files it holds (`bytes` is their total, `sha256` that of its listing).
+    var files: Int? = nil
+
+    /// The file or folder `name` in `runDir`.
+    static func of(_ name: String, in runDir: String, threads: Int = 1) throws -> OutputFingerprint {
+        let path = (runDir as NSString).appendingPathComponent(name)
+        guard name.hasSuffix("/") else {
+            return OutputFingerprint(name: name, sha256: try SHA256Digest.hex(ofFile: path),
+                                     bytes: (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+        }
+        // A folder's hash is that of the listing `sha256sum` prints for its files in byte order
+        // (`cd report && LC_ALL=C sha256sum -- * | sha256sum` gives the same), so one line of the
+        // manifest pins every page and any page can be checked alone.
+        let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let hashed = try Parallel.map(names, threads: threads) { file -> (String, Int) in
+            let p = (path as NSString).appendingPathComponent(file)
+            return (try SHA256Digest.hex(ofFile: p), (try FileManager.default.attributesOfItem(atPath: p)[.size] as? Int) ?? 0)
+        }
+        let listing = zip(names, hashed).map { "\($1.0)  \($0)\n" }.joined()
+        return OutputFingerprint(name: name, sha256: SHA256Digest.hex(of: Array(listing.utf8)), bytes: hashed.reduce(0) { $0 + $1.1 }, files: names.count)
+    }
 }
 
 /// How a run folder's manifest says its run ended (`status` in manifest.json).
@@ -125,7 +146,8 @@ struct RunManifest {
             ("synthetic_inputs", .array(syntheticInputs.map { .string($0) })),
             ("warnings", .array(warnings.map { .string($0) })),
             ("outputs", .array(outputs.map { o in
-                .object([("name", .string(o.name)), ("sha256", .string(o.sha256)), ("bytes", .int(o.bytes))])
+                .object([("name", .string(o.name)), ("sha256", .string(o.sha256)), ("bytes", .int(o.bytes))]
+                        + (o.files.map { [("files", JSONValue.int($0))] } ?? []))
             })),
         ])
     }
@@ -154,6 +176,7 @@ struct RunManifest {
             ("suppression_markers", .array(s.suppressionMarkers.map { .string($0) })),
             ("overlapping_releases", .string(s.overlappingReleases.rawValue)),
             ("strict", .bool(s.strict)),
+            ("report", .object([("unit_pages_above", .int(s.reportUnitPagesAbove))])),
             ("formats", .array(formats.map { .string($0.rawValue) })),
         ])
     }

@@ -14,10 +14,15 @@ public struct RunSettings: Sendable, Equatable {
     /// A published figure that disagrees with its own counts stops the run instead of being a
     /// warning (`TidyFileReader.strict`).
     public var strict = false
+    /// `report.unit_pages_above`: up to this many units report.html is one page; above it, a
+    /// national view with a page per unit in `report/` (`ScoresReport`). Its value is in
+    /// default_settings.yml; a settings file without it keeps the one page.
+    public var reportUnitPagesAbove = Int.max
 
     public static func == (a: RunSettings, b: RunSettings) -> Bool {
         a.scoring == b.scoring && a.columnAliases == b.columnAliases && a.suppressionMarkers == b.suppressionMarkers
             && a.overlappingReleases == b.overlappingReleases && a.strict == b.strict
+            && a.reportUnitPagesAbove == b.reportUnitPagesAbove
     }
 
     /// `Resources/default_settings.yml`.
@@ -36,7 +41,7 @@ public struct RunSettings: Sendable, Equatable {
     /// Overrides values from a `settings:` node, key by key.
     package mutating func apply(_ node: ConfigNode) throws {
         if node.isNull { return }
-        for (key, value) in try node.mapping(allowed: ["scoring", "inspections", "uncertainty", "column_aliases", "suppression_markers", "overlapping_releases", "strict"]) {
+        for (key, value) in try node.mapping(allowed: ["scoring", "inspections", "uncertainty", "column_aliases", "suppression_markers", "overlapping_releases", "strict", "report"]) {
             switch key {
             case "scoring": try applyScoring(value)
             case "uncertainty":
@@ -48,6 +53,8 @@ public struct RunSettings: Sendable, Equatable {
                     }
                 }
             case "inspections": try applyInspections(value)
+            case "report":
+                for (_, v) in try value.mapping(allowed: ["unit_pages_above"]) { reportUnitPagesAbove = try v.rangedInt() }
             case "column_aliases":
                 if value.isNull { continue }
                 let known = ColumnAliases.identityColumns + Measure.allCases.map(\.rawValue)

@@ -1,0 +1,228 @@
+import Foundation
+import WFRiskCore
+
+/// The report's fast template path: the Mustache subset `Resources/report/*.mustache` use
+/// (`{{name}}`, `{{{name}}}`, `{{.}}`, `{{#name}}`, `{{^name}}`, `{{/name}}`, names beginning with
+/// `.` looked up in the current value only), rendered into bytes from the values
+/// `ScoresReport.plain` makes. It gives swift-mustache's output byte for byte (its standalone-line
+/// rule, its truthiness: an empty string is true, an empty list false; its escaping of
+/// `< > & " '`), without its per-lookup protocol casts and per-character escaping, which were
+/// most of the report's write time (docs/performance.md, "report at scale").
+/// A template using anything else (partials, comments, delimiters, lambdas) is refused with
+/// `Unsupported`, and the report falls back to swift-mustache. `ReportTemplateTests` pins the two
+/// paths to each other.
+struct ReportTemplate: Sendable {
+    struct Unsupported: Error, CustomStringConvertible {
+        let tag: String
+        var description: String { "the report's fast template path does not handle {{\(tag)}}" }
+    }
+
+    indirect enum Node: Sendable {
+        case text([UInt8])
+        case variable([String], local: Bool, escaped: Bool)
+        case section([String], local: Bool, inverted: Bool, body: [Node])
+    }
+
+    let nodes: [Node]
+
+    init(_ text: String) throws {
+        // swift-mustache reads Characters: a lone CR or a Unicode line separator ends its lines too.
+        if text.contains(where: { $0.isNewline && $0 != "\n" }) { throw Unsupported(tag: "a line end other than LF") }
+        var parser = Parser(bytes: Array(text.utf8))
+        nodes = try parser.parse(section: nil, newLine: true)
+    }
+
+    /// `value`: what `ScoresReport.plain` returns (dictionaries, arrays, strings, Bools, Ints).
+    func render(_ value: Any) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 16)
+        var stack: [Any] = [value]
+        Self.render(nodes, stack: &stack, into: &out)
+        return out
+    }
+
+    // MARK: Rendering
+
+    private static func render(_ nodes: [Node], stack: inout [Any], into out: inout [UInt8]) {
+        for node in nodes {
+            switch node {
+            case .text(let bytes):
+                out.append(contentsOf: bytes)
+            case .variable(let path, let local, let escaped):
+                guard let v = lookup(path, local: local, in: stack) else { continue }
+                let text: String
+                switch v {
+                case let s as String: text = s
+                case let b as Bool: text = b ? "true" : "false"
+                case let i as Int: text = String(i)
+                default: text = String(describing: v)
+                }
+                if escaped { escape(text, into: &out) } else { out.append(contentsOf: text.utf8) }
+            case .section(let path, let local, let inverted, let body):
+                let v = lookup(path, local: local, in: stack)
+                switch v {
+                case let list as [Any]:
+                    if inverted {
+                        guard list.isEmpty else { continue }
+                        stack.append(list)
+                        render(body, stack: &stack, into: &out)
+                        stack.removeLast()
+                    } else {
+                        for item in list {
+                            stack.append(item)
+                            render(body, stack: &stack, into: &out)
+                            stack.removeLast()
+                        }
+                    }
+                case let b as Bool:
+                    if b != inverted { render(body, stack: &stack, into: &out) }
+                case nil:
+                    if inverted { render(body, stack: &stack, into: &out) }
+                case let some?:
+                    guard !inverted else { continue }
+                    stack.append(some)
+                    render(body, stack: &stack, into: &out)
+                    stack.removeLast()
+                }
+            }
+        }
+    }
+
+    /// `.` is the current value; a name is looked up from the innermost value outwards (only in the
+    /// current one when it began with `.`), then each further part of a dotted name inside it.
+    private static func lookup(_ path: [String], local: Bool, in stack: [Any]) -> Any? {
+        guard let first = path.first else { return stack.last }
+        var found: Any?
+        if local {
+            found = child(first, of: stack.last!)
+        } else {
+            for object in stack.reversed() {
+                if let c = child(first, of: object) { found = c; break }
+            }
+        }
+        for name in path.dropFirst() {
+            guard let f = found else { return nil }
+            found = child(name, of: f)
+        }
+        return found
+    }
+
+    private static func child(_ name: String, of object: Any) -> Any? {
+        (object as? [String: Any])?[name]
+    }
+
+    static func escape(_ text: String, into out: inout [UInt8]) {
+        for b in text.utf8 {
+            switch b {
+            case UInt8(ascii: "<"): out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])  // &lt;
+            case UInt8(ascii: ">"): out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])  // &gt;
+            case UInt8(ascii: "&"): out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])  // &amp;
+            case UInt8(ascii: "\""): out.append(contentsOf: [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B])  // &quot;
+            case UInt8(ascii: "'"): out.append(contentsOf: [0x26, 0x23, 0x33, 0x39, 0x3B])  // &#39;
+            default: out.append(b)
+            }
+        }
+    }
+
+    // MARK: Parsing (swift-mustache's rules for where a line is "standalone")
+
+    private struct Parser {
+        let bytes: [UInt8]
+        var i = 0
+
+        init(bytes: [UInt8]) { self.bytes = bytes }
+
+        static let open: [UInt8] = Array("{{".utf8)
+        static let close: [UInt8] = Array("}}".utf8)
+
+        func at(_ s: [UInt8], _ p: Int) -> Bool {
+            p + s.count <= bytes.count && bytes[p..<(p + s.count)].elementsEqual(s)
+        }
+
+        /// After a tag ending at `i`: spaces and tabs, then a line end or the end. Moves past the line end when so.
+        mutating func lineFinished() -> Bool {
+            if i >= bytes.count { return true }
+            var p = i
+            while p < bytes.count, bytes[p] == 0x20 || bytes[p] == 0x09 { p += 1 }
+            if p < bytes.count, bytes[p] == 0x0A { i = p + 1; return true }
+            return false
+        }
+
+        /// The nodes up to the close tag of `section` (or the end), `newLine` whether parsing starts a line.
+        mutating func parse(section: String?, newLine start: Bool) throws -> [Node] {
+            var nodes: [Node] = []
+            var newLine = start
+            var text: [UInt8] = []
+            func flush() {
+                if !text.isEmpty { nodes.append(.text(text)); text = [] }
+            }
+            while i < bytes.count {
+                var whitespace: [UInt8] = []
+                if newLine {
+                    while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { whitespace.append(bytes[i]); i += 1 }
+                }
+                // Text to a line end or a tag.
+                var line: [UInt8] = []
+                var endedLine = false
+                while i < bytes.count {
+                    if bytes[i] == 0x0A { line.append(0x0A); i += 1; endedLine = true; break }
+                    if at(Self.open, i) { break }
+                    line.append(bytes[i]); i += 1
+                }
+                if endedLine {
+                    text += whitespace + line
+                    newLine = true
+                    continue
+                }
+                if !line.isEmpty {
+                    text += whitespace + line
+                    whitespace = []
+                    newLine = false
+                }
+                guard i < bytes.count else { break }  // (trailing spaces without a line end are dropped, as swift-mustache does)
+                // A tag.
+                i += 2
+                let triple = i < bytes.count && bytes[i] == UInt8(ascii: "{")
+                if triple { i += 1 }
+                guard let end = (i..<bytes.count).first(where: { at(Self.close, $0) }) else { throw Unsupported(tag: "unclosed tag") }
+                let raw = String(decoding: bytes[i..<end], as: UTF8.self)
+                i = end + 2
+                if triple {
+                    guard i < bytes.count, bytes[i] == UInt8(ascii: "}") else { throw Unsupported(tag: "{" + raw) }
+                    i += 1
+                }
+                let sigil = triple ? nil : raw.first.flatMap { "#^/".contains($0) ? $0 : nil }
+                let name = (sigil == nil ? raw : String(raw.dropFirst())).trimmingCharacters(in: .whitespaces)
+                guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }),
+                      !(raw.first.map { "!>=&<$%{".contains($0) } ?? true) || triple else {
+                    throw Unsupported(tag: raw)
+                }
+                let local = name != "." && name.hasPrefix(".")
+                let path = name == "." ? [] : name.split(separator: ".").map(String.init)
+                switch sigil {
+                case "#", "^":
+                    let standalone = newLine && lineFinished()
+                    if !standalone { text += whitespace }
+                    flush()
+                    let body = try parse(section: name, newLine: standalone)
+                    nodes.append(.section(path, local: local, inverted: sigil == "^", body: body))
+                    newLine = standalone
+                case "/":
+                    guard name == section else { throw Unsupported(tag: raw) }
+                    let standalone = newLine && lineFinished()
+                    if !standalone { text += whitespace }
+                    flush()
+                    return nodes
+                default:
+                    text += whitespace
+                    flush()
+                    nodes.append(.variable(path, local: local, escaped: !triple))
+                    newLine = false
+                }
+            }
+            guard section == nil else { throw Unsupported(tag: "#\(section!) without its close") }
+            flush()
+            return nodes
+        }
+    }
+}

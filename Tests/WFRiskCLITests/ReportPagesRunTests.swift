@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+import WFRiskTestSupport
+@testable import WFRiskCore
+
+/// A run above `settings.report.unit_pages_above` (set small in its pipeline file): the unit
+/// pages are published with the run, the manifest lists their folder, and the commands that
+/// read run folders (diff, retention) still work.
+@Suite struct ReportPagesRunTests {
+    @Test func pagesArePublishedListedAndTheRunFolderStillReads() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try Fixtures.write(Fixtures.workforceCSV(SyntheticData.rows(seed: 5)), to: dir + "/wf.csv")
+        try Fixtures.write("""
+            inputs:
+              workforce: [wf.csv]
+            settings:
+              report:
+                unit_pages_above: 3
+            outputs:
+              directory: out
+              formats: [csv, html]
+              keep_runs: 1
+
+            """, to: dir + "/p.yml")
+        for _ in 0..<2 {
+            let r = try Fixtures.run(["run", "--pipeline", dir + "/p.yml", "--force", "--quiet"])
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let latest = dir + "/out/latest"
+        let pages = try FileManager.default.contentsOfDirectory(atPath: latest + "/report").sorted()
+        #expect(pages.count == SyntheticData.authorities.count)
+        let manifest = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: latest + "/manifest.json"))) as! [String: Any]
+        let outputs = manifest["outputs"] as! [[String: Any]]
+        let folder = try #require(outputs.first { $0["name"] as? String == "report/" })
+        #expect(folder["files"] as? Int == pages.count)
+        var listing = ""
+        var bytes = 0
+        for p in pages {
+            listing += "\(try SHA256Digest.hex(ofFile: latest + "/report/" + p))  \(p)\n"
+            bytes += try Data(contentsOf: URL(fileURLWithPath: latest + "/report/" + p)).count
+        }
+        #expect(folder["sha256"] as? String == SHA256Digest.hex(of: Array(listing.utf8)), "the folder's hash is that of its sha256sum listing")
+        #expect(folder["bytes"] as? Int == bytes)
+        #expect(((manifest["settings"] as! [String: Any])["report"] as! [String: Any])["unit_pages_above"] as? Int == 3)
+        // keep_runs 1: the first run's folder, pages and all, was removed by retention.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/out/runs").count == 1)
+        let diff = try Fixtures.run(["diff", latest, latest])
+        #expect(diff.status == 0, "\(diff.stdout) \(diff.stderr)")
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Mustache
+import Testing
+import WFRiskTestSupport
+@testable import WFRiskCore
+@testable import WFRiskScoring
+@testable import WFRisk
+
+/// The report's fast template path (`ReportTemplate`) pinned to the plain one it replaces
+/// (swift-mustache): the same bytes for the report's own templates and data, and for random
+/// templates of the subset over random values.
+@Suite struct ReportTemplateTests {
+    static func data(years: Bool) throws -> ReportData {
+        let rows = SyntheticData.rows(seed: 77, years: 2019...2023)
+        var settings = try Fixtures.settings()
+        var tables: [ScoreTable] = []
+        for year in (years ? 2021 : 2023)...2023 {
+            settings.year = year
+            tables.append(try SyntheticData.score(Fixtures.workforceCSV(rows), settings: settings))
+        }
+        var table = tables.removeLast()
+        table.units[1].name = "Brent & \"Harrow\" <Joint> O'Neill"
+        var data = ReportData(table: table, inputs: [InputFingerprint(kind: "workforce", path: "/x/wf.csv", sha256: String(repeating: "d", count: 64), count: 1)],
+                              settings: settings, synthetic: years)
+        data.earlierYears = tables.map(YearScores.init)
+        return data
+    }
+
+    @Test func theOnePageIsTheSameThroughEitherPath() throws {
+        for years in [false, true] {
+            let data = try Self.data(years: years)
+            let fast = try ScoresReport.render(data, threads: 2, engine: .fast)
+            let plain = try ScoresReport.render(data, threads: 2, engine: .mustache)
+            #expect(fast.utf8.count > 50_000)
+            #expect(fast == plain, "years \(years): first difference at byte \(zip(fast.utf8, plain.utf8).prefix { $0 == $1 }.count)")
+        }
+    }
+
+    @Test func theUnitPagesAreTheSameThroughEitherPath() throws {
+        var data = try Self.data(years: true)
+        data.unitPagesAbove = 2
+        let a = Fixtures.temporaryDirectory("fast"), b = Fixtures.temporaryDirectory("plain")
+        try ScoresReport.write(data, to: a + "/report.html", threads: 2, engine: .fast)
+        try ScoresReport.write(data, to: b + "/report.html", threads: 2, engine: .mustache)
+        #expect(FileManager.default.contents(atPath: a + "/report.html") == FileManager.default.contents(atPath: b + "/report.html"))
+        let pages = try FileManager.default.contentsOfDirectory(atPath: a + "/report")
+        #expect(pages.count == data.table.units.count)
+        for p in pages {
+            #expect(FileManager.default.contents(atPath: a + "/report/" + p) == FileManager.default.contents(atPath: b + "/report/" + p), "\(p)")
+        }
+    }
+
+    @Test func everyShippedTemplateIsWithinTheFastSubset() throws {
+        for name in ScoresReport.templateNames {
+            #expect(throws: Never.self, "\(name) would fall back to swift-mustache") { try ReportTemplate(try ScoresReport.resource("report/\(name).mustache")) }
+        }
+    }
+
+    @Test func whatTheFastPathDoesNotHandleIsRefusedSoTheReportFallsBack() {
+        for text in ["a {{! comment}} b", "{{> partial}}", "{{=<% %>=}}", "{{&name}}", "{{#a}}x", "x{{/a}}", "{{#a}}x{{/b}}", "a\r\nb", "{{name"] {
+            #expect(throws: ReportTemplate.Unsupported.self, "\(text)") { try ReportTemplate(text) }
+        }
+    }
+
+    /// Random templates of the subset (text, line ends, standalone and inline section tags,
+    /// escaped and raw variables, `.` and `.name`) over random values (strings with HTML
+    /// metacharacters and empty strings, Bools, Ints, empty and full lists, missing keys).
+    @Test func randomTemplatesRenderAsSwiftMustacheRendersThem() throws {
+        var rng = SeededRandom(seed: 2025)
+        func pick<T>(_ xs: [T]) -> T { xs[Int(rng.next() % UInt64(xs.count))] }
+        let names = ["a", "b", "c", "list", "flag"]
+        func value(_ depth: Int) -> Any {
+            switch rng.next() % (depth > 1 ? 4 : 6) {
+            case 0: return pick(["", "x", "<b>&\"'</b>", "Kingston upon Hull, City of", "line\nbreak", "–·é"])
+            case 1: return rng.next() % 2 == 0
+            case 2: return Int(rng.next() % 300)
+            case 3: return pick(["", "plain"])
+            case 4: return (0..<Int(rng.next() % 3)).map { _ in object(depth + 1) }
+            default: return object(depth + 1)
+            }
+        }
+        func object(_ depth: Int) -> [String: Any] {
+            var o: [String: Any] = [:]
+            for n in names where rng.next() % 3 != 0 { o[n] = value(depth) }
+            return o
+        }
+        func template(_ depth: Int) -> String {
+            var out = ""
+            for _ in 0..<Int(1 + rng.next() % 6) {
+                switch rng.next() % (depth > 2 ? 5 : 8) {
+                case 0: out += pick(["text", " ", "<p>", "\n", "  \n", "x\n"])
+                case 1: out += "{{\(pick(names))}}"
+                case 2: out += "{{{\(pick(names))}}}"
+                case 3: out += pick(["{{.}}", "{{.a}}", "{{ b }}"])
+                case 4: out += "\n"
+                default:
+                    let n = pick(names + [".list", ".a"])
+                    let sigil = pick(["#", "^"])
+                    let standalone = rng.next() % 2 == 0
+                    let (o, c) = ("{{\(sigil)\(n)}}", "{{/\(n)}}")
+                    out += standalone ? "\n\(o)\n" + template(depth + 1) + "\n\(c)\n" : o + template(depth + 1) + c
+                }
+            }
+            return out
+        }
+        var compared = 0
+        for _ in 0..<600 {
+            let text = template(0)
+            let values = object(0)
+            let fast = try ReportTemplate(text).render(values)
+            var library = MustacheLibrary()
+            try library.register(text, named: "t")
+            let plain = try #require(library.render(values, withTemplate: "t"))
+            #expect(String(decoding: fast, as: UTF8.self) == plain, "template \(text.debugDescription) values \(values)")
+            compared += 1
+        }
+        #expect(compared == 600)
+    }
+}
