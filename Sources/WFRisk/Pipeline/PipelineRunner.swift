@@ -286,9 +286,8 @@ public struct PipelineRunner {
             return (joined, joined.counts)
         }
         let scored = graph.add("score", after: joined) { joined in
-            let table = try Scorer.scoreUnranked(joined.input, figures: joined.figures)
-            let earlier = try ScoreSeries.score(joined.input, figures: joined.figures, years: joined.historyYears,
-                                                inspections: joined.historyEvidence, threads: threads)
+            let (table, earlier) = try ScoreSeries.scoreWithHistory(joined.input, figures: joined.figures, years: joined.historyYears,
+                                                                    inspections: joined.historyEvidence, threads: threads)
             return (ScoredYears(unranked: table, earlier: earlier), ["units": table.units.count, "years": joined.historyYears.count + 1])
         }
         let synthetic = plan.syntheticInputs

@@ -88,9 +88,19 @@ struct IndicatorResults {
     private var slots = [IndicatorResult?](repeating: nil, count: Indicator.allCases.count)
 
     subscript(_ indicator: Indicator) -> IndicatorResult? {
-        get { slots[indicator.ordinal] }
+        // Borrowed, so reading one field does not copy the whole result (and retain its strings).
+        _read { yield slots[indicator.ordinal] }
         set { slots[indicator.ordinal] = newValue }
         // In place, so setting one field does not copy the result out and back.
         _modify { yield &slots[indicator.ordinal] }
+    }
+
+    /// The indicator's z-score, read in place.
+    func z(_ indicator: Indicator) -> Double? { slots[indicator.ordinal]?.z }
+
+    /// The indicator's z-score and weight when it has a z-score, read in place.
+    func zAndWeight(_ indicator: Indicator) -> (Double, Double)? {
+        guard let z = slots[indicator.ordinal]?.z, let weight = slots[indicator.ordinal]?.weight else { return nil }
+        return (z, weight)
     }
 }

@@ -166,22 +166,9 @@ struct ScoringContext {
     /// Each figures-based indicator's shrinkage in `year`, by ordinal: estimated from every unit's
     /// ratio and denominator (`.ratio`), or the fixed pseudo-count (`.change`: its counts compare
     /// only across unchanged boundaries, so it has no year-wide estimate); nil for the others.
+    /// (`YearShrinkage`, beside its plain version.)
     static func shrinkers(year: Int, figures: FigureTable, priors: [Double?], settings: ScoringSettings) -> [Shrinker?] {
-        let all = figures.units[year].map { Array($0.values) } ?? []
-        return IndicatorDefinition.all.map { d in
-            switch d.formula {
-            case .ratio(let r):
-                let list = all.compactMap { f -> (ratio: Double, denominator: Double, figures: WorkforceFigures?)? in
-                    guard let n = r.numerator(f, nil), let den = r.denominator(f, nil), den > 0 else { return nil }
-                    return (n / den, den, f)
-                }
-                return Shrinker.estimated(model: r.model, prior: priors[d.indicator.ordinal], scale: r.scale, k: settings.priorFTE, units: list)
-            case .change(let r):
-                return Shrinker.fixed(model: r.model, prior: priors[d.indicator.ordinal], scale: r.scale, k: settings.priorFTE)
-            default:
-                return nil
-            }
-        }
+        YearShrinkage.shrinkers(year: year, figures: figures, priors: priors, settings: settings)
     }
 
     /// The shrinkage of `indicator` in `y` (a year the context has estimated).
@@ -544,24 +531,9 @@ struct ScoringContext {
         }
         if full { notes += record.notes }
         func component(_ kind: ScoreKind) -> ComponentScore {
-            let applicable = weighted[kind.ordinal]
-            let total = applicable.reduce(0) { $0 + weightOf[$1.ordinal] }
-            let presentWeight = applicable.reduce(0) { results[$1]?.z != nil ? $0 + weightOf[$1.ordinal] : $0 }
-            let coverage = total > 0 ? presentWeight / total : 0
-            var list = listed[kind.ordinal].compactMap { results[$0] }
-            var value: Double?
-            if coverage + 1e-9 >= settings.minCoverage, presentWeight > 0 {
-                let pointsPerZ = 50 / settings.zClamp
-                var sum = 0.0
-                for i in list.indices {
-                    guard let z = list[i].z, list[i].weight > 0 else { continue }
-                    let c = pointsPerZ * list[i].weight * z / presentWeight
-                    list[i].contribution = c
-                    sum += c
-                }
-                value = min(100, max(0, 50 + sum))
-            }
-            return ComponentScore(kind: kind, value: value, coverage: coverage, indicators: list, rank: nil)
+            let rules = ComponentSum.Rules(listed: listed[kind.ordinal], weighted: weighted[kind.ordinal], weightOf: weightOf,
+                                           minCoverage: settings.minCoverage, zClamp: settings.zClamp)
+            return full ? ComponentSum.plain(kind, results, rules) : ComponentSum.lean(kind, results, rules)
         }
         let instability = component(.instability)
         let caseload = component(.caseloadRisk)
