@@ -307,7 +307,7 @@ public struct PipelineRunner {
         let final = graph.add("uncertainty", after: ranked, joined) { ranked, joined in
             var table = ranked.table
             RankSimulation.apply(&table, settings: joined.input.settings, threads: threads)
-            UnitWords.apply(&table, words: try UnitWords.bundled())
+            UnitWords.apply(&table, words: try UnitWords.bundled(), threads: threads)
             return (table, ["draws": joined.input.settings.uncertainty.draws])
         }
         graph.add("write", after: final, ranked, scored) { table, ranked, scored in

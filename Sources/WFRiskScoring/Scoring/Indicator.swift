@@ -95,6 +95,13 @@ struct IndicatorResults {
         _modify { yield &slots[indicator.ordinal] }
     }
 
+    /// The indicator's adjusted value, read in place (the standardisation reads it for every
+    /// unit and indicator; through the subscript each read moved the whole result).
+    func adjusted(_ indicator: Indicator) -> Double? { slots[indicator.ordinal]?.adjusted }
+
+    /// Sets the z-score of a present result in place.
+    mutating func setZ(_ indicator: Indicator, _ z: Double) { slots[indicator.ordinal]!.z = z }
+
     /// The indicator's z-score, read in place.
     func z(_ indicator: Indicator) -> Double? { slots[indicator.ordinal]?.z }
 

@@ -238,13 +238,13 @@ struct ScoringContext {
                 // Inspection concern is already on a fixed scale (-1 … 1): full concern is the clamp.
                 references.append(StandardisationReference(indicator: indicator, median: 0, scale: 1 / settings.zClamp, scaleMethod: "fixed", count: 0))
                 for u in rows.indices {
-                    guard let x = rows[u][indicator]?.adjusted else { continue }
-                    rows[u][indicator]!.z = min(settings.zClamp, max(-settings.zClamp, x * settings.zClamp))
+                    guard let x = rows[u].adjusted(indicator) else { continue }
+                    rows[u].setZ(indicator, min(settings.zClamp, max(-settings.zClamp, x * settings.zClamp)))
                     references[references.count - 1].count += 1
                 }
                 continue
             }
-            let values = rows.compactMap { $0[indicator]?.adjusted }
+            let values = rows.compactMap { $0.adjusted(indicator) }
             guard values.count >= 3 else {
                 if settings.weight(indicator) > 0 {
                     warnings.append("\(indicator.rawValue): only \(values.count) unit(s) have a value; not standardised")
@@ -254,9 +254,9 @@ struct ScoringContext {
             let (median, scale, method) = RobustScale.estimate(values)
             references.append(StandardisationReference(indicator: indicator, median: median, scale: scale, scaleMethod: method, count: values.count))
             for u in rows.indices {
-                guard let x = rows[u][indicator]?.adjusted else { continue }
+                guard let x = rows[u].adjusted(indicator) else { continue }
                 let z = scale > 0 ? indicator.direction * (x - median) / scale : 0
-                rows[u][indicator]!.z = min(settings.zClamp, max(-settings.zClamp, z))
+                rows[u].setZ(indicator, min(settings.zClamp, max(-settings.zClamp, z)))
             }
         }
         // Indicator ranks: 1 = most risk, equal adjusted values share a rank.
