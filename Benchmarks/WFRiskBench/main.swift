@@ -8,7 +8,7 @@ import WFRiskInspections
 
 // wfrisk-bench: measures wfrisk against references run in the same process or session, and
 // prints ratios (docs/performance.md). Usage: wfrisk-bench WORKLOAD_DIR [--real SHARED_DATA]
-// [--skip-pandas] [--repeat N]. Run it through Benchmarks/run, which builds in release mode and
+// [--skip-pandas] [--repeat N] [--only SECTIONS] [--wfrisk BIN] [--before BIN]. Run it through Benchmarks/run, which builds in release mode and
 // prepares the workloads.
 
 struct Options {
@@ -17,7 +17,7 @@ struct Options {
     var repeatCount = 3
     var pandas = true
     var scaling = true
-    /// Run only these sections (ingest, text, e2e, analyst, threads, real, pdf, scaling; profile-ingest and
+    /// Run only these sections (ingest, text, e2e, analyst, threads, real, pdf, scaling, scale; profile-ingest and
     /// profile-extract run one-core work only, for perf); empty = all.
     var only: Set<String> = []
     /// The wfrisk binary the process sections run (default: the one beside the harness).
@@ -397,9 +397,14 @@ if options.runs("scale") {
     let n = max(1, options.repeatCount)
     var pandas: [(Double, Int, Int32)] = [], tables: [(Double, Int, Int32)] = [], full: [(Double, Int, Int32)] = []
     var tableStages: [[String: Double]] = []
-    // Alternating: pandas, wfrisk csv+json, wfrisk default formats; best of each.
+    var beforeTables: [(Double, Int, Int32)] = [], beforeStages: [[String: Double]] = []
+    // Alternating: pandas, (the --before build, csv+json,) wfrisk csv+json, wfrisk default formats; best of each.
     for _ in 0..<n {
         if options.pandas { pandas.append(runProcess("/usr/bin/env", ["python3", script, workforce, "--read-only"])) }
+        if let before = options.before {
+            beforeTables.append(runProcess(before, ["run", "--pipeline", tablesYML, "--force", "--quiet", "--out", scaleDir + "/out-tables-before"]))
+            beforeStages.append(stageSeconds(scaleDir + "/out-tables-before/latest"))
+        }
         tables.append(runProcess(executable, ["run", "--pipeline", tablesYML, "--force", "--quiet"]))
         tableStages.append(stageSeconds(scaleDir + "/out-tables/latest"))
         full.append(runProcess(executable, ["run", "--pipeline", defaultYML, "--force", "--quiet"]))
@@ -417,12 +422,24 @@ if options.runs("scale") {
         say("| \(label) | \(fmt(b.0, 2)) (\(each)) | \(fmt(Double(b.1) / 1024, 0)) | \(fmt(Double(b.1) * 1024 / Double(csvBytes))) |")
     }
     if options.pandas { row("pandas read_csv alone (reference)", pandas) }
+    if !beforeTables.isEmpty { row("--before build, formats csv and json", beforeTables) }
     row("wfrisk run, formats csv and json", tables)
     row("wfrisk run, default formats (csv, json, xlsx, html)", full)
     let stages = tableStages[bestIndex]
+    let order = ["load_reference", "ingest_workforce", "join", "score", "rank", "uncertainty", "write"]
     if !stages.isEmpty {
-        let order = ["load_reference", "ingest_workforce", "join", "score", "rank", "uncertainty", "write"]
         say("stages of the best csv+json run (manifest, seconds): " + order.compactMap { s in stages[s].map { "\(s) \(fmt($0, 2))" } }.joined(separator: ", "))
+    }
+    if !beforeTables.isEmpty {
+        // Each round's --before run and this build's, side by side, stage by stage.
+        say("csv+json, --before build / this build, each round (manifest, seconds): " + zip(beforeStages, tableStages).enumerated().map { k, pair in
+            "round \(k + 1): " + order.compactMap { s in pair.0[s].flatMap { b in pair.1[s].map { "\(s) \(fmt(b, 2))/\(fmt($0, 2))" } } }.joined(separator: " ")
+                + " | whole \(fmt(beforeTables[k].0, 2))/\(fmt(tables[k].0, 2))"
+        }.joined(separator: "; "))
+        if let b = beforeTables.min(by: { $0.0 < $1.0 }), b.2 == 0, t.2 == 0 {
+            scaleRows.append(ScaleRow(target: "100x, csv+json: this build against the --before build (side by side)", measured: "\(fmt(t.0, 2)) s",
+                                      reference: "\(fmt(b.0, 2)) s", ratio: fmt(t.0 / b.0) + "x", met: t.0 <= b.0))
+        }
     }
     if let p, t.2 == 0 {
         scaleRows.append(ScaleRow(target: "100x, csv+json: whole run <= 1.0x pandas read_csv", measured: "\(fmt(t.0, 2)) s", reference: "\(fmt(p.0, 2)) s",
@@ -495,10 +512,9 @@ if options.runs("scale") {
             identical.append(("national, this build vs --before", rb.2 == 0 && tableDigests(beforeOut + "/latest") == tableDigests(realOut + "/latest")))
         }
     }
-    if let before = options.before {
-        let beforeOut = scaleDir + "/out-tables-before"
-        let rb = runProcess(before, ["run", "--pipeline", tablesYML, "--force", "--quiet", "--out", beforeOut])
-        identical.append(("100x, this build vs --before", rb.2 == 0 && tableDigests(beforeOut + "/latest") == dN))
+    if options.before != nil {
+        // The timed runs of the --before build wrote these.
+        identical.append(("100x, this build vs --before", beforeTables.last?.2 == 0 && tableDigests(scaleDir + "/out-tables-before/latest") == dN))
     }
     for (label, same) in identical { say("byte-identical tables, \(label): \(same ? "yes" : "NO")") }
     scaleRows.append(ScaleRow(target: "byte-identical scores/history/indicators csv and scores.json", measured: identical.map { "\($0.0): \($0.1 ? "yes" : "no")" }.joined(separator: "; "),

@@ -129,7 +129,7 @@ struct UnitWords: Sendable {
     /// up to `threads` threads.
     ///
     /// Why threads: on workload b (20,000 units) filling the templates one unit after another was
-    /// about a fifth of the uncertainty stage, on one core. A unit's words read only that unit
+    /// about a quarter of the uncertainty stage, on one core. A unit's words read only that unit
     /// and the table's shared figures (never another unit's words), so blocks of units are worded
     /// side by side and set in order: the same words at any count (`UnitWordsTests` pins 2 and 3
     /// threads to the plain one-thread pass).
