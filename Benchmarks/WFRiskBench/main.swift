@@ -8,8 +8,8 @@ import WFRiskInspections
 
 // wfrisk-bench: measures wfrisk against references run in the same process or session, and
 // prints ratios (docs/performance.md). Usage: wfrisk-bench WORKLOAD_DIR [--real SHARED_DATA]
-// [--skip-pandas] [--repeat N] [--only SECTIONS] [--wfrisk BIN] [--before BIN]. Run it through Benchmarks/run, which builds in release mode and
-// prepares the workloads.
+// [--skip-pandas] [--repeat N] [--only SECTIONS] [--wfrisk BIN] [--before BIN]. Run it
+// through Benchmarks/run, which builds in release mode and prepares the workloads.
 
 struct Options {
     var workload = ""

@@ -30,11 +30,12 @@ package enum ScoreSeries {
     /// The scoring year in full (unranked, as `Scorer.scoreUnranked`) and the history years (as
     /// `score`), on up to `threads` threads side by side: the pipeline's `score` stage.
     ///
-    /// Why not the plain order (`Scorer.scoreUnranked`, then `score`; `ScoreSeriesTests` pins
-    /// this to it): on workload b (20,000 units, ten years) the scoring year, the heaviest pass,
-    /// ran alone on one core before the history years shared the threads: a seventh of the
-    /// stage's CPU (`perf`, docs/performance.md) with the other core idle. Every pass is pure and writes its own slot, so the results do not
-    /// depend on the order or the thread count.
+    /// Why not the plain order (`Scorer.scoreUnranked`, then `score`; `ScoringFastPathTests`
+    /// pins this to it): on workload b (20,000 units, ten years) the scoring year, the heaviest
+    /// pass, ran alone on one core before the history years shared the threads: a seventh of
+    /// the stage's CPU (`perf`, docs/performance.md) with the other core idle. Every pass is
+    /// pure and writes its own slot, so the results do not depend on the order or the thread
+    /// count.
     package static func scoreWithHistory(_ input: ScoringInput, figures: FigureTable, years: [Int],
                                          inspections: [Int: [ReportingUnit: InspectionEvidence]]?,
                                          threads: Int) throws -> (year: ScoreTable, earlier: [YearScores]) {
