@@ -8,8 +8,8 @@ import WFRiskInspections
 
 // wfrisk-bench: measures wfrisk against references run in the same process or session, and
 // prints ratios (docs/performance.md). Usage: wfrisk-bench WORKLOAD_DIR [--real SHARED_DATA]
-// [--skip-pandas] [--repeat N]. Run it through Benchmarks/run, which builds in release mode and
-// prepares the workloads.
+// [--skip-pandas] [--repeat N] [--only SECTIONS] [--wfrisk BIN] [--before BIN]. Run it
+// through Benchmarks/run, which builds in release mode and prepares the workloads.
 
 struct Options {
     var workload = ""
@@ -17,9 +17,14 @@ struct Options {
     var repeatCount = 3
     var pandas = true
     var scaling = true
-    /// Run only these sections (ingest, text, e2e, analyst, threads, real, pdf, scaling; profile-ingest and
+    /// Run only these sections (ingest, text, e2e, analyst, threads, real, pdf, scaling, scale; profile-ingest and
     /// profile-extract run one-core work only, for perf); empty = all.
     var only: Set<String> = []
+    /// The wfrisk binary the process sections run (default: the one beside the harness).
+    var wfrisk: String?
+    /// Another wfrisk binary whose outputs the scale section compares byte for byte (the build
+    /// before a change).
+    var before: String?
     func runs(_ section: String) -> Bool { only.isEmpty || only.contains(section) }
 }
 
@@ -32,17 +37,19 @@ while !args.isEmpty {
     case "--repeat": options.repeatCount = Int(args.removeFirst()) ?? 3
     case "--skip-pandas": options.pandas = false
     case "--skip-scaling": options.scaling = false
+    case "--wfrisk": options.wfrisk = args.removeFirst()
+    case "--before": options.before = args.removeFirst()
     case "--only": options.only.formUnion(args.removeFirst().split(separator: ",").map(String.init))
     default: options.workload = a
     }
 }
 guard !options.workload.isEmpty else {
-    FileHandle.standardError.write(Data("usage: wfrisk-bench WORKLOAD_DIR [--real SHARED_DATA] [--repeat N] [--skip-pandas] [--skip-scaling] [--only ingest,text,e2e,analyst,threads,real,pdf,scaling,profile-ingest,profile-extract]\n".utf8))
+    FileHandle.standardError.write(Data("usage: wfrisk-bench WORKLOAD_DIR [--real SHARED_DATA] [--repeat N] [--skip-pandas] [--skip-scaling] [--wfrisk BIN] [--before BIN] [--only ingest,text,e2e,analyst,threads,real,pdf,scaling,scale,profile-ingest,profile-extract]\n".utf8))
     exit(2)
 }
 
 let cores = ProcessInfo.processInfo.activeProcessorCount
-let executable = (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/wfrisk"
+let executable = options.wfrisk ?? (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/wfrisk"
 
 /// Best of `n` wall-clock timings, in seconds (best-of resists the noise of a shared machine).
 @MainActor func best(_ n: Int = options.repeatCount, _ body: () throws -> Void) rethrows -> Double {
@@ -114,7 +121,8 @@ var targets: [(String, String, Bool)] = []
 let registry = try AuthorityRegistry.load(authorities: options.workload + "/reference/authorities.csv", aliases: nil, jointReturns: nil)
 let reader = TidyFileReader(aliases: try ColumnAliases.bundled(), markers: try SuppressionMarkers.bundled(), registry: registry)
 let workforce = try PathPatterns.expand([options.workload + "/workforce/*.csv"], kind: "workforce")[0]
-let texts = try InspectionIngest.expand([options.workload + "/inspections"])
+// A workload generated without texts (`wfrisk sample` without --texts) has no inspections folder.
+let texts = FileManager.default.fileExists(atPath: options.workload + "/inspections") ? try InspectionIngest.expand([options.workload + "/inspections"]) : []
 let textBytes = texts.reduce(0) { $0 + fileSize($1) }
 let csvBytes = fileSize(workforce)
 
@@ -331,6 +339,192 @@ if let real = options.real, options.runs("pdf") {
     } else {
         say("(PDF section skipped: \(pdftotext == nil ? "pdftotext not installed (poppler-utils)" : "no PDFs in \(folder)"))")
     }
+}
+
+// (6) Scale (issue 25): every target of the issue as a ratio against its reference, run side by
+// side in this invocation. The 100x workload is the workforce file alone (243 MB: 20,000
+// authorities × 50 years); pandas `read_csv` of the same file alone is the reference, its runs
+// alternating with wfrisk's so a noisy neighbour slows both.
+/// One row of the scale table: target, measured, reference, ratio (measured / reference), met.
+struct ScaleRow { let target: String, measured: String, reference: String, ratio: String, met: Bool }
+var scaleRows: [ScaleRow] = []
+
+/// The stage durations a run's manifest records, by stage name.
+func stageSeconds(_ runFolder: String) -> [String: Double] {
+    guard let data = FileManager.default.contents(atPath: runFolder + "/manifest.json"),
+          let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+          let stages = manifest["stages"] as? [[String: Any]] else { return [:] }
+    var out: [String: Double] = [:]
+    for s in stages { if let name = s["name"] as? String, let d = s["duration_seconds"] as? Double { out[name] = d } }
+    return out
+}
+
+/// SHA-256 of each machine-readable table a run wrote (those the outputs must keep byte for byte).
+func tableDigests(_ runFolder: String) -> [String] {
+    ["scores.csv", "scores.json", "history.csv", "indicators.csv"].map { name in
+        let path = runFolder + "/" + name
+        return FileManager.default.fileExists(atPath: path) ? ((try? SHA256Digest.hex(ofFile: path)) ?? "unreadable") : "absent"
+    }
+}
+
+/// Every file under `folder` (any depth) with its size in bytes, by relative path.
+func filesBelow(_ link: String) -> [(String, Int)] {
+    // `latest` is a symbolic link to the run's folder: enumerate the folder itself.
+    let folder = URL(fileURLWithPath: link).resolvingSymlinksInPath().path
+    let found = (FileManager.default.enumerator(atPath: folder)?.allObjects as? [String]) ?? []
+    return found.sorted().compactMap { rel in
+        var dir: ObjCBool = false
+        let full = folder + "/" + rel
+        guard FileManager.default.fileExists(atPath: full, isDirectory: &dir), !dir.boolValue else { return nil }
+        return (rel, fileSize(full))
+    }
+}
+
+if options.runs("scale") {
+    let scaleDir = options.workload + "/scale"
+    try FileManager.default.createDirectory(atPath: scaleDir, withIntermediateDirectories: true)
+    /// Workforce only (with the workload's own registry), to `out` under the workload, in `formats` (nil: the default four).
+    func scalePipeline(_ name: String, out: String, formats: String?) throws -> String {
+        let file = scaleDir + "/\(name).yml"
+        try ("inputs:\n  workforce: ../workforce/*.csv\n  reference:\n    authorities: ../reference/authorities.csv\n"
+            + "outputs:\n  directory: \(out)\n  keep_runs: 1\n" + (formats.map { "  formats: \($0)\n" } ?? ""))
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        return file
+    }
+    let tablesYML = try scalePipeline("tables", out: "out-tables", formats: "[csv, json]")
+    let defaultYML = try scalePipeline("default", out: "out-default", formats: nil)
+    let script = FileManager.default.currentDirectoryPath + "/Benchmarks/pandas_reference.py"
+    let n = max(1, options.repeatCount)
+    var pandas: [(Double, Int, Int32)] = [], tables: [(Double, Int, Int32)] = [], full: [(Double, Int, Int32)] = []
+    var tableStages: [[String: Double]] = []
+    var beforeTables: [(Double, Int, Int32)] = [], beforeStages: [[String: Double]] = []
+    // Alternating: pandas, (the --before build, csv+json,) wfrisk csv+json, wfrisk default formats; best of each.
+    for _ in 0..<n {
+        if options.pandas { pandas.append(runProcess("/usr/bin/env", ["python3", script, workforce, "--read-only"])) }
+        if let before = options.before {
+            beforeTables.append(runProcess(before, ["run", "--pipeline", tablesYML, "--force", "--quiet", "--out", scaleDir + "/out-tables-before"]))
+            beforeStages.append(stageSeconds(scaleDir + "/out-tables-before/latest"))
+        }
+        tables.append(runProcess(executable, ["run", "--pipeline", tablesYML, "--force", "--quiet"]))
+        tableStages.append(stageSeconds(scaleDir + "/out-tables/latest"))
+        full.append(runProcess(executable, ["run", "--pipeline", defaultYML, "--force", "--quiet"]))
+    }
+    let bestIndex = tables.indices.min { tables[$0].0 < tables[$1].0 }!
+    let t = tables[bestIndex], f = full.min { $0.0 < $1.0 }!
+    let p = pandas.filter { $0.2 == 0 }.min { $0.0 < $1.0 }
+    let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "?"
+    say("## Scale (issue 25): 100x workload, workforce only (\(fmt(mb(csvBytes), 1)) MB); runs alternating, best of \(n); load average \(load)")
+    say("| run | seconds (each run) | peak memory MB | peak / input |")
+    say("|---|---|---|---|")
+    func row(_ label: String, _ runs: [(Double, Int, Int32)]) {
+        guard let b = runs.min(by: { $0.0 < $1.0 }) else { return }
+        let each = runs.map { $0.2 == 0 ? fmt($0.0, 2) : "exit \($0.2)" }.joined(separator: ", ")
+        say("| \(label) | \(fmt(b.0, 2)) (\(each)) | \(fmt(Double(b.1) / 1024, 0)) | \(fmt(Double(b.1) * 1024 / Double(csvBytes))) |")
+    }
+    if options.pandas { row("pandas read_csv alone (reference)", pandas) }
+    if !beforeTables.isEmpty { row("--before build, formats csv and json", beforeTables) }
+    row("wfrisk run, formats csv and json", tables)
+    row("wfrisk run, default formats (csv, json, xlsx, html)", full)
+    let stages = tableStages[bestIndex]
+    let order = ["load_reference", "ingest_workforce", "join", "score", "rank", "uncertainty", "write"]
+    if !stages.isEmpty {
+        say("stages of the best csv+json run (manifest, seconds): " + order.compactMap { s in stages[s].map { "\(s) \(fmt($0, 2))" } }.joined(separator: ", "))
+    }
+    if !beforeTables.isEmpty {
+        // Each round's --before run and this build's, side by side, stage by stage.
+        say("csv+json, --before build / this build, each round (manifest, seconds): " + zip(beforeStages, tableStages).enumerated().map { k, pair in
+            "round \(k + 1): " + order.compactMap { s in pair.0[s].flatMap { b in pair.1[s].map { "\(s) \(fmt(b, 2))/\(fmt($0, 2))" } } }.joined(separator: " ")
+                + " | whole \(fmt(beforeTables[k].0, 2))/\(fmt(tables[k].0, 2))"
+        }.joined(separator: "; "))
+        if let b = beforeTables.min(by: { $0.0 < $1.0 }), b.2 == 0, t.2 == 0 {
+            scaleRows.append(ScaleRow(target: "100x, csv+json: this build against the --before build (side by side)", measured: "\(fmt(t.0, 2)) s",
+                                      reference: "\(fmt(b.0, 2)) s", ratio: fmt(t.0 / b.0) + "x", met: t.0 <= b.0))
+        }
+    }
+    if let p, t.2 == 0 {
+        scaleRows.append(ScaleRow(target: "100x, csv+json: whole run <= 1.0x pandas read_csv", measured: "\(fmt(t.0, 2)) s", reference: "\(fmt(p.0, 2)) s",
+                                  ratio: fmt(t.0 / p.0) + "x", met: t.0 <= p.0))
+    }
+    if let p, f.2 == 0 {
+        scaleRows.append(ScaleRow(target: "100x, default formats: whole run <= 2.0x pandas read_csv", measured: "\(fmt(f.0, 2)) s", reference: "\(fmt(p.0, 2)) s",
+                                  ratio: fmt(f.0 / p.0) + "x", met: f.0 <= 2 * p.0))
+    }
+    // Sizes of every file of the default run: none over 50 MB but the workbook and the machine-readable tables.
+    let outputs = filesBelow(scaleDir + "/out-default/latest")
+    let exempt = { (name: String) in name == "scores.xlsx" || name.hasSuffix(".csv") || name.hasSuffix(".json") }
+    let oversize = outputs.filter { $0.1 > 50_000_000 && !exempt($0.0) }
+    let pages = outputs.count
+    say("output files of the default run (\(pages)): " + outputs.filter { !$0.0.contains("/") }.map { "\($0.0) \(fmt(mb($0.1), 1)) MB" }.joined(separator: ", ")
+        + (outputs.contains { $0.0.contains("/") } ? "; \(outputs.filter { $0.0.contains("/") }.count) files in folders, largest \(fmt(mb(outputs.filter { $0.0.contains("/") }.map(\.1).max() ?? 0), 2)) MB" : ""))
+    scaleRows.append(ScaleRow(target: "100x, default formats: no file over 50 MB (workbook, csv, json excepted)",
+                              measured: oversize.isEmpty ? "largest other \(fmt(mb(outputs.filter { !exempt($0.0) }.map(\.1).max() ?? 0), 1)) MB" : oversize.map { "\($0.0) \(fmt(mb($0.1), 0)) MB" }.joined(separator: ", "),
+                              reference: "50 MB", ratio: fmt(mb(outputs.filter { !exempt($0.0) }.map(\.1).max() ?? 0) / 50) + "x",
+                              met: oversize.isEmpty && f.2 == 0 && !outputs.isEmpty))
+    scaleRows.append(ScaleRow(target: "100x, csv+json: peak memory <= 2x the input", measured: "\(fmt(Double(t.1) / 1024, 0)) MB", reference: "\(fmt(mb(csvBytes), 0)) MB input",
+                              ratio: fmt(Double(t.1) * 1024 / Double(csvBytes)) + "x", met: Double(t.1) * 1024 <= 2 * Double(csvBytes)))
+    scaleRows.append(ScaleRow(target: "100x, default formats: peak memory <= 2x the input", measured: "\(fmt(Double(f.1) / 1024, 0)) MB", reference: "\(fmt(mb(csvBytes), 0)) MB input",
+                              ratio: fmt(Double(f.1) * 1024 / Double(csvBytes)) + "x", met: Double(f.1) * 1024 <= 2 * Double(csvBytes)))
+    if let p {
+        say("pandas read_csv alone peak memory: \(fmt(Double(p.1) / 1024, 0)) MB")
+    }
+
+    // Byte-identical tables at 1 and all threads (the timed runs used all cores), and against --before.
+    let one = scaleDir + "/out-tables-1"
+    let r1 = runProcess(executable, ["run", "--pipeline", tablesYML, "--force", "--quiet", "--threads", "1", "--out", one])
+    let dN = tableDigests(scaleDir + "/out-tables/latest"), d1 = r1.2 == 0 ? tableDigests(one + "/latest") : ["run failed (exit \(r1.2))"]
+    say("100x csv+json tables (scores.csv, scores.json, history.csv, indicators.csv) sha256 at \(cores) threads: \(dN.map { String($0.prefix(12)) }.joined(separator: " "))")
+    say("the same at 1 thread: \(d1.map { String($0.prefix(12)) }.joined(separator: " "))")
+    var identical = [("100x, 1 vs \(cores) threads", d1 == dN && !dN.contains("absent"))]
+
+    // The national real run with every input, on one core (taskset and --threads 1), end to end.
+    if let real = options.real {
+        let dfe = real + "/dfe/"
+        let texts = ["cumbria_monitoring_visit_news.txt", "medway_jtai_news.txt", "tameside_monitoring_visit_news.txt"].map { real + "/inspections/" + $0 }
+        func realArgs(_ out: String, threads: Int) -> [String] {
+            ["run", "--workforce", dfe + "csww_indicators_2017_to_2023.csv",
+             "--demand", dfe + "b1_children_in_need_2013_to_2023.csv", dfe + "c1_children_in_need_referrals_and_rereferrals_2013_to_2023.csv",
+             "--neighbours", real + "/reference/statistical_neighbours_2025.csv", "--inspections"] + texts
+                + ["--ofsted", real + "/ofsted/ofsted_la_judgements_2014_to_2021-09.csv", "--out", out, "--force", "--quiet", "--threads", "\(threads)"]
+        }
+        let realOut = NSTemporaryDirectory() + "wfrisk-bench-national"
+        let taskset = FileManager.default.isExecutableFile(atPath: "/usr/bin/taskset")
+        var runs: [(Double, Int, Int32, [String: Double])] = []
+        for _ in 0..<max(5, n) {
+            let r = taskset ? runProcess("/usr/bin/taskset", ["-c", "0", executable] + realArgs(realOut, threads: 1))
+                            : runProcess(executable, realArgs(realOut, threads: 1))
+            runs.append((r.0, r.1, r.2, stageSeconds(realOut + "/latest")))
+        }
+        let b = runs.min { $0.0 < $1.0 }!
+        let write = b.3["write"] ?? .nan
+        say("national real run, every input, one core (\(taskset ? "taskset -c 0, " : "")--threads 1): best \(fmt(b.0, 3)) s of " + runs.map { fmt($0.0, 3) }.joined(separator: ", ")
+            + "; peak \(fmt(Double(b.1) / 1024, 0)) MB; stages: " + b.3.sorted { $0.value > $1.value }.prefix(6).map { "\($0.key) \(fmt($0.value, 3))" }.joined(separator: ", "))
+        scaleRows.append(ScaleRow(target: "national run, every input, one core: <= 0.25 s end to end", measured: "\(fmt(b.0, 3)) s", reference: "0.25 s",
+                                  ratio: fmt(b.0 / 0.25) + "x", met: b.2 == 0 && b.0 <= 0.25))
+        scaleRows.append(ScaleRow(target: "national run: write stage <= 1/3 of the run", measured: "\(fmt(write, 3)) s", reference: "\(fmt(b.0, 3)) s (the run)",
+                                  ratio: fmt(write / b.0), met: write <= b.0 / 3))
+        let twoOut = NSTemporaryDirectory() + "wfrisk-bench-national-\(cores)"
+        let r2 = runProcess(executable, realArgs(twoOut, threads: cores))
+        let realIdentical = r2.2 == 0 && tableDigests(twoOut + "/latest") == tableDigests(realOut + "/latest")
+        identical.append(("national, 1 vs \(cores) threads", realIdentical))
+        if let before = options.before {
+            let beforeOut = NSTemporaryDirectory() + "wfrisk-bench-national-before"
+            let rb = runProcess(before, realArgs(beforeOut, threads: cores))
+            identical.append(("national, this build vs --before", rb.2 == 0 && tableDigests(beforeOut + "/latest") == tableDigests(realOut + "/latest")))
+        }
+    }
+    if options.before != nil {
+        // The timed runs of the --before build wrote these.
+        identical.append(("100x, this build vs --before", beforeTables.last?.2 == 0 && tableDigests(scaleDir + "/out-tables-before/latest") == dN))
+    }
+    for (label, same) in identical { say("byte-identical tables, \(label): \(same ? "yes" : "NO")") }
+    scaleRows.append(ScaleRow(target: "byte-identical scores/history/indicators csv and scores.json", measured: identical.map { "\($0.0): \($0.1 ? "yes" : "no")" }.joined(separator: "; "),
+                              reference: "", ratio: "", met: identical.allSatisfy(\.1)))
+    say()
+    say("| target | measured | reference | ratio | met |")
+    say("|---|---|---|---|---|")
+    for r in scaleRows { say("| \(r.target) | \(r.measured) | \(r.reference) | \(r.ratio) | \(r.met ? "yes" : "NO") |") }
+    say()
+    for r in scaleRows { target(r.target, r.measured + (r.ratio.isEmpty ? "" : " (\(r.ratio))"), r.met) }
 }
 
 // (5) Scaling: time against input size (1x, 2x, 4x rows of the same shape).

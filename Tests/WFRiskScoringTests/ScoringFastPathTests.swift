@@ -1,5 +1,7 @@
 import Testing
+import WFRiskTestSupport
 @testable import WFRiskCore
+@testable import WFRiskIngest
 @testable import WFRiskScoring
 
 /// The scoring's shortcuts for speed (`Sources/WFRiskScoring/FastPaths`) must give exactly what
@@ -67,5 +69,99 @@ import Testing
             Ranking.permute(&permuted, to: order)
             #expect(permuted == order.map { values[$0] }, "trial \(trial)")
         }
+    }
+
+    /// A seeded series of synthetic authorities with some figures suppressed (a missing absence
+    /// rate, a zero in post), as a dataset and its figure table.
+    func series(seed: UInt64) throws -> (TidyDataset, FigureTable) {
+        var rows = SyntheticData.rows(seed: seed, years: 2018...2023)
+        var rng = SeededRandom(seed: seed &+ 7)
+        for i in rows.indices {
+            if rng.chance(0.2) { rows[i].absence = "c" }
+            if rng.chance(0.05) { rows[i].inpost = 0 }
+        }
+        let path = Fixtures.temporaryDirectory() + "/wf.csv"
+        try Fixtures.write(Fixtures.workforceCSV(rows), to: path)
+        let dataset = try TidyDataset.merge([try Fixtures.reader().read(path: path, wanted: Measure.workforce, kind: "workforce")])
+        return (dataset, FigureTable(dataset))
+    }
+
+    /// `YearShrinkage.shrinkers` against its plain path, every year of random series: the same
+    /// prior, estimate (to the last bit), pseudo-count and scale for every indicator.
+    @Test(arguments: [5, 6, 7, 8] as [UInt64])
+    func yearShrinkageIsThePlainEstimate(seed: UInt64) throws {
+        let (_, figures) = try series(seed: seed)
+        let settings = try Fixtures.settings()
+        var estimated = 0
+        for year in 2018...2023 {
+            let priors = Indicator.allCases.map { ScoringContext.prior($0, year: year, figures: figures) }
+            let fast = YearShrinkage.shrinkers(year: year, figures: figures, priors: priors, settings: settings)
+            let plain = YearShrinkage.plain(year: year, figures: figures, priors: priors, settings: settings)
+            #expect(fast.count == plain.count)
+            for (f, p) in zip(fast, plain) {
+                #expect((f == nil) == (p == nil))
+                guard let f, let p else { continue }
+                #expect(f.prior?.bitPattern == p.prior?.bitPattern && f.k == p.k && f.scale == p.scale, "\(year)")
+                #expect(f.estimate?.tau2.bitPattern == p.estimate?.tau2.bitPattern && f.estimate?.phi.bitPattern == p.estimate?.phi.bitPattern
+                        && f.estimate?.units == p.estimate?.units, "\(year)")
+                if f.estimate != nil { estimated += 1 }
+            }
+        }
+        #expect(estimated > 0, "the series has estimated shrinkage to compare")
+    }
+
+    /// `ComponentSum.lean` against `plain` on random indicator results (present or absent,
+    /// with or without a z-score, zero weights, minimum coverages around the coverage): the same
+    /// value to the last bit and the same coverage; when the value is missing, the same list.
+    @Test func leanComponentGivesThePlainScore() {
+        var rng = SeededRandom(seed: 31)
+        var missing = 0, present = 0
+        for trial in 0..<2_000 {
+            var results = IndicatorResults()
+            for i in Indicator.allCases where !rng.chance(0.2) {
+                let weight = rng.chance(0.2) ? 0 : Double(rng.next() % 4)
+                let z: Double? = rng.chance(0.25) ? nil : 6 * rng.unit() - 3
+                results[i] = IndicatorResult(indicator: i, value: 10 * rng.unit(), adjusted: z == nil ? nil : rng.unit(), z: z,
+                                             contribution: nil, weight: weight, note: rng.chance(0.5) ? "note \(trial)" : nil)
+            }
+            for kind in ScoreKind.allCases {
+                let listed = Indicator.indicators(for: kind).filter { _ in !rng.chance(0.1) }
+                let weightOf = Indicator.allCases.map { results[$0]?.weight ?? Double(rng.next() % 3) }
+                let rules = ComponentSum.Rules(listed: listed, weighted: listed.filter { weightOf[$0.ordinal] > 0 }, weightOf: weightOf,
+                                               minCoverage: [0, 0.5, 0.7, 1][Int(rng.next() % 4)], zClamp: [3, 2.5][Int(rng.next() % 2)])
+                let plain = ComponentSum.plain(kind, results, rules), lean = ComponentSum.lean(kind, results, rules)
+                #expect(lean.value?.bitPattern == plain.value?.bitPattern && lean.coverage.bitPattern == plain.coverage.bitPattern,
+                        "trial \(trial) \(kind)")
+                if plain.value == nil {
+                    missing += 1
+                    #expect(lean.indicators == plain.indicators, "trial \(trial) \(kind)")
+                } else {
+                    present += 1
+                }
+            }
+        }
+        #expect(missing > 100 && present > 100, "both branches exercised: \(missing) missing, \(present) present")
+    }
+
+    /// `ScoreSeries.scoreWithHistory` (the scoring year beside the history years) against the
+    /// plain order (the scoring year, then the history years) at 1, 2 and 3 threads.
+    @Test func scoringYearBesideHistoryIsThePlainOrder() throws {
+        let (dataset, figures) = try series(seed: 9)
+        var settings = try Fixtures.settings()
+        for i in Indicator.allCases { settings.weights[i] = 1 }
+        settings.minCoverage = 0.9
+        let input = ScoringInput(workforce: dataset, registry: try Fixtures.registry(), settings: settings)
+        let years = Array(2019...2022)
+        let year = try Scorer.scoreUnranked(input, figures: figures)
+        let earlier = try ScoreSeries.score(input, figures: figures, years: years, inspections: nil, threads: 1)
+        for threads in [1, 2, 3] {
+            let both = try ScoreSeries.scoreWithHistory(input, figures: figures, years: years, inspections: nil, threads: threads)
+            #expect(both.year.year == year.year && both.year.units == year.units && both.year.references == year.references
+                    && both.year.warnings == year.warnings, "\(threads) threads")
+            #expect(both.earlier.map(\.year) == earlier.map(\.year))
+            #expect(both.earlier.map { $0.units.map(HistoryYearTests.fields) } == earlier.map { $0.units.map(HistoryYearTests.fields) },
+                    "\(threads) threads")
+        }
+        #expect(year.units.contains { !$0.isRanked }, "the series exercises exclusion")
     }
 }

@@ -133,4 +133,46 @@ import WFRiskTestSupport
         }
         #expect(between >= 3, "only \(between) units between 50 and the median")
     }
+
+    /// The words filled on several threads, in small blocks, are those of the plain one-thread
+    /// pass, unit by unit and in order (`UnitWords.apply`).
+    @Test(arguments: [2, 3] as [Int])
+    func wordsOnSeveralThreadsAreTheOneThreadWords(threads: Int) throws {
+        for seed in [UInt64(4), 9] {
+            var (table, _) = try table(seed: seed)
+            for i in table.units.indices { table.units[i].mainDrivers = nil; table.units[i].summary = nil }
+            var one = table, many = table
+            UnitWords.apply(&one, words: try UnitWords.bundled(), threads: 1)
+            UnitWords.apply(&many, words: try UnitWords.bundled(), threads: threads, block: 5)
+            #expect(one.units.count > 10 && one.units.allSatisfy { $0.summary != nil })
+            #expect(many.units.map(\.summary) == one.units.map(\.summary), "seed \(seed)")
+            #expect(many.units.map(\.mainDrivers) == one.units.map(\.mainDrivers), "seed \(seed)")
+        }
+    }
+
+    /// `fill` (templates split once, `TemplateParts`) against `plainFill` (the template searched
+    /// on every call): every bundled template, and made-up ones with stray, empty and nested
+    /// braces, under random values with names missing, empty or holding braces themselves.
+    @Test func splitTemplatesFillAsThePlainSearch() throws {
+        let bundled = try UnitWords.bundled()
+        let odd = ["", "plain", "{", "}", "}{", "{}", "{a}", "{a}{b}", "x{a{b}y", "{a}}", "{{a}", "é{a}ü {b", "{ a }", "{unknown} and {a}"]
+        var templates = bundled.templates
+        for (k, t) in odd.enumerated() { templates["odd.\(k)"] = t }
+        let words = UnitWords(indicators: bundled.indicators, templates: templates, maxDrivers: bundled.maxDrivers)
+        let names = Set(templates.values.flatMap { t in t.split(separator: "{").dropFirst().compactMap { $0.split(separator: "}").first.map(String.init) } }
+                        + ["a", "b", "a{b", " a "])
+        var rng = SeededRandom(seed: 41)
+        var filled = 0
+        for trial in 0..<200 {
+            var values: [String: String] = [:]
+            for n in names where !rng.chance(0.3) { values[n] = ["", "7", "{b}", "x y", "über", "}"][Int(rng.next() % 6)] }
+            for key in templates.keys.sorted() {
+                let fast = words.fill(key, values), plain = words.plainFill(key, values)
+                #expect(Array(fast.utf8) == Array(plain.utf8), "trial \(trial), template \(key)")
+                if fast != templates[key] { filled += 1 }
+            }
+        }
+        #expect(words.fill("no such template", [:]) == words.plainFill("no such template", [:]))
+        #expect(filled > 1_000, "names were replaced: \(filled)")
+    }
 }

@@ -284,9 +284,8 @@ public struct PipelineRunner {
             return (joined, joined.counts)
         }
         let scored = graph.add("score", after: joined) { joined in
-            let table = try Scorer.scoreUnranked(joined.input, figures: joined.figures)
-            let earlier = try ScoreSeries.score(joined.input, figures: joined.figures, years: joined.historyYears,
-                                                inspections: joined.historyEvidence, threads: threads)
+            let (table, earlier) = try ScoreSeries.scoreWithHistory(joined.input, figures: joined.figures, years: joined.historyYears,
+                                                                    inspections: joined.historyEvidence, threads: threads)
             return (ScoredYears(unranked: table, earlier: earlier), ["units": table.units.count, "years": joined.historyYears.count + 1])
         }
         let synthetic = plan.syntheticInputs
@@ -306,7 +305,7 @@ public struct PipelineRunner {
         let final = graph.add("uncertainty", after: ranked, joined) { ranked, joined in
             var table = ranked.table
             RankSimulation.apply(&table, settings: joined.input.settings, threads: threads)
-            UnitWords.apply(&table, words: try UnitWords.bundled())
+            UnitWords.apply(&table, words: try UnitWords.bundled(), threads: threads)
             return (table, ["draws": joined.input.settings.uncertainty.draws])
         }
         graph.add("write", after: final, ranked, scored) { table, ranked, scored in

@@ -88,9 +88,26 @@ struct IndicatorResults {
     private var slots = [IndicatorResult?](repeating: nil, count: Indicator.allCases.count)
 
     subscript(_ indicator: Indicator) -> IndicatorResult? {
-        get { slots[indicator.ordinal] }
+        // Borrowed, so reading one field does not copy the whole result (and retain its strings).
+        _read { yield slots[indicator.ordinal] }
         set { slots[indicator.ordinal] = newValue }
         // In place, so setting one field does not copy the result out and back.
         _modify { yield &slots[indicator.ordinal] }
+    }
+
+    /// The indicator's adjusted value, read in place (the standardisation reads it for every
+    /// unit and indicator; through the subscript each read moved the whole result).
+    func adjusted(_ indicator: Indicator) -> Double? { slots[indicator.ordinal]?.adjusted }
+
+    /// Sets the z-score of a present result in place.
+    mutating func setZ(_ indicator: Indicator, _ z: Double) { slots[indicator.ordinal]!.z = z }
+
+    /// The indicator's z-score, read in place.
+    func z(_ indicator: Indicator) -> Double? { slots[indicator.ordinal]?.z }
+
+    /// The indicator's z-score and weight when it has a z-score, read in place.
+    func zAndWeight(_ indicator: Indicator) -> (Double, Double)? {
+        guard let z = slots[indicator.ordinal]?.z, let weight = slots[indicator.ordinal]?.weight else { return nil }
+        return (z, weight)
     }
 }

@@ -20,14 +20,47 @@ package enum ScoreSeries {
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var i = w
             while i < years.count {
-                var yearInput = input
-                yearInput.settings.year = years[i]
-                if let inspections { yearInput.inspections = inspections[years[i]] ?? [:] }
-                slots[i] = Result { try Scorer.scoreHistoryYear(yearInput, figures: figures) }
+                slots[i] = Result { try scoreHistoryYear(years[i], input, figures: figures, inspections: inspections) }
                 i += workers
             }
         }
         return try slots.values.map { try $0!.get() }
+    }
+
+    /// The scoring year in full (unranked, as `Scorer.scoreUnranked`) and the history years (as
+    /// `score`), on up to `threads` threads side by side: the pipeline's `score` stage.
+    ///
+    /// Why not the plain order (`Scorer.scoreUnranked`, then `score`; `ScoringFastPathTests`
+    /// pins this to it): on workload b (20,000 units, ten years) the scoring year, the heaviest
+    /// pass, ran alone on one core before the history years shared the threads: a seventh of
+    /// the stage's CPU (`perf`, docs/performance.md) with the other core idle. Every pass is
+    /// pure and writes its own slot, so the results do not depend on the order or the thread
+    /// count.
+    package static func scoreWithHistory(_ input: ScoringInput, figures: FigureTable, years: [Int],
+                                         inspections: [Int: [ReportingUnit: InspectionEvidence]]?,
+                                         threads: Int) throws -> (year: ScoreTable, earlier: [YearScores]) {
+        enum Pass: Sendable { case year(ScoreTable), history(YearScores) }
+        // The scoring year first (nil), so with two threads it is taken at once.
+        let tasks: [Int?] = [nil] + years
+        let done = try Parallel.map(tasks, threads: threads) { year throws -> Pass in
+            guard let year else { return .year(try Scorer.scoreUnranked(input, figures: figures)) }
+            return .history(try scoreHistoryYear(year, input, figures: figures, inspections: inspections))
+        }
+        guard case .year(let table) = done[0] else { preconditionFailure("the scoring year is the first pass") }
+        let earlier = done.dropFirst().map { pass -> YearScores in
+            guard case .history(let scores) = pass else { preconditionFailure("history passes follow the scoring year") }
+            return scores
+        }
+        return (table, earlier)
+    }
+
+    /// One history year of `input`, with that year's inspection evidence when the run has texts.
+    static func scoreHistoryYear(_ year: Int, _ input: ScoringInput, figures: FigureTable,
+                                 inspections: [Int: [ReportingUnit: InspectionEvidence]]?) throws -> YearScores {
+        var yearInput = input
+        yearInput.settings.year = year
+        if let inspections { yearInput.inspections = inspections[year] ?? [:] }
+        return try Scorer.scoreHistoryYear(yearInput, figures: figures)
     }
 
     /// One row per current unit (the last of `tables`, the scoring year) and scored year, oldest

@@ -166,22 +166,9 @@ struct ScoringContext {
     /// Each figures-based indicator's shrinkage in `year`, by ordinal: estimated from every unit's
     /// ratio and denominator (`.ratio`), or the fixed pseudo-count (`.change`: its counts compare
     /// only across unchanged boundaries, so it has no year-wide estimate); nil for the others.
+    /// (`YearShrinkage`, beside its plain version.)
     static func shrinkers(year: Int, figures: FigureTable, priors: [Double?], settings: ScoringSettings) -> [Shrinker?] {
-        let all = figures.units[year].map { Array($0.values) } ?? []
-        return IndicatorDefinition.all.map { d in
-            switch d.formula {
-            case .ratio(let r):
-                let list = all.compactMap { f -> (ratio: Double, denominator: Double, figures: WorkforceFigures?)? in
-                    guard let n = r.numerator(f, nil), let den = r.denominator(f, nil), den > 0 else { return nil }
-                    return (n / den, den, f)
-                }
-                return Shrinker.estimated(model: r.model, prior: priors[d.indicator.ordinal], scale: r.scale, k: settings.priorFTE, units: list)
-            case .change(let r):
-                return Shrinker.fixed(model: r.model, prior: priors[d.indicator.ordinal], scale: r.scale, k: settings.priorFTE)
-            default:
-                return nil
-            }
-        }
+        YearShrinkage.shrinkers(year: year, figures: figures, priors: priors, settings: settings)
     }
 
     /// The shrinkage of `indicator` in `y` (a year the context has estimated).
@@ -251,13 +238,13 @@ struct ScoringContext {
                 // Inspection concern is already on a fixed scale (-1 … 1): full concern is the clamp.
                 references.append(StandardisationReference(indicator: indicator, median: 0, scale: 1 / settings.zClamp, scaleMethod: "fixed", count: 0))
                 for u in rows.indices {
-                    guard let x = rows[u][indicator]?.adjusted else { continue }
-                    rows[u][indicator]!.z = min(settings.zClamp, max(-settings.zClamp, x * settings.zClamp))
+                    guard let x = rows[u].adjusted(indicator) else { continue }
+                    rows[u].setZ(indicator, min(settings.zClamp, max(-settings.zClamp, x * settings.zClamp)))
                     references[references.count - 1].count += 1
                 }
                 continue
             }
-            let values = rows.compactMap { $0[indicator]?.adjusted }
+            let values = rows.compactMap { $0.adjusted(indicator) }
             guard values.count >= 3 else {
                 if settings.weight(indicator) > 0 {
                     warnings.append("\(indicator.rawValue): only \(values.count) unit(s) have a value; not standardised")
@@ -273,9 +260,9 @@ struct ScoringContext {
             let (_, scale, method) = RobustScale.estimate(rows.compactMap { r in r[indicator].flatMap { $0.adjusted == nil ? nil : $0.value ?? $0.adjusted } })
             references.append(StandardisationReference(indicator: indicator, median: median, scale: scale, scaleMethod: method, count: values.count))
             for u in rows.indices {
-                guard let x = rows[u][indicator]?.adjusted else { continue }
+                guard let x = rows[u].adjusted(indicator) else { continue }
                 let z = scale > 0 ? indicator.direction * (x - median) / scale : 0
-                rows[u][indicator]!.z = min(settings.zClamp, max(-settings.zClamp, z))
+                rows[u].setZ(indicator, min(settings.zClamp, max(-settings.zClamp, z)))
             }
         }
         // Indicator ranks: 1 = most risk, equal adjusted values share a rank.
@@ -550,24 +537,9 @@ struct ScoringContext {
         }
         if full { notes += record.notes }
         func component(_ kind: ScoreKind) -> ComponentScore {
-            let applicable = weighted[kind.ordinal]
-            let total = applicable.reduce(0) { $0 + weightOf[$1.ordinal] }
-            let presentWeight = applicable.reduce(0) { results[$1]?.z != nil ? $0 + weightOf[$1.ordinal] : $0 }
-            let coverage = total > 0 ? presentWeight / total : 0
-            var list = listed[kind.ordinal].compactMap { results[$0] }
-            var value: Double?
-            if coverage + 1e-9 >= settings.minCoverage, presentWeight > 0 {
-                let pointsPerZ = 50 / settings.zClamp
-                var sum = 0.0
-                for i in list.indices {
-                    guard let z = list[i].z, list[i].weight > 0 else { continue }
-                    let c = pointsPerZ * list[i].weight * z / presentWeight
-                    list[i].contribution = c
-                    sum += c
-                }
-                value = min(100, max(0, 50 + sum))
-            }
-            return ComponentScore(kind: kind, value: value, coverage: coverage, indicators: list, rank: nil)
+            let rules = ComponentSum.Rules(listed: listed[kind.ordinal], weighted: weighted[kind.ordinal], weightOf: weightOf,
+                                           minCoverage: settings.minCoverage, zClamp: settings.zClamp)
+            return full ? ComponentSum.plain(kind, results, rules) : ComponentSum.lean(kind, results, rules)
         }
         let instability = component(.instability)
         let caseload = component(.caseloadRisk)

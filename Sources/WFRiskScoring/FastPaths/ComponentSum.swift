@@ -1,0 +1,65 @@
+/// One score of one unit from its indicator results: coverage, the weighted sum of the z-scores
+/// and the list of indicators it shows (`ScoringContext.assemble`).
+///
+/// Why `lean` beside `plain` (the version every scoring year uses, and the one
+/// `ScoringFastPathTests` compares it with): a history year keeps only the score, its coverage
+/// and, for a unit left unranked, the missing indicators its exclusion reason names
+/// (`YearScore`); the plain version copies every indicator result (a large struct with strings)
+/// into the component's list to write each contribution into it. On the benchmark's 20,000
+/// units those copies were the largest single cost of a history year (`perf`,
+/// docs/performance.md). `lean` reads the results in place, in the same order with the same
+/// arithmetic, and lists the indicators only when the score is missing (for the reason).
+enum ComponentSum {
+    /// What both versions read: the run's indicators of this score (`listed`), those with weight
+    /// (`weighted`), each indicator's weight by ordinal, and the settings' clamp and minimum coverage.
+    struct Rules {
+        var listed: [Indicator]
+        var weighted: [Indicator]
+        var weightOf: [Double]
+        var minCoverage: Double
+        var zClamp: Double
+    }
+
+    /// The whole component, every listed indicator with its contribution.
+    static func plain(_ kind: ScoreKind, _ results: IndicatorResults, _ rules: Rules) -> ComponentScore {
+        let applicable = rules.weighted
+        let total = applicable.reduce(0) { $0 + rules.weightOf[$1.ordinal] }
+        let presentWeight = applicable.reduce(0) { results[$1]?.z != nil ? $0 + rules.weightOf[$1.ordinal] : $0 }
+        let coverage = total > 0 ? presentWeight / total : 0
+        var list = rules.listed.compactMap { results[$0] }
+        var value: Double?
+        if coverage + 1e-9 >= rules.minCoverage, presentWeight > 0 {
+            let pointsPerZ = 50 / rules.zClamp
+            var sum = 0.0
+            for i in list.indices {
+                guard let z = list[i].z, list[i].weight > 0 else { continue }
+                let c = pointsPerZ * list[i].weight * z / presentWeight
+                list[i].contribution = c
+                sum += c
+            }
+            value = min(100, max(0, 50 + sum))
+        }
+        return ComponentScore(kind: kind, value: value, coverage: coverage, indicators: list, rank: nil)
+    }
+
+    /// The same value and coverage; the indicator list only when the value is missing (without
+    /// contributions, as the plain version leaves it then).
+    static func lean(_ kind: ScoreKind, _ results: IndicatorResults, _ rules: Rules) -> ComponentScore {
+        var total = 0.0, presentWeight = 0.0
+        for i in rules.weighted {
+            total += rules.weightOf[i.ordinal]
+            if results.z(i) != nil { presentWeight += rules.weightOf[i.ordinal] }
+        }
+        let coverage = total > 0 ? presentWeight / total : 0
+        guard coverage + 1e-9 >= rules.minCoverage, presentWeight > 0 else {
+            return ComponentScore(kind: kind, value: nil, coverage: coverage, indicators: rules.listed.compactMap { results[$0] }, rank: nil)
+        }
+        let pointsPerZ = 50 / rules.zClamp
+        var sum = 0.0
+        for i in rules.listed {
+            guard let (z, weight) = results.zAndWeight(i), weight > 0 else { continue }
+            sum += pointsPerZ * weight * z / presentWeight
+        }
+        return ComponentScore(kind: kind, value: min(100, max(0, 50 + sum)), coverage: coverage, indicators: [], rank: nil)
+    }
+}
