@@ -287,6 +287,18 @@ import WFRiskTestSupport
         #expect((scores["warnings"] as? [String])?.first?.hasPrefix("SYNTHETIC DATA") == true)
     }
 
+    /// Run from inside the synthetic folder with relative paths: the marker in the working folder
+    /// is found (the walk up from "workforce/x.csv" used to stop before reaching ".").
+    @Test func syntheticInputsAreFoundFromInsideTheirFolder() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let files = try FileManager.default.contentsOfDirectory(atPath: Fixtures.repoRoot + "/sample-data/workforce").filter { $0.hasSuffix(".csv") }.sorted()
+        #expect(!files.isEmpty)
+        let r = try Fixtures.run(["run", "--workforce"] + files.map { "workforce/" + $0 } + ["--out", dir, "--quiet"], cwd: Fixtures.repoRoot + "/sample-data")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect((try json(dir + "/latest/manifest.json")["synthetic_inputs"] as? [String]) == ["."])
+        #expect((try json(dir + "/latest/scores.json")["warnings"] as? [String])?.first?.hasPrefix("SYNTHETIC DATA") == true)
+    }
+
     @Test(.enabled(if: Fixtures.sharedAvailable, Comment(rawValue: Fixtures.sharedSkipMessage)))
     func realDataIsNotLabelledSynthetic() throws {
         let dir = Fixtures.temporaryDirectory()

@@ -394,12 +394,16 @@ package struct InputPlan: Sendable {
     package var syntheticInputs: [String] {
         var found = Set<String>()
         for path in workforce + demand + inspections + reference.map(\.path) {
+            // The file's folder and up to three above it; a relative path's walk ends in the
+            // working folder ("."), which is looked at too.
             var dir = (path as NSString).deletingLastPathComponent
-            for _ in 0..<4 where !dir.isEmpty && dir != "/" {
-                if FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent(Self.syntheticMarker)) {
-                    found.insert(dir)
+            for _ in 0..<4 {
+                let here = dir.isEmpty ? "." : dir
+                if FileManager.default.fileExists(atPath: (here as NSString).appendingPathComponent(Self.syntheticMarker)) {
+                    found.insert(here)
                     break
                 }
+                if dir.isEmpty || dir == "/" { break }
                 dir = (dir as NSString).deletingLastPathComponent
             }
         }
