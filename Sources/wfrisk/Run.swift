@@ -306,9 +306,9 @@ enum Summary {
         out += "Top 10 by overall score (higher = more risk):\nrank  score  instab  caseload  authority\n"
         for u in ranked.prefix(10) {
             let rank = String(u.overallRank ?? 0).padding(toLength: 4, withPad: " ", startingAt: 0)
-            out += "\(rank)  \(Decimals.format(u.overall ?? 0, 1).leftPad(5))  \(Decimals.format(u.instability.value ?? 0, 1).leftPad(6))  \(Decimals.format(u.caseloadRisk.value ?? 0, 1).leftPad(8))  \(u.name) (\(u.oldCode))\n"
+            out += "\(rank)  \(Decimals.format(u.overall ?? 0, 1).leftPad(5))  \(Decimals.format(u.instability.value ?? 0, 1).leftPad(6))  \(Decimals.format(u.caseloadRisk.value ?? 0, 1).leftPad(8))  \(NameText.forTerminal(u.name)) (\(u.oldCode))\n"
         }
-        for u in excluded { out += "excluded: \(u.name) (\(u.oldCode)): \(u.exclusionReason ?? "")\n" }
+        for u in excluded { out += "excluded: \(NameText.forTerminal(u.name)) (\(u.oldCode)): \(NameText.forTerminal(u.exclusionReason ?? ""))\n" }
         out += "\nFiles written:\n"
         for f in files { out += "  \(f)\n" }
         out += "(latest -> \(outcome.runDirectory))\n"

@@ -114,3 +114,15 @@ import WFRiskTestSupport
         #expect(sn.neighbours(of: ReportingUnit(memberCodes: ["940", "941"]), among: units) == [ReportingUnit("855"), ReportingUnit("937")])
     }
 }
+
+/// A name printed to the terminal (the run's top ten, its exclusions): one line whatever it holds.
+@Suite struct NameForTerminalTests {
+    @Test(arguments: ["Synthetic Authority 50,\nBorough of Testing", "Tab\there", "Carriage\r\nreturn", "Esc \u{1B}[31mred", "C1 \u{85}x", "plain name"])
+    func aNameIsOneLineWithoutControls(name: String) {
+        let shown = NameText.forTerminal(name)
+        #expect(!shown.unicodeScalars.contains { $0.properties.generalCategory == .control }, "\(shown.debugDescription)")
+        #expect(shown.unicodeScalars.count == name.unicodeScalars.count)
+        // Printable characters are kept as they are, in order.
+        #expect(zip(shown.unicodeScalars, name.unicodeScalars).allSatisfy { a, b in b.properties.generalCategory == .control || a == b })
+    }
+}

@@ -31,6 +31,18 @@ package enum NameText {
         return nil
     }
 
+    /// A name (or a message quoting one) for a line of terminal output: the tab and line breaks a
+    /// name may hold become spaces, so a name cannot split a printed table, and any other control
+    /// character becomes U+FFFD, so nothing reaches the terminal as an escape sequence. Output
+    /// files keep the name as read.
+    package static func forTerminal(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { s in
+            guard s.properties.generalCategory == .control else { return s }
+            return s == "\t" || s == "\n" || s == "\r" ? " " : "\u{FFFD}"
+        }))
+    }
+
     private static func hex(_ v: UInt32) -> String {
         let h = String(v, radix: 16, uppercase: true)
         return String(repeating: "0", count: max(0, 4 - h.count)) + h
