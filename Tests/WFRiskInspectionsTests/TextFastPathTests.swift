@@ -12,7 +12,7 @@ import WFRiskOfsted
     /// stems' endings and possessives, capitals, curly apostrophes and non-ASCII words.
     func lexiconTexts(_ rng: inout SeededRandom, count: Int) throws -> [String] {
         let yaml = try String(contentsOfFile: Fixtures.repoRoot + "/Sources/WFRiskInspections/Resources/inspection_lexicon.yml", encoding: .utf8)
-        let scalars = Array(yaml.unicodeScalars)
+        let scalars = ScalarText(yaml)
         var pool = Array(Set(Tokenizer.tokens(scalars, from: 0, to: scalars.count).map(\.word))).sorted()
         #expect(pool.count > 300)
         pool += ["café", "naïve", "Ofsted’s", "council’s", "recruitment’s", "Ωmega", "x", "s", "'s", "ab", "Staff", "AGENCY", "Agency's"]
@@ -34,7 +34,7 @@ import WFRiskOfsted
         var rng = SeededRandom(seed: 43)
         var matched = 0
         for text in try lexiconTexts(&rng, count: 400) {
-            let scalars = Array(text.unicodeScalars)
+            let scalars = ScalarText(text)
             var tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
             lexicon.cueIndex.mark(&tokens)
             for set in lexicon.cueSets {
@@ -61,7 +61,7 @@ import WFRiskOfsted
             let words = phrase.split(separator: " ").map(String.init)
             let variants = [words] + words.indices.map { k in words.enumerated().map { $0.offset == k ? $0.element + "'s" : $0.element } }
             for variant in variants {
-                let scalars = Array(variant.joined(separator: " ").unicodeScalars)
+                let scalars = ScalarText(variant.joined(separator: " "))
                 var tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
                 guard !tokens.isEmpty else { continue }
                 lexicon.cueIndex.mark(&tokens)
@@ -95,7 +95,7 @@ import WFRiskOfsted
         let pieces = ["Word", "two words.", "\n", "\n\n", "  ", " - ", "%", "&", "34.7", "Cookie policy", "é", "’s", "x", "\t", "Related stories"]
         for _ in 0..<1000 {
             let text = (0..<Int(rng.next() % 30)).map { _ in rng.pick(pieces) }.joined(separator: rng.next() % 2 == 0 ? " " : "")
-            let scalars = Array(text.unicodeScalars)
+            let scalars = ScalarText(text)
             let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
             let lines = extractor.layout(scalars)
             let searched = lines.map { l in
@@ -109,7 +109,7 @@ import WFRiskOfsted
     @Test func packedAbbreviationsAreTheAbbreviations() {
         let words = ["st", "St", "ST", "mr", "Mrs", "e.g", "I.E", "etc", "x", "Z", "no", "No", "year", "ltd", "é", "né", "Cllr", "abcdefghi", "stx"]
         for w in words {
-            let scalars = Array(w.unicodeScalars)
+            let scalars = ScalarText(w)
             if let packed = InspectionExtractor.packedLowerASCII(scalars, 0, scalars.count) {
                 #expect(InspectionExtractor.packedAbbreviations.contains(packed) == InspectionExtractor.abbreviations.contains(w.lowercased()), "\(w)")
             } else {
@@ -133,7 +133,7 @@ import WFRiskOfsted
         var rng = SeededRandom(seed: 31)
         for _ in 0..<300 {
             let text = (0..<Int(5 + rng.next() % 30)).map { _ in rng.pick(words) }.joined(separator: " ")
-            let scalars = Array(text.unicodeScalars)
+            let scalars = ScalarText(text)
             let plain = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
             var marked = plain
             lexicon.cueIndex.mark(&marked)
@@ -168,14 +168,20 @@ import WFRiskOfsted
     @Test func scalarsDecodedFromUTF8AreTheStringsScalars() {
         var rng = SeededRandom(seed: 41)
         let pieces = ["a", "Z", " ", "\n", "é", "’", "€", "日本", "😀", "\u{0301}", "ß", "\u{10FFFF}", "\u{7F}", "\u{80}", "\u{7FF}", "\u{800}", "\u{FFFF}"]
-        for _ in 0..<2000 {
-            let text = (0..<Int(rng.next() % 20)).map { _ in rng.pick(pieces) }.joined()
-            #expect(unicodeScalars(of: text) == Array(text.unicodeScalars), "\(text.unicodeScalars.map { $0.value })")
+        var forms: Set<Bool> = []
+        for trial in 0..<2000 {
+            var text = (0..<Int(rng.next() % 20)).map { _ in rng.pick(pieces) }.joined()
+            // Half the texts mostly ASCII, so both of `ScalarText`'s forms (and the limit between them) are read.
+            if trial % 2 == 0 { text = String(repeating: "ab ", count: Int(rng.next() % 40)) + text }
+            let scalars = ScalarText(text)
+            forms.insert(scalars.isWide)
+            #expect(Array(scalars) == Array(text.unicodeScalars), "\(text.unicodeScalars.map { $0.value })")
         }
+        #expect(forms == [false, true])
     }
 
     @Test func tokenKeysAreTheWordsKeys() {
-        let scalars = Array("Council’s agency-staff recruitment 34.7 per cent, Édith's café 66,357".unicodeScalars)
+        let scalars = ScalarText("Council’s agency-staff recruitment 34.7 per cent, Édith's café 66,357")
         for t in Tokenizer.tokens(scalars, from: 0, to: scalars.count) {
             #expect(t.key == WordKey.of(t.word.utf8), "\(t.word)")
             #expect(t.ascii == t.word.utf8.allSatisfy { $0 < 0x80 })
@@ -200,7 +206,7 @@ import WFRiskOfsted
         let filler = ["the", "staff", "Council", "were", "in", "post", "é", "rates", "high", "agency's"]
         for _ in 0..<300 {
             let words = (0..<8).map { _ in rng.next() % 3 == 0 ? rng.pick(phrases) : rng.pick(filler) }
-            let scalars = Array(words.joined(separator: " ").unicodeScalars)
+            let scalars = ScalarText(words.joined(separator: " "))
             let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
             let range = 0..<tokens.count
             for (union, members) in [(lexicon.anyTheme, lexicon.themes.map(\.1)), (lexicon.anyVisitType, lexicon.visitTypes.map(\.1)),
@@ -209,7 +215,7 @@ import WFRiskOfsted
             }
         }
         for phrase in phrases {
-            let scalars = Array(phrase.unicodeScalars)
+            let scalars = ScalarText(phrase)
             let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
             guard !tokens.isEmpty else { continue }
             #expect(groups.contains { $0.match(tokens, at: 0, end: tokens.count) > 0 }, "\(phrase)")

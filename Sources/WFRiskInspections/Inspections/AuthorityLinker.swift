@@ -55,7 +55,7 @@ extension InspectionExtractor {
 
     /// An authority name starting at token `i`: (tokens used, codes, confirmed as the council,
     /// ambiguous and unconfirmed).
-    func mention(at i: Int, in range: Range<Int>, tokens: [Token], scalars: [Unicode.Scalar], year: Int?) -> (Int, [String], Bool, Bool)? {
+    func mention(at i: Int, in range: Range<Int>, tokens: TokenList, scalars: ScalarText, year: Int?) -> (Int, [String], Bool, Bool)? {
         let initial = scalars[tokens[i].start]
         let capitalised = initial.value < 128 ? initial.value >= 65 && initial.value <= 90 : initial.properties.isUppercase
         guard capitalised else { return nil }

@@ -101,7 +101,7 @@ final class CueMatcher: Sendable {
     }
 
     /// Whether token `j` matches a cue word after the first (`CueSet.wordMatches`).
-    @inline(__always) private func matches(_ tokens: [Token], _ j: Int, _ w: Int) -> Bool {
+    @inline(__always) private func matches(_ tokens: TokenList, _ j: Int, _ w: Int) -> Bool {
         if tokens[j].ascii && !words[w].shortStem {
             let key = words[w].key
             if words[w].stem {
@@ -114,7 +114,7 @@ final class CueMatcher: Sendable {
     }
 
     /// `CueSet.plainMatch` for an ASCII token at `i` whose cue mask admits the set.
-    func match(_ tokens: [Token], at i: Int, end: Int) -> Int {
+    func match(_ tokens: TokenList, at i: Int, end: Int) -> Int {
         // byFirst[word], else byFirst[word without "'s"] (not both: the plain lookup's `??`).
         var g = group(tokens[i].key) { $0 == tokens[i].word }
         if g == nil && tokens[i].possessive {

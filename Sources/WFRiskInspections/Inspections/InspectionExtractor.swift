@@ -46,8 +46,8 @@ public struct InspectionExtractor: Sendable {
 
     /// A decoded text laid out: its scalars, words, lines and body sentences.
     struct ReadText {
-        let scalars: [Unicode.Scalar]
-        let tokens: [Token]
+        let scalars: ScalarText
+        let tokens: TokenList
         let lines: [Line]
         let sentences: [Sentence]
         let readable: [Line]
@@ -113,7 +113,11 @@ public struct InspectionExtractor: Sendable {
 
     /// The text steps: layout, authorities, visit facts, signals and figures.
     func extractText(_ source: InspectionSource) throws -> InspectionDocument {
-        let scalars = unicodeScalars(of: source.text)
+        let scalars = ScalarText(source.text)
+        // Offsets in `TokenList` are 32 bits; such a text would need about 100 GB to extract anyway.
+        guard scalars.count <= Tokenizer.maxScalars else {
+            throw WFRiskError.input(InputProblem(file: source.file, message: "text of \(scalars.count) characters is longer than the \(Tokenizer.maxScalars) an inspection text may have; split it"))
+        }
         var tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
         lexicon.cueIndex.mark(&tokens)
         let lines = layout(scalars)

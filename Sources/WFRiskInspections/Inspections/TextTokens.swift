@@ -1,6 +1,7 @@
 import Foundation
 
-/// A word of a text, lower-cased, with its Unicode-scalar offsets in the text.
+/// A word of a text, lower-cased, with its Unicode-scalar offsets in the text: what
+/// `TokenList`'s subscript gives (a view; the list keeps each distinct word once).
 struct Token: Sendable {
     let word: String
     let start: Int
@@ -15,23 +16,121 @@ struct Token: Sendable {
     let possessive: Bool
     /// Bits of the lexicon's cue sets that may start at this word (`CueIndex.mark`); all set
     /// until marked, so an unmarked token is always checked in full.
-    var cueMask = UInt64.max
+    let cueMask: UInt64
 
-    init(word: String, start: Int, end: Int) {
-        var keys = TokenKeys()
-        for b in word.utf8 { keys.add(b) }
-        self.init(word: word, start: start, end: end, keys: keys)
-    }
-
-    init(word: String, start: Int, end: Int, keys: TokenKeys) {
-        self.word = word
+    @inline(__always) init(_ w: TokenList.Word, start: Int, end: Int) {
+        word = w.word
         self.start = start
         self.end = end
-        ascii = keys.ascii
-        key = keys.hash
-        prefixKey = keys.prefix
-        possessive = keys.count > 2 && keys.last2 == 0x2773
-        baseKey = possessive ? keys.beforeLast2 : 0
+        key = w.key
+        baseKey = w.baseKey
+        prefixKey = w.prefixKey
+        ascii = w.ascii
+        possessive = w.possessive
+        cueMask = w.cueMask
+    }
+}
+
+/// A text's tokens, each distinct word kept once (issue 27: memory). A token is 12 bytes (its
+/// start, length and word number) instead of the 72 of a `Token` with its own `String` and
+/// keys, which held about 12 bytes per byte of a large text. Everything but the offsets is a
+/// property of the word (its keys and its cue mask too: `CueIndex.mark` reads only the keys),
+/// so it is stored per distinct word. Reads as a collection of `Token`s.
+struct TokenList: RandomAccessCollection, Sendable {
+    /// A distinct word, with its keys (`TokenKeys`) and cue mask.
+    struct Word: Sendable {
+        let word: String
+        let key: UInt64
+        let baseKey: UInt64
+        let prefixKey: UInt64
+        let ascii: Bool
+        let possessive: Bool
+        var cueMask = UInt64.max
+
+        init(word: String, keys: TokenKeys) {
+            self.word = word
+            ascii = keys.ascii
+            key = keys.hash
+            prefixKey = keys.prefix
+            possessive = keys.count > 2 && keys.last2 == 0x2773
+            baseKey = possessive ? keys.beforeLast2 : 0
+        }
+    }
+
+    /// One token: its first scalar, its length in scalars and its word's place in `words`, 32
+    /// bits each: enough for any text of at most `Tokenizer.maxScalars` (the extractor's limit).
+    struct Entry: Sendable {
+        let start: UInt32
+        let length: UInt32
+        let word: UInt32
+    }
+
+    private(set) var entries: [Entry] = []
+    private(set) var words: [Word] = []
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { entries.count }
+    typealias Indices = Range<Int>
+
+    @inline(__always) subscript(i: Int) -> Token {
+        let e = entries[i]
+        return Token(words[Int(e.word)], start: Int(e.start), end: Int(e.start) + Int(e.length))
+    }
+
+    /// Sets each distinct word's cue mask (`CueIndex.mark`).
+    mutating func setMasks(_ mask: (Word) -> UInt64) {
+        for k in words.indices { words[k].cueMask = mask(words[k]) }
+    }
+
+    /// Builds a list, interning words by their UTF-8 bytes.
+    struct Builder {
+        private var list = TokenList()
+        /// Open addressing over `WordKey` hashes: slot -> word number + 1 (0: empty).
+        private var slots = [UInt32](repeating: 0, count: 1024)
+        private var hashes = [UInt64](repeating: 0, count: 1024)
+
+        init(capacity: Int) { list.entries.reserveCapacity(capacity) }
+
+        mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, keys: TokenKeys, start: Int, end: Int) {
+            let hash = keys.hash
+            var s = Int(truncatingIfNeeded: (hash ^ (hash >> 29))) & (slots.count - 1)
+            var id: UInt32?
+            while slots[s] != 0 {
+                let w = Int(slots[s] - 1)
+                if hashes[s] == hash && list.words[w].word.utf8.elementsEqual(bytes) { id = UInt32(w); break }
+                s = (s + 1) & (slots.count - 1)
+            }
+            if id == nil {
+                id = UInt32(list.words.count)
+                list.words.append(Word(word: String(decoding: bytes, as: UTF8.self), keys: keys))
+                slots[s] = id! + 1
+                hashes[s] = hash
+                if list.words.count * 2 > slots.count { grow() }
+            }
+            list.entries.append(Entry(start: UInt32(start), length: UInt32(end - start), word: id!))
+        }
+
+        private mutating func grow() {
+            let size = slots.count * 2
+            var newSlots = [UInt32](repeating: 0, count: size), newHashes = [UInt64](repeating: 0, count: size)
+            for s in slots.indices where slots[s] != 0 {
+                var t = Int(truncatingIfNeeded: (hashes[s] ^ (hashes[s] >> 29))) & (size - 1)
+                while newSlots[t] != 0 { t = (t + 1) & (size - 1) }
+                newSlots[t] = slots[s]
+                newHashes[t] = hashes[s]
+            }
+            slots = newSlots
+            hashes = newHashes
+        }
+
+        mutating func append(_ word: String, start: Int, end: Int) {
+            var keys = TokenKeys()
+            for b in word.utf8 { keys.add(b) }
+            var word = word
+            word.withUTF8 { append($0, keys: keys, start: start, end: end) }
+        }
+
+        consuming func finish() -> TokenList { list }
     }
 }
 
@@ -79,50 +178,109 @@ struct WordFilter: Sendable {
     }
 }
 
-/// A text's Unicode scalars, decoded from its UTF-8 in one pass (the generic
-/// `Array(text.unicodeScalars)` counts them first, then copies).
-func unicodeScalars(of text: String) -> [Unicode.Scalar] {
-    var text = text
-    return text.withUTF8 { u in
-        [Unicode.Scalar](unsafeUninitializedCapacity: u.count) { buffer, count in
+/// A text's Unicode scalars by offset (the extractor's offsets count scalars), decoded from its
+/// UTF-8 in one pass. Issue 27, memory: held as one byte per scalar, with the few non-ASCII
+/// scalars of an English text in a table by offset, instead of four bytes each; a text with
+/// more than one non-ASCII scalar in `sparseLimit` is held four bytes a scalar, as before.
+struct ScalarText: RandomAccessCollection, Sendable {
+    /// A scalar's value where it is ASCII, else 0x80 (look in `others` or `all`).
+    private let ascii: [UInt8]
+    private let others: [Int: Unicode.Scalar]
+    /// Every scalar, when the text is not mostly ASCII (then `ascii` is empty).
+    private let all: [Unicode.Scalar]
+    static let sparseLimit = 16
+
+    init(_ text: String) {
+        var text = text
+        (ascii, others, all) = text.withUTF8 { u in
+            // Non-ASCII scalars are their lead bytes; continuation bytes are no scalar.
+            var leads = 0, continuations = 0
+            for b in u where b >= 0x80 { if b >= 0xC0 { leads += 1 } else { continuations += 1 } }
+            let count = u.count - continuations
+            if leads * Self.sparseLimit > count {
+                return ([], [:], Self.decode(u, count: count))
+            }
+            var others: [Int: Unicode.Scalar] = [:]
+            others.reserveCapacity(leads)
+            let ascii = [UInt8](unsafeUninitializedCapacity: count) { buffer, n in
+                var i = 0, k = 0
+                while i < u.count {
+                    if u[i] < 0x80 {
+                        buffer[k] = u[i]
+                        i += 1
+                    } else {
+                        let (v, length) = Self.scalar(u, at: i)
+                        others[k] = v
+                        buffer[k] = 0x80
+                        i += length
+                    }
+                    k += 1
+                }
+                n = k
+            }
+            return (ascii, others, [])
+        }
+    }
+
+    /// All scalars, four bytes each.
+    private static func decode(_ u: UnsafeBufferPointer<UInt8>, count: Int) -> [Unicode.Scalar] {
+        [Unicode.Scalar](unsafeUninitializedCapacity: count) { buffer, n in
             var i = 0, k = 0
             while i < u.count {
-                let b = UInt32(u[i])
-                var v: UInt32
-                if b < 0x80 {
-                    v = b
-                    i += 1
-                } else if b < 0xE0 {
-                    v = (b & 0x1F) << 6 | UInt32(u[i + 1] & 0x3F)
-                    i += 2
-                } else if b < 0xF0 {
-                    v = (b & 0x0F) << 12 | UInt32(u[i + 1] & 0x3F) << 6 | UInt32(u[i + 2] & 0x3F)
-                    i += 3
-                } else {
-                    v = (b & 0x07) << 18 | UInt32(u[i + 1] & 0x3F) << 12 | UInt32(u[i + 2] & 0x3F) << 6 | UInt32(u[i + 3] & 0x3F)
-                    i += 4
-                }
-                // A String's UTF-8 is valid, so every value is a scalar.
-                (buffer.baseAddress! + k).initialize(to: Unicode.Scalar(v) ?? "\u{FFFD}")
+                let (v, length) = scalar(u, at: i)
+                (buffer.baseAddress! + k).initialize(to: v)
+                i += length
                 k += 1
             }
-            count = k
+            n = k
         }
+    }
+
+    /// The scalar whose UTF-8 starts at `i`, and its length in bytes.
+    @inline(__always) private static func scalar(_ u: UnsafeBufferPointer<UInt8>, at i: Int) -> (Unicode.Scalar, Int) {
+        let b = UInt32(u[i])
+        var v: UInt32, length: Int
+        if b < 0x80 {
+            v = b
+            length = 1
+        } else if b < 0xE0 {
+            v = (b & 0x1F) << 6 | UInt32(u[i + 1] & 0x3F)
+            length = 2
+        } else if b < 0xF0 {
+            v = (b & 0x0F) << 12 | UInt32(u[i + 1] & 0x3F) << 6 | UInt32(u[i + 2] & 0x3F)
+            length = 3
+        } else {
+            v = (b & 0x07) << 18 | UInt32(u[i + 1] & 0x3F) << 12 | UInt32(u[i + 2] & 0x3F) << 6 | UInt32(u[i + 3] & 0x3F)
+            length = 4
+        }
+        // A String's UTF-8 is valid, so every value is a scalar.
+        return (Unicode.Scalar(v) ?? "\u{FFFD}", length)
+    }
+
+    /// Whether the text is held four bytes a scalar (tests: both forms must read the same).
+    var isWide: Bool { ascii.isEmpty && !all.isEmpty }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { all.isEmpty ? ascii.count : all.count }
+    typealias Indices = Range<Int>
+
+    @inline(__always) subscript(i: Int) -> Unicode.Scalar {
+        if !all.isEmpty { return all[i] }
+        let b = ascii[i]
+        return b < 0x80 ? Unicode.Scalar(b) : others[i] ?? "\u{FFFD}"
     }
 }
 
 /// Splits text into words: letters, digits and inner apostrophes (’ read as ');
 /// a decimal number stays one token ("34.7"); "%" is a token of its own.
 enum Tokenizer {
-    static func tokens(_ scalars: [Unicode.Scalar], from: Int, to: Int) -> [Token] {
-        precondition(from >= 0 && to <= scalars.count)
-        // Read through a buffer pointer: the scan touches every scalar, bounds checked above once.
-        return scalars.withUnsafeBufferPointer { tokens($0, from: from, to: to) }
-    }
+    /// The longest text tokens are read from: `TokenList` keeps offsets and word numbers in 32 bits.
+    static let maxScalars = Int(UInt32.max)
 
-    private static func tokens(_ scalars: UnsafeBufferPointer<Unicode.Scalar>, from: Int, to: Int) -> [Token] {
-        var out: [Token] = []
-        out.reserveCapacity((to - from) / 5)
+    static func tokens(_ scalars: ScalarText, from: Int, to: Int) -> TokenList {
+        precondition(from >= 0 && to <= scalars.count)
+        precondition(to <= maxScalars, "text longer than Tokenizer.maxScalars (the extractor checks first)")
+        var out = TokenList.Builder(capacity: (to - from) / 5)
         // The word being read, as lower-case UTF-8 in a reused buffer.
         var word: [UInt8] = []
         word.reserveCapacity(64)
@@ -167,19 +325,19 @@ enum Tokenizer {
                     }
                     i += 1
                 }
-                out.append(Token(word: String(decoding: word, as: UTF8.self), start: start, end: i, keys: keys))
+                word.withUnsafeBufferPointer { out.append($0, keys: keys, start: start, end: i) }
             } else {
-                if c == "%" { out.append(Token(word: "%", start: i, end: i + 1)) }
-                if c == "&" { out.append(Token(word: "and", start: i, end: i + 1)) }
+                if c == "%" { out.append("%", start: i, end: i + 1) }
+                if c == "&" { out.append("and", start: i, end: i + 1) }
                 i += 1
             }
         }
-        return out
+        return out.finish()
     }
 
     /// Tokens of a cue phrase from the lexicon; a trailing `*` is kept on the last word.
     static func phrase(_ text: String) -> [String] {
-        let scalars = Array(text.unicodeScalars)
+        let scalars = ScalarText(text)
         var words = tokens(scalars, from: 0, to: scalars.count).map(\.word)
         if text.hasSuffix("*"), !words.isEmpty { words[words.count - 1] += "*" }
         return words
@@ -278,7 +436,7 @@ final class CueSet: Sendable {
     }
 
     /// Length (in tokens) of the longest cue starting at `i`, or 0.
-    @inline(__always) func match(_ tokens: [Token], at i: Int, end: Int) -> Int {
+    @inline(__always) func match(_ tokens: TokenList, at i: Int, end: Int) -> Int {
         // The token's mask rules most sets out with one test.
         if tokens[i].cueMask & bit == 0 && bit != 0 { return 0 }
         if tokens[i].ascii, let fast { return fast.match(tokens, at: i, end: end) }
@@ -286,7 +444,7 @@ final class CueSet: Sendable {
     }
 
     /// `match` by the string dictionaries: the reference `CueMatcher` is tested against.
-    func plainMatch(_ tokens: [Token], at i: Int, end: Int) -> Int {
+    func plainMatch(_ tokens: TokenList, at i: Int, end: Int) -> Int {
         if tokens[i].cueMask & bit == 0 && bit != 0 { return 0 }
         // Fields read one by one: copying the whole token would retain its word.
         let ascii = tokens[i].ascii
@@ -309,7 +467,7 @@ final class CueSet: Sendable {
 
     /// All matches in `range`: (token index, length). `mask`, the cue masks of the range's tokens
     /// or-ed together (or more), rules the whole range out at once when this set's bit is clear.
-    func matches(_ tokens: [Token], in range: Range<Int>, mask: UInt64 = .max) -> [(Int, Int)] {
+    func matches(_ tokens: TokenList, in range: Range<Int>, mask: UInt64 = .max) -> [(Int, Int)] {
         var out: [(Int, Int)] = []
         if bit != 0 && mask & bit == 0 { return out }
         var i = range.lowerBound
@@ -324,7 +482,7 @@ final class CueSet: Sendable {
     /// For each set, how many matches `matches` finds in all of `ranges`, in one pass over the
     /// tokens instead of one per set: each set keeps its own next free position, so its
     /// matches are the same left-to-right, non-overlapping ones.
-    static func countMatches(_ sets: [CueSet], _ tokens: [Token], in ranges: [Range<Int>]) -> [Int] {
+    static func countMatches(_ sets: [CueSet], _ tokens: TokenList, in ranges: [Range<Int>]) -> [Int] {
         var counts = [Int](repeating: 0, count: sets.count)
         var next = [Int](repeating: 0, count: sets.count)
         // A token none of the sets may start is passed over (a set without a bit: none is).
@@ -343,7 +501,7 @@ final class CueSet: Sendable {
         return counts
     }
 
-    func contains(_ tokens: [Token], in range: Range<Int>, mask: UInt64 = .max) -> Bool {
+    func contains(_ tokens: TokenList, in range: Range<Int>, mask: UInt64 = .max) -> Bool {
         if bit != 0 && mask & bit == 0 { return false }
         var i = range.lowerBound
         while i < range.upperBound {
@@ -408,21 +566,21 @@ struct CueIndex: Sendable {
 
     /// The cue masks of `tokens[range]` or-ed together: a set whose bit is clear in it starts
     /// nowhere in the range.
-    static func union(_ tokens: [Token], _ range: Range<Int>) -> UInt64 {
+    static func union(_ tokens: TokenList, _ range: Range<Int>) -> UInt64 {
         var mask: UInt64 = 0
         for i in range { mask |= tokens[i].cueMask }
         return mask
     }
 
-    /// Sets each token's `cueMask`.
-    func mark(_ tokens: inout [Token]) {
+    /// Sets each token's `cueMask` (once per distinct word: it depends on the word's keys only).
+    func mark(_ tokens: inout TokenList) {
         guard indexes else { return }
-        for i in tokens.indices {
-            guard tokens[i].ascii else { tokens[i].cueMask = .max; continue }
-            var m = always | lookup(tokens[i].key)
-            if tokens[i].baseKey != 0 { m |= lookup(tokens[i].baseKey) }
-            if tokens[i].prefixKey != 0 { m |= lookup(tokens[i].prefixKey) }
-            tokens[i].cueMask = m
+        tokens.setMasks { w in
+            guard w.ascii else { return .max }
+            var m = always | lookup(w.key)
+            if w.baseKey != 0 { m |= lookup(w.baseKey) }
+            if w.prefixKey != 0 { m |= lookup(w.prefixKey) }
+            return m
         }
     }
 }
