@@ -180,6 +180,32 @@ import WFRiskOfsted
         #expect(forms == [false, true])
     }
 
+    /// A token list keeps each distinct word once (issue 27): every token reads as the token its
+    /// own span of the text gives when tokenized alone (word, length, keys), so a shared word
+    /// never gives a token another's length ("66,357" and "66357" are one word, two lengths).
+    @Test func sharedWordsGiveEachTokenItsOwnSpan() {
+        var rng = SeededRandom(seed: 59)
+        let pieces = ["Council", "council’s", "council's", "COUNCIL", "66,357", "66357", "34.7", "&", "and", "%", "café", "CAFÉ",
+                      "İstanbul", "istanbul", "x", "staff", "Staff's", " ", ", ", ". ", "\n", "-"]
+        var shared = 0
+        for _ in 0..<500 {
+            let text = (0..<Int(1 + rng.next() % 40)).map { _ in rng.pick(pieces) }.joined(separator: rng.next() % 3 == 0 ? "" : " ")
+            let scalars = ScalarText(text)
+            let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+            shared += tokens.count - tokens.words.count
+            for t in tokens {
+                let alone = ScalarText(String(String.UnicodeScalarView(scalars[t.start..<t.end])))
+                let own = Tokenizer.tokens(alone, from: 0, to: alone.count)
+                #expect(own.count == 1 && own.first.map { o in
+                    o.word == t.word && o.end == t.end - t.start && o.key == t.key && o.baseKey == t.baseKey && o.prefixKey == t.prefixKey
+                        && o.ascii == t.ascii && o.possessive == t.possessive
+                } == true, "\(text.debugDescription) at \(t.start)")
+            }
+        }
+        // Words were shared, so the test read shared entries.
+        #expect(shared > 1000)
+    }
+
     @Test func tokenKeysAreTheWordsKeys() {
         let scalars = ScalarText("Council’s agency-staff recruitment 34.7 per cent, Édith's café 66,357")
         for t in Tokenizer.tokens(scalars, from: 0, to: scalars.count) {

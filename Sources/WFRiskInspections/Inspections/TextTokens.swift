@@ -31,15 +31,17 @@ struct Token: Sendable {
     }
 }
 
-/// A text's tokens, each distinct word kept once (issue 27: memory). A token is 12 bytes (its
-/// start, length and word number) instead of the 72 of a `Token` with its own `String` and
-/// keys, which held about 12 bytes per byte of a large text. Everything but the offsets is a
-/// property of the word (its keys and its cue mask too: `CueIndex.mark` reads only the keys),
-/// so it is stored per distinct word. Reads as a collection of `Token`s.
+/// A text's tokens, each distinct word kept once (issue 27: memory). A token is 8 bytes (its
+/// start and word number) instead of the 72 of a `Token` with its own `String` and keys, which
+/// held about 12 bytes per byte of a large text. Everything but the start is a property of the
+/// word: its keys, its cue mask (`CueIndex.mark` reads only the keys) and its length in the
+/// text's scalars, which is why a word is distinct by its bytes *and* that length ("council's"
+/// and "Council’s" are one, "66357" and "66,357" two). Reads as a collection of `Token`s.
 struct TokenList: RandomAccessCollection, Sendable {
-    /// A distinct word, with its keys (`TokenKeys`) and cue mask.
+    /// A distinct word, with its keys (`TokenKeys`), cue mask and length in scalars.
     struct Word: Sendable {
         let word: String
+        let length: Int
         let key: UInt64
         let baseKey: UInt64
         let prefixKey: UInt64
@@ -47,8 +49,9 @@ struct TokenList: RandomAccessCollection, Sendable {
         let possessive: Bool
         var cueMask = UInt64.max
 
-        init(word: String, keys: TokenKeys) {
+        init(word: String, length: Int, keys: TokenKeys) {
             self.word = word
+            self.length = length
             ascii = keys.ascii
             key = keys.hash
             prefixKey = keys.prefix
@@ -57,11 +60,10 @@ struct TokenList: RandomAccessCollection, Sendable {
         }
     }
 
-    /// One token: its first scalar, its length in scalars and its word's place in `words`, 32
-    /// bits each: enough for any text of at most `Tokenizer.maxScalars` (the extractor's limit).
+    /// One token: its first scalar and its word's place in `words`, 32 bits each: enough for any
+    /// text of at most `Tokenizer.maxScalars` (the extractor's limit).
     struct Entry: Sendable {
         let start: UInt32
-        let length: UInt32
         let word: UInt32
     }
 
@@ -74,7 +76,8 @@ struct TokenList: RandomAccessCollection, Sendable {
 
     @inline(__always) subscript(i: Int) -> Token {
         let e = entries[i]
-        return Token(words[Int(e.word)], start: Int(e.start), end: Int(e.start) + Int(e.length))
+        let w = words[Int(e.word)]
+        return Token(w, start: Int(e.start), end: Int(e.start) + w.length)
     }
 
     /// Sets each distinct word's cue mask (`CueIndex.mark`).
@@ -92,22 +95,23 @@ struct TokenList: RandomAccessCollection, Sendable {
         init(capacity: Int) { list.entries.reserveCapacity(capacity) }
 
         mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, keys: TokenKeys, start: Int, end: Int) {
-            let hash = keys.hash
+            let length = end - start
+            let hash = WordKey.step(keys.hash, UInt8(truncatingIfNeeded: length))
             var s = Int(truncatingIfNeeded: (hash ^ (hash >> 29))) & (slots.count - 1)
             var id: UInt32?
             while slots[s] != 0 {
                 let w = Int(slots[s] - 1)
-                if hashes[s] == hash && list.words[w].word.utf8.elementsEqual(bytes) { id = UInt32(w); break }
+                if hashes[s] == hash && list.words[w].length == length && list.words[w].word.utf8.elementsEqual(bytes) { id = UInt32(w); break }
                 s = (s + 1) & (slots.count - 1)
             }
             if id == nil {
                 id = UInt32(list.words.count)
-                list.words.append(Word(word: String(decoding: bytes, as: UTF8.self), keys: keys))
+                list.words.append(Word(word: String(decoding: bytes, as: UTF8.self), length: length, keys: keys))
                 slots[s] = id! + 1
                 hashes[s] = hash
                 if list.words.count * 2 > slots.count { grow() }
             }
-            list.entries.append(Entry(start: UInt32(start), length: UInt32(end - start), word: id!))
+            list.entries.append(Entry(start: UInt32(start), word: id!))
         }
 
         private mutating func grow() {
