@@ -171,8 +171,12 @@ import WFRiskOfsted
         var forms: Set<Bool> = []
         for trial in 0..<2000 {
             var text = (0..<Int(rng.next() % 20)).map { _ in rng.pick(pieces) }.joined()
-            // Half the texts mostly ASCII, so both of `ScalarText`'s forms (and the limit between them) are read.
-            if trial % 2 == 0 { text = String(repeating: "ab ", count: Int(rng.next() % 40)) + text }
+            // A quarter of the texts with about as many distinct non-ASCII scalars as the palette
+            // holds, so both of `ScalarText`'s forms (and the limit between them) are read.
+            if trial % 4 == 0 {
+                let distinct = ScalarText.paletteSize - 20 + Int(rng.next() % 40)
+                text += String(String.UnicodeScalarView((0..<distinct).map { Unicode.Scalar(0x4E00 + UInt32($0))! }))
+            }
             let scalars = ScalarText(text)
             forms.insert(scalars.isWide)
             #expect(Array(scalars) == Array(text.unicodeScalars), "\(text.unicodeScalars.map { $0.value })")

@@ -18,10 +18,10 @@ struct Token: Sendable {
     /// until marked, so an unmarked token is always checked in full.
     let cueMask: UInt64
 
-    @inline(__always) init(_ w: TokenList.Word, start: Int, end: Int) {
-        word = w.word
+    @inline(__always) init(_ w: TokenList.Word, word: String, start: Int) {
+        self.word = word
         self.start = start
-        self.end = end
+        end = start + w.length
         key = w.key
         baseKey = w.baseKey
         prefixKey = w.prefixKey
@@ -38,9 +38,9 @@ struct Token: Sendable {
 /// text's scalars, which is why a word is distinct by its bytes *and* that length ("council's"
 /// and "Council’s" are one, "66357" and "66,357" two). Reads as a collection of `Token`s.
 struct TokenList: RandomAccessCollection, Sendable {
-    /// A distinct word, with its keys (`TokenKeys`), cue mask and length in scalars.
+    /// A distinct word's keys (`TokenKeys`), cue mask and length in scalars; its text is in
+    /// `strings` (apart, so that reading a token's keys or mask copies no `String`).
     struct Word: Sendable {
-        let word: String
         let length: Int
         let key: UInt64
         let baseKey: UInt64
@@ -49,8 +49,7 @@ struct TokenList: RandomAccessCollection, Sendable {
         let possessive: Bool
         var cueMask = UInt64.max
 
-        init(word: String, length: Int, keys: TokenKeys) {
-            self.word = word
+        init(length: Int, keys: TokenKeys) {
             self.length = length
             ascii = keys.ascii
             key = keys.hash
@@ -69,6 +68,7 @@ struct TokenList: RandomAccessCollection, Sendable {
 
     private(set) var entries: [Entry] = []
     private(set) var words: [Word] = []
+    private(set) var strings: [String] = []
 
     var startIndex: Int { 0 }
     var endIndex: Int { entries.count }
@@ -76,8 +76,7 @@ struct TokenList: RandomAccessCollection, Sendable {
 
     @inline(__always) subscript(i: Int) -> Token {
         let e = entries[i]
-        let w = words[Int(e.word)]
-        return Token(w, start: Int(e.start), end: Int(e.start) + w.length)
+        return Token(words[Int(e.word)], word: strings[Int(e.word)], start: Int(e.start))
     }
 
     /// Sets each distinct word's cue mask (`CueIndex.mark`).
@@ -101,12 +100,13 @@ struct TokenList: RandomAccessCollection, Sendable {
             var id: UInt32?
             while slots[s] != 0 {
                 let w = Int(slots[s] - 1)
-                if hashes[s] == hash && list.words[w].length == length && list.words[w].word.utf8.elementsEqual(bytes) { id = UInt32(w); break }
+                if hashes[s] == hash && list.words[w].length == length && list.strings[w].utf8.elementsEqual(bytes) { id = UInt32(w); break }
                 s = (s + 1) & (slots.count - 1)
             }
             if id == nil {
                 id = UInt32(list.words.count)
-                list.words.append(Word(word: String(decoding: bytes, as: UTF8.self), length: length, keys: keys))
+                list.words.append(Word(length: length, keys: keys))
+                list.strings.append(String(decoding: bytes, as: UTF8.self))
                 slots[s] = id! + 1
                 hashes[s] = hash
                 if list.words.count * 2 > slots.count { grow() }
@@ -183,30 +183,28 @@ struct WordFilter: Sendable {
 }
 
 /// A text's Unicode scalars by offset (the extractor's offsets count scalars), decoded from its
-/// UTF-8 in one pass. Issue 27, memory: held as one byte per scalar, with the few non-ASCII
-/// scalars of an English text in a table by offset, instead of four bytes each; a text with
-/// more than one non-ASCII scalar in `sparseLimit` is held four bytes a scalar, as before.
+/// UTF-8 in one pass. Issue 27, memory: one byte a scalar, ASCII as itself and any other as
+/// 0x80 + its place in `palette`, the text's distinct non-ASCII scalars (an English text has a
+/// few: quotes, dashes, accents), instead of four bytes each; a text with more than
+/// `paletteSize` distinct non-ASCII scalars is held four bytes a scalar, as before.
 struct ScalarText: RandomAccessCollection, Sendable {
-    /// A scalar's value where it is ASCII, else 0x80 (look in `others` or `all`).
-    private let ascii: [UInt8]
-    private let others: [Int: Unicode.Scalar]
-    /// Every scalar, when the text is not mostly ASCII (then `ascii` is empty).
+    private let narrow: [UInt8]
+    private let palette: [Unicode.Scalar]
+    /// Every scalar, when the palette cannot hold the text's (then `narrow` is empty).
     private let all: [Unicode.Scalar]
-    static let sparseLimit = 16
+    static let paletteSize = 128
 
     init(_ text: String) {
         var text = text
-        (ascii, others, all) = text.withUTF8 { u in
-            // Non-ASCII scalars are their lead bytes; continuation bytes are no scalar.
-            var leads = 0, continuations = 0
-            for b in u where b >= 0x80 { if b >= 0xC0 { leads += 1 } else { continuations += 1 } }
+        (narrow, palette, all) = text.withUTF8 { u in
+            // Continuation bytes are no scalar of their own.
+            var continuations = 0
+            for b in u where b & 0xC0 == 0x80 { continuations += 1 }
             let count = u.count - continuations
-            if leads * Self.sparseLimit > count {
-                return ([], [:], Self.decode(u, count: count))
-            }
-            var others: [Int: Unicode.Scalar] = [:]
-            others.reserveCapacity(leads)
-            let ascii = [UInt8](unsafeUninitializedCapacity: count) { buffer, n in
+            var palette: [Unicode.Scalar] = []
+            var places: [Unicode.Scalar: UInt8] = [:]
+            var fits = true
+            let narrow = [UInt8](unsafeUninitializedCapacity: count) { buffer, n in
                 var i = 0, k = 0
                 while i < u.count {
                     if u[i] < 0x80 {
@@ -214,15 +212,21 @@ struct ScalarText: RandomAccessCollection, Sendable {
                         i += 1
                     } else {
                         let (v, length) = Self.scalar(u, at: i)
-                        others[k] = v
-                        buffer[k] = 0x80
+                        var place = places[v]
+                        if place == nil {
+                            guard palette.count < Self.paletteSize else { fits = false; break }
+                            place = UInt8(palette.count)
+                            places[v] = place
+                            palette.append(v)
+                        }
+                        buffer[k] = 0x80 | place!
                         i += length
                     }
                     k += 1
                 }
                 n = k
             }
-            return (ascii, others, [])
+            return fits ? (narrow, palette, []) : ([], [], Self.decode(u, count: count))
         }
     }
 
@@ -262,16 +266,16 @@ struct ScalarText: RandomAccessCollection, Sendable {
     }
 
     /// Whether the text is held four bytes a scalar (tests: both forms must read the same).
-    var isWide: Bool { ascii.isEmpty && !all.isEmpty }
+    var isWide: Bool { narrow.isEmpty && !all.isEmpty }
 
     var startIndex: Int { 0 }
-    var endIndex: Int { all.isEmpty ? ascii.count : all.count }
+    var endIndex: Int { all.isEmpty ? narrow.count : all.count }
     typealias Indices = Range<Int>
 
     @inline(__always) subscript(i: Int) -> Unicode.Scalar {
         if !all.isEmpty { return all[i] }
-        let b = ascii[i]
-        return b < 0x80 ? Unicode.Scalar(b) : others[i] ?? "\u{FFFD}"
+        let b = narrow[i]
+        return b < 0x80 ? Unicode.Scalar(b) : palette[Int(b & 0x7F)]
     }
 }
 
