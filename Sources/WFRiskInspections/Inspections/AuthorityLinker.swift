@@ -63,7 +63,7 @@ extension InspectionExtractor {
         let first = tokens[i].word
         let possessive = first.hasSuffix("'s")
         let bare = possessive ? String(first.dropLast(2)) : first
-        guard !tokens[i].ascii || gazetteerFilter.mayContain(tokens[i].key) || (possessive && gazetteerFilter.mayContain(WordKey.of(bare.utf8))),
+        guard !tokens.word(at: i).ascii || gazetteerFilter.mayContain(tokens.word(at: i).key) || (possessive && gazetteerFilter.mayContain(WordKey.of(bare.utf8))),
               let entry = gazetteer[first] ?? (possessive ? gazetteer[bare] : nil) else { return nil }
         // Longest names first.
         for length in entry.lengths where i + length <= range.upperBound {

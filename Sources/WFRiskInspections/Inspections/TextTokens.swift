@@ -79,6 +79,10 @@ struct TokenList: RandomAccessCollection, Sendable {
         return Token(words[Int(e.word)], word: strings[Int(e.word)], start: Int(e.start))
     }
 
+    /// Token `i`'s word's keys, mask and length, without its `String`: the cue matchers' hot
+    /// paths read these for every word, and building a `Token` retains and releases its word.
+    @inline(__always) func word(at i: Int) -> Word { words[Int(entries[i].word)] }
+
     /// Sets each distinct word's cue mask (`CueIndex.mark`).
     mutating func setMasks(_ mask: (Word) -> UInt64) {
         for k in words.indices { words[k].cueMask = mask(words[k]) }
@@ -446,18 +450,18 @@ final class CueSet: Sendable {
     /// Length (in tokens) of the longest cue starting at `i`, or 0.
     @inline(__always) func match(_ tokens: TokenList, at i: Int, end: Int) -> Int {
         // The token's mask rules most sets out with one test.
-        if tokens[i].cueMask & bit == 0 && bit != 0 { return 0 }
-        if tokens[i].ascii, let fast { return fast.match(tokens, at: i, end: end) }
+        if tokens.word(at: i).cueMask & bit == 0 && bit != 0 { return 0 }
+        if tokens.word(at: i).ascii, let fast { return fast.match(tokens, at: i, end: end) }
         return plainMatch(tokens, at: i, end: end)
     }
 
     /// `match` by the string dictionaries: the reference `CueMatcher` is tested against.
     func plainMatch(_ tokens: TokenList, at i: Int, end: Int) -> Int {
-        if tokens[i].cueMask & bit == 0 && bit != 0 { return 0 }
+        if tokens.word(at: i).cueMask & bit == 0 && bit != 0 { return 0 }
         // Fields read one by one: copying the whole token would retain its word.
-        let ascii = tokens[i].ascii
+        let ascii = tokens.word(at: i).ascii
         var best = 0
-        if firstUnfiltered || !ascii || firstFilter.mayContain(tokens[i].key) || (tokens[i].baseKey != 0 && firstFilter.mayContain(tokens[i].baseKey)) {
+        if firstUnfiltered || !ascii || firstFilter.mayContain(tokens.word(at: i).key) || (tokens.word(at: i).baseKey != 0 && firstFilter.mayContain(tokens.word(at: i).baseKey)) {
             let first = tokens[i].word
             if let candidates = byFirst[first] ?? (first.hasSuffix("'s") ? byFirst[String(first.dropLast(2))] : nil) {
                 for words in candidates where words.count > best && i + words.count <= end {
@@ -467,7 +471,7 @@ final class CueSet: Sendable {
                 }
             }
         }
-        if best == 0 && (!shortPrefixes.isEmpty || prefixUnfiltered || !ascii || (tokens[i].prefixKey != 0 && prefixFilter.mayContain(tokens[i].prefixKey))) {
+        if best == 0 && (!shortPrefixes.isEmpty || prefixUnfiltered || !ascii || (tokens.word(at: i).prefixKey != 0 && prefixFilter.mayContain(tokens.word(at: i).prefixKey))) {
             if prefixMatch(tokens[i].word) { return 1 }
         }
         return best
@@ -480,7 +484,7 @@ final class CueSet: Sendable {
         if bit != 0 && mask & bit == 0 { return out }
         var i = range.lowerBound
         while i < range.upperBound {
-            if bit != 0 && tokens[i].cueMask & bit == 0 { i += 1; continue }
+            if bit != 0 && tokens.word(at: i).cueMask & bit == 0 { i += 1; continue }
             let n = match(tokens, at: i, end: range.upperBound)
             if n > 0 { out.append((i, n)); i += n } else { i += 1 }
         }
@@ -499,7 +503,7 @@ final class CueSet: Sendable {
         let unindexed = sets.contains { $0.bit == 0 }
         for range in ranges {
             for k in next.indices { next[k] = range.lowerBound }
-            for i in range where unindexed || tokens[i].cueMask & bits != 0 {
+            for i in range where unindexed || tokens.word(at: i).cueMask & bits != 0 {
                 for (k, set) in sets.enumerated() where i >= next[k] {
                     let n = set.match(tokens, at: i, end: range.upperBound)
                     if n > 0 { counts[k] += 1; next[k] = i + n }
@@ -513,7 +517,7 @@ final class CueSet: Sendable {
         if bit != 0 && mask & bit == 0 { return false }
         var i = range.lowerBound
         while i < range.upperBound {
-            if (bit == 0 || tokens[i].cueMask & bit != 0) && match(tokens, at: i, end: range.upperBound) > 0 { return true }
+            if (bit == 0 || tokens.word(at: i).cueMask & bit != 0) && match(tokens, at: i, end: range.upperBound) > 0 { return true }
             i += 1
         }
         return false
@@ -576,7 +580,7 @@ struct CueIndex: Sendable {
     /// nowhere in the range.
     static func union(_ tokens: TokenList, _ range: Range<Int>) -> UInt64 {
         var mask: UInt64 = 0
-        for i in range { mask |= tokens[i].cueMask }
+        for i in range { mask |= tokens.word(at: i).cueMask }
         return mask
     }
 

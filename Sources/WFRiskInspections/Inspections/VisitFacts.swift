@@ -155,7 +155,7 @@ extension InspectionExtractor {
                 let selfStating = lexicon.judgementSelfStating.match(tokens, at: i, end: range.upperBound)
                 if selfStating > 0 { record(.requiresImprovement, start: i, word: i, end: i + selfStating) }
                 // Patterns are tried only where their first word (or, for "X judgement", a judgement word) stands.
-                var candidates = !tokens[i].ascii || firstFilter.mayContain(tokens[i].key)
+                var candidates = !tokens.word(at: i).ascii || firstFilter.mayContain(tokens.word(at: i).key)
                     ? lexicon.judgementPatternsByFirst[tokens[i].word] ?? [] : []
                 if candidates.isEmpty && lexicon.anyJudgement.match(tokens, at: i, end: range.upperBound) == 0 { continue }
                 candidates += lexicon.judgementPatternsByFirst["x"] ?? []
