@@ -12,7 +12,7 @@ import WFRiskOfsted
     /// stems' endings and possessives, capitals, curly apostrophes and non-ASCII words.
     func lexiconTexts(_ rng: inout SeededRandom, count: Int) throws -> [String] {
         let yaml = try String(contentsOfFile: Fixtures.repoRoot + "/Sources/WFRiskInspections/Resources/inspection_lexicon.yml", encoding: .utf8)
-        let scalars = Array(yaml.unicodeScalars)
+        let scalars = ScalarText(yaml)
         var pool = Array(Set(Tokenizer.tokens(scalars, from: 0, to: scalars.count).map(\.word))).sorted()
         #expect(pool.count > 300)
         pool += ["café", "naïve", "Ofsted’s", "council’s", "recruitment’s", "Ωmega", "x", "s", "'s", "ab", "Staff", "AGENCY", "Agency's"]
@@ -34,7 +34,7 @@ import WFRiskOfsted
         var rng = SeededRandom(seed: 43)
         var matched = 0
         for text in try lexiconTexts(&rng, count: 400) {
-            let scalars = Array(text.unicodeScalars)
+            let scalars = ScalarText(text)
             var tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
             lexicon.cueIndex.mark(&tokens)
             for set in lexicon.cueSets {
@@ -61,7 +61,7 @@ import WFRiskOfsted
             let words = phrase.split(separator: " ").map(String.init)
             let variants = [words] + words.indices.map { k in words.enumerated().map { $0.offset == k ? $0.element + "'s" : $0.element } }
             for variant in variants {
-                let scalars = Array(variant.joined(separator: " ").unicodeScalars)
+                let scalars = ScalarText(variant.joined(separator: " "))
                 var tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
                 guard !tokens.isEmpty else { continue }
                 lexicon.cueIndex.mark(&tokens)
@@ -95,7 +95,7 @@ import WFRiskOfsted
         let pieces = ["Word", "two words.", "\n", "\n\n", "  ", " - ", "%", "&", "34.7", "Cookie policy", "é", "’s", "x", "\t", "Related stories"]
         for _ in 0..<1000 {
             let text = (0..<Int(rng.next() % 30)).map { _ in rng.pick(pieces) }.joined(separator: rng.next() % 2 == 0 ? " " : "")
-            let scalars = Array(text.unicodeScalars)
+            let scalars = ScalarText(text)
             let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
             let lines = extractor.layout(scalars)
             let searched = lines.map { l in
@@ -109,7 +109,7 @@ import WFRiskOfsted
     @Test func packedAbbreviationsAreTheAbbreviations() {
         let words = ["st", "St", "ST", "mr", "Mrs", "e.g", "I.E", "etc", "x", "Z", "no", "No", "year", "ltd", "é", "né", "Cllr", "abcdefghi", "stx"]
         for w in words {
-            let scalars = Array(w.unicodeScalars)
+            let scalars = ScalarText(w)
             if let packed = InspectionExtractor.packedLowerASCII(scalars, 0, scalars.count) {
                 #expect(InspectionExtractor.packedAbbreviations.contains(packed) == InspectionExtractor.abbreviations.contains(w.lowercased()), "\(w)")
             } else {
@@ -133,7 +133,7 @@ import WFRiskOfsted
         var rng = SeededRandom(seed: 31)
         for _ in 0..<300 {
             let text = (0..<Int(5 + rng.next() % 30)).map { _ in rng.pick(words) }.joined(separator: " ")
-            let scalars = Array(text.unicodeScalars)
+            let scalars = ScalarText(text)
             let plain = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
             var marked = plain
             lexicon.cueIndex.mark(&marked)
@@ -168,14 +168,50 @@ import WFRiskOfsted
     @Test func scalarsDecodedFromUTF8AreTheStringsScalars() {
         var rng = SeededRandom(seed: 41)
         let pieces = ["a", "Z", " ", "\n", "é", "’", "€", "日本", "😀", "\u{0301}", "ß", "\u{10FFFF}", "\u{7F}", "\u{80}", "\u{7FF}", "\u{800}", "\u{FFFF}"]
-        for _ in 0..<2000 {
-            let text = (0..<Int(rng.next() % 20)).map { _ in rng.pick(pieces) }.joined()
-            #expect(unicodeScalars(of: text) == Array(text.unicodeScalars), "\(text.unicodeScalars.map { $0.value })")
+        var forms: Set<Bool> = []
+        for trial in 0..<2000 {
+            var text = (0..<Int(rng.next() % 20)).map { _ in rng.pick(pieces) }.joined()
+            // A quarter of the texts with about as many distinct non-ASCII scalars as the palette
+            // holds, so both of `ScalarText`'s forms (and the limit between them) are read.
+            if trial % 4 == 0 {
+                let distinct = ScalarText.paletteSize - 20 + Int(rng.next() % 40)
+                text += String(String.UnicodeScalarView((0..<distinct).map { Unicode.Scalar(0x4E00 + UInt32($0))! }))
+            }
+            let scalars = ScalarText(text)
+            forms.insert(scalars.isWide)
+            #expect(Array(scalars) == Array(text.unicodeScalars), "\(text.unicodeScalars.map { $0.value })")
         }
+        #expect(forms == [false, true])
+    }
+
+    /// A token list keeps each distinct word once (issue 27): every token reads as the token its
+    /// own span of the text gives when tokenized alone (word, length, keys), so a shared word
+    /// never gives a token another's length ("66,357" and "66357" are one word, two lengths).
+    @Test func sharedWordsGiveEachTokenItsOwnSpan() {
+        var rng = SeededRandom(seed: 59)
+        let pieces = ["Council", "council’s", "council's", "COUNCIL", "66,357", "66357", "34.7", "&", "and", "%", "café", "CAFÉ",
+                      "İstanbul", "istanbul", "x", "staff", "Staff's", " ", ", ", ". ", "\n", "-"]
+        var shared = 0
+        for _ in 0..<500 {
+            let text = (0..<Int(1 + rng.next() % 40)).map { _ in rng.pick(pieces) }.joined(separator: rng.next() % 3 == 0 ? "" : " ")
+            let scalars = ScalarText(text)
+            let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+            shared += tokens.count - tokens.words.count
+            for t in tokens {
+                let alone = ScalarText(String(String.UnicodeScalarView(scalars[t.start..<t.end])))
+                let own = Tokenizer.tokens(alone, from: 0, to: alone.count)
+                #expect(own.count == 1 && own.first.map { o in
+                    o.word == t.word && o.end == t.end - t.start && o.key == t.key && o.baseKey == t.baseKey && o.prefixKey == t.prefixKey
+                        && o.ascii == t.ascii && o.possessive == t.possessive
+                } == true, "\(text.debugDescription) at \(t.start)")
+            }
+        }
+        // Words were shared, so the test read shared entries.
+        #expect(shared > 1000)
     }
 
     @Test func tokenKeysAreTheWordsKeys() {
-        let scalars = Array("Council’s agency-staff recruitment 34.7 per cent, Édith's café 66,357".unicodeScalars)
+        let scalars = ScalarText("Council’s agency-staff recruitment 34.7 per cent, Édith's café 66,357")
         for t in Tokenizer.tokens(scalars, from: 0, to: scalars.count) {
             #expect(t.key == WordKey.of(t.word.utf8), "\(t.word)")
             #expect(t.ascii == t.word.utf8.allSatisfy { $0 < 0x80 })
@@ -200,7 +236,7 @@ import WFRiskOfsted
         let filler = ["the", "staff", "Council", "were", "in", "post", "é", "rates", "high", "agency's"]
         for _ in 0..<300 {
             let words = (0..<8).map { _ in rng.next() % 3 == 0 ? rng.pick(phrases) : rng.pick(filler) }
-            let scalars = Array(words.joined(separator: " ").unicodeScalars)
+            let scalars = ScalarText(words.joined(separator: " "))
             let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
             let range = 0..<tokens.count
             for (union, members) in [(lexicon.anyTheme, lexicon.themes.map(\.1)), (lexicon.anyVisitType, lexicon.visitTypes.map(\.1)),
@@ -209,7 +245,7 @@ import WFRiskOfsted
             }
         }
         for phrase in phrases {
-            let scalars = Array(phrase.unicodeScalars)
+            let scalars = ScalarText(phrase)
             let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
             guard !tokens.isEmpty else { continue }
             #expect(groups.contains { $0.match(tokens, at: 0, end: tokens.count) > 0 }, "\(phrase)")

@@ -37,7 +37,7 @@ extension InspectionExtractor {
 
     /// Each line's tokens, in one forward pass (lines and tokens are both in text order): the
     /// ranges `ReadText.tokenRange(line.start, line.end)` finds by binary search.
-    static func tokenRanges(of lines: [Line], tokens: [Token]) -> [Range<Int>] {
+    static func tokenRanges(of lines: [Line], tokens: TokenList) -> [Range<Int>] {
         var out: [Range<Int>] = []
         out.reserveCapacity(lines.count)
         var k = 0
@@ -51,7 +51,7 @@ extension InspectionExtractor {
         return out
     }
 
-    func layout(_ scalars: [Unicode.Scalar]) -> [Line] {
+    func layout(_ scalars: ScalarText) -> [Line] {
         var lines: [Line] = []
         var start = 0
         var bodySentencesSeen = 0
@@ -112,7 +112,7 @@ extension InspectionExtractor {
 
     /// Sentence punctuation at the end of a line, possibly inside closing quotes: a short line
     /// that is only quoted ("‘Increasingly stable workforce’") is a news subheading, not a sentence.
-    static func endsLikeASentence(_ scalars: [Unicode.Scalar], _ s: Int, _ e: Int) -> Bool {
+    static func endsLikeASentence(_ scalars: ScalarText, _ s: Int, _ e: Int) -> Bool {
         var k = e - 1
         while k > s, isClosingQuote(scalars[k]) { k -= 1 }
         return isLineTerminator(scalars[k])
@@ -131,7 +131,7 @@ extension InspectionExtractor {
     /// The lower-cased ASCII bytes of `scalars[s..<e]` in a UInt64 (first byte highest), or nil
     /// when a scalar is not ASCII or there are more than eight (then the String path decides).
     /// For ASCII, `lowercased()` is the byte mapping and each scalar is one character.
-    static func packedLowerASCII(_ scalars: [Unicode.Scalar], _ s: Int, _ e: Int) -> UInt64? {
+    static func packedLowerASCII(_ scalars: ScalarText, _ s: Int, _ e: Int) -> UInt64? {
         guard e - s <= 8 else { return nil }
         var packed: UInt64 = 0
         for k in s..<e {
@@ -142,7 +142,7 @@ extension InspectionExtractor {
         return packed
     }
 
-    func split(_ scalars: [Unicode.Scalar], lines: [Line], tokens: [Token]) -> [Sentence] {
+    func split(_ scalars: ScalarText, lines: [Line], tokens: TokenList) -> [Sentence] {
         var out: [Sentence] = []
         for (li, line) in lines.enumerated() where line.kind == .body {
             var s = line.start
@@ -200,7 +200,7 @@ extension InspectionExtractor {
     /// Clause boundaries inside a sentence's tokens: `;`, `:`, a spaced dash or a bracket before
     /// a token, a clause opener ("but", "however", "although", …), or a comma followed by one of
     /// `clause_after_comma` ("…, and", "…, which"). Returns each token's clause start.
-    func clauseStarts(_ range: Range<Int>, tokens: [Token], scalars: [Unicode.Scalar]) -> [Int] {
+    func clauseStarts(_ range: Range<Int>, tokens: TokenList, scalars: ScalarText) -> [Int] {
         var starts: [Int] = []
         starts.reserveCapacity(range.count)
         var current = range.lowerBound

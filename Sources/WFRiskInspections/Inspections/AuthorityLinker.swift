@@ -55,7 +55,7 @@ extension InspectionExtractor {
 
     /// An authority name starting at token `i`: (tokens used, codes, confirmed as the council,
     /// ambiguous and unconfirmed).
-    func mention(at i: Int, in range: Range<Int>, tokens: [Token], scalars: [Unicode.Scalar], year: Int?) -> (Int, [String], Bool, Bool)? {
+    func mention(at i: Int, in range: Range<Int>, tokens: TokenList, scalars: ScalarText, year: Int?) -> (Int, [String], Bool, Bool)? {
         let initial = scalars[tokens[i].start]
         let capitalised = initial.value < 128 ? initial.value >= 65 && initial.value <= 90 : initial.properties.isUppercase
         guard capitalised else { return nil }
@@ -63,7 +63,7 @@ extension InspectionExtractor {
         let first = tokens[i].word
         let possessive = first.hasSuffix("'s")
         let bare = possessive ? String(first.dropLast(2)) : first
-        guard !tokens[i].ascii || gazetteerFilter.mayContain(tokens[i].key) || (possessive && gazetteerFilter.mayContain(WordKey.of(bare.utf8))),
+        guard !tokens.word(at: i).ascii || gazetteerFilter.mayContain(tokens.word(at: i).key) || (possessive && gazetteerFilter.mayContain(WordKey.of(bare.utf8))),
               let entry = gazetteer[first] ?? (possessive ? gazetteer[bare] : nil) else { return nil }
         // Longest names first.
         for length in entry.lengths where i + length <= range.upperBound {

@@ -101,12 +101,12 @@ final class CueMatcher: Sendable {
     }
 
     /// Whether token `j` matches a cue word after the first (`CueSet.wordMatches`).
-    @inline(__always) private func matches(_ tokens: [Token], _ j: Int, _ w: Int) -> Bool {
-        if tokens[j].ascii && !words[w].shortStem {
+    @inline(__always) private func matches(_ tokens: TokenList, _ j: Int, _ w: Int) -> Bool {
+        if tokens.word(at: j).ascii && !words[w].shortStem {
             let key = words[w].key
             if words[w].stem {
-                if tokens[j].prefixKey != key { return false }
-            } else if tokens[j].key != key && !(tokens[j].possessive && tokens[j].baseKey == key) {
+                if tokens.word(at: j).prefixKey != key { return false }
+            } else if tokens.word(at: j).key != key && !(tokens.word(at: j).possessive && tokens.word(at: j).baseKey == key) {
                 return false
             }
         }
@@ -114,11 +114,11 @@ final class CueMatcher: Sendable {
     }
 
     /// `CueSet.plainMatch` for an ASCII token at `i` whose cue mask admits the set.
-    func match(_ tokens: [Token], at i: Int, end: Int) -> Int {
+    func match(_ tokens: TokenList, at i: Int, end: Int) -> Int {
         // byFirst[word], else byFirst[word without "'s"] (not both: the plain lookup's `??`).
-        var g = group(tokens[i].key) { $0 == tokens[i].word }
-        if g == nil && tokens[i].possessive {
-            g = group(tokens[i].baseKey) { $0 == String(tokens[i].word.dropLast(2)) }
+        var g = group(tokens.word(at: i).key) { $0 == tokens[i].word }
+        if g == nil && tokens.word(at: i).possessive {
+            g = group(tokens.word(at: i).baseKey) { $0 == String(tokens[i].word.dropLast(2)) }
         }
         if let g {
             for p in groupPhrases[g] where i + phraseLength[p] <= end {
@@ -129,9 +129,9 @@ final class CueMatcher: Sendable {
         }
         // One-word stems: the word starts with one (three bytes or more, so its first three
         // bytes' key is the stem's).
-        var s = CueMatcher.slot(tokens[i].prefixKey, stemKeys.count)
+        var s = CueMatcher.slot(tokens.word(at: i).prefixKey, stemKeys.count)
         while stemSlots[s] >= 0 {
-            if stemKeys[s] == tokens[i].prefixKey {
+            if stemKeys[s] == tokens.word(at: i).prefixKey {
                 for stem in stems[Int(stemSlots[s])] where tokens[i].word.hasPrefix(stem) { return 1 }
             }
             s = (s + 1) & (stemKeys.count - 1)

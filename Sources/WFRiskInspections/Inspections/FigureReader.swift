@@ -39,7 +39,7 @@ extension InspectionExtractor {
         var england: Bool
     }
 
-    func figuresIn(_ range: Range<Int>, tokens: [Token], previousMeasures: [String]) -> [Figure] {
+    func figuresIn(_ range: Range<Int>, tokens: TokenList, previousMeasures: [String]) -> [Figure] {
         var numbers: [(index: Int, value: Double, after: Int)] = []
         var i = range.lowerBound
         while i < range.upperBound {
@@ -109,10 +109,10 @@ extension InspectionExtractor {
     }
 }
 
-extension Array {
+extension RandomAccessCollection where Index == Int {
     /// First index whose element satisfies `predicate`, assuming elements that do come last.
     func partitionedIndex(where predicate: (Element) -> Bool) -> Int {
-        var lo = 0, hi = count
+        var lo = startIndex, hi = endIndex
         while lo < hi {
             let mid = (lo + hi) / 2
             if predicate(self[mid]) { hi = mid } else { lo = mid + 1 }

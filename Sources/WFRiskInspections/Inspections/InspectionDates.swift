@@ -15,7 +15,7 @@ package enum InspectionDates {
     }
 
     /// `lines`: the token range of each readable line, in order.
-    static func find(tokens: [Token], lines: [Range<Int>]) -> String? {
+    static func find(tokens: TokenList, lines: [Range<Int>]) -> String? {
         var top: [String] = []
         var body: [String] = []
         for (index, line) in lines.enumerated() {

@@ -46,8 +46,8 @@ public struct InspectionExtractor: Sendable {
 
     /// A decoded text laid out: its scalars, words, lines and body sentences.
     struct ReadText {
-        let scalars: [Unicode.Scalar]
-        let tokens: [Token]
+        let scalars: ScalarText
+        let tokens: TokenList
         let lines: [Line]
         let sentences: [Sentence]
         let readable: [Line]
@@ -73,19 +73,19 @@ public struct InspectionExtractor: Sendable {
         }
     }
 
-    /// Extracts everything from a decoded source. Throws only for bad metadata.
-    public func extract(_ source: InspectionSource) throws -> InspectionDocument {
+    /// Extracts everything from a decoded source. Throws only for bad metadata. The source is
+    /// consumed: its text is let go once held as `ScalarText` (issue 27: memory).
+    public func extract(_ source: consuming InspectionSource) throws -> InspectionDocument {
         // Ofsted's own report or letter: its authority, visit type, dates and grades are read
         // from its layout and stand as metadata would (metadata the user gives still wins).
         let given = source.metadata
         let report = reports.read(lines: source.layoutLines ?? Self.leadingLines(source.text))
-        var source = source
         if let r = report {
             if given.laCodes.isEmpty { source.metadata.laCodes = [r.authority.oldCode] }
             source.metadata.visitType = given.visitType ?? r.visitType
             source.metadata.date = given.date ?? (r.inspectionEnd ?? r.inspectionStart)?.description
         }
-        var document = try extractText(source)
+        var document = try extractText(consume source)
         if let r = report {
             document.kind = r.kind == .report ? .ofstedReport : .ofstedLetter
             for k in document.authorities.indices where document.authorities[k].role == .primary && document.authorities[k].oldCode == r.authority.oldCode {
@@ -112,8 +112,14 @@ public struct InspectionExtractor: Sendable {
     }
 
     /// The text steps: layout, authorities, visit facts, signals and figures.
-    func extractText(_ source: InspectionSource) throws -> InspectionDocument {
-        let scalars = unicodeScalars(of: source.text)
+    func extractText(_ source: consuming InspectionSource) throws -> InspectionDocument {
+        let scalars = ScalarText(source.text)
+        // The scalars hold the text from here: the caller's copy, if it gave it up, is freed.
+        source.text = ""
+        // Offsets in `TokenList` are 32 bits; such a text would need over 20 GB to extract anyway.
+        guard scalars.count <= Tokenizer.maxScalars else {
+            throw WFRiskError.input(InputProblem(file: source.file, message: "text of \(scalars.count) characters is longer than the \(Tokenizer.maxScalars) an inspection text may have; split it"))
+        }
         var tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
         lexicon.cueIndex.mark(&tokens)
         let lines = layout(scalars)

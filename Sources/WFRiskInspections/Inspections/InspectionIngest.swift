@@ -92,9 +92,12 @@ package enum InspectionIngest {
         let extractor = InspectionExtractor(lexicon: try lexicon ?? InspectionLexicon.bundled(), registry: registry)
         let outcomes = Parallel.map(paths, threads: threads) { path -> Swift.Result<InspectionDocument, Error> in
             Swift.Result {
-                switch try InspectionSourceReader.read(path: path) {
+                // The source is handed over, not copied, so its text is freed once the extractor
+                // holds it as scalars (issue 27: memory).
+                let read = try InspectionSourceReader.read(path: path)
+                switch consume read {
                 case .failure(let skipped): throw skipped
-                case .success(let source): return try extractor.extract(source)
+                case .success(let source): return try extractor.extract(consume source)
                 }
             }
         }

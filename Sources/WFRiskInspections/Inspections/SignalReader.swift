@@ -18,7 +18,7 @@ extension InspectionExtractor {
     /// A theme in a concessive clause ("Although turnover has reduced, changes continue") is
     /// conceded by the main clause: mixed. A theme whose clause has no cue takes the sentence's
     /// cues, unless its clause states an aim or the sentence contrasts its clauses.
-    func signalsIn(_ range: Range<Int>, tokens: [Token], scalars: [Unicode.Scalar], grades: Set<Int> = []) -> [(Theme, Polarity)] {
+    func signalsIn(_ range: Range<Int>, tokens: TokenList, scalars: ScalarText, grades: Set<Int> = []) -> [(Theme, Polarity)] {
         // The sentence's cue masks together: a set none of its words can start is skipped whole.
         let mask = CueIndex.union(tokens, range)
         let anySplit = lexicon.splitDescribe.contains(tokens, in: range, mask: mask)
@@ -113,7 +113,7 @@ extension InspectionExtractor {
     }
 
     /// Concern and positive cues of a sentence, read in their clause.
-    func readCues(_ range: Range<Int>, tokens: [Token], mask: UInt64, sameClause: (Int, Int) -> Bool) -> [ReadCue] {
+    func readCues(_ range: Range<Int>, tokens: TokenList, mask: UInt64, sameClause: (Int, Int) -> Bool) -> [ReadCue] {
         let positiveMatches = lexicon.positive.matches(tokens, in: range, mask: mask)
         let positiveSpans = Spans(positiveMatches, meter: meter)
         let concernMatches = lexicon.concern.matches(tokens, in: range, mask: mask).filter { c in positiveSpans.covering(c.0) == nil }
@@ -166,7 +166,7 @@ extension InspectionExtractor {
 
     /// A theme written around other words: a describing word and a noun of the theme within
     /// four words of each other, in either order, with no blocker and no clause break between.
-    func splitThemeHits(_ split: (theme: Theme, describe: Set<String>, nouns: Set<String>), _ range: Range<Int>, tokens: [Token]) -> [Int] {
+    func splitThemeHits(_ split: (theme: Theme, describe: Set<String>, nouns: Set<String>), _ range: Range<Int>, tokens: TokenList) -> [Int] {
         var hits: [Int] = []
         for i in range where lexicon.splitDescribe.match(tokens, at: i, end: range.upperBound) > 0 && split.describe.contains(tokens[i].word) {
             var found: Int?

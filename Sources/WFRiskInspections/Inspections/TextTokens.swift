@@ -1,6 +1,7 @@
 import Foundation
 
-/// A word of a text, lower-cased, with its Unicode-scalar offsets in the text.
+/// A word of a text, lower-cased, with its Unicode-scalar offsets in the text: what
+/// `TokenList`'s subscript gives (a view; the list keeps each distinct word once).
 struct Token: Sendable {
     let word: String
     let start: Int
@@ -15,23 +16,129 @@ struct Token: Sendable {
     let possessive: Bool
     /// Bits of the lexicon's cue sets that may start at this word (`CueIndex.mark`); all set
     /// until marked, so an unmarked token is always checked in full.
-    var cueMask = UInt64.max
+    let cueMask: UInt64
 
-    init(word: String, start: Int, end: Int) {
-        var keys = TokenKeys()
-        for b in word.utf8 { keys.add(b) }
-        self.init(word: word, start: start, end: end, keys: keys)
-    }
-
-    init(word: String, start: Int, end: Int, keys: TokenKeys) {
+    @inline(__always) init(_ w: TokenList.Word, word: String, start: Int) {
         self.word = word
         self.start = start
-        self.end = end
-        ascii = keys.ascii
-        key = keys.hash
-        prefixKey = keys.prefix
-        possessive = keys.count > 2 && keys.last2 == 0x2773
-        baseKey = possessive ? keys.beforeLast2 : 0
+        end = start + w.length
+        key = w.key
+        baseKey = w.baseKey
+        prefixKey = w.prefixKey
+        ascii = w.ascii
+        possessive = w.possessive
+        cueMask = w.cueMask
+    }
+}
+
+/// A text's tokens, each distinct word kept once (issue 27: memory). A token is 8 bytes (its
+/// start and word number) instead of the 72 of a `Token` with its own `String` and keys, which
+/// held about 12 bytes per byte of a large text. Everything but the start is a property of the
+/// word: its keys, its cue mask (`CueIndex.mark` reads only the keys) and its length in the
+/// text's scalars, which is why a word is distinct by its bytes *and* that length ("council's"
+/// and "Council’s" are one, "66357" and "66,357" two). Reads as a collection of `Token`s.
+struct TokenList: RandomAccessCollection, Sendable {
+    /// A distinct word's keys (`TokenKeys`), cue mask and length in scalars; its text is in
+    /// `strings` (apart, so that reading a token's keys or mask copies no `String`).
+    struct Word: Sendable {
+        let length: Int
+        let key: UInt64
+        let baseKey: UInt64
+        let prefixKey: UInt64
+        let ascii: Bool
+        let possessive: Bool
+        var cueMask = UInt64.max
+
+        init(length: Int, keys: TokenKeys) {
+            self.length = length
+            ascii = keys.ascii
+            key = keys.hash
+            prefixKey = keys.prefix
+            possessive = keys.count > 2 && keys.last2 == 0x2773
+            baseKey = possessive ? keys.beforeLast2 : 0
+        }
+    }
+
+    /// One token: its first scalar and its word's place in `words`, 32 bits each: enough for any
+    /// text of at most `Tokenizer.maxScalars` (the extractor's limit).
+    struct Entry: Sendable {
+        let start: UInt32
+        let word: UInt32
+    }
+
+    private(set) var entries: [Entry] = []
+    private(set) var words: [Word] = []
+    private(set) var strings: [String] = []
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { entries.count }
+    typealias Indices = Range<Int>
+
+    @inline(__always) subscript(i: Int) -> Token {
+        let e = entries[i]
+        return Token(words[Int(e.word)], word: strings[Int(e.word)], start: Int(e.start))
+    }
+
+    /// Token `i`'s word's keys, mask and length, without its `String`: the cue matchers' hot
+    /// paths read these for every word, and building a `Token` retains and releases its word.
+    @inline(__always) func word(at i: Int) -> Word { words[Int(entries[i].word)] }
+
+    /// Sets each distinct word's cue mask (`CueIndex.mark`).
+    mutating func setMasks(_ mask: (Word) -> UInt64) {
+        for k in words.indices { words[k].cueMask = mask(words[k]) }
+    }
+
+    /// Builds a list, interning words by their UTF-8 bytes.
+    struct Builder {
+        private var list = TokenList()
+        /// Open addressing over `WordKey` hashes: slot -> word number + 1 (0: empty).
+        private var slots = [UInt32](repeating: 0, count: 1024)
+        private var hashes = [UInt64](repeating: 0, count: 1024)
+
+        init(capacity: Int) { list.entries.reserveCapacity(capacity) }
+
+        mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, keys: TokenKeys, start: Int, end: Int) {
+            let length = end - start
+            let hash = WordKey.step(keys.hash, UInt8(truncatingIfNeeded: length))
+            var s = Int(truncatingIfNeeded: (hash ^ (hash >> 29))) & (slots.count - 1)
+            var id: UInt32?
+            while slots[s] != 0 {
+                let w = Int(slots[s] - 1)
+                if hashes[s] == hash && list.words[w].length == length && list.strings[w].utf8.elementsEqual(bytes) { id = UInt32(w); break }
+                s = (s + 1) & (slots.count - 1)
+            }
+            if id == nil {
+                id = UInt32(list.words.count)
+                list.words.append(Word(length: length, keys: keys))
+                list.strings.append(String(decoding: bytes, as: UTF8.self))
+                slots[s] = id! + 1
+                hashes[s] = hash
+                if list.words.count * 2 > slots.count { grow() }
+            }
+            list.entries.append(Entry(start: UInt32(start), word: id!))
+        }
+
+        private mutating func grow() {
+            let size = slots.count * 2
+            var newSlots = [UInt32](repeating: 0, count: size), newHashes = [UInt64](repeating: 0, count: size)
+            for s in slots.indices where slots[s] != 0 {
+                var t = Int(truncatingIfNeeded: (hashes[s] ^ (hashes[s] >> 29))) & (size - 1)
+                while newSlots[t] != 0 { t = (t + 1) & (size - 1) }
+                newSlots[t] = slots[s]
+                newHashes[t] = hashes[s]
+            }
+            slots = newSlots
+            hashes = newHashes
+        }
+
+        mutating func append(_ word: String, start: Int, end: Int) {
+            var keys = TokenKeys()
+            for b in word.utf8 { keys.add(b) }
+            var word = word
+            word.withUTF8 { append($0, keys: keys, start: start, end: end) }
+        }
+
+        consuming func finish() -> TokenList { list }
     }
 }
 
@@ -79,50 +186,113 @@ struct WordFilter: Sendable {
     }
 }
 
-/// A text's Unicode scalars, decoded from its UTF-8 in one pass (the generic
-/// `Array(text.unicodeScalars)` counts them first, then copies).
-func unicodeScalars(of text: String) -> [Unicode.Scalar] {
-    var text = text
-    return text.withUTF8 { u in
-        [Unicode.Scalar](unsafeUninitializedCapacity: u.count) { buffer, count in
+/// A text's Unicode scalars by offset (the extractor's offsets count scalars), decoded from its
+/// UTF-8 in one pass. Issue 27, memory: one byte a scalar, ASCII as itself and any other as
+/// 0x80 + its place in `palette`, the text's distinct non-ASCII scalars (an English text has a
+/// few: quotes, dashes, accents), instead of four bytes each; a text with more than
+/// `paletteSize` distinct non-ASCII scalars is held four bytes a scalar, as before.
+struct ScalarText: RandomAccessCollection, Sendable {
+    private let narrow: [UInt8]
+    private let palette: [Unicode.Scalar]
+    /// Every scalar, when the palette cannot hold the text's (then `narrow` is empty).
+    private let all: [Unicode.Scalar]
+    static let paletteSize = 128
+
+    init(_ text: String) {
+        var text = text
+        (narrow, palette, all) = text.withUTF8 { u in
+            // Continuation bytes are no scalar of their own.
+            var continuations = 0
+            for b in u where b & 0xC0 == 0x80 { continuations += 1 }
+            let count = u.count - continuations
+            var palette: [Unicode.Scalar] = []
+            var places: [Unicode.Scalar: UInt8] = [:]
+            var fits = true
+            let narrow = [UInt8](unsafeUninitializedCapacity: count) { buffer, n in
+                var i = 0, k = 0
+                while i < u.count {
+                    if u[i] < 0x80 {
+                        buffer[k] = u[i]
+                        i += 1
+                    } else {
+                        let (v, length) = Self.scalar(u, at: i)
+                        var place = places[v]
+                        if place == nil {
+                            guard palette.count < Self.paletteSize else { fits = false; break }
+                            place = UInt8(palette.count)
+                            places[v] = place
+                            palette.append(v)
+                        }
+                        buffer[k] = 0x80 | place!
+                        i += length
+                    }
+                    k += 1
+                }
+                n = k
+            }
+            return fits ? (narrow, palette, []) : ([], [], Self.decode(u, count: count))
+        }
+    }
+
+    /// All scalars, four bytes each.
+    private static func decode(_ u: UnsafeBufferPointer<UInt8>, count: Int) -> [Unicode.Scalar] {
+        [Unicode.Scalar](unsafeUninitializedCapacity: count) { buffer, n in
             var i = 0, k = 0
             while i < u.count {
-                let b = UInt32(u[i])
-                var v: UInt32
-                if b < 0x80 {
-                    v = b
-                    i += 1
-                } else if b < 0xE0 {
-                    v = (b & 0x1F) << 6 | UInt32(u[i + 1] & 0x3F)
-                    i += 2
-                } else if b < 0xF0 {
-                    v = (b & 0x0F) << 12 | UInt32(u[i + 1] & 0x3F) << 6 | UInt32(u[i + 2] & 0x3F)
-                    i += 3
-                } else {
-                    v = (b & 0x07) << 18 | UInt32(u[i + 1] & 0x3F) << 12 | UInt32(u[i + 2] & 0x3F) << 6 | UInt32(u[i + 3] & 0x3F)
-                    i += 4
-                }
-                // A String's UTF-8 is valid, so every value is a scalar.
-                (buffer.baseAddress! + k).initialize(to: Unicode.Scalar(v) ?? "\u{FFFD}")
+                let (v, length) = scalar(u, at: i)
+                (buffer.baseAddress! + k).initialize(to: v)
+                i += length
                 k += 1
             }
-            count = k
+            n = k
         }
+    }
+
+    /// The scalar whose UTF-8 starts at `i`, and its length in bytes.
+    @inline(__always) private static func scalar(_ u: UnsafeBufferPointer<UInt8>, at i: Int) -> (Unicode.Scalar, Int) {
+        let b = UInt32(u[i])
+        var v: UInt32, length: Int
+        if b < 0x80 {
+            v = b
+            length = 1
+        } else if b < 0xE0 {
+            v = (b & 0x1F) << 6 | UInt32(u[i + 1] & 0x3F)
+            length = 2
+        } else if b < 0xF0 {
+            v = (b & 0x0F) << 12 | UInt32(u[i + 1] & 0x3F) << 6 | UInt32(u[i + 2] & 0x3F)
+            length = 3
+        } else {
+            v = (b & 0x07) << 18 | UInt32(u[i + 1] & 0x3F) << 12 | UInt32(u[i + 2] & 0x3F) << 6 | UInt32(u[i + 3] & 0x3F)
+            length = 4
+        }
+        // A String's UTF-8 is valid, so every value is a scalar.
+        return (Unicode.Scalar(v) ?? "\u{FFFD}", length)
+    }
+
+    /// Whether the text is held four bytes a scalar (tests: both forms must read the same).
+    var isWide: Bool { narrow.isEmpty && !all.isEmpty }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { all.isEmpty ? narrow.count : all.count }
+    typealias Indices = Range<Int>
+
+    @inline(__always) subscript(i: Int) -> Unicode.Scalar {
+        if !all.isEmpty { return all[i] }
+        let b = narrow[i]
+        return b < 0x80 ? Unicode.Scalar(b) : palette[Int(b & 0x7F)]
     }
 }
 
 /// Splits text into words: letters, digits and inner apostrophes (’ read as ');
 /// a decimal number stays one token ("34.7"); "%" is a token of its own.
 enum Tokenizer {
-    static func tokens(_ scalars: [Unicode.Scalar], from: Int, to: Int) -> [Token] {
-        precondition(from >= 0 && to <= scalars.count)
-        // Read through a buffer pointer: the scan touches every scalar, bounds checked above once.
-        return scalars.withUnsafeBufferPointer { tokens($0, from: from, to: to) }
-    }
+    /// The longest text tokens are read from: `TokenList` keeps offsets and word numbers in 32 bits.
+    static let maxScalars = Int(UInt32.max)
 
-    private static func tokens(_ scalars: UnsafeBufferPointer<Unicode.Scalar>, from: Int, to: Int) -> [Token] {
-        var out: [Token] = []
-        out.reserveCapacity((to - from) / 5)
+    static func tokens(_ scalars: ScalarText, from: Int, to: Int) -> TokenList {
+        precondition(from >= 0 && to <= scalars.count)
+        precondition(to <= maxScalars, "text longer than Tokenizer.maxScalars (the extractor checks first)")
+        var out = TokenList.Builder(capacity: (to - from) / 5)
         // The word being read, as lower-case UTF-8 in a reused buffer.
         var word: [UInt8] = []
         word.reserveCapacity(64)
@@ -167,19 +337,19 @@ enum Tokenizer {
                     }
                     i += 1
                 }
-                out.append(Token(word: String(decoding: word, as: UTF8.self), start: start, end: i, keys: keys))
+                word.withUnsafeBufferPointer { out.append($0, keys: keys, start: start, end: i) }
             } else {
-                if c == "%" { out.append(Token(word: "%", start: i, end: i + 1)) }
-                if c == "&" { out.append(Token(word: "and", start: i, end: i + 1)) }
+                if c == "%" { out.append("%", start: i, end: i + 1) }
+                if c == "&" { out.append("and", start: i, end: i + 1) }
                 i += 1
             }
         }
-        return out
+        return out.finish()
     }
 
     /// Tokens of a cue phrase from the lexicon; a trailing `*` is kept on the last word.
     static func phrase(_ text: String) -> [String] {
-        let scalars = Array(text.unicodeScalars)
+        let scalars = ScalarText(text)
         var words = tokens(scalars, from: 0, to: scalars.count).map(\.word)
         if text.hasSuffix("*"), !words.isEmpty { words[words.count - 1] += "*" }
         return words
@@ -278,20 +448,20 @@ final class CueSet: Sendable {
     }
 
     /// Length (in tokens) of the longest cue starting at `i`, or 0.
-    @inline(__always) func match(_ tokens: [Token], at i: Int, end: Int) -> Int {
+    @inline(__always) func match(_ tokens: TokenList, at i: Int, end: Int) -> Int {
         // The token's mask rules most sets out with one test.
-        if tokens[i].cueMask & bit == 0 && bit != 0 { return 0 }
-        if tokens[i].ascii, let fast { return fast.match(tokens, at: i, end: end) }
+        if tokens.word(at: i).cueMask & bit == 0 && bit != 0 { return 0 }
+        if tokens.word(at: i).ascii, let fast { return fast.match(tokens, at: i, end: end) }
         return plainMatch(tokens, at: i, end: end)
     }
 
     /// `match` by the string dictionaries: the reference `CueMatcher` is tested against.
-    func plainMatch(_ tokens: [Token], at i: Int, end: Int) -> Int {
-        if tokens[i].cueMask & bit == 0 && bit != 0 { return 0 }
+    func plainMatch(_ tokens: TokenList, at i: Int, end: Int) -> Int {
+        if tokens.word(at: i).cueMask & bit == 0 && bit != 0 { return 0 }
         // Fields read one by one: copying the whole token would retain its word.
-        let ascii = tokens[i].ascii
+        let ascii = tokens.word(at: i).ascii
         var best = 0
-        if firstUnfiltered || !ascii || firstFilter.mayContain(tokens[i].key) || (tokens[i].baseKey != 0 && firstFilter.mayContain(tokens[i].baseKey)) {
+        if firstUnfiltered || !ascii || firstFilter.mayContain(tokens.word(at: i).key) || (tokens.word(at: i).baseKey != 0 && firstFilter.mayContain(tokens.word(at: i).baseKey)) {
             let first = tokens[i].word
             if let candidates = byFirst[first] ?? (first.hasSuffix("'s") ? byFirst[String(first.dropLast(2))] : nil) {
                 for words in candidates where words.count > best && i + words.count <= end {
@@ -301,7 +471,7 @@ final class CueSet: Sendable {
                 }
             }
         }
-        if best == 0 && (!shortPrefixes.isEmpty || prefixUnfiltered || !ascii || (tokens[i].prefixKey != 0 && prefixFilter.mayContain(tokens[i].prefixKey))) {
+        if best == 0 && (!shortPrefixes.isEmpty || prefixUnfiltered || !ascii || (tokens.word(at: i).prefixKey != 0 && prefixFilter.mayContain(tokens.word(at: i).prefixKey))) {
             if prefixMatch(tokens[i].word) { return 1 }
         }
         return best
@@ -309,12 +479,12 @@ final class CueSet: Sendable {
 
     /// All matches in `range`: (token index, length). `mask`, the cue masks of the range's tokens
     /// or-ed together (or more), rules the whole range out at once when this set's bit is clear.
-    func matches(_ tokens: [Token], in range: Range<Int>, mask: UInt64 = .max) -> [(Int, Int)] {
+    func matches(_ tokens: TokenList, in range: Range<Int>, mask: UInt64 = .max) -> [(Int, Int)] {
         var out: [(Int, Int)] = []
         if bit != 0 && mask & bit == 0 { return out }
         var i = range.lowerBound
         while i < range.upperBound {
-            if bit != 0 && tokens[i].cueMask & bit == 0 { i += 1; continue }
+            if bit != 0 && tokens.word(at: i).cueMask & bit == 0 { i += 1; continue }
             let n = match(tokens, at: i, end: range.upperBound)
             if n > 0 { out.append((i, n)); i += n } else { i += 1 }
         }
@@ -324,7 +494,7 @@ final class CueSet: Sendable {
     /// For each set, how many matches `matches` finds in all of `ranges`, in one pass over the
     /// tokens instead of one per set: each set keeps its own next free position, so its
     /// matches are the same left-to-right, non-overlapping ones.
-    static func countMatches(_ sets: [CueSet], _ tokens: [Token], in ranges: [Range<Int>]) -> [Int] {
+    static func countMatches(_ sets: [CueSet], _ tokens: TokenList, in ranges: [Range<Int>]) -> [Int] {
         var counts = [Int](repeating: 0, count: sets.count)
         var next = [Int](repeating: 0, count: sets.count)
         // A token none of the sets may start is passed over (a set without a bit: none is).
@@ -333,7 +503,7 @@ final class CueSet: Sendable {
         let unindexed = sets.contains { $0.bit == 0 }
         for range in ranges {
             for k in next.indices { next[k] = range.lowerBound }
-            for i in range where unindexed || tokens[i].cueMask & bits != 0 {
+            for i in range where unindexed || tokens.word(at: i).cueMask & bits != 0 {
                 for (k, set) in sets.enumerated() where i >= next[k] {
                     let n = set.match(tokens, at: i, end: range.upperBound)
                     if n > 0 { counts[k] += 1; next[k] = i + n }
@@ -343,11 +513,11 @@ final class CueSet: Sendable {
         return counts
     }
 
-    func contains(_ tokens: [Token], in range: Range<Int>, mask: UInt64 = .max) -> Bool {
+    func contains(_ tokens: TokenList, in range: Range<Int>, mask: UInt64 = .max) -> Bool {
         if bit != 0 && mask & bit == 0 { return false }
         var i = range.lowerBound
         while i < range.upperBound {
-            if (bit == 0 || tokens[i].cueMask & bit != 0) && match(tokens, at: i, end: range.upperBound) > 0 { return true }
+            if (bit == 0 || tokens.word(at: i).cueMask & bit != 0) && match(tokens, at: i, end: range.upperBound) > 0 { return true }
             i += 1
         }
         return false
@@ -408,21 +578,21 @@ struct CueIndex: Sendable {
 
     /// The cue masks of `tokens[range]` or-ed together: a set whose bit is clear in it starts
     /// nowhere in the range.
-    static func union(_ tokens: [Token], _ range: Range<Int>) -> UInt64 {
+    static func union(_ tokens: TokenList, _ range: Range<Int>) -> UInt64 {
         var mask: UInt64 = 0
-        for i in range { mask |= tokens[i].cueMask }
+        for i in range { mask |= tokens.word(at: i).cueMask }
         return mask
     }
 
-    /// Sets each token's `cueMask`.
-    func mark(_ tokens: inout [Token]) {
+    /// Sets each token's `cueMask` (once per distinct word: it depends on the word's keys only).
+    func mark(_ tokens: inout TokenList) {
         guard indexes else { return }
-        for i in tokens.indices {
-            guard tokens[i].ascii else { tokens[i].cueMask = .max; continue }
-            var m = always | lookup(tokens[i].key)
-            if tokens[i].baseKey != 0 { m |= lookup(tokens[i].baseKey) }
-            if tokens[i].prefixKey != 0 { m |= lookup(tokens[i].prefixKey) }
-            tokens[i].cueMask = m
+        tokens.setMasks { w in
+            guard w.ascii else { return .max }
+            var m = always | lookup(w.key)
+            if w.baseKey != 0 { m |= lookup(w.baseKey) }
+            if w.prefixKey != 0 { m |= lookup(w.prefixKey) }
+            return m
         }
     }
 }

@@ -30,7 +30,7 @@ extension InspectionExtractor {
     /// the single inspection framework") left out: counts by type.
     /// A visit written with an earlier year than the text's latest ("at a full inspection in 2017")
     /// is background too.
-    func namedVisitTypes(tokens: [Token], ranges: [Range<Int>], latestYear: Int?) -> [VisitType: Int] {
+    func namedVisitTypes(tokens: TokenList, ranges: [Range<Int>], latestYear: Int?) -> [VisitType: Int] {
         var counts: [VisitType: Int] = [:]
         for r in ranges {
             let mask = CueIndex.union(tokens, r)
@@ -68,7 +68,7 @@ extension InspectionExtractor {
     /// The inspection's year when the text has no full date: "last visited five years ago" with
     /// the previous inspection's year ("in its previous inspection in 2012") gives 2017; else the
     /// year of the bodies and regimes the text names (era cues).
-    func inspectionYear(tokens: [Token], sentences: [Sentence]) -> Int? {
+    func inspectionYear(tokens: TokenList, sentences: [Sentence]) -> Int? {
         let numbers = ["one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10]
         var gap: Int?
         var previousYear: Int?
@@ -102,7 +102,7 @@ extension InspectionExtractor {
 
     /// Every overall judgement the text states, with the year it was made and whether it is
     /// said to be earlier. Judgements for one service area and imagined ones are left out.
-    func judgementStatements(tokens: [Token], sentences: [Sentence], scalars: [Unicode.Scalar]) -> [JudgementStatement] {
+    func judgementStatements(tokens: TokenList, sentences: [Sentence], scalars: ScalarText) -> [JudgementStatement] {
         var found: [JudgementStatement] = []
         var judgementStarts: Set<Int>?
         let firstFilter = lexicon.judgementFirstFilter
@@ -155,7 +155,7 @@ extension InspectionExtractor {
                 let selfStating = lexicon.judgementSelfStating.match(tokens, at: i, end: range.upperBound)
                 if selfStating > 0 { record(.requiresImprovement, start: i, word: i, end: i + selfStating) }
                 // Patterns are tried only where their first word (or, for "X judgement", a judgement word) stands.
-                var candidates = !tokens[i].ascii || firstFilter.mayContain(tokens[i].key)
+                var candidates = !tokens.word(at: i).ascii || firstFilter.mayContain(tokens.word(at: i).key)
                     ? lexicon.judgementPatternsByFirst[tokens[i].word] ?? [] : []
                 if candidates.isEmpty && lexicon.anyJudgement.match(tokens, at: i, end: range.upperBound) == 0 { continue }
                 candidates += lexicon.judgementPatternsByFirst["x"] ?? []
@@ -183,7 +183,7 @@ extension InspectionExtractor {
 
     /// Token positions where `pattern[from...]` (words, with "gap" for up to twelve words, none
     /// of them in `stop`) can end when it starts at `i`.
-    static func match(_ pattern: [String], _ from: Int, tokens: [Token], at i: Int, end: Int, stop: Set<Int>) -> [Int] {
+    static func match(_ pattern: [String], _ from: Int, tokens: TokenList, at i: Int, end: Int, stop: Set<Int>) -> [Int] {
         guard from < pattern.count else { return [i] }
         if pattern[from] == "gap" {
             var ends: [Int] = []
