@@ -182,6 +182,30 @@ import WFRiskTestSupport
 
     // MARK: Statistical neighbours
 
+    /// `validate --neighbours` makes the run's checks of the file, without scoring: the sample file
+    /// passes; a duplicated row, a unit as its own neighbour and a neighbour twice each exit 3 naming
+    /// the line and field (before, validate took CSV data files only and never looked at it).
+    @Test func validateChecksTheNeighboursFile() throws {
+        let sample = Fixtures.repoRoot + "/sample-data/reference/statistical_neighbours_sample.csv"
+        let ok = try Fixtures.run(["validate", "--neighbours", sample])
+        #expect(ok.status == 0 && ok.stdout.contains("ok: statistical neighbours"), "\(ok.stdout)\(ok.stderr)")
+        let lines = try String(contentsOfFile: sample, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let row = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let codeAt = try #require(header.firstIndex(of: "old_la_code")), firstSN = try #require(header.firstIndex(of: "sn1_old_la_code"))
+        let secondSN = try #require(header.firstIndex(of: "sn2_old_la_code"))
+        var own = row; own[firstSN] = row[codeAt]
+        var twice = row; twice[secondSN] = row[firstSN]
+        let dir = Fixtures.temporaryDirectory()
+        for (name, rows, field) in [("duplicate", [row, row], "old_la_code"), ("own", [own], "sn1_old_la_code"), ("twice", [twice], "sn2_old_la_code")] {
+            let path = dir + "/\(name).csv"
+            try Fixtures.write(([lines[0]] + rows.map { $0.joined(separator: ",") }).joined(separator: "\n") + "\n", to: path)
+            let r = try Fixtures.run(["validate", "--neighbours", path])
+            #expect(r.status == 3, "\(name): \(r.stdout)")
+            #expect(r.stderr.contains(path) && r.stderr.contains("field '\(field)'"), "\(name): \(r.stderr)")
+        }
+    }
+
     @Test func neighboursComparatorIsTheMedianInEveryOutput() throws {
         let dir = Fixtures.temporaryDirectory()
         let run = try sampleRun(dir)
