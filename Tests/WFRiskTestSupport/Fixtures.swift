@@ -199,14 +199,41 @@ package enum SyntheticData {
         for year in years {
             for (code, newCode, name) in authorities {
                 var r = SyntheticRow(year: year, code: code, newCode: newCode, name: name)
-                r.inpost = 60 + 240 * rng.unit()
-                r.leavers = r.inpost * (0.05 + 0.25 * rng.unit())
-                r.starters = r.inpost * (0.05 + 0.25 * rng.unit())
-                r.agency = r.inpost * (0.02 + 0.3 * rng.unit())
-                r.vacancies = r.inpost * (0.02 + 0.3 * rng.unit())
-                r.holders = r.inpost * 0.65
-                r.cases = r.holders * (12 + 8 * rng.unit())
-                r.absence = Decimals.format(1.5 + 4 * rng.unit(), 1)
+                draw(&r, &rng)
+                out.append(r)
+            }
+        }
+        return out
+    }
+
+    /// Random figures for one row, drawn in a fixed order (in post, leavers, starters, agency,
+    /// vacancies, cases, then absence when asked), so a generator gives the same rows wherever
+    /// it is used. In post is `inpost.base + inpost.span × u`.
+    package static func draw(_ r: inout SyntheticRow, _ rng: inout SeededRandom,
+                             inpost: (base: Double, span: Double) = (60, 240), absence: Bool = true) {
+        r.inpost = inpost.base + inpost.span * rng.unit()
+        r.leavers = r.inpost * (0.05 + 0.25 * rng.unit())
+        r.starters = r.inpost * (0.05 + 0.25 * rng.unit())
+        r.agency = r.inpost * (0.02 + 0.3 * rng.unit())
+        r.vacancies = r.inpost * (0.02 + 0.3 * rng.unit())
+        r.holders = r.inpost * 0.65
+        r.cases = r.holders * (12 + 8 * rng.unit())
+        if absence { r.absence = Decimals.format(1.5 + 4 * rng.unit(), 1) }
+    }
+
+    /// `rows` with thirty more current authorities of the registry (those not already in
+    /// `authorities`) for 2021-2023, their figures drawn by `draw`: a wider field, so ranks
+    /// have room to move.
+    package static func widened(_ rows: [SyntheticRow], rng: inout SeededRandom,
+                                inpost: (base: Double, span: Double), absence: Bool) throws -> [SyntheticRow] {
+        let used = Set(authorities.map(\.0))
+        let extra = try Fixtures.registry().all.filter { $0.validTo == nil && $0.validFrom == nil && !used.contains($0.oldCode) }
+            .prefix(30).map { ($0.oldCode, $0.newCode, $0.name) }
+        var out = rows
+        for year in 2021...2023 {
+            for (code, newCode, name) in extra {
+                var r = SyntheticRow(year: year, code: code, newCode: newCode, name: name)
+                draw(&r, &rng, inpost: inpost, absence: absence)
                 out.append(r)
             }
         }

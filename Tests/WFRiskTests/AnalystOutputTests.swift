@@ -164,22 +164,9 @@ struct AnalystOutputsOnRealDataTests {
     /// Two units with the same rates, one with a tenth of the staff: the small one's rank interval is wider.
     @Test(arguments: [41, 42, 43] as [UInt64])
     func smallUnitsAreLessCertainThanLargeOnesWithTheSameRates(seed: UInt64) throws {
-        var rows = SyntheticData.rows(seed: seed)
         var rng = SeededRandom(seed: seed)
         // Widen the field: more units, so ranks have room to move.
-        let used = Set(SyntheticData.authorities.map(\.0))
-        let extra = try Fixtures.registry().all.filter { $0.validTo == nil && $0.validFrom == nil && !used.contains($0.oldCode) }
-            .prefix(30).map { ($0.oldCode, $0.newCode, $0.name) }
-        for year in 2021...2023 {
-            for (code, newCode, name) in extra {
-                var r = SyntheticRow(year: year, code: code, newCode: newCode, name: name)
-                r.inpost = 80 + 200 * rng.unit()
-                r.leavers = r.inpost * (0.05 + 0.25 * rng.unit()); r.starters = r.inpost * (0.05 + 0.25 * rng.unit())
-                r.agency = r.inpost * (0.02 + 0.3 * rng.unit()); r.vacancies = r.inpost * (0.02 + 0.3 * rng.unit())
-                r.holders = r.inpost * 0.65; r.cases = r.holders * (12 + 8 * rng.unit())
-                rows.append(r)
-            }
-        }
+        var rows = try SyntheticData.widened(SyntheticData.rows(seed: seed), rng: &rng, inpost: (80, 200), absence: false)
         // Darlington: a large unit; Hartlepool: the same rates at a tenth of the size.
         for i in rows.indices where rows[i].code == "841" || rows[i].code == "805" {
             let size = rows[i].code == "841" ? 400.0 : 40.0

@@ -12,22 +12,8 @@ import WFRiskTestSupport
 @Suite struct UnitWordsTests {
     /// A scored table of 42 units with random rates (12 North East authorities and 30 more).
     func table(seed: UInt64) throws -> (ScoreTable, ScoringSettings) {
-        var rows = SyntheticData.rows(seed: seed)
         var rng = SeededRandom(seed: seed &+ 1000)
-        let used = Set(SyntheticData.authorities.map(\.0))
-        let extra = try Fixtures.registry().all.filter { $0.validTo == nil && $0.validFrom == nil && !used.contains($0.oldCode) }
-            .prefix(30).map { ($0.oldCode, $0.newCode, $0.name) }
-        for year in 2021...2023 {
-            for (code, newCode, name) in extra {
-                var r = SyntheticRow(year: year, code: code, newCode: newCode, name: name)
-                r.inpost = 60 + 240 * rng.unit()
-                r.leavers = r.inpost * (0.05 + 0.25 * rng.unit()); r.starters = r.inpost * (0.05 + 0.25 * rng.unit())
-                r.agency = r.inpost * (0.02 + 0.3 * rng.unit()); r.vacancies = r.inpost * (0.02 + 0.3 * rng.unit())
-                r.holders = r.inpost * 0.65; r.cases = r.holders * (12 + 8 * rng.unit())
-                r.absence = Decimals.format(1.5 + 4 * rng.unit(), 1)
-                rows.append(r)
-            }
-        }
+        let rows = try SyntheticData.widened(SyntheticData.rows(seed: seed), rng: &rng, inpost: (60, 240), absence: true)
         let settings = try Fixtures.settings()
         var table = try SyntheticData.score(Fixtures.workforceCSV(rows), settings: settings)
         UnitWords.apply(&table, words: try UnitWords.bundled())
