@@ -106,6 +106,21 @@ import WFRiskTestSupport
         if seed == 1 { #expect(seen["higher", default: 0] > 0 && seen["similar", default: 0] > 0, "\(seen)") }
     }
 
+    /// An edited words file missing a template the words use is an error naming it, not an empty
+    /// driver (the significance templates are looked up by `vs_england`'s value).
+    @Test(arguments: ["driver_higher", "sentence_level", "well_below"])
+    func aMissingTemplateIsAnErrorNamingIt(key: String) throws {
+        let bundled = Fixtures.repoRoot + "/Sources/WFRisk/Resources/unit_words.yml"
+        let lines = try String(contentsOfFile: bundled, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let kept = lines.filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix(key + ":") }
+        #expect(kept.count == lines.count - 1)
+        let path = Fixtures.temporaryDirectory() + "/unit_words.yml"
+        try Fixtures.write(kept.joined(separator: "\n"), to: path)
+        #expect(throws: WFRiskError.self) { try UnitWords(path: path) }
+        do { _ = try UnitWords(path: path) } catch { #expect("\(error)".contains(key), "\(error)") }
+        #expect(UnitWords.requiredTemplates.allSatisfy { try! UnitWords.bundled().templates[$0] != nil })
+    }
+
     /// Units between 50 and the median are the case the sentence once got backwards: make sure
     /// the seeds above include some, so the property is tried where it matters.
     @Test func theSeedsIncludeUnitsBetweenFiftyAndTheMedian() throws {

@@ -36,8 +36,18 @@ struct UnitWords: Sendable {
         var t: [String: String] = [:]
         for (k, v) in root { if let s = v as? String { t[k] = s } }
         for (k, v) in root["level"] as? [String: Any] ?? [:] { t["level." + k] = v as? String }
+        // Every template the words use: one left out of an edited file would otherwise give an
+        // empty driver or sentence (or stop the run) instead of an error naming it.
+        for key in Self.requiredTemplates where t[key] == nil { throw WFRiskError.usage("\(path): no template '\(key)'") }
         self.init(indicators: words, templates: t, maxDrivers: root["drivers"] as? Int ?? 3)
     }
+
+    /// The templates `drivers`, `level` and `summary` fill.
+    static let requiredTemplates: [String] = ["driver", "driver_no_england", "driver_separator", "sentence_level", "interval",
+        "change_up", "change_down", "change_same", "sentence_drivers_up", "sentence_drivers_down",
+        "sentence_no_drivers_up", "sentence_no_drivers_down", "sentence_excluded"]
+        + Significance.allCases.map { "driver_" + $0.rawValue }
+        + ["well_above", "above", "similar", "below", "well_below"].map { "level." + $0 }
 
     init(indicators: [String: IndicatorWords], templates: [String: String], maxDrivers: Int) {
         self.indicators = indicators
