@@ -38,11 +38,8 @@ struct Extract: ParsableCommand {
         let expansion = try InspectionIngest.expandFolders(paths)
         let files = expansion.texts
         // A folder's files that are not texts, and a folder with none, are said, never silent.
-        for folder in expansion.folders {
-            for p in folder.passedOver { FileHandle.standardError.write(Data("wfrisk: passed over \(p.file): \(p.reason)\n".utf8)) }
-            if folder.texts == 0 {
-                FileHandle.standardError.write(Data("wfrisk: \(folder.path) holds no inspection text (\(InspectionIngest.extensionList)): nothing to extract\n".utf8))
-            }
+        for line in expansion.folders.flatMap({ $0.warnings(whenEmpty: "nothing to extract") }) {
+            FileHandle.standardError.write(Data("wfrisk: \(line)\n".utf8))
         }
         let registry = try AuthorityRegistry.named(authorities: authorities, aliases: nil)
         var result = try InspectionIngest.read(files, registry: registry, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)

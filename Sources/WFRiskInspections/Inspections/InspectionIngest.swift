@@ -20,13 +20,19 @@ package enum InspectionIngest {
 
         /// For the log and the manifest: each file passed over, and a folder with no text.
         package var warnings: [String] {
+            warnings(whenEmpty: "every unit's inspection indicators have no value and count as missing in coverage")
+        }
+
+        /// Each file passed over, and a folder with no text with what that means for the command
+        /// (`consequence`): one wording for `run` and `extract`.
+        package func warnings(whenEmpty consequence: String) -> [String] {
             passedOver.map { "passed over \($0.file) in inspection folder \(path): \($0.reason)" }
-                + (texts > 0 ? [] : ["inspection folder \(path) holds no inspection text (\(InspectionIngest.extensionList)): every unit's inspection indicators have no value and count as missing in coverage"])
+                + (texts > 0 ? [] : ["inspection folder \(path) holds no inspection text (\(InspectionIngest.extensionList)): \(consequence)"])
         }
     }
 
     /// The text extensions as written in messages: ".txt, .md, …".
-    package static var extensionList: String { InspectionSourceReader.extensions.map { "." + $0 }.joined(separator: ", ") }
+    static var extensionList: String { InspectionSourceReader.extensions.map { "." + $0 }.joined(separator: ", ") }
 
     /// The texts to read, and what each folder held.
     package struct Expansion: Sendable {
