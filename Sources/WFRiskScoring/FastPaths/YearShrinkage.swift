@@ -1,7 +1,9 @@
 import WFRiskCore
 
-/// Each figures-based indicator's shrinkage in a year, estimated from every unit's ratio and
-/// denominator: what `ScoringContext.shrinkers` returns.
+/// Each figures-based indicator's shrinkage in a year, by ordinal: estimated from every unit's
+/// ratio and denominator (`.ratio`), or the fixed pseudo-count (`.change`: its counts compare only
+/// across unchanged boundaries, so it has no year-wide estimate); nil for the others. What
+/// `ScoringContext` keeps for each year it scores or looks back over.
 ///
 /// Why not `plain` (below, the version `ScoringFastPathTests` compares it with): every scored
 /// year estimates the shrinkage of the year and of the two before it (the change and trend

@@ -120,7 +120,7 @@ struct ScoringContext {
         priorsByYear = byYear
         var shrinkers: [Int: [Shrinker?]] = [:]
         for (y, p) in byYear {
-            shrinkers[y] = Self.shrinkers(year: y, figures: figures, priors: p, settings: settings)
+            shrinkers[y] = YearShrinkage.shrinkers(year: y, figures: figures, priors: p, settings: settings)
         }
         if let demand {
             // Demand rates: the scoring year's units, each its rate per child on the children it implies.
@@ -161,14 +161,6 @@ struct ScoringContext {
     /// The demand file's count and rate measures of a demand indicator.
     static func demandMeasures(_ i: Indicator) -> (count: Measure, rate: Measure) {
         i == .cinRate ? (.cinCount, .cinRate) : (.referralCount, .referralRate)
-    }
-
-    /// Each figures-based indicator's shrinkage in `year`, by ordinal: estimated from every unit's
-    /// ratio and denominator (`.ratio`), or the fixed pseudo-count (`.change`: its counts compare
-    /// only across unchanged boundaries, so it has no year-wide estimate); nil for the others.
-    /// (`YearShrinkage`, beside its plain version.)
-    static func shrinkers(year: Int, figures: FigureTable, priors: [Double?], settings: ScoringSettings) -> [Shrinker?] {
-        YearShrinkage.shrinkers(year: year, figures: figures, priors: priors, settings: settings)
     }
 
     /// The shrinkage of `indicator` in `y` (a year the context has estimated).
