@@ -269,6 +269,37 @@ import WFRiskOfsted
         #expect(result.documents.map(\.kind) == [.ofstedLetter, .ofstedReport])
     }
 
+    // MARK: The fast path beside the plain one (PDFText.withoutOutputIntents)
+
+    @Test func outputIntentsAreRenamedOnlyAsADictionaryKey() {
+        let source = "<< /Type /Catalog /OutputIntents [8 0 R] >>\n<< /OutputIntents\r\n 9 0 R >>\n"
+            + "BT (see /OutputIntents here) Tj ET /OutputIntentsMore [1] /OutputIntents"
+        let out = String(decoding: PDFText.withoutOutputIntents(Array(source.utf8)), as: UTF8.self)
+        #expect(out.utf8.count == source.utf8.count)
+        #expect(out == source.replacingOccurrences(of: "/OutputIntents [8", with: "/OutputIntentX [8")
+            .replacingOccurrences(of: "/OutputIntents\r\n 9", with: "/OutputIntentX\r\n 9"), "\(out)")
+        let plain = Array("<< /Type /Catalog /Pages 2 0 R >>".utf8)
+        #expect(PDFText.withoutOutputIntents(plain) == plain)
+    }
+
+    /// The real reports that carry a colour profile read to the same pages, character for
+    /// character, with the profile (the plain path: poppler on the file's own bytes) and without it.
+    @Test func textWithoutTheColourProfileIsTheSameText() throws {
+        let folder = Fixtures.sharedData + "/ofsted/reports"
+        guard let walker = FileManager.default.enumerator(atPath: folder) else { print("skipped: \(folder) not present"); return }
+        var compared = 0
+        for case let file as String in walker where file.hasSuffix(".pdf") && compared < 4 {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + file) else { continue }
+            let bytes = [UInt8](data)
+            guard PDFText.withoutOutputIntents(bytes) != bytes else { continue }
+            let fast = PDFText.read(bytes: bytes), plain = PDFText.read(bytes: bytes, colourManaged: true)
+            guard case .success(let a) = fast, case .success(let b) = plain else { Issue.record("\(file) not read"); continue }
+            #expect(a == b, "\(file): the pages differ without the colour profile")
+            compared += 1
+        }
+        #expect(compared == 4, "only \(compared) reports with an output intent found")
+    }
+
     // MARK: The real reports (../shared/data/ofsted/reports)
 
     /// Every ninth labelled report (all of them: `wfrisk extract` scored by score_reports.py,

@@ -60,7 +60,9 @@ package struct PDFText: Sendable, Equatable {
         return read(bytes: [UInt8](data))
     }
 
-    package static func read(bytes: [UInt8]) -> Result<PDFText, PDFUnreadable> {
+    /// `colourManaged: false` is the plain path the fast one is pinned to (`PDFTextSpeedTests`):
+    /// poppler gets the file's bytes exactly as they are.
+    package static func read(bytes: [UInt8], colourManaged: Bool = false) -> Result<PDFText, PDFUnreadable> {
         guard !bytes.isEmpty else { return .failure(.empty) }
         guard hasPDFHeader(bytes[...]) else { return .failure(.notPDF(what: describe(bytes))) }
         // A complete PDF ends with %%EOF (perhaps followed by a line end or a little padding).
@@ -77,6 +79,7 @@ package struct PDFText: Sendable, Equatable {
         guard hasEOF else { return .failure(.truncated) }
         quietPoppler()
 
+        let bytes = colourManaged ? bytes : withoutOutputIntents(bytes)
         let gbytes = bytes.withUnsafeBytes { g_bytes_new($0.baseAddress, gsize($0.count)) }
         defer { g_bytes_unref(gbytes) }
         var error: UnsafeMutablePointer<GError>?
@@ -117,6 +120,44 @@ package struct PDFText: Sendable, Equatable {
             return .failure(.noTextLayer(pages: count))
         }
         return .success(PDFText(pages: pages))
+    }
+
+    /// The bytes with the catalog's `/OutputIntents` key renamed to `/OutputIntentX` (same
+    /// length, so every cross-reference offset still holds), or the bytes themselves when the key
+    /// is not there in plain view.
+    ///
+    /// Why: an output intent is an ICC colour profile for printing. poppler builds a LittleCMS
+    /// transform to it every time a page is laid out (`Gfx::initDisplayProfile`), and inverting
+    /// the profile's tone curves was 52% of all the time spent reading the 278 Ofsted reports
+    /// (`perf record -g`, docs/performance.md); pdftotext pays it too. Colour never changes a
+    /// character or its position, so text read without the profile is the same text: the
+    /// tests compare the two paths page for page on the real reports that have one.
+    /// Only a key in dictionary position is renamed: the name followed (after white space) by
+    /// `[` (an inline array) or an object number (an indirect reference). A key inside a
+    /// compressed object stream is not visible here and is left alone (that file is only slower).
+    static func withoutOutputIntents(_ bytes: [UInt8]) -> [UInt8] {
+        let key = Array("/OutputIntents".utf8)
+        var hits: [Int] = []
+        bytes.withUnsafeBufferPointer { b in
+            guard b.count > key.count else { return }
+            var i = 0
+            let last = b.count - key.count // the last place the key can start
+            while i <= last {
+                // memchr for the '/' then a compare: most bytes are skipped in C.
+                guard let p = memchr(b.baseAddress! + i, 0x2F, last - i + 1) else { break }
+                let at = b.baseAddress!.distance(to: p.assumingMemoryBound(to: UInt8.self))
+                if memcmp(b.baseAddress! + at, key, key.count) == 0 {
+                    var j = at + key.count
+                    while j < b.count, b[j] == 0x20 || b[j] == 0x0A || b[j] == 0x0D || b[j] == 0x09 { j += 1 }
+                    if j < b.count, b[j] == 0x5B || (0x30...0x39).contains(b[j]) { hits.append(at) }
+                }
+                i = at + 1
+            }
+        }
+        guard !hits.isEmpty else { return bytes }
+        var out = bytes
+        for at in hits { out[at + key.count - 1] = 0x58 } // "s" -> "X"
+        return out
     }
 
     /// A character's horizontal extent and height on the page.
