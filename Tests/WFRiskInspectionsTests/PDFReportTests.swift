@@ -282,6 +282,32 @@ import WFRiskOfsted
         #expect(PDFText.withoutOutputIntents(plain) == plain)
     }
 
+    /// Property: over random byte strings built from a PDF's pieces, the renaming keeps the
+    /// length, changes only the `s` of a `/OutputIntents` key, and leaves no such key in
+    /// dictionary position (nor renames one that is not).
+    @Test func outputIntentRenamingKeepsEverythingElse() {
+        let pieces = ["/OutputIntents", "/OutputIntent", " ", "\r\n", "\t", "[", "]", "12 0 R", "<<", ">>", "(", ")", "/Type",
+                      "s", "X", "/", "stream\n", "\u{0}", "\u{FF}", "%PDF-1.7\n"]
+        var rng = SystemRandomNumberGenerator()
+        let key = Array("/OutputIntents".utf8)
+        func keyAt(_ b: [UInt8], _ at: Int) -> Bool {
+            guard at + key.count <= b.count, Array(b[at..<(at + key.count)]) == key else { return false }
+            var j = at + key.count
+            while j < b.count, [0x20, 0x0A, 0x0D, 0x09].contains(b[j]) { j += 1 }
+            return j < b.count && (b[j] == 0x5B || (0x30...0x39).contains(b[j]))
+        }
+        for _ in 0..<2_000 {
+            let bytes = Array((0..<Int.random(in: 0...40, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined().utf8)
+            let out = PDFText.withoutOutputIntents(bytes)
+            #expect(out.count == bytes.count)
+            for i in bytes.indices where out[i] != bytes[i] {
+                #expect(bytes[i] == UInt8(ascii: "s") && out[i] == UInt8(ascii: "X") && i >= key.count - 1 && keyAt(bytes, i - key.count + 1),
+                        "byte \(i) of \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+            }
+            #expect(!out.indices.contains { keyAt(out, $0) }, "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+        }
+    }
+
     /// The real reports that carry a colour profile read to the same pages, character for
     /// character, with the profile (the plain path: poppler on the file's own bytes) and without it.
     @Test func textWithoutTheColourProfileIsTheSameText() throws {
