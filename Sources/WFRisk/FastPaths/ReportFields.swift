@@ -2,10 +2,10 @@
 ///
 /// Why: `ScoresReport.plain` (the plain path) turns a view into nested dictionaries by
 /// reflection (`Mirror`); at about 40 KB of page per unit that was about 39% of the report's
-/// rendering (docs/performance.md, "write stage"). These give the same dictionaries, key for key
-/// and value for value (a nil optional left out, as `plain` leaves it), without reflection.
-/// `ReportFieldsTests` pins `fields` to `plain` on every view of real and synthetic reports, so a
-/// field added to a view and not here fails there.
+/// rendering (docs/performance.md, "Issue 25: the write stage"). These give the same
+/// dictionaries, key for key and value for value (a nil optional left out, as `plain` leaves it),
+/// without reflection. `WriteFastPathTests` pins `fields` to `plain` on every view of synthetic
+/// reports in both layouts, so a field added to a view and not here fails there.
 protocol TemplateFields {
     var fields: [String: Any] { get }
 }

@@ -11,9 +11,9 @@ import WFRiskScoring
 /// Why not `ScoresDocument.json` (the plain path, kept): it builds a `JSONValue` tree for each
 /// unit (about forty objects and arrays of enums) only to walk it once and free it; at 20,000
 /// units (209 MB) that was most of the file's write time. The keys before and after `units` are
-/// few and small and still go through `JSONValue` (`head`, `tail`). `ScoresJSONTests` pins
-/// `render` to `json.renderedBytes()` byte for byte over synthetic tables of random seeds, at
-/// 1, 2 and 3 threads, and on the real national run when `../shared/data` is present.
+/// few and small and still go through `JSONValue` (`head`, `tail`). `WriteFastPathTests` pins
+/// `render` to `json.renderedBytes()` byte for byte over synthetic tables of random seeds (every
+/// optional part, hostile texts) at 1, 2 and 3 threads.
 extension ScoresDocument {
     /// The document handed to `emit` in pieces of about `chunk` bytes; units are written in blocks
     /// on up to `threads` threads and appended in order, so the bytes are the same at any count.

@@ -69,7 +69,7 @@ enum IndicatorsCSV {
     struct Context {
         let table: ScoreTable
         /// Each code's first unit, by its index in `table.units` (an index, not a copy: copying a
-        /// `UnitScore` per neighbour per line was about 5% of a national report's write).
+        /// `UnitScore` per neighbour per line was about 6% of the national run's samples under perf).
         let byCode: [String: Int]
 
         init(_ table: ScoreTable) {

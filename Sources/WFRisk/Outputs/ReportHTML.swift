@@ -98,7 +98,7 @@ enum ScoresReport {
     /// The view model as nested dictionaries and arrays, reflected once: Mustache otherwise
     /// reflects an object on every name it looks up, which costs seconds on a national report.
     /// Nil optionals are left out, as Mustache treats them. The plain path: the fast one is each
-    /// view's `TemplateFields.fields` (ReportFields.swift), pinned to this by `ReportFieldsTests`.
+    /// view's `TemplateFields.fields` (ReportFields.swift), pinned to this by `WriteFastPathTests`.
     static func plain(_ value: Any) -> Any? {
         switch value {
         case is String, is Bool, is Int: return value

@@ -200,7 +200,7 @@ enum WorkbookWriter {
     /// unchanged (nothing to drop, no `_xHHHH_`, under the length limit) and whose characters are
     /// its bytes; checking that over the bytes skips rebuilding the string scalar by scalar and
     /// counting its grapheme clusters, which were most of the workbook's own (Swift) time.
-    /// `WorkbookTests` pins it to `cleanText` and `count` over random texts.
+    /// `WriteFastPathTests` pins it to `cleanText` and `count` over random texts.
     static func cellText(_ s: String) -> (text: String, length: Int) {
         let n = s.utf8.count
         if n <= maxTextLength, s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "_") }) {
