@@ -397,8 +397,9 @@ if options.runs("scale") {
     let n = max(1, options.repeatCount)
     var pandas: [(Double, Int, Int32)] = [], tables: [(Double, Int, Int32)] = [], full: [(Double, Int, Int32)] = []
     var tableStages: [[String: Double]] = []
-    var beforeTables: [(Double, Int, Int32)] = [], beforeStages: [[String: Double]] = []
-    // Alternating: pandas, (the --before build, csv+json,) wfrisk csv+json, wfrisk default formats; best of each.
+    var beforeTables: [(Double, Int, Int32)] = [], beforeStages: [[String: Double]] = [], beforeFull: [(Double, Int, Int32)] = []
+    // Alternating: pandas, (the --before build, csv+json,) wfrisk csv+json, (the --before build, default formats,) wfrisk default
+    // formats; best of each.
     for _ in 0..<n {
         if options.pandas { pandas.append(runProcess("/usr/bin/env", ["python3", script, workforce, "--read-only"])) }
         if let before = options.before {
@@ -407,6 +408,9 @@ if options.runs("scale") {
         }
         tables.append(runProcess(executable, ["run", "--pipeline", tablesYML, "--force", "--quiet"]))
         tableStages.append(stageSeconds(scaleDir + "/out-tables/latest"))
+        if let before = options.before {
+            beforeFull.append(runProcess(before, ["run", "--pipeline", defaultYML, "--force", "--quiet", "--out", scaleDir + "/out-default-before"]))
+        }
         full.append(runProcess(executable, ["run", "--pipeline", defaultYML, "--force", "--quiet"]))
     }
     let bestIndex = tables.indices.min { tables[$0].0 < tables[$1].0 }!
@@ -424,6 +428,7 @@ if options.runs("scale") {
     if options.pandas { row("pandas read_csv alone (reference)", pandas) }
     if !beforeTables.isEmpty { row("--before build, formats csv and json", beforeTables) }
     row("wfrisk run, formats csv and json", tables)
+    if !beforeFull.isEmpty { row("--before build, default formats", beforeFull) }
     row("wfrisk run, default formats (csv, json, xlsx, html)", full)
     let stages = tableStages[bestIndex]
     let order = ["load_reference", "ingest_workforce", "join", "score", "rank", "uncertainty", "write"]
@@ -440,6 +445,10 @@ if options.runs("scale") {
             scaleRows.append(ScaleRow(target: "100x, csv+json: this build against the --before build (side by side)", measured: "\(fmt(t.0, 2)) s",
                                       reference: "\(fmt(b.0, 2)) s", ratio: fmt(t.0 / b.0) + "x", met: t.0 <= b.0))
         }
+    }
+    if let b = beforeFull.min(by: { $0.0 < $1.0 }), b.2 == 0, f.2 == 0 {
+        scaleRows.append(ScaleRow(target: "100x, default formats: this build against the --before build (side by side)", measured: "\(fmt(f.0, 2)) s",
+                                  reference: "\(fmt(b.0, 2)) s", ratio: fmt(f.0 / b.0) + "x", met: f.0 <= b.0))
     }
     if let p, t.2 == 0 {
         scaleRows.append(ScaleRow(target: "100x, csv+json: whole run <= 1.0x pandas read_csv", measured: "\(fmt(t.0, 2)) s", reference: "\(fmt(p.0, 2)) s",
@@ -488,16 +497,31 @@ if options.runs("scale") {
         }
         let realOut = NSTemporaryDirectory() + "wfrisk-bench-national"
         let taskset = FileManager.default.isExecutableFile(atPath: "/usr/bin/taskset")
-        var runs: [(Double, Int, Int32, [String: Double])] = []
+        var runs: [(Double, Int, Int32, [String: Double])] = [], beforeRuns: [(Double, Int, Int32, [String: Double])] = []
+        let beforeOneCore = NSTemporaryDirectory() + "wfrisk-bench-national-before-1"
+        func oneCore(_ binary: String, _ out: String) -> (Double, Int, Int32, [String: Double]) {
+            let r = taskset ? runProcess("/usr/bin/taskset", ["-c", "0", binary] + realArgs(out, threads: 1))
+                            : runProcess(binary, realArgs(out, threads: 1))
+            return (r.0, r.1, r.2, stageSeconds(out + "/latest"))
+        }
+        // Alternating with the --before build when there is one.
         for _ in 0..<max(5, n) {
-            let r = taskset ? runProcess("/usr/bin/taskset", ["-c", "0", executable] + realArgs(realOut, threads: 1))
-                            : runProcess(executable, realArgs(realOut, threads: 1))
-            runs.append((r.0, r.1, r.2, stageSeconds(realOut + "/latest")))
+            if let before = options.before { beforeRuns.append(oneCore(before, beforeOneCore)) }
+            runs.append(oneCore(executable, realOut))
         }
         let b = runs.min { $0.0 < $1.0 }!
         let write = b.3["write"] ?? .nan
         say("national real run, every input, one core (\(taskset ? "taskset -c 0, " : "")--threads 1): best \(fmt(b.0, 3)) s of " + runs.map { fmt($0.0, 3) }.joined(separator: ", ")
             + "; peak \(fmt(Double(b.1) / 1024, 0)) MB; stages: " + b.3.sorted { $0.value > $1.value }.prefix(6).map { "\($0.key) \(fmt($0.value, 3))" }.joined(separator: ", "))
+        if let bb = beforeRuns.min(by: { $0.0 < $1.0 }) {
+            let bw = bb.3["write"] ?? .nan
+            say("the --before build, alternating: best \(fmt(bb.0, 3)) s of " + beforeRuns.map { fmt($0.0, 3) }.joined(separator: ", ")
+                + "; write \(fmt(bw, 3)) s (\(fmt(bw / bb.0)) of the run)")
+            scaleRows.append(ScaleRow(target: "national run, one core: this build against the --before build (side by side)", measured: "\(fmt(b.0, 3)) s",
+                                      reference: "\(fmt(bb.0, 3)) s", ratio: fmt(b.0 / bb.0) + "x", met: b.0 <= bb.0))
+            scaleRows.append(ScaleRow(target: "national run, one core: write stage, this build against the --before build", measured: "\(fmt(write, 3)) s",
+                                      reference: "\(fmt(bw, 3)) s", ratio: fmt(write / bw) + "x", met: write <= bw))
+        }
         scaleRows.append(ScaleRow(target: "national run, every input, one core: <= 0.25 s end to end", measured: "\(fmt(b.0, 3)) s", reference: "0.25 s",
                                   ratio: fmt(b.0 / 0.25) + "x", met: b.2 == 0 && b.0 <= 0.25))
         scaleRows.append(ScaleRow(target: "national run: write stage <= 1/3 of the run", measured: "\(fmt(write, 3)) s", reference: "\(fmt(b.0, 3)) s (the run)",

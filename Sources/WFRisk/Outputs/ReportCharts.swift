@@ -325,6 +325,9 @@ enum ReportCharts {
     }
 
     static func esc(_ s: String) -> String {
+        // Most labels have nothing to escape: returned as they are (the same string the loop builds).
+        guard s.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+            || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }) else { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for c in s.unicodeScalars {

@@ -62,9 +62,10 @@ enum ScoresReport {
 
     /// How the templates are rendered.
     enum Engine: Sendable {
-        /// `ReportTemplate`, falling back to swift-mustache for a template it does not handle.
+        /// `ReportTemplate`, falling back to swift-mustache for a template it does not handle, over
+        /// views turned into dictionaries by `TemplateFields`.
         case fast
-        /// swift-mustache.
+        /// swift-mustache over views turned into dictionaries by reflection (`plain`).
         case mustache
     }
 
@@ -73,9 +74,19 @@ enum ScoresReport {
     struct Templates: Sendable {
         let library: MustacheLibrary
         let fast: [String: ReportTemplate]
+        /// Views become dictionaries through their hand-written `TemplateFields` (the fast path)
+        /// instead of by reflection (`plain`, the plain path they are pinned to).
+        let typedFields: Bool
 
         func render(_ value: Any, template name: String) throws -> [UInt8] {
-            let values = value is [String: Any] ? value : (plain(value) ?? [String: Any]())
+            let values: Any
+            if value is [String: Any] {
+                values = value
+            } else if typedFields, let view = value as? TemplateFields {
+                values = view.fields
+            } else {
+                values = plain(value) ?? [String: Any]()
+            }
             if let t = fast[name] { return t.render(values) }
             guard let html = library.render(values, withTemplate: name) else {
                 throw WFRiskError.runtime("report template '\(name)' is missing from \(try ReferenceFiles.path("report/\(name).mustache"))")
@@ -86,7 +97,8 @@ enum ScoresReport {
 
     /// The view model as nested dictionaries and arrays, reflected once: Mustache otherwise
     /// reflects an object on every name it looks up, which costs seconds on a national report.
-    /// Nil optionals are left out, as Mustache treats them.
+    /// Nil optionals are left out, as Mustache treats them. The plain path: the fast one is each
+    /// view's `TemplateFields.fields` (ReportFields.swift), pinned to this by `WriteFastPathTests`.
     static func plain(_ value: Any) -> Any? {
         switch value {
         case is String, is Bool, is Int: return value
@@ -122,7 +134,7 @@ enum ScoresReport {
             }
             if engine == .fast { fast[name] = try? ReportTemplate(text) }
         }
-        return Templates(library: library, fast: fast)
+        return Templates(library: library, fast: fast, typedFields: engine == .fast)
     }
 
     static func resource(_ name: String) throws -> String {

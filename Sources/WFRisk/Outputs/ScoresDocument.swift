@@ -43,17 +43,21 @@ struct ScoresDocument: Sendable {
     /// The document as UTF-8 bytes.
     func renderedBytes() -> [UInt8] { json.renderedBytes() }
 
-    /// Writes the document to `path` atomically, streaming it (units rendered a block at a time,
-    /// on up to `threads` threads).
+    /// Writes the document to `path` atomically, streaming it (units written a block at a time,
+    /// on up to `threads` threads) through the direct writer, `render`.
     func write(to path: String, threads: Int = 1) throws {
-        let doc = json
-        try FileOutput.writeAtomically(to: path) { write in try doc.render(threads: threads, emit: write) }
+        try FileOutput.writeAtomically(to: path) { write in try render(threads: threads, emit: write) }
     }
 
-    /// The document: key order and the decimals of every number.
+    /// The document: key order and the decimals of every number. The plain path: `render`
+    /// writes the same bytes without building the tree.
     var json: JSONValue {
+        .object(head + [("units", units)] + tail)
+    }
+
+    /// The document's keys before `units`.
+    var head: [(String, JSONValue)] {
         let table = self.table
-        let d = Ranking.scoreDecimals
         let metadata: JSONValue = .object([
             ("schema_version", .string(self.metadata.schemaVersion)),
             ("wfrisk_version", .string(self.metadata.wfriskVersion)),
@@ -64,8 +68,47 @@ struct ScoresDocument: Sendable {
                 .object([("kind", .string(i.kind)), ("file", .string(i.path)), ("sha256", .string(i.sha256))])
             })),
         ])
+        return [
+            ("metadata", metadata),
+            ("settings", settings.jsonValue),
+            ("england_priors", .object(table.englandPriors.map { ($0.0, .double($0.1, decimals: 6)) })),
+            ("standardisation", .array(table.references.map { r in
+                .object([
+                    ("indicator", .string(r.indicator.rawValue)), ("median", .double(r.median, decimals: 6)),
+                    ("scale", .double(r.scale, decimals: 6)), ("scale_method", .string(r.scaleMethod)), ("count", .int(r.count)),
+                ])
+            })),
+            ("shrinkage", .array(table.shrinkage.map { s in
+                .object([
+                    ("indicator", .string(s.indicator.rawValue)), ("method", .string(s.method)),
+                    ("between_variance", .double(s.tau2, decimals: 6)), ("overdispersion_phi", .double(s.phi, decimals: 4)),
+                    ("units", .int(s.units)), ("fallback_k", .double(s.k, decimals: 4)), ("england", .double(s.england, decimals: 6)),
+                ])
+            })),
+            ("bands", .object(table.bandReferences.map { name, r in
+                (name, .object([("median", .double(r.median, decimals: 6)), ("scale", .double(r.scale, decimals: 6)),
+                                ("scale_method", .string(r.scaleMethod)),
+                                ("thresholds", .object([("high", .double(Band.highFrom, decimals: 2)), ("elevated", .double(Band.elevatedFrom, decimals: 2)),
+                                                        ("low", .double(Band.lowTo, decimals: 2))]))]))
+            })),
+        ]
+    }
+
+    /// The document's keys after `units`.
+    var tail: [(String, JSONValue)] {
+        [
+            ("excluded", .array(table.units.filter { !$0.isRanked }.map { u in
+                .object([("old_la_code", .string(u.oldCode)), ("la_name", .string(u.name)), ("reason", .optionalString(u.exclusionReason))])
+            })),
+            ("warnings", .array(table.warnings.map { .string($0) })),
+        ]
+    }
+
+    /// `units`: one object per unit, each built as it is rendered.
+    var units: JSONValue {
+        let d = Ranking.scoreDecimals
         let allUnits = table.units
-        let units = JSONValue.generated(allUnits.count) { i in
+        return JSONValue.generated(allUnits.count) { i in
             let u = allUnits[i]
             let quartile: JSONValue = u.quartile.map(JSONValue.int) ?? .null
             let low: JSONValue = u.uncertainty.map { .int($0.rankLow) } ?? .null
@@ -107,35 +150,6 @@ struct ScoresDocument: Sendable {
                 ("notes", .array(u.notes.map { .string($0) })),
             ])
         }
-        return .object([
-            ("metadata", metadata),
-            ("settings", settings.jsonValue),
-            ("england_priors", .object(table.englandPriors.map { ($0.0, .double($0.1, decimals: 6)) })),
-            ("standardisation", .array(table.references.map { r in
-                .object([
-                    ("indicator", .string(r.indicator.rawValue)), ("median", .double(r.median, decimals: 6)),
-                    ("scale", .double(r.scale, decimals: 6)), ("scale_method", .string(r.scaleMethod)), ("count", .int(r.count)),
-                ])
-            })),
-            ("shrinkage", .array(table.shrinkage.map { s in
-                .object([
-                    ("indicator", .string(s.indicator.rawValue)), ("method", .string(s.method)),
-                    ("between_variance", .double(s.tau2, decimals: 6)), ("overdispersion_phi", .double(s.phi, decimals: 4)),
-                    ("units", .int(s.units)), ("fallback_k", .double(s.k, decimals: 4)), ("england", .double(s.england, decimals: 6)),
-                ])
-            })),
-            ("bands", .object(table.bandReferences.map { name, r in
-                (name, .object([("median", .double(r.median, decimals: 6)), ("scale", .double(r.scale, decimals: 6)),
-                                ("scale_method", .string(r.scaleMethod)),
-                                ("thresholds", .object([("high", .double(Band.highFrom, decimals: 2)), ("elevated", .double(Band.elevatedFrom, decimals: 2)),
-                                                        ("low", .double(Band.lowTo, decimals: 2))]))]))
-            })),
-            ("units", units),
-            ("excluded", .array(table.units.filter { !$0.isRanked }.map { u in
-                .object([("old_la_code", .string(u.oldCode)), ("la_name", .string(u.name)), ("reason", .optionalString(u.exclusionReason))])
-            })),
-            ("warnings", .array(table.warnings.map { .string($0) })),
-        ])
     }
 
     /// What readers of a written scores.json need from its metadata, by the keys `json` writes.

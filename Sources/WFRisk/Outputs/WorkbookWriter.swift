@@ -167,10 +167,10 @@ enum WorkbookWriter {
                     try check(worksheet_write_number(ws, rowIndex, col, v, formats.number(decimals: decimals)), "writing \(sheet.name)")
                     widths[c] = max(widths[c], Double(s.count) + 2)
                 case .text(let s):
-                    let text = cleanText(s)
+                    let (text, length) = cellText(s)
                     try check(worksheet_write_string(ws, rowIndex, col, text, wrapped.contains(c) ? formats.wrapped : formats.text),
                               "writing \(sheet.name)")
-                    widths[c] = max(widths[c], Double(text.count) + 2)
+                    widths[c] = max(widths[c], Double(length) + 2)
                 }
             }
         }
@@ -193,6 +193,21 @@ enum WorkbookWriter {
             try check(worksheet_conditional_format_range(ws, 1, lxw_col_t(c), lxw_row_t(sheet.rows.count), lxw_col_t(c), &scale),
                       "colouring \(name) in \(sheet.name)")
         }
+    }
+
+    /// `cleanText(s)` and its length in characters, for the column width.
+    /// Why a fast path: almost every cell is short printable ASCII, which `cleanText` returns
+    /// unchanged (nothing to drop, no `_xHHHH_`, under the length limit) and whose characters are
+    /// its bytes; checking that over the bytes skips rebuilding the string scalar by scalar and
+    /// counting its grapheme clusters, which were most of the workbook's own (Swift) time.
+    /// `WriteFastPathTests` pins it to `cleanText` and `count` over random texts.
+    static func cellText(_ s: String) -> (text: String, length: Int) {
+        let n = s.utf8.count
+        if n <= maxTextLength, s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "_") }) {
+            return (s, n)
+        }
+        let text = cleanText(s)
+        return (text, text.count)
     }
 
     /// Text as a cell can hold it: XML-illegal control characters dropped; `_xHHHH_` escaped; at

@@ -140,7 +140,8 @@ package indirect enum JSONValue: Equatable, Sendable {
         out.append(contentsOf: repeatElement(0x20, count: n))
     }
 
-    private static func escape(_ s: String, into out: inout [UInt8]) {
+    /// A JSON string literal (also `JSONWriter`'s).
+    static func escape(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)
         var s = s
         s.withUTF8 { bytes in

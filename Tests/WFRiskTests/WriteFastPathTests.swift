@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+import WFRiskTestSupport
+@testable import WFRiskCore
+@testable import WFRiskInspections
+@testable import WFRiskOfsted
+@testable import WFRiskScoring
+@testable import WFRisk
+
+/// The write stage's fast paths pinned to the plain paths they replace, byte for byte:
+/// `JSONWriter` to `JSONValue.rendered()`, scores.json's direct writer (`ScoresDocument.render`)
+/// to `ScoresDocument.json`, the report views' hand-written `TemplateFields` to reflection
+/// (`ScoresReport.plain`), and the workbook's `cellText` to `cleanText` and `count`.
+@Suite struct WriteFastPathTests {
+    // MARK: Random values
+
+    /// Text with what JSON, HTML and OOXML escape or drop: quotes, backslashes, controls, `_x0041_`,
+    /// markup, non-ASCII (combining marks, emoji), and plain words.
+    static func text(_ rng: inout SeededRandom) -> String {
+        let pieces = ["a", "Brent", " ", "\"", "\\", "\n", "\r", "\t", "\u{01}", "\u{1F}", "\u{7F}", "\u{85}", "é", "e\u{301}", "👩‍👧",
+                      "_x0041_", "_", "<b>", "&", "'", "/", "\u{2028}", "0.5", "Kingston upon Hull, City of", "\u{FFFE}"]
+        let n = Int(rng.next() % 12)
+        return (0..<n).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+    }
+
+    static func json(_ rng: inout SeededRandom, depth: Int) -> JSONValue {
+        let kind = depth > 3 ? rng.next() % 5 : rng.next() % 8
+        switch kind {
+        case 0: return .null
+        case 1: return .bool(rng.next() % 2 == 0)
+        case 2: return .int(Int(rng.next() % 20_000) - 10_000)
+        case 3: return .double(rng.next() % 4 == 0 ? nil : (rng.unit() - 0.5) * 1e4, decimals: Int(rng.next() % 7))
+        case 4: return .string(text(&rng))
+        case 5: return .array((0..<Int(rng.next() % 4)).map { _ in json(&rng, depth: depth + 1) })
+        case 6:
+            let n = Int(rng.next() % 70)
+            let items = (0..<n).map { _ in json(&rng, depth: depth + 1) }
+            return .generated(n) { items[$0] }
+        default: return .object((0..<Int(rng.next() % 4)).map { _ in (text(&rng), json(&rng, depth: depth + 1)) })
+        }
+    }
+
+    // MARK: JSON
+
+    @Test func theJSONWriterWritesWhatJSONValueRenders() {
+        var rng = SeededRandom(seed: 25)
+        for _ in 0..<2_000 {
+            let v = Self.json(&rng, depth: 0)
+            var w = JSONWriter()
+            w.value(v)
+            let plain = v.renderedBytes()
+            let same = w.bytes + [0x0A] == plain
+            #expect(same, "\(v.rendered())")
+        }
+    }
+
+    /// A synthetic scored table with every optional part of a unit filled in for some units and
+    /// left out for others, from random texts (escapes, non-ASCII).
+    static func table(seed: UInt64) throws -> ScoreTable {
+        var rng = SeededRandom(seed: seed)
+        var table = try SyntheticData.score(Fixtures.workforceCSV(SyntheticData.rows(seed: seed)), settings: try Fixtures.settings())
+        for i in table.units.indices {
+            func maybe<T>(_ v: T) -> T? { rng.next() % 3 == 0 ? nil : v }
+            var u = table.units[i]
+            u.name = rng.next() % 2 == 0 ? u.name : text(&rng)
+            u.notes = (0..<Int(rng.next() % 3)).map { _ in text(&rng) }
+            u.mainDrivers = maybe(text(&rng))
+            u.summary = maybe(text(&rng))
+            u.change = maybe(YearChange(previousRank: maybe(Int(rng.next() % 150)), rankChange: maybe(Int(rng.next() % 40) - 20),
+                                        scoreChange: maybe(rng.unit() * 10 - 5), note: maybe(text(&rng))))
+            u.uncertainty = maybe(RankUncertainty(rankLow: Int(rng.next() % 10), rankHigh: Int(rng.next() % 10) + 10, pHighBand: rng.unit()))
+            u.neighbours = (0..<Int(rng.next() % 3)).map { _ in NeighbourRef(oldCode: text(&rng), newCode: text(&rng), name: text(&rng)) }
+            u.inspection = maybe(InspectionEvidence(
+                instabilityConcern: maybe(rng.unit() * 2 - 1), caseloadConcern: maybe(rng.unit() * 2 - 1), latestDate: maybe("2021-03-04"),
+                judgement: maybe(text(&rng)),
+                quotes: (0..<Int(rng.next() % 3)).map { _ in
+                    EvidenceQuote(file: text(&rng), date: maybe(text(&rng)), theme: text(&rng), polarity: text(&rng), text: text(&rng))
+                }))
+            u.judgementInForce = maybe(LinkedJudgement(
+                judgement: OfstedJudgement(oldCode: u.oldCode, name: text(&rng), framework: .ilacs, published: DayStamp(year: 2019, month: 7, day: 29),
+                                           publishedText: "2019-07-29", grade: .good, place: RecordPlace(file: "ofsted.csv")),
+                relation: .predecessor))
+            u.exclusionReason = u.isRanked ? nil : text(&rng)
+            table.units[i] = u
+        }
+        table.warnings = (0..<3).map { _ in text(&rng) }
+        return table
+    }
+
+    @Test func scoresJSONWrittenDirectlyIsTheDocumentJSONValueRenders() throws {
+        let settings = try Fixtures.settings()
+        let inputs = [InputFingerprint(kind: "workforce", path: "/x/wf \"1\".csv", sha256: String(repeating: "a", count: 64), count: 3)]
+        for seed: UInt64 in [1, 2, 3, 25, 77] {
+            let doc = ScoresDocument(table: try Self.table(seed: seed), inputs: inputs, settings: settings)
+            let plain = doc.json.renderedBytes()
+            for threads in [1, 2, 3] {
+                // A small chunk makes the writer hand on its bytes between blocks of units.
+                for chunk in [1, 4 << 20] {
+                    var fast: [UInt8] = []
+                    try doc.render(chunk: chunk, threads: threads) { fast += $0 }
+                    let same = fast == plain
+                    #expect(same, "seed \(seed), \(threads) threads, chunk \(chunk): first difference at byte \(zip(fast, plain).prefix { $0 == $1 }.count)")
+                }
+            }
+        }
+    }
+
+    /// More units than a block (128) on each of three threads, so blocks start mid-array on
+    /// several threads and in several rounds.
+    @Test func scoresJSONInBlocksOnThreadsIsTheSame() throws {
+        var table = try Self.table(seed: 9)
+        let one = table.units
+        table.units = (0..<700).map { one[$0 % one.count] }
+        let doc = ScoresDocument(table: table, inputs: [], settings: try Fixtures.settings())
+        let plain = doc.json.renderedBytes()
+        for threads in [1, 3] {
+            var fast: [UInt8] = []
+            try doc.render(chunk: 10_000, threads: threads) { fast += $0 }
+            let same = fast == plain
+            #expect(same, "\(threads) threads: first difference at byte \(zip(fast, plain).prefix { $0 == $1 }.count)")
+        }
+    }
+
+    // MARK: Report views
+
+    /// Each view's `fields` against reflection, as trees: the same keys, values and order of lists.
+    static func same(_ a: Any, _ b: Any, _ path: String = "") -> String? {
+        switch (a, b) {
+        case let (x as [String: Any], y as [String: Any]):
+            guard Set(x.keys) == Set(y.keys) else { return "\(path): keys \(x.keys.sorted()) against \(y.keys.sorted())" }
+            for k in x.keys.sorted() { if let d = same(x[k]!, y[k]!, path + "." + k) { return d } }
+            return nil
+        case let (x as [Any], y as [Any]):
+            guard x.count == y.count else { return "\(path): \(x.count) items against \(y.count)" }
+            for (i, (p, q)) in zip(x, y).enumerated() { if let d = same(p, q, path + "[\(i)]") { return d } }
+            return nil
+        case let (x as String, y as String): return x == y ? nil : "\(path): \(x.debugDescription) against \(y.debugDescription)"
+        case let (x as Bool, y as Bool): return x == y ? nil : "\(path): \(x) against \(y)"
+        case let (x as Int, y as Int): return x == y ? nil : "\(path): \(x) against \(y)"
+        default: return "\(path): \(type(of: a)) against \(type(of: b))"
+        }
+    }
+
+    @Test(arguments: [ReportLayout.onePage, .unitPages])
+    func reportViewsFieldsAreWhatReflectionGives(layout: ReportLayout) throws {
+        for years in [false, true] {
+            var data = try ReportTemplateTests.data(years: years)
+            data.table = try Self.table(seed: years ? 5 : 6)
+            let (page, units) = try ReportModel.page(data, css: "p{}", layout: layout)
+            #expect(Self.same(page.fields, try #require(ScoresReport.plain(page))) == nil, "\(Self.same(page.fields, ScoresReport.plain(page)!) ?? "")")
+            #expect(units.count == data.table.units.count)
+            for u in units {
+                let d = Self.same(u.fields, try #require(ScoresReport.plain(u)))
+                #expect(d == nil, "\(u.name): \(d ?? "")")
+            }
+        }
+    }
+
+    // MARK: Workbook
+
+    @Test func workbookCellTextIsCleanTextAndItsLength() {
+        var rng = SeededRandom(seed: 251)
+        var texts = ["", "Darlington", "E06000005", "0.25", "_x0041_", "a_b", String(repeating: "x", count: WorkbookWriter.maxTextLength),
+                     String(repeating: "y", count: WorkbookWriter.maxTextLength + 1)]
+        for _ in 0..<3_000 { texts.append(Self.text(&rng)) }
+        for s in texts {
+            let (text, length) = WorkbookWriter.cellText(s)
+            let plain = WorkbookWriter.cleanText(s)
+            #expect(text == plain && Array(text.utf8) == Array(plain.utf8), "\(s.debugDescription)")
+            #expect(length == plain.count, "\(s.debugDescription)")
+        }
+    }
+}
