@@ -83,6 +83,35 @@ import WFRiskTestSupport
         #expect(d.latestYear == 2023)
     }
 
+    /// The merged dataset keeps each file's facts but not its records twice; a dataset without
+    /// its records (what a run keeps after the join) still gives the files, rows, years and
+    /// warnings, and with its year indexes the same local authorities.
+    @Test func mergedFilesAndADatasetWithoutRecordsKeepWhatARunReads() throws {
+        let a = try read(header + "\n2022,Reporting year,Local authority,E92000001,England,,,841,E06000005,Darlington,12,2,16.7\n", name: "a.csv")
+        let b = try read(header + "\n2023,Reporting year,Local authority,E92000001,England,,,841,E06000005,Darlington,13,1,7.7\n"
+            + "2023,Reporting year,National,E92000001,England,,,,,,13,1,7.7\n", name: "b.csv")
+        let d = try TidyDataset.merge([b, a])
+        #expect(d.files.map(\.path) == [a.path, b.path])
+        #expect(d.files.map(\.rowCount) == [a.rowCount, b.rowCount])
+        #expect(d.files.allSatisfy { $0.records.isEmpty })
+        #expect(d.records.count == 3)
+        for kept in [d.withoutRecords(), d.withoutRecords(keepingYearIndexes: true)] {
+            #expect(kept.records.isEmpty)
+            #expect(kept.files.map(\.path) == d.files.map(\.path))
+            #expect(kept.rowCount == d.rowCount)
+            #expect(kept.warnings == d.warnings)
+            #expect(kept.years == d.years)
+        }
+        let indexed = d.withoutRecords(keepingYearIndexes: true)
+        #expect(indexed.latestYear == 2023)
+        for year in d.years {
+            #expect(indexed.localAuthorities(in: year) == d.localAuthorities(in: year))
+            #expect(indexed.national(year: year) == d.national(year: year))
+        }
+        #expect(indexed.national(year: 2023) != nil)
+        #expect(d.withoutRecords().localAuthorities(in: 2023).isEmpty)
+    }
+
     @Test(arguments: [("2023", 2023), ("202223", 2023), ("2022-23", 2023), ("2022/23", 2023)])
     func parsesYears(text: String, year: Int) {
         #expect(TidyFileReader.parseYear(text) == year)

@@ -143,6 +143,41 @@ import WFRiskTestSupport
         #expect(missing > 100 && present > 100, "both branches exercised: \(missing) missing, \(present) present")
     }
 
+    /// `DrawScores.flat` against `plain` on random models (units with no terms or many, terms
+    /// with and without noise, fixed-scale terms, a zero scale, every slot left out in turn, one
+    /// component empty): every draw's every score the same to the last bit, and the factors too.
+    @Test func flatDrawScoresAreThePlainScores() {
+        var rng = SeededRandom(seed: 77)
+        var compared = 0
+        for trial in 0..<300 {
+            let slots = 1 + Int(rng.next() % 8)
+            let units = Int(rng.next() % 120)
+            let terms: [[RankSimulation.Term]] = (0..<units).map { _ in
+                (0..<Int(rng.next() % 13)).map { _ in
+                    RankSimulation.Term(component: rng.chance(0.5) ? 0 : 1, slot: Int(rng.next() % UInt64(slots)),
+                                        adjusted: 40 * rng.unit() - 10, sd: rng.chance(0.2) ? 0 : 5 * rng.unit(),
+                                        median: 20 * rng.unit(), scale: rng.chance(0.1) ? 0 : 0.1 + 8 * rng.unit(),
+                                        direction: rng.chance(0.5) ? 1 : -1, fixed: rng.chance(0.15))
+                }
+            }
+            let model = DrawScores.Model(terms: terms, weights: (0..<slots).map { _ in rng.chance(0.1) ? 0 : Double(1 + rng.next() % 3) },
+                                         clamp: [3, 2.5][Int(rng.next() % 2)], blend: (rng.unit(), 0.1 + rng.unit()),
+                                         spread: [0, 0.2, 0.5][Int(rng.next() % 3)], seed: rng.next() % 100_000)
+            let flat = DrawScores.Flat(terms)
+            var plainScores = [Double](repeating: -1, count: units), flatScores = plainScores
+            var plainFactor = [Double](repeating: 1, count: slots), flatFactor = plainFactor
+            var weighted = [Double](repeating: 0, count: slots)
+            for d in 0..<(slots + 3) {
+                DrawScores.plain(model, draw: d, into: &plainScores, factor: &plainFactor)
+                DrawScores.flat(model, flat, draw: d, into: &flatScores, factor: &flatFactor, weighted: &weighted)
+                #expect(flatScores.map(\.bitPattern) == plainScores.map(\.bitPattern), "trial \(trial) draw \(d)")
+                #expect(flatFactor.map(\.bitPattern) == plainFactor.map(\.bitPattern), "trial \(trial) draw \(d)")
+                compared += units
+            }
+        }
+        #expect(compared > 100_000, "enough scores compared: \(compared)")
+    }
+
     /// `ScoreSeries.scoreWithHistory` (the scoring year beside the history years) against the
     /// plain order (the scoring year, then the history years) at 1, 2 and 3 threads.
     @Test func scoringYearBesideHistoryIsThePlainOrder() throws {

@@ -37,4 +37,30 @@ import Testing
         }
         #expect(other.value == 2)
     }
+
+    /// A value kept after use is whole for every dependant (whatever the order they run in) and
+    /// replaced only after the last of them; a stage nothing depends on keeps its value.
+    @Test func aValueKeptAfterUseIsWholeForEveryDependantAndSlimmedAfterTheLast() throws {
+        for _ in 0..<20 {
+            let graph = StageGraph()
+            let big = graph.add("big") { () in (Array(0..<1000), [:]) }
+            big.keepAfterUse { Array($0.prefix(1)) }
+            let lone = graph.add("lone") { () in ([7, 8], [:]) }
+            lone.keepAfterUse { _ in [] }
+            let a = graph.add("a", after: big) { v in (v.count, [:]) }
+            let b = graph.add("b", after: big, a) { v, n in (v.count + n, [:]) }
+            let c = graph.add("c", after: lone, big) { l, v in (l.count + v.reduce(0, +), [:]) }
+            _ = try graph.run()
+            #expect(a.value == 1000)
+            #expect(b.value == 2000)
+            #expect(c.value == 2 + 499_500)
+            #expect(big.value == [0])
+            #expect(lone.value == [])
+        }
+        let graph = StageGraph()
+        let leaf = graph.add("leaf") { () in ([1, 2, 3], [:]) }
+        leaf.keepAfterUse { _ in [] }
+        _ = try graph.run()
+        #expect(leaf.value == [1, 2, 3])
+    }
 }

@@ -20,6 +20,18 @@ struct JoinedInputs: Sendable {
     /// The Ofsted record ends too long before the census to say what is in force.
     var ofstedWarnings: [String] = []
 
+    /// What the run reads of the join after its last stage that scores (the warnings), without
+    /// the ingested records, the figure table and the evidence: kept once `uncertainty` has
+    /// finished (`Stage.keepAfterUse`), so they are freed before the write stage.
+    var keptAfterScoring: JoinedInputs {
+        var kept = self
+        kept.input.workforce = input.workforce.withoutRecords()
+        kept.input.inspections = nil
+        kept.figures = FigureTable(TidyDataset())
+        kept.historyEvidence = nil
+        return kept
+    }
+
     /// Counts recorded for the stage in the manifest.
     var counts: [String: Int] {
         ["units_with_inspection_evidence": input.inspections?.count ?? 0,
@@ -37,7 +49,11 @@ enum JoinStage {
     ///     and each text's judgement and visit type at its date (the record wins over prose).
     static func run(references: RunReferences, workforce: TidyDataset, demand: TidyDataset?,
                            documents: [InspectionDocument]?, ofsted: OfstedHistory?, settings: ScoringSettings, threads: Int = 1) throws -> JoinedInputs {
-        var input = ScoringInput(workforce: workforce, demand: demand, registry: references.registry,
+        // Scoring reads the workforce through the figure table, and of the dataset only its years,
+        // files and each year's local authorities: the record table (every row by key, about
+        // 100 MB at 20,000 authorities × 13 years) is not kept for it, so it is freed once the
+        // ingest stage's value is (`Stage.keepAfterUse`) instead of living through scoring.
+        var input = ScoringInput(workforce: workforce.withoutRecords(keepingYearIndexes: true), demand: demand, registry: references.registry,
                                  neighbours: references.neighbours, settings: settings)
         let year = settings.year ?? workforce.latestYear ?? 0
         var unused: [String] = []

@@ -50,10 +50,25 @@ struct ScoredYears: Sendable {
     var earlier: [YearScores]
 }
 
-/// The rank stage's output: the ranked table with year-on-year changes, and history.csv's rows.
+/// The rank stage's output: the ranked table with year-on-year changes, history.csv's rows and
+/// the history years' scores; the uncertainty stage passes it on with the table's rank
+/// intervals and words, and the write stage reads only that.
 struct RankedScores: Sendable {
     var table: ScoreTable
     var history: [HistoryRow]
+    var earlier: [YearScores]
+
+    /// What is left once the next stage has taken its copy: nothing of the units. The write stage
+    /// used to read the table of the `score` and `rank` stages too, which kept three copies of
+    /// the 20,000 units alive through writing (31 MB of its peak heap on the 100x workload,
+    /// heaptrack, docs/performance.md).
+    var usedUp: RankedScores {
+        var kept = self
+        kept.table.units = []
+        kept.history = []
+        kept.earlier = []
+        return kept
+    }
 }
 
 /// What a finished `wfrisk run` did.
@@ -258,6 +273,8 @@ public struct PipelineRunner {
             }
             return (dataset, ["files": files.count, "rows": dataset.rowCount, "records": dataset.records.count])
         }
+        // After the join only the files and warnings are read (end of run).
+        workforce.keepAfterUse { $0.withoutRecords() }
         let demand = graph.add("ingest_demand", after: references) { refs -> StageGraph.Produced<TidyDataset?> in
             guard !plan.demand.isEmpty else { return (nil, ["files": 0]) }
             let (dataset, files) = try RunReferences.demand(plan.demand, population: pipeline.inputs.population, reader: refs.reader,
@@ -283,11 +300,14 @@ public struct PipelineRunner {
                                            ofsted: ofsted?.history, settings: pipeline.settings.scoring, threads: threads)
             return (joined, joined.counts)
         }
+        joined.keepAfterUse { $0.keptAfterScoring }
         let scored = graph.add("score", after: joined) { joined in
             let (table, earlier) = try ScoreSeries.scoreWithHistory(joined.input, figures: joined.figures, years: joined.historyYears,
                                                                     inspections: joined.historyEvidence, threads: threads)
             return (ScoredYears(unranked: table, earlier: earlier), ["units": table.units.count, "years": joined.historyYears.count + 1])
         }
+        // The rank stage takes its copy of both; the write stage reads them from the uncertainty stage.
+        scored.keepAfterUse { var kept = $0; kept.unranked.units = []; kept.earlier = []; return kept }
         let synthetic = plan.syntheticInputs
         let ranked = graph.add("rank", after: scored, joined, references) { scored, joined, refs in
             var table = scored.unranked
@@ -299,18 +319,20 @@ public struct PipelineRunner {
             }
             let history = ScoreSeries.history(scored.earlier + [YearScores(table)], figures: joined.figures, registry: refs.registry)
             ScoreSeries.applyChanges(&table, history: history)
-            return (RankedScores(table: table, history: history),
+            return (RankedScores(table: table, history: history, earlier: scored.earlier),
                     ["ranked": table.units.filter(\.isRanked).count, "excluded": table.units.filter { !$0.isRanked }.count])
         }
+        ranked.keepAfterUse { $0.usedUp }
         let final = graph.add("uncertainty", after: ranked, joined) { ranked, joined in
-            var table = ranked.table
-            RankSimulation.apply(&table, settings: joined.input.settings, threads: threads)
-            UnitWords.apply(&table, words: try UnitWords.bundled(), threads: threads)
-            return (table, ["draws": joined.input.settings.uncertainty.draws])
+            var scores = ranked
+            RankSimulation.apply(&scores.table, settings: joined.input.settings, threads: threads)
+            UnitWords.apply(&scores.table, words: try UnitWords.bundled(), threads: threads)
+            return (scores, ["draws": joined.input.settings.uncertainty.draws])
         }
-        graph.add("write", after: final, ranked, scored) { table, ranked, scored in
+        graph.add("write", after: final) { final in
+            let table = final.table
             var data = ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring, synthetic: !synthetic.isEmpty,
-                                    earlierYears: scored.earlier, history: ranked.history)
+                                    earlierYears: final.earlier, history: final.history)
             data.unitPagesAbove = pipeline.settings.reportUnitPagesAbove
             let report = data
             // The files are independent: render and write (fsync included) them side by side, the
@@ -320,7 +342,7 @@ public struct PipelineRunner {
                 do {
                     switch file {
                     case .scoresCSV: try FileOutput.writeAtomically(ScoresCSV.render(table), to: path)
-                    case .historyCSV: try FileOutput.writeAtomically(HistoryCSV.render(ranked.history), to: path)
+                    case .historyCSV: try FileOutput.writeAtomically(HistoryCSV.render(final.history), to: path)
                     case .indicatorsCSV: try FileOutput.writeAtomically(IndicatorsCSV.render(table), to: path)
                     case .scoresJSON: try ScoresDocument(table: table, inputs: fingerprints, settings: pipeline.settings.scoring).write(to: path, threads: threads)
                     case .workbook: try ScoresWorkbook.write(report, to: path)
@@ -334,7 +356,7 @@ public struct PipelineRunner {
             return ((), ["files": pipeline.outputs.formats.count])
         }
         let records = try graph.run()
-        let table = final.value
+        let table = final.value.table
         var warnings = workforce.value.warnings + table.warnings
         if let demand = demand.value { warnings += demand.warnings }
         warnings += plan.inspectionFolderWarnings

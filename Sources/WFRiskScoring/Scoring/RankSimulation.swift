@@ -56,31 +56,18 @@ package enum RankSimulation {
         // doubles were 160 MB of the run's peak memory, these are 50 MB.
         let ranks = DrawBuffer<Int32>(count: draws * n)
         let high = DrawBuffer<UInt8>(count: draws * n)
+        let model = DrawScores.Model(terms: terms, weights: weights, clamp: clamp, blend: (wI, wC), spread: spread, seed: seed)
+        let flat = DrawScores.Flat(terms)
         let workers = max(1, min(threads, draws))
         DispatchQueue.concurrentPerform(iterations: workers) { w in
             var scores = [Double](repeating: 0, count: n)
             let order = DescendingOrder(count: n)
             var factor = [Double](repeating: 1, count: weights.count)
+            var weighted = [Double](repeating: 0, count: weights.count)
             var d = w
             while d < draws {
-                var rng = SeededRandom(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(d) &* 0xD1B5_4A32_D192_ED03 &+ 1)
-                for j in factor.indices { factor[j] = 1 + spread * (2 * rng.unit() - 1) }
-                let leftOut = d % (weights.count + 1)  // == weights.count: none left out
-                for u in 0..<n {
-                    var sum = (0.0, 0.0), total = (0.0, 0.0)
-                    for t in terms[u] {
-                        let noise = t.sd > 0 ? t.sd * approximateNormal(&rng) : 0
-                        guard t.slot != leftOut else { continue }
-                        let x = t.adjusted + noise
-                        var z = t.fixed ? x * clamp : (t.scale > 0 ? t.direction * (x - t.median) / t.scale : 0)
-                        z = min(clamp, max(-clamp, z))
-                        let wt = weights[t.slot] * factor[t.slot]
-                        if t.component == 0 { sum.0 += wt * z; total.0 += wt } else { sum.1 += wt * z; total.1 += wt }
-                    }
-                    let a = total.0 > 0 ? min(100, max(0, 50 + (50 / clamp) * sum.0 / total.0)) : 50
-                    let b = total.1 > 0 ? min(100, max(0, 50 + (50 / clamp) * sum.1 / total.1)) : 50
-                    scores[u] = (wI * a + wC * b) / (wI + wC)
-                }
+                // The terms read as flat columns (`DrawScores.flat`, pinned to `DrawScores.plain`).
+                DrawScores.flat(model, flat, draw: d, into: &scores, factor: &factor, weighted: &weighted)
                 // Highest score first, ties by position.
                 scores.withUnsafeBufferPointer { order.order($0) }
                 for position in 0..<n {
