@@ -175,7 +175,7 @@ public struct InspectionExtractor: Sendable {
     /// A sentence's tokens, tokenized from its own scalars and numbered as in the whole text,
     /// with their cue masks.
     func sentenceTokens(_ scalars: ScalarText, _ s: Sentence) -> TokenList {
-        var tokens = Tokenizer.tokens(scalars, from: s.start, to: s.end, firstIndex: s.tokens.lowerBound)
+        var tokens = Tokenizer.tokens(scalars, from: s.start, to: s.end, firstIndex: s.tokens.lowerBound, count: s.tokens.count)
         lexicon.cueIndex.mark(&tokens)
         return tokens
     }

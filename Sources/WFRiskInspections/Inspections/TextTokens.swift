@@ -355,11 +355,12 @@ enum Tokenizer {
     /// The longest text tokens are read from: `TokenList` keeps offsets and word numbers in 32 bits.
     static let maxScalars = Int(UInt32.max)
 
-    /// The tokens of `scalars[from..<to]`, numbered from `firstIndex`.
-    static func tokens(_ scalars: ScalarText, from: Int, to: Int, firstIndex: Int = 0) -> TokenList {
+    /// The tokens of `scalars[from..<to]`, numbered from `firstIndex`; `count`, when known, is
+    /// how many there are (else `tokenBound` is counted first).
+    static func tokens(_ scalars: ScalarText, from: Int, to: Int, firstIndex: Int = 0, count: Int? = nil) -> TokenList {
         precondition(from >= 0 && to <= scalars.count)
         precondition(to <= maxScalars, "text longer than Tokenizer.maxScalars (the extractor checks first)")
-        var out = TokenList.Builder(capacity: tokenBound(scalars, from: from, to: to), firstIndex: firstIndex)
+        var out = TokenList.Builder(capacity: count ?? tokenBound(scalars, from: from, to: to), firstIndex: firstIndex)
         // The word being read, as lower-case UTF-8 in a reused buffer.
         var word: [UInt8] = []
         word.reserveCapacity(64)
