@@ -197,6 +197,8 @@ import WFRiskOfsted
             let scalars = ScalarText(text)
             let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
             shared += tokens.count - tokens.words.count
+            // The list is reserved at this bound: never fewer than the tokens.
+            #expect(Tokenizer.tokenBound(scalars, from: 0, to: scalars.count) >= tokens.count, "\(text.debugDescription)")
             for t in tokens {
                 let alone = ScalarText(String(String.UnicodeScalarView(scalars[t.start..<t.end])))
                 let own = Tokenizer.tokens(alone, from: 0, to: alone.count)

@@ -64,9 +64,10 @@ struct TokenList: RandomAccessCollection, Sendable {
     /// memory). 32 bits in all: enough for any text of at most `Tokenizer.maxScalars`.
     private(set) var lowWords: [UInt16] = []
     private(set) var highWords: [UInt16] = []
-    /// Each token's first scalar (issue 27: memory): the start of every `stride`-th token in full (`checkpoints`) and each
-    /// token's distance from its group's checkpoint in 16 bits (`offsets`). A text where 64
-    /// tokens span more than 65,535 scalars keeps every start in full (`wideStarts`) instead.
+    /// Each token's first scalar (issue 27: memory): the start of every `stride`-th token in
+    /// full (`checkpoints`) and each token's distance from its group's checkpoint in 16 bits
+    /// (`offsets`). A text where a group of 64 tokens spans more than 65,535 scalars keeps every
+    /// start in full (`wideStarts`) from the first such token on, and the earlier ones converted.
     private(set) var checkpoints: [UInt32] = []
     private(set) var offsets: [UInt16] = []
     private(set) var wideStarts: [UInt32] = []
