@@ -294,13 +294,19 @@ import WFRiskOfsted
         for _ in 0..<300 {
             texts.append((0..<Int(5 + rng.next() % 60)).map { _ in rng.pick(pieces) }.joined(separator: rng.next() % 4 == 0 ? "" : " "))
         }
-        var sentences = 0
+        var sentences = 0, passedOver = 0
         for text in texts {
             let scalars = ScalarText(text)
             var whole = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
             extractor.lexicon.cueIndex.mark(&whole)
             for s in extractor.split(scalars, lines: extractor.layout(scalars), tokens: whole) {
                 sentences += 1
+                // A sentence the loop passes over holds no signal and no figure.
+                if !extractor.mayHoldSignalOrFigure(s.tokens, tokens: whole) {
+                    passedOver += 1
+                    #expect(extractor.signalsIn(s.tokens, tokens: whole, scalars: scalars).isEmpty
+                            && extractor.figuresIn(s.tokens, tokens: whole, previousMeasures: []).isEmpty, "\(text.debugDescription): sentence at \(s.start)")
+                }
                 let own = extractor.sentenceTokens(scalars, s)
                 #expect(own.indices == s.tokens, "\(text.debugDescription): sentence at \(s.start)")
                 guard own.indices == s.tokens else { continue }
@@ -312,7 +318,7 @@ import WFRiskOfsted
                 }
             }
         }
-        #expect(sentences > 800)
+        #expect(sentences > 800 && passedOver > 100 && passedOver < sentences, "\(passedOver) of \(sentences) passed over")
     }
 
     /// A token's start is held as a 16-bit distance from every 64th token's (issue 27: memory),

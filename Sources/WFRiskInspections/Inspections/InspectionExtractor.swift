@@ -123,6 +123,9 @@ public struct InspectionExtractor: Sendable {
         let date: String?
         /// Tokens of judgement grades, not polarity cues ("downgraded from good").
         let gradeTokens: Set<Int>
+        /// Per sentence, whether the signal or figure step can find anything in it
+        /// (`mayHoldSignalOrFigure`; empty when the text is linked to no authority).
+        let mayHold: [Bool]
     }
 
     /// The text steps: layout, authorities, visit facts, signals and figures.
@@ -143,7 +146,7 @@ public struct InspectionExtractor: Sendable {
         var numbers: [StatedFigure] = []
         var numberSentence: [Int] = []
         var previousMeasures: [String] = []
-        for (si, s) in sentences.enumerated() where !links.isEmpty {
+        for (si, s) in sentences.enumerated() where !links.isEmpty && facts.mayHold[si] {
             // The sentence's tokens read again on their own, with the whole text's numbers: the
             // same tokens as the whole text's (`sentenceTokensAreTheTextsTokens`).
             let tokens = sentenceTokens(scalars, s)
@@ -178,6 +181,15 @@ public struct InspectionExtractor: Sendable {
         var tokens = Tokenizer.tokens(scalars, from: s.start, to: s.end, firstIndex: s.tokens.lowerBound, count: s.tokens.count)
         lexicon.cueIndex.mark(&tokens)
         return tokens
+    }
+
+    /// Whether `signalsIn` or `figuresIn` can find anything in a sentence: a theme or split-theme
+    /// cue (the signal step's first test) or a word starting with a digit (every figure's). The
+    /// others are not read again (`sentenceTokens`).
+    func mayHoldSignalOrFigure(_ range: Range<Int>, tokens: TokenList) -> Bool {
+        let mask = CueIndex.union(tokens, range)
+        if lexicon.splitDescribe.contains(tokens, in: range, mask: mask) || lexicon.anyTheme.contains(tokens, in: range, mask: mask) { return true }
+        return range.contains { Self.startsWithDigit(tokens[$0].word) }
     }
 
     /// The steps that need the whole text: layout, sentences, date, authorities, owners, visit
@@ -216,7 +228,8 @@ public struct InspectionExtractor: Sendable {
         for s in sentences {
             for (i, n) in lexicon.judgementWords.first(where: { $0.0 == .requiresImprovement })?.1.matches(tokens, in: s.tokens) ?? [] { gradeTokens.formUnion(i..<(i + n)) }
         }
-        return TextFacts(sentences: sentences, links: links, owner: owner, date: date, gradeTokens: gradeTokens)
+        let mayHold = links.isEmpty ? [] : sentences.map { mayHoldSignalOrFigure($0.tokens, tokens: tokens) }
+        return TextFacts(sentences: sentences, links: links, owner: owner, date: date, gradeTokens: gradeTokens, mayHold: mayHold)
     }
 
     /// Each primary authority's visit type, judgement in force and date.
