@@ -52,7 +52,8 @@ struct Extract: ParsableCommand {
             FileHandle.standardError.write(Data("wfrisk: skipped \(s.file): \(s.reason)\n".utf8))
         }
         if json {
-            print(InspectionJSON.render(result.documents), terminator: "")
+            // Written in pieces, never as one string (issue 27: memory on a large text).
+            try InspectionJSON.write(result.documents) { FileHandle.standardOutput.write(Data($0)) }
         } else {
             for d in result.documents { print(InspectionJSON.text(d)) }
         }

@@ -197,6 +197,8 @@ import WFRiskOfsted
             let scalars = ScalarText(text)
             let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
             shared += tokens.count - tokens.words.count
+            // The list is reserved at this bound: never fewer than the tokens.
+            #expect(Tokenizer.tokenBound(scalars, from: 0, to: scalars.count) >= tokens.count, "\(text.debugDescription)")
             for t in tokens {
                 let alone = ScalarText(String(String.UnicodeScalarView(scalars[t.start..<t.end])))
                 let own = Tokenizer.tokens(alone, from: 0, to: alone.count)
@@ -268,5 +270,104 @@ import WFRiskOfsted
             }
         }
         return out
+    }
+
+    /// The signal and figure steps read each sentence's tokens again from its own scalars, once
+    /// the whole text's are let go (issue 27: memory). They must be the whole text's tokens of
+    /// that sentence: same indices, words, spans, keys and cue masks. Checked on the sample,
+    /// evaluation and (when present) real texts, and on random texts built around the places a
+    /// sentence ends (quotes, decimals, thousands, apostrophes, bullets, "%" and "&").
+    @Test func sentenceTokensAreTheTextsTokens() throws {
+        let extractor = InspectionExtractor(lexicon: try InspectionLexicon.bundled(), registry: try Fixtures.registry())
+        var texts: [String] = []
+        var folders = [Fixtures.repoRoot + "/sample-data/inspections", Fixtures.repoRoot + "/eval/inspections/texts"]
+        if FileManager.default.fileExists(atPath: Fixtures.sharedData + "/inspections") {
+            folders += [Fixtures.sharedData + "/inspections"]
+        }
+        for path in try InspectionIngest.expand(folders) where !path.hasSuffix(".pdf") {
+            if case .success(let source) = try InspectionSourceReader.read(path: path) { texts.append(source.text) }
+        }
+        #expect(texts.count > 15, "the sample and evaluation texts were not found")
+        var rng = SeededRandom(seed: 27)
+        let pieces = ["The", "council's", "staff", "said.", "said.’", "“Yes”", "3.5", "per cent", "66,357", "2019.", "St.", "Mr.", "e.g.",
+                      "%", "&", "café", "Ofsted’s", "agency", "turnover", "(high)", "—", "- ", "• ", "?", "!", "\n", "\n\n", ";", ":"]
+        for _ in 0..<300 {
+            texts.append((0..<Int(5 + rng.next() % 60)).map { _ in rng.pick(pieces) }.joined(separator: rng.next() % 4 == 0 ? "" : " "))
+        }
+        var sentences = 0, passedOver = 0
+        for text in texts {
+            let scalars = ScalarText(text)
+            var whole = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+            extractor.lexicon.cueIndex.mark(&whole)
+            for s in extractor.split(scalars, lines: extractor.layout(scalars), tokens: whole) {
+                sentences += 1
+                // A sentence the loop passes over holds no signal and no figure.
+                if !extractor.mayHoldSignalOrFigure(s.tokens, tokens: whole) {
+                    passedOver += 1
+                    #expect(extractor.signalsIn(s.tokens, tokens: whole, scalars: scalars).isEmpty
+                            && extractor.figuresIn(s.tokens, tokens: whole, previousMeasures: []).isEmpty, "\(text.debugDescription): sentence at \(s.start)")
+                }
+                let own = extractor.sentenceTokens(scalars, s)
+                #expect(own.indices == s.tokens, "\(text.debugDescription): sentence at \(s.start)")
+                guard own.indices == s.tokens else { continue }
+                for i in s.tokens {
+                    let a = own[i], b = whole[i]
+                    #expect(a.word == b.word && a.start == b.start && a.end == b.end && a.key == b.key && a.baseKey == b.baseKey
+                             && a.prefixKey == b.prefixKey && a.ascii == b.ascii && a.possessive == b.possessive && a.cueMask == b.cueMask,
+                             "\(text.debugDescription): token \(i)")
+                }
+            }
+        }
+        #expect(sentences > 800 && passedOver > 100 && passedOver < sentences, "\(passedOver) of \(sentences) passed over")
+    }
+
+    /// A token's start is held as a 16-bit distance from every 64th token's (issue 27: memory),
+    /// or in full once 64 tokens span more than 65,535 scalars. Either way each token starts
+    /// where the text puts it: words between gaps of known lengths, some over the limit.
+    @Test func tokenStartsSurviveLongGaps() {
+        var rng = SeededRandom(seed: 65)
+        var wide = 0
+        for round in 0..<12 {
+            var text = "", expected: [(String, Int)] = []
+            var offset = 0
+            for k in 0..<Int(100 + rng.next() % 300) {
+                // Mostly short gaps; in most rounds, from some word on, a few very long ones.
+                let long = round % 4 != 0 && k > 70 && rng.next() % 40 == 0
+                let gap = long ? 65_000 + Int(rng.next() % 2_000) : 1 + Int(rng.next() % 30)
+                text += String(repeating: " ", count: gap)
+                offset += gap
+                let word = "w\(k)"
+                expected.append((word, offset))
+                text += word
+                offset += word.count
+            }
+            let scalars = ScalarText(text)
+            let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+            #expect(tokens.map(\.word) == expected.map(\.0), "round \(round)")
+            let wrong = zip(tokens, expected).filter { t, e in t.start != e.1 || t.end != e.1 + e.0.count }.map(\.1.0)
+            #expect(wrong.isEmpty, "round \(round): \(wrong.count) tokens with the wrong span, first \(wrong.prefix(3))")
+            if tokens.isWide { wide += 1 }
+        }
+        // Both forms were read, and the wide one after compact starts (no long gap before word 71).
+        #expect(wide > 0 && wide < 12)
+    }
+
+    /// A token's word number is held in 16 bits until a text has more than 65,536 distinct words,
+    /// then in 32 (issue 27: memory): tokens before and after that point, and words seen again
+    /// after it, read back as their own words and spans.
+    @Test func wordsPastSixtyFiveThousandReadBack() {
+        let words = (0..<70_000).map { "w\($0)" }
+        let all = words + words.prefix(100) + words.suffix(100)
+        let scalars = ScalarText(all.joined(separator: " "))
+        let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+        #expect(tokens.words.count == 70_000)
+        #expect(!tokens.highWords.isEmpty)
+        #expect(tokens.map(\.word) == all)
+        var start = 0, wrong: [String] = []
+        for (t, w) in zip(tokens, all) {
+            if t.start != start || t.end != start + w.count { wrong.append(w) }
+            start += w.count + 1
+        }
+        #expect(wrong.isEmpty, "spans wrong for \(wrong.prefix(5))")
     }
 }

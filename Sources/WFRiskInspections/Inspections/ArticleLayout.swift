@@ -3,18 +3,43 @@ import Foundation
 /// Step 2 of docs/inspections.md, finding the article: lines are page furniture, headings or
 /// body; body lines are split into sentences, and sentences into clauses.
 extension InspectionExtractor {
+    /// A line's scalar offsets, held in 32 bits (issue 27: memory; offsets fit, the extractor
+    /// refuses a longer text), read as `Int`.
     struct Line {
-        var start: Int
-        var end: Int
-        var kind: Kind
-        enum Kind { case body, heading, furniture, boilerplate }
+        private let first: UInt32
+        private let past: UInt32
+        let kind: Kind
+        enum Kind: UInt8 { case body, heading, furniture, boilerplate }
+
+        init(start: Int, end: Int, kind: Kind) {
+            first = UInt32(start)
+            past = UInt32(end)
+            self.kind = kind
+        }
+        var start: Int { Int(first) }
+        var end: Int { Int(past) }
     }
 
+    /// A body sentence: its scalar offsets, its tokens and its line, in 32 bits each (20 bytes
+    /// instead of 40; issue 27: memory), read as `Int`.
     struct Sentence {
-        var start: Int
-        var end: Int
-        var tokens: Range<Int>
-        var line: Int
+        private let first: UInt32
+        private let past: UInt32
+        private let firstToken: UInt32
+        private let pastToken: UInt32
+        private let lineNumber: UInt32
+
+        init(start: Int, end: Int, tokens: Range<Int>, line: Int) {
+            first = UInt32(start)
+            past = UInt32(end)
+            firstToken = UInt32(tokens.lowerBound)
+            pastToken = UInt32(tokens.upperBound)
+            lineNumber = UInt32(line)
+        }
+        var start: Int { Int(first) }
+        var end: Int { Int(past) }
+        var tokens: Range<Int> { Int(firstToken)..<Int(pastToken) }
+        var line: Int { Int(lineNumber) }
     }
 
     static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
@@ -89,7 +114,17 @@ extension InspectionExtractor {
             }
             lines.append(Line(start: s, end: e, kind: kind))
         }
-        return lines
+        return Self.exactly(lines)
+    }
+
+    /// The array in storage of its own size: a list built by appending can hold up to twice
+    /// its elements, kept for the whole text's steps (issue 27: memory).
+    static func exactly<T>(_ array: [T]) -> [T] {
+        guard array.capacity > array.count + array.count / 16 else { return array }
+        var out: [T] = []
+        out.reserveCapacity(array.count)
+        out.append(contentsOf: array)
+        return out
     }
 
     /// `properties.isWhitespace`, without the property lookup for ASCII.
@@ -194,7 +229,7 @@ extension InspectionExtractor {
             }
             emit(line.end)
         }
-        return out
+        return Self.exactly(out)
     }
 
     /// Clause boundaries inside a sentence's tokens: `;`, `:`, a spaced dash or a bracket before

@@ -113,7 +113,7 @@ extension InspectionExtractor {
     /// kept only when confirmed elsewhere in the text or standing in a list of names.
     func findMentions(_ t: ReadText, year: Int?) -> [Mention] {
         var mentions: [Mention] = []
-        for (line, range) in zip(t.readable, t.readableTokens) {
+        for (heading, range) in zip(t.readableIsHeading, t.readableTokens) {
             var i = range.lowerBound
             while i < range.upperBound {
                 if let (length, codes, strong, unconfirmed) = mention(at: i, in: range, tokens: t.tokens, scalars: t.scalars, year: year),
@@ -124,7 +124,7 @@ extension InspectionExtractor {
                     let helper = sentence.map { si in
                         lexicon.helperBefore.contains(t.tokens, in: max(t.sentences[si].tokens.lowerBound, i - 4)..<i)
                     } ?? false
-                    mentions.append(Mention(codes: codes, token: i, length: length, sentence: sentence, strong: strong || line.kind == .heading,
+                    mentions.append(Mention(codes: codes, token: i, length: length, sentence: sentence, strong: strong || heading,
                                             unconfirmed: unconfirmed, helper: helper, list: nil))
                     i += length
                 } else {

@@ -39,11 +39,17 @@ extension InspectionExtractor {
         var england: Bool
     }
 
+    /// Whether a word can be a stated figure's number: every figure starts at one.
+    static func startsWithDigit(_ word: String) -> Bool {
+        if let b = word.utf8.first, b >= 0x30 && b <= 0x39 { return true }
+        return false
+    }
+
     func figuresIn(_ range: Range<Int>, tokens: TokenList, previousMeasures: [String]) -> [Figure] {
         var numbers: [(index: Int, value: Double, after: Int)] = []
         var i = range.lowerBound
         while i < range.upperBound {
-            if let b = tokens[i].word.utf8.first, b >= 0x30 && b <= 0x39, let v = DecimalNumber.parse(tokens[i].word) {
+            if Self.startsWithDigit(tokens[i].word), let v = DecimalNumber.parse(tokens[i].word) {
                 if i + 1 < range.upperBound && tokens[i + 1].word == "%" {
                     numbers.append((i, v, i + 2))
                 } else if i + 2 < range.upperBound && tokens[i + 1].word == "per" && tokens[i + 2].word == "cent" {

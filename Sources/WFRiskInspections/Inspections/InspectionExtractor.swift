@@ -50,18 +50,14 @@ public struct InspectionExtractor: Sendable {
         let tokens: TokenList
         let lines: [Line]
         let sentences: [Sentence]
-        let readable: [Line]
+        /// Whether each readable line is a heading (else body).
+        let readableIsHeading: [Bool]
         /// The tokens of each readable line (`tokenRange` of its start and end).
         let readableTokens: [Range<Int>]
         /// The tokens of each heading line.
         let headingTokens: [Range<Int>]
 
-        func text(_ s: Int, _ e: Int) -> String {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(e - s)
-            for k in s..<e { UTF8.encode(scalars[k]) { bytes.append($0) } }
-            return String(decoding: bytes, as: UTF8.self)
-        }
+        func text(_ s: Int, _ e: Int) -> String { InspectionExtractor.text(scalars, s, e) }
 
         func tokenRange(_ s: Int, _ e: Int) -> Range<Int> {
             tokens.partitionedIndex { $0.start >= s }..<tokens.partitionedIndex { $0.start >= e }
@@ -71,6 +67,14 @@ public struct InspectionExtractor: Sendable {
             let k = sentences.partitionedIndex { $0.tokens.upperBound > i }
             return k < sentences.count && sentences[k].tokens.contains(i) ? k : nil
         }
+    }
+
+    /// The text of `scalars[s..<e]`.
+    static func text(_ scalars: ScalarText, _ s: Int, _ e: Int) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(e - s)
+        for k in s..<e { UTF8.encode(scalars[k]) { bytes.append($0) } }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Extracts everything from a decoded source. Throws only for bad metadata. The source is
@@ -111,6 +115,19 @@ public struct InspectionExtractor: Sendable {
         return out
     }
 
+    /// What the whole-text steps leave for the per-sentence ones (signals and figures).
+    struct TextFacts {
+        let sentences: [Sentence]
+        let links: [AuthorityLink]
+        let owner: [String?]
+        let date: String?
+        /// Tokens of judgement grades, not polarity cues ("downgraded from good").
+        let gradeTokens: Set<Int>
+        /// Per sentence, whether the signal or figure step can find anything in it
+        /// (`mayHoldSignalOrFigure`; empty when the text is linked to no authority).
+        let mayHold: [Bool]
+    }
+
     /// The text steps: layout, authorities, visit facts, signals and figures.
     func extractText(_ source: consuming InspectionSource) throws -> InspectionDocument {
         let scalars = ScalarText(source.text)
@@ -120,6 +137,64 @@ public struct InspectionExtractor: Sendable {
         guard scalars.count <= Tokenizer.maxScalars else {
             throw WFRiskError.input(InputProblem(file: source.file, message: "text of \(scalars.count) characters is longer than the \(Tokenizer.maxScalars) an inspection text may have; split it"))
         }
+        // The whole text's tokens and lines are let go when this returns (issue 27: memory).
+        let facts = try wholeTextFacts(scalars, source: source)
+        let sentences = facts.sentences, links = facts.links, owner = facts.owner
+        let primary = links.filter { $0.role == .primary }
+
+        var signals: [WorkforceSignal] = []
+        var numbers: [StatedFigure] = []
+        var numberSentence: [Int] = []
+        var previousMeasures: [String] = []
+        for (si, s) in sentences.enumerated() where !links.isEmpty && facts.mayHold[si] {
+            // The sentence's tokens read again on their own, with the whole text's numbers: the
+            // same tokens as the whole text's (`sentenceTokensAreTheTextsTokens`).
+            let tokens = sentenceTokens(scalars, s)
+            let found = signalsIn(s.tokens, tokens: tokens, scalars: scalars, grades: facts.gradeTokens)
+            let figures = figuresIn(s.tokens, tokens: tokens, previousMeasures: previousMeasures)
+            guard !found.isEmpty || !figures.isEmpty else { continue }
+            let evidence = Self.text(scalars, s.start, s.end)
+            for (theme, polarity) in found {
+                signals.append(WorkforceSignal(theme: theme, polarity: polarity, evidence: evidence, start: s.start, end: s.end, laCode: owner[si]))
+            }
+            for f in figures {
+                numbers.append(StatedFigure(measure: f.measure, value: f.value, unit: f.unit, evidence: evidence,
+                                            laCode: f.england ? "E92000001" : owner[si]))
+                numberSentence.append(si)
+            }
+            if !figures.isEmpty { previousMeasures = figures.map(\.measure) }
+        }
+        signals += figureSignals(numbers: numbers, sentenceOf: numberSentence, sentences: sentences, existing: signals)
+        // Theme order by position in `allCases` (a scan of nine cases, no hashing).
+        let order = Theme.allCases
+        signals.sort { ($0.start, order.firstIndex(of: $0.theme)!) < ($1.start, order.firstIndex(of: $1.theme)!) }
+        return InspectionDocument(file: source.file, authorities: links,
+                                  visitType: InspectionDocument.agreed(primary.map(\.visitType)).flatMap { v in primary.allSatisfy { $0.visitType != nil } ? v : nil },
+                                  date: facts.date,
+                                  judgement: primary.allSatisfy({ $0.judgement != nil }) ? InspectionDocument.agreed(primary.map(\.judgement)) : nil,
+                                  signals: signals, numbers: numbers)
+    }
+
+    /// A sentence's tokens, tokenized from its own scalars and numbered as in the whole text,
+    /// with their cue masks.
+    func sentenceTokens(_ scalars: ScalarText, _ s: Sentence) -> TokenList {
+        var tokens = Tokenizer.tokens(scalars, from: s.start, to: s.end, firstIndex: s.tokens.lowerBound, count: s.tokens.count)
+        lexicon.cueIndex.mark(&tokens)
+        return tokens
+    }
+
+    /// Whether `signalsIn` or `figuresIn` can find anything in a sentence: a theme or split-theme
+    /// cue (the signal step's first test) or a word starting with a digit (every figure's). The
+    /// others are not read again (`sentenceTokens`).
+    func mayHoldSignalOrFigure(_ range: Range<Int>, tokens: TokenList) -> Bool {
+        let mask = CueIndex.union(tokens, range)
+        if lexicon.splitDescribe.contains(tokens, in: range, mask: mask) || lexicon.anyTheme.contains(tokens, in: range, mask: mask) { return true }
+        return range.contains { Self.startsWithDigit(tokens[$0].word) }
+    }
+
+    /// The steps that need the whole text: layout, sentences, date, authorities, owners, visit
+    /// facts and the grade words.
+    func wholeTextFacts(_ scalars: ScalarText, source: InspectionSource) throws -> TextFacts {
         var tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
         lexicon.cueIndex.mark(&tokens)
         let lines = layout(scalars)
@@ -127,7 +202,7 @@ public struct InspectionExtractor: Sendable {
         let lineTokens = Self.tokenRanges(of: lines, tokens: tokens)
         let readable = lines.indices.filter { lines[$0].kind == .body || lines[$0].kind == .heading }
         let t = ReadText(scalars: scalars, tokens: tokens, lines: lines, sentences: sentences,
-                         readable: readable.map { lines[$0] }, readableTokens: readable.map { lineTokens[$0] },
+                         readableIsHeading: readable.map { lines[$0].kind == .heading }, readableTokens: readable.map { lineTokens[$0] },
                          headingTokens: lines.indices.filter { lines[$0].kind == .heading }.map { lineTokens[$0] })
 
         // Date (needed to pick between same-named authorities).
@@ -147,41 +222,14 @@ public struct InspectionExtractor: Sendable {
 
         // Visit facts, per primary authority.
         links = visitFacts(t, links: links, mentions: mentions, owner: owner, statements: statements, source: source, date: date)
-        let primary = links.filter { $0.role == .primary }
 
-        var signals: [WorkforceSignal] = []
-        var numbers: [StatedFigure] = []
-        var numberSentence: [Int] = []
-        var previousMeasures: [String] = []
         // Grades are not polarity cues ("downgraded from good", "requires improvement").
         var gradeTokens = Set(statements.flatMap { $0.word..<$0.end })
         for s in sentences {
             for (i, n) in lexicon.judgementWords.first(where: { $0.0 == .requiresImprovement })?.1.matches(tokens, in: s.tokens) ?? [] { gradeTokens.formUnion(i..<(i + n)) }
         }
-        for (si, s) in sentences.enumerated() where !links.isEmpty {
-            let found = signalsIn(s.tokens, tokens: tokens, scalars: scalars, grades: gradeTokens)
-            let figures = figuresIn(s.tokens, tokens: tokens, previousMeasures: previousMeasures)
-            guard !found.isEmpty || !figures.isEmpty else { continue }
-            let evidence = t.text(s.start, s.end)
-            for (theme, polarity) in found {
-                signals.append(WorkforceSignal(theme: theme, polarity: polarity, evidence: evidence, start: s.start, end: s.end, laCode: owner[si]))
-            }
-            for f in figures {
-                numbers.append(StatedFigure(measure: f.measure, value: f.value, unit: f.unit, evidence: evidence,
-                                            laCode: f.england ? "E92000001" : owner[si]))
-                numberSentence.append(si)
-            }
-            if !figures.isEmpty { previousMeasures = figures.map(\.measure) }
-        }
-        signals += figureSignals(numbers: numbers, sentenceOf: numberSentence, sentences: sentences, existing: signals)
-        // Theme order by position in `allCases` (a scan of nine cases, no hashing).
-        let order = Theme.allCases
-        signals.sort { ($0.start, order.firstIndex(of: $0.theme)!) < ($1.start, order.firstIndex(of: $1.theme)!) }
-        return InspectionDocument(file: source.file, authorities: links,
-                                  visitType: InspectionDocument.agreed(primary.map(\.visitType)).flatMap { v in primary.allSatisfy { $0.visitType != nil } ? v : nil },
-                                  date: date,
-                                  judgement: primary.allSatisfy({ $0.judgement != nil }) ? InspectionDocument.agreed(primary.map(\.judgement)) : nil,
-                                  signals: signals, numbers: numbers)
+        let mayHold = links.isEmpty ? [] : sentences.map { mayHoldSignalOrFigure($0.tokens, tokens: tokens) }
+        return TextFacts(sentences: sentences, links: links, owner: owner, date: date, gradeTokens: gradeTokens, mayHold: mayHold)
     }
 
     /// Each primary authority's visit type, judgement in force and date.
@@ -199,9 +247,11 @@ public struct InspectionExtractor: Sendable {
                 if let y = Self.year(t.tokens[k].word), y > (latestYear ?? 0) { latestYear = y }
             }
         }
-        let named = Self.mostNamed(namedVisitTypes(tokens: t.tokens, ranges: t.sentences.map(\.tokens) + headingRanges, latestYear: latestYear))
+        // The sentences' tokens, then the headings', read in place (issue 27: memory).
+        let sentencesAndHeadings = [AnySequence(t.sentences.lazy.map(\.tokens)), AnySequence(headingRanges)].joined()
+        let named = Self.mostNamed(namedVisitTypes(tokens: t.tokens, ranges: sentencesAndHeadings, latestYear: latestYear))
         // Needed only to infer a type none is named.
-        let speaksOfInspection = named == nil && (t.sentences.map(\.tokens) + headingRanges).contains { lexicon.inspectionCues.contains(t.tokens, in: $0) }
+        let speaksOfInspection = named == nil && sentencesAndHeadings.contains { lexicon.inspectionCues.contains(t.tokens, in: $0) }
         let mentionsVisit = named == nil && t.tokens.contains { $0.word == "visit" || $0.word == "visits" || $0.word == "visited" }
         let year = named != nil ? nil : date.flatMap { Int($0.prefix(4)) } ?? inspectionYear(tokens: t.tokens, sentences: t.sentences)
 

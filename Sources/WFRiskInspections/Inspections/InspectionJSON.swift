@@ -29,15 +29,25 @@ package enum InspectionJSON {
             ("judgement", .optionalString(d.judgement?.rawValue)),
             ("visit_type_used", .optionalString(d.visitTypeUsed?.rawValue)),
             ("judgement_used", .optionalString(d.judgementUsed?.rawValue)),
-            ("signals", .array(d.signals.map { s in
-                .object([("theme", .string(s.theme.rawValue)), ("polarity", .string(s.polarity.rawValue)), ("evidence", .string(s.evidence)),
-                         ("start", .int(s.start)), ("end", .int(s.end)), ("la_code", .optionalString(s.laCode))])
-            })),
-            ("numbers", .array(d.numbers.map { n in
-                .object([("measure", .string(n.measure)), ("value", .number(trimmed(n.value))), ("unit", .string(n.unit)),
-                         ("evidence", .string(n.evidence)), ("la_code", .optionalString(n.laCode))])
-            })),
+            // Built one element at a time while rendering (issue 27: a large text's signals and
+            // figures never sit in memory as a tree beside the document).
+            ("signals", .generated(d.signals.count) { [signals = d.signals] k in
+                let s = signals[k]
+                return .object([("theme", .string(s.theme.rawValue)), ("polarity", .string(s.polarity.rawValue)), ("evidence", .string(s.evidence)),
+                                ("start", .int(s.start)), ("end", .int(s.end)), ("la_code", .optionalString(s.laCode))])
+            }),
+            ("numbers", .generated(d.numbers.count) { [numbers = d.numbers] k in
+                let n = numbers[k]
+                return .object([("measure", .string(n.measure)), ("value", .number(trimmed(n.value))), ("unit", .string(n.unit)),
+                                ("evidence", .string(n.evidence)), ("la_code", .optionalString(n.laCode))])
+            }),
         ])
+    }
+
+    /// `render(documents)` handed to `emit` in pieces (`JSONValue.render(chunk:threads:emit:)`),
+    /// each document's tree built only while it is written: what `extract --json` prints.
+    package static func write(_ documents: [InspectionDocument], emit: ([UInt8]) throws -> Void) throws {
+        try JSONValue.generated(documents.count) { value(documents[$0]) }.render(emit: emit)
     }
 
     /// What the record says at the text's date: the judgement in force (with its publication and

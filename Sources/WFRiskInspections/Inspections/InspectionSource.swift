@@ -40,16 +40,15 @@ public enum InspectionSourceReader {
 
     /// The decoded source, or the reason it cannot be read (empty, binary, undecodable).
     public static func read(path: String) throws -> Result<InspectionSource, SkippedText> {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let bytes = fileBytes(path) else {
             return .failure(SkippedText(file: path, reason: "cannot read file"))
         }
-        let bytes = [UInt8](data)
         let ext = (path as NSString).pathExtension.lowercased()
         if ext == "pdf" || PDFText.hasPDFHeader(bytes[...]) { return try readPDF(path: path, bytes: bytes) }
         guard !bytes.isEmpty else { return .failure(SkippedText(file: path, reason: "empty file")) }
         var text: String
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
-            guard let t = String(data: data, encoding: .utf16) else {
+            guard let t = String(data: Data(bytes), encoding: .utf16) else {
                 return .failure(SkippedText(file: path, reason: "undecodable UTF-16"))
             }
             text = t
@@ -92,6 +91,13 @@ public enum InspectionSourceReader {
             return .failure(SkippedText(file: path, reason: "no text"))
         }
         return .success(InspectionSource(file: path, text: text, metadata: metadata, metadataFile: metadataFile, metadataLine: metadataLine))
+    }
+
+    /// The file's bytes; the `Data` they are read into is let go on return, so a large text is
+    /// not held twice while it is decoded (issue 27: memory).
+    static func fileBytes(_ path: String) -> [UInt8]? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return [UInt8](data)
     }
 
     /// A PDF's prose, or why it cannot be read (the reason names what is wrong: empty,

@@ -31,7 +31,7 @@ struct Token: Sendable {
     }
 }
 
-/// A text's tokens, each distinct word kept once (issue 27: memory). A token is 8 bytes (its
+/// A text's tokens, each distinct word kept once (issue 27: memory). A token is about 4 bytes (its
 /// start and word number) instead of the 72 of a `Token` with its own `String` and keys, which
 /// held about 12 bytes per byte of a large text. Everything but the start is a property of the
 /// word: its keys, its cue mask (`CueIndex.mark` reads only the keys) and its length in the
@@ -59,29 +59,84 @@ struct TokenList: RandomAccessCollection, Sendable {
         }
     }
 
-    /// One token: its first scalar and its word's place in `words`, 32 bits each: enough for any
-    /// text of at most `Tokenizer.maxScalars` (the extractor's limit).
-    struct Entry: Sendable {
-        let start: UInt32
-        let word: UInt32
-    }
-
-    private(set) var entries: [Entry] = []
+    /// Each token's word, its place in `words`: the low 16 bits, and the high 16 only once a
+    /// text has more than 65,536 distinct words (`highWords` stays empty until then; issue 27:
+    /// memory). 32 bits in all: enough for any text of at most `Tokenizer.maxScalars`.
+    private(set) var lowWords: [UInt16] = []
+    private(set) var highWords: [UInt16] = []
+    /// Each token's first scalar (issue 27: memory): the start of every `stride`-th token in
+    /// full (`checkpoints`) and each token's distance from its group's checkpoint in 16 bits
+    /// (`offsets`). A text where a group of 64 tokens spans more than 65,535 scalars keeps every
+    /// start in full (`wideStarts`) from the first such token on, and the earlier ones converted.
+    private(set) var checkpoints: [UInt32] = []
+    private(set) var offsets: [UInt16] = []
+    private(set) var wideStarts: [UInt32] = []
+    private(set) var isWide = false
+    static let stride = 64
     private(set) var words: [Word] = []
     private(set) var strings: [String] = []
+    /// The index of the first token: 0 for a whole text; a sentence's tokens read on their own
+    /// (`Tokenizer.tokens(_:from:to:firstIndex:)`) keep the whole text's indices.
+    private(set) var base = 0
 
-    var startIndex: Int { 0 }
-    var endIndex: Int { entries.count }
+    var startIndex: Int { base }
+    var endIndex: Int { base + lowWords.count }
     typealias Indices = Range<Int>
 
+    /// The first scalar of the token at `k` (counted from `base`).
+    @inline(__always) private func start(_ k: Int) -> Int {
+        isWide ? Int(wideStarts[k]) : Int(checkpoints[k / Self.stride]) + Int(offsets[k])
+    }
+
+    /// The word number of the token at `k` (counted from `base`).
+    @inline(__always) private func wordNumber(_ k: Int) -> Int {
+        highWords.isEmpty ? Int(lowWords[k]) : Int(lowWords[k]) | Int(highWords[k]) << 16
+    }
+
     @inline(__always) subscript(i: Int) -> Token {
-        let e = entries[i]
-        return Token(words[Int(e.word)], word: strings[Int(e.word)], start: Int(e.start))
+        let k = i - base
+        let w = wordNumber(k)
+        return Token(words[w], word: strings[w], start: start(k))
     }
 
     /// Token `i`'s word's keys, mask and length, without its `String`: the cue matchers' hot
     /// paths read these for every word, and building a `Token` retains and releases its word.
-    @inline(__always) func word(at i: Int) -> Word { words[Int(entries[i].word)] }
+    @inline(__always) func word(at i: Int) -> Word { words[wordNumber(i - base)] }
+
+    /// Appends a token's word number, in 16 bits while every number fits.
+    private mutating func appendWord(_ id: UInt32) {
+        if id > UInt16.max && highWords.isEmpty {
+            // The first word past 65,536: the high halves of all tokens from here on.
+            var high: [UInt16] = []
+            high.reserveCapacity(lowWords.capacity)
+            high.append(contentsOf: repeatElement(0, count: lowWords.count))
+            highWords = high
+        }
+        lowWords.append(UInt16(truncatingIfNeeded: id))
+        if !highWords.isEmpty { highWords.append(UInt16(truncatingIfNeeded: id >> 16)) }
+    }
+
+    /// Appends a token's start, in the compact form while it fits.
+    private mutating func appendStart(_ start: Int) {
+        let k = lowWords.count
+        if !isWide {
+            if k % Self.stride == 0 { checkpoints.append(UInt32(start)) }
+            let offset = start - Int(checkpoints[k / Self.stride])
+            if offset <= Int(UInt16.max) {
+                offsets.append(UInt16(offset))
+                return
+            }
+            // Too far from its checkpoint: every start in full from here on.
+            var wide: [UInt32] = []
+            wide.reserveCapacity(Swift.max(offsets.capacity, k + 1))
+            for j in 0..<k { wide.append(UInt32(self.start(j))) }
+            wideStarts = wide
+            checkpoints = []
+            offsets = []
+            isWide = true
+        }
+        wideStarts.append(UInt32(start))
+    }
 
     /// Sets each distinct word's cue mask (`CueIndex.mark`).
     mutating func setMasks(_ mask: (Word) -> UInt64) {
@@ -92,10 +147,21 @@ struct TokenList: RandomAccessCollection, Sendable {
     struct Builder {
         private var list = TokenList()
         /// Open addressing over `WordKey` hashes: slot -> word number + 1 (0: empty).
-        private var slots = [UInt32](repeating: 0, count: 1024)
-        private var hashes = [UInt64](repeating: 0, count: 1024)
+        private var slots: [UInt32]
+        private var hashes: [UInt64]
 
-        init(capacity: Int) { list.entries.reserveCapacity(capacity) }
+        /// `capacity`: the tokens to expect (an upper bound, `Tokenizer.tokenBound`, so the list
+        /// is never regrown); the word table starts at a size for that many, at most 1,024 slots.
+        init(capacity: Int, firstIndex: Int = 0) {
+            list.lowWords.reserveCapacity(capacity)
+            list.offsets.reserveCapacity(capacity)
+            list.checkpoints.reserveCapacity(capacity / TokenList.stride + 1)
+            list.base = firstIndex
+            var size = 16
+            while size < 1024 && size < capacity * 2 { size *= 2 }
+            slots = [UInt32](repeating: 0, count: size)
+            hashes = [UInt64](repeating: 0, count: size)
+        }
 
         mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, keys: TokenKeys, start: Int, end: Int) {
             let length = end - start
@@ -115,7 +181,8 @@ struct TokenList: RandomAccessCollection, Sendable {
                 hashes[s] = hash
                 if list.words.count * 2 > slots.count { grow() }
             }
-            list.entries.append(Entry(start: UInt32(start), word: id!))
+            list.appendStart(start)
+            list.appendWord(id!)
         }
 
         private mutating func grow() {
@@ -289,10 +356,12 @@ enum Tokenizer {
     /// The longest text tokens are read from: `TokenList` keeps offsets and word numbers in 32 bits.
     static let maxScalars = Int(UInt32.max)
 
-    static func tokens(_ scalars: ScalarText, from: Int, to: Int) -> TokenList {
+    /// The tokens of `scalars[from..<to]`, numbered from `firstIndex`; `count`, when known, is
+    /// how many there are (else `tokenBound` is counted first).
+    static func tokens(_ scalars: ScalarText, from: Int, to: Int, firstIndex: Int = 0, count: Int? = nil) -> TokenList {
         precondition(from >= 0 && to <= scalars.count)
         precondition(to <= maxScalars, "text longer than Tokenizer.maxScalars (the extractor checks first)")
-        var out = TokenList.Builder(capacity: (to - from) / 5)
+        var out = TokenList.Builder(capacity: count ?? tokenBound(scalars, from: from, to: to), firstIndex: firstIndex)
         // The word being read, as lower-case UTF-8 in a reused buffer.
         var word: [UInt8] = []
         word.reserveCapacity(64)
@@ -345,6 +414,21 @@ enum Tokenizer {
             }
         }
         return out.finish()
+    }
+
+    /// At least as many as `tokens` gives (issue 27: the list is reserved once at its size, not
+    /// a fixed fifth of the scalars): each run of word scalars and each "%" and "&". A token is
+    /// one run, or several joined by an apostrophe, a decimal point or a thousands comma.
+    static func tokenBound(_ scalars: ScalarText, from: Int, to: Int) -> Int {
+        var count = 0, inWord = false
+        for i in from..<to {
+            let c = scalars[i]
+            let word = c.value < 128 ? (c.value >= 97 && c.value <= 122) || (c.value >= 48 && c.value <= 57) || (c.value >= 65 && c.value <= 90) : isWordScalar(c)
+            if word && !inWord { count += 1 }
+            if c == "%" || c == "&" { count += 1 }
+            inWord = word
+        }
+        return count
     }
 
     /// Tokens of a cue phrase from the lexicon; a trailing `*` is kept on the last word.

@@ -30,7 +30,7 @@ extension InspectionExtractor {
     /// the single inspection framework") left out: counts by type.
     /// A visit written with an earlier year than the text's latest ("at a full inspection in 2017")
     /// is background too.
-    func namedVisitTypes(tokens: TokenList, ranges: [Range<Int>], latestYear: Int?) -> [VisitType: Int] {
+    func namedVisitTypes(tokens: TokenList, ranges: some Sequence<Range<Int>>, latestYear: Int?) -> [VisitType: Int] {
         var counts: [VisitType: Int] = [:]
         for r in ranges {
             let mask = CueIndex.union(tokens, r)
