@@ -370,4 +370,69 @@ import WFRiskOfsted
         }
         #expect(wrong.isEmpty, "spans wrong for \(wrong.prefix(5))")
     }
+
+    /// Only tokens whose word number is past 65,535 keep a high half, in a sparse list read
+    /// through a mask per group of 64 tokens (issue 27: memory on a text of many distinct words).
+    /// Tokens of low and high words mixed at random (high halves 1 and 2, past 131,071), a whole
+    /// group of high ones, and high ones at a group's first and last place read back as their
+    /// own words and spans, and the list holds exactly one high half per token of a high word.
+    @Test func highWordNumbersAreSparseAndReadBack() {
+        var rng = SeededRandom(seed: 27)
+        var all = (0..<130_000).map { "a\($0)" }
+        // Pad to a group boundary, then: a high word at a group's first place, low ones, one at
+        // its last place, a group all of high words, and then a random mix of old and new words.
+        while all.count % TokenList.stride != 0 { all.append("a1") }
+        all.append("b0")
+        all += Array(repeating: "a7", count: TokenList.stride - 2)
+        all.append("b1")
+        all += (2..<(2 + TokenList.stride)).map { "b\($0)" }
+        var next = 2 + TokenList.stride
+        for _ in 0..<20_000 {
+            switch rng.next() % 4 {
+            case 0: all.append("b\(next)"); next += 1
+            case 1: all.append("b\(rng.next() % UInt64(next))")
+            default: all.append("a\(rng.next() % 130_000)")
+            }
+        }
+        let scalars = ScalarText(all.joined(separator: " "))
+        let tokens = Tokenizer.tokens(scalars, from: 0, to: scalars.count)
+        var numbers: [String: Int] = [:], high = 0
+        for w in all {
+            let n = numbers[w] ?? numbers.count
+            numbers[w] = n
+            if n > Int(UInt16.max) { high += 1 }
+        }
+        #expect(tokens.words.count == numbers.count)
+        #expect(tokens.highWords.count == high)
+        #expect(high > TokenList.stride && high < all.count - 66_000)
+        #expect(Set(tokens.highWords) == [1, 2])
+        #expect(tokens.map(\.word) == all)
+        var start = 0, wrong: [String] = []
+        for (t, w) in zip(tokens, all) {
+            if t.start != start || t.end != start + w.count { wrong.append(w) }
+            start += w.count + 1
+        }
+        #expect(wrong.isEmpty, "spans wrong for \(wrong.prefix(5))")
+        #expect(tokens.indices.allSatisfy { tokens.word(at: $0).length == tokens[$0].word.count })
+    }
+
+    /// Sentence owners held as places among the primary codes (issue 27: memory) read back as
+    /// the codes set, none where none was set, and every sentence's when one owns them all.
+    @Test func sentenceOwnersReadBackAsTheirCodes() {
+        var rng = SeededRandom(seed: 31)
+        let codes = (0..<300).map { "\(800 + $0)" }
+        var owners = SentenceOwners(codes: codes, count: 2_000, every: nil)
+        var plain: [String?] = Array(repeating: nil, count: 2_000)
+        for i in 0..<2_000 where rng.next() % 3 != 0 {
+            let place = Int(rng.next() % UInt64(codes.count))
+            owners[place: i] = place
+            plain[i] = codes[place]
+        }
+        owners[place: 7] = nil
+        plain[7] = nil
+        #expect(Array(owners) == plain)
+        #expect((0..<2_000).allSatisfy { owners[place: $0] == plain[$0].flatMap { codes.firstIndex(of: $0) } })
+        #expect(Array(SentenceOwners(codes: ["E1"], count: 5, every: 0)) == Array(repeating: "E1", count: 5))
+        #expect(Array(SentenceOwners(codes: [], count: 3, every: nil)) == [nil, nil, nil])
+    }
 }

@@ -65,15 +65,21 @@ extension InspectionExtractor {
     static func tokenRanges(of lines: [Line], tokens: TokenList) -> [Range<Int>] {
         var out: [Range<Int>] = []
         out.reserveCapacity(lines.count)
+        forEachLineTokens(lines, tokens: tokens) { _, range in out.append(range) }
+        return out
+    }
+
+    /// Calls `body` with each line's index and its tokens (`tokenRanges`), without holding the
+    /// ranges of all lines (issue 27: memory).
+    static func forEachLineTokens(_ lines: [Line], tokens: TokenList, _ body: (Int, Range<Int>) -> Void) {
         var k = 0
-        for line in lines {
+        for (i, line) in lines.enumerated() {
             while k < tokens.count && tokens[k].start < line.start { k += 1 }
             var e = k
             while e < tokens.count && tokens[e].start < line.end { e += 1 }
-            out.append(k..<e)
+            body(i, k..<e)
             k = e
         }
-        return out
     }
 
     func layout(_ scalars: ScalarText) -> [Line] {

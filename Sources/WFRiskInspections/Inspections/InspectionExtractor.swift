@@ -119,7 +119,7 @@ public struct InspectionExtractor: Sendable {
     struct TextFacts {
         let sentences: [Sentence]
         let links: [AuthorityLink]
-        let owner: [String?]
+        let owner: SentenceOwners
         let date: String?
         /// Tokens of judgement grades, not polarity cues ("downgraded from good").
         let gradeTokens: Set<Int>
@@ -199,11 +199,22 @@ public struct InspectionExtractor: Sendable {
         lexicon.cueIndex.mark(&tokens)
         let lines = layout(scalars)
         let sentences = split(scalars, lines: lines, tokens: tokens)
-        let lineTokens = Self.tokenRanges(of: lines, tokens: tokens)
-        let readable = lines.indices.filter { lines[$0].kind == .body || lines[$0].kind == .heading }
+        // The readable lines' and headings' tokens, in one pass and reserved exactly, without
+        // every line's (issue 27: memory).
+        let headings = lines.count(where: { $0.kind == .heading }), readable = headings + lines.count(where: { $0.kind == .body })
+        var readableIsHeading: [Bool] = [], readableTokens: [Range<Int>] = [], headingTokens: [Range<Int>] = []
+        readableIsHeading.reserveCapacity(readable)
+        readableTokens.reserveCapacity(readable)
+        headingTokens.reserveCapacity(headings)
+        Self.forEachLineTokens(lines, tokens: tokens) { i, range in
+            let kind = lines[i].kind
+            guard kind == .body || kind == .heading else { return }
+            readableIsHeading.append(kind == .heading)
+            readableTokens.append(range)
+            if kind == .heading { headingTokens.append(range) }
+        }
         let t = ReadText(scalars: scalars, tokens: tokens, lines: lines, sentences: sentences,
-                         readableIsHeading: readable.map { lines[$0].kind == .heading }, readableTokens: readable.map { lineTokens[$0] },
-                         headingTokens: lines.indices.filter { lines[$0].kind == .heading }.map { lineTokens[$0] })
+                         readableIsHeading: readableIsHeading, readableTokens: readableTokens, headingTokens: headingTokens)
 
         // Date (needed to pick between same-named authorities).
         let date = source.metadata.date ?? InspectionDates.find(tokens: tokens, lines: t.readableTokens)
@@ -233,7 +244,7 @@ public struct InspectionExtractor: Sendable {
     }
 
     /// Each primary authority's visit type, judgement in force and date.
-    func visitFacts(_ t: ReadText, links: [AuthorityLink], mentions: [Mention], owner: [String?], statements: [JudgementStatement],
+    func visitFacts(_ t: ReadText, links: [AuthorityLink], mentions: [Mention], owner: SentenceOwners, statements: [JudgementStatement],
                     source: InspectionSource, date: String?) -> [AuthorityLink] {
         var links = links
         let primaryCodes = links.filter { $0.role == .primary }.map(\.oldCode)

@@ -59,11 +59,18 @@ struct TokenList: RandomAccessCollection, Sendable {
         }
     }
 
-    /// Each token's word, its place in `words`: the low 16 bits, and the high 16 only once a
-    /// text has more than 65,536 distinct words (`highWords` stays empty until then; issue 27:
-    /// memory). 32 bits in all: enough for any text of at most `Tokenizer.maxScalars`.
+    /// Each token's word, its place in `words`: the low 16 bits for every token, and the high 16
+    /// only for the tokens whose word number is past 65,535 (issue 27: memory), as a sparse
+    /// list: `highMasks[b]` has bit `j` set when token `64b + j` has a high half, `highStarts[b]`
+    /// counts the high halves of the tokens before group `b`, and `highWords` holds them in token
+    /// order. Words are numbered as first seen, so a text's common words are low and only its
+    /// rare late words need a high half. The groups are kept only up to the last token with a
+    /// high half (a later token has none). 32 bits in all: enough for any text of at most
+    /// `Tokenizer.maxScalars`.
     private(set) var lowWords: [UInt16] = []
     private(set) var highWords: [UInt16] = []
+    private(set) var highMasks: [UInt64] = []
+    private(set) var highStarts: [UInt32] = []
     /// Each token's first scalar (issue 27: memory): the start of every `stride`-th token in
     /// full (`checkpoints`) and each token's distance from its group's checkpoint in 16 bits
     /// (`offsets`). A text where a group of 64 tokens spans more than 65,535 scalars keeps every
@@ -90,7 +97,11 @@ struct TokenList: RandomAccessCollection, Sendable {
 
     /// The word number of the token at `k` (counted from `base`).
     @inline(__always) private func wordNumber(_ k: Int) -> Int {
-        highWords.isEmpty ? Int(lowWords[k]) : Int(lowWords[k]) | Int(highWords[k]) << 16
+        let low = Int(lowWords[k]), group = k / Self.stride
+        guard group < highMasks.count else { return low }
+        let mask = highMasks[group], bit = UInt64(1) << UInt64(k % Self.stride)
+        guard mask & bit != 0 else { return low }
+        return low | Int(highWords[Int(highStarts[group]) + (mask & (bit &- 1)).nonzeroBitCount]) << 16
     }
 
     @inline(__always) subscript(i: Int) -> Token {
@@ -103,17 +114,20 @@ struct TokenList: RandomAccessCollection, Sendable {
     /// paths read these for every word, and building a `Token` retains and releases its word.
     @inline(__always) func word(at i: Int) -> Word { words[wordNumber(i - base)] }
 
-    /// Appends a token's word number, in 16 bits while every number fits.
+    /// Appends a token's word number: its low 16 bits, and its high 16 to the sparse list when
+    /// they are not zero.
     private mutating func appendWord(_ id: UInt32) {
-        if id > UInt16.max && highWords.isEmpty {
-            // The first word past 65,536: the high halves of all tokens from here on.
-            var high: [UInt16] = []
-            high.reserveCapacity(lowWords.capacity)
-            high.append(contentsOf: repeatElement(0, count: lowWords.count))
-            highWords = high
-        }
+        let k = lowWords.count
         lowWords.append(UInt16(truncatingIfNeeded: id))
-        if !highWords.isEmpty { highWords.append(UInt16(truncatingIfNeeded: id >> 16)) }
+        let high = UInt16(truncatingIfNeeded: id >> 16)
+        guard high != 0 else { return }
+        let group = k / Self.stride
+        while highMasks.count <= group {
+            highMasks.append(0)
+            highStarts.append(UInt32(highWords.count))
+        }
+        highMasks[group] |= UInt64(1) << UInt64(k % Self.stride)
+        highWords.append(high)
     }
 
     /// Appends a token's start, in the compact form while it fits.
