@@ -363,11 +363,7 @@ import WFRiskOfsted
         #expect(tokens.words.count == 70_000)
         #expect(!tokens.highWords.isEmpty)
         #expect(tokens.map(\.word) == all)
-        var start = 0, wrong: [String] = []
-        for (t, w) in zip(tokens, all) {
-            if t.start != start || t.end != start + w.count { wrong.append(w) }
-            start += w.count + 1
-        }
+        let wrong = Self.wrongSpans(tokens, of: all)
         #expect(wrong.isEmpty, "spans wrong for \(wrong.prefix(5))")
     }
 
@@ -407,11 +403,7 @@ import WFRiskOfsted
         #expect(high > TokenList.stride && high < all.count - 66_000)
         #expect(Set(tokens.highWords) == [1, 2])
         #expect(tokens.map(\.word) == all)
-        var start = 0, wrong: [String] = []
-        for (t, w) in zip(tokens, all) {
-            if t.start != start || t.end != start + w.count { wrong.append(w) }
-            start += w.count + 1
-        }
+        let wrong = Self.wrongSpans(tokens, of: all)
         #expect(wrong.isEmpty, "spans wrong for \(wrong.prefix(5))")
         #expect(tokens.indices.allSatisfy { tokens.word(at: $0).length == tokens[$0].word.count })
     }
@@ -434,5 +426,15 @@ import WFRiskOfsted
         #expect((0..<2_000).allSatisfy { owners[place: $0] == plain[$0].flatMap { codes.firstIndex(of: $0) } })
         #expect(Array(SentenceOwners(codes: ["E1"], count: 5, every: 0)) == Array(repeating: "E1", count: 5))
         #expect(Array(SentenceOwners(codes: [], count: 3, every: nil)) == [nil, nil, nil])
+    }
+
+    /// The words of `all` (joined by single spaces) whose token does not span exactly their characters.
+    static func wrongSpans(_ tokens: TokenList, of all: [String]) -> [String] {
+        var start = 0, wrong: [String] = []
+        for (t, w) in zip(tokens, all) {
+            if t.start != start || t.end != start + w.count { wrong.append(w) }
+            start += w.count + 1
+        }
+        return wrong
     }
 }
