@@ -39,21 +39,21 @@ struct Extract: ParsableCommand {
         let files = expansion.texts
         // A folder's files that are not texts, and a folder with none, are said, never silent.
         for line in expansion.folders.flatMap({ $0.warnings(whenEmpty: "nothing to extract") }) {
-            FileHandle.standardError.write(Data("wfrisk: \(line)\n".utf8))
+            StandardStream.error.say("wfrisk: \(line)\n")
         }
         let registry = try AuthorityRegistry.named(authorities: authorities, aliases: nil)
         var result = try InspectionIngest.read(files, registry: registry, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         if !ofsted.isEmpty {
             let record = try OfstedInput.load(ofsted, registry: registry)
-            for line in record.passedOverSummary { FileHandle.standardError.write(Data("wfrisk: \(line)\n".utf8)) }
+            for line in record.passedOverSummary { StandardStream.error.say("wfrisk: \(line)\n") }
             result.documents = result.documents.map { $0.applyingRecord(record.history) }
         }
         for s in result.skipped {
-            FileHandle.standardError.write(Data("wfrisk: skipped \(s.file): \(s.reason)\n".utf8))
+            StandardStream.error.say("wfrisk: skipped \(s.file): \(s.reason)\n")
         }
         if json {
             // Written in pieces, never as one string (issue 27: memory on a large text).
-            try InspectionJSON.write(result.documents) { FileHandle.standardOutput.write(Data($0)) }
+            try InspectionJSON.write(result.documents) { try StandardStream.output.write(Data($0)) }
         } else {
             for d in result.documents { print(InspectionJSON.text(d)) }
         }

@@ -37,7 +37,7 @@ struct OfstedHistoryCommand: ParsableCommand {
     func run() throws {
         let registry = try AuthorityRegistry.named(authorities: authorities, aliases: nil)
         let record = try OfstedInput.load(paths, registry: registry)
-        for line in record.passedOverSummary { FileHandle.standardError.write(Data("wfrisk: \(line)\n".utf8)) }
+        for line in record.passedOverSummary { StandardStream.error.say("wfrisk: \(line)\n") }
         try FileOutput.writeAtomically(JudgementsFileWriter.render(record.history), to: out)
         for s in record.sources {
             print("\(s.path): \(s.kind.rawValue), \(s.judgements) judgement(s)")

@@ -64,12 +64,12 @@ struct Validate: ParsableCommand {
                 for w in s.warnings { print("  warning: \(w)") }
             }
         } catch WFRiskError.inputs(let problems) {
-            for p in problems { FileHandle.standardError.write(Data("\(p)\n".utf8)) }
+            for p in problems { StandardStream.error.say("\(p)\n") }
             let files = Set(problems.map(\.file)).count
-            FileHandle.standardError.write(Data("\(problems.count) problem(s) in \(files) file(s)\n".utf8))
+            StandardStream.error.say("\(problems.count) problem(s) in \(files) file(s)\n")
             throw ExitCode(3)
         } catch WFRiskError.input(let p) {
-            FileHandle.standardError.write(Data("\(p)\n".utf8))
+            StandardStream.error.say("\(p)\n")
             throw ExitCode(3)
         }
     }

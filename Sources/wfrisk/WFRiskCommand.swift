@@ -32,6 +32,7 @@ struct WFRiskCommand: ParsableCommand {
             var command = try parseAsRoot(arguments)
             if let run = command as? Run { CLI.log = run.log.makeLog() }
             try command.run()
+            try StandardStream.flushPrinted()
             Foundation.exit(ExitCodes.success)
         } catch {
             Foundation.exit(report(error))
@@ -134,6 +135,6 @@ enum CLI {
 extension RunLog {
     /// A plain error line for text mode (multi-line messages stay as they are).
     func printError(_ text: String) {
-        FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        StandardStream.error.say((text.hasSuffix("\n") ? text : text + "\n"))
     }
 }

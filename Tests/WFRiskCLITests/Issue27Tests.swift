@@ -389,4 +389,29 @@ import WFRiskTestSupport
         let n = try Fixtures.run(["run", "--workforce", dir + "/plain.csv", "--neighbours", dir + "/sn.csv", "--out", dir + "/out", "--quiet"])
         #expect(n.status == 3 && n.stderr.contains("semicolon-separated"), "\(n.stderr)")
     }
+
+    /// A folder where a CSV file is expected is named as a folder ("read error" before), in
+    /// `validate` and in `run` (which hashes its inputs first: "read error while hashing").
+    @Test func aFolderGivenAsAFileIsSaidToBeOne() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir + "/workforce", withIntermediateDirectories: true)
+        let v = try Fixtures.run(["validate", dir + "/workforce"])
+        #expect(v.status == 3 && v.stderr.contains("is a folder"), "\(v.stderr)")
+        let r = try Fixtures.run(["run", "--workforce", dir + "/workforce", "--out", dir + "/out", "--quiet"])
+        #expect(r.status == 3 && r.stderr.contains("is a folder"), "\(r.stderr)")
+    }
+
+    /// A command's product on a full disk (`> /dev/full`) ends in exit 1 with a message, not in
+    /// SIGILL (exit 132: Foundation's FileHandle.write traps on a failed write) nor in exit 0
+    /// with nothing written (`print` through stdio).
+    @Test(.enabled(if: FileManager.default.isWritableFile(atPath: "/dev/full")))
+    func aFullStandardOutputIsAnErrorNotACrash() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try Fixtures.write("Ofsted inspected Torbay's children's services; social workers' caseloads were too high.\n", to: dir + "/torbay.txt")
+        for args in ["extract --json", "extract"] {
+            let r = try ExternalTools.run("/bin/sh", ["-c", "'\(Fixtures.executable)' \(args) '\(dir)/torbay.txt' > /dev/full"])
+            #expect(r.status == 1, "\(args): exit \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains("cannot write to standard output"), "\(args): \(r.stderr)")
+        }
+    }
 }

@@ -271,40 +271,61 @@ import WFRiskOfsted
 
     // MARK: The fast path beside the plain one (PDFText.withoutOutputIntents)
 
-    @Test func outputIntentsAreRenamedOnlyAsADictionaryKey() {
-        let source = "<< /Type /Catalog /OutputIntents [8 0 R] >>\n<< /OutputIntents\r\n 9 0 R >>\n"
-            + "BT (see /OutputIntents here) Tj ET /OutputIntentsMore [1] /OutputIntents"
+    @Test func outputIntentsAreRenamedOnlyInTheCatalog() {
+        let catalog = "1 0 obj\n<< /Type /Catalog /Pages 2 0 R /OutputIntents [8 0 R] >>\nendobj\n"
+        let rest = "3 0 obj\n<< /Type /Page /OutputIntents\r\n 9 0 R >>\nendobj\n"
+            + "4 0 obj\n<< /Length 60 >>\nstream\nBT (/Catalog /OutputIntents [1]) Tj ET /OutputIntents 5\nendstream\nendobj\n"
+            + "trailer\n<< /Root 1 0 R /OutputIntents [1] >>\n%%EOF\n"
+        let source = catalog + rest
         let out = String(decoding: PDFText.withoutOutputIntents(Array(source.utf8)), as: UTF8.self)
-        #expect(out.utf8.count == source.utf8.count)
-        #expect(out == source.replacingOccurrences(of: "/OutputIntents [8", with: "/OutputIntentX [8")
-            .replacingOccurrences(of: "/OutputIntents\r\n 9", with: "/OutputIntentX\r\n 9"), "\(out)")
-        let plain = Array("<< /Type /Catalog /Pages 2 0 R >>".utf8)
+        #expect(out == catalog.replacingOccurrences(of: "/OutputIntents [8", with: "/OutputIntentX [8") + rest, "\(out)")
+        // An indirect reference after line ends, in a catalog with other keys after it.
+        let second = "7 0 obj <</Type/Catalog/OutputIntents\r\n 9 0 R/Pages 2 0 R>> endobj"
+        #expect(String(decoding: PDFText.withoutOutputIntents(Array(second.utf8)), as: UTF8.self)
+            == second.replacingOccurrences(of: "/OutputIntents", with: "/OutputIntentX"))
+        let plain = Array("1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj".utf8)
         #expect(PDFText.withoutOutputIntents(plain) == plain)
     }
 
-    /// Property: over random byte strings built from a PDF's pieces, the renaming keeps the
-    /// length, changes only the `s` of a `/OutputIntents` key, and leaves no such key in
-    /// dictionary position (nor renames one that is not).
-    @Test func outputIntentRenamingKeepsEverythingElse() {
-        let pieces = ["/OutputIntents", "/OutputIntent", " ", "\r\n", "\t", "[", "]", "12 0 R", "<<", ">>", "(", ")", "/Type",
-                      "s", "X", "/", "stream\n", "\u{0}", "\u{FF}", "%PDF-1.7\n"]
+    /// Property: over random files of catalog, page and stream objects with and without output
+    /// intents, and text between objects, the renaming keeps the length, renames the key of
+    /// every catalog, and changes no other byte: not a page's key, not a stream's data (text a
+    /// page draws), not a trailer. The generator knows where each catalog key is; the function
+    /// under test does not.
+    @Test func outputIntentRenamingTouchesOnlyTheCatalogsKey() {
         var rng = SystemRandomNumberGenerator()
-        let key = Array("/OutputIntents".utf8)
-        func keyAt(_ b: [UInt8], _ at: Int) -> Bool {
-            guard at + key.count <= b.count, Array(b[at..<(at + key.count)]) == key else { return false }
-            var j = at + key.count
-            while j < b.count, [0x20, 0x0A, 0x0D, 0x09].contains(b[j]) { j += 1 }
-            return j < b.count && (b[j] == 0x5B || (0x30...0x39).contains(b[j]))
+        let space = [" ", "\r\n", "\n", "\t", "", "  "]
+        let filler = ["/Pages 2 0 R", "/Metadata 5 0 R", "/Lang (en-GB)", "/Names << /Dests 4 0 R >>", "/OutputIntent 3 0 R",
+                      "/Version /1.7", "/MarkInfo << /Marked true >>"]
+        let streamText = ["BT", "ET", "(/OutputIntents [1])", "Tj", "/OutputIntents 12", "/Catalog", "[", "]", "<<", ">>",
+                          "\u{0}", "\u{FF}", "/OutputIntents\n[", "(endstream)", "0 R", "/Type"]
+        func some(_ pieces: [String], _ most: Int) -> String {
+            (0..<Int.random(in: 0...most, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined(separator: " ")
         }
-        for _ in 0..<2_000 {
-            let bytes = Array((0..<Int.random(in: 0...40, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined().utf8)
-            let out = PDFText.withoutOutputIntents(bytes)
-            #expect(out.count == bytes.count)
-            for i in bytes.indices where out[i] != bytes[i] {
-                #expect(bytes[i] == UInt8(ascii: "s") && out[i] == UInt8(ascii: "X") && i >= key.count - 1 && keyAt(bytes, i - key.count + 1),
-                        "byte \(i) of \(String(decoding: bytes, as: UTF8.self).debugDescription)")
+        for round in 0..<2_000 {
+            var file = Array("%PDF-1.7\n".utf8), renamed: Set<Int> = []
+            for n in 1...Int.random(in: 1...6, using: &rng) {
+                let ws = space.randomElement(using: &rng)!, value = Bool.random(using: &rng) ? "[\(n) 0 R]" : "\(n + 20) 0 R"
+                switch Int.random(in: 0...4, using: &rng) {
+                case 0: // a catalog with its output intents
+                    let head = "\(n) 0 obj\(ws)<<\(ws)/Type /Catalog \(some(filler, 3)) "
+                    renamed.insert(file.count + head.utf8.count + "/OutputIntents".utf8.count - 1)
+                    file += Array((head + "/OutputIntents\(ws)\(value) \(some(filler, 2)) >>\(ws)endobj\n").utf8)
+                case 1: // a page with its own (left alone: only slower)
+                    file += Array("\(n) 0 obj\(ws)<< /Type /Page /OutputIntents\(ws)\(value) >>\(ws)endobj\n".utf8)
+                case 2: // a content stream
+                    file += Array("\(n) 0 obj\(ws)<< /Length 40 >>\(ws)stream\n\(some(streamText, 12))\nendstream\(ws)endobj\n".utf8)
+                case 3: // a catalog without them
+                    file += Array("\(n) 0 obj << /Type /Catalog \(some(filler, 3)) >> endobj\n".utf8)
+                default: // between objects: a trailer, a comment
+                    file += Array("trailer\(ws)<< /Root 1 0 R /OutputIntents\(ws)\(value) >>\n% /OutputIntents [1]\n".utf8)
+                }
             }
-            #expect(!out.indices.contains { keyAt(out, $0) }, "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+            let out = PDFText.withoutOutputIntents(file)
+            #expect(out.count == file.count)
+            let changed = Set(file.indices.filter { out[$0] != file[$0] })
+            #expect(changed == renamed, "round \(round): \(String(decoding: file, as: UTF8.self).debugDescription)")
+            #expect(changed.allSatisfy { file[$0] == UInt8(ascii: "s") && out[$0] == UInt8(ascii: "X") })
         }
     }
 

@@ -212,7 +212,7 @@ public struct PipelineRunner {
         graph.onEvent = { event, record in
             if progress {
                 // A transient status line on a terminal only (never in cron logs).
-                FileHandle.standardError.write(Data((event == "start" ? "\r\u{1B}[K… \(record.name)" : "\r\u{1B}[K").utf8))
+                StandardStream.error.say((event == "start" ? "\r\u{1B}[K… \(record.name)" : "\r\u{1B}[K"))
             }
             // A failed stage is reported once, by the run's error event; here only its status.
             var fields: Logger.Metadata = ["stage": "\(record.name)"]

@@ -66,8 +66,7 @@ package final class RunLog: @unchecked Sendable {
     private func write(_ text: String, to stream: Stream) {
         lock.lock(); defer { lock.unlock() }
         // One write per line and no stdio buffering, so lines from both streams stay whole and in order.
-        let handle = stream == .stdout ? FileHandle.standardOutput : FileHandle.standardError
-        handle.write(Data(text.utf8))
+        (stream == .stdout ? StandardStream.output : .error).say(text)
     }
 
     static func plain(_ v: JSONValue) -> String {

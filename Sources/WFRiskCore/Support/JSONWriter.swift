@@ -5,7 +5,7 @@
 /// scores.json at 20,000 units (209 MB) that tree, built and freed a unit at a time, was most of
 /// the file's cost. A document written with this writer never builds the tree. `JSONValue` stays
 /// the plain path: `value(_:)` writes any `JSONValue` through this writer, and
-/// `JSONWriterTests` pins the two to the same bytes over random documents.
+/// `WriteFastPathTests.theJSONWriterWritesWhatJSONValueRenders` pins the two to the same bytes over random documents.
 package struct JSONWriter {
     package var bytes: [UInt8] = []
     /// Items written so far in each open object or array, innermost last.

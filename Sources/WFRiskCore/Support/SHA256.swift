@@ -44,7 +44,9 @@ package struct SHA256Digest {
             digest.update(UnsafeBufferPointer(start: buffer, count: n))
         }
         if ferror(file) != 0 {
-            throw WFRiskError.input(InputProblem(file: path, message: "read error while hashing"))
+            // A folder opens on Linux and fails at its first read (EISDIR): said as what it is.
+            let folder = errno == EISDIR ? "is a folder, not a file: name the files in it" : nil
+            throw WFRiskError.input(InputProblem(file: path, message: folder ?? "read error while hashing: \(String(cString: strerror(errno)))"))
         }
         return digest.finalize()
     }

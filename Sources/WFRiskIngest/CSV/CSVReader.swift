@@ -61,8 +61,18 @@ package enum CSVReader {
     /// Reads `path` into `sink` (streamed in 1 MiB reads). Returns the SHA-256 (hex) of the bytes
     /// parsed, so a caller can tell whether they are the bytes it fingerprinted before (a file
     /// rewritten while read is not what was recorded).
+    /// A folder where a CSV file is expected is said to be one: `fopen` opens a folder on Linux
+    /// and the first read then fails with a bare "read error".
+    static func refuseFolder(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw CSVError(file: path, line: 0, message: "is a folder, not a CSV file: name the files in it")
+        }
+    }
+
     @discardableResult
     package static func read<Sink: CSVSink>(path: String, into sink: inout Sink) throws -> String {
+        try refuseFolder(path)
         guard let file = fopen(path, "rb") else {
             throw CSVError(file: path, line: 0, message: "cannot open file: \(String(cString: strerror(errno)))")
         }

@@ -23,6 +23,7 @@ enum CSVSplitReader {
     /// once per part. Returns the parts' sinks in file order (just `sink` when the file has no
     /// header, or was read in one pass) and the SHA-256 (hex) of the file's bytes as parsed.
     static func read<Sink: CSVSink & Sendable>(path: String, parts: Int, sink: Sink) throws -> (parts: [Sink], sha256: String) {
+        try CSVReader.refuseFolder(path)
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw CSVError(file: path, line: 0, message: "cannot open file: \(String(cString: strerror(errno)))") }
         defer { close(fd) }

@@ -60,8 +60,9 @@ package struct PDFText: Sendable, Equatable {
         return read(bytes: [UInt8](data))
     }
 
-    /// `colourManaged: false` is the plain path the fast one is pinned to (`PDFTextSpeedTests`):
-    /// poppler gets the file's bytes exactly as they are.
+    /// `colourManaged: true` is the plain path the fast one (the default, `withoutOutputIntents`)
+    /// is pinned to (`PDFReportTests.textWithoutTheColourProfileIsTheSameText`): poppler gets the
+    /// file's bytes exactly as they are.
     package static func read(bytes: [UInt8], colourManaged: Bool = false) -> Result<PDFText, PDFUnreadable> {
         guard !bytes.isEmpty else { return .failure(.empty) }
         guard hasPDFHeader(bytes[...]) else { return .failure(.notPDF(what: describe(bytes))) }
@@ -132,9 +133,11 @@ package struct PDFText: Sendable, Equatable {
     /// (`perf record -g`, docs/performance.md); pdftotext pays it too. Colour never changes a
     /// character or its position, so text read without the profile is the same text: the
     /// tests compare the two paths page for page on the real reports that have one.
-    /// Only a key in dictionary position is renamed: the name followed (after white space) by
-    /// `[` (an inline array) or an object number (an indirect reference). A key inside a
-    /// compressed object stream is not visible here and is left alone (that file is only slower).
+    /// Only the catalog's own key is renamed: the name followed (after white space) by `[` (an
+    /// inline array) or an object number (an indirect reference), standing in an object whose
+    /// dictionary says `/Catalog` and not in a stream's data (`inCatalog`), so the same bytes
+    /// drawn as text on a page are never touched. A catalog inside a compressed object stream is
+    /// not visible here and is left alone (that file is only slower).
     static func withoutOutputIntents(_ bytes: [UInt8]) -> [UInt8] {
         let key = Array("/OutputIntents".utf8)
         var hits: [Int] = []
@@ -149,7 +152,7 @@ package struct PDFText: Sendable, Equatable {
                 if memcmp(b.baseAddress! + at, key, key.count) == 0 {
                     var j = at + key.count
                     while j < b.count, b[j] == 0x20 || b[j] == 0x0A || b[j] == 0x0D || b[j] == 0x09 { j += 1 }
-                    if j < b.count, b[j] == 0x5B || (0x30...0x39).contains(b[j]) { hits.append(at) }
+                    if j < b.count, b[j] == 0x5B || (0x30...0x39).contains(b[j]), inCatalog(b, at: at) { hits.append(at) }
                 }
                 i = at + 1
             }
@@ -158,6 +161,26 @@ package struct PDFText: Sendable, Equatable {
         var out = bytes
         for at in hits { out[at + key.count - 1] = 0x58 } // "s" -> "X"
         return out
+    }
+
+    /// Whether the byte at `at` lies in the dictionary of an object that says `/Catalog`: the
+    /// nearest `obj` keyword before it opens an object (it is not the end of an `endobj`: the
+    /// place would then be between objects, as a trailer is), no `stream` keyword lies between
+    /// the two (the place is not in a stream's data), and `/Catalog` stands between that `obj`
+    /// and the next `endobj`. Bytes of a stream that themselves spell an object (`1 0 obj <<
+    /// /Type /Catalog ...`) would pass; a page's text never does without the word `obj`.
+    static func inCatalog(_ b: UnsafeBufferPointer<UInt8>, at: Int) -> Bool {
+        func matches(_ word: [UInt8], _ i: Int) -> Bool {
+            i >= 0 && i + word.count <= b.count && memcmp(b.baseAddress! + i, word, word.count) == 0
+        }
+        let obj = Array("obj".utf8), end = Array("end".utf8)
+        var open = at - obj.count
+        while open >= 0, !matches(obj, open) { open -= 1 }
+        guard open >= 0, !matches(end, open - end.count) else { return false }
+        let object = b[(open + obj.count)...]
+        let close = object.firstRange(of: Array("endobj".utf8))?.lowerBound ?? b.count
+        return b[open..<at].firstRange(of: Array("stream".utf8)) == nil
+            && b[open..<close].firstRange(of: Array("/Catalog".utf8)) != nil
     }
 
     /// A character's horizontal extent and height on the page.
