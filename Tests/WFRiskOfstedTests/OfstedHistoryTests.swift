@@ -86,6 +86,49 @@ import WFRiskTestSupport
         #expect(history.next(ReportingUnit(memberCodes: ["314", "318"]), year: 2019, horizonMonths: 24, registry: registry)?.judgement.grade == .outstanding)
     }
 
+    /// Property: the judgement in force, read from each code's own list, is the one the plain
+    /// path finds in `known(at: census)` (the whole record filtered to what was published by
+    /// then), over random records of own codes, joint returns and boundary changes.
+    @Test func inForceReadsOnlyWhatWasKnown() throws {
+        let registry = try Fixtures.registry()
+        var rng = SystemRandomNumberGenerator()
+        let codes = ["835", "838", "839", "928", "940", "941", "314", "318", "301", "836"]
+        let units = codes.map { ReportingUnit($0) } + [ReportingUnit(memberCodes: ["940", "941"]), ReportingUnit(memberCodes: ["314", "318"])]
+        func plain(_ h: OfstedHistory, _ unit: ReportingUnit, _ year: Int) -> LinkedJudgement? {
+            let visible = h.known(at: .census(year))
+            var found: [LinkedJudgement] = []
+            for member in unit.memberCodes {
+                if let own = visible.byCode[member]?.last {
+                    found.append(LinkedJudgement(judgement: own, relation: unit.isJoint ? .member : .own)); continue
+                }
+                let older = OfstedHistory.ancestors(of: member, registry: registry).compactMap { visible.byCode[$0]?.last }
+                if let newest = older.max(by: { ($0.published, $0.grade) < ($1.published, $1.grade) }) {
+                    found.append(LinkedJudgement(judgement: newest, relation: .predecessor))
+                }
+            }
+            return found.max { ($0.judgement.grade, $0.judgement.published) < ($1.judgement.grade, $1.judgement.published) }
+        }
+        let grades: [OfstedGrade] = [.outstanding, .good, .requiresImprovement, .inadequate]
+        var compared = 0
+        for _ in 0..<300 {
+            let history = OfstedHistory(judgements: (0..<Int.random(in: 0...12, using: &rng)).map { k in
+                let year = Int.random(in: 2014...2022, using: &rng)
+                // A quarter on a census day itself (in force from that census), the rest anywhere.
+                let date = Int.random(in: 0..<4, using: &rng) == 0 ? "\(year)-09-30"
+                    : String(format: "%04d-%02d-%02d", year, Int.random(in: 1...12, using: &rng), Int.random(in: 1...28, using: &rng))
+                return judgement(codes.randomElement(using: &rng)!, date, grades.randomElement(using: &rng)!, line: k + 2)
+            })
+            for unit in units {
+                for year in 2014...2023 {
+                    let fast = history.inForce(unit, year: year, registry: registry), slow = plain(history, unit, year)
+                    #expect(fast?.judgement.place == slow?.judgement.place && fast?.relation == slow?.relation, "\(unit) \(year)")
+                    if slow != nil { compared += 1 }
+                }
+            }
+        }
+        #expect(compared > 1_000, "only \(compared) judgements in force compared")
+    }
+
     @Test func badRowsAreErrorsNamingLineAndField() throws {
         let dir = Fixtures.temporaryDirectory()
         let path = dir + "/judgements.csv"

@@ -35,20 +35,29 @@ public struct OfstedHistory: Sendable {
         OfstedHistory(judgements: all.filter { $0.published <= date }, file: file)
     }
 
+    /// A code's newest judgement published on or before `date`: `known(at: date).byCode[code]?.last`.
+    func newest(of code: String, at date: DayStamp) -> OfstedJudgement? {
+        byCode[code]?.last { $0.published <= date }
+    }
+
     // MARK: In force
 
     /// The judgement in force for `unit` at the census of `year`: per member, its newest judgement
     /// published by 30 September of `year` (or, for an authority created since its last
     /// inspection, its predecessors' newest); for a joint return, the most severe of its members'.
+    ///
+    /// Asked once per unit and year, so it reads each code's own list (`newest(of:at:)`) instead
+    /// of building `known(at:)`'s whole filtered record each time (4% of the national run);
+    /// `OfstedHistoryTests.inForceReadsOnlyWhatWasKnown` pins it to `known(at:)`.
     public func inForce(_ unit: ReportingUnit, year: Int, registry: AuthorityRegistry) -> LinkedJudgement? {
-        let visible = known(at: .census(year))
+        let census = DayStamp.census(year)
         var found: [LinkedJudgement] = []
         for member in unit.memberCodes {
-            if let own = visible.byCode[member]?.last {
+            if let own = newest(of: member, at: census) {
                 found.append(LinkedJudgement(judgement: own, relation: unit.isJoint ? .member : .own))
                 continue
             }
-            let older = OfstedHistory.ancestors(of: member, registry: registry).compactMap { visible.byCode[$0]?.last }
+            let older = OfstedHistory.ancestors(of: member, registry: registry).compactMap { newest(of: $0, at: census) }
             if let newest = older.max(by: { ($0.published, $0.grade) < ($1.published, $1.grade) }) {
                 found.append(LinkedJudgement(judgement: newest, relation: .predecessor))
             }
