@@ -69,9 +69,9 @@ import WFRiskOfsted
             "Overall effectiveness\tInadequate",
             "Inspectors found that caseloads are too high and that the council relies heavily on agency social workers.",
         ]])
-        FileManager.default.createFile(atPath: texts + "/wigan.pdf", contents: Data(report))
-        FileManager.default.createFile(atPath: texts + "/cut.pdf", contents: Data(report.prefix(report.count / 2)))
-        FileManager.default.createFile(atPath: texts + "/empty.pdf", contents: Data())
+        _ = FileManager.default.createFile(atPath: texts + "/wigan.pdf", contents: Data(report))
+        _ = FileManager.default.createFile(atPath: texts + "/cut.pdf", contents: Data(report.prefix(report.count / 2)))
+        _ = FileManager.default.createFile(atPath: texts + "/empty.pdf", contents: Data())
         let r = try Fixtures.run(["extract", texts, "--json"])
         #expect(r.status == 0, "\(r.stderr)")
         let docs = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]

@@ -26,7 +26,7 @@ import WFRiskOfsted
     @Test func aSidecarThatIsNotUTF8IsRefusedNamingIt() throws {
         let dir = Fixtures.temporaryDirectory()
         try Fixtures.write("Birmingham City Council's children's services were judged inadequate by Ofsted.\n", to: dir + "/t.txt")
-        FileManager.default.createFile(atPath: dir + "/t.txt.meta.yml", contents: Data([0x6C, 0x61, 0x5F, 0x63, 0x6F, 0x64, 0x65, 0x3A, 0x20, 0xFF, 0xFE, 0x0A]))
+        _ = FileManager.default.createFile(atPath: dir + "/t.txt.meta.yml", contents: Data([0x6C, 0x61, 0x5F, 0x63, 0x6F, 0x64, 0x65, 0x3A, 0x20, 0xFF, 0xFE, 0x0A]))
         #expect {
             _ = try InspectionSourceReader.read(path: dir + "/t.txt")
         } throws: { error in

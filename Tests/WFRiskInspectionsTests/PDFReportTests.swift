@@ -148,7 +148,7 @@ import WFRiskOfsted
 
     @Test func aReportPDFIsReadStructurally() throws {
         let dir = Fixtures.temporaryDirectory()
-        FileManager.default.createFile(atPath: dir + "/report.pdf", contents: Data(Self.report()))
+        _ = FileManager.default.createFile(atPath: dir + "/report.pdf", contents: Data(Self.report()))
         guard case .success(let source) = try InspectionSourceReader.read(path: dir + "/report.pdf") else { Issue.record("not read"); return }
         let d = try Self.extractor().extract(source)
         #expect(d.kind == .ofstedReport)
@@ -198,7 +198,7 @@ import WFRiskOfsted
 
     @Test func aMonitoringLetterIsUngradedWithItsVisitDates() throws {
         let dir = Fixtures.temporaryDirectory()
-        FileManager.default.createFile(atPath: dir + "/letter.pdf", contents: Data(Self.monitoringLetter()))
+        _ = FileManager.default.createFile(atPath: dir + "/letter.pdf", contents: Data(Self.monitoringLetter()))
         guard case .success(let source) = try InspectionSourceReader.read(path: dir + "/letter.pdf") else { Issue.record("not read"); return }
         let d = try Self.extractor().extract(source)
         #expect(d.kind == .ofstedLetter)
@@ -221,19 +221,19 @@ import WFRiskOfsted
             ("scanned.pdf", TinyPDF.imagesOnly(pages: 2)),
             ("damaged.pdf", Array("%PDF-1.4\nthis is not an object\n%%EOF\n".utf8)),
         ]
-        for (name, bytes) in files { FileManager.default.createFile(atPath: dir + "/" + name, contents: Data(bytes)) }
+        for (name, bytes) in files { _ = FileManager.default.createFile(atPath: dir + "/" + name, contents: Data(bytes)) }
         var expected = ["empty.pdf": "empty file (0 bytes)", "truncated.pdf": "truncated PDF (no %%EOF end marker)",
                         "html.pdf": "not a PDF (an HTML page; no %PDF- header)",
                         "scanned.pdf": "PDF without a text layer (2 pages of images; needs OCR)", "damaged.pdf": "damaged PDF"]
         // A real report cut short, when ../shared is here.
         let real = Fixtures.sharedData + "/ofsted/reports/80418_norfolk/children's services inspection - 19 january 2018.pdf"
         if let data = FileManager.default.contents(atPath: real) {
-            FileManager.default.createFile(atPath: dir + "/real-truncated.pdf", contents: data.prefix(data.count * 2 / 3))
+            _ = FileManager.default.createFile(atPath: dir + "/real-truncated.pdf", contents: data.prefix(data.count * 2 / 3))
             expected["real-truncated.pdf"] = "truncated PDF"
         } else {
             print("skipped the truncated real report: \(real) not present")
         }
-        FileManager.default.createFile(atPath: dir + "/plain.pdf", contents: Data(good))
+        _ = FileManager.default.createFile(atPath: dir + "/plain.pdf", contents: Data(good))
         if try TinyPDF.encrypted(dir + "/plain.pdf", to: dir + "/encrypted.pdf") {
             expected["encrypted.pdf"] = "encrypted PDF (needs a password)"
         } else {
@@ -251,7 +251,7 @@ import WFRiskOfsted
         let dir = Fixtures.temporaryDirectory()
         let sample = Fixtures.repoRoot + "/sample-data/inspections/kingston_jtai_2021.txt"
         try FileManager.default.copyItem(atPath: sample, toPath: dir + "/kingston.txt")
-        FileManager.default.createFile(atPath: dir + "/northumberland report.pdf", contents: Data(Self.report()))
+        _ = FileManager.default.createFile(atPath: dir + "/northumberland report.pdf", contents: Data(Self.report()))
         let files = try InspectionIngest.expand([dir])
         #expect(files.map { ($0 as NSString).lastPathComponent } == ["kingston.txt", "northumberland report.pdf"])
         let result = try InspectionIngest.read(files, registry: try Fixtures.registry(), threads: 2)
@@ -262,8 +262,8 @@ import WFRiskOfsted
     @Test func aFolderOnlyOfPDFs() throws {
         let dir = Fixtures.temporaryDirectory()
         try FileManager.default.createDirectory(atPath: dir + "/80 torbay", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: dir + "/report.pdf", contents: Data(Self.report()))
-        FileManager.default.createFile(atPath: dir + "/80 torbay/letter - 2020.pdf", contents: Data(Self.monitoringLetter()))
+        _ = FileManager.default.createFile(atPath: dir + "/report.pdf", contents: Data(Self.report()))
+        _ = FileManager.default.createFile(atPath: dir + "/80 torbay/letter - 2020.pdf", contents: Data(Self.monitoringLetter()))
         let result = try InspectionIngest.read(try InspectionIngest.expand([dir]), registry: try Fixtures.registry(), threads: 2)
         #expect(result.documents.map { $0.primary.map(\.name) } == [["Torbay"], ["Northumberland"]])
         #expect(result.documents.map(\.kind) == [.ofstedLetter, .ofstedReport])
