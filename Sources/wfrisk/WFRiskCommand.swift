@@ -24,6 +24,7 @@ struct WFRiskCommand: ParsableCommand {
 
     /// Exit codes are decided here and only here: commands return or throw.
     static func main() {
+        StandardStream.reserveClosedDescriptors()
         let arguments = Array(CommandLine.arguments.dropFirst())
         _ = CLI.started
         CLI.log = LogOptions.prescan(arguments)

@@ -414,4 +414,19 @@ import WFRiskTestSupport
             #expect(r.stderr.contains("cannot write to standard output"), "\(args): \(r.stderr)")
         }
     }
+
+    /// A run started with stdout closed (`>&-`): descriptor 1 is not handed to the next file the
+    /// run opens (the output folder's lock, opened read-write), so no output or lock file
+    /// receives what the run writes as stdout, and the run still publishes.
+    @Test func aRunWithStdoutClosedWritesItsLinesIntoNoFile() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let r = try ExternalTools.run("/bin/sh", ["-c", "cd '\(Fixtures.repoRoot)' && '\(Fixtures.executable)' run --out '\(dir)/out' --force >&-"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lock = (try? Data(contentsOf: URL(fileURLWithPath: dir + "/out/.lock"))) ?? Data()
+        #expect(!String(decoding: lock, as: UTF8.self).contains("run started") && !String(decoding: lock, as: UTF8.self).contains("Top 10"))
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir + "/out/latest") where !file.hasSuffix(".xlsx") {
+            let text = try String(contentsOfFile: dir + "/out/latest/" + file, encoding: .utf8)
+            #expect(!text.contains("run started") && !text.contains("Top 10 by overall score"), "\(file)")
+        }
+    }
 }

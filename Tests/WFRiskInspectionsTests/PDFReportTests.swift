@@ -285,6 +285,9 @@ import WFRiskOfsted
             == second.replacingOccurrences(of: "/OutputIntents", with: "/OutputIntentX"))
         let plain = Array("1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj".utf8)
         #expect(PDFText.withoutOutputIntents(plain) == plain)
+        // A page's text with the word "obj" before the key and "/Catalog" after it: not a header.
+        let text = Array("4 0 obj << /Length 60 >> stream\nBT (an obj) Tj (/OutputIntents [1]) Tj (/Catalog) Tj ET\nendstream endobj".utf8)
+        #expect(PDFText.withoutOutputIntents(text) == text)
     }
 
     /// Property: over random files of catalog, page and stream objects with and without output
@@ -298,7 +301,7 @@ import WFRiskOfsted
         let filler = ["/Pages 2 0 R", "/Metadata 5 0 R", "/Lang (en-GB)", "/Names << /Dests 4 0 R >>", "/OutputIntent 3 0 R",
                       "/Version /1.7", "/MarkInfo << /Marked true >>"]
         let streamText = ["BT", "ET", "(/OutputIntents [1])", "Tj", "/OutputIntents 12", "/Catalog", "[", "]", "<<", ">>",
-                          "\u{0}", "\u{FF}", "/OutputIntents\n[", "(endstream)", "0 R", "/Type"]
+                          "\u{0}", "\u{FF}", "/OutputIntents\n[", "(endstream)", "0 R", "/Type", "obj", "(an obj)", "endobj"]
         func some(_ pieces: [String], _ most: Int) -> String {
             (0..<Int.random(in: 0...most, using: &rng)).map { _ in pieces.randomElement(using: &rng)! }.joined(separator: " ")
         }

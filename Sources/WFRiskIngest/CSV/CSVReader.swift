@@ -58,9 +58,6 @@ package protocol CSVSink {
 /// newlines; blank lines are skipped. Parsing is strict about quotes so a truncated
 /// or corrupted file is reported with its line rather than silently mis-split.
 package enum CSVReader {
-    /// Reads `path` into `sink` (streamed in 1 MiB reads). Returns the SHA-256 (hex) of the bytes
-    /// parsed, so a caller can tell whether they are the bytes it fingerprinted before (a file
-    /// rewritten while read is not what was recorded).
     /// A folder where a CSV file is expected is said to be one: `fopen` opens a folder on Linux
     /// and the first read then fails with a bare "read error".
     static func refuseFolder(_ path: String) throws {
@@ -70,6 +67,9 @@ package enum CSVReader {
         }
     }
 
+    /// Reads `path` into `sink` (streamed in 1 MiB reads). Returns the SHA-256 (hex) of the bytes
+    /// parsed, so a caller can tell whether they are the bytes it fingerprinted before (a file
+    /// rewritten while read is not what was recorded).
     @discardableResult
     package static func read<Sink: CSVSink>(path: String, into sink: inout Sink) throws -> String {
         try refuseFolder(path)

@@ -136,7 +136,8 @@ package struct PDFText: Sendable, Equatable {
     /// Only the catalog's own key is renamed: the name followed (after white space) by `[` (an
     /// inline array) or an object number (an indirect reference), standing in an object whose
     /// dictionary says `/Catalog` and not in a stream's data (`inCatalog`), so the same bytes
-    /// drawn as text on a page are never touched. A catalog inside a compressed object stream is
+    /// drawn as text on a page are left alone (unless the text spells a whole object header and
+    /// `/Catalog` around them). A catalog inside a compressed object stream is
     /// not visible here and is left alone (that file is only slower).
     static func withoutOutputIntents(_ bytes: [UInt8]) -> [UInt8] {
         let key = Array("/OutputIntents".utf8)
@@ -164,23 +165,39 @@ package struct PDFText: Sendable, Equatable {
     }
 
     /// Whether the byte at `at` lies in the dictionary of an object that says `/Catalog`: the
-    /// nearest `obj` keyword before it opens an object (it is not the end of an `endobj`: the
-    /// place would then be between objects, as a trailer is), no `stream` keyword lies between
-    /// the two (the place is not in a stream's data), and `/Catalog` stands between that `obj`
-    /// and the next `endobj`. Bytes of a stream that themselves spell an object (`1 0 obj <<
-    /// /Type /Catalog ...`) would pass; a page's text never does without the word `obj`.
+    /// nearest `obj` keyword before it is an object's header (`12 0 obj`, not the end of an
+    /// `endobj`, which would put the place between objects, as a trailer is, nor a word of a
+    /// page's text), no `stream` keyword lies between the two (the place is not in a stream's
+    /// data), and `/Catalog` stands between that header and the next `endobj`. Only a stream
+    /// whose own data spells a whole object header and `/Catalog` before the key could pass.
     static func inCatalog(_ b: UnsafeBufferPointer<UInt8>, at: Int) -> Bool {
         func matches(_ word: [UInt8], _ i: Int) -> Bool {
             i >= 0 && i + word.count <= b.count && memcmp(b.baseAddress! + i, word, word.count) == 0
         }
-        let obj = Array("obj".utf8), end = Array("end".utf8)
+        let obj = Array("obj".utf8)
         var open = at - obj.count
         while open >= 0, !matches(obj, open) { open -= 1 }
-        guard open >= 0, !matches(end, open - end.count) else { return false }
+        guard open >= 0, isObjectHeader(b, obj: open) else { return false }
         let object = b[(open + obj.count)...]
         let close = object.firstRange(of: Array("endobj".utf8))?.lowerBound ?? b.count
         return b[open..<at].firstRange(of: Array("stream".utf8)) == nil
             && b[open..<close].firstRange(of: Array("/Catalog".utf8)) != nil
+    }
+
+    /// Whether the `obj` at `obj` ends an indirect object's header: white space, a generation
+    /// number, white space and an object number before it, and white space, a delimiter or the
+    /// file's start before those.
+    static func isObjectHeader(_ b: UnsafeBufferPointer<UInt8>, obj: Int) -> Bool {
+        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 || c == 0x0C || c == 0x00 }
+        func isDigit(_ c: UInt8) -> Bool { (0x30...0x39).contains(c) }
+        var j = obj - 1
+        for part in 0..<4 { // space, generation, space, object number
+            let wanted: (UInt8) -> Bool = part % 2 == 0 ? isSpace : isDigit
+            let from = j
+            while j >= 0, wanted(b[j]) { j -= 1 }
+            if j == from { return false }
+        }
+        return j < 0 || isSpace(b[j]) || ">])}".utf8.contains(b[j])
     }
 
     /// A character's horizontal extent and height on the page.
