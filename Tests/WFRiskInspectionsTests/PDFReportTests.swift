@@ -290,6 +290,25 @@ import WFRiskOfsted
         #expect(PDFText.withoutOutputIntents(text) == text)
     }
 
+    /// Property: the furniture key of a line of ASCII (the fast path) is the plain path's, over
+    /// random lines of letters of both cases, digits, punctuation and spaces; lines with any
+    /// other character take the plain path, and are compared too.
+    @Test func furnitureKeysAreThePlainOnes() {
+        var rng = SystemRandomNumberGenerator()
+        let ascii = Array("AaZz09 Page 12 of 31 -./#:()\t'\"Kent County Council 2019".unicodeScalars)
+        let other = Array("ÉéΣσİıẞß٣１ﬁ’–".unicodeScalars)
+        for round in 0..<3_000 {
+            var line = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 0...60, using: &rng) {
+                line.append(round % 3 == 0 && Int.random(in: 0..<10, using: &rng) == 0 ? other.randomElement(using: &rng)! : ascii.randomElement(using: &rng)!)
+            }
+            let text = String(line)
+            #expect(PDFProse.furnitureKey(text) == PDFProse.plainFurnitureKey(text), "\(text.debugDescription)")
+        }
+        #expect(PDFProse.furnitureKey("Page 12 of 31") == "page # of #")
+        #expect(PDFProse.furnitureKey("ÉCOLE 2019") == "école #")
+    }
+
     /// Property: over random files of catalog, page and stream objects with and without output
     /// intents, and text between objects, the renaming keeps the length, renames the key of
     /// every catalog, and changes no other byte: not a page's key, not a stream's data (text a

@@ -17,11 +17,12 @@ package enum PDFProse {
     /// The document's pages of lines with furniture removed.
     package static func pages(_ pdf: PDFText) -> [[String]] {
         let pages = pdf.pages.map(lines)
-        let furniture = furnitureKeys(pages)
-        return pages.map { page in
-            page.map { line in
+        // Each line's key made once, for both the count across pages and the test of each line.
+        let keys = pages.map { $0.map { $0.isEmpty ? "" : furnitureKey($0) } }
+        let furniture = furnitureKeys(pages, keys: keys)
+        return zip(pages, keys).map { page, keys in
+            zip(page, keys).map { line, key in
                 guard !line.isEmpty else { return line }
-                let key = furnitureKey(line)
                 return isNumbering(key) || furniture.contains(key) ? "" : line
             }
         }
@@ -112,13 +113,13 @@ package enum PDFProse {
     /// Lines on at least half the pages (and three of them), digits read as one: running
     /// headers and footers ("Kent County Council Inspection of looked after children services",
     /// "Page 4 of 22").
-    static func furnitureKeys(_ pages: [[String]]) -> Set<String> {
+    /// `keys` are the lines' `furnitureKey`s, page by page.
+    static func furnitureKeys(_ pages: [[String]], keys: [[String]]) -> Set<String> {
         guard pages.count >= 3 else { return [] }
         var counts: [String: Int] = [:]
-        for page in pages {
+        for (page, keys) in zip(pages, keys) {
             var seen = Set<String>()
-            for line in page where !line.isEmpty && line.unicodeScalars.count <= 160 {
-                let key = furnitureKey(line)
+            for (line, key) in zip(page, keys) where !line.isEmpty && (line.utf8.count <= 160 || line.unicodeScalars.count <= 160) {
                 if seen.insert(key).inserted { counts[key, default: 0] += 1 }
             }
         }
@@ -127,7 +128,33 @@ package enum PDFProse {
     }
 
     /// Lower-cased, each run of digits as `#`.
+    ///
+    /// Why a fast path: this runs on every line of every page, and the plain version's
+    /// per-character Unicode property lookups (a lower-case mapping is a new string for each
+    /// character) were a third of all the time spent reading the 278 Ofsted reports
+    /// (`perf record -g wfrisk extract --threads 1`, docs/performance.md). A line of ASCII, almost
+    /// every line, is mapped byte by byte: in ASCII only `0`–`9` have a numeric type and only
+    /// `A`–`Z` a different lower case. `PDFReportTests.furnitureKeysAreThePlainOnes` pins the two.
     static func furnitureKey(_ line: String) -> String {
+        guard line.utf8.allSatisfy({ $0 < 0x80 }) else { return plainFurnitureKey(line) }
+        var out: [UInt8] = []
+        out.reserveCapacity(line.utf8.count)
+        var inDigits = false
+        for b in line.utf8 {
+            if b >= 0x30 && b <= 0x39 {
+                if !inDigits { out.append(0x23) } // "#"
+                inDigits = true
+            } else {
+                inDigits = false
+                out.append(b >= 0x41 && b <= 0x5A ? b + 0x20 : b)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The plain path `furnitureKey` is pinned to, and what it does for a line with any
+    /// non-ASCII character.
+    static func plainFurnitureKey(_ line: String) -> String {
         var out = String.UnicodeScalarView()
         var inDigits = false
         for c in line.unicodeScalars {
@@ -144,6 +171,9 @@ package enum PDFProse {
 
     /// A page or paragraph number on its own: "4", "12.", "page # of #".
     static func isNumbering(_ key: String) -> Bool {
+        // Without a "#" it cannot be (taking out "page" and "of" adds none): most lines end here,
+        // before the two replacements.
+        guard key.utf8.contains(0x23) else { return false }
         let core = key.replacingOccurrences(of: "page", with: "").replacingOccurrences(of: "of", with: "")
         return core.contains("#") && core.unicodeScalars.allSatisfy { $0 == "#" || $0 == "." || $0 == " " }
     }
