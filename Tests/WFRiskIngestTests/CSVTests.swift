@@ -139,4 +139,15 @@ import WFRiskTestSupport
         let long = Array(repeating: UInt8(ascii: "a"), count: 1_000_000)
         #expect(SHA256Digest.hex(of: long) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
+
+    /// The library file a run names in its manifest is the one mapped into the process, links
+    /// resolved, for each library asked in turn (the map is read once).
+    @Test func loadedLibrariesAreTheMappedFiles() {
+        guard FileManager.default.fileExists(atPath: "/proc/self/maps") else { print("skipped: no /proc"); return }
+        _ = LibcsvParser.self // libcsv is linked into this test process
+        let csv = LinkedLibrary.loadedFile(soname: "libcsv.so")
+        #expect(csv.map { FileManager.default.fileExists(atPath: $0) && ($0 as NSString).lastPathComponent.hasPrefix("libcsv.so") } == true, "\(csv ?? "nil")")
+        #expect(LinkedLibrary.loadedFile(soname: "libc.so") != nil)
+        #expect(LinkedLibrary.loadedFile(soname: "libnot-a-library.so") == nil)
+    }
 }

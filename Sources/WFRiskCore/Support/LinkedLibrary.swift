@@ -18,16 +18,21 @@ extension LinkedLibrary {
     /// `/proc/self/maps`: what a run really used, where a library reports no version of its own.
     /// Nil where there is no `/proc` or it is not mapped.
     package static func loadedFile(soname: String) -> String? {
-        // Read to the end: /proc files report no size, and a sized read stops after a page.
-        guard let data = FileHandle(forReadingAtPath: "/proc/self/maps")?.readDataToEndOfFile() else { return nil }
-        let maps = String(decoding: data, as: UTF8.self)
-        for line in maps.split(separator: "\n") {
-            guard let slash = line.firstIndex(of: "/") else { continue }
-            let path = String(line[slash...])
-            if (path as NSString).lastPathComponent.hasPrefix(soname) {
-                return URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-            }
-        }
-        return nil
+        guard let path = mappedFiles.first(where: { $0.split(separator: "/").last?.hasPrefix(soname) == true }) else { return nil }
+        return URL(fileURLWithPath: path).resolvingSymlinksInPath().path
     }
+
+    /// The files mapped into this process when first asked, each once, in the order of
+    /// `/proc/self/maps`: read once for every library a run describes (it was read and split
+    /// once for each, about 3% of a national run).
+    private static let mappedFiles: [String] = {
+        // Read to the end: /proc files report no size, and a sized read stops after a page.
+        guard let data = FileHandle(forReadingAtPath: "/proc/self/maps")?.readDataToEndOfFile() else { return [] }
+        var seen = Set<Substring>(), files: [String] = []
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            guard let slash = line.firstIndex(of: "/") else { continue }
+            if seen.insert(line[slash...]).inserted { files.append(String(line[slash...])) }
+        }
+        return files
+    }()
 }
