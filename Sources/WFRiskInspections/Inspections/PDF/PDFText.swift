@@ -170,18 +170,20 @@ package struct PDFText: Sendable, Equatable {
     /// page's text), no `stream` keyword lies between the two (the place is not in a stream's
     /// data), and `/Catalog` stands between that header and the next `endobj`. Only a stream
     /// whose own data spells a whole object header and `/Catalog` before the key could pass.
+    /// A catalog is a short dictionary, so both searches stop 64 KiB from the key: a file of
+    /// many such names far from any header costs no more than that per name.
     static func inCatalog(_ b: UnsafeBufferPointer<UInt8>, at: Int) -> Bool {
         func matches(_ word: [UInt8], _ i: Int) -> Bool {
             i >= 0 && i + word.count <= b.count && memcmp(b.baseAddress! + i, word, word.count) == 0
         }
+        let window = 1 << 16
         let obj = Array("obj".utf8)
         var open = at - obj.count
-        while open >= 0, !matches(obj, open) { open -= 1 }
-        guard open >= 0, isObjectHeader(b, obj: open) else { return false }
-        let object = b[(open + obj.count)...]
-        let close = object.firstRange(of: Array("endobj".utf8))?.lowerBound ?? b.count
-        return b[open..<at].firstRange(of: Array("stream".utf8)) == nil
-            && b[open..<close].firstRange(of: Array("/Catalog".utf8)) != nil
+        while open >= max(0, at - window), !matches(obj, open) { open -= 1 }
+        guard open >= max(0, at - window), isObjectHeader(b, obj: open),
+              b[open..<at].firstRange(of: Array("stream".utf8)) == nil,
+              let close = b[at..<min(b.count, at + window)].firstRange(of: Array("endobj".utf8))?.lowerBound else { return false }
+        return b[open..<close].firstRange(of: Array("/Catalog".utf8)) != nil
     }
 
     /// Whether the `obj` at `obj` ends an indirect object's header: white space, a generation
