@@ -56,6 +56,8 @@ struct WFRiskCommand: ParsableCommand {
             message = "\(error)"
             fields = CLI.fields(of: error)
         default:
+            // A usage or other error is one `error` event too (README, "Logs").
+            fields = [("event", .string("error"))]
             let parserCode = exitCode(for: error)
             if parserCode == .success {
                 // --help, --version: print as ArgumentParser does.

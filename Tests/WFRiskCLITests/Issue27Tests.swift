@@ -399,6 +399,11 @@ import WFRiskTestSupport
         #expect(v.status == 3 && v.stderr.contains("is a folder"), "\(v.stderr)")
         let r = try Fixtures.run(["run", "--workforce", dir + "/workforce", "--out", dir + "/out", "--quiet"])
         #expect(r.status == 3 && r.stderr.contains("is a folder"), "\(r.stderr)")
+        #expect(!v.stderr.contains(":0:"), "a problem with the file as a whole shows no line 0: \(v.stderr)")
+        // A neighbours file given as data says what it looks like and where it goes.
+        let sn = Fixtures.repoRoot + "/sample-data/reference/statistical_neighbours_sample.csv"
+        let n = try Fixtures.run(["validate", sn])
+        #expect(n.status == 3 && n.stderr.contains("give it with --neighbours"), "\(n.stderr)")
     }
 
     /// A command's product on a full disk (`> /dev/full`) ends in exit 1 with a message, not in
@@ -428,5 +433,17 @@ import WFRiskTestSupport
             let text = try String(contentsOfFile: dir + "/out/latest/" + file, encoding: .utf8)
             #expect(!text.contains("run started") && !text.contains("Top 10 by overall score"), "\(file)")
         }
+    }
+
+    /// A usage error in JSON log format is an `error` event like every other failure (the README's
+    /// "one event with `event: "error"`"); it had no `event` field.
+    @Test func aUsageErrorIsAnErrorEventInJSONLogs() throws {
+        let r = try Fixtures.run(["run", "--log-format", "json", "--bogus"])
+        #expect(r.status == 2)
+        let events = (r.stdout + r.stderr).split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        let error = events.first { ($0["level"] as? String) == "error" }
+        #expect(error?["event"] as? String == "error" && error?["exit_code"] as? Int == 2, "\(events)")
     }
 }

@@ -150,6 +150,7 @@ import WFRiskTestSupport
         ], header: Self.scraperHeader)
         let text = failure([judgements, disagreeing])
         #expect(text.contains("j.csv:2") && text.contains("scrape2.csv:2") && text.contains("help_and_protection requires improvement vs good"), "\(text)")
+        #expect(text.contains("field 'help_and_protection'") && !text.contains("field 'overall_effectiveness'"), "the field that differs is named: \(text)")
     }
 
     /// A stand-in for the report reader of the text steps: answers from the file name.
@@ -168,7 +169,7 @@ import WFRiskTestSupport
     @Test func aFolderOfReportPDFsGivesTheGradedReportsAndSaysWhichItPassedOver() throws {
         let dir = Fixtures.temporaryDirectory() + "/reports"
         try FileManager.default.createDirectory(atPath: dir + "/80419_isle of wight", withIntermediateDirectories: true)
-        for name in ["graded - 07 january 2019.pdf", "letter.pdf", "broken.pdf", "notes.txt"] {
+        for name in ["graded - 07 january 2019.pdf", "letter.pdf", "broken.pdf", "notes.txt", "judgements.csv"] {
             try Fixtures.write("x", to: dir + "/80419_isle of wight/" + name)
         }
         #expect(failure([dir]).contains("PDF folders need"))
@@ -177,6 +178,8 @@ import WFRiskTestSupport
         #expect(record.sources[0].kind == .reports && record.sources[0].files.count == 3)
         let said = record.passedOverSummary.joined(separator: "\n")
         #expect(said.contains("letter.pdf: no graded judgement: a monitoring visit letter") && said.contains("broken.pdf: unreadable: not a PDF"), "\(said)")
+        // The folder's other files are said too (a CSV record beside the reports is not read).
+        #expect(said.contains("notes.txt: not a report PDF") && said.contains("judgements.csv: not a report PDF: a CSV in a folder of reports is not read"), "\(said)")
         let empty = Fixtures.temporaryDirectory()
         #expect(failure([empty], reports: NamedReports()).contains("no .pdf file"))
     }

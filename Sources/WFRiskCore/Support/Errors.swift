@@ -5,9 +5,10 @@ public struct InputProblem: Error, CustomStringConvertible, Equatable, Sendable 
     public var field: String?
     public var message: String
 
+    /// `line` 0 (a problem with the file as a whole, as readers report one) is kept as none.
     public init(file: String, line: Int? = nil, field: String? = nil, message: String) {
         self.file = file
-        self.line = line
+        self.line = line.flatMap { $0 > 0 ? $0 : nil }
         self.field = field
         self.message = message
     }

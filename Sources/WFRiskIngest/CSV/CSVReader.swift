@@ -39,7 +39,8 @@ package struct CSVError: Error, CustomStringConvertible, Equatable {
     package let file: String
     package let line: Int
     package let message: String
-    package var description: String { "\(file):\(line): \(message)" }
+    /// Line 0 is the file as a whole (it cannot be opened, is a folder): no line is shown.
+    package var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
 }
 
 /// Where a reader delivers a file's records: the header first, then each data record in order.

@@ -65,9 +65,13 @@ struct TidyLayout {
         }
         if measures.isEmpty { missing.append("any \(kind) measure (\(wanted.map(\.rawValue).joined(separator: ", ")))") }
         guard missing.isEmpty else {
+            // A statistical-neighbours file given as data is said to be one, with where it goes.
+            let neighbours = header.contains { $0.hasPrefix("sn1_") }
+                ? " This looks like a statistical-neighbours file: give it with --neighbours (run, validate) or inputs.reference.neighbours."
+                : ""
             throw WFRiskError.input(InputProblem(
                 file: path, line: 1,
-                message: "missing column(s): \(missing.joined(separator: "; ")). The file has: \(header.joined(separator: ", ")). Add aliases under column_aliases in the pipeline file if these are named differently."))
+                message: "missing column(s): \(missing.joined(separator: "; ")). The file has: \(header.joined(separator: ", ")). Add aliases under column_aliases in the pipeline file if these are named differently.\(neighbours)"))
         }
         year = columnOf["time_period"] ?? -1
         level = columnOf["geographic_level"]

@@ -113,15 +113,16 @@ public struct OfstedRecord: Sendable {
                 continue
             }
             let first = list[i]
-            var differences: [String] = []
-            if first.grade != j.grade { differences.append("overall_effectiveness \(first.grade.words) vs \(j.grade.words)") }
+            var differences: [(field: String, values: String)] = []
+            if first.grade != j.grade { differences.append(("overall_effectiveness", "\(first.grade.words) vs \(j.grade.words)")) }
             for area in OfstedArea.allCases {
-                if let x = first.areas[area], let y = j.areas[area], x != y { differences.append("\(area.rawValue) \(x.words) vs \(y.words)") }
+                if let x = first.areas[area], let y = j.areas[area], x != y { differences.append((area.rawValue, "\(x.words) vs \(y.words)")) }
             }
-            if first.framework != j.framework { differences.append("framework \(first.framework.rawValue) vs \(j.framework.rawValue)") }
+            if first.framework != j.framework { differences.append(("framework", "\(first.framework.rawValue) vs \(j.framework.rawValue)")) }
             if !differences.isEmpty {
-                problems.append(InputProblem(file: j.place.file, line: j.place.line, field: "overall_effectiveness", message: """
-                    \(j.name) (\(j.oldCode)), inspection published \(j.publishedText): \(differences.joined(separator: "; ")) \
+                // The field named is the one (or ones) that differ.
+                problems.append(InputProblem(file: j.place.file, line: j.place.line, field: differences.map(\.field).joined(separator: ", "), message: """
+                    \(j.name) (\(j.oldCode)), inspection published \(j.publishedText): \(differences.map { "\($0.field) \($0.values)" }.joined(separator: "; ")) \
                     — the same inspection is read differently at \(first.place) and \(j.place)
                     """))
                 continue

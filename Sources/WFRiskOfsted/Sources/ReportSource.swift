@@ -8,9 +8,16 @@ import WFRiskCore
 enum ReportSource {
     static func read(path: String, isFolder: Bool, reader: any ReportJudgementReader, registry: AuthorityRegistry, today: DayStamp)
         -> (judgements: [OfstedJudgement], passedOver: [OfstedPassedOver], problems: [InputProblem], files: [String: Int]) {
-        let files = isFolder ? pdfs(in: path) : [path]
+        let listing = isFolder ? contents(of: path) : (pdfs: [path], others: [])
+        let files = listing.pdfs
         var out: [OfstedJudgement] = []
-        var passed: [OfstedPassedOver] = []
+        // A folder's other files are said, never silent: a CSV record beside the reports (the
+        // scraper keeps its CSV there) is read only when given by its own path.
+        var passed = listing.others.map { file in
+            OfstedPassedOver(place: RecordPlace(file: file), reason: file.lowercased().hasSuffix(".csv")
+                ? "not a report PDF: a CSV in a folder of reports is not read; give a judgements file or the scraper's CSV by its own path"
+                : "not a report PDF")
+        }
         var problems: [InputProblem] = []
         var counts: [String: Int] = [:]
         if files.isEmpty { problems.append(InputProblem(file: path, message: "no .pdf file in the folder: not an Ofsted record")) }
@@ -37,12 +44,18 @@ enum ReportSource {
     }
 
     /// Every `.pdf` below `folder`, in path order.
-    static func pdfs(in folder: String) -> [String] {
-        guard let walk = FileManager.default.enumerator(atPath: folder) else { return [] }
-        var out: [String] = []
+    static func pdfs(in folder: String) -> [String] { contents(of: folder).pdfs }
+
+    /// The files below `folder`, in path order: the `.pdf`s, and every other file.
+    static func contents(of folder: String) -> (pdfs: [String], others: [String]) {
+        guard let walk = FileManager.default.enumerator(atPath: folder) else { return ([], []) }
+        var pdfs: [String] = [], others: [String] = []
         while let rel = walk.nextObject() as? String {
-            if rel.lowercased().hasSuffix(".pdf") { out.append((folder as NSString).appendingPathComponent(rel)) }
+            let full = (folder as NSString).appendingPathComponent(rel)
+            if rel.lowercased().hasSuffix(".pdf") { pdfs.append(full); continue }
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: full, isDirectory: &isDir), !isDir.boolValue { others.append(full) }
         }
-        return out.sorted()
+        return (pdfs.sorted(), others.sorted())
     }
 }
