@@ -162,8 +162,8 @@ final class StageGraph: @unchecked Sendable {
                     pendingCounts[n.name, default: 0] -= 1
                     if pendingCounts[n.name] == 0 { ready.append(n) }
                 }
-                for d in Set(node.dependencies) {
-                    usersLeft[d, default: 0] -= node.dependencies.filter { $0 == d }.count
+                for d in node.dependencies {
+                    usersLeft[d, default: 0] -= 1
                     if usersLeft[d] == 0, let n = nodes.first(where: { $0.name == d }) { usedUp.append(n) }
                 }
             }

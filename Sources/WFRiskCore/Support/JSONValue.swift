@@ -1,5 +1,3 @@
-import Dispatch
-
 /// A JSON document with ordered keys and pre-formatted numbers, so output is
 /// byte-for-byte deterministic and numbers keep their documented decimals.
 package indirect enum JSONValue: Equatable, Sendable {
@@ -34,20 +32,20 @@ package indirect enum JSONValue: Equatable, Sendable {
     package func renderedBytes() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
-        render(into: &out, indent: 0, threads: 1) { _ in }
+        render(into: &out, indent: 0) { _ in }
         out.append(0x0A)
         return out
     }
 
     /// `rendered()` handed to `emit` in pieces of about `chunk` bytes, so a document of hundreds
-    /// of megabytes (national scores with their evidence) never sits in memory whole. Elements of
-    /// `generated` arrays are rendered on up to `threads` threads, in blocks, and emitted in order:
-    /// the bytes are the same at any thread count.
-    package func render(chunk: Int = 4 << 20, threads: Int = 1, emit: ([UInt8]) throws -> Void) throws {
+    /// of megabytes (a large text's extraction) never sits in memory whole; the elements of
+    /// `generated` arrays are built one at a time as they are rendered. (scores.json, which once
+    /// rendered its units here on several threads, is written by `JSONWriter`.)
+    package func render(chunk: Int = 4 << 20, emit: ([UInt8]) throws -> Void) throws {
         var out: [UInt8] = []
         out.reserveCapacity(chunk + chunk / 2)
         var failure: Error?
-        render(into: &out, indent: 0, threads: threads) { buffer in
+        render(into: &out, indent: 0) { buffer in
             guard failure == nil, buffer.count >= chunk else { return }
             do { try emit(buffer) } catch { failure = error }
             buffer.removeAll(keepingCapacity: true)
@@ -59,16 +57,16 @@ package indirect enum JSONValue: Equatable, Sendable {
 
     // Rendered as UTF-8 bytes: national-scale documents run to hundreds of megabytes. `flush` is
     // offered the buffer after each array element and may empty it.
-    private func render(into out: inout [UInt8], indent: Int, threads: Int, flush: (inout [UInt8]) -> Void) {
+    private func render(into out: inout [UInt8], indent: Int, flush: (inout [UInt8]) -> Void) {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .number(let s): out.append(contentsOf: s.utf8)
         case .string(let s): JSONValue.escape(s, into: &out)
         case .generated(let count, let element):
-            JSONValue.renderGenerated(count, element, into: &out, indent: indent, threads: threads, flush: flush)
+            JSONValue.renderElements(count, element, into: &out, indent: indent, flush: flush)
         case .array(let items):
-            JSONValue.renderElements(items.count, { items[$0] }, into: &out, indent: indent, threads: threads, flush: flush)
+            JSONValue.renderElements(items.count, { items[$0] }, into: &out, indent: indent, flush: flush)
         case .object(let pairs):
             if pairs.isEmpty { out.append(contentsOf: "{}".utf8); return }
             out.append(contentsOf: "{\n".utf8)
@@ -77,7 +75,7 @@ package indirect enum JSONValue: Equatable, Sendable {
                 JSONValue.escape(key, into: &out)
                 out.append(0x3A)
                 out.append(0x20)
-                value.render(into: &out, indent: indent + 2, threads: threads, flush: flush)
+                value.render(into: &out, indent: indent + 2, flush: flush)
                 if i + 1 < pairs.count { out.append(0x2C) }
                 out.append(0x0A)
             }
@@ -87,50 +85,15 @@ package indirect enum JSONValue: Equatable, Sendable {
     }
 
     private static func renderElements(_ count: Int, _ element: (Int) -> JSONValue, into out: inout [UInt8], indent: Int,
-                                       threads: Int, flush: (inout [UInt8]) -> Void) {
+                                       flush: (inout [UInt8]) -> Void) {
         if count == 0 { out.append(contentsOf: "[]".utf8); return }
         out.append(contentsOf: "[\n".utf8)
         for i in 0..<count {
-            renderElement(i, count, element, into: &out, indent: indent, threads: threads, flush: flush)
+            JSONValue.indent(indent + 2, into: &out)
+            element(i).render(into: &out, indent: indent + 2, flush: flush)
+            if i + 1 < count { out.append(0x2C) }
+            out.append(0x0A)
             flush(&out)
-        }
-        JSONValue.indent(indent, into: &out)
-        out.append(0x5D)
-    }
-
-    private static func renderElement(_ i: Int, _ count: Int, _ element: (Int) -> JSONValue, into out: inout [UInt8],
-                                      indent: Int, threads: Int, flush: (inout [UInt8]) -> Void) {
-        JSONValue.indent(indent + 2, into: &out)
-        element(i).render(into: &out, indent: indent + 2, threads: threads, flush: flush)
-        if i + 1 < count { out.append(0x2C) }
-        out.append(0x0A)
-    }
-
-    /// Like `renderElements`, but blocks of elements are built and rendered concurrently, each
-    /// thread into its own buffer, then appended in order.
-    private static func renderGenerated(_ count: Int, _ element: @escaping @Sendable (Int) -> JSONValue, into out: inout [UInt8],
-                                        indent: Int, threads: Int, flush: (inout [UInt8]) -> Void) {
-        guard threads > 1, count > 64 else {
-            return renderElements(count, element, into: &out, indent: indent, threads: 1, flush: flush)
-        }
-        out.append(contentsOf: "[\n".utf8)
-        let perPiece = 128
-        var start = 0
-        while start < count {
-            let pieces = min(threads, (count - start + perPiece - 1) / perPiece)
-            let results = ConcurrentResults<[UInt8]>(count: pieces)
-            let first = start
-            DispatchQueue.concurrentPerform(iterations: pieces) { p in
-                var buffer: [UInt8] = []
-                buffer.reserveCapacity(1 << 16)
-                for i in (first + p * perPiece)..<min(count, first + (p + 1) * perPiece) {
-                    renderElement(i, count, element, into: &buffer, indent: indent, threads: 1) { _ in }
-                }
-                results[p] = buffer
-            }
-            for piece in results.values { out.append(contentsOf: piece!) }
-            flush(&out)
-            start = min(count, start + pieces * perPiece)
         }
         JSONValue.indent(indent, into: &out)
         out.append(0x5D)

@@ -44,7 +44,7 @@ package enum InspectionJSON {
         ])
     }
 
-    /// `render(documents)` handed to `emit` in pieces (`JSONValue.render(chunk:threads:emit:)`),
+    /// `render(documents)` handed to `emit` in pieces (`JSONValue.render(chunk:emit:)`),
     /// each document's tree built only while it is written: what `extract --json` prints.
     package static func write(_ documents: [InspectionDocument], emit: ([UInt8]) throws -> Void) throws {
         try JSONValue.generated(documents.count) { value(documents[$0]) }.render(emit: emit)
