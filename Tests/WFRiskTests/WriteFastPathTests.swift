@@ -156,6 +156,42 @@ import WFRiskTestSupport
         }
     }
 
+    // MARK: Manifest
+
+    /// The manifest records each output's hash and size as the write stage wrote it
+    /// (`WrittenFile`); the plain path reads the file (or every page of a folder) back from disk.
+    /// Every format and the folder of unit pages, on one thread and two.
+    @Test(arguments: [1, 2])
+    func outputsRecordedAsWrittenAreWhatReadingThemBackGives(threads: Int) throws {
+        let dir = Fixtures.temporaryDirectory()
+        try Fixtures.write(Fixtures.workforceCSV(SyntheticData.rows(seed: 7)), to: dir + "/wf.csv")
+        try Fixtures.write("""
+            inputs:
+              workforce: [wf.csv]
+            settings:
+              report:
+                unit_pages_above: 3
+            outputs:
+              directory: out
+              keep_runs: 1
+
+            """, to: dir + "/p.yml")
+        let r = try Fixtures.run(["run", "--pipeline", dir + "/p.yml", "--force", "--quiet", "--threads", "\(threads)"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let runDir = URL(fileURLWithPath: dir + "/out/latest").resolvingSymlinksInPath().path
+        let manifest = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: runDir + "/manifest.json"))) as! [String: Any]
+        let outputs = manifest["outputs"] as! [[String: Any]]
+        let names = outputs.compactMap { $0["name"] as? String }
+        #expect(Set(names) == Set(OutputFile.allCases.map(\.rawValue) + ["report/"]), "\(names)")
+        for o in outputs {
+            let name = try #require(o["name"] as? String)
+            let plain = try OutputFingerprint.of(name, in: runDir)
+            #expect(o["sha256"] as? String == plain.sha256, "\(name)")
+            #expect(o["bytes"] as? Int == plain.bytes, "\(name)")
+            #expect(o["files"] as? Int == plain.files, "\(name)")
+        }
+    }
+
     // MARK: Workbook
 
     @Test func workbookCellTextIsCleanTextAndItsLength() {

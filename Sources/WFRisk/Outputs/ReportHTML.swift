@@ -13,19 +13,22 @@ enum ScoresReport {
 
     /// Writes `path` (report.html) and, for `.unitPages`, the folder of unit pages beside it,
     /// whole or not at all (`FileOutput.writeFolderAtomically`), before report.html itself.
-    static func write(_ data: ReportData, to path: String, threads: Int = 1, engine: Engine = .fast) throws {
+    /// Returns what was written: report.html and, for `.unitPages`, each page by name.
+    @discardableResult
+    static func write(_ data: ReportData, to path: String, threads: Int = 1,
+                      engine: Engine = .fast) throws -> (report: WrittenFile, pages: [String: WrittenFile]?) {
         switch data.layout {
         case .onePage:
-            try FileOutput.writeAtomically(try render(data, threads: threads, engine: engine), to: path)
+            return (try FileOutput.writeAtomically(try render(data, threads: threads, engine: engine), to: path), nil)
         case .unitPages:
             let library = try templates(engine: engine)
             let (page, units) = try ReportModel.page(data, css: try css(), layout: .unitPages)
-            try FileOutput.writeFolderAtomically(to: pagesFolder(beside: path)) { write in
+            let pages = try FileOutput.writeFolderAtomically(to: pagesFolder(beside: path)) { write in
                 _ = try Parallel.map(units, threads: threads) { unit in
                     try write(unit.page, try unitPage(unit, page: page, library: library))
                 }
             }
-            try FileOutput.writeAtomically(try library.render(page, template: "report"), to: path)
+            return (try FileOutput.writeAtomically(try library.render(page, template: "report"), to: path), pages)
         }
     }
 

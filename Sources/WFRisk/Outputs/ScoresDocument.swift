@@ -45,7 +45,8 @@ struct ScoresDocument: Sendable {
 
     /// Writes the document to `path` atomically, streaming it (units written a block at a time,
     /// on up to `threads` threads) through the direct writer, `render`.
-    func write(to path: String, threads: Int = 1) throws {
+    @discardableResult
+    func write(to path: String, threads: Int = 1) throws -> WrittenFile {
         try FileOutput.writeAtomically(to: path) { write in try render(threads: threads, emit: write) }
     }
 

@@ -1,3 +1,4 @@
+import WFRiskCore
 import WFRiskIngest
 import WFRiskScoring
 
@@ -8,7 +9,8 @@ import WFRiskScoring
 enum ScoresWorkbook {
     static let sheetNames = ["Scores", "Indicators", "History", "Evidence", "Excluded", "About"]
 
-    static func write(_ data: ReportData, to path: String) throws {
+    @discardableResult
+    static func write(_ data: ReportData, to path: String) throws -> WrittenFile {
         try WorkbookWriter.writeAtomically(sheets(data), properties: properties(data), to: path)
     }
 

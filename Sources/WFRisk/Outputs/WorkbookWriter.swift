@@ -73,7 +73,8 @@ enum WorkbookWriter {
     }
 
     /// Writes the workbook atomically to `path`.
-    static func writeAtomically(_ sheets: [WorkbookSheet], properties: Properties, to path: String) throws {
+    @discardableResult
+    static func writeAtomically(_ sheets: [WorkbookSheet], properties: Properties, to path: String) throws -> WrittenFile {
         try FileOutput.writeAtomically(try render(sheets, properties: properties), to: path)
     }
 

@@ -136,12 +136,13 @@ public struct PipelineRunner {
         manifest.syntheticInputs = plan.syntheticInputs
         manifest.inspectionFolders = plan.inspectionFolders
         do {
-            let (table, records, counts, warnings) = try runStages(plan: plan, fingerprints: fingerprints, runDir: runDir)
+            let (table, records, counts, warnings, written) = try runStages(plan: plan, fingerprints: fingerprints, runDir: runDir)
             manifest.stages = records
             manifest.warnings = warnings
             manifest.applyCounts(counts)
+            // Each output as the write stage recorded it; anything it did not is read back.
             manifest.outputs = try pipeline.outputs.formats.flatMap { $0.outputNames(in: runDir) }.map { name in
-                try OutputFingerprint.of(name, in: runDir, threads: options.threads)
+                try written[name] ?? OutputFingerprint.of(name, in: runDir, threads: options.threads)
             }
             if let check = options.beforePublish {
                 let start = Date()
@@ -203,7 +204,7 @@ public struct PipelineRunner {
     // MARK: Stages
 
     func runStages(plan: InputPlan, fingerprints: [InputFingerprint], runDir: String) throws
-        -> (ScoreTable, [StageRecord], [String: Int], [String]) {
+        -> (ScoreTable, [StageRecord], [String: Int], [String], written: [String: OutputFingerprint]) {
         let pipeline = self.pipeline
         let threads = options.threads
         let graph = StageGraph()
@@ -329,7 +330,7 @@ public struct PipelineRunner {
             UnitWords.apply(&scores.table, words: try UnitWords.bundled(), threads: threads)
             return (scores, ["draws": joined.input.settings.uncertainty.draws])
         }
-        graph.add("write", after: final) { final in
+        let write = graph.add("write", after: final) { final in
             let table = final.table
             var data = ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring, synthetic: !synthetic.isEmpty,
                                     earlierYears: final.earlier, history: final.history)
@@ -337,23 +338,28 @@ public struct PipelineRunner {
             let report = data
             // The files are independent: render and write (fsync included) them side by side, the
             // csv format's three files each on its own.
-            _ = try Parallel.map(pipeline.outputs.formats.flatMap(\.files), threads: threads) { file in
+            // Each file's hash and size are taken as it is written (`WrittenFile`), for the manifest.
+            let written = try Parallel.map(pipeline.outputs.formats.flatMap(\.files), threads: threads) { file -> [OutputFingerprint] in
                 let path = (runDir as NSString).appendingPathComponent(file.rawValue)
+                func done(_ w: WrittenFile) -> [OutputFingerprint] { [OutputFingerprint(name: file.rawValue, written: w)] }
                 do {
                     switch file {
-                    case .scoresCSV: try FileOutput.writeAtomically(ScoresCSV.render(table), to: path)
-                    case .historyCSV: try FileOutput.writeAtomically(HistoryCSV.render(final.history), to: path)
-                    case .indicatorsCSV: try FileOutput.writeAtomically(IndicatorsCSV.render(table), to: path)
-                    case .scoresJSON: try ScoresDocument(table: table, inputs: fingerprints, settings: pipeline.settings.scoring).write(to: path, threads: threads)
-                    case .workbook: try ScoresWorkbook.write(report, to: path)
-                    case .report: try ScoresReport.write(report, to: path, threads: threads)
+                    case .scoresCSV: return done(try FileOutput.writeAtomically(ScoresCSV.render(table), to: path))
+                    case .historyCSV: return done(try FileOutput.writeAtomically(HistoryCSV.render(final.history), to: path))
+                    case .indicatorsCSV: return done(try FileOutput.writeAtomically(IndicatorsCSV.render(table), to: path))
+                    case .scoresJSON:
+                        return done(try ScoresDocument(table: table, inputs: fingerprints, settings: pipeline.settings.scoring).write(to: path, threads: threads))
+                    case .workbook: return done(try ScoresWorkbook.write(report, to: path))
+                    case .report:
+                        let (page, pages) = try ScoresReport.write(report, to: path, threads: threads)
+                        return done(page) + (pages.map { [OutputFingerprint.folder(ReportLayout.pagesFolder + "/", files: $0)] } ?? [])
                     }
                 } catch let e as WFRiskError {
                     guard case .runtime = e else { throw e }
                     throw OutputPathProblem.explain(e, action: "write", path: path, folder: false)
                 }
             }
-            return ((), ["files": pipeline.outputs.formats.count])
+            return (Dictionary(written.joined().map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }), ["files": pipeline.outputs.formats.count])
         }
         let records = try graph.run()
         let table = final.value.table
@@ -384,7 +390,7 @@ public struct PipelineRunner {
         // Each Ofsted input file with the judgements it gave (a PDF folder: each report).
         for source in ofsted.value?.sources ?? [] { for (file, n) in source.files { counts["ofsted:" + file] = n } }
         for w in warnings { logger.warning("\(w)", metadata: ["category": "input"]) }
-        return (table, records, counts, warnings)
+        return (table, records, counts, warnings, write.value)
     }
 }
 

@@ -11,23 +11,38 @@ struct OutputFingerprint: Sendable, Equatable {
     /// A folder: how many files it holds (`bytes` is their total, `sha256` that of its listing).
     var files: Int? = nil
 
-    /// The file or folder `name` in `runDir`.
+    /// The file or folder `name` in `runDir`, read back from disk (the plain path; a run records
+    /// what it wrote as it wrote it, `init(name:written:)` and `folder(_:files:)`).
     static func of(_ name: String, in runDir: String, threads: Int = 1) throws -> OutputFingerprint {
         let path = (runDir as NSString).appendingPathComponent(name)
         guard name.hasSuffix("/") else {
             return OutputFingerprint(name: name, sha256: try SHA256Digest.hex(ofFile: path),
                                      bytes: (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
         }
-        // A folder's hash is that of the listing `sha256sum` prints for its files in byte order
-        // (`cd report && LC_ALL=C sha256sum -- * | sha256sum` gives the same), so one line of the
-        // manifest pins every page and any page can be checked alone.
-        let names = try FileManager.default.contentsOfDirectory(atPath: path).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-        let hashed = try Parallel.map(names, threads: threads) { file -> (String, Int) in
+        let names = try FileManager.default.contentsOfDirectory(atPath: path)
+        let hashed = try Parallel.map(names, threads: threads) { file -> WrittenFile in
             let p = (path as NSString).appendingPathComponent(file)
-            return (try SHA256Digest.hex(ofFile: p), (try FileManager.default.attributesOfItem(atPath: p)[.size] as? Int) ?? 0)
+            return WrittenFile(sha256: try SHA256Digest.hex(ofFile: p), bytes: (try FileManager.default.attributesOfItem(atPath: p)[.size] as? Int) ?? 0)
         }
-        let listing = zip(names, hashed).map { "\($1.0)  \($0)\n" }.joined()
-        return OutputFingerprint(name: name, sha256: SHA256Digest.hex(of: Array(listing.utf8)), bytes: hashed.reduce(0) { $0 + $1.1 }, files: names.count)
+        return folder(name, files: Dictionary(uniqueKeysWithValues: zip(names, hashed)))
+    }
+
+    /// A folder (`name` ending in `/`) of `files`, by file name. Its hash is that of the listing
+    /// `sha256sum` prints for its files in byte order (`cd report && LC_ALL=C sha256sum -- * |
+    /// sha256sum` gives the same), so one line of the manifest pins every page and any page can
+    /// be checked alone.
+    static func folder(_ name: String, files: [String: WrittenFile]) -> OutputFingerprint {
+        let names = files.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        let listing = names.map { "\(files[$0]!.sha256)  \($0)\n" }.joined()
+        return OutputFingerprint(name: name, sha256: SHA256Digest.hex(of: Array(listing.utf8)),
+                                 bytes: files.values.reduce(0) { $0 + $1.bytes }, files: names.count)
+    }
+}
+
+extension OutputFingerprint {
+    /// A file as it was written.
+    init(name: String, written: WrittenFile) {
+        self.init(name: name, sha256: written.sha256, bytes: written.bytes)
     }
 }
 
