@@ -121,6 +121,35 @@ import WFRiskTestSupport
         }
     }
 
+    // MARK: CSV files
+
+    /// Each CSV file written a block at a time (`CSVOutput`) is the bytes its `render` builds
+    /// whole: blocks far smaller than a row, a few rows, and larger than the file.
+    @Test func csvFilesWrittenInBlocksAreWhatRenderBuilds() throws {
+        let dir = Fixtures.temporaryDirectory()
+        for seed: UInt64 in [3, 25] {
+            var data = try ReportTemplateTests.data(years: true)
+            data.table = try Self.table(seed: seed)
+            let history = data.historyRows
+            #expect(!history.isEmpty)
+            for block in [1, 700, CSVOutput.block] {
+                let files: [(String, [UInt8], (String) throws -> WrittenFile)] = [
+                    ("scores.csv", ScoresCSV.render(data.table), { try ScoresCSV.write(data.table, to: $0, block: block) }),
+                    ("indicators.csv", IndicatorsCSV.render(data.table), { try IndicatorsCSV.write(data.table, to: $0, block: block) }),
+                    ("history.csv", HistoryCSV.render(history), { try HistoryCSV.write(history, to: $0, block: block) }),
+                ]
+                for (name, plain, write) in files {
+                    let path = dir + "/\(seed)-\(block)-" + name
+                    let written = try write(path)
+                    let fast = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+                    let same = fast == plain
+                    #expect(same, "\(name), seed \(seed), block \(block): first difference at byte \(zip(fast, plain).prefix { $0 == $1 }.count)")
+                    #expect(written == WrittenFile(sha256: SHA256Digest.hex(of: plain), bytes: plain.count), "\(name)")
+                }
+            }
+        }
+    }
+
     // MARK: Report views
 
     /// Each view's `fields` against reflection, as trees: the same keys, values and order of lists.

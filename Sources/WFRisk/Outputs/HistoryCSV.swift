@@ -1,3 +1,4 @@
+import WFRiskCore
 import WFRiskIngest
 import WFRiskScoring
 
@@ -10,6 +11,7 @@ enum HistoryCSV {
         "caseload_risk_score", "caseload_risk_rank", "band", "quartile", "coverage", "status", "note",
     ]
 
+    /// The file's bytes, built whole (the plain path of `write`).
     static func render(_ rows: [HistoryRow]) -> [UInt8] {
         var writer = CSVWriter(byteOrderMark: true)
         writer.writeRow(header.map { .text($0) })
@@ -17,20 +19,28 @@ enum HistoryCSV {
         return writer.bytes
     }
 
-    /// The rows as cells (also the workbook's History sheet).
-    static func cells(_ rows: [HistoryRow]) -> [[CSVCell]] {
-        let d = Ranking.scoreDecimals
-        return rows.map { r in
-            let s = r.source
-            return [
-                .number(String(r.year)), .text(r.unit.newCode), .text(r.unit.oldCode), .text(r.unit.name),
-                ScoresCSV.text(s?.oldCode), ScoresCSV.text(s?.name), .text(r.comparability.rawValue),
-                ScoresCSV.number(s?.overall, d), ScoresCSV.int(s?.overallRank), .number(String(r.rankedCount)),
-                ScoresCSV.number(s?.instability, d), ScoresCSV.int(s?.instabilityRank),
-                ScoresCSV.number(s?.caseloadRisk, d), ScoresCSV.int(s?.caseloadRiskRank),
-                ScoresCSV.text(s?.band), ScoresCSV.int(s?.quartile), ScoresCSV.number(s?.coverage, 2),
-                .text(r.status.rawValue), ScoresCSV.text(r.note),
-            ]
+    /// Writes the file a block at a time (`CSVOutput`).
+    static func write(_ rows: [HistoryRow], to path: String, block: Int = CSVOutput.block) throws -> WrittenFile {
+        try CSVOutput.write(to: path, header: header, block: block) { row in
+            for r in rows { try row(cells(r)) }
         }
+    }
+
+    /// The rows as cells (also the workbook's History sheet).
+    static func cells(_ rows: [HistoryRow]) -> [[CSVCell]] { rows.map { cells($0) } }
+
+    /// One row's cells.
+    static func cells(_ r: HistoryRow) -> [CSVCell] {
+        let d = Ranking.scoreDecimals
+        let s = r.source
+        return [
+            .number(String(r.year)), .text(r.unit.newCode), .text(r.unit.oldCode), .text(r.unit.name),
+            ScoresCSV.text(s?.oldCode), ScoresCSV.text(s?.name), .text(r.comparability.rawValue),
+            ScoresCSV.number(s?.overall, d), ScoresCSV.int(s?.overallRank), .number(String(r.rankedCount)),
+            ScoresCSV.number(s?.instability, d), ScoresCSV.int(s?.instabilityRank),
+            ScoresCSV.number(s?.caseloadRisk, d), ScoresCSV.int(s?.caseloadRiskRank),
+            ScoresCSV.text(s?.band), ScoresCSV.int(s?.quartile), ScoresCSV.number(s?.coverage, 2),
+            .text(r.status.rawValue), ScoresCSV.text(r.note),
+        ]
     }
 }

@@ -1,3 +1,4 @@
+import WFRiskCore
 import WFRiskIngest
 import WFRiskScoring
 
@@ -12,6 +13,7 @@ enum IndicatorsCSV {
         "weight", "contribution", "status", "note",
     ]
 
+    /// The file's bytes, built whole (the plain path of `write`).
     static func render(_ table: ScoreTable) -> [UInt8] {
         var writer = CSVWriter(byteOrderMark: true)
         writer.writeRow(header.map { .text($0) })
@@ -19,16 +21,27 @@ enum IndicatorsCSV {
         return writer.bytes
     }
 
+    /// Writes the file a block at a time (`CSVOutput`).
+    static func write(_ table: ScoreTable, to path: String, block: Int = CSVOutput.block) throws -> WrittenFile {
+        try CSVOutput.write(to: path, header: header, block: block) { row in try forEachRow(table, row) }
+    }
+
     /// The rows as cells (also the workbook's Indicators sheet).
     static func cells(_ table: ScoreTable) -> [[CSVCell]] {
         var out: [[CSVCell]] = []
+        forEachRow(table) { out.append($0) }
+        return out
+    }
+
+    /// Each row in turn, made as it is given.
+    static func forEachRow(_ table: ScoreTable, _ body: ([CSVCell]) throws -> Void) rethrows {
         let context = Context(table)
         for u in table.units {
             for component in [u.instability, u.caseloadRisk] {
                 for r in component.indicators {
                     let i = r.indicator
                     let c = context.line(u, r)
-                    out.append([
+                    try body([
                         .number(String(u.year)), .text(u.newCode), .text(u.oldCode), .text(u.name), .text(u.regionCode),
                         .text(component.kind.rawValue), .text(i.rawValue), .text(i.direction > 0 ? "higher_is_risk" : "lower_is_risk"),
                         ScoresCSV.number(r.value, i.decimals),
@@ -47,7 +60,6 @@ enum IndicatorsCSV {
                 }
             }
         }
-        return out
     }
 
     /// One indicator of one unit against the others: what `indicators.csv` and report.html show beside its value.

@@ -32,11 +32,19 @@ enum ScoresCSV {
         return h
     }
 
+    /// The file's bytes, built whole (the plain path of `write`).
     static func render(_ table: ScoreTable) -> [UInt8] {
         var writer = CSVWriter(byteOrderMark: true)
         writer.writeRow(header)
         for u in table.units { writer.writeRow(row(u)) }
         return writer.bytes
+    }
+
+    /// Writes the file a block at a time (`CSVOutput`).
+    static func write(_ table: ScoreTable, to path: String, block: Int = CSVOutput.block) throws -> WrittenFile {
+        try CSVOutput.write(to: path, header: header, block: block) { row in
+            for u in table.units { try row(self.row(u)) }
+        }
     }
 
     static func number(_ v: Double?, _ decimals: Int) -> CSVCell {

@@ -56,6 +56,13 @@ package struct CSVWriter {
         bytes.append(0x0A)
     }
 
+    /// The bytes so far, taken out of the writer (which goes on from empty): for writing a table
+    /// to its file a block at a time (`CSVOutput`).
+    package mutating func drain() -> [UInt8] {
+        defer { bytes = [] }
+        return bytes
+    }
+
     /// Writes a row of plain text cells (headers, reference files).
     package mutating func writeRow(_ fields: [String]) {
         writeRow(fields.map { CSVCell.text($0) })
