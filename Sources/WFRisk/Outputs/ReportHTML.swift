@@ -22,9 +22,10 @@ enum ScoresReport {
             return (try FileOutput.writeAtomically(try render(data, threads: threads, engine: engine), to: path), nil)
         case .unitPages:
             let library = try templates(engine: engine)
-            let (page, units) = try ReportModel.page(data, css: try css(), layout: .unitPages)
+            let (page, units) = try ReportModel.pageAndViews(data, css: try css(), layout: .unitPages)
             let pages = try FileOutput.writeFolderAtomically(to: pagesFolder(beside: path)) { write in
-                _ = try Parallel.map(units, threads: threads) { unit in
+                _ = try Parallel.map(Array(0..<units.count), threads: threads) { i in
+                    let unit = units.view(i)
                     try write(unit.page, try unitPage(unit, page: page, library: library))
                 }
             }

@@ -182,7 +182,23 @@ enum ReportModel {
     static let scoreNames: [ScoreKind: String] = [.instability: "Instability", .caseloadRisk: "Caseload risk"]
 
     /// The page and, apart, each unit's section in `table.units` order.
+    /// The page and every unit's view (what the one page renders).
     static func page(_ data: ReportData, css: String, layout: ReportLayout = .onePage) throws -> (ReportPage, [UnitView]) {
+        let (page, views) = try pageAndViews(data, css: css, layout: layout)
+        return (page, (0..<views.count).map(views.view))
+    }
+
+    /// Each unit's view, built when asked for. Why: a view holds its charts rendered (about 36 KB
+    /// of SVG a unit), so all of them at once held most of the 100x run's 1.5 GB report peak;
+    /// the unit pages are written a view at a time. `page(_:css:layout:)` builds them all.
+    struct UnitViews: @unchecked Sendable {
+        // Unchecked: every property is immutable after `pageAndViews` builds it, and read only.
+        let count: Int
+        let build: (Int) -> UnitView
+        func view(_ i: Int) -> UnitView { build(i) }
+    }
+
+    static func pageAndViews(_ data: ReportData, css: String, layout: ReportLayout = .onePage) throws -> (ReportPage, UnitViews) {
         let words = try UnitWords.bundled()
         let labels = Dictionary(uniqueKeysWithValues: Indicator.allCases.map { ($0, Label($0, words: words)) })
         let table = data.table
@@ -241,8 +257,10 @@ enum ReportModel {
         let years = YearSnapshot.all(data.earlierYears + [YearScores(table)])
         let history = Dictionary(grouping: data.history, by: { $0.unit.unit })
         let funnels = funnels(table, labels: labels, layout: layout)
-        let units = table.units.enumerated().map { i, u in
-            var view = unitView(u, rankedCount: ranked.count, labels: labels, context: context, limit: limit, years: years, history: history[u.unit] ?? [])
+        let rankedCount = ranked.count
+        let units = UnitViews(count: table.units.count) { i in
+            let u = table.units[i]
+            var view = unitView(u, rankedCount: rankedCount, labels: labels, context: context, limit: limit, years: years, history: history[u.unit] ?? [])
             view.intervalRows = intervalRows(u, labels: labels, context: context)
             view.hasIntervalRows = !view.intervalRows.isEmpty
             view.funnels = unitFunnels(funnels, unit: u, anchor: view.anchor, layout: layout)
