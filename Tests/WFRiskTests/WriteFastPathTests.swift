@@ -223,6 +223,33 @@ import WFRiskTestSupport
 
     // MARK: Workbook
 
+    /// The large sheets made a row at a time as they are written give the workbook that the
+    /// same rows held whole give, in both of libxlsxwriter's modes.
+    @Test func workbookSheetsMadeAsWrittenAreTheHeldRowsWorkbook() throws {
+        var data = try ReportTemplateTests.data(years: true)
+        data.table = try Self.table(seed: 31)
+        for constantMemory in [false, true] {
+            var properties = ScoresWorkbook.properties(data)
+            properties.constantMemory = constantMemory
+            let streamed = ScoresWorkbook.sheets(data)
+            let held = streamed.map { s in
+                // The plain rows: each table's cells built whole, as the CSV files' `render` uses them.
+                let rows = s.name == "Indicators" ? IndicatorsCSV.cells(data.table) : s.name == "History" ? HistoryCSV.cells(data.historyRows) : s.rows
+                var h = WorkbookSheet(name: s.name, header: s.header, rows: rows)
+                h.frozenColumns = s.frozenColumns
+                h.colourScaleColumns = s.colourScaleColumns
+                h.wrappedColumns = s.wrappedColumns
+                return h
+            }
+            #expect(held.map(\.rowCount) == streamed.map(\.rowCount))
+            #expect(held.first { $0.name == "Indicators" }!.rowCount > 100)
+            let fast = try WorkbookWriter.render(streamed, properties: properties)
+            let plain = try WorkbookWriter.render(held, properties: properties)
+            let same = fast == plain
+            #expect(same, "constant memory \(constantMemory): \(fast.count) bytes against \(plain.count)")
+        }
+    }
+
     @Test func workbookCellTextIsCleanTextAndItsLength() {
         var rng = SeededRandom(seed: 251)
         var texts = ["", "Darlington", "E06000005", "0.25", "_x0041_", "a_b", String(repeating: "x", count: WorkbookWriter.maxTextLength),

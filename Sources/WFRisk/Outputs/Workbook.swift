@@ -44,7 +44,11 @@ enum ScoresWorkbook {
 
     /// `indicators.csv`: one row per unit and indicator.
     static func indicators(_ data: ReportData) -> WorkbookSheet {
-        var sheet = WorkbookSheet(name: "Indicators", header: IndicatorsCSV.header, rows: IndicatorsCSV.cells(data.table))
+        let table = data.table
+        let count = table.units.reduce(0) { $0 + $1.instability.indicators.count + $1.caseloadRisk.indicators.count }
+        var sheet = WorkbookSheet(name: "Indicators", header: IndicatorsCSV.header, count: count) { row in
+            try IndicatorsCSV.forEachRow(table, row)
+        }
         sheet.frozenColumns = 4
         sheet.colourScaleColumns = ["contribution"]
         return sheet
@@ -52,7 +56,10 @@ enum ScoresWorkbook {
 
     /// `history.csv`: one row per unit and scored year.
     static func history(_ data: ReportData) -> WorkbookSheet {
-        var sheet = WorkbookSheet(name: "History", header: HistoryCSV.header, rows: HistoryCSV.cells(data.historyRows))
+        let rows = data.historyRows
+        var sheet = WorkbookSheet(name: "History", header: HistoryCSV.header, count: rows.count) { row in
+            for r in rows { try row(HistoryCSV.cells(r)) }
+        }
         sheet.frozenColumns = 4
         sheet.colourScaleColumns = ["overall_score"]
         return sheet

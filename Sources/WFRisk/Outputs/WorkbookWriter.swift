@@ -10,7 +10,12 @@ import WFRiskInspections
 struct WorkbookSheet: Sendable {
     var name: String
     var header: [String]
-    var rows: [[CSVCell]]
+    /// How many rows `eachRow` gives.
+    let rowCount: Int
+    /// Gives each row in turn. Why not an array for every sheet: the two large sheets (Indicators,
+    /// History) are made a row at a time as they are written; held whole as cells they added
+    /// about 300 MB to the 100x run's peak. `rows` collects them (the tests' plain path).
+    let eachRow: @Sendable (_ body: ([CSVCell]) throws -> Void) throws -> Void
     /// Columns kept in view when scrolling right (the header row is always frozen).
     var frozenColumns = 0
     /// Columns shaded by a colour scale (low values light, high values dark orange).
@@ -19,9 +24,23 @@ struct WorkbookSheet: Sendable {
     var wrappedColumns: [String] = []
 
     init(name: String, header: [String], rows: [[CSVCell]]) {
+        self.init(name: name, header: header, count: rows.count) { body in for row in rows { try body(row) } }
+    }
+
+    /// A sheet of `count` rows made as it is written.
+    init(name: String, header: [String], count: Int, eachRow: @escaping @Sendable (_ body: ([CSVCell]) throws -> Void) throws -> Void) {
         self.name = name
         self.header = header
-        self.rows = rows
+        rowCount = count
+        self.eachRow = eachRow
+    }
+
+    /// Every row, collected.
+    var rows: [[CSVCell]] {
+        var out: [[CSVCell]] = []
+        out.reserveCapacity(rowCount)
+        try? eachRow { out.append($0) }
+        return out
     }
 }
 
@@ -153,7 +172,9 @@ enum WorkbookWriter {
         for (c, name) in sheet.header.enumerated() {
             try check(worksheet_write_string(ws, 0, lxw_col_t(c), cleanText(name), formats.header), "writing the \(sheet.name) header")
         }
-        for (r, row) in sheet.rows.enumerated() {
+        var r = -1
+        try sheet.eachRow { row in
+            r += 1
             let rowIndex = lxw_row_t(r + 1)
             for (c, cell) in row.enumerated() {
                 let col = lxw_col_t(c)
@@ -175,23 +196,26 @@ enum WorkbookWriter {
                 }
             }
         }
+        guard r + 1 == sheet.rowCount else {
+            throw WFRiskError.runtime("sheet \(sheet.name): \(r + 1) rows written, \(sheet.rowCount) expected")
+        }
         for c in sheet.header.indices {
             let width = wrapped.contains(c) ? 80 : min(widths[c], 50)
             try check(worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), width, nil), "setting widths in \(sheet.name)")
         }
         worksheet_freeze_panes(ws, 1, lxw_col_t(sheet.frozenColumns))
         if !sheet.header.isEmpty {
-            try check(worksheet_autofilter(ws, 0, 0, lxw_row_t(max(sheet.rows.count, 1)), lxw_col_t(sheet.header.count - 1)),
+            try check(worksheet_autofilter(ws, 0, 0, lxw_row_t(max(sheet.rowCount, 1)), lxw_col_t(sheet.header.count - 1)),
                       "setting the filter in \(sheet.name)")
         }
         for name in sheet.colourScaleColumns {
-            guard let c = sheet.header.firstIndex(of: name), !sheet.rows.isEmpty else { continue }
+            guard let c = sheet.header.firstIndex(of: name), sheet.rowCount > 0 else { continue }
             var scale = lxw_conditional_format()
             scale.type = UInt8(LXW_CONDITIONAL_3_COLOR_SCALE.rawValue)
             scale.min_color = colourScale.low
             scale.mid_color = colourScale.middle
             scale.max_color = colourScale.high
-            try check(worksheet_conditional_format_range(ws, 1, lxw_col_t(c), lxw_row_t(sheet.rows.count), lxw_col_t(c), &scale),
+            try check(worksheet_conditional_format_range(ws, 1, lxw_col_t(c), lxw_row_t(sheet.rowCount), lxw_col_t(c), &scale),
                       "colouring \(name) in \(sheet.name)")
         }
     }
