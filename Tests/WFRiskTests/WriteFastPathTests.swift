@@ -221,6 +221,18 @@ import WFRiskTestSupport
         }
     }
 
+    // MARK: Charts
+
+    @Test func chartTextEscapedOverBytesIsThePlainEscape() {
+        var rng = SeededRandom(seed: 613)
+        var texts = ["", "Children's", "King's Lynn & West <Norfolk> \"x\"", "é'ü&", "😀<'", "&amp;", "'"]
+        for _ in 0..<3_000 { texts.append(Self.text(&rng)) }
+        for s in texts {
+            let fast = ReportCharts.esc(s), plain = ReportCharts.plainEsc(s)
+            #expect(fast == plain && Array(fast.utf8) == Array(plain.utf8), "\(s.debugDescription)")
+        }
+    }
+
     // MARK: Workbook
 
     /// The large sheets made a row at a time as they are written give the workbook that the

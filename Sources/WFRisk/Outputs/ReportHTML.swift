@@ -19,7 +19,7 @@ enum ScoresReport {
                       engine: Engine = .fast) throws -> (report: WrittenFile, pages: [String: WrittenFile]?) {
         switch data.layout {
         case .onePage:
-            return (try FileOutput.writeAtomically(try render(data, threads: threads, engine: engine), to: path), nil)
+            return (try FileOutput.writeAtomically(try renderBytes(data, threads: threads, engine: engine), to: path), nil)
         case .unitPages:
             let library = try templates(engine: engine)
             let (page, units) = try ReportModel.pageAndViews(data, css: try css(), layout: .unitPages)
@@ -54,14 +54,24 @@ enum ScoresReport {
     /// The one page; units' sections are rendered on up to `threads` threads (same bytes at any count).
     /// `engine`: the fast template path (the default) or swift-mustache (the plain path it is pinned to).
     static func render(_ data: ReportData, threads: Int = 1, engine: Engine = .fast) throws -> String {
+        String(decoding: try renderBytes(data, threads: threads, engine: engine), as: UTF8.self)
+    }
+
+    /// The one page as the bytes written: `render` without turning the page into a `String` and
+    /// back (two copies of the whole page, 6 MB on the national run).
+    static func renderBytes(_ data: ReportData, threads: Int = 1, engine: Engine = .fast) throws -> [UInt8] {
         let library = try templates(engine: engine)
         let (built, units) = try ReportModel.page(data, css: try css())
         let sections = try Parallel.map(units, threads: threads) { unit -> [UInt8] in
             try library.render(unit, template: "unit")
         }
+        // Joined by whole arrays: `Array(sections.joined())` copied the bytes one at a time.
+        var joined: [UInt8] = []
+        joined.reserveCapacity(sections.reduce(0) { $0 + $1.count })
+        for s in sections { joined.append(contentsOf: s) }
         var page = built
-        page.unitSections = String(decoding: Array(sections.joined()), as: UTF8.self)
-        return String(decoding: try library.render(page, template: "report"), as: UTF8.self)
+        page.unitSections = String(decoding: joined, as: UTF8.self)
+        return try library.render(page, template: "report")
     }
 
     /// How the templates are rendered.
