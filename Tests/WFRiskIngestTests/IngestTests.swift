@@ -75,6 +75,21 @@ import WFRiskTestSupport
         }
     }
 
+    /// One geography and year in two files with different columns: the merged row has every
+    /// measure of both, whichever order the files are given in, and the year's index holds it.
+    @Test func measuresSplitAcrossFilesMergeIntoOneRow() throws {
+        let a = try read("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,old_la_code,new_la_code,la_name,inpost_fte,leavers_fte\n"
+            + "2023,Reporting year,Local authority,E92000001,England,,,841,E06000005,Darlington,12,2\n", name: "a.csv")
+        let b = try read("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,old_la_code,new_la_code,la_name,inpost_fte,turnover_rate_fte\n"
+            + "2023,Reporting year,Local authority,E92000001,England,,,841,E06000005,Darlington,12,16.7\n", name: "b.csv")
+        for files in [[a, b], [b, a]] {
+            let d = try TidyDataset.merge(files)
+            let r = try #require(d.localAuthorities(in: 2023)[ReportingUnit("841")])
+            #expect(r.values[.inpostFTE] == .value(12) && r.values[.leaversFTE] == .value(2) && r.values[.turnoverRateFTE] == .value(16.7), "\(r.values)")
+            #expect(d.records.count == 1 && d.records.values.first == r)
+        }
+    }
+
     @Test func yearsSplitAcrossFilesMerge() throws {
         let a = try read(header + "\n2022,Reporting year,Local authority,E92000001,England,,,841,E06000005,Darlington,12,2,16.7\n", name: "a.csv")
         let b = try read(header + "\n2023,Reporting year,Local authority,E92000001,England,,,841,E06000005,Darlington,13,1,7.7\n", name: "b.csv")
