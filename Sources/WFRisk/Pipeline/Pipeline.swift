@@ -181,6 +181,20 @@ package enum OutputFormat: String, Sendable, CaseIterable {
 package enum OutputFile: String, Sendable, CaseIterable {
     case scoresCSV = "scores.csv", historyCSV = "history.csv", indicatorsCSV = "indicators.csv"
     case scoresJSON = "scores.json", workbook = "scores.xlsx", report = "report.html"
+
+    /// Where the file comes in the write stage: the costliest to write first (measured on the
+    /// 100x run, one file at a time: the report's pages and the workbook tens of seconds, then
+    /// scores.json, indicators.csv, history.csv and scores.csv).
+    var sizeOrder: Int {
+        switch self {
+        case .report: 0
+        case .workbook: 1
+        case .scoresJSON: 2
+        case .indicatorsCSV: 3
+        case .historyCSV: 4
+        case .scoresCSV: 5
+        }
+    }
 }
 
 /// Where and what a pipeline writes.

@@ -339,7 +339,10 @@ public struct PipelineRunner {
             // The files are independent: render and write (fsync included) them side by side, the
             // csv format's three files each on its own.
             // Each file's hash and size are taken as it is written (`WrittenFile`), for the manifest.
-            let written = try Parallel.map(pipeline.outputs.formats.flatMap(\.files), threads: threads) { file -> [OutputFingerprint] in
+            // Largest first (`OutputFile.sizeOrder`), each thread
+            // taking the next file when it is done: the end of the stage waits on the largest.
+            let files = pipeline.outputs.formats.flatMap(\.files).sorted { $0.sizeOrder < $1.sizeOrder }
+            let written = try Parallel.map(files, threads: threads) { file -> [OutputFingerprint] in
                 let path = (runDir as NSString).appendingPathComponent(file.rawValue)
                 func done(_ w: WrittenFile) -> [OutputFingerprint] { [OutputFingerprint(name: file.rawValue, written: w)] }
                 do {
