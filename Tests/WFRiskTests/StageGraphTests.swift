@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import WFRisk
+@testable import WFRiskCore
 
 @Suite struct StageGraphTests {
     @Test func dependantsReceiveTheirInputsValuesInOrder() throws {
@@ -16,6 +17,33 @@ import Testing
     }
 
     struct Broken: Error {}
+
+    /// `Parallel.map` (workers taking the next item): the results are `map`'s, in item order,
+    /// each item transformed once, at any thread count, with items of very uneven cost; a
+    /// failure is the first failing item's.
+    @Test(arguments: [1, 2, 3, 5])
+    func parallelMapIsMapAtAnyThreadCount(threads: Int) throws {
+        let calls = ConcurrentResults<Int>(count: 200)
+        for count in [0, 1, 2, 7, 200] {
+            let items = Array(0..<count)
+            let out = Parallel.map(items, threads: threads) { i -> Int in
+                // Some items cost a hundred times others.
+                var x = i
+                for _ in 0..<(i % 7 == 0 ? 20_000 : 200) { x = (x &* 31 &+ 7) % 1_000_003 }
+                calls[i] = (calls[i] ?? 0) + 1
+                return i * i + (x < 0 ? 1 : 0)
+            }
+            #expect(out == items.map { $0 * $0 }, "\(count) items, \(threads) threads")
+            for i in items { #expect(calls[i] == 1, "item \(i) transformed \(calls[i] ?? 0) times") }
+            for i in items { calls[i] = nil }
+        }
+        #expect(throws: Broken.self) {
+            _ = try Parallel.map(Array(0..<50), threads: threads) { i throws(Broken) -> Int in
+                if i == 13 || i == 40 { throw Broken() }
+                return i
+            }
+        }
+    }
 
     @Test func aFailureCancelsItsDependantsOnlyAndIsRethrown() throws {
         let graph = StageGraph()
