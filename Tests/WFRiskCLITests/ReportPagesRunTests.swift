@@ -9,21 +9,9 @@ import WFRiskTestSupport
 @Suite struct ReportPagesRunTests {
     @Test func pagesArePublishedListedAndTheRunFolderStillReads() throws {
         let dir = Fixtures.temporaryDirectory()
-        try Fixtures.write(Fixtures.workforceCSV(SyntheticData.rows(seed: 5)), to: dir + "/wf.csv")
-        try Fixtures.write("""
-            inputs:
-              workforce: [wf.csv]
-            settings:
-              report:
-                unit_pages_above: 3
-            outputs:
-              directory: out
-              formats: [csv, html]
-              keep_runs: 1
-
-            """, to: dir + "/p.yml")
+        let pipeline = try Fixtures.unitPagesPipeline(in: dir, seed: 5, formats: "[csv, html]")
         for _ in 0..<2 {
-            let r = try Fixtures.run(["run", "--pipeline", dir + "/p.yml", "--force", "--quiet"])
+            let r = try Fixtures.run(["run", "--pipeline", pipeline, "--force", "--quiet"])
             #expect(r.status == 0, "\(r.stderr)")
         }
         let latest = dir + "/out/latest"

@@ -65,6 +65,15 @@ package enum Fixtures {
         return dir
     }
 
+    /// A synthetic workforce file and a pipeline (`dir/p.yml`, outputs in `dir/out`, one run
+    /// kept) above the report's unit-page threshold (3 units), in `formats` (nil: the default four).
+    package static func unitPagesPipeline(in dir: String, seed: UInt64, formats: String? = nil) throws -> String {
+        try write(workforceCSV(SyntheticData.rows(seed: seed)), to: dir + "/wf.csv")
+        try write("inputs:\n  workforce: [wf.csv]\nsettings:\n  report:\n    unit_pages_above: 3\n"
+            + "outputs:\n  directory: out\n  keep_runs: 1\n" + (formats.map { "  formats: \($0)\n" } ?? ""), to: dir + "/p.yml")
+        return dir + "/p.yml"
+    }
+
     package static func write(_ text: String, to path: String) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))

@@ -193,19 +193,8 @@ import WFRiskTestSupport
     @Test(arguments: [1, 2])
     func outputsRecordedAsWrittenAreWhatReadingThemBackGives(threads: Int) throws {
         let dir = Fixtures.temporaryDirectory()
-        try Fixtures.write(Fixtures.workforceCSV(SyntheticData.rows(seed: 7)), to: dir + "/wf.csv")
-        try Fixtures.write("""
-            inputs:
-              workforce: [wf.csv]
-            settings:
-              report:
-                unit_pages_above: 3
-            outputs:
-              directory: out
-              keep_runs: 1
-
-            """, to: dir + "/p.yml")
-        let r = try Fixtures.run(["run", "--pipeline", dir + "/p.yml", "--force", "--quiet", "--threads", "\(threads)"])
+        let pipeline = try Fixtures.unitPagesPipeline(in: dir, seed: 7)
+        let r = try Fixtures.run(["run", "--pipeline", pipeline, "--force", "--quiet", "--threads", "\(threads)"])
         #expect(r.status == 0, "\(r.stderr)")
         let runDir = URL(fileURLWithPath: dir + "/out/latest").resolvingSymlinksInPath().path
         let manifest = try JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: runDir + "/manifest.json"))) as! [String: Any]
