@@ -90,6 +90,22 @@ import WFRiskTestSupport
         }
     }
 
+    /// Two files that each disagree with the first merged (files merge in path order) on one
+    /// row: both problems name the first file's line, the row as it stood before either.
+    @Test func everyConflictNamesTheRowAsFirstMerged() throws {
+        let row = "2023,Reporting year,Local authority,E92000001,England,,,841,E06000005,Darlington,12,2,16.7\n"
+        let a = try read(header + "\n" + row, name: "a.csv")
+        let b = try read(header + "\n" + row.replacingOccurrences(of: ",12,2,16.7", with: ",12,3,25.0"), name: "b.csv")
+        let c = try read(header + "\n" + row.replacingOccurrences(of: ",12,2,16.7", with: ",12,4,33.3"), name: "c.csv")
+        let first = [a, b, c].map(\.path).min()!
+        #expect {
+            _ = try TidyDataset.merge([a, b, c])
+        } throws: { error in
+            guard case WFRiskError.inputs(let ps) = error else { return false }
+            return ps.count == 2 && ps.allSatisfy { $0.description.contains(first + ":2") }
+        }
+    }
+
     @Test func yearsSplitAcrossFilesMerge() throws {
         let a = try read(header + "\n2022,Reporting year,Local authority,E92000001,England,,,841,E06000005,Darlington,12,2,16.7\n", name: "a.csv")
         let b = try read(header + "\n2023,Reporting year,Local authority,E92000001,England,,,841,E06000005,Darlington,13,1,7.7\n", name: "b.csv")

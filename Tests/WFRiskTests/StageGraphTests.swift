@@ -21,25 +21,36 @@ import Testing
     /// `Parallel.map` (workers taking the next item): the results are `map`'s, in item order,
     /// each item transformed once, at any thread count, with items of very uneven cost; a
     /// failure is the first failing item's.
+    /// Calls per item, counted under one lock.
+    final class CallCounts: @unchecked Sendable {
+        private var counts: [Int: Int] = [:]
+        private let lock = NSLock()
+        func add(_ i: Int) { lock.lock(); counts[i, default: 0] += 1; lock.unlock() }
+        func take() -> [Int: Int] { lock.lock(); defer { counts = [:]; lock.unlock() }; return counts }
+    }
+
+    struct Failed: Error, Equatable { let item: Int }
+
     @Test(arguments: [1, 2, 3, 5])
     func parallelMapIsMapAtAnyThreadCount(threads: Int) throws {
-        let calls = ConcurrentResults<Int>(count: 200)
+        let calls = CallCounts()
         for count in [0, 1, 2, 7, 200] {
             let items = Array(0..<count)
             let out = Parallel.map(items, threads: threads) { i -> Int in
                 // Some items cost a hundred times others.
                 var x = i
                 for _ in 0..<(i % 7 == 0 ? 20_000 : 200) { x = (x &* 31 &+ 7) % 1_000_003 }
-                calls[i] = (calls[i] ?? 0) + 1
+                calls.add(i)
                 return i * i + (x < 0 ? 1 : 0)
             }
             #expect(out == items.map { $0 * $0 }, "\(count) items, \(threads) threads")
-            for i in items { #expect(calls[i] == 1, "item \(i) transformed \(calls[i] ?? 0) times") }
-            for i in items { calls[i] = nil }
+            let counted = calls.take()
+            #expect(counted == Dictionary(uniqueKeysWithValues: items.map { ($0, 1) }), "\(count) items, \(threads) threads: \(counted.filter { $0.value != 1 })")
         }
-        #expect(throws: Broken.self) {
-            _ = try Parallel.map(Array(0..<50), threads: threads) { i throws(Broken) -> Int in
-                if i == 13 || i == 40 { throw Broken() }
+        // Items fail late and early; the error is the first failing item's in item order (40).
+        #expect(throws: Failed(item: 40)) {
+            _ = try Parallel.map(Array((0..<50).reversed()), threads: threads) { i throws(Failed) -> Int in
+                if i == 40 || i == 13 || i == 2 { throw Failed(item: i) }
                 return i
             }
         }

@@ -233,9 +233,9 @@ import WFRiskTestSupport
             var properties = ScoresWorkbook.properties(data)
             properties.constantMemory = constantMemory
             let streamed = ScoresWorkbook.sheets(data)
-            let held = streamed.map { s in
+            let held = try streamed.map { s in
                 // The plain rows: each table's cells built whole, as the CSV files' `render` uses them.
-                let rows = s.name == "Indicators" ? IndicatorsCSV.cells(data.table) : s.name == "History" ? HistoryCSV.cells(data.historyRows) : s.rows
+                let rows = s.name == "Indicators" ? IndicatorsCSV.cells(data.table) : s.name == "History" ? HistoryCSV.cells(data.historyRows) : try s.rows
                 var h = WorkbookSheet(name: s.name, header: s.header, rows: rows)
                 h.frozenColumns = s.frozenColumns
                 h.colourScaleColumns = s.colourScaleColumns

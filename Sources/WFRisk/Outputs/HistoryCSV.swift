@@ -26,7 +26,8 @@ enum HistoryCSV {
         }
     }
 
-    /// The rows as cells (also the workbook's History sheet).
+    /// The rows as cells, all at once (`render`'s plain path; the workbook's History sheet and
+    /// the file are made from `cells(_:)` a row at a time).
     static func cells(_ rows: [HistoryRow]) -> [[CSVCell]] { rows.map { cells($0) } }
 
     /// One row's cells.

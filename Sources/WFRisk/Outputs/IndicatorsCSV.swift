@@ -26,7 +26,8 @@ enum IndicatorsCSV {
         try CSVOutput.write(to: path, header: header, block: block) { row in try forEachRow(table, row) }
     }
 
-    /// The rows as cells (also the workbook's Indicators sheet).
+    /// The rows as cells, all at once (`render`'s plain path; the workbook's Indicators sheet and
+    /// the file are made from `forEachRow` a row at a time).
     static func cells(_ table: ScoreTable) -> [[CSVCell]] {
         var out: [[CSVCell]] = []
         forEachRow(table) { out.append($0) }

@@ -181,8 +181,7 @@ enum ReportModel {
 
     static let scoreNames: [ScoreKind: String] = [.instability: "Instability", .caseloadRisk: "Caseload risk"]
 
-    /// The page and, apart, each unit's section in `table.units` order.
-    /// The page and every unit's view (what the one page renders).
+    /// The page and every unit's view, in `table.units` order (what the one page renders).
     static func page(_ data: ReportData, css: String, layout: ReportLayout = .onePage) throws -> (ReportPage, [UnitView]) {
         let (page, views) = try pageAndViews(data, css: css, layout: layout)
         return (page, (0..<views.count).map(views.view))
@@ -191,13 +190,13 @@ enum ReportModel {
     /// Each unit's view, built when asked for. Why: a view holds its charts rendered (about 36 KB
     /// of SVG a unit), so all of them at once held most of the 100x run's 1.5 GB report peak;
     /// the unit pages are written a view at a time. `page(_:css:layout:)` builds them all.
-    struct UnitViews: @unchecked Sendable {
-        // Unchecked: every property is immutable after `pageAndViews` builds it, and read only.
+    struct UnitViews: Sendable {
         let count: Int
-        let build: (Int) -> UnitView
+        let build: @Sendable (Int) -> UnitView
         func view(_ i: Int) -> UnitView { build(i) }
     }
 
+    /// The page and each unit's view, to be built when asked for, in `table.units` order.
     static func pageAndViews(_ data: ReportData, css: String, layout: ReportLayout = .onePage) throws -> (ReportPage, UnitViews) {
         let words = try UnitWords.bundled()
         let labels = Dictionary(uniqueKeysWithValues: Indicator.allCases.map { ($0, Label($0, words: words)) })

@@ -37,10 +37,12 @@ struct WorkbookSheet: Sendable {
 
     /// Every row, collected.
     var rows: [[CSVCell]] {
-        var out: [[CSVCell]] = []
-        out.reserveCapacity(rowCount)
-        try? eachRow { out.append($0) }
-        return out
+        get throws {
+            var out: [[CSVCell]] = []
+            out.reserveCapacity(rowCount)
+            try eachRow { out.append($0) }
+            return out
+        }
     }
 }
 

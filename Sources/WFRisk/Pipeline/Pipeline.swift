@@ -184,8 +184,9 @@ package enum OutputFile: String, Sendable, CaseIterable {
 
     /// Where the file comes in the write stage: the costliest to write first (measured on the
     /// 100x run, one file at a time: the report's pages and the workbook tens of seconds, then
-    /// scores.json, indicators.csv, history.csv and scores.csv).
-    var sizeOrder: Int {
+    /// scores.json, indicators.csv, history.csv and scores.csv). A side effect: when several
+    /// files fail to write (a full disk), the error reported is the costliest file's.
+    var costOrder: Int {
         switch self {
         case .report: 0
         case .workbook: 1

@@ -140,9 +140,14 @@ public struct PipelineRunner {
             manifest.stages = records
             manifest.warnings = warnings
             manifest.applyCounts(counts)
-            // Each output as the write stage recorded it; anything it did not is read back.
+            // Each output as the write stage recorded it while writing (`OutputFingerprint.of`,
+            // reading it back, is the plain path the tests compare with). An output it did not
+            // record is a fault in wfrisk, not something to paper over by reading the file.
             manifest.outputs = try pipeline.outputs.formats.flatMap { $0.outputNames(in: runDir) }.map { name in
-                try written[name] ?? OutputFingerprint.of(name, in: runDir, threads: options.threads)
+                guard let recorded = written[name] else {
+                    throw WFRiskError.runtime("internal error: the write stage did not record \(name) as written; please report it")
+                }
+                return recorded
             }
             if let check = options.beforePublish {
                 let start = Date()
@@ -339,9 +344,9 @@ public struct PipelineRunner {
             // The files are independent: render and write (fsync included) them side by side, the
             // csv format's three files each on its own.
             // Each file's hash and size are taken as it is written (`WrittenFile`), for the manifest.
-            // Largest first (`OutputFile.sizeOrder`), each thread
-            // taking the next file when it is done: the end of the stage waits on the largest.
-            let files = pipeline.outputs.formats.flatMap(\.files).sorted { $0.sizeOrder < $1.sizeOrder }
+            // Costliest first (`OutputFile.costOrder`), each thread taking the next file when it
+            // is done: the end of the stage waits on the costliest, not on whatever came last.
+            let files = pipeline.outputs.formats.flatMap(\.files).sorted { $0.costOrder < $1.costOrder }
             let written = try Parallel.map(files, threads: threads) { file -> [OutputFingerprint] in
                 let path = (runDir as NSString).appendingPathComponent(file.rawValue)
                 func done(_ w: WrittenFile) -> [OutputFingerprint] { [OutputFingerprint(name: file.rawValue, written: w)] }

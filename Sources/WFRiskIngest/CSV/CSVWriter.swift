@@ -56,11 +56,10 @@ package struct CSVWriter {
         bytes.append(0x0A)
     }
 
-    /// The bytes so far, taken out of the writer (which goes on from empty): for writing a table
-    /// to its file a block at a time (`CSVOutput`).
-    package mutating func drain() -> [UInt8] {
-        defer { bytes = [] }
-        return bytes
+    /// Forgets the bytes so far, keeping their buffer: for writing a table to its file a block
+    /// at a time (`CSVOutput`), each block written before the next is made.
+    package mutating func clear() {
+        bytes.removeAll(keepingCapacity: true)
     }
 
     /// Writes a row of plain text cells (headers, reference files).

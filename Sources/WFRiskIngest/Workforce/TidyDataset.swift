@@ -83,7 +83,7 @@ public struct TidyDataset: Sendable {
             }
         }
         // A year whose local-authority rows all lack a unit has no table, as before the sizing.
-        for (year, units) in laByYear where units.isEmpty { laByYear[year] = nil }
+        laByYear = laByYear.filter { !$0.value.isEmpty }
         self.years = years.sorted()
     }
 
