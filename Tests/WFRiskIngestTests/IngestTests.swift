@@ -139,6 +139,21 @@ import WFRiskTestSupport
             #expect(indexed.localAuthorities(in: year) == d.localAuthorities(in: year))
             #expect(indexed.national(year: year) == d.national(year: year))
         }
+        // Identities only: the same units, each row as it was but for its values.
+        let identities = d.withoutRecords(keepingYearIndexes: true, identitiesOnly: true)
+        #expect(identities.latestYear == 2023 && identities.years == d.years)
+        for year in d.years {
+            let full = d.localAuthorities(in: year), kept = identities.localAuthorities(in: year)
+            #expect(Set(kept.keys) == Set(full.keys))
+            for (unit, r) in full {
+                let k = try #require(kept[unit])
+                #expect(k.year == r.year && k.level == r.level && k.unit == r.unit && k.regionCode == r.regionCode && k.regionName == r.regionName
+                        && k.publishedOldCode == r.publishedOldCode && k.publishedNewCode == r.publishedNewCode && k.publishedName == r.publishedName
+                        && k.source == r.source && k.notes == r.notes)
+                #expect(Measure.allCases.allSatisfy { k.values[$0] == nil } && Measure.allCases.contains { r.values[$0] != nil })
+            }
+            #expect(identities.national(year: year) == d.national(year: year))
+        }
         #expect(indexed.national(year: 2023) != nil)
         #expect(d.withoutRecords().localAuthorities(in: 2023).isEmpty)
     }

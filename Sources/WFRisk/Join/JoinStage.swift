@@ -50,10 +50,12 @@ enum JoinStage {
     static func run(references: RunReferences, workforce: TidyDataset, demand: TidyDataset?,
                            documents: [InspectionDocument]?, ofsted: OfstedHistory?, settings: ScoringSettings, threads: Int = 1) throws -> JoinedInputs {
         // Scoring reads the workforce through the figure table, and of the dataset only its years,
-        // files and each year's local authorities: the record table (every row by key, about
-        // 100 MB at 20,000 authorities × 13 years) is not kept for it, so it is freed once the
-        // ingest stage's value is (`Stage.keepAfterUse`) instead of living through scoring.
-        var input = ScoringInput(workforce: workforce.withoutRecords(keepingYearIndexes: true), demand: demand, registry: references.registry,
+        // files and each year's local authorities, and of those only who they are: the record
+        // table (every row by key, about 100 MB at 20,000 authorities × 13 years) and the rows'
+        // values (74 MB) are not kept for it, so they are freed once the ingest stage's value is
+        // (`Stage.keepAfterUse`) instead of living through scoring.
+        let identities = workforce.withoutRecords(keepingYearIndexes: true, identitiesOnly: true)
+        var input = ScoringInput(workforce: identities, demand: demand, registry: references.registry,
                                  neighbours: references.neighbours, settings: settings)
         let year = settings.year ?? workforce.latestYear ?? 0
         var unused: [String] = []
@@ -77,7 +79,7 @@ enum JoinStage {
             if let stale = ofsted.staleness(forCensus: year) { ofstedWarnings.append(stale) }
         }
         // History years: the same scoring on each earlier year the data and settings allow.
-        let figures = FigureTable(workforce, threads: threads)
+        let figures = FigureTable(workforce, identities: identities, threads: threads)
         let historyYears = ScoreSeries.years(figures: figures, scoringYear: year, window: settings.history).filter { $0 != year }
         // Each year's evidence is independent of the others': the years side by side.
         let historyEvidence = documents.map { documents in

@@ -13,6 +13,9 @@ public struct MeasureValues: Sendable, Equatable, Sequence {
         states = Array(repeating: 0, count: Measure.count)
     }
 
+    /// No measure has a column: one value every identity-only row shares (`TidyRecord.identity`).
+    static let none = MeasureValues()
+
     public subscript(_ m: Measure) -> Observation? {
         get {
             let i = m.ordinal

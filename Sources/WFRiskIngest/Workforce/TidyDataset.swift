@@ -161,11 +161,13 @@ public struct TidyDataset: Sendable {
     /// it once the figure table has been built from it (`Stage.keepAfterUse`, WFRisk). With
     /// `keepingYearIndexes`, `localAuthorities(in:)`, `national(year:)` and `latestYear` still
     /// answer (their dictionaries are shared with the figure table's, not copies); `records`,
-    /// `record(_:year:)` and `regional(code:year:)` find nothing.
-    package func withoutRecords(keepingYearIndexes: Bool = false) -> TidyDataset {
+    /// `record(_:year:)` and `regional(code:year:)` find nothing. With `identitiesOnly` as well,
+    /// the local authorities' rows keep who they are (codes, names, region, source, notes) but
+    /// not their values (`TidyRecord.identity`).
+    package func withoutRecords(keepingYearIndexes: Bool = false, identitiesOnly: Bool = false) -> TidyDataset {
         var kept = TidyDataset()
         if keepingYearIndexes {
-            kept.laByYear = laByYear
+            kept.laByYear = identitiesOnly ? laByYear.mapValues { $0.mapValues(\.identity) } : laByYear
             kept.nationalByYear = nationalByYear
         }
         kept.files = files

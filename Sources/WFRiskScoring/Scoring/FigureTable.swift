@@ -17,8 +17,9 @@ public struct FigureTable: Sendable {
     let records: [Int: [ReportingUnit: TidyRecord]]
 
     /// Built year by year on up to `threads` threads (the years are independent; the table is
-    /// the same at any count).
-    public init(_ dataset: TidyDataset, threads: Int = 1) {
+    /// the same at any count). `identities`: where `records` comes from, when not `dataset`
+    /// (the same dataset's rows without their values, `TidyDataset.withoutRecords`).
+    public init(_ dataset: TidyDataset, identities: TidyDataset? = nil, threads: Int = 1) {
         /// One year's part of the table; nil for a year with neither local authorities nor a National row.
         struct Year: Sendable {
             var units: [ReportingUnit: WorkforceFigures]
@@ -52,7 +53,8 @@ public struct FigureTable: Sendable {
                     regional[code] = WorkforceFigures.pooled(inRegion.sorted().map { figures[$0]! })
                 }
             }
-            return Year(units: figures, england: england, regions: regional, members: byMember, records: las)
+            return Year(units: figures, england: england, regions: regional, members: byMember,
+                        records: identities?.localAuthorities(in: year) ?? las)
         }
         var units: [Int: [ReportingUnit: WorkforceFigures]] = [:]
         var england: [Int: WorkforceFigures] = [:]
