@@ -140,7 +140,7 @@ import WFRiskTestSupport
             #expect(indexed.national(year: year) == d.national(year: year))
         }
         // Identities only: the same units, each row as it was but for its values.
-        let identities = d.withoutRecords(keepingYearIndexes: true, identitiesOnly: true)
+        let identities = d.withoutRecords(localAuthorities: d.years.reduce(into: [:]) { $0[$1] = d.localAuthorities(in: $1).mapValues(\.identity) })
         #expect(identities.latestYear == 2023 && identities.years == d.years)
         for year in d.years {
             let full = d.localAuthorities(in: year), kept = identities.localAuthorities(in: year)

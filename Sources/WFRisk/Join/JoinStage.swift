@@ -54,9 +54,9 @@ enum JoinStage {
         // table (every row by key, about 100 MB at 20,000 authorities × 13 years) and the rows'
         // values (74 MB) are not kept for it, so they are freed once the ingest stage's value is
         // (`Stage.keepAfterUse`) instead of living through scoring.
-        let identities = workforce.withoutRecords(keepingYearIndexes: true, identitiesOnly: true)
-        var input = ScoringInput(workforce: identities, demand: demand, registry: references.registry,
-                                 neighbours: references.neighbours, settings: settings)
+        let figures = FigureTable(workforce, identitiesOnly: true, threads: threads)
+        var input = ScoringInput(workforce: workforce.withoutRecords(localAuthorities: figures.records), demand: demand,
+                                 registry: references.registry, neighbours: references.neighbours, settings: settings)
         let year = settings.year ?? workforce.latestYear ?? 0
         var unused: [String] = []
         if let documents {
@@ -79,7 +79,6 @@ enum JoinStage {
             if let stale = ofsted.staleness(forCensus: year) { ofstedWarnings.append(stale) }
         }
         // History years: the same scoring on each earlier year the data and settings allow.
-        let figures = FigureTable(workforce, identities: identities, threads: threads)
         let historyYears = ScoreSeries.years(figures: figures, scoringYear: year, window: settings.history).filter { $0 != year }
         // Each year's evidence is independent of the others': the years side by side.
         let historyEvidence = documents.map { documents in

@@ -161,15 +161,21 @@ public struct TidyDataset: Sendable {
     /// it once the figure table has been built from it (`Stage.keepAfterUse`, WFRisk). With
     /// `keepingYearIndexes`, `localAuthorities(in:)`, `national(year:)` and `latestYear` still
     /// answer (their dictionaries are shared with the figure table's, not copies); `records`,
-    /// `record(_:year:)` and `regional(code:year:)` find nothing. With `identitiesOnly` as well,
-    /// the local authorities' rows keep who they are (codes, names, region, source, notes) but
-    /// not their values (`TidyRecord.identity`).
-    package func withoutRecords(keepingYearIndexes: Bool = false, identitiesOnly: Bool = false) -> TidyDataset {
+    /// `record(_:year:)` and `regional(code:year:)` find nothing.
+    package func withoutRecords(keepingYearIndexes: Bool = false) -> TidyDataset {
+        var kept = withoutRecords(localAuthorities: keepingYearIndexes ? laByYear : [:])
+        if !keepingYearIndexes { kept.nationalByYear = [:] }
+        return kept
+    }
+
+    /// `withoutRecords(keepingYearIndexes: true)` with `localAuthorities` as each year's local
+    /// authorities: the same units' rows as identities only (`TidyRecord.identity`, made once
+    /// per year by `FigureTable`), which is all scoring reads of them.
+    package func withoutRecords(localAuthorities: [Int: [ReportingUnit: TidyRecord]]) -> TidyDataset {
         var kept = TidyDataset()
-        if keepingYearIndexes {
-            kept.laByYear = identitiesOnly ? laByYear.mapValues { $0.mapValues(\.identity) } : laByYear
-            kept.nationalByYear = nationalByYear
-        }
+        // A year without local authorities has no entry, as in `buildIndexes` (`latestYear`).
+        kept.laByYear = localAuthorities.filter { !$0.value.isEmpty }
+        kept.nationalByYear = nationalByYear
         kept.files = files
         kept.years = years
         kept.revisions = revisions

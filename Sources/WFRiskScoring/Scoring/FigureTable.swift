@@ -13,13 +13,14 @@ public struct FigureTable: Sendable {
     let regions: [Int: [String: WorkforceFigures]]
     /// By year: the unit each member code reports in.
     let unitByMember: [Int: [String: ReportingUnit]]
-    /// Published identity of each unit-year (codes, name, region).
-    let records: [Int: [ReportingUnit: TidyRecord]]
+    /// Published identity of each unit-year (codes, name, region); with `identitiesOnly`, the
+    /// rows without their values (`TidyRecord.identity`).
+    package let records: [Int: [ReportingUnit: TidyRecord]]
 
     /// Built year by year on up to `threads` threads (the years are independent; the table is
-    /// the same at any count). `identities`: where `records` comes from, when not `dataset`
-    /// (the same dataset's rows without their values, `TidyDataset.withoutRecords`).
-    public init(_ dataset: TidyDataset, identities: TidyDataset? = nil, threads: Int = 1) {
+    /// the same at any count). `identitiesOnly`: `records` holds the rows without their values,
+    /// made here, a year per thread (scoring reads the values through the figures).
+    public init(_ dataset: TidyDataset, identitiesOnly: Bool = false, threads: Int = 1) {
         /// One year's part of the table; nil for a year with neither local authorities nor a National row.
         struct Year: Sendable {
             var units: [ReportingUnit: WorkforceFigures]
@@ -54,7 +55,7 @@ public struct FigureTable: Sendable {
                 }
             }
             return Year(units: figures, england: england, regions: regional, members: byMember,
-                        records: identities?.localAuthorities(in: year) ?? las)
+                        records: identitiesOnly ? las.mapValues(\.identity) : las)
         }
         var units: [Int: [ReportingUnit: WorkforceFigures]] = [:]
         var england: [Int: WorkforceFigures] = [:]
