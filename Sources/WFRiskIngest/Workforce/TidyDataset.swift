@@ -160,8 +160,8 @@ public struct TidyDataset: Sendable {
     /// The dataset's files, years and warnings without its records: what a run still reads of
     /// it once the figure table has been built from it (`Stage.keepAfterUse`, WFRisk). With
     /// `keepingYearIndexes`, `localAuthorities(in:)`, `national(year:)` and `latestYear` still
-    /// answer (their dictionaries are shared with the figure table's, not copies); `records`,
-    /// `record(_:year:)` and `regional(code:year:)` find nothing.
+    /// answer (the dictionaries are shared, not copied); `records`, `record(_:year:)` and
+    /// `regional(code:year:)` find nothing.
     package func withoutRecords(keepingYearIndexes: Bool = false) -> TidyDataset {
         var kept = withoutRecords(localAuthorities: keepingYearIndexes ? laByYear : [:])
         if !keepingYearIndexes { kept.nationalByYear = [:] }
