@@ -34,6 +34,11 @@ enum IndicatorsCSV {
         return out
     }
 
+    /// How many rows `forEachRow` gives: one per unit and indicator of each of its scores.
+    static func rowCount(_ table: ScoreTable) -> Int {
+        table.units.reduce(0) { $0 + $1.instability.indicators.count + $1.caseloadRisk.indicators.count }
+    }
+
     /// Each row in turn, made as it is given.
     static func forEachRow(_ table: ScoreTable, _ body: ([CSVCell]) throws -> Void) rethrows {
         let context = Context(table)

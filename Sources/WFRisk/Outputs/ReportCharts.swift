@@ -324,27 +324,19 @@ enum ReportCharts {
         return (v > 0 ? "+" : "−") + s
     }
 
-    /// Text escaped for SVG (the five XML specials). Why over bytes, beside `plainEsc` (the
-    /// scalar loop the tests compare it with): charts escape every label, and many hold an
-    /// apostrophe ("Children's", "King's Lynn"); appending scalar by scalar to a `String` was
-    /// two-fifths of the charts' time on the national report (perf). UTF-8 never uses an ASCII
-    /// byte inside a longer character, so replacing bytes gives the same text.
+    /// Text escaped for SVG (the five XML specials), by the templates' own byte escape
+    /// (`ReportTemplate.escape`). Why over bytes, beside `plainEsc` (the scalar loop the tests
+    /// compare it with): charts escape every label, and many hold an apostrophe ("Children's",
+    /// "King's Lynn"); appending scalar by scalar to a `String` was two-fifths of the charts' time
+    /// on the national report (perf). UTF-8 never uses an ASCII byte inside a longer character,
+    /// so replacing bytes gives the same text.
     static func esc(_ s: String) -> String {
         // Most labels have nothing to escape: returned as they are (the same string the loop builds).
         guard s.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
             || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }) else { return s }
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 16)
-        for b in s.utf8 {
-            switch b {
-            case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
-            case UInt8(ascii: "'"): out.append(contentsOf: "&#39;".utf8)
-            default: out.append(b)
-            }
-        }
+        ReportTemplate.escape(s, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
 

@@ -45,8 +45,7 @@ enum ScoresWorkbook {
     /// `indicators.csv`: one row per unit and indicator.
     static func indicators(_ data: ReportData) -> WorkbookSheet {
         let table = data.table
-        let count = table.units.reduce(0) { $0 + $1.instability.indicators.count + $1.caseloadRisk.indicators.count }
-        var sheet = WorkbookSheet(name: "Indicators", header: IndicatorsCSV.header, count: count) { row in
+        var sheet = WorkbookSheet(name: "Indicators", header: IndicatorsCSV.header, count: IndicatorsCSV.rowCount(table)) { row in
             try IndicatorsCSV.forEachRow(table, row)
         }
         sheet.frozenColumns = 4

@@ -13,14 +13,14 @@ struct OutputFingerprint: Sendable, Equatable {
 
     /// The file or folder `name` in `runDir`, read back from disk (the plain path; a run records
     /// what it wrote as it wrote it, `init(name:written:)` and `folder(_:files:)`).
-    static func of(_ name: String, in runDir: String, threads: Int = 1) throws -> OutputFingerprint {
+    static func of(_ name: String, in runDir: String) throws -> OutputFingerprint {
         let path = (runDir as NSString).appendingPathComponent(name)
         guard name.hasSuffix("/") else {
             return OutputFingerprint(name: name, sha256: try SHA256Digest.hex(ofFile: path),
                                      bytes: (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
         }
         let names = try FileManager.default.contentsOfDirectory(atPath: path)
-        let hashed = try Parallel.map(names, threads: threads) { file -> WrittenFile in
+        let hashed = try names.map { file -> WrittenFile in
             let p = (path as NSString).appendingPathComponent(file)
             return WrittenFile(sha256: try SHA256Digest.hex(ofFile: p), bytes: (try FileManager.default.attributesOfItem(atPath: p)[.size] as? Int) ?? 0)
         }
