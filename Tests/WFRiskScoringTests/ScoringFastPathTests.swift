@@ -199,4 +199,32 @@ import WFRiskTestSupport
         }
         #expect(year.units.contains { !$0.isRanked }, "the series exercises exclusion")
     }
+
+    /// `NilAsNaN` holds a `Double?` in 8 bytes: what is stored reads back bit for bit, and
+    /// equality is `Double?`'s, for every kind of double (NaNs with any payload, infinities,
+    /// signed zeros, subnormals, random bit patterns) and nil; only the reserved pattern reads nil.
+    @Test func nilAsNaNIsTheOptionalItHolds() {
+        var rng = SeededRandom(seed: 25)
+        let special: [Double?] = [nil, 0, -0.0, 1, -1, .infinity, -.infinity, .nan, -.nan, .signalingNaN,
+                                  .leastNonzeroMagnitude, .greatestFiniteMagnitude, Double(bitPattern: 0x7FF8_0000_0000_0001),
+                                  Double(bitPattern: NilAsNaN.nilPattern ^ 1)]
+        let drawn: [Double?] = (0..<2000).map { _ in rng.chance(0.1) ? nil : Double(bitPattern: rng.next()) }
+        let all = special + drawn
+        for (i, x) in all.enumerated() {
+            var held = NilAsNaN(wrappedValue: x)
+            #expect(held.wrappedValue?.bitPattern == x?.bitPattern, "value \(i)")
+            let y = all[(i * 7 + 3) % all.count]
+            #expect((held == NilAsNaN(wrappedValue: y)) == (x == y), "values \(i) and \((i * 7 + 3) % all.count)")
+            held.wrappedValue = y
+            #expect(held.wrappedValue?.bitPattern == y?.bitPattern, "set \(i)")
+        }
+        #expect(NilAsNaN(wrappedValue: Double(bitPattern: NilAsNaN.nilPattern)).wrappedValue == nil, "the one pattern that reads nil")
+        // The structs it packs keep every field apart.
+        var r = IndicatorResult(indicator: .agencyRate, value: 1.5, adjusted: nil, z: -0.0, contribution: .infinity, weight: 2, note: nil)
+        r.sd = 3
+        #expect(r.value == 1.5 && r.adjusted == nil && r.z?.sign == .minus && r.contribution == .infinity && r.sd == 3
+                && r.denominator == nil && r.reliability == nil)
+        #expect(MemoryLayout<IndicatorResult>.stride < 208 && MemoryLayout<WorkforceFigures>.stride < 216,
+                "smaller than with Double? fields (208 and 216 bytes)")
+    }
 }

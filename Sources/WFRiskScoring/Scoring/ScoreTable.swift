@@ -8,13 +8,13 @@ import WFRiskInspections
 public struct IndicatorResult: Sendable, Equatable {
     public var indicator: Indicator
     /// Value before adjustment (published rate, or derived from counts).
-    public var value: Double?
+    @NilAsNaN public var value: Double? = nil
     /// Value after shrinkage toward England (what is standardised).
-    public var adjusted: Double?
+    @NilAsNaN public var adjusted: Double? = nil
     /// Robust z-score, direction applied, clamped.
-    public var z: Double?
+    @NilAsNaN public var z: Double? = nil
     /// Points added to (or, if negative, taken from) the 50-point baseline.
-    public var contribution: Double?
+    @NilAsNaN public var contribution: Double? = nil
     /// Configured weight.
     public var weight: Double
     /// Why there is no value, or a caveat on it.
@@ -22,15 +22,15 @@ public struct IndicatorResult: Sendable, Equatable {
     /// Rank among the units with an adjusted value, 1 = most risk (direction applied).
     public var rank: Int? = nil
     /// Standard deviation of the adjusted value from sampling noise given its denominator (rank intervals).
-    public var sd: Double? = nil
+    @NilAsNaN public var sd: Double? = nil
     /// What the value rests on (FTE, case-holding FTE, children): the funnel plot's x.
-    public var denominator: Double? = nil
+    @NilAsNaN public var denominator: Double? = nil
     /// Intervals of `value` (before shrinkage) at 95% and 99.8%, and how they were computed.
     public var ci95: ConfidenceInterval? = nil
     public var ci998: ConfidenceInterval? = nil
     public var intervalMethod: IntervalMethod? = nil
     /// Share of its own departure from England the adjusted value keeps (shrinkage reliability).
-    public var reliability: Double? = nil
+    @NilAsNaN public var reliability: Double? = nil
     /// Where the 95% and 99.8% intervals lie against England's value.
     public var vsEngland: Significance? = nil
     public var vsEngland998: Significance? = nil

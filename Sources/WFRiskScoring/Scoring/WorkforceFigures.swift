@@ -1,23 +1,24 @@
+import WFRiskCore
 import WFRiskIngest
 
 /// The counts and rates of one reporting unit (or England, or a region) in one year,
 /// with rates derived from counts where the file gives counts only, and counts
 /// recovered from rates where it gives rates only.
 struct WorkforceFigures: Sendable, Equatable {
-    var inpost: Double?
-    var starters: Double?
-    var leavers: Double?
-    var agency: Double?
-    var vacancies: Double?
-    var caseHolders: Double?
-    var cases: Double?
-    var absenceRate: Double?
-    var vacancyAgencyCoverRate: Double?
+    @NilAsNaN var inpost: Double? = nil
+    @NilAsNaN var starters: Double? = nil
+    @NilAsNaN var leavers: Double? = nil
+    @NilAsNaN var agency: Double? = nil
+    @NilAsNaN var vacancies: Double? = nil
+    @NilAsNaN var caseHolders: Double? = nil
+    @NilAsNaN var cases: Double? = nil
+    @NilAsNaN var absenceRate: Double? = nil
+    @NilAsNaN var vacancyAgencyCoverRate: Double? = nil
     /// Published (or derived) rates, in per cent / cases per FTE.
-    var turnoverRate: Double?
-    var agencyRate: Double?
-    var vacancyRate: Double?
-    var caseload: Double?
+    @NilAsNaN var turnoverRate: Double? = nil
+    @NilAsNaN var agencyRate: Double? = nil
+    @NilAsNaN var vacancyRate: Double? = nil
+    @NilAsNaN var caseload: Double? = nil
     /// Why a figure is missing, by measure, as published (`c`, `x`, `z`…).
     var missingReasons: [Measure: String] = [:]
 
