@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import WFRiskCore
 
 /// How a stage ended (`status` of a stage in manifest.json).
 enum StageStatus: String, Sendable {
@@ -170,6 +171,9 @@ final class StageGraph: @unchecked Sendable {
             for n in ready { schedule(n) }
             // After the next stages are under way: freeing a large value takes a while.
             for n in usedUp { n.used() }
+            // What the stage and the values used up freed, given back before later stages
+            // take new pages (`FreedMemory`).
+            FreedMemory.release()
             group.leave()
         }
     }
