@@ -185,6 +185,23 @@ import WFRiskTestSupport
         }
     }
 
+    /// The national page handed to the file in blocks (`ReportTemplate.render(_:blockSize:to:)`)
+    /// is the page rendered whole, at any block size, in both layouts.
+    @Test(arguments: [ReportLayout.onePage, .unitPages])
+    func reportPageInBlocksIsTheWholePage(layout: ReportLayout) throws {
+        var data = try ReportTemplateTests.data(years: true)
+        data.table = try Self.table(seed: 8)
+        let (page, _) = try ReportModel.page(data, css: "p{}", layout: layout)
+        let library = try ScoresReport.templates()
+        let whole = try library.render(page, template: "report")
+        for blockSize in [1, 700, 1 << 20] {
+            var blocks: [[UInt8]] = []
+            try library.render(page, template: "report", blockSize: blockSize) { blocks.append($0) }
+            #expect(Array(blocks.joined()) == whole, "\(layout), blocks of \(blockSize)")
+            #expect(blockSize > whole.count ? blocks.count == 1 : blocks.count > 1, "\(layout), blocks of \(blockSize): \(blocks.count)")
+        }
+    }
+
     // MARK: Manifest
 
     /// The manifest records each output's hash and size as the write stage wrote it

@@ -29,7 +29,10 @@ enum ScoresReport {
                     try write(unit.page, try unitPage(unit, page: page, library: library))
                 }
             }
-            return (try FileOutput.writeAtomically(try library.render(page, template: "report"), to: path), pages)
+            let report = try FileOutput.writeAtomically(to: path) { write in
+                try library.render(page, template: "report", blockSize: 1 << 20, to: write)
+            }
+            return (report, pages)
         }
     }
 
@@ -93,15 +96,27 @@ enum ScoresReport {
         let typedFields: Bool
 
         func render(_ value: Any, template name: String) throws -> [UInt8] {
-            let values: Any
-            if value is [String: Any] {
-                values = value
-            } else if typedFields, let view = value as? TemplateFields {
-                values = view.fields
-            } else {
-                values = plain(value) ?? [String: Any]()
-            }
+            let values = fields(value)
             if let t = fast[name] { return t.render(values) }
+            return try mustache(values, template: name)
+        }
+
+        /// `render` handed to `write` in blocks (`ReportTemplate.render(_:blockSize:to:)`); whole
+        /// for a template only swift-mustache renders.
+        func render(_ value: Any, template name: String, blockSize: Int, to write: ([UInt8]) throws -> Void) throws {
+            let values = fields(value)
+            if let t = fast[name] { return try t.render(values, blockSize: blockSize, to: write) }
+            try write(try mustache(values, template: name))
+        }
+
+        /// What the templates read of `value`: a dictionary as it is, a view's fields.
+        private func fields(_ value: Any) -> Any {
+            if value is [String: Any] { return value }
+            if typedFields, let view = value as? TemplateFields { return view.fields }
+            return plain(value) ?? [String: Any]()
+        }
+
+        private func mustache(_ values: Any, template name: String) throws -> [UInt8] {
             guard let html = library.render(values, withTemplate: name) else {
                 throw WFRiskError.runtime("report template '\(name)' is missing from \(try ReferenceFiles.path("report/\(name).mustache"))")
             }

@@ -37,13 +37,31 @@ struct ReportTemplate: Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
         var stack: [Any] = [value]
-        Self.render(nodes, stack: &stack, into: &out)
+        Self.render(nodes, stack: &stack, into: &out, flush: { _ in })
         return out
+    }
+
+    /// `render(_:)` handed to `write` in blocks of about `blockSize` bytes (cut between the items
+    /// of a list) instead of held whole. Why: at 100x the national page is 41 MB, and holding it
+    /// while it grew (by doubling) was about 90 MB of the default formats' peak.
+    /// `WriteFastPathTests` pins the blocks to `render(_:)`.
+    func render(_ value: Any, blockSize: Int, to write: ([UInt8]) throws -> Void) throws {
+        var out: [UInt8] = []
+        out.reserveCapacity(blockSize + (1 << 16))
+        var stack: [Any] = [value]
+        try Self.render(nodes, stack: &stack, into: &out) { out in
+            guard out.count >= blockSize else { return }
+            try write(out)
+            out.removeAll(keepingCapacity: true)
+        }
+        if !out.isEmpty { try write(out) }
     }
 
     // MARK: Rendering
 
-    private static func render(_ nodes: [Node], stack: inout [Any], into out: inout [UInt8]) {
+    /// `flush` is offered the bytes so far after each item of a list.
+    private static func render(_ nodes: [Node], stack: inout [Any], into out: inout [UInt8],
+                               flush: (inout [UInt8]) throws -> Void) rethrows {
         for node in nodes {
             switch node {
             case .text(let bytes):
@@ -65,23 +83,24 @@ struct ReportTemplate: Sendable {
                     if inverted {
                         guard list.isEmpty else { continue }
                         stack.append(list)
-                        render(body, stack: &stack, into: &out)
+                        try render(body, stack: &stack, into: &out, flush: flush)
                         stack.removeLast()
                     } else {
                         for item in list {
                             stack.append(item)
-                            render(body, stack: &stack, into: &out)
+                            try render(body, stack: &stack, into: &out, flush: flush)
                             stack.removeLast()
+                            try flush(&out)
                         }
                     }
                 case let b as Bool:
-                    if b != inverted { render(body, stack: &stack, into: &out) }
+                    if b != inverted { try render(body, stack: &stack, into: &out, flush: flush) }
                 case nil:
-                    if inverted { render(body, stack: &stack, into: &out) }
+                    if inverted { try render(body, stack: &stack, into: &out, flush: flush) }
                 case let some?:
                     guard !inverted else { continue }
                     stack.append(some)
-                    render(body, stack: &stack, into: &out)
+                    try render(body, stack: &stack, into: &out, flush: flush)
                     stack.removeLast()
                 }
             }

@@ -93,10 +93,11 @@ enum WorkbookWriter {
         return [UInt8](data)
     }
 
-    /// Writes the workbook atomically to `path`.
+    /// Writes the workbook atomically to `path`: libxlsxwriter writes the temporary file beside
+    /// it, so the workbook is never held whole in memory (`render` is the in-memory path).
     @discardableResult
     static func writeAtomically(_ sheets: [WorkbookSheet], properties: Properties, to path: String) throws -> WrittenFile {
-        try FileOutput.writeAtomically(try render(sheets, properties: properties), to: path)
+        try FileOutput.writeAtomically(to: path) { temp in try write(sheets, properties: properties, to: temp) }
     }
 
     static func write(_ sheets: [WorkbookSheet], properties: Properties, to path: String) throws {
