@@ -154,6 +154,7 @@ import WFRiskTestSupport
 
     /// Each view's `fields` against reflection, as trees: the same keys, values and order of lists.
     static func same(_ a: Any, _ b: Any, _ path: String = "") -> String? {
+        if let lazy = a as? TemplateList { return same(lazy.materialized, b, path) }
         switch (a, b) {
         case let (x as [String: Any], y as [String: Any]):
             guard Set(x.keys) == Set(y.keys) else { return "\(path): keys \(x.keys.sorted()) against \(y.keys.sorted())" }

@@ -14,6 +14,34 @@ extension Array where Element: TemplateFields {
     var fields: [Any] { map(\.fields) }
 }
 
+/// A list of views whose fields are made as the template reaches each item, instead of all at
+/// once. Why: the national view lists every unit twice (the national table and the index); at
+/// 20,000 units their dictionaries were 87 MB of live heap at the end of the write stage, the
+/// default formats' peak (heaptrack, docs/performance.md "Issue 25, session 18").
+/// `ReportTemplate` renders it item by item; swift-mustache and the tests see `materialized`,
+/// the plain list (`[Any]` of the items' fields).
+struct TemplateList {
+    let count: Int
+    let item: (Int) -> [String: Any]
+
+    init<T: TemplateFields>(_ items: [T]) {
+        count = items.count
+        item = { items[$0].fields }
+    }
+
+    var materialized: [Any] { (0..<count).map(item) }
+
+    /// `value` with every `TemplateList` in it made a plain list.
+    static func materializing(_ value: Any) -> Any {
+        switch value {
+        case let list as TemplateList: return list.materialized.map(materializing)
+        case let d as [String: Any]: return d.mapValues(materializing)
+        case let a as [Any]: return a.map(materializing)
+        default: return value
+        }
+    }
+}
+
 extension Array where Element == String {
     var fields: [Any] { map { $0 } }
 }
@@ -26,7 +54,7 @@ extension ReportPage: TemplateFields {
             "excludedCount": excludedCount, "hasExcluded": hasExcluded, "hasIntervals": hasIntervals, "rankChart": rankChart,
             "rankChartCaption": rankChartCaption, "legend": legend.fields, "distributions": distributions.fields,
             "binRows": binRows.fields, "hasDemand": hasDemand, "hasInspections": hasInspections,
-            "nationalRows": nationalRows.fields, "index": index.fields, "unitPages": unitPages, "unitSections": unitSections,
+            "nationalRows": TemplateList(nationalRows), "index": TemplateList(index), "unitPages": unitPages, "unitSections": unitSections,
             "funnels": funnels.fields, "hasFunnels": hasFunnels, "inputs": inputs.fields, "sources": sources,
             "contributionLimit": contributionLimit,
         ]

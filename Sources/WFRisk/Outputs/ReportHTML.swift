@@ -117,7 +117,7 @@ enum ScoresReport {
         }
 
         private func mustache(_ values: Any, template name: String) throws -> [UInt8] {
-            guard let html = library.render(values, withTemplate: name) else {
+            guard let html = library.render(TemplateList.materializing(values), withTemplate: name) else {
                 throw WFRiskError.runtime("report template '\(name)' is missing from \(try ReferenceFiles.path("report/\(name).mustache"))")
             }
             return Array(html.utf8)

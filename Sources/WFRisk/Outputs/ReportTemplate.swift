@@ -93,6 +93,21 @@ struct ReportTemplate: Sendable {
                             try flush(&out)
                         }
                     }
+                case let list as TemplateList:
+                    // As the `[Any]` it stands for (`TemplateList.materialized`), an item at a time.
+                    if inverted {
+                        guard list.count == 0 else { continue }
+                        stack.append([Any]())
+                        try render(body, stack: &stack, into: &out, flush: flush)
+                        stack.removeLast()
+                    } else {
+                        for i in 0..<list.count {
+                            stack.append(list.item(i))
+                            try render(body, stack: &stack, into: &out, flush: flush)
+                            stack.removeLast()
+                            try flush(&out)
+                        }
+                    }
                 case let b as Bool:
                     if b != inverted { try render(body, stack: &stack, into: &out, flush: flush) }
                 case nil:
