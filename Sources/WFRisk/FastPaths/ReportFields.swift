@@ -15,9 +15,10 @@ extension Array where Element: TemplateFields {
 }
 
 /// A list of views whose fields are made as the template reaches each item, instead of all at
-/// once. Why: the national view lists every unit twice (the national table and the index); at
-/// 20,000 units their dictionaries were 87 MB of live heap at the end of the write stage, the
-/// default formats' peak (heaptrack, docs/performance.md "Issue 25, session 18").
+/// once. Why: the national view lists every unit in its table, its index and each funnel's
+/// table; at 20,000 units the first two lists' dictionaries were 87 MB of live heap at the end
+/// of the write stage, the default formats' peak (heaptrack, docs/performance.md "Issue 25,
+/// session 18"), and the funnels' about 30 MB more.
 /// `ReportTemplate` renders it item by item; swift-mustache and the tests see `materialized`,
 /// the plain list (`[Any]` of the items' fields).
 struct TemplateList {
@@ -159,7 +160,7 @@ extension Quote: TemplateFields {
 }
 
 extension FunnelView: TemplateFields {
-    var fields: [String: Any] { ["id": id, "heading": heading, "chart": chart, "caption": caption, "rows": rows.fields] }
+    var fields: [String: Any] { ["id": id, "heading": heading, "chart": chart, "caption": caption, "rows": TemplateList(rows)] }
 }
 
 extension FunnelRow: TemplateFields {
