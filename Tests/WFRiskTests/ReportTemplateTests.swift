@@ -116,4 +116,20 @@ import WFRiskTestSupport
         }
         #expect(compared == 600)
     }
+
+    /// A list made an item at a time (`TemplateList`) renders as the plain list it stands for,
+    /// in sections and inverted sections, empty or not, whole or in blocks.
+    @Test func aListMadeAnItemAtATimeIsThePlainList() throws {
+        let template = try ReportTemplate("{{#rows}}<{{name}}|{{href}}>{{/rows}}{{^rows}}none {{title}}{{/rows}}.\n")
+        for count in [0, 1, 3] {
+            let entries = (0..<count).map { IndexEntry(href: "#u\($0)", name: "Unit & \($0)") }
+            let plain = template.render(["rows": entries.fields, "title": "t"] as [String: Any])
+            let lazy: [String: Any] = ["rows": TemplateList(entries), "title": "t"]
+            #expect(template.render(lazy) == plain, "\(count) items")
+            var blocks: [[UInt8]] = []
+            try template.render(lazy, blockSize: 1) { blocks.append($0) }
+            #expect(Array(blocks.joined()) == plain, "\(count) items in blocks")
+            #expect(String(decoding: plain, as: UTF8.self).contains(count == 0 ? "none t" : "Unit &amp; 0"))
+        }
+    }
 }

@@ -16,9 +16,9 @@ extension Array where Element: TemplateFields {
 
 /// A list of views whose fields are made as the template reaches each item, instead of all at
 /// once. Why: the national view lists every unit in its table, its index and each funnel's
-/// table; at 20,000 units the first two lists' dictionaries were 87 MB of live heap at the end
-/// of the write stage, the default formats' peak (heaptrack, docs/performance.md "Issue 25,
-/// session 18"), and the funnels' about 30 MB more.
+/// table; at 20,000 units those lists' dictionaries were 87 MB of live heap at the end of the
+/// write stage, the default formats' peak (heaptrack, docs/performance.md "Issue 25, session
+/// 18").
 /// `ReportTemplate` renders it item by item; swift-mustache and the tests see `materialized`,
 /// the plain list (`[Any]` of the items' fields).
 struct TemplateList {

@@ -117,7 +117,8 @@ enum ScoresReport {
         }
 
         private func mustache(_ values: Any, template name: String) throws -> [UInt8] {
-            guard let html = library.render(TemplateList.materializing(values), withTemplate: name) else {
+            // Only a view's `fields` hold lazy lists; reflected values are plain already.
+            guard let html = library.render(typedFields ? TemplateList.materializing(values) : values, withTemplate: name) else {
                 throw WFRiskError.runtime("report template '\(name)' is missing from \(try ReferenceFiles.path("report/\(name).mustache"))")
             }
             return Array(html.utf8)

@@ -32,7 +32,8 @@ struct ReportTemplate: Sendable {
         nodes = try parser.parse(section: nil, newLine: true)
     }
 
-    /// `value`: what `ScoresReport.plain` returns (dictionaries, arrays, strings, Bools, Ints).
+    /// `value`: what `ScoresReport.plain` returns (dictionaries, arrays, strings, Bools, Ints), or
+    /// a view's `fields`, which may hold lists made an item at a time (`TemplateList`).
     func render(_ value: Any) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)

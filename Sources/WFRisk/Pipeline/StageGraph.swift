@@ -171,8 +171,8 @@ final class StageGraph: @unchecked Sendable {
             for n in ready { schedule(n) }
             // After the next stages are under way: freeing a large value takes a while.
             for n in usedUp { n.used() }
-            // What the stage and the values used up freed, given back before later stages
-            // take new pages (`FreedMemory`).
+            // What the stage and the values used up freed, given back while the next stages
+            // start, rather than kept resident beside the pages they take (`FreedMemory`).
             FreedMemory.release()
             group.leave()
         }

@@ -85,7 +85,12 @@ package enum FileOutput {
         let temp = path + ".tmp-\(getpid())"
         do {
             try produce(temp)
-            let sha256 = try SHA256Digest.hex(ofFile: temp)
+            let sha256: String
+            do { sha256 = try SHA256Digest.hex(ofFile: temp) } catch {
+                throw WFRiskError.runtime("cannot write \(path): reading back \(temp) failed: \(error)")
+            }
+            // The mode the other outputs get (the C library's fopen leaves 0666 less the umask).
+            chmod(temp, 0o644)
             let fd = open(temp, O_RDONLY)
             var info = stat()
             guard fd >= 0, fstat(fd, &info) == 0, fsync(fd) == 0 else {

@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,7 +8,7 @@ import Glibc
 /// allocations, so the memory a stage freed (the ingest's parse buffers, a used-up dataset)
 /// still counted in the process's resident size while the next stage, on other threads,
 /// took new pages. On the 100x workload that was about 70 MB of the peak: 503 MB resident
-/// against 373 MB of live heap; with the pages given back after each stage, 424–440 MB
+/// against 373 MB of live heap; with the pages given back after each stage, 427–437 MB
 /// (docs/performance.md, "Issue 25, session 18"). `malloc_trim` is glibc's; where the C
 /// library has none this does nothing.
 package enum FreedMemory {
@@ -30,5 +31,11 @@ package enum FreedMemory {
     /// thread that finished a stage.
     package static func release() {
         _ = trim?(0)
+        lock.withLock { released += 1 }
     }
+
+    /// Calls of `release` so far in this process (the tests check the stage graph makes them).
+    package static var releases: Int { lock.withLock { released } }
+    nonisolated(unsafe) private static var released = 0
+    private static let lock = NSLock()
 }

@@ -7,9 +7,9 @@
 /// Reading gives back exactly what was stored, every NaN, infinity and signed zero included,
 /// except the reserved pattern itself, which reads as nil: a quiet NaN whose payload no
 /// arithmetic makes (a NaN result carries an operand's payload or the default one) and no
-/// input file gives (`DecimalNumber` refuses NaN). Equality is
-/// `Double?`'s: nil equals nil, and NaN equals nothing. The tests compare it with `Double?`
-/// (`NilAsNaNTests`).
+/// input file gives (`DecimalNumber` refuses NaN). Equality is `Double?`'s: nil equals nil,
+/// and NaN equals nothing. `ScoringFastPathTests.nilAsNaNIsTheOptionalItHolds` compares it
+/// with `Double?`.
 @propertyWrapper
 public struct NilAsNaN: Sendable, Equatable {
     /// The bit pattern that means nil: a quiet NaN whose payload spells "nil".
