@@ -81,34 +81,10 @@ struct ReportTemplate: Sendable {
                 let v = lookup(path, local: local, in: stack)
                 switch v {
                 case let list as [Any]:
-                    if inverted {
-                        guard list.isEmpty else { continue }
-                        stack.append(list)
-                        try render(body, stack: &stack, into: &out, flush: flush)
-                        stack.removeLast()
-                    } else {
-                        for item in list {
-                            stack.append(item)
-                            try render(body, stack: &stack, into: &out, flush: flush)
-                            stack.removeLast()
-                            try flush(&out)
-                        }
-                    }
+                    try section(list.count, { list[$0] }, inverted: inverted, body, stack: &stack, into: &out, flush: flush)
                 case let list as TemplateList:
                     // As the `[Any]` it stands for (`TemplateList.materialized`), an item at a time.
-                    if inverted {
-                        guard list.count == 0 else { continue }
-                        stack.append([Any]())
-                        try render(body, stack: &stack, into: &out, flush: flush)
-                        stack.removeLast()
-                    } else {
-                        for i in 0..<list.count {
-                            stack.append(list.item(i))
-                            try render(body, stack: &stack, into: &out, flush: flush)
-                            stack.removeLast()
-                            try flush(&out)
-                        }
-                    }
+                    try section(list.count, list.item, inverted: inverted, body, stack: &stack, into: &out, flush: flush)
                 case let b as Bool:
                     if b != inverted { try render(body, stack: &stack, into: &out, flush: flush) }
                 case nil:
@@ -120,6 +96,25 @@ struct ReportTemplate: Sendable {
                     stack.removeLast()
                 }
             }
+        }
+    }
+
+    /// A section over a list of `count` items: the body once per item, each on top of the stack
+    /// (then `flush` is offered the bytes), or, inverted, once over the empty list if it is empty.
+    private static func section(_ count: Int, _ item: (Int) -> Any, inverted: Bool, _ body: [Node], stack: inout [Any],
+                                into out: inout [UInt8], flush: (inout [UInt8]) throws -> Void) rethrows {
+        if inverted {
+            guard count == 0 else { return }
+            stack.append([Any]())
+            try render(body, stack: &stack, into: &out, flush: flush)
+            stack.removeLast()
+            return
+        }
+        for i in 0..<count {
+            stack.append(item(i))
+            try render(body, stack: &stack, into: &out, flush: flush)
+            stack.removeLast()
+            try flush(&out)
         }
     }
 

@@ -32,11 +32,7 @@ package enum FileOutput {
     /// that appends bytes to the temporary file. Nothing appears at `path` unless all of it is written.
     @discardableResult
     package static func writeAtomically(to path: String, _ produce: (_ write: ([UInt8]) throws -> Void) throws -> Void) throws -> WrittenFile {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
-        let temp = path + ".tmp-\(getpid())"
+        let temp = try temporaryFile(beside: path)
         let fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw WFRiskError.runtime("cannot write \(temp): \(String(cString: strerror(errno)))") }
         func fail(_ error: Error) -> Error {
@@ -64,10 +60,7 @@ package enum FileOutput {
         }
         guard fsync(fd) == 0 else { throw fail(WFRiskError.runtime("cannot write \(path): \(String(cString: strerror(errno)))")) }
         close(fd)
-        guard rename(temp, path) == 0 else {
-            unlink(temp)
-            throw WFRiskError.runtime("cannot move \(temp) to \(path): \(String(cString: strerror(errno)))")
-        }
+        try moveIntoPlace(temp, path)
         return WrittenFile(sha256: digest.finalize(), bytes: size)
     }
 
@@ -78,34 +71,47 @@ package enum FileOutput {
     /// stage, where the default formats' peak was.
     @discardableResult
     package static func writeAtomically(to path: String, byPath produce: (_ temporaryPath: String) throws -> Void) throws -> WrittenFile {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
-        let temp = path + ".tmp-\(getpid())"
+        let temp = try temporaryFile(beside: path)
+        let sha256: String
+        var info = stat()
         do {
             try produce(temp)
-            let sha256: String
             do { sha256 = try SHA256Digest.hex(ofFile: temp) } catch {
                 throw WFRiskError.runtime("cannot write \(path): reading back \(temp) failed: \(error)")
             }
             // The mode the other outputs get (the C library's fopen leaves 0666 less the umask).
             chmod(temp, 0o644)
             let fd = open(temp, O_RDONLY)
-            var info = stat()
             guard fd >= 0, fstat(fd, &info) == 0, fsync(fd) == 0 else {
                 let why = String(cString: strerror(errno))
                 if fd >= 0 { close(fd) }
                 throw WFRiskError.runtime("cannot write \(path): \(why)")
             }
             close(fd)
-            guard rename(temp, path) == 0 else {
-                throw WFRiskError.runtime("cannot move \(temp) to \(path): \(String(cString: strerror(errno)))")
-            }
-            return WrittenFile(sha256: sha256, bytes: Int(info.st_size))
         } catch {
             unlink(temp)
             throw error
+        }
+        try moveIntoPlace(temp, path)
+        return WrittenFile(sha256: sha256, bytes: Int(info.st_size))
+    }
+
+    /// The temporary file a single output is written to before `moveIntoPlace`: beside `path`
+    /// (same file system, so the rename is atomic), its folder made if missing.
+    private static func temporaryFile(beside path: String) throws -> String {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        return path + ".tmp-\(getpid())"
+    }
+
+    /// Renames the finished temporary file over `path`; on failure removes it.
+    private static func moveIntoPlace(_ temp: String, _ path: String) throws {
+        guard rename(temp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temp)
+            throw WFRiskError.runtime("cannot move \(temp) to \(path): \(reason)")
         }
     }
 
