@@ -71,6 +71,20 @@ import WFRiskTestSupport
         }
     }
 
+    /// `ReportingUnit.sorted` against `sorted()` on random units: single codes of different
+    /// lengths (so that text order is not number order), joint returns, duplicates' absence.
+    @Test func unitsSortedByKeyAreSortedUnits() {
+        var rng = SeededRandom(seed: 41)
+        for trial in 0..<300 {
+            var seen = Set<ReportingUnit>()
+            for _ in 0..<Int(rng.next() % 60) {
+                let code = { String(rng.next() % (rng.chance(0.5) ? 1_000 : 30)) }
+                seen.insert(rng.chance(0.1) ? ReportingUnit(memberCodes: [code(), code()]) : ReportingUnit(code()))
+            }
+            #expect(ReportingUnit.sorted(seen) == seen.sorted(), "trial \(trial)")
+        }
+    }
+
     /// A seeded series of synthetic authorities with some figures suppressed (a missing absence
     /// rate, a zero in post), as a dataset and its figure table.
     func series(seed: UInt64) throws -> (TidyDataset, FigureTable) {
@@ -108,6 +122,43 @@ import WFRiskTestSupport
             }
         }
         #expect(estimated > 0, "the series has estimated shrinkage to compare")
+    }
+
+    /// The shrinkage estimate sums over the year's units in code order, whatever order the
+    /// figure table's dictionaries hold them in (that order changes with each process's hash
+    /// seed, and a floating-point sum with its order: the estimate, and every adjusted value,
+    /// could differ in their last bits from one run to the next). Expected: the estimate over
+    /// the units sorted here, bit for bit, in both versions.
+    @Test(arguments: [5, 6] as [UInt64])
+    func shrinkageSumsInCodeOrder(seed: UInt64) throws {
+        let (_, figures) = try series(seed: seed)
+        let settings = try Fixtures.settings()
+        var compared = 0
+        for year in 2018...2023 {
+            let inYear = try #require(figures.units[year])
+            #expect(figures.unitOrder[year] == inYear.keys.sorted(), "\(year)")
+            let priors = Indicator.allCases.map { ScoringContext.prior($0, year: year, figures: figures) }
+            let fast = YearShrinkage.shrinkers(year: year, figures: figures, priors: priors, settings: settings)
+            let plain = YearShrinkage.plain(year: year, figures: figures, priors: priors, settings: settings)
+            for d in IndicatorDefinition.all {
+                guard case .ratio(let r) = d.formula, let p = priors[d.indicator.ordinal] else { continue }
+                var values: [Double] = [], variances: [Double] = []
+                for u in inYear.keys.sorted() {
+                    let f = inYear[u]!
+                    guard let n = r.numerator(f, nil), let den = r.denominator(f, nil), den > 0,
+                          let v = r.model.variance(at: p, denominator: den, figures: f) else { continue }
+                    values.append(n / den)
+                    variances.append(v)
+                }
+                let expected = BetweenVariance.estimate(values: values, variances: variances, target: p)
+                for got in [fast[d.indicator.ordinal]?.estimate, plain[d.indicator.ordinal]?.estimate] {
+                    #expect(got?.tau2.bitPattern == expected?.tau2.bitPattern && got?.phi.bitPattern == expected?.phi.bitPattern,
+                            "\(d.indicator) \(year)")
+                }
+                if expected != nil { compared += 1 }
+            }
+        }
+        #expect(compared > 10, "estimates compared: \(compared)")
     }
 
     /// `ComponentSum.lean` against `plain` on random indicator results (present or absent,

@@ -13,10 +13,11 @@ import WFRiskCore
 /// each. On the benchmark's 20,000 units that copying (a `WorkforceFigures` is a dozen optionals
 /// and a dictionary) was about a sixth of the score stage (`perf`, docs/performance.md). Here
 /// each unit's ratio and sampling variance go straight into the two arrays the estimate reads,
-/// in the same order (the dictionary's), so the estimate is the same to the last bit.
+/// in the same order (code order, `FigureTable.unitOrder`), so the estimate is the same to the
+/// last bit.
 enum YearShrinkage {
     static func shrinkers(year: Int, figures: FigureTable, priors: [Double?], settings: ScoringSettings) -> [Shrinker?] {
-        let units = figures.units[year] ?? [:]
+        let units = figures.unitsInCodeOrder(year)
         return IndicatorDefinition.all.map { d in
             switch d.formula {
             case .ratio(let r):
@@ -25,7 +26,7 @@ enum YearShrinkage {
                 var values: [Double] = [], variances: [Double] = []
                 values.reserveCapacity(units.count)
                 variances.reserveCapacity(units.count)
-                for f in units.values {
+                for f in units {
                     guard let n = r.numerator(f, nil), let den = r.denominator(f, nil), den > 0,
                           let v = model.variance(at: p, denominator: den, figures: f) else { continue }
                     values.append(n / den)
@@ -43,7 +44,7 @@ enum YearShrinkage {
 
     /// Plain path: every unit's (ratio, denominator, figures) listed, then `Shrinker.estimated`.
     static func plain(year: Int, figures: FigureTable, priors: [Double?], settings: ScoringSettings) -> [Shrinker?] {
-        let all = figures.units[year].map { Array($0.values) } ?? []
+        let all = figures.unitsInCodeOrder(year)
         return IndicatorDefinition.all.map { d in
             switch d.formula {
             case .ratio(let r):

@@ -16,6 +16,10 @@ public struct FigureTable: Sendable {
     /// Published identity of each unit-year (codes, name, region); with `identitiesOnly`, the
     /// rows without their values (`TidyRecord.identity`).
     package let records: [Int: [ReportingUnit: TidyRecord]]
+    /// Local-authority units of each year in code order (`ReportingUnit <`): the order scoring
+    /// goes through them, and the order every sum over them is taken in (a dictionary's order
+    /// changes with each process's hash seed, and a floating-point sum with its order).
+    package let unitOrder: [Int: [ReportingUnit]]
 
     /// Built year by year on up to `threads` threads (the years are independent; the table is
     /// the same at any count). `identitiesOnly`: `records` holds the rows without their values,
@@ -28,6 +32,7 @@ public struct FigureTable: Sendable {
             var regions: [String: WorkforceFigures]
             var members: [String: ReportingUnit]
             var records: [ReportingUnit: TidyRecord]
+            var order: [ReportingUnit]
         }
         let built: [Year?] = Parallel.map(dataset.years, threads: threads) { year in
             let las = dataset.localAuthorities(in: year)
@@ -39,12 +44,13 @@ public struct FigureTable: Sendable {
                 figures[u] = WorkforceFigures(record: r)
                 for m in u.memberCodes { byMember[m] = u }
             }
-            // Pooled figures sum the units in code order (sorted only when a pooled figure is needed).
+            // Pooled figures sum the units in code order.
+            let order = ReportingUnit.sorted(las.keys)
             var england: WorkforceFigures?
             if let r = dataset.national(year: year) {
                 england = WorkforceFigures(record: r)
             } else if !las.isEmpty {
-                england = WorkforceFigures.pooled(las.keys.sorted().map { figures[$0]! })
+                england = WorkforceFigures.pooled(order.map { figures[$0]! })
             }
             var regional: [String: WorkforceFigures] = [:]
             for (code, inRegion) in Dictionary(grouping: las.keys, by: { las[$0]!.regionCode }) {
@@ -55,13 +61,14 @@ public struct FigureTable: Sendable {
                 }
             }
             return Year(units: figures, england: england, regions: regional, members: byMember,
-                        records: identitiesOnly ? las.mapValues(\.identity) : las)
+                        records: identitiesOnly ? las.mapValues(\.identity) : las, order: order)
         }
         var units: [Int: [ReportingUnit: WorkforceFigures]] = [:]
         var england: [Int: WorkforceFigures] = [:]
         var regions: [Int: [String: WorkforceFigures]] = [:]
         var members: [Int: [String: ReportingUnit]] = [:]
         var records: [Int: [ReportingUnit: TidyRecord]] = [:]
+        var order: [Int: [ReportingUnit]] = [:]
         for (year, part) in zip(dataset.years, built) {
             guard let part else { continue }
             units[year] = part.units
@@ -69,12 +76,20 @@ public struct FigureTable: Sendable {
             regions[year] = part.regions
             members[year] = part.members
             records[year] = part.records
+            order[year] = part.order
         }
         self.units = units
         self.england = england
         self.regions = regions
         self.unitByMember = members
         self.records = records
+        self.unitOrder = order
+    }
+
+    /// The figures of `year`'s local-authority units in code order (`unitOrder`).
+    func unitsInCodeOrder(_ year: Int) -> [WorkforceFigures] {
+        guard let figures = units[year] else { return [] }
+        return (unitOrder[year] ?? []).map { figures[$0]! }
     }
 
     /// Years with local-authority figures, oldest first.

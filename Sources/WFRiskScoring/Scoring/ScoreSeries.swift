@@ -35,16 +35,23 @@ package enum ScoreSeries {
     /// pass, ran alone on one core before the history years shared the threads: a seventh of
     /// the stage's CPU (`perf`, docs/performance.md) with the other core idle. Every pass is
     /// pure and writes its own slot, so the results do not depend on the order or the thread
-    /// count.
+    /// count. The passes share England's priors and the shrinkage of every year they read
+    /// (`YearEstimates`, which says why; the plain order makes them per pass).
     package static func scoreWithHistory(_ input: ScoringInput, figures: FigureTable, years: [Int],
                                          inspections: [Int: [ReportingUnit: InspectionEvidence]]?,
                                          threads: Int) throws -> (year: ScoreTable, earlier: [YearScores]) {
         enum Pass: Sendable { case year(ScoreTable), history(YearScores) }
+        // Every pass's window; none when there is no scoring year (the pass says so).
+        let estimates = (input.settings.year ?? input.workforce.latestYear).map { scoring in
+            let span = YearEstimates.window(scoring: min(scoring, years.min() ?? scoring), settings: input.settings)
+            return YearEstimates(figures: figures, years: span.lowerBound...max(scoring, years.max() ?? scoring),
+                                 settings: input.settings, threads: threads)
+        }
         // The scoring year first (nil), so with two threads it is taken at once.
         let tasks: [Int?] = [nil] + years
         let done = try Parallel.map(tasks, threads: threads) { year throws -> Pass in
-            guard let year else { return .year(try Scorer.scoreUnranked(input, figures: figures)) }
-            return .history(try scoreHistoryYear(year, input, figures: figures, inspections: inspections))
+            guard let year else { return .year(try Scorer.scoreUnranked(input, figures: figures, estimates: estimates)) }
+            return .history(try scoreHistoryYear(year, input, figures: figures, inspections: inspections, estimates: estimates))
         }
         guard case .year(let table) = done[0] else { preconditionFailure("the scoring year is the first pass") }
         let earlier = done.dropFirst().map { pass -> YearScores in
@@ -56,11 +63,12 @@ package enum ScoreSeries {
 
     /// One history year of `input`, with that year's inspection evidence when the run has texts.
     static func scoreHistoryYear(_ year: Int, _ input: ScoringInput, figures: FigureTable,
-                                 inspections: [Int: [ReportingUnit: InspectionEvidence]]?) throws -> YearScores {
+                                 inspections: [Int: [ReportingUnit: InspectionEvidence]]?,
+                                 estimates: YearEstimates? = nil) throws -> YearScores {
         var yearInput = input
         yearInput.settings.year = year
         if let inspections { yearInput.inspections = inspections[year] ?? [:] }
-        return try Scorer.scoreHistoryYear(yearInput, figures: figures)
+        return try Scorer.scoreHistoryYear(yearInput, figures: figures, estimates: estimates)
     }
 
     /// One row per current unit (the last of `tables`, the scoring year) and scored year, oldest

@@ -44,14 +44,19 @@ public enum Scorer {
     /// Scores every unit without ranking (the pipeline's `score` stage; `Ranking.rank` follows).
     /// `figures`, when given, must be built from `input.workforce` (a series shares one).
     package static func scoreUnranked(_ input: ScoringInput, figures: FigureTable? = nil) throws -> ScoreTable {
-        try ScoringContext(input, figures: figures ?? FigureTable(input.workforce)).run()
+        try scoreUnranked(input, figures: figures ?? FigureTable(input.workforce), estimates: nil)
+    }
+
+    /// As `scoreUnranked`, with the estimates a series shares (nil: the pass makes its own).
+    static func scoreUnranked(_ input: ScoringInput, figures: FigureTable, estimates: YearEstimates?) throws -> ScoreTable {
+        try ScoringContext(input, figures: figures, estimates: estimates).run()
     }
 
     /// Scores and ranks a year of a series (`history.csv`): the same scores, ranks, bands and
     /// coverage as `score`, without what only the scoring year shows (comparators, notes,
     /// indicator ranks, sampling noise, drivers), and kept as `YearScores`.
-    static func scoreHistoryYear(_ input: ScoringInput, figures: FigureTable) throws -> YearScores {
-        var table = try ScoringContext(input, figures: figures, detail: .history).run()
+    static func scoreHistoryYear(_ input: ScoringInput, figures: FigureTable, estimates: YearEstimates? = nil) throws -> YearScores {
+        var table = try ScoringContext(input, figures: figures, detail: .history, estimates: estimates).run()
         Ranking.rank(&table, blend: input.settings.blend, drivers: false)
         return YearScores(table)
     }
@@ -71,16 +76,20 @@ struct ScoringContext {
     let settings: ScoringSettings
     let year: Int
     let units: [ReportingUnit: TidyRecord]
+    /// `units`' keys in code order: the order of every pass over them.
+    let keys: [ReportingUnit]
     let sources: Set<IndicatorSource>
     let figures: FigureTable
     let demand: DemandLookup?
+    /// The scoring year's local-authority figures.
+    let yearFigures: [ReportingUnit: WorkforceFigures]
     /// England's prior (a proportion) for each indicator in the scoring year, by ordinal.
     let priors: [Double?]
-    /// England's priors in each year the trend and change indicators look back over, by ordinal.
-    let priorsByYear: [Int: [Double?]]
-    /// Each year's shrinkage of each figures-based indicator (the scoring year and the years the
-    /// trend and change indicators look back over), by ordinal; demand rates in the scoring year.
-    let shrinkersByYear: [Int: [Shrinker?]]
+    /// England's priors and each figures-based indicator's shrinkage in the scoring year and the
+    /// years the trend and change indicators look back over.
+    let estimates: YearEstimates
+    /// The scoring year's shrinkage of each indicator, by ordinal: `estimates`' and the demand rates'.
+    let yearShrinkers: [Shrinker?]
     /// Each indicator's weight, by ordinal.
     let weightOf: [Double]
     /// Per score (`ScoreKind.ordinal`): its indicators this run has a source for, and those of them with weight.
@@ -88,7 +97,9 @@ struct ScoringContext {
     let weighted: [[Indicator]]
     let detail: ScoringDetail
 
-    init(_ input: ScoringInput, figures: FigureTable, detail: ScoringDetail = .full) throws {
+    /// `estimates`, when given, must span this pass's window (`YearEstimates.window`) and be made
+    /// from `figures` and these settings; a series shares one (`ScoreSeries.scoreWithHistory`).
+    init(_ input: ScoringInput, figures: FigureTable, detail: ScoringDetail = .full, estimates: YearEstimates? = nil) throws {
         self.input = input
         self.detail = detail
         settings = input.settings
@@ -97,7 +108,13 @@ struct ScoringContext {
                                                  message: "no local-authority rows to score"))
         }
         self.year = year
-        units = figures.records[year] ?? input.workforce.localAuthorities(in: year)
+        if let records = figures.records[year] {
+            units = records
+            keys = figures.unitOrder[year]!
+        } else {
+            units = input.workforce.localAuthorities(in: year)
+            keys = units.keys.sorted()
+        }
         guard !units.isEmpty else {
             let have = input.workforce.years.map(String.init).joined(separator: ", ")
             throw WFRiskError.usage("no local-authority rows for scoring year \(year); the workforce data has years: \(have)")
@@ -112,28 +129,24 @@ struct ScoringContext {
         } else {
             demand = nil
         }
-        priors = Indicator.allCases.map { Self.prior($0, year: year, figures: figures) }
-        var byYear: [Int: [Double?]] = [year: priors]
-        for y in (year - max(2, settings.trendYears) + 1)..<year {
-            byYear[y] = Indicator.allCases.map { Self.prior($0, year: y, figures: figures) }
-        }
-        priorsByYear = byYear
-        var shrinkers: [Int: [Shrinker?]] = [:]
-        for (y, p) in byYear {
-            shrinkers[y] = YearShrinkage.shrinkers(year: y, figures: figures, priors: p, settings: settings)
-        }
+        yearFigures = figures.units[year] ?? [:]
+        let estimates = estimates ?? YearEstimates(figures: figures, years: YearEstimates.window(scoring: year, settings: settings),
+                                                   settings: settings)
+        self.estimates = estimates
+        priors = estimates.priors(in: year)!
+        var shrinkers = estimates.shrinkers(in: year)!
         if let demand {
             // Demand rates: the scoring year's units, each its rate per child on the children it implies.
-            let keys = units.keys.sorted()
+            let keys = self.keys
             for i in [Indicator.cinRate, .referralRate] {
                 let (count, rate) = Self.demandMeasures(i)
                 let results = keys.map { demand.rate($0, count: count, rate: rate) }
                 let list = results.compactMap { r in r.value.flatMap { v in r.children.map { (ratio: v / 10_000, denominator: $0, figures: WorkforceFigures?.none) } } }
-                shrinkers[year]![i.ordinal] = Shrinker.estimated(model: i.definition.sampling!, prior: demand.englandRate(rate).map { $0 / 10_000 },
-                                                                 scale: 10_000, k: settings.priorChildren, units: list)
+                shrinkers[i.ordinal] = Shrinker.estimated(model: i.definition.sampling!, prior: demand.englandRate(rate).map { $0 / 10_000 },
+                                                          scale: 10_000, k: settings.priorChildren, units: list)
             }
         }
-        shrinkersByYear = shrinkers
+        yearShrinkers = shrinkers
         let settings = settings, sources = s
         weightOf = Indicator.allCases.map { settings.weight($0) }
         listed = ScoreKind.allCases.map { Indicator.indicators(for: $0).filter { sources.contains($0.source) } }
@@ -144,7 +157,7 @@ struct ScoringContext {
 
     /// England's prior for `indicator` in `y` (cached over the look-back years).
     func prior(_ indicator: Indicator, in y: Int) -> Double? {
-        if let cached = priorsByYear[y] { return cached[indicator.ordinal] }
+        if let cached = estimates.priors(in: y) { return cached[indicator.ordinal] }
         return Self.prior(indicator, year: y, figures: figures)
     }
 
@@ -165,7 +178,8 @@ struct ScoringContext {
 
     /// The shrinkage of `indicator` in `y` (a year the context has estimated).
     func shrinker(_ indicator: Indicator, in y: Int) -> Shrinker {
-        if let s = shrinkersByYear[y]?[indicator.ordinal] { return s }
+        if y == year, let s = yearShrinkers[indicator.ordinal] { return s }
+        if let s = estimates.shrinker(indicator, in: y) { return s }
         let r = indicator.definition.ratio!
         return Shrinker.fixed(model: r.model, prior: prior(indicator, in: y), scale: r.scale, k: settings.priorFTE)
     }
@@ -173,7 +187,7 @@ struct ScoringContext {
     /// How each indicator was shrunk in the scoring year (`scores.json` → `shrinkage`).
     var listedShrinkage: [IndicatorShrinkage] {
         Indicator.allCases.compactMap { i in
-            guard sources.contains(i.source), let s = shrinkersByYear[year]?[i.ordinal] else { return nil }
+            guard sources.contains(i.source), let s = yearShrinkers[i.ordinal] else { return nil }
             // An estimate too large to write (corrupt magnitudes) is listed without its figures.
             let e = s.estimate.flatMap { e in e.tau2 * s.scale * s.scale < 1e9 && e.phi < 1e12 ? e : nil }
             return IndicatorShrinkage(indicator: i, method: s.estimate == nil ? "fixed_prior" : "empirical_bayes",
@@ -199,7 +213,6 @@ struct ScoringContext {
         guard figures.england[year] != nil else {
             return ScoreTable(year: year, units: [], references: [], englandPriors: [], sources: sources, warnings: ["no England figures for \(year)"])
         }
-        let keys = units.keys.sorted()
         // Per unit, in `keys` order (positions, not unit hashes, on the per-indicator passes).
         var rows: [IndicatorResults] = []
         var notes: [[String]] = []
@@ -332,7 +345,7 @@ struct ScoringContext {
 
     /// Every applicable indicator of one unit, each evaluated from its definition.
     func indicatorValues(_ unit: ReportingUnit, notes: inout [String]) -> IndicatorResults {
-        let now = figures.units[year]![unit]!
+        let now = yearFigures[unit]!
         var out = IndicatorResults()
         // Sampling noise feeds only the scoring year's rank simulation.
         let noise = detail == .full
@@ -467,7 +480,7 @@ struct ScoringContext {
                     guard let demand else { continue }
                     let (count, rate) = Self.demandMeasures(i)
                     let result = demand.rate(unit, count: count, rate: rate)
-                    let shrinker = shrinkersByYear[year]![i.ordinal]!
+                    let shrinker = yearShrinkers[i.ordinal]!
                     let adjusted = result.value.map { v in result.children.flatMap { shrinker.adjusted(v / 10_000, denominator: $0, figures: nil) } ?? v }
                     put(i, result.value, adjusted, result.note, caveat: result.note)
                     if noise, let a = adjusted {
@@ -580,10 +593,10 @@ struct ScoringContext {
     /// Published measures beside England, region and the statistical neighbours' median (the same
     /// statistic as `indicators.csv` and the report: one outlying neighbour does not move it).
     func comparisons(_ unit: ReportingUnit, record: TidyRecord) -> [Comparison] {
-        let now = figures.units[year]![unit]!
+        let now = yearFigures[unit]!
         let eng = figures.england[year]
         let reg = figures.regions[year]?[record.regionCode]
-        let peers = neighbourUnits(unit).compactMap { figures.units[year]![$0] }
+        let peers = neighbourUnits(unit).compactMap { yearFigures[$0] }
         return Comparison.measures.map { indicator in
             let r = indicator.definition.ratio!
             let values = peers.compactMap { r.value($0) }
