@@ -150,6 +150,36 @@ import WFRiskTestSupport
         }
     }
 
+    /// Each line's neighbours read from the values `IndicatorsCSV.Context` keeps, against the
+    /// units read out of the table (`UnitScore.result`): neighbours among the table's units, a
+    /// unit its own neighbour, unknown codes, repeated codes, none.
+    @Test func linesReadNeighboursAsTheTableHoldsThem() throws {
+        var rng = SeededRandom(seed: 17)
+        var table = try Self.table(seed: 11)
+        let codes = table.units.map(\.oldCode)
+        for i in table.units.indices {
+            table.units[i].neighbours = (0..<Int(rng.next() % 12)).map { _ in
+                let code = rng.chance(0.1) ? "no such code" : codes[Int(rng.next() % UInt64(codes.count))]
+                return NeighbourRef(oldCode: code, newCode: "", name: "")
+            }
+        }
+        let context = IndicatorsCSV.Context(table)
+        var compared = 0
+        for u in table.units {
+            for r in u.instability.indicators + u.caseloadRisk.indicators {
+                let peers = u.neighbours.compactMap { n in table.units.first { $0.oldCode == n.oldCode } }
+                let values = peers.compactMap { $0.result(r.indicator)?.value }
+                let median = values.isEmpty ? nil : RobustScale.median(values)
+                let line = context.line(u, r)
+                #expect(line.neighbourCount == values.count && line.neighbourMedian == median
+                        && line.vsNeighbours == Significance.of(r.ci95, against: median)
+                        && line.vsNeighbours998 == Significance.of(r.ci998, against: median), "\(u.oldCode) \(r.indicator)")
+                if !values.isEmpty { compared += 1 }
+            }
+        }
+        #expect(compared > 50, "lines with neighbours' values: \(compared)")
+    }
+
     // MARK: Report views
 
     /// Each view's `fields` against reflection, as trees: the same keys, values and order of lists.

@@ -86,19 +86,36 @@ enum IndicatorsCSV {
     /// What the lines of a table are read against, built once per table.
     struct Context {
         let table: ScoreTable
-        /// Each code's first unit, by its index in `table.units` (an index, not a copy: copying a
-        /// `UnitScore` per neighbour per line was about 6% of the national run's samples under perf).
+        /// Each code's first unit, by its index in `table.units`.
         let byCode: [String: Int]
+        /// Each unit's value of each indicator, at `index × Indicator.allCases.count + ordinal`.
+        ///
+        /// Why not `table.units[index].result(indicator)?.value` at each line (what
+        /// `WriteFastPathTests` compares the lines with): reading a unit out of the table copies
+        /// the whole `UnitScore`, and a line reads each of its unit's neighbours, so the report
+        /// (which makes each line twice) and indicators.csv copied and freed units about 12,000
+        /// times on the national run: 6% of the run's samples (`perf`, docs/performance.md).
+        private let values: [Double?]
 
         init(_ table: ScoreTable) {
             self.table = table
             byCode = Dictionary(table.units.indices.map { (table.units[$0].oldCode, $0) }, uniquingKeysWith: { a, _ in a })
+            var values = [Double?](repeating: nil, count: table.units.count * Indicator.allCases.count)
+            for (index, u) in table.units.enumerated() {
+                for (kind, c) in [(ScoreKind.instability, u.instability), (.caseloadRisk, u.caseloadRisk)] {
+                    // An indicator's first result in the score it feeds, as `UnitScore.result` finds it.
+                    for r in c.indicators.reversed() where r.indicator.score == kind {
+                        values[index * Indicator.allCases.count + r.indicator.ordinal] = r.value
+                    }
+                }
+            }
+            self.values = values
         }
 
         func line(_ u: UnitScore, _ r: IndicatorResult) -> Line {
             let i = r.indicator
             let count = table.indicatorCounts.indices.contains(i.ordinal) ? table.indicatorCounts[i.ordinal] : 0
-            let peerValues = u.neighbours.compactMap { byCode[$0.oldCode] }.compactMap { p in table.units[p].result(i)?.value }
+            let peerValues = u.neighbours.compactMap { byCode[$0.oldCode] }.compactMap { p in values[p * Indicator.allCases.count + i.ordinal] }
             let england = table.englandValues.indices.contains(i.ordinal) ? table.englandValues[i.ordinal] : nil
             let region = table.regionValues[u.regionCode].flatMap { $0.indices.contains(i.ordinal) ? $0[i.ordinal] : nil }
             let median = peerValues.isEmpty ? nil : RobustScale.median(peerValues)
