@@ -88,7 +88,8 @@ import WFRiskTestSupport
 
     /// Property: the judgement in force, read from each code's own list, is the one the plain
     /// path finds in `known(at: census)` (the whole record filtered to what was published by
-    /// then), over random records of own codes, joint returns and boundary changes.
+    /// then), over random records of own codes, joint returns and boundary changes; and the first
+    /// and latest publications it keeps are those of all its judgements.
     @Test func inForceReadsOnlyWhatWasKnown() throws {
         let registry = try Fixtures.registry()
         var rng = SystemRandomNumberGenerator()
@@ -118,6 +119,9 @@ import WFRiskTestSupport
                     : String(format: "%04d-%02d-%02d", year, Int.random(in: 1...12, using: &rng), Int.random(in: 1...28, using: &rng))
                 return judgement(codes.randomElement(using: &rng)!, date, grades.randomElement(using: &rng)!, line: k + 2)
             })
+            // The kept extremes are those of every judgement (empty histories included).
+            #expect(history.firstPublication == history.all.map(\.published).min()
+                    && history.latestPublication == history.all.map(\.published).max())
             for unit in units {
                 for year in 2014...2023 {
                     let fast = history.inForce(unit, year: year, registry: registry), slow = plain(history, unit, year)

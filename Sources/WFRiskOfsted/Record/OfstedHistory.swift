@@ -6,9 +6,14 @@ import WFRiskCore
 /// at a census (never one published after it), and which one came next.
 public struct OfstedHistory: Sendable {
     /// Per 3-digit code, oldest publication first.
-    package private(set) var byCode: [String: [OfstedJudgement]]
+    package let byCode: [String: [OfstedJudgement]]
     /// The sources it was read from, as given (one name for messages and outputs).
     public let file: String
+    /// The oldest and newest publication dates of its judgements; nil when it holds none. Kept,
+    /// not found when asked: each inspection text asks (`record(of:on:)`), and gathering every
+    /// judgement to find them was 2% of the national run's samples (`perf`, docs/performance.md).
+    public let firstPublication: DayStamp?
+    public let latestPublication: DayStamp?
 
     public init(judgements: [OfstedJudgement], file: String = "") {
         self.file = file
@@ -16,10 +21,11 @@ public struct OfstedHistory: Sendable {
         for j in judgements { map[j.oldCode, default: []].append(j) }
         for k in map.keys { map[k]!.sort { ($0.published, $0.line) < ($1.published, $1.line) } }
         byCode = map
+        firstPublication = judgements.map(\.published).min()
+        latestPublication = judgements.map(\.published).max()
     }
 
     public var all: [OfstedJudgement] { byCode.keys.sorted().flatMap { byCode[$0]! } }
-    public var latestPublication: DayStamp? { all.map(\.published).max() }
 
     /// The census years whose judgement in force the record may not know: those after the year
     /// of its newest publication (a file that ends in 2021 cannot say what was in force in 2023).

@@ -26,7 +26,7 @@ extension OfstedHistory {
     /// fieldwork, or more than `reportingDays` after its last publication), where it cannot say
     /// what was in force.
     package func record(of code: String, on date: DayStamp) -> RecordAtDate? {
-        guard let first = all.map(\.published).min(), let last = latestPublication,
+        guard let first = firstPublication, let last = latestPublication,
               first.adding(days: -RecordAtDate.fieldworkDays) <= date,
               date <= last.adding(days: RecordAtDate.reportingDays) else { return nil }
         let judgements = byCode[code] ?? []
