@@ -19,7 +19,14 @@ enum ScoresReport {
                       engine: Engine = .fast) throws -> (report: WrittenFile, pages: [String: WrittenFile]?) {
         switch data.layout {
         case .onePage:
-            return (try FileOutput.writeAtomically(try renderBytes(data, threads: threads, engine: engine), to: path), nil)
+            // To the file in blocks, as the unit-pages layout's national view: held whole, the
+            // page grew by doubling, each time copied and its new pages faulted in (a sixth of
+            // the national report's samples, `perf`, docs/performance.md).
+            let (page, library) = try onePage(data, threads: threads, engine: engine)
+            let report = try FileOutput.writeAtomically(to: path) { write in
+                try library.render(page, template: "report", blockSize: 1 << 20, to: write)
+            }
+            return (report, nil)
         case .unitPages:
             let library = try templates(engine: engine)
             let (page, units) = try ReportModel.pageAndViews(data, css: try css(), layout: .unitPages)
@@ -63,6 +70,12 @@ enum ScoresReport {
     /// The one page as the bytes written: `render` without turning the page into a `String` and
     /// back (two copies of the whole page, 6 MB on the national run).
     static func renderBytes(_ data: ReportData, threads: Int = 1, engine: Engine = .fast) throws -> [UInt8] {
+        let (page, library) = try onePage(data, threads: threads, engine: engine)
+        return try library.render(page, template: "report")
+    }
+
+    /// The one page's model with every unit's section rendered into it, and its templates.
+    private static func onePage(_ data: ReportData, threads: Int, engine: Engine) throws -> (ReportPage, Templates) {
         let library = try templates(engine: engine)
         let (built, units) = try ReportModel.page(data, css: try css())
         let sections = try Parallel.map(units, threads: threads) { unit -> [UInt8] in
@@ -74,7 +87,7 @@ enum ScoresReport {
         for s in sections { joined.append(contentsOf: s) }
         var page = built
         page.unitSections = String(decoding: joined, as: UTF8.self)
-        return try library.render(page, template: "report")
+        return (page, library)
     }
 
     /// How the templates are rendered.
