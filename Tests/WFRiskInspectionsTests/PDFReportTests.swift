@@ -290,9 +290,10 @@ import WFRiskOfsted
         #expect(PDFText.withoutOutputIntents(text) == text)
     }
 
-    /// Property: the furniture key of a line of ASCII (the fast path) is the plain path's, over
-    /// random lines of letters of both cases, digits, punctuation and spaces; lines with any
-    /// other character take the plain path, and are compared too.
+    /// Property: the furniture key and the reader's matching key of a line of ASCII (the fast
+    /// paths) are the plain paths', over random lines of letters of both cases, digits,
+    /// punctuation, apostrophes and spaces; lines with any other character take the plain path,
+    /// and are compared too.
     @Test func furnitureKeysAreThePlainOnes() {
         var rng = SystemRandomNumberGenerator()
         let ascii = Array("AaZz09 Page 12 of 31 -./#:()\t'\"Kent County Council 2019".unicodeScalars)
@@ -304,7 +305,9 @@ import WFRiskOfsted
             }
             let text = String(line)
             #expect(PDFProse.furnitureKey(text) == PDFProse.plainFurnitureKey(text), "\(text.debugDescription)")
+            #expect(OfstedReportReader.key(text) == OfstedReportReader.plainKey(text), "\(text.debugDescription)")
         }
+        #expect(OfstedReportReader.key("Ofsted's  INSPECTION: 12-14 May") == "ofsteds inspection 12 14 may")
         #expect(PDFProse.furnitureKey("Page 12 of 31") == "page # of #")
         #expect(PDFProse.furnitureKey("ÉCOLE 2019") == "école #")
     }

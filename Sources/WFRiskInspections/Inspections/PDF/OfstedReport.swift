@@ -155,7 +155,36 @@ public struct OfstedReportReader: Sendable {
 
     /// Normalised for matching: lower case, apostrophes dropped, other punctuation and space
     /// runs as one space.
+    ///
+    /// Why not only `plainKey` (below; `PDFReportTests.furnitureKeysAreThePlainOnes` compares
+    /// the two): it asks Unicode's tables about every character and lower-cases each through a
+    /// new string, and the reader keys up to 70 lines of every text (whole paragraphs in the
+    /// news texts): a third of the inspection extraction's samples on the national run (`perf`,
+    /// docs/performance.md). An ASCII line, nearly every one, is keyed byte by byte here.
     static func key(_ s: String) -> String {
+        guard s.utf8.allSatisfy({ $0 < 0x80 }) else { return plainKey(s) }
+        var out: [UInt8] = []
+        out.reserveCapacity(s.utf8.count)
+        var space = true
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "'"): continue
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                out.append(b)
+                space = false
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                out.append(b + 32)
+                space = false
+            default:
+                if !space { out.append(UInt8(ascii: " ")); space = true }
+            }
+        }
+        if out.last == UInt8(ascii: " ") { out.removeLast() }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The plain path of `key`, scalar by scalar through Unicode's properties.
+    static func plainKey(_ s: String) -> String {
         var out = String.UnicodeScalarView()
         var space = true
         for c in s.unicodeScalars {
