@@ -229,26 +229,35 @@ import WFRiskTestSupport
         #expect(compared > 100_000, "enough scores compared: \(compared)")
     }
 
-    /// `ScoreSeries.scoreWithHistory` (the scoring year beside the history years) against the
-    /// plain order (the scoring year, then the history years) at 1, 2 and 3 threads.
+    /// `ScoreSeries.scoreWithHistory` (the scoring year beside the history years, sharing their
+    /// estimates) against the plain order (the scoring year, then the history years, each pass
+    /// estimating its own) at 1, 2 and 3 threads and trend windows of 2, 3 and 5 years.
     @Test func scoringYearBesideHistoryIsThePlainOrder() throws {
         let (dataset, figures) = try series(seed: 9)
-        var settings = try Fixtures.settings()
-        for i in Indicator.allCases { settings.weights[i] = 1 }
-        settings.minCoverage = 0.9
-        let input = ScoringInput(workforce: dataset, registry: try Fixtures.registry(), settings: settings)
-        let years = Array(2019...2022)
-        let year = try Scorer.scoreUnranked(input, figures: figures)
-        let earlier = try ScoreSeries.score(input, figures: figures, years: years, inspections: nil, threads: 1)
-        for threads in [1, 2, 3] {
-            let both = try ScoreSeries.scoreWithHistory(input, figures: figures, years: years, inspections: nil, threads: threads)
-            #expect(both.year.year == year.year && both.year.units == year.units && both.year.references == year.references
-                    && both.year.warnings == year.warnings, "\(threads) threads")
-            #expect(both.earlier.map(\.year) == earlier.map(\.year))
-            #expect(both.earlier.map { $0.units.map(HistoryYearTests.fields) } == earlier.map { $0.units.map(HistoryYearTests.fields) },
-                    "\(threads) threads")
+        for trendYears in [2, 3, 5] {
+            var settings = try Fixtures.settings()
+            for i in Indicator.allCases { settings.weights[i] = 1 }
+            settings.minCoverage = 0.9
+            settings.trendYears = trendYears
+            let input = ScoringInput(workforce: dataset, registry: try Fixtures.registry(), settings: settings)
+            let years = Array(2019...2022)
+            let year = try Scorer.scoreUnranked(input, figures: figures)
+            let earlier = try ScoreSeries.score(input, figures: figures, years: years, inspections: nil, threads: 1)
+            for threads in [1, 2, 3] {
+                let both = try ScoreSeries.scoreWithHistory(input, figures: figures, years: years, inspections: nil, threads: threads)
+                let b = both.year
+                #expect(b.year == year.year && b.units == year.units && b.references == year.references
+                        && b.warnings == year.warnings, "\(threads) threads, trend \(trendYears)")
+                #expect(b.shrinkage == year.shrinkage && b.englandValues == year.englandValues && b.regionValues == year.regionValues
+                        && b.englandPriors.map(\.0) == year.englandPriors.map(\.0) && b.englandPriors.map(\.1) == year.englandPriors.map(\.1),
+                        "\(threads) threads, trend \(trendYears)")
+                #expect(both.earlier.map(\.year) == earlier.map(\.year))
+                #expect(both.earlier.map { $0.units.map(HistoryYearTests.fields) } == earlier.map { $0.units.map(HistoryYearTests.fields) },
+                        "\(threads) threads, trend \(trendYears)")
+            }
+            #expect(year.units.contains { !$0.isRanked }, "the series exercises exclusion")
+            #expect(year.shrinkage.contains { $0.method == "empirical_bayes" }, "estimated shrinkage to compare")
         }
-        #expect(year.units.contains { !$0.isRanked }, "the series exercises exclusion")
     }
 
     /// `NilAsNaN` holds a `Double?` in 8 bytes: what is stored reads back bit for bit, and

@@ -156,6 +156,8 @@ import WFRiskTestSupport
     @Test func linesReadNeighboursAsTheTableHoldsThem() throws {
         var rng = SeededRandom(seed: 17)
         var table = try Self.table(seed: 11)
+        // Two units under one code: a neighbour with that code is the first of them.
+        table.units[5].oldCode = table.units[2].oldCode
         let codes = table.units.map(\.oldCode)
         for i in table.units.indices {
             table.units[i].neighbours = (0..<Int(rng.next() % 12)).map { _ in
@@ -267,6 +269,10 @@ import WFRiskTestSupport
         for s in texts {
             let fast = ReportCharts.esc(s), plain = ReportCharts.plainEsc(s)
             #expect(fast == plain && Array(fast.utf8) == Array(plain.utf8), "\(s.debugDescription)")
+            // The template's escape itself, which `esc` skips for text with nothing to escape.
+            var bytes: [UInt8] = Array("kept".utf8)
+            ReportTemplate.escape(s, into: &bytes)
+            #expect(bytes == Array("kept".utf8) + Array(plain.utf8), "\(s.debugDescription)")
         }
     }
 

@@ -242,7 +242,7 @@ public struct PipelineRunner {
         let workforce = graph.add("ingest_workforce", after: references) { refs in
             // Only the scoring year and the years its change and trend indicators look back over are kept.
             let scoring = pipeline.settings.scoring
-            let span = max(scoring.trendYears, 2)
+            let span = scoring.lookBackYears
             // With history (history.csv), every scored year's look-back too.
             let window: YearWindow
             switch (scoring.history, scoring.year) {

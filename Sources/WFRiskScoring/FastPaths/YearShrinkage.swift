@@ -7,14 +7,14 @@ import WFRiskCore
 ///
 /// Why not `plain` (below, the version `ScoringFastPathTests` compares it with): every scored
 /// year estimates the shrinkage of the year and of the two before it (the change and trend
-/// indicators look back), so a run of ten history years estimates thirty; the plain version
-/// copies the year's figures into an array and then, for each of the indicators, every unit's
-/// figures again into a list of (ratio, denominator, figures) before keeping two numbers of
-/// each. On the benchmark's 20,000 units that copying (a `WorkforceFigures` is a dozen optionals
-/// and a dictionary) was about a sixth of the score stage (`perf`, docs/performance.md). Here
-/// each unit's ratio and sampling variance go straight into the two arrays the estimate reads,
-/// in the same order (code order, `FigureTable.unitOrder`), so the estimate is the same to the
-/// last bit.
+/// indicators look back), so a run of ten history years estimated thirty (`YearEstimates` now
+/// shares them); both versions take the year's figures in code order (`FigureTable.unitOrder`),
+/// and the plain one then copies, for each of the indicators, every unit's figures again into a
+/// list of (ratio, denominator, figures) before keeping two numbers of each. On the benchmark's
+/// 20,000 units that copying (a `WorkforceFigures` is a dozen optionals and a dictionary) was
+/// about a sixth of the score stage (`perf`, docs/performance.md). Here each unit's ratio and
+/// sampling variance go straight into the two arrays the estimate reads, in the same order, so
+/// the estimate is the same to the last bit.
 enum YearShrinkage {
     static func shrinkers(year: Int, figures: FigureTable, priors: [Double?], settings: ScoringSettings) -> [Shrinker?] {
         let units = figures.unitsInCodeOrder(year)

@@ -37,15 +37,16 @@ public struct FigureTable: Sendable {
         let built: [Year?] = Parallel.map(dataset.years, threads: threads) { year in
             let las = dataset.localAuthorities(in: year)
             guard !las.isEmpty || dataset.national(year: year) != nil else { return nil }
+            // In code order: pooled figures sum the units so, and a code in two units (a
+            // member's own row beside a joint return) maps to the same one in every process.
+            let order = ReportingUnit.sorted(las.keys)
             var figures: [ReportingUnit: WorkforceFigures] = [:]
             figures.reserveCapacity(las.count)
             var byMember: [String: ReportingUnit] = [:]
-            for (u, r) in las {
-                figures[u] = WorkforceFigures(record: r)
+            for u in order {
+                figures[u] = WorkforceFigures(record: las[u]!)
                 for m in u.memberCodes { byMember[m] = u }
             }
-            // Pooled figures sum the units in code order.
-            let order = ReportingUnit.sorted(las.keys)
             var england: WorkforceFigures?
             if let r = dataset.national(year: year) {
                 england = WorkforceFigures(record: r)

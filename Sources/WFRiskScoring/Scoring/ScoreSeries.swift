@@ -43,8 +43,8 @@ package enum ScoreSeries {
         enum Pass: Sendable { case year(ScoreTable), history(YearScores) }
         // Every pass's window; none when there is no scoring year (the pass says so).
         let estimates = (input.settings.year ?? input.workforce.latestYear).map { scoring in
-            let span = YearEstimates.window(scoring: min(scoring, years.min() ?? scoring), settings: input.settings)
-            return YearEstimates(figures: figures, years: span.lowerBound...max(scoring, years.max() ?? scoring),
+            let earliest = YearEstimates.window(scoring: min(scoring, years.min() ?? scoring), settings: input.settings)
+            return YearEstimates(figures: figures, years: earliest.lowerBound...max(scoring, years.max() ?? scoring),
                                  settings: input.settings, threads: threads)
         }
         // The scoring year first (nil), so with two threads it is taken at once.

@@ -86,8 +86,9 @@ struct ScoringContext {
     /// England's prior (a proportion) for each indicator in the scoring year, by ordinal.
     let priors: [Double?]
     /// England's priors and each figures-based indicator's shrinkage in the scoring year and the
-    /// years the trend and change indicators look back over.
+    /// years the trend and change indicators look back over (`window`); read only within it.
     let estimates: YearEstimates
+    let window: ClosedRange<Int>
     /// The scoring year's shrinkage of each indicator, by ordinal: `estimates`' and the demand rates'.
     let yearShrinkers: [Shrinker?]
     /// Each indicator's weight, by ordinal.
@@ -130,8 +131,10 @@ struct ScoringContext {
             demand = nil
         }
         yearFigures = figures.units[year] ?? [:]
-        let estimates = estimates ?? YearEstimates(figures: figures, years: YearEstimates.window(scoring: year, settings: settings),
-                                                   settings: settings)
+        let window = YearEstimates.window(scoring: year, settings: settings)
+        let estimates = estimates ?? YearEstimates(figures: figures, years: window, settings: settings)
+        precondition(estimates.spans(window), "the shared estimates span every pass's window")
+        self.window = window
         self.estimates = estimates
         priors = estimates.priors(in: year)!
         var shrinkers = estimates.shrinkers(in: year)!
@@ -157,7 +160,7 @@ struct ScoringContext {
 
     /// England's prior for `indicator` in `y` (cached over the look-back years).
     func prior(_ indicator: Indicator, in y: Int) -> Double? {
-        if let cached = estimates.priors(in: y) { return cached[indicator.ordinal] }
+        if window.contains(y), let cached = estimates.priors(in: y) { return cached[indicator.ordinal] }
         return Self.prior(indicator, year: y, figures: figures)
     }
 
@@ -179,7 +182,7 @@ struct ScoringContext {
     /// The shrinkage of `indicator` in `y` (a year the context has estimated).
     func shrinker(_ indicator: Indicator, in y: Int) -> Shrinker {
         if y == year, let s = yearShrinkers[indicator.ordinal] { return s }
-        if let s = estimates.shrinker(indicator, in: y) { return s }
+        if window.contains(y), let s = estimates.shrinker(indicator, in: y) { return s }
         let r = indicator.definition.ratio!
         return Shrinker.fixed(model: r.model, prior: prior(indicator, in: y), scale: r.scale, k: settings.priorFTE)
     }

@@ -16,6 +16,9 @@ public struct ScoringSettings: Sendable, Equatable {
     public var minCoverage: Double
     /// Years in the trend window (the scoring year and the ones before it).
     public var trendYears: Int
+    /// Years a scored year reads, itself included: the trend window, and at least the year
+    /// before (the change indicators).
+    public var lookBackYears: Int { max(2, trendYears) }
     /// Units with fewer in-post FTE than this are flagged as small in the notes.
     public var smallUnitFTE: Double
     public var weights: [Indicator: Double]

@@ -8,9 +8,11 @@ import WFRiskCore
 /// `Scorer.scoreUnranked` and `ScoreSeries.score` still make, and what `ScoringFastPathTests`
 /// compares the series with): both depend only on the year's figures and the run's settings, yet
 /// each of a run's ten passes estimated its own year and the two before it, every year about
-/// three times over (7 % of the score stage's samples on the 100x workload, `perf`,
-/// docs/performance.md). Kept by year in an array: the passes read a year's shrinkage for every
-/// unit and indicator, and through a dictionary each read hashed the year.
+/// three times over (7 % of the score stage's samples on the 100x workload, `perf`). Shared,
+/// they cost about 50 ms less CPU at 100x, within the stage's noise (docs/performance.md). A
+/// pass reads a shared table only within its own window, so it reads what it would have made.
+/// Kept by year in an array: the passes read a year's shrinkage for every unit and indicator,
+/// and through a dictionary each read hashed the year.
 struct YearEstimates: Sendable {
     private let first: Int
     private let priors: [[Double?]]
@@ -29,7 +31,12 @@ struct YearEstimates: Sendable {
 
     /// The years a pass scoring `year` reads: the year and those its indicators look back over.
     static func window(scoring year: Int, settings: ScoringSettings) -> ClosedRange<Int> {
-        (year - max(2, settings.trendYears) + 1)...year
+        (year - settings.lookBackYears + 1)...year
+    }
+
+    /// Whether every year of `years` was estimated.
+    func spans(_ years: ClosedRange<Int>) -> Bool {
+        years.lowerBound >= first && years.upperBound < first + priors.count
     }
 
     /// England's priors in `year`, by ordinal; nil outside the span.
