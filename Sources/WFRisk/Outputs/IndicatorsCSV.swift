@@ -93,8 +93,9 @@ enum IndicatorsCSV {
         /// Why not `table.units[index].result(indicator)?.value` at each line (what
         /// `WriteFastPathTests` compares the lines with): reading a unit out of the table copies
         /// the whole `UnitScore`, and a line reads each of its unit's neighbours, so the report
-        /// (which makes each line twice) and indicators.csv copied and freed units about 12,000
-        /// times on the national run: 6% of the run's samples (`perf`, docs/performance.md).
+        /// (which makes each line twice) and indicators.csv copied and freed units tens of
+        /// thousands of times on the national run (about 150 units, 15 lines each, 10
+        /// neighbours): 6% of the run's samples (`perf`, docs/performance.md).
         private let values: [Double?]
 
         init(_ table: ScoreTable) {
