@@ -226,6 +226,22 @@ struct BrokenInputTests {
         ])
     }
 
+    /// A second England row for a year, told apart only by a region code, is a repeated row:
+    /// keyed by its region columns it was kept beside the first, and which of the two the run
+    /// used changed from one process to the next (its hash seed).
+    @Test func aSecondEnglandRowOfAYearIsAnError() throws {
+        var copy = try RealCopy()
+        let national = copy.lines.firstIndex { l in
+            let f = RealCopy.split(l)
+            return f[0] == "2023" && f[copy.column("geographic_level")] == "National"
+        }!
+        var f = copy.fields(national)
+        f[copy.column("region_code")] = "E12000001"
+        f[copy.column("inpost_fte")] = "30000.5"
+        copy.lines.append(RealCopy.join(f))
+        try expectRejected(try copy.write("england-twice.csv"), [(copy.lines.count, nil, "England 2023 is also on line \(national + 1) of this file")])
+    }
+
     // MARK: 4. validate checks what run checks
 
     @Test func validateRejectsWhatRunRejects() throws {

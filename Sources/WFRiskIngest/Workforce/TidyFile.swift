@@ -31,8 +31,11 @@ public struct TidyRecord: Sendable, Equatable {
     }
 
     /// Key identifying the geography and year; two rows with one key describe the same thing.
+    /// England is one geography whatever a National row's region columns hold: keyed by them,
+    /// two National rows of a year were both kept, and which one the run used depended on the
+    /// process's hash seed.
     public var key: TidyRecordKey {
-        TidyRecordKey(year: year, level: level, geography: unit?.key ?? regionCode)
+        TidyRecordKey(year: year, level: level, geography: level == .national ? "" : unit?.key ?? regionCode)
     }
 
     /// "England", "North East (E12000001)" or "Barnsley (370)", for messages.
