@@ -5,10 +5,11 @@ import Foundation
 /// Why not Foundation's formatters (`Timestamp.Formatters` below, what `TimestampTests`
 /// compares these with over random dates): one was made per call, and making one loads ICU's
 /// calendar data. Every log line and the manifest paid that: 1.5% of the national run's
-/// samples (`perf`, docs/performance.md). Here the calendar fields come from the C library's
-/// `gmtime_r` and are printed with fixed digits. `gmtime_r` counts the Gregorian calendar back
-/// for ever, where Foundation's switches to the Julian before 15 October 1582: a date before
-/// then (a mistyped year in a labels file) goes to the formatters.
+/// samples (`perf`, docs/performance.md). Here the day comes from `DayStamp`'s day count and
+/// the time of day from the seconds left, printed with fixed digits. That day count is the
+/// Gregorian calendar run back for ever, where Foundation's switches to the Julian before
+/// 15 October 1582: a date before then (a mistyped year in a labels file) goes to the
+/// formatters.
 package enum Timestamp {
     /// ISO 8601 with milliseconds, e.g. `2026-11-26T07:11:12.345Z`: manifests and log lines.
     package static func iso8601(_ date: Date) -> String {
@@ -25,7 +26,7 @@ package enum Timestamp {
     /// Sortable and safe in a path, e.g. `20261126T071112.345Z`: run folder names.
     package static func compact(_ date: Date) -> String {
         guard let t = UTCFields(date) else { return Formatters.compact(date) }
-        return "\(pad(t.year, 4))\(pad(t.month, 2))\(pad(t.dayOfMonth, 2))T\(pad(t.hour, 2))\(pad(t.minute, 2))\(pad(t.second, 2)).\(pad(t.millisecond, 3))Z"
+        return "\(pad(t.date.ordinal, 8))T\(pad(t.hour, 2))\(pad(t.minute, 2))\(pad(t.second, 2)).\(pad(t.millisecond, 3))Z"
     }
 
     /// The calendar day, e.g. `2026-11-26`.
@@ -40,7 +41,9 @@ package enum Timestamp {
     /// A date's UTC calendar fields, to the millisecond (rounded, as the formatters do); nil
     /// before the Gregorian calendar's first day, 1582-10-15, or after 9999 (four digits).
     private struct UTCFields {
-        var year = 0, month = 0, dayOfMonth = 0, hour = 0, minute = 0, second = 0, millisecond = 0
+        /// The calendar day, from `DayStamp`'s day count (proleptic Gregorian, like `gmtime`).
+        let date: DayStamp
+        let hour: Int, minute: Int, second: Int, millisecond: Int
 
         /// 1582-10-15T00:00:00Z, in seconds since 1970.
         static let gregorianStart = -12_219_292_800.0
@@ -50,19 +53,15 @@ package enum Timestamp {
             // half up), which then rounds down to whole milliseconds.
             let ms = ((date.timeIntervalSinceReferenceDate + Date.timeIntervalBetween1970AndReferenceDate) * 1000 + 0.5).rounded(.down)
             guard ms.isFinite, ms / 1000 >= Self.gregorianStart, ms / 1000 < 253_402_300_800 else { return nil }  // to 9999
-            var seconds = time_t((ms / 1000).rounded(.down))
+            let seconds = Int((ms / 1000).rounded(.down))
             millisecond = Int(ms - Double(seconds) * 1000)
-            var parts = tm()
-            gmtime_r(&seconds, &parts)
-            year = Int(parts.tm_year) + 1900
-            month = Int(parts.tm_mon) + 1
-            dayOfMonth = Int(parts.tm_mday)
-            hour = Int(parts.tm_hour)
-            minute = Int(parts.tm_min)
-            second = Int(parts.tm_sec)
+            let days = Int((Double(seconds) / 86_400).rounded(.down))
+            self.date = DayStamp(dayNumber: days)
+            let ofDay = seconds - days * 86_400
+            (hour, minute, second) = (ofDay / 3_600, ofDay % 3_600 / 60, ofDay % 60)
         }
 
-        var day: String { "\(pad(year, 4))-\(pad(month, 2))-\(pad(dayOfMonth, 2))" }
+        var day: String { date.description }
         var time: String { "\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2))" }
     }
 
