@@ -78,7 +78,7 @@ public struct TidyDataset: Sendable {
             years.insert(key.year)
             switch r.level {
             case .localAuthority: if let u = r.unit { laByYear[key.year, default: [:]][u] = r }
-            case .national: if nationalByYear[key.year] == nil { nationalByYear[key.year] = r }
+            case .national: nationalByYear[key.year] = r  // one per year: England is one key (`TidyRecord.key`)
             case .regional: break
             }
         }
