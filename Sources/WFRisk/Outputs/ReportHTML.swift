@@ -61,17 +61,12 @@ enum ScoresReport {
 
     static func css() throws -> String { ReportPalette.cssVariables + (try resource("report/style.css")) }
 
-    /// The one page; units' sections are rendered on up to `threads` threads (same bytes at any count).
+    /// The one page, whole (`write` sends it to the file in blocks; the tests compare the two);
+    /// units' sections are rendered on up to `threads` threads (same bytes at any count).
     /// `engine`: the fast template path (the default) or swift-mustache (the plain path it is pinned to).
     static func render(_ data: ReportData, threads: Int = 1, engine: Engine = .fast) throws -> String {
-        String(decoding: try renderBytes(data, threads: threads, engine: engine), as: UTF8.self)
-    }
-
-    /// The one page as the bytes written: `render` without turning the page into a `String` and
-    /// back (two copies of the whole page, 6 MB on the national run).
-    static func renderBytes(_ data: ReportData, threads: Int = 1, engine: Engine = .fast) throws -> [UInt8] {
         let (page, library) = try onePage(data, threads: threads, engine: engine)
-        return try library.render(page, template: "report")
+        return String(decoding: try library.render(page, template: "report"), as: UTF8.self)
     }
 
     /// The one page's model with every unit's section rendered into it, and its templates.
