@@ -305,11 +305,37 @@ import WFRiskTestSupport
         }
     }
 
+    @Test func workbookNumberCellIsThePlainOne() {
+        var rng = SeededRandom(seed: 257)
+        var texts = ["0", "-0", "12", "12.5", "-3.25", ".5", "3.", "1e3", "1.5E-3", " 7.25\t", "1,234.5", "12%", "", "-", ".",
+                     "abc", "1.2.3", "0x10", "nan", "१२", "1٫5", "12\u{301}", "１２", String(repeating: "9", count: 40) + ".5"]
+        let pieces = ["0", "1", "7", "9", ".", "-", "+", "e", "E", " ", "\t", ",", "%", "x", "é", "\u{301}", "١"]
+        for _ in 0..<3_000 {
+            texts.append((0..<Int(rng.next() % 12)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined())
+        }
+        for d in 0..<7 { for _ in 0..<300 { texts.append(Decimals.format((rng.unit() - 0.5) * 1e6, d)) } }
+        var numbers = 0
+        for s in texts {
+            let fast = WorkbookWriter.numberCell(s), plain = WorkbookWriter.plainNumberCell(s)
+            #expect(fast?.value == plain?.value && fast?.decimals == plain?.decimals && fast?.length == plain?.length, "\(s.debugDescription)")
+            // Equal values also agree in their sign (-0 and 0 are written differently).
+            #expect(fast.map { $0.value.sign } == plain.map { $0.value.sign }, "\(s.debugDescription)")
+            if fast != nil { numbers += 1 }
+        }
+        #expect(numbers > 2_000, "the texts include numbers")
+    }
+
     @Test func workbookCellTextIsCleanTextAndItsLength() {
         var rng = SeededRandom(seed: 251)
         var texts = ["", "Darlington", "E06000005", "0.25", "_x0041_", "a_b", String(repeating: "x", count: WorkbookWriter.maxTextLength),
                      String(repeating: "y", count: WorkbookWriter.maxTextLength + 1)]
         for _ in 0..<3_000 { texts.append(Self.text(&rng)) }
+        // Underscores beside x, X and hex digits: the fast path keeps an underscore unless x or X follows.
+        texts += ["turnover_rate_fte", "a_", "_", "_x", "_X", "x_", "__x0041_", "_x0041", "a_X00e9_b", "_x_x_"]
+        let near = ["_", "x", "X", "0", "4", "1", "F", "a", "é", "_x0041_", "b_c"]
+        for _ in 0..<3_000 {
+            texts.append((0..<Int(rng.next() % 14)).map { _ in near[Int(rng.next() % UInt64(near.count))] }.joined())
+        }
         for s in texts {
             let (text, length) = WorkbookWriter.cellText(s)
             let plain = WorkbookWriter.cleanText(s)

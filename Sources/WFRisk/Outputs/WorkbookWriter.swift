@@ -136,7 +136,8 @@ enum WorkbookWriter {
         let header: UnsafeMutablePointer<lxw_format>
         let text: UnsafeMutablePointer<lxw_format>
         let wrapped: UnsafeMutablePointer<lxw_format>
-        private var numbers: [Int: UnsafeMutablePointer<lxw_format>] = [:]
+        /// By decimals: asked for at every number cell, so an array, not a dictionary.
+        private var numbers: [UnsafeMutablePointer<lxw_format>?] = []
         private let workbook: UnsafeMutablePointer<lxw_workbook>
 
         init(_ workbook: UnsafeMutablePointer<lxw_workbook>) {
@@ -158,9 +159,10 @@ enum WorkbookWriter {
 
         /// "0", "0.0", "0.00", … for a number written with `decimals` decimals.
         func number(decimals: Int) -> UnsafeMutablePointer<lxw_format> {
-            if let f = numbers[decimals] { return f }
+            if decimals < numbers.count, let f = numbers[decimals] { return f }
             let f = workbook_add_format(workbook)!
             format_set_num_format(f, decimals == 0 ? "0" : "0." + String(repeating: "0", count: decimals))
+            if decimals >= numbers.count { numbers += Array(repeating: nil, count: decimals + 1 - numbers.count) }
             numbers[decimals] = f
             return f
         }
@@ -170,7 +172,7 @@ enum WorkbookWriter {
         guard let ws = workbook_add_worksheet(workbook, sheet.name) else {
             throw WFRiskError.runtime("libxlsxwriter could not add the sheet '\(sheet.name)'")
         }
-        let wrapped = Set(sheet.wrappedColumns.compactMap { sheet.header.firstIndex(of: $0) })
+        let wrapped = sheet.header.map { sheet.wrappedColumns.contains($0) }
         var widths = sheet.header.map { min(max(Double($0.count) * 0.8, 8), 28) }
         for (c, name) in sheet.header.enumerated() {
             try check(worksheet_write_string(ws, 0, lxw_col_t(c), cleanText(name), formats.header), "writing the \(sheet.name) header")
@@ -185,16 +187,17 @@ enum WorkbookWriter {
                 case .empty:
                     continue
                 case .number(let s):
-                    guard let v = DecimalNumber.parse(s) else {
+                    guard let (v, decimals, length) = numberCell(s) else {
                         throw WFRiskError.runtime("sheet \(sheet.name), row \(r + 2), column \(sheet.header[c]): '\(s)' is not a number")
                     }
-                    let decimals = s.firstIndex(of: ".").map { s.distance(from: $0, to: s.endIndex) - 1 } ?? 0
                     try check(worksheet_write_number(ws, rowIndex, col, v, formats.number(decimals: decimals)), "writing \(sheet.name)")
-                    widths[c] = max(widths[c], Double(s.count) + 2)
+                    widths[c] = max(widths[c], Double(length) + 2)
                 case .text(let s):
                     let (text, length) = cellText(s)
-                    try check(worksheet_write_string(ws, rowIndex, col, text, wrapped.contains(c) ? formats.wrapped : formats.text),
-                              "writing \(sheet.name)")
+                    // Through `withCString`: a native string lends its bytes, where passing the
+                    // `String` itself made a C copy of every cell.
+                    let format = wrapped[c] ? formats.wrapped : formats.text
+                    try check(text.withCString { worksheet_write_string(ws, rowIndex, col, $0, format) }, "writing \(sheet.name)")
                     widths[c] = max(widths[c], Double(length) + 2)
                 }
             }
@@ -203,7 +206,7 @@ enum WorkbookWriter {
             throw WFRiskError.runtime("sheet \(sheet.name): \(r + 1) rows written, \(sheet.rowCount) expected")
         }
         for c in sheet.header.indices {
-            let width = wrapped.contains(c) ? 80 : min(widths[c], 50)
+            let width = wrapped[c] ? 80 : min(widths[c], 50)
             try check(worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), width, nil), "setting widths in \(sheet.name)")
         }
         worksheet_freeze_panes(ws, 1, lxw_col_t(sheet.frozenColumns))
@@ -223,16 +226,49 @@ enum WorkbookWriter {
         }
     }
 
+    /// A number cell's value, its decimals (the digits after its point: the cell's format) and
+    /// its length in characters (the column width); nil when it is not a number.
+    /// Why a fast path: text that parses as a number is ASCII (`DecimalNumber` accepts only
+    /// digits, sign, point, exponent, spaces and tabs), so its decimals and length are counts of
+    /// its bytes; finding the point and counting characters through `String`'s character view were
+    /// a fifth of the workbook's own time at 100x. `plainNumberCell` is the version
+    /// `WriteFastPathTests` compares it with.
+    static func numberCell(_ s: String) -> (value: Double, decimals: Int, length: Int)? {
+        var s = s
+        return s.withUTF8 { bytes in
+            guard let v = DecimalNumber.parse(bytes) else { return nil }
+            let decimals = bytes.firstIndex(of: UInt8(ascii: ".")).map { bytes.count - $0 - 1 } ?? 0
+            return (v, decimals, bytes.count)
+        }
+    }
+
+    /// `numberCell` over `String`'s characters.
+    static func plainNumberCell(_ s: String) -> (value: Double, decimals: Int, length: Int)? {
+        guard let v = DecimalNumber.parse(s) else { return nil }
+        let decimals = s.firstIndex(of: ".").map { s.distance(from: $0, to: s.endIndex) - 1 } ?? 0
+        return (v, decimals, s.count)
+    }
+
     /// `cleanText(s)` and its length in characters, for the column width.
     /// Why a fast path: almost every cell is short printable ASCII, which `cleanText` returns
     /// unchanged (nothing to drop, no `_xHHHH_`, under the length limit) and whose characters are
     /// its bytes; checking that over the bytes skips rebuilding the string scalar by scalar and
-    /// counting its grapheme clusters, which were most of the workbook's own (Swift) time.
+    /// counting its grapheme clusters, which were most of the workbook's own (Swift) time. An
+    /// underscore keeps the text on the fast path unless an `x` or `X` follows it (the indicator
+    /// names in every Indicators row have underscores).
     /// `WriteFastPathTests` pins it to `cleanText` and `count` over random texts.
     static func cellText(_ s: String) -> (text: String, length: Int) {
         let n = s.utf8.count
-        if n <= maxTextLength, s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "_") }) {
-            return (s, n)
+        if n <= maxTextLength {
+            func plain(_ bytes: some Sequence<UInt8>) -> Bool {
+                var underscore = false
+                for b in bytes {
+                    if underscore && (b == UInt8(ascii: "x") || b == UInt8(ascii: "X")) || b < 0x20 || b >= 0x7F { return false }
+                    underscore = b == UInt8(ascii: "_")
+                }
+                return true
+            }
+            if s.utf8.withContiguousStorageIfAvailable(plain) ?? plain(s.utf8) { return (s, n) }
         }
         let text = cleanText(s)
         return (text, text.count)
@@ -286,8 +322,9 @@ enum WorkbookWriter {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func check(_ error: lxw_error, _ doing: String) throws {
+    /// `doing` is worded only on failure (it was being built for every cell).
+    private static func check(_ error: lxw_error, _ doing: @autoclosure () -> String) throws {
         guard error != LXW_NO_ERROR else { return }
-        throw WFRiskError.runtime("libxlsxwriter failed \(doing): \(String(cString: lxw_strerror(error)))")
+        throw WFRiskError.runtime("libxlsxwriter failed \(doing()): \(String(cString: lxw_strerror(error)))")
     }
 }

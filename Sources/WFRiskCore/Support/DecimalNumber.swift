@@ -80,8 +80,10 @@ package enum DecimalNumber {
     }
 
     package static func parse(_ text: some StringProtocol, grouping: Bool = false, percent: Bool = false) -> Double? {
-        var copy = Array(text.utf8)
-        return copy.withUnsafeMutableBufferPointer { parse(UnsafeBufferPointer($0), grouping: grouping, percent: percent) }
+        // Read in place where the text is contiguous (a native string); copied otherwise.
+        if let v = text.utf8.withContiguousStorageIfAvailable({ parse($0, grouping: grouping, percent: percent) }) { return v }
+        let copy = Array(text.utf8)
+        return copy.withUnsafeBufferPointer { parse($0, grouping: grouping, percent: percent) }
     }
 
     /// A whole number in decimal digits (optional sign), e.g. a rank; nil for anything else (`0x10`, `1e3`, `2.0`).
