@@ -159,6 +159,35 @@ import WFRiskTestSupport
         #expect(Set(readByEveryRun).isSubset(of: Set(reported)), "\(reported)")
     }
 
+    /// An edited report template outside the fast template path's subset (a comment) is rendered
+    /// through swift-mustache, as the shipped one is by the fast path; a broken one (a section
+    /// left open) stops the run naming the file and its line, with no `latest`.
+    @Test func anEditedTemplateFallsBackAndABrokenOneIsNamed() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let shipped = try Fixtures.run(["run", "--pipeline", Self.nightly, "--out", dir + "/shipped", "--quiet"], cwd: dir)
+        #expect(shipped.status == 0, "\(shipped.stderr)")
+        let unit = Fixtures.repoRoot + "/Sources/WFRisk/Resources/report/unit.mustache"
+        let text = try String(contentsOfFile: unit, encoding: .utf8)
+        #expect(throws: Never.self) { try ReportTemplate(text) }
+
+        let commented = try Self.mergedReference(in: dir + "/commented", leaving: ["report/unit.mustache"])
+        try ("{{! an analyst's note }}" + text).write(toFile: commented + "/report/unit.mustache", atomically: true, encoding: .utf8)
+        #expect(throws: ReportTemplate.Unsupported.self) { try ReportTemplate(try String(contentsOfFile: commented + "/report/unit.mustache", encoding: .utf8)) }
+        let r = try Fixtures.run(["run", "--pipeline", Self.nightly, "--out", dir + "/commented-out", "--quiet"],
+                                 cwd: dir, environment: ["WFRISK_REFERENCE_DIR": commented])
+        #expect(r.status == 0, "\(r.stderr)")
+        let a = FileManager.default.contents(atPath: dir + "/shipped/latest/report.html")
+        #expect(a != nil && a == FileManager.default.contents(atPath: dir + "/commented-out/latest/report.html"))
+
+        let broken = try Self.mergedReference(in: dir + "/broken", leaving: ["report/unit.mustache"])
+        try (text + "\n{{#never_closed}}\n").write(toFile: broken + "/report/unit.mustache", atomically: true, encoding: .utf8)
+        let b = try Fixtures.run(["run", "--pipeline", Self.nightly, "--out", dir + "/broken-out", "--log-format", "json"],
+                                 cwd: dir, environment: ["WFRISK_REFERENCE_DIR": broken])
+        #expect(b.status != 0)
+        #expect((b.stdout + b.stderr).contains(broken + "/report/unit.mustache line "), "\(b.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/broken-out/latest"))
+    }
+
     /// A reference file that cannot be read (a folder in its place, which even root cannot read
     /// as a file; and, when not root, a file without read permission).
     @Test func anUnreadableReferenceFileIsAnError() throws {

@@ -159,18 +159,25 @@ enum ScoresReport {
         }
     }
 
+    /// swift-mustache parses only the templates it renders: with the fast engine, those
+    /// `ReportTemplate` refuses (none of the shipped ones). Its parse, about 10 ms of every run,
+    /// was made for each template and thrown away. A refused template's syntax errors are still
+    /// reported by swift-mustache, with their line.
     static func templates(engine: Engine = .fast) throws -> Templates {
         var library = MustacheLibrary()
         var fast: [String: ReportTemplate] = [:]
         for name in templateNames {
             let file = "report/\(name).mustache"
             let text = try resource(file)
+            if engine == .fast, let template = try? ReportTemplate(text) {
+                fast[name] = template
+                continue
+            }
             do {
                 try library.register(text, named: name)
             } catch let e as MustacheTemplate.ParserError {
                 throw WFRiskError.runtime("template \(try ReferenceFiles.path(file)) line \(e.context.lineNumber): \(e.error)")
             }
-            if engine == .fast { fast[name] = try? ReportTemplate(text) }
         }
         return Templates(library: library, fast: fast, typedFields: engine == .fast)
     }

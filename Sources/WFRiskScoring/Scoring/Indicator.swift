@@ -99,6 +99,13 @@ struct IndicatorResults {
     /// unit and indicator; through the subscript each read moved the whole result).
     func adjusted(_ indicator: Indicator) -> Double? { slots[indicator.ordinal]?.adjusted }
 
+    /// The value before shrinkage of a result with an adjusted value (its adjusted value when it
+    /// has none), read in place: what the standardisation's spread is measured on.
+    func unshrunk(_ indicator: Indicator) -> Double? {
+        guard let adjusted = slots[indicator.ordinal]?.adjusted else { return nil }
+        return slots[indicator.ordinal]?.value ?? adjusted
+    }
+
     /// Sets the z-score of a present result in place.
     mutating func setZ(_ indicator: Indicator, _ z: Double) { slots[indicator.ordinal]!.z = z }
 

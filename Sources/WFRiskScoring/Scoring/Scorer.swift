@@ -265,7 +265,7 @@ struct ScoringContext {
             // would undo that, and where nearly every difference is noise (absence, reliability
             // about 0.05) it would blow differences of a twentieth of a point up to whole z-units.
             let median = RobustScale.median(values)
-            let (_, scale, method) = RobustScale.estimate(rows.compactMap { r in r[indicator].flatMap { $0.adjusted == nil ? nil : $0.value ?? $0.adjusted } })
+            let (_, scale, method) = RobustScale.estimate(rows.compactMap { $0.unshrunk(indicator) })
             references.append(StandardisationReference(indicator: indicator, median: median, scale: scale, scaleMethod: method, count: values.count))
             for u in rows.indices {
                 guard let x = rows[u].adjusted(indicator) else { continue }
@@ -276,7 +276,7 @@ struct ScoringContext {
         // Indicator ranks: 1 = most risk, equal adjusted values share a rank.
         var counts = [Int](repeating: 0, count: Indicator.allCases.count)
         for indicator in Indicator.allCases where detail == .full && sources.contains(indicator.source) {
-            let order = rows.indices.compactMap { u in rows[u][indicator]?.adjusted.map { (u, indicator.direction * $0) } }
+            let order = rows.indices.compactMap { u in rows[u].adjusted(indicator).map { (u, indicator.direction * $0) } }
                 .sorted { a, b in a.1 != b.1 ? a.1 > b.1 : a.0 < b.0 }
             counts[indicator.ordinal] = order.count
             var rank = 0
