@@ -96,6 +96,10 @@ struct ScoringContext {
     /// Per score (`ScoreKind.ordinal`): its indicators this run has a source for, and those of them with weight.
     let listed: [[Indicator]]
     let weighted: [[Indicator]]
+    /// The definitions of the indicators this run has a source for, in order: found once, not
+    /// per unit (the set lookup hashed each source by its name: 33 of 260 samples of the 100x
+    /// score stage's indicator time, none after; perf with DWARF call graphs).
+    let applicable: [IndicatorDefinition]
     let detail: ScoringDetail
 
     /// `estimates`, when given, must span this pass's window (`YearEstimates.window`) and be made
@@ -154,6 +158,7 @@ struct ScoringContext {
         weightOf = Indicator.allCases.map { settings.weight($0) }
         listed = ScoreKind.allCases.map { Indicator.indicators(for: $0).filter { sources.contains($0.source) } }
         weighted = listed.map { $0.filter { settings.weight($0) > 0 } }
+        applicable = IndicatorDefinition.all.filter { s.contains($0.indicator.source) }
     }
 
     // MARK: England
@@ -398,7 +403,7 @@ struct ScoringContext {
             out[i]!.ci998 = IntervalMethod.normal(v, sd: sd, z: ConfidenceLevel.ci998.z)
             out[i]!.intervalMethod = .normal
         }
-        for d in IndicatorDefinition.all where sources.contains(d.indicator.source) {
+        for d in applicable {
             let i = d.indicator
             switch d.formula {
             case .ratio(let r):
