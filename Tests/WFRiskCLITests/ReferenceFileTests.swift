@@ -160,8 +160,9 @@ import WFRiskTestSupport
     }
 
     /// An edited report template outside the fast template path's subset (a comment) is rendered
-    /// through swift-mustache, as the shipped one is by the fast path; a broken one (a section
-    /// left open) stops the run naming the file and its line, with no `latest`.
+    /// through swift-mustache, as the shipped one is by the fast path, and may include another
+    /// template as a partial; a broken one (a section left open, a name that is not ASCII) stops
+    /// the run naming the file and its line, with no `latest`.
     @Test func anEditedTemplateFallsBackAndABrokenOneIsNamed() throws {
         let dir = Fixtures.temporaryDirectory()
         let shipped = try Fixtures.run(["run", "--pipeline", Self.nightly, "--out", dir + "/shipped", "--quiet"], cwd: dir)
@@ -179,13 +180,27 @@ import WFRiskTestSupport
         let a = FileManager.default.contents(atPath: dir + "/shipped/latest/report.html")
         #expect(a != nil && a == FileManager.default.contents(atPath: dir + "/commented-out/latest/report.html"))
 
-        let broken = try Self.mergedReference(in: dir + "/broken", leaving: ["report/unit.mustache"])
-        try (text + "\n{{#never_closed}}\n").write(toFile: broken + "/report/unit.mustache", atomically: true, encoding: .utf8)
-        let b = try Fixtures.run(["run", "--pipeline", Self.nightly, "--out", dir + "/broken-out", "--log-format", "json"],
-                                 cwd: dir, environment: ["WFRISK_REFERENCE_DIR": broken])
-        #expect(b.status != 0)
-        #expect((b.stdout + b.stderr).contains(broken + "/report/unit.mustache line "), "\(b.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: dir + "/broken-out/latest"))
+        // A refused template may include another as a partial: swift-mustache then holds them all.
+        let including = try Self.mergedReference(in: dir + "/including", leaving: ["report/report.mustache"])
+        let report = try String(contentsOfFile: Fixtures.repoRoot + "/Sources/WFRisk/Resources/report/report.mustache", encoding: .utf8)
+        #expect(!report.contains("../report.html#index"), "the marker comes from unit_page only")
+        try ("{{! with the unit page's frame }}" + report + "{{> unit_page}}\n").write(toFile: including + "/report/report.mustache", atomically: true, encoding: .utf8)
+        let p = try Fixtures.run(["run", "--pipeline", Self.nightly, "--out", dir + "/including-out", "--quiet"],
+                                 cwd: dir, environment: ["WFRISK_REFERENCE_DIR": including])
+        #expect(p.status == 0, "\(p.stderr)")
+        let page = (try? String(contentsOfFile: dir + "/including-out/latest/report.html", encoding: .utf8)) ?? ""
+        #expect(page.contains("../report.html#index"), "the partial was rendered")
+
+        // Broken: a section left open; a name swift-mustache refuses (not ASCII).
+        for (n, edit) in [(0, text + "\n{{#never_closed}}\n"), (1, text + "\n{{café}}\n")] {
+            let broken = try Self.mergedReference(in: dir + "/broken\(n)", leaving: ["report/unit.mustache"])
+            try edit.write(toFile: broken + "/report/unit.mustache", atomically: true, encoding: .utf8)
+            let b = try Fixtures.run(["run", "--pipeline", Self.nightly, "--out", dir + "/broken-out\(n)", "--log-format", "json"],
+                                     cwd: dir, environment: ["WFRISK_REFERENCE_DIR": broken])
+            #expect(b.status != 0, "\(n)")
+            #expect((b.stdout + b.stderr).contains(broken + "/report/unit.mustache line "), "\(n): \(b.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/broken-out\(n)/latest"), "\(n)")
+        }
     }
 
     /// A reference file that cannot be read (a folder in its place, which even root cannot read

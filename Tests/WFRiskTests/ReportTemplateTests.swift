@@ -57,7 +57,7 @@ import WFRiskTestSupport
     }
 
     @Test func whatTheFastPathDoesNotHandleIsRefusedSoTheReportFallsBack() {
-        for text in ["a {{! comment}} b", "{{> partial}}", "{{=<% %>=}}", "{{&name}}", "{{#a}}x", "x{{/a}}", "{{#a}}x{{/b}}", "a\r\nb", "{{name"] {
+        for text in ["a {{! comment}} b", "{{> partial}}", "{{=<% %>=}}", "{{&name}}", "{{#a}}x", "x{{/a}}", "{{#a}}x{{/b}}", "a\r\nb", "{{name", "{{café}}", "{{n²}}"] {
             #expect(throws: ReportTemplate.Unsupported.self, "\(text)") { try ReportTemplate(text) }
         }
     }

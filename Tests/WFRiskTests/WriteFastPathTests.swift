@@ -332,6 +332,9 @@ import WFRiskTestSupport
         for _ in 0..<3_000 { texts.append(Self.text(&rng)) }
         // Underscores beside x, X and hex digits: the fast path keeps an underscore unless x or X follows.
         texts += ["turnover_rate_fte", "a_", "_", "_x", "_X", "x_", "__x0041_", "_x0041", "a_X00e9_b", "_x_x_"]
+        // Underscores at the length limit: exactly at it, and one over.
+        let limit = String(repeating: "a_", count: WorkbookWriter.maxTextLength / 2) + "b"
+        texts += [limit, limit + "_", String(limit.dropLast(2)) + "_x"]
         let near = ["_", "x", "X", "0", "4", "1", "F", "a", "é", "_x0041_", "b_c"]
         for _ in 0..<3_000 {
             texts.append((0..<Int(rng.next() % 14)).map { _ in near[Int(rng.next() % UInt64(near.count))] }.joined())

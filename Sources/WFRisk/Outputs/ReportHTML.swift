@@ -159,24 +159,28 @@ enum ScoresReport {
         }
     }
 
-    /// swift-mustache parses only the templates it renders: with the fast engine, those
-    /// `ReportTemplate` refuses (none of the shipped ones). Its parse, about 10 ms of every run,
-    /// was made for each template and thrown away. A refused template's syntax errors are still
-    /// reported by swift-mustache, with their line.
+    /// With the fast engine and every template within `ReportTemplate`'s subset (the shipped ones
+    /// are), swift-mustache parses none: its parse, about 10 ms of every run, was made for each
+    /// template and thrown away. Once any template is refused, swift-mustache parses them all,
+    /// as before: the refused one renders through it, may include the others as partials, and
+    /// its syntax errors are reported with their line.
     static func templates(engine: Engine = .fast) throws -> Templates {
         var library = MustacheLibrary()
         var fast: [String: ReportTemplate] = [:]
+        var texts: [(name: String, file: String, text: String)] = []
         for name in templateNames {
             let file = "report/\(name).mustache"
             let text = try resource(file)
-            if engine == .fast, let template = try? ReportTemplate(text) {
-                fast[name] = template
-                continue
-            }
-            do {
-                try library.register(text, named: name)
-            } catch let e as MustacheTemplate.ParserError {
-                throw WFRiskError.runtime("template \(try ReferenceFiles.path(file)) line \(e.context.lineNumber): \(e.error)")
+            texts.append((name, file, text))
+            if engine == .fast { fast[name] = try? ReportTemplate(text) }
+        }
+        if fast.count < texts.count {
+            for t in texts {
+                do {
+                    try library.register(t.text, named: t.name)
+                } catch let e as MustacheTemplate.ParserError {
+                    throw WFRiskError.runtime("template \(try ReferenceFiles.path(t.file)) line \(e.context.lineNumber): \(e.error)")
+                }
             }
         }
         return Templates(library: library, fast: fast, typedFields: engine == .fast)

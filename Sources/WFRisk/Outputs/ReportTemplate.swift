@@ -246,7 +246,9 @@ struct ReportTemplate: Sendable {
                 }
                 let sigil = triple ? nil : raw.first.flatMap { "#^/".contains($0) ? $0 : nil }
                 let name = (sigil == nil ? raw : String(raw.dropFirst())).trimmingCharacters(in: .whitespaces)
-                guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) }),
+                // ASCII names only: swift-mustache refuses others, and a name it refuses must reach
+                // it (through the fallback) to be reported, not be looked up and render as nothing.
+                guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }),
                       !(raw.first.map { "!>=&<$%{".contains($0) } ?? true) || triple else {
                     throw Unsupported(tag: raw)
                 }

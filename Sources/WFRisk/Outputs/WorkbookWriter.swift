@@ -172,7 +172,9 @@ enum WorkbookWriter {
         guard let ws = workbook_add_worksheet(workbook, sheet.name) else {
             throw WFRiskError.runtime("libxlsxwriter could not add the sheet '\(sheet.name)'")
         }
-        let wrapped = sheet.header.map { sheet.wrappedColumns.contains($0) }
+        // By column: a wrapped column's name marks its first column (as the colour scale's does).
+        var wrapped = [Bool](repeating: false, count: sheet.header.count)
+        for name in sheet.wrappedColumns { if let c = sheet.header.firstIndex(of: name) { wrapped[c] = true } }
         var widths = sheet.header.map { min(max(Double($0.count) * 0.8, 8), 28) }
         for (c, name) in sheet.header.enumerated() {
             try check(worksheet_write_string(ws, 0, lxw_col_t(c), cleanText(name), formats.header), "writing the \(sheet.name) header")
@@ -194,8 +196,8 @@ enum WorkbookWriter {
                     widths[c] = max(widths[c], Double(length) + 2)
                 case .text(let s):
                     let (text, length) = cellText(s)
-                    // Through `withCString`: a native string lends its bytes, where passing the
-                    // `String` itself made a C copy of every cell.
+                    // Through `withCString`: a native string lends its bytes (a short one is copied
+                    // onto the stack), where passing the `String` itself made a heap copy of every cell.
                     let format = wrapped[c] ? formats.wrapped : formats.text
                     try check(text.withCString { worksheet_write_string(ws, rowIndex, col, $0, format) }, "writing \(sheet.name)")
                     widths[c] = max(widths[c], Double(length) + 2)
