@@ -16,6 +16,14 @@ package struct SeededRandom: RandomNumberGenerator, Sendable {
     /// Uniform in [0, 1).
     package mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 
+    /// Mean 0, variance 1: the sum of four uniforms, rescaled (cheap, bounded at ±3.46; for noise
+    /// that needs a symmetric spread of the right size, not normal tails). Here, beside `unit`,
+    /// so its four draws are inlined: called across modules, each `unit` was a call of its own.
+    package mutating func approximateNormal() -> Double {
+        let s = unit() + unit() + unit() + unit()
+        return (s - 2) * 1.7320508075688772
+    }
+
     /// Standard normal (Box–Muller).
     package mutating func normal() -> Double {
         let u1 = max(unit(), 1e-12), u2 = unit()

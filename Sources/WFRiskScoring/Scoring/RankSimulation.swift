@@ -103,13 +103,10 @@ package enum RankSimulation {
         for (u, uncertainty) in blocks.joined().enumerated() { table.units[rankedIndices[u]].uncertainty = uncertainty }
     }
 
-    /// Mean 0, variance 1: the sum of four uniforms, rescaled (cheap, bounded at ±3.46; the draws
-    /// need a symmetric noise of the right spread, not normal tails).
+    /// Mean 0, variance 1 (`SeededRandom.approximateNormal`): the draws need a symmetric noise
+    /// of the right spread, not normal tails.
     @inline(__always)
-    static func approximateNormal(_ rng: inout SeededRandom) -> Double {
-        let s = rng.unit() + rng.unit() + rng.unit() + rng.unit()
-        return (s - 2) * 1.7320508075688772
-    }
+    static func approximateNormal(_ rng: inout SeededRandom) -> Double { rng.approximateNormal() }
 }
 
 /// A buffer that draws running on different threads fill at distinct positions, without locks
