@@ -197,6 +197,7 @@ import WFRiskTestSupport
             for (i, (p, q)) in zip(x, y).enumerated() { if let d = same(p, q, path + "[\(i)]") { return d } }
             return nil
         case let (x as String, y as String): return x == y ? nil : "\(path): \(x.debugDescription) against \(y.debugDescription)"
+        case let (x as RenderedHTML, y as String): return same(x.string, y, path)
         case let (x as Bool, y as Bool): return x == y ? nil : "\(path): \(x) against \(y)"
         case let (x as Int, y as Int): return x == y ? nil : "\(path): \(x) against \(y)"
         default: return "\(path): \(type(of: a)) against \(type(of: b))"

@@ -32,15 +32,27 @@ struct TemplateList {
 
     var materialized: [Any] { (0..<count).map(item) }
 
-    /// `value` with every `TemplateList` in it made a plain list.
+    /// `value` with every `TemplateList` in it made a plain list (and `RenderedHTML` its string).
     static func materializing(_ value: Any) -> Any {
         switch value {
         case let list as TemplateList: return list.materialized.map(materializing)
+        case let html as RenderedHTML: return html.string
         case let d as [String: Any]: return d.mapValues(materializing)
         case let a as [Any]: return a.map(materializing)
         default: return value
         }
     }
+}
+
+/// HTML already rendered (the units' sections of the one page, a unit's section in its own
+/// page), placed by `{{{name}}}` as it is. Why not a `String`: the sections are rendered as bytes;
+/// made a `String` (every byte checked as UTF-8 and copied) and turned back into bytes by the
+/// template, that round trip was about 2 % of a national run and 7 % of the 100x report's CPU
+/// (`perf`, docs/performance.md). `ReportTemplate` appends `bytes`; swift-mustache and
+/// `ScoresReport.plain` (the plain path) see `string`.
+struct RenderedHTML: Sendable, Equatable {
+    var bytes: [UInt8] = []
+    var string: String { String(decoding: bytes, as: UTF8.self) }
 }
 
 extension Array where Element == String {

@@ -54,7 +54,7 @@ enum ScoresReport {
         let values: [String: Any] = [
             "title": page.title, "synthetic": page.synthetic, "year": String(page.year), "wfriskVersion": page.wfriskVersion,
             "methodologyVersion": page.methodologyVersion, "css": page.css, "name": unit.name,
-            "section": String(decoding: try library.render(unit, template: "unit"), as: UTF8.self),
+            "section": RenderedHTML(bytes: try library.render(unit, template: "unit")),
         ]
         return try library.render(values, template: "unit_page")
     }
@@ -81,7 +81,7 @@ enum ScoresReport {
         joined.reserveCapacity(sections.reduce(0) { $0 + $1.count })
         for s in sections { joined.append(contentsOf: s) }
         var page = built
-        page.unitSections = String(decoding: joined, as: UTF8.self)
+        page.unitSections = RenderedHTML(bytes: joined)
         return (page, library)
     }
 
@@ -119,7 +119,7 @@ enum ScoresReport {
 
         /// What the templates read of `value`: a dictionary as it is, a view's fields.
         private func fields(_ value: Any) -> Any {
-            if value is [String: Any] { return value }
+            if let d = value as? [String: Any] { return typedFields ? d : d.mapValues { ($0 as? RenderedHTML)?.string ?? $0 } }
             if typedFields, let view = value as? TemplateFields { return view.fields }
             return plain(value) ?? [String: Any]()
         }
@@ -140,6 +140,7 @@ enum ScoresReport {
     static func plain(_ value: Any) -> Any? {
         switch value {
         case is String, is Bool, is Int: return value
+        case let html as RenderedHTML: return html.string
         default: break
         }
         let mirror = Mirror(reflecting: value)

@@ -40,7 +40,7 @@ struct ReportPage: Sendable {
     /// The units are on pages of their own (`ReportLayout.unitPages`): the templates link to them.
     var unitPages = false
     /// The units' sections, rendered separately (in parallel) and placed as they are.
-    var unitSections = ""
+    var unitSections = RenderedHTML()
     /// Funnel plots of the weighted indicators (every authority).
     var funnels: [FunnelView] = []
     var hasFunnels = false

@@ -71,6 +71,9 @@ struct ReportTemplate: Sendable {
                 guard let v = lookup(path, local: local, in: stack) else { continue }
                 let text: String
                 switch v {
+                case let html as RenderedHTML:
+                    guard escaped else { out.append(contentsOf: html.bytes); continue }
+                    text = html.string
                 case let s as String: text = s
                 case let b as Bool: text = b ? "true" : "false"
                 case let i as Int: text = String(i)
