@@ -47,8 +47,9 @@ struct TemplateList {
 /// HTML already rendered (the units' sections of the one page, a unit's section in its own
 /// page), placed by `{{{name}}}` as it is. Why not a `String`: the sections are rendered as bytes;
 /// made a `String` (every byte checked as UTF-8 and copied) and turned back into bytes by the
-/// template, that round trip was about 2 % of a national run and 7 % of the 100x report's CPU
-/// (`perf`, docs/performance.md). `ReportTemplate` appends `bytes`; swift-mustache and
+/// template, that round trip was about 2 % of a national run's samples and, at 100x, the 7 % of
+/// the report's samples spent in `unitPage` itself (`perf`, docs/performance.md "Issue 25,
+/// session 20"). `ReportTemplate` appends `bytes`; swift-mustache and
 /// `ScoresReport.plain` (the plain path) see `string`.
 struct RenderedHTML: Sendable, Equatable {
     var bytes: [UInt8] = []
