@@ -56,6 +56,22 @@ import WFRiskTestSupport
         }
     }
 
+    /// HTML already rendered reaches swift-mustache (the fallback) as its string, nested or not,
+    /// and renders there as the fast path places its bytes.
+    @Test func renderedHTMLReachesSwiftMustacheAsItsString() throws {
+        let html = RenderedHTML(bytes: Array("<p class=\"a\">Brent &amp; Harrow · é</p>".utf8))
+        let values: [String: Any] = ["top": html, "list": [["inner": html]], "empty": RenderedHTML()]
+        let plain = TemplateList.materializing(values) as? [String: Any]
+        #expect(plain?["top"] as? String == html.string)
+        #expect(((plain?["list"] as? [Any])?.first as? [String: Any])?["inner"] as? String == html.string)
+        #expect(plain?["empty"] as? String == "")
+        let text = "{{{top}}}|{{top}}|{{#list}}{{{inner}}}{{/list}}|{{#empty}}e{{/empty}}\n"
+        var library = MustacheLibrary()
+        try library.register(text, named: "t")
+        let mustache = try #require(library.render(plain!, withTemplate: "t"))
+        #expect(String(decoding: try ReportTemplate(text).render(values), as: UTF8.self) == mustache)
+    }
+
     @Test func whatTheFastPathDoesNotHandleIsRefusedSoTheReportFallsBack() {
         for text in ["a {{! comment}} b", "{{> partial}}", "{{=<% %>=}}", "{{&name}}", "{{#a}}x", "x{{/a}}", "{{#a}}x{{/b}}", "a\r\nb", "{{name", "{{café}}", "{{n²}}"] {
             #expect(throws: ReportTemplate.Unsupported.self, "\(text)") { try ReportTemplate(text) }

@@ -51,7 +51,7 @@ struct TemplateList {
 /// the report's samples spent in `unitPage` itself (`perf`, docs/performance.md "Issue 25,
 /// session 20"). `ReportTemplate` appends `bytes`; swift-mustache and
 /// `ScoresReport.plain` (the plain path) see `string`.
-struct RenderedHTML: Sendable, Equatable {
+struct RenderedHTML: Sendable {
     var bytes: [UInt8] = []
     var string: String { String(decoding: bytes, as: UTF8.self) }
 }

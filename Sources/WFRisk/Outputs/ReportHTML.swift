@@ -117,9 +117,10 @@ enum ScoresReport {
             try write(try mustache(values, template: name))
         }
 
-        /// What the templates read of `value`: a dictionary as it is, a view's fields.
+        /// What the templates read of `value`: a view's fields, or a dictionary as it is (for the
+        /// swift-mustache engine with every `RenderedHTML` in it made its string).
         private func fields(_ value: Any) -> Any {
-            if let d = value as? [String: Any] { return typedFields ? d : d.mapValues { ($0 as? RenderedHTML)?.string ?? $0 } }
+            if let d = value as? [String: Any] { return typedFields ? d : TemplateList.materializing(d) }
             if typedFields, let view = value as? TemplateFields { return view.fields }
             return plain(value) ?? [String: Any]()
         }

@@ -33,7 +33,8 @@ struct ReportTemplate: Sendable {
     }
 
     /// `value`: what `ScoresReport.plain` returns (dictionaries, arrays, strings, Bools, Ints), or
-    /// a view's `fields`, which may hold lists made an item at a time (`TemplateList`).
+    /// a view's `fields`, which may hold lists made an item at a time (`TemplateList`) and HTML
+    /// already rendered (`RenderedHTML`, placed as bytes).
     func render(_ value: Any) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
