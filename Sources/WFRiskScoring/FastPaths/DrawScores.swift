@@ -37,7 +37,7 @@ enum DrawScores {
         for u in 0..<m.terms.count {
             var sum = (0.0, 0.0), total = (0.0, 0.0)
             for t in m.terms[u] {
-                let noise = t.sd > 0 ? t.sd * RankSimulation.approximateNormal(&rng) : 0
+                let noise = t.sd > 0 ? t.sd * rng.approximateNormal() : 0
                 guard t.slot != leftOut else { continue }
                 let x = t.adjusted + noise
                 var z = t.fixed ? x * clamp : (t.scale > 0 ? t.direction * (x - t.median) / t.scale : 0)
@@ -102,7 +102,7 @@ enum DrawScores {
             for u in 0..<units {
                 var sum = (0.0, 0.0), total = (0.0, 0.0)
                 for k in start[u]..<start[u + 1] {
-                    let noise = sd[k] > 0 ? sd[k] * RankSimulation.approximateNormal(&rng) : 0
+                    let noise = sd[k] > 0 ? sd[k] * rng.approximateNormal() : 0
                     let s = slot[k]
                     guard s != leftOut else { continue }
                     let x = adjusted[k] + noise

@@ -102,11 +102,6 @@ package enum RankSimulation {
         }
         for (u, uncertainty) in blocks.joined().enumerated() { table.units[rankedIndices[u]].uncertainty = uncertainty }
     }
-
-    /// Mean 0, variance 1 (`SeededRandom.approximateNormal`): the draws need a symmetric noise
-    /// of the right spread, not normal tails.
-    @inline(__always)
-    static func approximateNormal(_ rng: inout SeededRandom) -> Double { rng.approximateNormal() }
 }
 
 /// A buffer that draws running on different threads fill at distinct positions, without locks
