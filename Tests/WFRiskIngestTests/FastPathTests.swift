@@ -243,6 +243,120 @@ import WFRiskTestSupport
         }
     }
 
+    /// A split read makes its parts' records at once, each straight into its place in one array
+    /// (`TidySink.finish`, `Parallel.pieces`), and checks them in chunks at once: the same
+    /// records in the same file order, with the same notes, counts-scored figures and warnings,
+    /// as the streamed read on one thread. Some rows' published turnover disagrees with their
+    /// counts (scored from the counts, noted) or passes 100 (a warning).
+    @Test func splitReadsMakeAndCheckRecordsAsTheStreamedReadDoes() throws {
+        var streamed = try Fixtures.reader()
+        streamed.splitFileBytes = Int.max
+        var split = streamed
+        split.splitFileBytes = 0
+        var rng = SeededRandom(seed: 41)
+        for trial in 0..<4 {
+            var rows = SyntheticData.rows(seed: UInt64(100 + trial), years: 1990...2023)
+            for i in rows.indices where rng.next() % 5 == 0 {
+                rows[i].turnoverOverride = rng.next() % 2 == 0 ? "140.0" : Decimals.format(100 * rows[i].leavers / rows[i].inpost + 3, 1)
+            }
+            if trial % 2 == 1 { rows.shuffle(using: &rng) }
+            let path = Fixtures.temporaryDirectory() + "/s\(trial).csv"
+            try Fixtures.write(Fixtures.workforceCSV(rows), to: path)
+            for window in [YearWindow.all, .latest(4)] {
+                let plain = try streamed.read(path: path, wanted: Measure.workforce, kind: "workforce", years: window)
+                #expect(plain.records.contains { !$0.notes.isEmpty }, "the trial must exercise the checks")
+                for threads in [2, 3, 5] {
+                    let got = try split.read(path: path, wanted: Measure.workforce, kind: "workforce", years: window, threads: threads)
+                    #expect(got.records == plain.records, "trial \(trial), \(window), \(threads) threads")
+                    #expect(got.warnings == plain.warnings, "trial \(trial), \(window), \(threads) threads")
+                }
+            }
+        }
+    }
+
+    /// A split read's first pass done ahead (`PreparedSplit`, while the run fingerprints
+    /// its inputs) reads the same records as a split read that scans the file itself, and its
+    /// SHA-256 is the file's. A prepared pass for another number of parts is not used. A file
+    /// changed after its pass (a byte rewritten in place, or cut short) is an error, never the
+    /// new bytes read against the old split points.
+    @Test func aPreparedSplitReadsWhatAFreshOneReadsAndSeesAChange() throws {
+        var reader = try Fixtures.reader()
+        reader.splitFileBytes = 0
+        let rows = SyntheticData.rows(seed: 53, years: 1995...2023)
+        let text = Fixtures.workforceCSV(rows)
+        let path = Fixtures.temporaryDirectory() + "/prepared.csv"
+        try Fixtures.write(text, to: path)
+        let fresh = try reader.read(path: path, wanted: Measure.workforce, kind: "workforce", threads: 3)
+        for parts in [3, 2] {
+            let prepared = try PreparedSplit(path: path, parts: parts)
+            #expect(prepared.sha256 == (try SHA256Digest.hex(ofFile: path)))
+            let got = try reader.read(path: path, wanted: Measure.workforce, kind: "workforce", threads: 3, prepared: prepared)
+            #expect(got.records == fresh.records, "prepared for \(parts) parts")
+            #expect(got.sha256 == prepared.sha256)
+        }
+        let prepared = try PreparedSplit(path: path, parts: 3)
+        // One digit in the middle of the file changed, the size kept.
+        var bytes = Array(text.utf8)
+        let middle = bytes.indices.dropFirst(bytes.count / 2).first { bytes[$0] >= 0x31 && bytes[$0] <= 0x38 }!
+        bytes[middle] += 1
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect { try reader.read(path: path, wanted: Measure.workforce, kind: "workforce", threads: 3, prepared: prepared) }
+            throws: { "\($0)".contains("input changed while it was being read") }
+        // Cut short.
+        try Data(bytes.prefix(bytes.count * 2 / 3)).write(to: URL(fileURLWithPath: path))
+        #expect { try reader.read(path: path, wanted: Measure.workforce, kind: "workforce", threads: 3, prepared: prepared) }
+            throws: { "\($0)".contains("input changed while it was being read") }
+    }
+
+    /// The checks of records in chunks at once (`ValidityRules.findings`) find, for each record
+    /// and in record order, what checking them one after another finds.
+    @Test func recordChecksInChunksFindWhatOneByOneFinds() throws {
+        // Read without rules, so the records keep the figures the checks would replace.
+        let reader = TidyFileReader(aliases: try ColumnAliases.bundled(), markers: try SuppressionMarkers.bundled(),
+                                    registry: try Fixtures.registry(), rules: ValidityRules(rules: []))
+        let rules = try ValidityRules.bundled.get()
+        var rng = SeededRandom(seed: 43)
+        var rows = SyntheticData.rows(seed: 7, years: 2000...2023)
+        for i in rows.indices where rng.next() % 4 == 0 {
+            rows[i].turnoverOverride = rng.next() % 2 == 0 ? "150.0" : "1.0"
+        }
+        let path = Fixtures.temporaryDirectory() + "/checks.csv"
+        try Fixtures.write(Fixtures.workforceCSV(rows), to: path)
+        let records = try reader.read(path: path, wanted: Measure.workforce, kind: "workforce").records
+        let steps = TidyFileReader.PublicationSteps(records, measures: rules.ratioMeasures)
+        let plain = records.indices.compactMap { i -> (Int, [String])? in
+            let level = records[i].level
+            let found = rules.check(records[i].values, step: { steps.step(level, $0) }).map { "\($0.measure) \($0.message) \($0.fromCounts ?? -1)" }
+            return found.isEmpty ? nil : (i, found)
+        }
+        #expect(plain.count > 20, "the rows must break rules")
+        for threads in [1, 2, 3, 7] {
+            for chunk in [1, 5, 4096] {
+                let got = ValidityRules.findings(records, rules: rules, steps: steps, threads: threads, minimumChunk: chunk)
+                    .map { ($0.index, $0.findings.map { "\($0.measure) \($0.message) \($0.fromCounts ?? -1)" }) }
+                #expect(got.map(\.0) == plain.map(\.0), "\(threads) threads, chunks of \(chunk)")
+                #expect(got.map(\.1) == plain.map(\.1), "\(threads) threads, chunks of \(chunk)")
+            }
+        }
+    }
+
+    /// `Parallel.pieces` gives what making each piece and joining them in order gives, whatever
+    /// the pieces' sizes (empty ones too) and the number of workers.
+    @Test func piecesFilledAtOnceAreThePiecesJoined() {
+        var rng = SeededRandom(seed: 47)
+        for _ in 0..<50 {
+            let counts = (0..<Int(rng.next() % 9)).map { _ in rng.next() % 3 == 0 ? 0 : Int(rng.next() % 300) }
+            let make: @Sendable (Int, Int) -> String = { k, j in "piece \(k) item \(j)" }
+            let plain = counts.enumerated().flatMap { k, n in (0..<n).map { make(k, $0) } }
+            for threads in [1, 2, 4] {
+                let got: [String] = Parallel.pieces(counts, threads: threads) { k, piece in
+                    for j in 0..<piece.count { (piece.baseAddress! + j).initialize(to: make(k, j)) }
+                }
+                #expect(got == plain, "\(counts), \(threads) threads")
+            }
+        }
+    }
+
     /// Rows outside the window are not decoded, so a bad cell there does not stop a run;
     /// reading every year (as `wfrisk validate` does) still reports it with file, line and field.
     @Test func badCellsOutsideTheWindowAreLeftToValidate() throws {

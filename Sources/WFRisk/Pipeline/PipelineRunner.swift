@@ -119,7 +119,7 @@ public struct PipelineRunner {
 
         let started = Date()
         let plan = try InputPlan.make(pipeline)
-        let fingerprints = try plan.fingerprint(threads: options.threads)
+        let (fingerprints, splits) = try plan.fingerprint(threads: options.threads)
         let runKey = RunManifest.runKey(pipelineSHA: pipeline.sha256, settings: pipeline.settings, formats: pipeline.outputs.formats, inputs: fingerprints)
         if !options.force, let latest = folders.latestRun, let previous = RunManifest.read(directory: latest),
            previous.runKey == runKey, previous.status == .success {
@@ -136,7 +136,7 @@ public struct PipelineRunner {
         manifest.syntheticInputs = plan.syntheticInputs
         manifest.inspectionFolders = plan.inspectionFolders
         do {
-            let (table, records, counts, warnings, written) = try runStages(plan: plan, fingerprints: fingerprints, runDir: runDir)
+            let (table, records, counts, warnings, written) = try runStages(plan: plan, fingerprints: fingerprints, splits: splits, runDir: runDir)
             manifest.stages = records
             manifest.warnings = warnings
             manifest.applyCounts(counts)
@@ -208,7 +208,7 @@ public struct PipelineRunner {
 
     // MARK: Stages
 
-    func runStages(plan: InputPlan, fingerprints: [InputFingerprint], runDir: String) throws
+    func runStages(plan: InputPlan, fingerprints: [InputFingerprint], splits: [String: PreparedSplit], runDir: String) throws
         -> (ScoreTable, [StageRecord], [String: Int], [String], written: [String: OutputFingerprint]) {
         let pipeline = self.pipeline
         let threads = options.threads
@@ -253,13 +253,13 @@ public struct PipelineRunner {
             case (.last(let n), nil): window = .latest(n + span - 1)
             }
             let files = try TidyIngest.read(plan.workforce, wanted: Measure.workforce, kind: "workforce", reader: refs.reader,
-                                            threads: threads, years: window)
+                                            threads: threads, years: window, prepared: splits)
             try TidyIngest.verifyUnchanged(files, fingerprints: fingerprints)
             let dataset = try TidyDataset.merge(files, overlap: pipeline.settings.overlappingReleases)
             if case .years(let h) = scoring.history, !h.contains(where: { !dataset.localAuthorities(in: $0).isEmpty }) {
                 // None of the history years is in the decoded window: read every year once to name those the data has.
                 let all = try TidyDataset.merge(try TidyIngest.read(plan.workforce, wanted: Measure.workforce, kind: "workforce",
-                                                                    reader: refs.reader, threads: threads),
+                                                                    reader: refs.reader, threads: threads, prepared: splits),
                                                 overlap: pipeline.settings.overlappingReleases)
                 let have = all.years.filter { !all.localAuthorities(in: $0).isEmpty }
                 let missing = h.filter { !have.contains($0) }
@@ -271,7 +271,7 @@ public struct PipelineRunner {
             if let year = scoring.year, dataset.localAuthorities(in: year).isEmpty {
                 // Only the window's rows were decoded: read every year once to say which the data has.
                 let all = try TidyDataset.merge(try TidyIngest.read(plan.workforce, wanted: Measure.workforce, kind: "workforce",
-                                                                    reader: refs.reader, threads: threads),
+                                                                    reader: refs.reader, threads: threads, prepared: splits),
                                                 overlap: pipeline.settings.overlappingReleases)
                 let have = all.years.filter { !all.localAuthorities(in: $0).isEmpty }
                 throw WFRiskError.usage("no local-authority rows for scoring year \(year) (--year or settings.scoring.year); "
@@ -465,12 +465,29 @@ package struct InputPlan: Sendable {
     }
 
     /// SHA-256 of every input, computed concurrently; row and document counts are filled in later.
-    func fingerprint(threads: Int) throws -> [InputFingerprint] {
+    /// A workforce file the ingest will read in parts has its split points found by the same read
+    /// (`PreparedSplit`), handed on in `splits`: the ingest then parses it without
+    /// reading it whole once more, and checks it parses the bytes fingerprinted. A file that pass
+    /// refuses is fingerprinted plainly and left to the ingest to report.
+    func fingerprint(threads: Int) throws -> (inputs: [InputFingerprint], splits: [String: PreparedSplit]) {
         let all: [(String, String)] = workforce.map { ("workforce", $0) } + demand.map { ("demand", $0) }
             + inspections.map { ("inspection", $0) } + inspectionSidecars.map { ("inspection_metadata", $0) }
             + reference.map { ($0.kind, $0.path) }
-        return try Parallel.map(all, threads: threads) { kind, path in
-            InputFingerprint(kind: kind, path: path, sha256: try SHA256Digest.hex(ofFile: path), count: 0)
+        let parts = TidyIngest.threadsPerFile(threads: threads, files: workforce.count)
+        let done = try Parallel.map(all, threads: threads) { kind, path -> (InputFingerprint, PreparedSplit?) in
+            var split: PreparedSplit?
+            if kind == "workforce", parts > 1, Self.size(path) > TidyFileReader.splitFileBytes {
+                split = try? PreparedSplit(path: path, parts: parts)
+            }
+            let sha256 = try split?.sha256 ?? SHA256Digest.hex(ofFile: path)
+            return (InputFingerprint(kind: kind, path: path, sha256: sha256, count: 0), split)
         }
+        var splits: [String: PreparedSplit] = [:]
+        for (input, split) in done { if let split { splits[input.path] = split } }
+        return (done.map { $0.0 }, splits)
+    }
+
+    private static func size(_ path: String) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     }
 }

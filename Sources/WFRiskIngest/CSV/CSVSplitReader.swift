@@ -22,12 +22,16 @@ enum CSVSplitReader {
     /// Reads `path` into copies of `sink`: the header goes to `sink` itself, which is then copied
     /// once per part. Returns the parts' sinks in file order (just `sink` when the file has no
     /// header, or was read in one pass) and the SHA-256 (hex) of the file's bytes as parsed.
-    static func read<Sink: CSVSink & Sendable>(path: String, parts: Int, sink: Sink) throws -> (parts: [Sink], sha256: String) {
+    ///
+    /// `prepared`, when it was made for `parts` parts, is the first pass already done (while the
+    /// run fingerprinted its inputs): the parts check that they read the bytes it scanned.
+    static func read<Sink: CSVSink & Sendable>(path: String, parts: Int, sink: Sink,
+                                               prepared: PreparedSplit? = nil) throws -> (parts: [Sink], sha256: String) {
         try CSVReader.refuseFolder(path)
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw CSVError(file: path, line: 0, message: "cannot open file: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        let scan = try SplitScan(fd: fd, path: path, parts: parts)
+        let scan = try prepared.flatMap { $0.parts == parts ? $0.scan : nil } ?? SplitScan(fd: fd, path: path, parts: parts)
         if scan.empty { return ([sink], scan.sha256) }
         if scan.loneCR {
             var whole = sink
@@ -137,5 +141,26 @@ enum CSVSplitReader {
         }
         guard let first = start, !open, first < end else { return nil }
         return first..<end
+    }
+}
+
+/// The first pass of a split read (`CSVSplitReader`) on its own: a large input's split points
+/// and SHA-256, found by one read of it. The run makes it while it fingerprints its inputs, so
+/// the file is read once for both. Why: that was two whole sequential passes over the file
+/// before any parsing, 0.7 s of the 100x run's first second on two cores (perf).
+public struct PreparedSplit: Sendable {
+    let scan: SplitScan
+    /// The number of parts it was split for; a read in another number scans the file again.
+    public let parts: Int
+    /// SHA-256 (hex) of every byte of the file as it was scanned.
+    public var sha256: String { scan.sha256 }
+
+    public init(path: String, parts: Int) throws {
+        try CSVReader.refuseFolder(path)
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw CSVError(file: path, line: 0, message: "cannot open file: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        scan = try SplitScan(fd: fd, path: path, parts: parts)
+        self.parts = parts
     }
 }

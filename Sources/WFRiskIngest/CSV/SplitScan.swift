@@ -6,7 +6,7 @@ import WFRiskCore
 /// SIGBUS), hashing it whole and per part, and finds where the header ends and where each part
 /// starts (the first line end outside quotes after an even share of the bytes) with the line
 /// each part starts on. Nothing is kept but those offsets, so memory stays one slice.
-struct SplitScan {
+struct SplitScan: Sendable {
     /// Offset just after the BOM (0 without one): where CSV text starts.
     var textStart = 0
     /// Offsets of the first non-blank line and just after its line end.

@@ -96,7 +96,9 @@ public struct TidyFileReader: Sendable {
     public var maxProblems = 25
     /// Files larger than this are split and parsed in chunks when more than one thread is given
     /// (`CSVSplitReader`); smaller ones, and any file read on one thread, are streamed (`CSVReader`).
-    public var splitFileBytes = 8 << 20
+    public var splitFileBytes = TidyFileReader.splitFileBytes
+    /// The size above which a reader splits files, unless set otherwise (tests do).
+    public static let splitFileBytes = 8 << 20
     /// A published figure that disagrees with its own counts stops the file (setting `strict`,
     /// `wfrisk validate --strict`) instead of being a warning.
     public var strict = false
@@ -127,15 +129,18 @@ public struct TidyFileReader: Sendable {
     ///     only rows that can be in the window have their geography and cells decoded and checked
     ///     (`.all` checks every cell, as `wfrisk validate` does).
     ///   - threads: a large file is parsed in this many chunks at once.
-    public func read(path: String, wanted: [Measure], kind: String, years: YearWindow = .all, threads: Int = 1) throws -> TidyFile {
-        try read(path: path, wanted: wanted, kind: kind, years: years, threads: threads, useLastRecord: true)
+    ///   - prepared: the split read's first pass, done while the run fingerprinted the file
+    ///     (`PreparedSplit`); used when the file is read in parts, in as many.
+    public func read(path: String, wanted: [Measure], kind: String, years: YearWindow = .all, threads: Int = 1,
+                     prepared: PreparedSplit? = nil) throws -> TidyFile {
+        try read(path: path, wanted: wanted, kind: kind, years: years, threads: threads, prepared: prepared, useLastRecord: true)
     }
 
     /// With `useLastRecord`, a large file read for the latest years takes its last record's year as
     /// a first guess at the latest year (files sorted oldest first then skip decoding the old rows
     /// too); a guess the rows do not bear out is dropped and the file read again without it.
     private func read(path: String, wanted: [Measure], kind: String, years: YearWindow, threads: Int,
-                      useLastRecord: Bool) throws -> TidyFile {
+                      prepared: PreparedSplit?, useLastRecord: Bool) throws -> TidyFile {
         if let rulesError { throw rulesError }
         if let shape = FileShape.problem(path: path) { throw WFRiskError.input(shape) }
         let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
@@ -146,14 +151,14 @@ public struct TidyFileReader: Sendable {
         }
         let sinks: [TidySink], sha256: String
         if large && threads > 1 {
-            (sinks, sha256) = try CSVSplitReader.read(path: path, parts: threads, sink: sink)
+            (sinks, sha256) = try CSVSplitReader.read(path: path, parts: threads, sink: sink, prepared: prepared)
         } else {
             sha256 = try CSVReader.read(path: path, into: &sink)
             sinks = [sink]
         }
         // Whatever its level: a year with no local-authority rows fails this check.
         if let hint = sinks.first?.latestHint, hint != Int.min, (sinks.map(\.latest).max() ?? Int.min) < hint {
-            return try read(path: path, wanted: wanted, kind: kind, years: years, threads: threads, useLastRecord: false)
+            return try read(path: path, wanted: wanted, kind: kind, years: years, threads: threads, prepared: prepared, useLastRecord: false)
         }
         guard let layout = sinks[0].layout else {
             throw WFRiskError.input(InputProblem(file: path, message: "file is empty (no header row)"))
@@ -178,7 +183,7 @@ public struct TidyFileReader: Sendable {
         if kind == "workforce" && !missing.isEmpty && !layout.measures.isEmpty {
             warnings.append("\(path): no column for \(missing.map(\.rawValue).joined(separator: ", ")); those measures are missing for every row")
         }
-        var records = TidySink.finish(sinks)
+        var records = TidySink.finish(sinks, threads: threads)
         // Rows per year: a year holding a handful of rows is a typo in those rows' time_period.
         var rowsByYear: [Int: Int] = [:]
         var firstLines: [Int: [Int]] = [:]
@@ -215,9 +220,8 @@ public struct TidyFileReader: Sendable {
         // Published values against the per-measure rules.
         let columnName = Dictionary(layout.measures.map { ($0.0, $0.2) }, uniquingKeysWith: { a, _ in a })
         let steps = PublicationSteps(records, measures: rules.ratioMeasures)
-        for i in records.indices {
-            let level = records[i].level
-            for finding in rules.check(records[i].values, step: { steps.step(level, $0) }) {
+        for (i, findings) in ValidityRules.findings(records, rules: rules, steps: steps, threads: threads) {
+            for finding in findings {
                 let field = columnName[finding.measure] ?? finding.measure.rawValue
                 var message = "\(records[i].label) \(records[i].year): \(finding.message)"
                 let severity: RuleSeverity = finding.consistency && strict ? .error : finding.severity
@@ -261,7 +265,7 @@ public struct TidyFileReader: Sendable {
     /// value is a whole number (the 2015 release's rates), each over at least 8 values; a level
     /// with fewer values (the one national row) takes the whole file's step; else 0.1 (one
     /// decimal, as EES files publish). Flat tables: this visits every value of every row.
-    struct PublicationSteps {
+    struct PublicationSteps: Sendable {
         /// Slot per (level, measure); level 3 is the whole file.
         private var seen: [Int], whole: [Bool], tens: [Bool]
 
@@ -292,11 +296,21 @@ public struct TidyFileReader: Sendable {
             }
         }
 
+        /// The same steps in arrays of their own (new storage, not shared with `self`'s).
+        var unshared: PublicationSteps {
+            var copy = self
+            copy.seen = seen.map { $0 }
+            copy.whole = whole.map { $0 }
+            copy.tens = tens.map { $0 }
+            return copy
+        }
+
         func step(_ level: GeographicLevel, _ m: Measure) -> Double {
-            for i in [Self.slot(level) * Measure.count + m.ordinal, 3 * Measure.count + m.ordinal] where seen[i] >= 8 {
-                return tens[i] ? 10 : (whole[i] ? 1 : 0.1)
-            }
-            return 0.1
+            // The level's slot, then the whole file's (two indices, not an array of them: this
+            // runs for every ratio checked).
+            var i = Self.slot(level) * Measure.count + m.ordinal
+            if seen[i] < 8 { i = 3 * Measure.count + m.ordinal }
+            return seen[i] < 8 ? 0.1 : (tens[i] ? 10 : (whole[i] ? 1 : 0.1))
         }
     }
 

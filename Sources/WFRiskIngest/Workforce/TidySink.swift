@@ -75,14 +75,24 @@ struct TidySink: CSVSink, Sendable {
 
     /// The kept rows of all `parts` of one file as typed records, in file order, with the window
     /// applied against the file's latest local-authority year (each part knew only its own).
-    static func finish(_ parts: [TidySink]) -> [TidyRecord] {
+    ///
+    /// With more than one thread the parts are made at once, each straight into its place in the
+    /// one array (`Parallel.pieces`): on the 100x workload this was a third of a second of the
+    /// ingest's sequential tail (perf). One thread is the plain path, part after part.
+    static func finish(_ parts: [TidySink], threads: Int = 1) -> [TidyRecord] {
         var latestLA = Int.min, latestAny = Int.min
         for part in parts {
             latestLA = max(latestLA, part.latest)
             for row in part.rows { latestAny = max(latestAny, Int(row.year)) }
         }
         let latest = latestLA != Int.min ? latestLA : (latestAny != Int.min ? latestAny : 0)
-        return parts.flatMap { part in part.records { part.window.keeps($0, latest: latest) } }
+        if threads <= 1 || parts.count < 2 {
+            return parts.flatMap { part in part.records { part.window.keeps($0, latest: latest) } }
+        }
+        let kept = parts.map { part in part.keptRows { part.window.keeps($0, latest: latest) } }
+        return Parallel.pieces(kept.map(\.count), threads: threads) { k, piece in
+            for (j, i) in kept[k].enumerated() { (piece.baseAddress! + j).initialize(to: parts[k].record(at: i)) }
+        }
     }
 
     /// Drops rows that fell out of the window since `latest` moved on (compacting in place).
@@ -264,20 +274,29 @@ struct TidySink: CSVSink, Sendable {
 
     /// The kept rows that `keeps` (by year) admits, as typed records in file order.
     private func records(where keeps: (Int) -> Bool) -> [TidyRecord] {
-        guard let layout else { return [] }
-        return rows.indices.compactMap { i in
-            let row = rows[i]
-            guard keeps(Int(row.year)) else { return nil }
-            let id = geographies.entries[Int(row.identity)]
-            var values = MeasureValues()
-            for k in 0..<width {
-                values.set(ordinal: layout.measureOrdinals[k], state: states[i * width + k], number: numbers[i * width + k])
-            }
-            return TidyRecord(
-                year: Int(row.year), level: id.level!, unit: id.unit, regionCode: id.regionCode, regionName: id.regionName,
-                publishedOldCode: id.old, publishedNewCode: id.new, publishedName: id.name,
-                values: values, source: SourceLocation(file: path, line: row.line))
+        guard layout != nil else { return [] }
+        return rows.indices.compactMap { i in keeps(Int(rows[i].year)) ? record(at: i) : nil }
+    }
+
+    /// Indices of the rows `records(where:)` makes, in order.
+    private func keptRows(where keeps: (Int) -> Bool) -> [Int] {
+        guard layout != nil else { return [] }
+        return rows.indices.filter { keeps(Int(rows[$0].year)) }
+    }
+
+    /// Row `i` as a typed record (the layout is known: a row was kept).
+    private func record(at i: Int) -> TidyRecord {
+        let row = rows[i]
+        let id = geographies.entries[Int(row.identity)]
+        var values = MeasureValues()
+        let ordinals = layout!.measureOrdinals
+        for k in 0..<width {
+            values.set(ordinal: ordinals[k], state: states[i * width + k], number: numbers[i * width + k])
         }
+        return TidyRecord(
+            year: Int(row.year), level: id.level!, unit: id.unit, regionCode: id.regionCode, regionName: id.regionName,
+            publishedOldCode: id.old, publishedNewCode: id.new, publishedName: id.name,
+            values: values, source: SourceLocation(file: path, line: row.line))
     }
 
     var rowsByYear: [Int: Int] {

@@ -44,8 +44,28 @@ struct ValidityRule: Sendable {
 /// implausible ones warnings with a note on the unit.
 public struct ValidityRules: Sendable {
     var rules: [ValidityRule]
-    /// Rules by measure ordinal (range and ratio rules only).
-    private var byMeasure: [[ValidityRule]]
+    /// The range and ratio rules as `check` tests them, grouped by measure: `testsOf[ordinal]`
+    /// are the measure's, in file order.
+    private var tests: [Test] = []
+    private var testsOf: [Range<Int>]
+    /// The ratio rules' denominators, each rule's terms at `Test.terms`.
+    private var terms: [(Measure, Double)] = []
+
+    /// A range or ratio rule as `check` tests it: plain values only, its texts left in `rules`.
+    /// Why: `check` runs for every row decoded, and copying the rules themselves (their texts
+    /// and denominators) retained and released them for each value; with the rows checked on two
+    /// threads at once (`findings`) that contention made the checks slower than on one (perf,
+    /// 100x workload). A finding's texts are read from `rules[rule]`.
+    private struct Test {
+        var measure: Measure
+        var kind: RuleKind
+        var limit: Double
+        var scale: Double
+        var tolerance: Double
+        var numerator: Measure?
+        var terms: Range<Int>
+        var rule: Int
+    }
     var yearRange: ClosedRange<Int>
     /// Under this share of the fullest year's rows (and under `smallYearRows`), a year is a typo.
     var yearShare: Double
@@ -55,10 +75,10 @@ public struct ValidityRules: Sendable {
 
     init(rules: [ValidityRule]) {
         self.rules = rules
-        byMeasure = Array(repeating: [], count: Measure.count)
+        var byMeasure: [[Int]] = Array(repeating: [], count: Measure.count)
         var low = 1950, high = 2099, share = 0.0
         var required: [Measure] = []
-        for r in rules {
+        for (index, r) in rules.enumerated() {
             if r.measure == "time_period" {
                 switch r.kind {
                 case .min: low = Int(r.limit)
@@ -69,8 +89,20 @@ public struct ValidityRules: Sendable {
             } else if r.kind == .required, let m = Measure(rawValue: r.measure) {
                 required.append(m)
             } else if let m = Measure(rawValue: r.measure) {
-                byMeasure[m.ordinal].append(r)
+                byMeasure[m.ordinal].append(index)
             }
+        }
+        testsOf = []
+        for (ordinal, indices) in byMeasure.enumerated() {
+            let first = tests.count
+            for i in indices {
+                let r = rules[i]
+                let from = terms.count
+                terms += r.denominator
+                tests.append(Test(measure: Measure.allCases[ordinal], kind: r.kind, limit: r.limit, scale: r.scale, tolerance: r.tolerance,
+                                  numerator: r.numerator, terms: from..<terms.count, rule: i))
+            }
+            testsOf.append(first..<tests.count)
         }
         yearRange = low...max(low, high)
         yearShare = share
@@ -141,22 +173,23 @@ public struct ValidityRules: Sendable {
     /// held to the same range rules as a published one.
     func check(_ values: MeasureValues, step: (Measure) -> Double = { _ in 0.1 }) -> [Finding] {
         var found: [Finding] = []
-        for m in Measure.allCases {
-            let rules = byMeasure[m.ordinal]
-            guard !rules.isEmpty else { continue }
+        for range in testsOf where !range.isEmpty {
+            let m = tests[range.lowerBound].measure
             guard let v = values.number(m) else {
-                found += derivedFindings(m, rules: rules, values: values, step: step)
+                found += derivedFindings(range, values: values, step: step)
                 continue
             }
-            for r in rules {
-                switch r.kind {
-                case .min where v < r.limit:
-                    found.append(Finding(measure: m, severity: r.severity, message: "\(Self.show(v)) is below \(Self.show(r.limit)): \(r.why)"))
-                case .max where v > r.limit:
-                    found.append(Finding(measure: m, severity: r.severity, message: "\(Self.show(v)) is above \(Self.show(r.limit)): \(r.why)"))
+            for t in range {
+                let test = tests[t]
+                switch test.kind {
+                case .min where v < test.limit:
+                    found.append(Finding(measure: m, severity: rules[test.rule].severity, message: "\(Self.show(v)) is below \(Self.show(test.limit)): \(rules[test.rule].why)"))
+                case .max where v > test.limit:
+                    found.append(Finding(measure: m, severity: rules[test.rule].severity, message: "\(Self.show(v)) is above \(Self.show(test.limit)): \(rules[test.rule].why)"))
                 case .ratio:
-                    guard let (expected, rounding) = Self.fromCounts(r, values, step: step) else { continue }
-                    if abs(v - expected) > r.tolerance + step(m) / 2 + rounding {
+                    guard let (expected, rounding) = fromCounts(test, values, step: step) else { continue }
+                    if abs(v - expected) > test.tolerance + step(m) / 2 + rounding {
+                        let r = rules[test.rule]
                         found.append(Finding(measure: m, severity: r.severity,
                                              message: "published \(Self.show(v)) disagrees with its own counts: \(Self.formula(r)) = \(Self.show((expected * 100).rounded() / 100)) (\(r.why))",
                                              consistency: true, fromCounts: expected))
@@ -168,31 +201,67 @@ public struct ValidityRules: Sendable {
         return found
     }
 
-    /// Range rules of `m` applied to the figure its counts give, when the file has no figure.
-    private func derivedFindings(_ m: Measure, rules: [ValidityRule], values: MeasureValues, step: (Measure) -> Double) -> [Finding] {
-        guard let ratio = rules.first(where: { $0.kind == .ratio }), let (d, _) = Self.fromCounts(ratio, values, step: step) else { return [] }
+    /// `check` of every record, with each record's publication steps: the records that have
+    /// findings, in record order. The records are checked in up to `threads` consecutive chunks
+    /// of at least `minimumChunk` at once (each record's check reads only that record); one
+    /// thread is the plain path, record after record. Why: on the 100x workload the checks were
+    /// a fifth of a second of the ingest's sequential tail (perf).
+    static func findings(_ records: [TidyRecord], rules: ValidityRules, steps: TidyFileReader.PublicationSteps,
+                         threads: Int, minimumChunk: Int = 4096) -> [(index: Int, findings: [Finding])] {
+        let chunks = max(1, min(threads, records.count / max(1, minimumChunk)))
+        let size = (records.count + chunks - 1) / max(1, chunks)
+        let ranges = (0..<chunks).map { k in (k * size)..<min(records.count, (k + 1) * size) }
+        return Parallel.map(ranges, threads: threads) { range in
+            // Each chunk checks with its own copy of the tables it reads for every value: the
+            // shared ones' reference counts, touched by both threads for every record, made two
+            // threads six times slower than one (perf, 100x workload).
+            let rules = chunks > 1 ? rules.unshared : rules, steps = chunks > 1 ? steps.unshared : steps
+            return range.compactMap { i -> (index: Int, findings: [Finding])? in
+                let level = records[i].level
+                let found = rules.check(records[i].values, step: { steps.step(level, $0) })
+                return found.isEmpty ? nil : (i, found)
+            }
+        }.flatMap { $0 }
+    }
+
+    /// The same rules in tables of their own (new storage, not shared with `self`'s).
+    var unshared: ValidityRules {
+        var copy = self
+        copy.tests = tests.map { $0 }
+        copy.testsOf = testsOf.map { $0 }
+        copy.terms = terms.map { $0 }
+        return copy
+    }
+
+    /// Range rules of a measure (its tests at `range`) applied to the figure its counts give,
+    /// when the file has no figure.
+    private func derivedFindings(_ range: Range<Int>, values: MeasureValues, step: (Measure) -> Double) -> [Finding] {
+        guard let ratio = range.first(where: { tests[$0].kind == .ratio }), let (d, _) = fromCounts(tests[ratio], values, step: step) else { return [] }
         var found: [Finding] = []
-        for r in rules {
-            let broken = (r.kind == .max && d > r.limit) || (r.kind == .min && d < r.limit)
+        for t in range {
+            let test = tests[t]
+            let broken = (test.kind == .max && d > test.limit) || (test.kind == .min && d < test.limit)
             guard broken else { continue }
+            let m = test.measure, r = rules[test.rule]
             found.append(Finding(measure: m, severity: r.severity,
-                                 message: "no \(m.rawValue) published; from its counts \(Self.formula(ratio)) = \(Self.show((d * 100).rounded() / 100)) is \(r.kind == .max ? "above" : "below") \(Self.show(r.limit)): \(r.why)"))
+                                 message: "no \(m.rawValue) published; from its counts \(Self.formula(rules[tests[ratio].rule])) = \(Self.show((d * 100).rounded() / 100)) is \(test.kind == .max ? "above" : "below") \(Self.show(test.limit)): \(r.why)"))
         }
         return found
     }
 
     /// `numerator / denominator × scale` from the row's counts, and what rounding each count
     /// (half its `step`) can move it by; nil without the counts or a positive denominator.
-    private static func fromCounts(_ r: ValidityRule, _ values: MeasureValues, step: (Measure) -> Double) -> (Double, Double)? {
-        guard let numerator = r.numerator, let n = values.number(numerator) else { return nil }
+    private func fromCounts(_ test: Test, _ values: MeasureValues, step: (Measure) -> Double) -> (Double, Double)? {
+        guard let numerator = test.numerator, let n = values.number(numerator) else { return nil }
         var d = 0.0, slack = 0.0
-        for (term, factor) in r.denominator {
+        for k in test.terms {
+            let (term, factor) = terms[k]
             guard let x = values.number(term) else { return nil }
             d += x * factor
             slack += factor * step(term) / 2
         }
         guard d > 0, n >= 0 else { return nil }
-        let expected = n / d * r.scale
+        let expected = n / d * test.scale
         let rounding = expected * ((n > 0 ? step(numerator) / 2 / n : 0) + slack / d)
         return (expected, rounding)
     }
