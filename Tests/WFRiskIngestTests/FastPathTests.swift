@@ -43,9 +43,9 @@ import WFRiskTestSupport
             #expect(sequential.count > 40)
             for parts in 1...5 {
                 // All columns, then only the middle one: skipped fields arrive empty and their
-                // line breaks still count.
+                // line breaks still count. Parts read by fewer workers than parts too.
                 for mask in [nil, [false, true, false]] as [[Bool]?] {
-                    let (sinks, _) = try CSVSplitReader.read(path: path, parts: parts, sink: Collect(mask: mask))
+                    let (sinks, _) = try CSVSplitReader.read(path: path, parts: parts, threads: 1 + parts % 3, sink: Collect(mask: mask))
                     let header = sinks[0].header
                     let collected = sinks.map(\.rows)
                     let parallel = [(1, header)] + collected.flatMap { $0 }
@@ -274,11 +274,11 @@ import WFRiskTestSupport
         }
     }
 
-    /// A split read's first pass done ahead (`PreparedSplit`, while the run fingerprints
-    /// its inputs) reads the same records as a split read that scans the file itself, and its
-    /// SHA-256 is the file's. A prepared pass for another number of parts is not used. A file
-    /// changed after its pass (a byte rewritten in place, or cut short) is an error, never the
-    /// new bytes read against the old split points.
+    /// A split read's first pass done ahead (`PreparedSplit`, while the run fingerprints its
+    /// inputs) reads the same records as a split read that scans the file itself, and its
+    /// SHA-256 is the file's; so does one prepared for another number of threads (not used). A
+    /// file changed after its pass (a byte rewritten in place, or cut short) is an error, never
+    /// the new bytes read against the old split points.
     @Test func aPreparedSplitReadsWhatAFreshOneReadsAndSeesAChange() throws {
         var reader = try Fixtures.reader()
         reader.splitFileBytes = 0
@@ -287,14 +287,14 @@ import WFRiskTestSupport
         let path = Fixtures.temporaryDirectory() + "/prepared.csv"
         try Fixtures.write(text, to: path)
         let fresh = try reader.read(path: path, wanted: Measure.workforce, kind: "workforce", threads: 3)
-        for parts in [3, 2] {
-            let prepared = try PreparedSplit(path: path, parts: parts)
+        for threads in [3, 2] {
+            let prepared = try PreparedSplit(path: path, threads: threads)
             #expect(prepared.sha256 == (try SHA256Digest.hex(ofFile: path)))
             let got = try reader.read(path: path, wanted: Measure.workforce, kind: "workforce", threads: 3, prepared: prepared)
-            #expect(got.records == fresh.records, "prepared for \(parts) parts")
+            #expect(got.records == fresh.records, "prepared for \(threads) threads")
             #expect(got.sha256 == prepared.sha256)
         }
-        let prepared = try PreparedSplit(path: path, parts: 3)
+        let prepared = try PreparedSplit(path: path, threads: 3)
         // One digit in the middle of the file changed, the size kept.
         var bytes = Array(text.utf8)
         let middle = bytes.indices.dropFirst(bytes.count / 2).first { bytes[$0] >= 0x31 && bytes[$0] <= 0x38 }!
@@ -306,6 +306,30 @@ import WFRiskTestSupport
         try Data(bytes.prefix(bytes.count * 2 / 3)).write(to: URL(fileURLWithPath: path))
         #expect { try reader.read(path: path, wanted: Measure.workforce, kind: "workforce", threads: 3, prepared: prepared) }
             throws: { "\($0)".contains("input changed while it was being read") }
+    }
+
+    /// The merged dataset's per-year indexes made on several threads (`TidyDataset.buildIndexes`)
+    /// are those made on one: every year's local authorities, England's rows and the years.
+    @Test func yearIndexesMadeAtOnceAreThoseMadeInTurn() throws {
+        let reader = try Fixtures.reader()
+        for seed in [UInt64(3), 5] {
+            let rows = SyntheticData.rows(seed: seed, years: 2005...2023)
+            let path = Fixtures.temporaryDirectory() + "/y\(seed).csv"
+            try Fixtures.write(Fixtures.workforceCSV(rows, national: seed == 3), to: path)
+            let file = try reader.read(path: path, wanted: Measure.workforce, kind: "workforce")
+            let plain = try TidyDataset.merge([file])
+            #expect(plain.years.count == 19)
+            for threads in [2, 3, 8] {
+                let got = try TidyDataset.merge([file], threads: threads)
+                #expect(got.years == plain.years)
+                for year in plain.years {
+                    #expect(got.localAuthorities(in: year) == plain.localAuthorities(in: year), "\(year), \(threads) threads")
+                    #expect(got.national(year: year) == plain.national(year: year), "\(year), \(threads) threads")
+                    #expect(!plain.localAuthorities(in: year).isEmpty)
+                }
+                #expect(got.latestYear == plain.latestYear)
+            }
+        }
     }
 
     /// The checks of records in chunks at once (`ValidityRules.findings`) find, for each record

@@ -255,7 +255,7 @@ public struct PipelineRunner {
             let files = try TidyIngest.read(plan.workforce, wanted: Measure.workforce, kind: "workforce", reader: refs.reader,
                                             threads: threads, years: window, prepared: splits)
             try TidyIngest.verifyUnchanged(files, fingerprints: fingerprints)
-            let dataset = try TidyDataset.merge(files, overlap: pipeline.settings.overlappingReleases)
+            let dataset = try TidyDataset.merge(files, overlap: pipeline.settings.overlappingReleases, threads: threads)
             if case .years(let h) = scoring.history, !h.contains(where: { !dataset.localAuthorities(in: $0).isEmpty }) {
                 // None of the history years is in the decoded window: read every year once to name those the data has.
                 let all = try TidyDataset.merge(try TidyIngest.read(plan.workforce, wanted: Measure.workforce, kind: "workforce",
@@ -473,11 +473,11 @@ package struct InputPlan: Sendable {
         let all: [(String, String)] = workforce.map { ("workforce", $0) } + demand.map { ("demand", $0) }
             + inspections.map { ("inspection", $0) } + inspectionSidecars.map { ("inspection_metadata", $0) }
             + reference.map { ($0.kind, $0.path) }
-        let parts = TidyIngest.threadsPerFile(threads: threads, files: workforce.count)
+        let perFile = TidyIngest.threadsPerFile(threads: threads, files: workforce.count)
         let done = try Parallel.map(all, threads: threads) { kind, path -> (InputFingerprint, PreparedSplit?) in
             var split: PreparedSplit?
-            if kind == "workforce", parts > 1, Self.size(path) > TidyFileReader.splitFileBytes {
-                split = try? PreparedSplit(path: path, parts: parts)
+            if kind == "workforce", perFile > 1, Self.size(path) > TidyFileReader.splitFileBytes {
+                split = try? PreparedSplit(path: path, threads: perFile)
             }
             let sha256 = try split?.sha256 ?? SHA256Digest.hex(ofFile: path)
             return (InputFingerprint(kind: kind, path: path, sha256: sha256, count: 0), split)

@@ -25,7 +25,11 @@ enum CSVSplitReader {
     ///
     /// `prepared`, when it was made for `parts` parts, is the first pass already done (while the
     /// run fingerprinted its inputs): the parts check that they read the bytes it scanned.
-    static func read<Sink: CSVSink & Sendable>(path: String, parts: Int, sink: Sink,
+    ///
+    /// The parts are read by `threads` workers, each taking the next part not yet taken; more
+    /// parts than workers keeps both busy when the parts' work differs (rows outside the year
+    /// window are not decoded, so in a file sorted by year the last parts hold most of it).
+    static func read<Sink: CSVSink & Sendable>(path: String, parts: Int, threads: Int, sink: Sink,
                                                prepared: PreparedSplit? = nil) throws -> (parts: [Sink], sha256: String) {
         try CSVReader.refuseFolder(path)
         let fd = open(path, O_RDONLY)
@@ -51,9 +55,8 @@ enum CSVSplitReader {
         guard sawHeader else { return ([prototype], scan.sha256) }
         let start = prototype, kept = columns
         let bounds = scan.cuts, firstLines = scan.startLines, digests = scan.partDigests
-        let results = ConcurrentResults<Result<Sink, Error>>(count: bounds.count - 1)
-        DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { part in
-            results[part] = Result {
+        let results = Parallel.map(Array(0..<(bounds.count - 1)), threads: threads) { part in
+            Result { () throws -> Sink in
                 var mine = start
                 try readPart(fd: fd, path: path, range: bounds[part]..<bounds[part + 1], startLine: firstLines[part],
                              columns: kept, digest: digests[part], into: &mine)
@@ -62,11 +65,10 @@ enum CSVSplitReader {
         }
         var sinks: [Sink] = []
         var errors: [Error] = []
-        for r in results.values {
+        for r in results {
             switch r {
-            case .success(let s)?: sinks.append(s)
-            case .failure(let e)?: errors.append(e)
-            case nil: break
+            case .success(let s): sinks.append(s)
+            case .failure(let e): errors.append(e)
             }
         }
         // A change under the reader explains any parse error it caused.
@@ -155,7 +157,9 @@ public struct PreparedSplit: Sendable {
     /// SHA-256 (hex) of every byte of the file as it was scanned.
     public var sha256: String { scan.sha256 }
 
-    public init(path: String, parts: Int) throws {
+    /// For a read on `threads` threads (`TidyFileReader.splitParts`).
+    public init(path: String, threads: Int) throws {
+        let parts = TidyFileReader.splitParts(threads: threads)
         try CSVReader.refuseFolder(path)
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw CSVError(file: path, line: 0, message: "cannot open file: \(String(cString: strerror(errno)))") }
