@@ -332,6 +332,25 @@ import WFRiskTestSupport
         }
     }
 
+    /// A split scan hashes its slices on a queue of its own while it reads the next
+    /// (`BackgroundDigest`): its SHA-256 is the file's whatever the file's size against the
+    /// slice (none, part of one, exactly one, one and a byte, several).
+    @Test func aSplitScansHashIsTheFilesWhateverItsSlices() throws {
+        let slice = SplitScan.slice
+        let line = Array("2023,Reporting year,Local authority,E92000001,England,E12000001,North East,841,E06000005,Darlington,1.0\n".utf8)
+        for size in [0, 1000, slice - 1, slice, slice + 1, 2 * slice + 12_345] {
+            var bytes = Array("time_period,a\n".utf8)
+            bytes.reserveCapacity(size)
+            while bytes.count < size { bytes += line }
+            bytes.removeLast(max(0, bytes.count - size))
+            let path = Fixtures.temporaryDirectory() + "/h\(size).csv"
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let prepared = try PreparedSplit(path: path, threads: 2)
+            #expect(prepared.sha256 == SHA256Digest.hex(of: bytes), "\(size) bytes")
+            #expect(prepared.sha256 == (try SHA256Digest.hex(ofFile: path)), "\(size) bytes")
+        }
+    }
+
     /// The checks of records in chunks at once (`ValidityRules.findings`) find, for each record
     /// and in record order, what checking them one after another finds.
     @Test func recordChecksInChunksFindWhatOneByOneFinds() throws {
