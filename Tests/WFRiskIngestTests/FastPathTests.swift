@@ -179,10 +179,20 @@ import WFRiskTestSupport
         for trial in 0..<5000 {
             let magnitude = [0.001, 1, 100, 1e6, 1e9][trial % 5]
             let v = (rng.unit() - 0.5) * 2 * magnitude
-            for d in 0...6 { #expect(Decimals.format(v, d) == plain(v, d), "\(v) with \(d) decimals") }
+            for d in 0...6 {
+                #expect(Decimals.format(v, d) == plain(v, d), "\(v) with \(d) decimals")
+                var appended: [UInt8] = [0x41]
+                Decimals.append(v, d, to: &appended)
+                #expect(appended == [0x41] + Array(plain(v, d).utf8), "appended: \(v) with \(d) decimals")
+            }
         }
-        for v in [0.0, -0.0, 0.5, -0.5, 0.004999, 9.995, -9.995, 123456789.125] {
-            for d in 0...4 { #expect(Decimals.format(v, d) == plain(v, d), "\(v) with \(d) decimals") }
+        for v in [0.0, -0.0, 0.5, -0.5, 0.004999, 9.995, -9.995, 123456789.125, 1e300, -3e19] {
+            for d in 0...4 {
+                if abs(v) < 1e15 { #expect(Decimals.format(v, d) == plain(v, d), "\(v) with \(d) decimals") }
+                var appended: [UInt8] = []
+                Decimals.append(v, d, to: &appended)
+                #expect(appended == Array(Decimals.format(v, d).utf8), "appended: \(v) with \(d) decimals")
+            }
         }
     }
 

@@ -260,6 +260,29 @@ import WFRiskTestSupport
         }
     }
 
+    /// History rows made in runs of units at once (`ScoreSeries.history`) are those made unit
+    /// after unit: every row's year, unit, scores, comparability, status and note, in order.
+    @Test func historyRowsMadeInRunsAreThoseMadeInTurn() throws {
+        let (dataset, figures) = try series(seed: 9)
+        let registry = try Fixtures.registry()
+        let input = ScoringInput(workforce: dataset, registry: registry, settings: try Fixtures.settings())
+        let both = try ScoreSeries.scoreWithHistory(input, figures: figures, years: Array(2019...2022), inspections: nil, threads: 1)
+        let tables = both.earlier + [YearScores(both.year)]
+        func text(_ rows: [HistoryRow]) -> [String] {
+            rows.map { r in
+                "\(r.year) \(HistoryYearTests.fields(r.unit)) \(r.source.map(HistoryYearTests.fields) ?? []) \(r.comparability) \(r.rankedCount) \(r.status) \(r.note ?? "-")"
+            }
+        }
+        let plain = text(ScoreSeries.history(tables, figures: figures, registry: registry))
+        #expect(plain.count == both.year.units.count * tables.count)
+        for threads in [2, 3, 5] {
+            for run in [1, 2, 5] {
+                let got = text(ScoreSeries.history(tables, figures: figures, registry: registry, threads: threads, minimumRun: run))
+                #expect(got == plain, "\(threads) threads, runs of at least \(run)")
+            }
+        }
+    }
+
     /// `NilAsNaN` holds a `Double?` in 8 bytes: what is stored reads back bit for bit, and
     /// equality is `Double?`'s, for every kind of double (NaNs with any payload, infinities,
     /// signed zeros, subnormals, random bit patterns) and nil; only the reserved pattern reads nil.

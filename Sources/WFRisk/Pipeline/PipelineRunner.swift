@@ -323,7 +323,8 @@ public struct PipelineRunner {
                 table.warnings.insert("SYNTHETIC DATA: inputs marked synthetic (\(synthetic.joined(separator: ", "))); the scores are not real figures", at: 0)
                 for i in table.units.indices { table.units[i].notes.insert("synthetic sample data, not real figures", at: 0) }
             }
-            let history = ScoreSeries.history(scored.earlier + [YearScores(table)], figures: joined.figures, registry: refs.registry)
+            let history = ScoreSeries.history(scored.earlier + [YearScores(table)], figures: joined.figures, registry: refs.registry,
+                                              threads: threads)
             ScoreSeries.applyChanges(&table, history: history)
             return (RankedScores(table: table, history: history, earlier: scored.earlier),
                     ["ranked": table.units.filter(\.isRanked).count, "excluded": table.units.filter { !$0.isRanked }.count])

@@ -55,7 +55,7 @@ package struct JSONWriter {
     }
 
     private mutating func indent(_ depth: Int) {
-        for _ in 0..<(2 * depth) { bytes.append(0x20) }
+        bytes.append(contentsOf: repeatElement(0x20, count: 2 * depth))
     }
 
     /// The next key of the innermost object; its value follows (`int`, `string`, `beginObject` …).
@@ -88,7 +88,7 @@ package struct JSONWriter {
     package mutating func double(_ v: Double?, decimals: Int) {
         guard let v else { return null() }
         valueStart()
-        bytes.append(contentsOf: Decimals.format(v, decimals).utf8)
+        Decimals.append(v, decimals, to: &bytes)
     }
 
     package mutating func string(_ s: String) { valueStart(); JSONValue.escape(s, into: &bytes) }
