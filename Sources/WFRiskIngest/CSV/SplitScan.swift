@@ -190,7 +190,8 @@ struct SplitScan: Sendable {
 /// reads the next slice and looks for split points. Why: hashing was half of the scan, and the
 /// scan is the one sequential pass over the file before its parts are parsed (on the 100x
 /// workload 0.33 s before any parsing, perf). The scan runs only when the file is read on two
-/// threads or more, so this second thread is within `--threads`.
+/// threads or more, and its queue is the second of them (while the run fingerprints its inputs,
+/// the other worker may be hashing a small input beside it for a moment).
 ///
 /// The scan alternates between two buffers: `update` hashes one in the background, and `wait`
 /// returns once the buffer's last hash is done (before it is read into again). Only the scanning
