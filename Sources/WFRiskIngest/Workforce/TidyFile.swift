@@ -306,12 +306,10 @@ public struct TidyFileReader: Sendable {
             }
         }
 
-        /// The same steps in arrays of their own (new storage, not shared with `self`'s).
+        /// The same steps in arrays of their own (`Array.unshared`).
         var unshared: PublicationSteps {
             var copy = self
-            copy.seen = seen.map { $0 }
-            copy.whole = whole.map { $0 }
-            copy.tens = tens.map { $0 }
+            (copy.seen, copy.whole, copy.tens) = (seen.unshared, whole.unshared, tens.unshared)
             return copy
         }
 
