@@ -259,6 +259,7 @@ import WFRiskTestSupport
     /// as the streamed read on one thread. Some rows' published turnover disagrees with their
     /// counts (scored from the counts, noted) or passes 100 (a warning).
     @Test func splitReadsMakeAndCheckRecordsAsTheStreamedReadDoes() throws {
+        func unlocated(_ warning: String) -> Substring { warning.drop { $0 != ":" }.dropFirst().drop { $0 != ":" } }
         var streamed = try Fixtures.reader()
         streamed.splitFileBytes = Int.max
         var split = streamed
@@ -266,6 +267,9 @@ import WFRiskTestSupport
         var rng = SeededRandom(seed: 41)
         for trial in 0..<4 {
             var rows = SyntheticData.rows(seed: UInt64(100 + trial), years: 1990...2023)
+            // One authority under an ONS code the registry does not know (its old code and name
+            // agree): warned once, at its first row, whichever parts it is in.
+            for i in rows.indices where rows[i].code == "841" { rows[i].newCode = "E06999999" }
             for i in rows.indices where rng.next() % 5 == 0 {
                 rows[i].turnoverOverride = rng.next() % 2 == 0 ? "140.0" : Decimals.format(100 * rows[i].leavers / rows[i].inpost + 3, 1)
             }
@@ -275,10 +279,17 @@ import WFRiskTestSupport
             for window in [YearWindow.all, .latest(4)] {
                 let plain = try streamed.read(path: path, wanted: Measure.workforce, kind: "workforce", years: window)
                 #expect(plain.records.contains { !$0.notes.isEmpty }, "the trial must exercise the checks")
+                #expect(plain.warnings.filter { $0.contains("E06999999") }.count == 1, "the unknown code is warned once")
                 for threads in [2, 3, 5] {
                     let got = try split.read(path: path, wanted: Measure.workforce, kind: "workforce", years: window, threads: threads)
                     #expect(got.records == plain.records, "trial \(trial), \(window), \(threads) threads")
-                    #expect(got.warnings == plain.warnings, "trial \(trial), \(window), \(threads) threads")
+                    if case .all = window {
+                        #expect(got.warnings == plain.warnings, "trial \(trial), \(window), \(threads) threads")
+                    } else {
+                        // A streamed read decodes rows before the window until it knows the latest
+                        // year, so it may warn of a code at an earlier line than a split read.
+                        #expect(got.warnings.map(unlocated) == plain.warnings.map(unlocated), "trial \(trial), \(window), \(threads) threads")
+                    }
                 }
             }
         }
@@ -316,6 +327,19 @@ import WFRiskTestSupport
         try Data(bytes.prefix(bytes.count * 2 / 3)).write(to: URL(fileURLWithPath: path))
         #expect { try reader.read(path: path, wanted: Measure.workforce, kind: "workforce", threads: 3, prepared: prepared) }
             throws: { "\($0)".contains("input changed while it was being read") }
+        // Rows appended (a copy still arriving when the run fingerprinted it).
+        try Fixtures.write(text + text.split(separator: "\n").suffix(3).joined(separator: "\n") + "\n", to: path)
+        #expect { try reader.read(path: path, wanted: Measure.workforce, kind: "workforce", threads: 3, prepared: prepared) }
+            throws: { "\($0)".contains("input changed while it was being read") }
+        // The header changed in place, the size kept (the parts do not read it).
+        var header = Array(text.utf8)
+        header[header.firstIndex(of: 0x5F)!] = 0x2D  // the first "_" of a column name
+        try Data(header).write(to: URL(fileURLWithPath: path))
+        #expect { try reader.read(path: path, wanted: Measure.workforce, kind: "workforce", threads: 3, prepared: prepared) }
+            throws: { "\($0)".contains("input changed while it was being read") }
+        // As scanned again: read.
+        try Fixtures.write(text, to: path)
+        #expect(try reader.read(path: path, wanted: Measure.workforce, kind: "workforce", threads: 3, prepared: prepared).records == fresh.records)
     }
 
     /// The merged dataset's per-year indexes made on several threads (`TidyDataset.buildIndexes`)

@@ -273,8 +273,13 @@ import WFRiskTestSupport
                 "\(r.year) \(HistoryYearTests.fields(r.unit)) \(r.source.map(HistoryYearTests.fields) ?? []) \(r.comparability) \(r.rankedCount) \(r.status) \(r.note ?? "-")"
             }
         }
-        let plain = text(ScoreSeries.history(tables, figures: figures, registry: registry))
-        #expect(plain.count == both.year.units.count * tables.count)
+        let rows = ScoreSeries.history(tables, figures: figures, registry: registry)
+        let plain = text(rows)
+        // Unit by unit in code order, each unit's years oldest first.
+        let units = both.year.units.map(\.unit).sorted(), years = tables.map(\.year).sorted()
+        #expect(rows.count == units.count * years.count)
+        #expect(rows.map(\.unit.unit) == units.flatMap { u in years.map { _ in u } })
+        #expect(rows.map(\.year) == units.flatMap { _ in years })
         for threads in [2, 3, 5] {
             for run in [1, 2, 5] {
                 let got = text(ScoreSeries.history(tables, figures: figures, registry: registry, threads: threads, minimumRun: run))

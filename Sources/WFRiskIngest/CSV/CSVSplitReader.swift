@@ -16,6 +16,12 @@ import WFRiskCore
 /// - Each part then reads its range with pread(2) in 8 MiB slices, hashing what it parses; a
 ///   short read or a different hash is "input changed while it was being read", which explains
 ///   (and replaces) any parse error the change caused.
+/// - After the parts, the file's size and the bytes before its data (parsed from the scan's
+///   copy) must be as scanned: bytes appended after the scan would otherwise go unread. So every
+///   byte parsed is one the scan hashed, and the file is the size the scan saw, however long ago
+///   the scan was: the run makes it while fingerprinting its inputs (`PreparedSplit`), and its
+///   SHA-256 is what the run records. The parts' and the header's checks are 64-bit hashes
+///   (`StreamHash`), made against accidents (a rewrite, a copy in progress), not an adversary.
 /// - A file with lone-CR line ends (split points are LF-based) is read by the plain reader.
 /// Use it only where a sink's parts can be combined afterwards; everything else uses `CSVReader`.
 enum CSVSplitReader {
@@ -73,8 +79,26 @@ enum CSVSplitReader {
         }
         // A change under the reader explains any parse error it caused.
         if let changed = errors.first(where: { ($0 as? CSVError)?.message == changedMessage }) { throw changed }
+        guard try stillAsScanned(fd: fd, scan: scan, path: path) else { throw CSVError(file: path, line: 0, message: changedMessage) }
         if let first = errors.first { throw first }
         return (sinks, scan.sha256)
+    }
+
+    /// Whether the file is still as the scan saw it where the parts did not look: its size (bytes
+    /// appended after the scan would otherwise go unread, and a file still being copied parsed
+    /// short) and the bytes before the data (BOM, blank lines, header: parsed from the scan's
+    /// copy). With the parts' own digests, every byte parsed is one the scan hashed, however long
+    /// ago the scan was (a `PreparedSplit` is made while the run fingerprints its inputs).
+    private static func stillAsScanned(fd: Int32, scan: SplitScan, path: String) throws -> Bool {
+        var info = stat()
+        guard fstat(fd, &info) == 0, Int(info.st_size) == scan.cuts.last else { return false }
+        let count = scan.headerEnd
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: max(1, count))
+        defer { buffer.deallocate() }
+        guard try SplitScan.readAt(fd, buffer, count, 0, path: path) == count else { return false }
+        var leading = StreamHash()
+        leading.update(UnsafeBufferPointer(start: buffer, count: count))
+        return leading.finalize() == scan.headerDigest
     }
 
     static let changedMessage = "input changed while it was being read (its bytes differ between two reads); rerun once the file is complete"

@@ -16,6 +16,9 @@ struct SplitScan: Sendable {
     var headerStartLine = 1
     /// The header line's bytes.
     var header: [UInt8] = []
+    /// A `StreamHash` of the bytes before the data (BOM, blank lines, the header line), which the
+    /// parts do not read: `CSVSplitReader` checks them after the parts, with the file's size.
+    var headerDigest: UInt64 = 0
     /// Part boundaries: `cuts[k]..<cuts[k + 1]` is part k; `cuts.first == headerEnd`, `cuts.last` the size read.
     var cuts: [Int] = []
     /// The line each part starts on.
@@ -99,6 +102,9 @@ struct SplitScan: Sendable {
                 headerStart = offset + h
                 headerEnd = offset + end
                 header = Array(chunk[h..<end])
+                var leading = StreamHash()  // the header ends within the first slice, read from offset 0
+                leading.update(UnsafeBufferPointer(rebasing: chunk[0..<end]))
+                headerDigest = leading.finalize()
                 lines = headerStartLine + CSVReader.newlines(UnsafeBufferPointer(rebasing: chunk[h..<end]))
                 cuts = [headerEnd]
                 startLines = [lines]

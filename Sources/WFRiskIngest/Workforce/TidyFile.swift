@@ -178,7 +178,15 @@ public struct TidyFileReader: Sendable {
         }
         var ignored: [String: Int] = [:]
         for sink in sinks { ignored.merge(sink.ignoredLevels, uniquingKeysWith: +) }
-        warnings += sinks.flatMap(\.codeWarnings)
+        // Each part warns once for each geography whose code it reads as another; a geography in
+        // several parts (every one, in a file sorted by year) is said by the first part that has
+        // it, at its first line, as a streamed read says it.
+        var saidBefore = Set<Substring>()
+        for sink in sinks {
+            let texts = sink.codeWarnings.map { $0.dropFirst(path.count + 1).drop { $0 != ":" } }
+            for (warning, text) in zip(sink.codeWarnings, texts) where !saidBefore.contains(text) { warnings.append(warning) }
+            saidBefore.formUnion(texts)
+        }
         let blank = sinks.reduce(0) { $0 + $1.blankRows }
         if blank > 0 { warnings.append("\(path): passed over \(blank) row(s) with every field empty") }
         for (level, n) in ignored.sorted(by: { $0.key < $1.key }) {
