@@ -417,6 +417,22 @@ import WFRiskTestSupport
         }
     }
 
+    /// `Parallel.chunks` cuts `0..<count` into consecutive ranges that cover it in order: at most
+    /// `threads` of them, each at least `minimum` long when there are two or more.
+    @Test func chunksCoverTheRangeInOrder() {
+        for count in [0, 1, 5, 17, 4096, 10_000] {
+            for threads in [1, 2, 3, 8] {
+                for minimum in [1, 5, 4096] {
+                    let chunks = Parallel.chunks(count, threads: threads, minimum: minimum)
+                    #expect(chunks.flatMap { Array($0) } == Array(0..<count), "\(count), \(threads), \(minimum)")
+                    #expect(chunks.count >= 1 && chunks.count <= threads)
+                    if chunks.count > 1 { #expect(chunks.allSatisfy { $0.count >= minimum }, "\(count), \(threads), \(minimum)") }
+                    #expect(chunks.count == max(1, min(threads, count / minimum)))
+                }
+            }
+        }
+    }
+
     /// `Parallel.pieces` gives what making each piece and joining them in order gives, whatever
     /// the pieces' sizes (empty ones too) and the number of workers.
     @Test func piecesFilledAtOnceAreThePiecesJoined() {

@@ -476,10 +476,7 @@ package struct InputPlan: Sendable {
             + reference.map { ($0.kind, $0.path) }
         let perFile = TidyIngest.threadsPerFile(threads: threads, files: workforce.count)
         let done = try Parallel.map(all, threads: threads) { kind, path -> (InputFingerprint, PreparedSplit?) in
-            var split: PreparedSplit?
-            if kind == "workforce", perFile > 1, Self.size(path) > TidyFileReader.splitFileBytes {
-                split = try? PreparedSplit(path: path, threads: perFile)
-            }
+            let split = kind == "workforce" ? try? PreparedSplit.forRead(path: path, threads: perFile) : nil
             let sha256 = try split?.sha256 ?? SHA256Digest.hex(ofFile: path)
             return (InputFingerprint(kind: kind, path: path, sha256: sha256, count: 0), split)
         }
@@ -488,7 +485,4 @@ package struct InputPlan: Sendable {
         return (done.map { $0.0 }, splits)
     }
 
-    private static func size(_ path: String) -> Int {
-        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-    }
 }

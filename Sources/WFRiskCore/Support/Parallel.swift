@@ -77,6 +77,15 @@ private struct SendablePointer<T>: @unchecked Sendable {
     init(_ pointer: UnsafeMutablePointer<T>?) { self.pointer = pointer }
 }
 
+extension Parallel {
+    /// `0..<count` cut into up to `threads` consecutive ranges of nearly equal length, each at
+    /// least `minimum` (one range when there is too little for two).
+    package static func chunks(_ count: Int, threads: Int, minimum: Int) -> [Range<Int>] {
+        let n = max(1, min(threads, count / max(1, minimum)))
+        return (0..<n).map { k in (k * count / n)..<((k + 1) * count / n) }
+    }
+}
+
 extension Array {
     /// The same elements in storage of their own. Why: workers that each read one shared table
     /// for every item they handle retain and release its one storage object from every core,

@@ -37,9 +37,7 @@ enum CSVSplitReader {
     /// window are not decoded, so in a file sorted by year the last parts hold most of it).
     static func read<Sink: CSVSink & Sendable>(path: String, parts: Int, threads: Int, sink: Sink,
                                                prepared: PreparedSplit? = nil) throws -> (parts: [Sink], sha256: String) {
-        try CSVReader.refuseFolder(path)
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw CSVError(file: path, line: 0, message: "cannot open file: \(String(cString: strerror(errno)))") }
+        let fd = try openForReading(path)
         defer { close(fd) }
         let scan = try prepared.flatMap { $0.parts == parts ? $0.scan : nil } ?? SplitScan(fd: fd, path: path, parts: parts)
         if scan.empty { return ([sink], scan.sha256) }
@@ -99,6 +97,14 @@ enum CSVSplitReader {
         var leading = StreamHash()
         leading.update(UnsafeBufferPointer(start: buffer, count: count))
         return leading.finalize() == scan.headerDigest
+    }
+
+    /// `path` opened for pread(2), or an error naming it (a folder is refused as `CSVReader` refuses it).
+    static func openForReading(_ path: String) throws -> Int32 {
+        try CSVReader.refuseFolder(path)
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw CSVError(file: path, line: 0, message: "cannot open file: \(String(cString: strerror(errno)))") }
+        return fd
     }
 
     static let changedMessage = "input changed while it was being read (its bytes differ between two reads); rerun once the file is complete"
@@ -181,12 +187,17 @@ public struct PreparedSplit: Sendable {
     /// SHA-256 (hex) of every byte of the file as it was scanned.
     public var sha256: String { scan.sha256 }
 
+    /// The first pass for a read of `path` on `threads` threads, or nil when that read is not
+    /// split (`TidyFileReader.readsInParts`, at the default size).
+    public static func forRead(path: String, threads: Int) throws -> PreparedSplit? {
+        guard TidyFileReader.readsInParts(size: TidyFileReader.fileSize(path), threads: threads) else { return nil }
+        return try PreparedSplit(path: path, threads: threads)
+    }
+
     /// For a read on `threads` threads (`TidyFileReader.splitParts`).
     public init(path: String, threads: Int) throws {
         let parts = TidyFileReader.splitParts(threads: threads)
-        try CSVReader.refuseFolder(path)
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw CSVError(file: path, line: 0, message: "cannot open file: \(String(cString: strerror(errno)))") }
+        let fd = try CSVSplitReader.openForReading(path)
         defer { close(fd) }
         scan = try SplitScan(fd: fd, path: path, parts: parts)
         self.parts = parts

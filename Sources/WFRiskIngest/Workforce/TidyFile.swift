@@ -104,6 +104,13 @@ public struct TidyFileReader: Sendable {
     /// (years before the window, parsed but not decoded) took a third of the time of its second,
     /// and one thread idled for 0.2 s of reading and 0.2 s of making records (perf).
     public static func splitParts(threads: Int) -> Int { threads > 1 ? 4 * threads : 1 }
+    /// Whether a file of `size` bytes read on `threads` threads is read in parts: larger than
+    /// `limit` (a reader's `splitFileBytes`) and more than one thread.
+    static func readsInParts(size: Int, threads: Int, limit: Int = splitFileBytes) -> Bool { size > limit && threads > 1 }
+    /// A file's size in bytes; 0 when it cannot be read (reading it then says why).
+    static func fileSize(_ path: String) -> Int {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    }
     /// A published figure that disagrees with its own counts stops the file (setting `strict`,
     /// `wfrisk validate --strict`) instead of being a warning.
     public var strict = false
@@ -148,14 +155,14 @@ public struct TidyFileReader: Sendable {
                       prepared: PreparedSplit?, useLastRecord: Bool) throws -> TidyFile {
         if let rulesError { throw rulesError }
         if let shape = FileShape.problem(path: path) { throw WFRiskError.input(shape) }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let size = Self.fileSize(path)
         let large = size > splitFileBytes
         var sink = TidySink(reader: self, path: path, wanted: wanted, kind: kind, window: years)
         if case .latest = years, large, useLastRecord {
             sink.lastRecord = CSVSplitReader.lastRecord(path: path)
         }
         let sinks: [TidySink], sha256: String
-        if large && threads > 1 {
+        if Self.readsInParts(size: size, threads: threads, limit: splitFileBytes) {
             (sinks, sha256) = try CSVSplitReader.read(path: path, parts: Self.splitParts(threads: threads), threads: threads, sink: sink, prepared: prepared)
         } else {
             sha256 = try CSVReader.read(path: path, into: &sink)

@@ -208,9 +208,8 @@ public struct ValidityRules: Sendable {
     /// a fifth of a second of the ingest's sequential tail (perf).
     static func findings(_ records: [TidyRecord], rules: ValidityRules, steps: TidyFileReader.PublicationSteps,
                          threads: Int, minimumChunk: Int = 4096) -> [(index: Int, findings: [Finding])] {
-        let chunks = max(1, min(threads, records.count / max(1, minimumChunk)))
-        let size = (records.count + chunks - 1) / max(1, chunks)
-        let ranges = (0..<chunks).map { k in min(records.count, k * size)..<min(records.count, (k + 1) * size) }
+        let ranges = Parallel.chunks(records.count, threads: threads, minimum: minimumChunk)
+        let chunks = ranges.count
         return Parallel.map(ranges, threads: threads) { range in
             // Each chunk checks with its own copy of the tables it reads for every value
             // (`Array.unshared`): shared, they made two threads six times slower than one.

@@ -88,16 +88,13 @@ package enum ScoreSeries {
         })
         let years = tables.map(\.year).sorted()
         let units = current.units.sorted(by: { $0.unit < $1.unit })
-        let runs = max(1, min(threads, units.count / max(1, minimumRun)))
-        let size = (units.count + runs - 1) / runs
-        let counts = (0..<runs).map { k in max(0, min(units.count, (k + 1) * size) - k * size) * years.count }
-        return Parallel.pieces(counts, threads: threads) { k, piece in
-            let first = k * size
+        let runs = Parallel.chunks(units.count, threads: threads, minimum: minimumRun)
+        return Parallel.pieces(runs.map { $0.count * years.count }, threads: threads) { k, piece in
             for (y, year) in years.enumerated() {
                 let (table, index, rankedCount) = byYear[year]!
-                for j in 0..<(piece.count / max(1, years.count)) {
+                for (j, u) in runs[k].enumerated() {
                     (piece.baseAddress! + j * years.count + y).initialize(
-                        to: row(units[first + j], year: year, table: table, index: index, rankedCount: rankedCount,
+                        to: row(units[u], year: year, table: table, index: index, rankedCount: rankedCount,
                                 figures: figures, registry: registry))
                 }
             }
