@@ -450,6 +450,37 @@ import WFRiskTestSupport
         }
     }
 
+    /// A parallel step inside another keeps its workers: each inner call's two workers must be
+    /// at work at the same moment to meet. With `concurrentPerform`, which the inner call gets
+    /// one thread of, they ran one after the other and never met.
+    @Test func workersInsideWorkersRunAtOnce() {
+        final class Meeting: @unchecked Sendable {
+            let condition = NSCondition()
+            var arrived = 0
+            /// Whether `expected` workers were here at once within the wait.
+            func meet(_ expected: Int) -> Bool {
+                condition.lock()
+                defer { condition.unlock() }
+                arrived += 1
+                condition.broadcast()
+                let deadline = Date().addingTimeInterval(3)
+                while arrived < expected { if !condition.wait(until: deadline) { return false } }
+                return true
+            }
+        }
+        let outer = Parallel.map([0, 1], threads: 2) { _ -> [Bool] in
+            let meeting = Meeting()
+            return Parallel.map([0, 1], threads: 2) { _ in meeting.meet(2) }
+        }
+        #expect(outer == [[true, true], [true, true]])
+        // Every worker's share is done, each once, at any count.
+        for count in [0, 1, 2, 5] {
+            let seen = ConcurrentResults<Int>(count: count)
+            Parallel.workers(count) { w in seen[w] = w }
+            #expect(seen.values == Array(0..<count).map { Optional($0) }, "\(count) workers")
+        }
+    }
+
     /// Rows outside the window are not decoded, so a bad cell there does not stop a run;
     /// reading every year (as `wfrisk validate` does) still reports it with file, line and field.
     @Test func badCellsOutsideTheWindowAreLeftToValidate() throws {

@@ -39,7 +39,7 @@ extension ScoresDocument {
                 for i in first..<end { Self.unit(units[i], into: &w) }
             } else {
                 let results = ConcurrentResults<[UInt8]>(count: pieces)
-                DispatchQueue.concurrentPerform(iterations: pieces) { p in
+                Parallel.workers(pieces) { p in
                     let from = first + p * perPiece
                     var block = JSONWriter(insideArrayAtDepth: 2, written: from)
                     for i in from..<min(end, from + perPiece) { Self.unit(units[i], into: &block) }

@@ -13,7 +13,7 @@ package enum Parallel {
         // workers idle behind it (the write stage's files differ tenfold in size). Each result has
         // its own slot, so the output does not depend on which worker took what.
         let next = NextIndex()
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        Parallel.workers(workers) { _ in
             while let i = next.take(below: items.count) {
                 let item = items[i]
                 results[i] = Result { () throws(E) -> R in try transform(item) }
@@ -23,6 +23,65 @@ package enum Parallel {
         out.reserveCapacity(items.count)
         for r in results.values { out.append(try r!.get()) }
         return out
+    }
+}
+
+extension Parallel {
+    /// Runs `body(w)` for each worker `w` in `0..<count` at once: worker 0 on the calling thread,
+    /// the others each on a thread of its own; returns when every one is done.
+    ///
+    /// Why not `DispatchQueue.concurrentPerform`: called inside another `concurrentPerform` (the
+    /// write stage writes its files on two workers, and the report's unit pages, scores.json's
+    /// blocks and the workbook's deflate each run on workers of their own), libdispatch gives the
+    /// inner call its thread count divided by the outer call's iterations: one. The 100x default
+    /// run's 20,000 unit pages were written on one thread for 10 s (perf, docs/performance.md).
+    /// Threads of their own are not divided; nested calls may run more threads than cores for a
+    /// while, which the kernel shares out.
+    package static func workers(_ count: Int, _ body: @Sendable (Int) -> Void) {
+        guard count > 1 else {
+            if count == 1 { body(0) }
+            return
+        }
+        withoutActuallyEscaping(body) { body in
+            var threads: [pthread_t] = []
+            var inline: [Int] = []
+            for w in 1..<count {
+                let job = Unmanaged.passRetained(WorkerJob(body: body, worker: w)).toOpaque()
+                var attributes = pthread_attr_t()
+                pthread_attr_init(&attributes)
+                // The size of the main thread's stack (and of libdispatch's threads): deep template
+                // rendering and sorting run on these.
+                pthread_attr_setstacksize(&attributes, 8 << 20)
+                var thread = pthread_t()
+                let started = pthread_create(&thread, &attributes, { job in
+                    let job = Unmanaged<WorkerJob>.fromOpaque(job!).takeRetainedValue()
+                    job.body(job.worker)
+                    return nil
+                }, job)
+                pthread_attr_destroy(&attributes)
+                if started == 0 {
+                    threads.append(thread)
+                } else {
+                    // No thread to be had: this worker's share runs here, after worker 0's.
+                    Unmanaged<WorkerJob>.fromOpaque(job).release()
+                    inline.append(w)
+                }
+            }
+            body(0)
+            for w in inline { body(w) }
+            // Joined, so no thread still holds `body` when this call returns.
+            for thread in threads { pthread_join(thread, nil) }
+        }
+    }
+}
+
+/// A worker's share, handed to its thread.
+private final class WorkerJob: @unchecked Sendable {
+    let body: @Sendable (Int) -> Void
+    let worker: Int
+    init(body: @escaping @Sendable (Int) -> Void, worker: Int) {
+        self.body = body
+        self.worker = worker
     }
 }
 
@@ -60,7 +119,7 @@ extension Parallel {
                 for k in counts.indices { fill(k, UnsafeMutableBufferPointer(start: base.pointer.map { $0 + starts[k] }, count: counts[k])) }
             } else {
                 let next = NextIndex()
-                DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                Parallel.workers(workers) { _ in
                     while let k = next.take(below: counts.count) {
                         fill(k, UnsafeMutableBufferPointer(start: base.pointer.map { $0 + starts[k] }, count: counts[k]))
                     }

@@ -59,7 +59,7 @@ package enum RankSimulation {
         let model = DrawScores.Model(terms: terms, weights: weights, clamp: clamp, blend: (wI, wC), spread: spread, seed: seed)
         let flat = DrawScores.Flat(terms)
         let workers = max(1, min(threads, draws))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        Parallel.workers(workers) { w in
             var scores = [Double](repeating: 0, count: n)
             let order = DescendingOrder(count: n)
             var factor = [Double](repeating: 1, count: weights.count)

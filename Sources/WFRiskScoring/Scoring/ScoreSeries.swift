@@ -17,7 +17,7 @@ package enum ScoreSeries {
                              inspections: [Int: [ReportingUnit: InspectionEvidence]]?, threads: Int) throws -> [YearScores] {
         let slots = ConcurrentResults<Result<YearScores, Error>>(count: years.count)
         let workers = max(1, min(threads, years.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        Parallel.workers(workers) { w in
             var i = w
             while i < years.count {
                 slots[i] = Result { try scoreHistoryYear(years[i], input, figures: figures, inspections: inspections) }
