@@ -30,6 +30,13 @@ let package = Package(
             path: "Sources/CXLSXWriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
+        // zlib (Debian zlib1g-dev: zlib.h, -lz; libxlsxwriter's own dependency) for the large
+        // workbook's sheets, deflated in parallel (Outputs/Zlib.swift owns its streams).
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // poppler's GLib C API (Debian libpoppler-glib-dev, pkg-config poppler-glib) for
         // inspection reports as PDF; one Swift file owns its pointers (Inspections/PDF/PDFText.swift).
         .systemLibrary(
@@ -82,6 +89,7 @@ let package = Package(
                 "WFRiskInspections",
                 "WFRiskScoring",
                 "CXLSXWriter",
+                "CZlib",
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),

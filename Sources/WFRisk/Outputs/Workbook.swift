@@ -10,8 +10,8 @@ enum ScoresWorkbook {
     static let sheetNames = ["Scores", "Indicators", "History", "Evidence", "Excluded", "About"]
 
     @discardableResult
-    static func write(_ data: ReportData, to path: String) throws -> WrittenFile {
-        try WorkbookWriter.writeAtomically(sheets(data), properties: properties(data), to: path)
+    static func write(_ data: ReportData, to path: String, threads: Int = 1) throws -> WrittenFile {
+        try WorkbookWriter.writeAtomically(sheets(data), properties: properties(data), to: path, threads: threads)
     }
 
     static func render(_ data: ReportData) throws -> [UInt8] {

@@ -81,12 +81,14 @@ enum WorkbookWriter {
     static let colourScale: (low: UInt32, middle: UInt32, high: UInt32) = (0xFFFFFF, 0xFDD0A2, 0xF4915B)
     static let headerFill: UInt32 = 0xE8EDF2
     static let maxTextLength = 32_767
+    /// Excel's rows in a sheet, the header's included.
+    static let maxRows = 1_048_576
 
     /// The workbook as bytes (written to a private temporary file, read back, removed).
-    static func render(_ sheets: [WorkbookSheet], properties: Properties) throws -> [UInt8] {
+    static func render(_ sheets: [WorkbookSheet], properties: Properties, threads: Int = 1) throws -> [UInt8] {
         let temp = NSTemporaryDirectory() + "wfrisk-\(getpid())-\(UUID().uuidString).xlsx"
         defer { unlink(temp) }
-        try write(sheets, properties: properties, to: temp)
+        try write(sheets, properties: properties, to: temp, threads: threads)
         guard let data = FileManager.default.contents(atPath: temp) else {
             throw WFRiskError.runtime("cannot read back the workbook written to \(temp)")
         }
@@ -96,11 +98,26 @@ enum WorkbookWriter {
     /// Writes the workbook atomically to `path`: libxlsxwriter writes the temporary file beside
     /// it, so the workbook is never held whole in memory (`render` is the in-memory path).
     @discardableResult
-    static func writeAtomically(_ sheets: [WorkbookSheet], properties: Properties, to path: String) throws -> WrittenFile {
-        try FileOutput.writeAtomically(to: path) { temp in try write(sheets, properties: properties, to: temp) }
+    static func writeAtomically(_ sheets: [WorkbookSheet], properties: Properties, to path: String, threads: Int = 1) throws -> WrittenFile {
+        try FileOutput.writeAtomically(to: path) { temp in try write(sheets, properties: properties, to: temp, threads: threads) }
     }
 
-    static func write(_ sheets: [WorkbookSheet], properties: Properties, to path: String) throws {
+    /// A workbook in constant_memory mode takes the fast path (`WorkbookFrame`: wfrisk writes the
+    /// rows, deflated on `threads` workers); any other is written by libxlsxwriter whole.
+    static func write(_ sheets: [WorkbookSheet], properties: Properties, to path: String, threads: Int = 1) throws {
+        for sheet in sheets where sheet.rowCount >= maxRows {
+            throw WFRiskError.runtime("sheet \(sheet.name) would have \(sheet.rowCount) rows below its header; Excel holds "
+                                      + "\(maxRows - 1). Leave xlsx out of outputs.formats for a run this large: the csv and json files hold every row")
+        }
+        if properties.constantMemory && sheets.allSatisfy({ !$0.header.isEmpty }) {
+            try WorkbookFrame.write(sheets, properties: properties, to: path, threads: threads)
+        } else {
+            try writePlain(sheets, properties: properties, to: path)
+        }
+    }
+
+    /// The whole workbook through libxlsxwriter: the plain path `WorkbookFrame` is compared with.
+    static func writePlain(_ sheets: [WorkbookSheet], properties: Properties, to path: String) throws {
         var options = lxw_workbook_options()
         options.constant_memory = properties.constantMemory ? 1 : 0
         guard let workbook = workbook_new_opt(path, &options) else { throw WFRiskError.runtime("libxlsxwriter could not start a workbook at \(path)") }
@@ -113,7 +130,7 @@ enum WorkbookWriter {
         try check(workbook_close(workbook), "closing the workbook")
     }
 
-    private static func setProperties(_ workbook: UnsafeMutablePointer<lxw_workbook>, _ p: Properties) throws {
+    static func setProperties(_ workbook: UnsafeMutablePointer<lxw_workbook>, _ p: Properties) throws {
         try p.title.withCString { title in
             try p.subject.withCString { subject in
                 try p.comments.withCString { comments in
@@ -169,19 +186,13 @@ enum WorkbookWriter {
     }
 
     private static func write(_ sheet: WorkbookSheet, into workbook: UnsafeMutablePointer<lxw_workbook>, formats: Formats) throws {
-        guard let ws = workbook_add_worksheet(workbook, sheet.name) else {
-            throw WFRiskError.runtime("libxlsxwriter could not add the sheet '\(sheet.name)'")
-        }
-        // By column: a wrapped column's name marks its first column (as the colour scale's does).
-        var wrapped = [Bool](repeating: false, count: sheet.header.count)
-        for name in sheet.wrappedColumns { if let c = sheet.header.firstIndex(of: name) { wrapped[c] = true } }
-        var widths = sheet.header.map { min(max(Double($0.count) * 0.8, 8), 28) }
-        for (c, name) in sheet.header.enumerated() {
-            try check(worksheet_write_string(ws, 0, lxw_col_t(c), cleanText(name), formats.header), "writing the \(sheet.name) header")
-        }
+        let ws = try addSheet(sheet, to: workbook, formats: formats)
+        let wrapped = wrappedColumns(sheet)
+        var widths = headerWidths(sheet)
         var r = -1
         try sheet.eachRow { row in
             r += 1
+            try checkWidth(row, of: sheet, row: r + 2)
             let rowIndex = lxw_row_t(r + 1)
             for (c, cell) in row.enumerated() {
                 let col = lxw_col_t(c)
@@ -207,6 +218,40 @@ enum WorkbookWriter {
         guard r + 1 == sheet.rowCount else {
             throw WFRiskError.runtime("sheet \(sheet.name): \(r + 1) rows written, \(sheet.rowCount) expected")
         }
+        try finish(ws, sheet, widths: widths)
+    }
+
+    /// A new sheet with its header row written.
+    static func addSheet(_ sheet: WorkbookSheet, to workbook: UnsafeMutablePointer<lxw_workbook>, formats: Formats) throws -> UnsafeMutablePointer<lxw_worksheet> {
+        guard let ws = workbook_add_worksheet(workbook, sheet.name) else {
+            throw WFRiskError.runtime("libxlsxwriter could not add the sheet '\(sheet.name)'")
+        }
+        for (c, name) in sheet.header.enumerated() {
+            try check(worksheet_write_string(ws, 0, lxw_col_t(c), cleanText(name), formats.header), "writing the \(sheet.name) header")
+        }
+        return ws
+    }
+
+    /// By column: a wrapped column's name marks its first column (as the colour scale's does).
+    static func wrappedColumns(_ sheet: WorkbookSheet) -> [Bool] {
+        var wrapped = [Bool](repeating: false, count: sheet.header.count)
+        for name in sheet.wrappedColumns { if let c = sheet.header.firstIndex(of: name) { wrapped[c] = true } }
+        return wrapped
+    }
+
+    /// Each column's width before its cells widen it.
+    static func headerWidths(_ sheet: WorkbookSheet) -> [Double] { sheet.header.map { min(max(Double($0.count) * 0.8, 8), 28) } }
+
+    /// A row has no more cells than the header has columns.
+    static func checkWidth(_ row: [CSVCell], of sheet: WorkbookSheet, row number: Int) throws {
+        guard row.count <= sheet.header.count else {
+            throw WFRiskError.runtime("sheet \(sheet.name), row \(number): \(row.count) cells under \(sheet.header.count) column names")
+        }
+    }
+
+    /// The sheet's widths, frozen panes, filter and colour scales, set once its rows are written.
+    static func finish(_ ws: UnsafeMutablePointer<lxw_worksheet>, _ sheet: WorkbookSheet, widths: [Double]) throws {
+        let wrapped = wrappedColumns(sheet)
         for c in sheet.header.indices {
             let width = wrapped[c] ? 80 : min(widths[c], 50)
             try check(worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), width, nil), "setting widths in \(sheet.name)")
@@ -325,7 +370,7 @@ enum WorkbookWriter {
     }
 
     /// `doing` is worded only on failure (it was being built for every cell).
-    private static func check(_ error: lxw_error, _ doing: @autoclosure () -> String) throws {
+    static func check(_ error: lxw_error, _ doing: @autoclosure () -> String) throws {
         guard error != LXW_NO_ERROR else { return }
         throw WFRiskError.runtime("libxlsxwriter failed \(doing()): \(String(cString: lxw_strerror(error)))")
     }

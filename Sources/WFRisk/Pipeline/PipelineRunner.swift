@@ -358,7 +358,7 @@ public struct PipelineRunner {
                     case .indicatorsCSV: return done(try IndicatorsCSV.write(table, to: path))
                     case .scoresJSON:
                         return done(try ScoresDocument(table: table, inputs: fingerprints, settings: pipeline.settings.scoring).write(to: path, threads: threads))
-                    case .workbook: return done(try ScoresWorkbook.write(report, to: path))
+                    case .workbook: return done(try ScoresWorkbook.write(report, to: path, threads: threads))
                     case .report:
                         let (page, pages) = try ScoresReport.write(report, to: path, threads: threads)
                         return done(page) + (pages.map { [OutputFingerprint.folder(ReportLayout.pagesFolder + "/", files: $0)] } ?? [])

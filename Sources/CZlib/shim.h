@@ -1,0 +1,4 @@
+#ifndef WFRISK_CZLIB_SHIM_H
+#define WFRISK_CZLIB_SHIM_H
+#include <zlib.h>
+#endif
