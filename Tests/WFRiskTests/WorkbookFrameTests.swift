@@ -66,9 +66,15 @@ import WFRiskTestSupport
                 sheet("Third", columns: 4, rows: 3, lastRowDecimals: nil)]
     }
 
+    /// The workbook's bytes; the fast path leaves no file of its own beside it, written or refused.
     static func write(_ sheets: [WorkbookSheet], framed: Bool, threads: Int = 1, pieceSize: Int = 2_000) throws -> [UInt8] {
-        let path = Fixtures.temporaryDirectory() + "/w.xlsx"
+        let dir = Fixtures.temporaryDirectory(), path = dir + "/w.xlsx"
+        defer {
+            let left = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+            #expect(left.allSatisfy { $0 == "w.xlsx" }, "left beside the workbook: \(left)")
+        }
         if framed {
+            #expect(WorkbookFrame.matchesLoadedLibrary, "the loaded libxlsxwriter is not one the fast path was checked against")
             try WorkbookFrame.write(sheets, properties: properties, to: path, threads: threads, pieceSize: pieceSize)
         } else {
             try WorkbookWriter.writePlain(sheets, properties: properties, to: path)

@@ -33,20 +33,27 @@ enum WorkbookFrame {
     /// Rows are cut into pieces of about this many bytes of XML, each deflated on its own.
     static let pieceSize = 1 << 20
 
+    /// The libxlsxwriter releases whose constant_memory rows this file writes as they do (their
+    /// `_write_number_cell`, `_write_inline_string_cell`, `_write_row` and
+    /// `lxw_worksheet_write_single_row` read alike). With another release loaded at run time the
+    /// workbook is written by libxlsxwriter whole (`WorkbookWriter.writePlain`).
+    static let checkedReleases: Set<String> = ["1.1.4"]
+    static let matchesLoadedLibrary = checkedReleases.contains(String(cString: lxw_version()))
+
     /// `pieceSize`: the tests' small pieces reach batches and piece ends that large sheets do.
     static func write(_ sheets: [WorkbookSheet], properties: WorkbookWriter.Properties, to path: String, threads: Int,
                       pieceSize: Int = WorkbookFrame.pieceSize) throws {
         let framePath = path + ".frame", spoolPath = path + ".rows"
-        defer {
-            unlink(framePath)
+        defer { unlink(framePath) }
+        // The spool has no name once open: a run stopped by a crash or a kill leaves nothing behind.
+        guard FileManager.default.createFile(atPath: spoolPath, contents: nil), let spool = FileHandle(forUpdatingAtPath: spoolPath) else {
             unlink(spoolPath)
-        }
-        guard FileManager.default.createFile(atPath: spoolPath, contents: nil), let spool = FileHandle(forWritingAtPath: spoolPath) else {
             throw WFRiskError.runtime("cannot create \(spoolPath)")
         }
+        unlink(spoolPath)
+        defer { try? spool.close() }
         var rows: [SheetRows] = []
         do {
-            defer { try? spool.close() }
             var options = lxw_workbook_options()
             options.constant_memory = 1
             guard let workbook = workbook_new_opt(framePath, &options) else {
@@ -75,15 +82,21 @@ enum WorkbookFrame {
             closed = true
             try WorkbookWriter.check(workbook_close(workbook), "closing the workbook")
         }
-        guard let frameBytes = FileManager.default.contents(atPath: framePath), let spooled = FileHandle(forReadingAtPath: spoolPath) else {
+        guard let frameBytes = FileManager.default.contents(atPath: framePath) else {
             throw WFRiskError.runtime("cannot read back the workbook's parts at \(framePath)")
         }
-        defer { try? spooled.close() }
+        unlink(framePath)
         let frame = try ZipArchive([UInt8](frameBytes))
+        var replaced = 0
         try frame.write(to: path) { entry in
             guard entry.name.hasPrefix("xl/worksheets/sheet"), entry.name.hasSuffix(".xml"),
                   let n = Int(entry.name.dropFirst("xl/worksheets/sheet".count).dropLast(4)), rows.indices.contains(n - 1) else { return nil }
-            return try rows[n - 1].entry(frame: frame.data(entry), spool: spooled)
+            replaced += 1
+            return try rows[n - 1].entry(frame: frame.data(entry), spool: spool)
+        }
+        // Every sheet's rows went in (libxlsxwriter names sheet k `xl/worksheets/sheet<k>.xml`).
+        guard replaced == rows.count else {
+            throw WFRiskError.runtime("the workbook frame held \(replaced) of its \(rows.count) sheets where wfrisk looks for them")
         }
     }
 
@@ -217,8 +230,10 @@ struct SheetRows {
         xml += Self.cellRef
         xml += columns[column]
         xml += row
+        // libxlsxwriter leaves out the default style's number, 0 (no wfrisk format is the default).
+        guard style != 0 else { return }
         xml += Self.style
-        if style >= 0, Int(style) < Self.styleNumbers.count { xml += Self.styleNumbers[Int(style)] } else { xml += Array(String(style).utf8) }
+        if style > 0, Int(style) < Self.styleNumbers.count { xml += Self.styleNumbers[Int(style)] } else { xml += Array(String(style).utf8) }
     }
 
     /// The sheet's zip entry: the frame's sheet XML with the rows put in and its dimension set.

@@ -103,13 +103,14 @@ enum WorkbookWriter {
     }
 
     /// A workbook in constant_memory mode takes the fast path (`WorkbookFrame`: wfrisk writes the
-    /// rows, deflated on `threads` workers); any other is written by libxlsxwriter whole.
+    /// rows, deflated on `threads` workers) when the loaded libxlsxwriter is one whose rows it was
+    /// checked against; any other is written by libxlsxwriter whole.
     static func write(_ sheets: [WorkbookSheet], properties: Properties, to path: String, threads: Int = 1) throws {
         for sheet in sheets where sheet.rowCount >= maxRows {
             throw WFRiskError.runtime("sheet \(sheet.name) would have \(sheet.rowCount) rows below its header; Excel holds "
                                       + "\(maxRows - 1). Leave xlsx out of outputs.formats for a run this large: the csv and json files hold every row")
         }
-        if properties.constantMemory && sheets.allSatisfy({ !$0.header.isEmpty }) {
+        if properties.constantMemory && sheets.allSatisfy({ !$0.header.isEmpty }) && WorkbookFrame.matchesLoadedLibrary {
             try WorkbookFrame.write(sheets, properties: properties, to: path, threads: threads)
         } else {
             try writePlain(sheets, properties: properties, to: path)

@@ -51,10 +51,18 @@ struct ZipArchive {
         }
     }
 
-    /// An entry's data, inflated.
+    /// An entry's data, inflated; its local header must say what its central record says.
     func data(_ entry: Entry) throws -> [UInt8] {
         let start = entry.local.lowerBound, n = Int(Self.u16(bytes, start + 26)), x = Int(Self.u16(bytes, start + 28))
         let from = start + 30 + n + x
+        // Method, CRC-32 and sizes (left 0 in the local header when a data descriptor follows), name.
+        let described = Self.u16(bytes, start + 6) & 0x0008 != 0
+        guard Self.u16(bytes, start + 8) == entry.method,
+              described || (Self.u32(bytes, start + 14), Self.u32(bytes, start + 18), Self.u32(bytes, start + 22))
+                == (Self.u32(entry.central, 16), Self.u32(entry.central, 20), Self.u32(entry.central, 24)),
+              from <= entry.local.upperBound, bytes[start + 30..<start + 30 + n].elementsEqual(entry.name.utf8) else {
+            throw WFRiskError.runtime("the zip entry \(entry.name)'s local header differs from its central record")
+        }
         guard from + entry.compressedSize <= entry.local.upperBound else {
             throw WFRiskError.runtime("the workbook frame's entry \(entry.name) runs past its end")
         }
@@ -87,7 +95,8 @@ struct ZipArchive {
         guard FileManager.default.createFile(atPath: path, contents: nil), let out = FileHandle(forWritingAtPath: path) else {
             throw WFRiskError.runtime("cannot create \(path)")
         }
-        defer { try? out.close() }
+        var closed = false
+        defer { if !closed { try? out.close() } }
         var offset = 0
         func put(_ b: [UInt8]) throws {
             try out.write(contentsOf: b)
@@ -134,6 +143,8 @@ struct ZipArchive {
         Self.put32(&end, 16, try fits(offset, "the workbook"))
         try put(directory)
         try put(end)
+        closed = true
+        try out.close()
     }
 
     static func u16(_ b: [UInt8], _ i: Int) -> UInt16 { UInt16(b[i]) | UInt16(b[i + 1]) << 8 }

@@ -26,7 +26,8 @@ enum Zlib {
             stream.avail_out = uInt(o.count)
             return CZlib.deflate(&stream, last ? Z_FINISH : Z_SYNC_FLUSH)
         }
-        guard status == (last ? Z_STREAM_END : Z_OK), stream.avail_in == 0 else {
+        // Output left inside zlib would leave `avail_out` at 0: the piece would be cut short.
+        guard status == (last ? Z_STREAM_END : Z_OK), stream.avail_in == 0, stream.avail_out > 0 else {
             throw WFRiskError.runtime("zlib could not deflate \(bytes.count) bytes (status \(status))")
         }
         out.removeLast(Int(stream.avail_out))
