@@ -38,15 +38,14 @@ extension ScoresDocument {
             if pieces == 1 {
                 for i in first..<end { Self.unit(units[i], into: &w) }
             } else {
-                let results = ConcurrentResults<[UInt8]>(count: pieces)
-                Parallel.workers(pieces) { p in
+                let blocks = Parallel.map(Array(0..<pieces), threads: pieces) { p -> [UInt8] in
                     let from = first + p * perPiece
                     var block = JSONWriter(insideArrayAtDepth: 2, written: from)
                     for i in from..<min(end, from + perPiece) { Self.unit(units[i], into: &block) }
-                    results[p] = block.bytes
+                    return block.bytes
                 }
-                for (p, piece) in results.values.enumerated() {
-                    w.append(elements: piece!, count: min(end, first + (p + 1) * perPiece) - (first + p * perPiece))
+                for (p, piece) in blocks.enumerated() {
+                    w.append(elements: piece, count: min(end, first + (p + 1) * perPiece) - (first + p * perPiece))
                 }
             }
             if w.bytes.count >= chunk {

@@ -197,7 +197,7 @@ struct SheetRows {
                 continue
             case .number(let s):
                 guard let (v, decimals, length) = WorkbookWriter.numberCell(s) else {
-                    throw WFRiskError.runtime("sheet \(sheet.name), row \(row + 1), column \(sheet.header[c]): '\(s)' is not a number")
+                    throw WorkbookWriter.notANumber(s, sheet: sheet, row: row + 1, column: c)
                 }
                 widths[c] = max(widths[c], Double(length) + 2)
                 cellStart(c, number, lxw_format_get_xf_index(formats.number(decimals: decimals)), into: &xml)
@@ -238,9 +238,9 @@ struct SheetRows {
 
     /// The sheet's zip entry: the frame's sheet XML with the rows put in and its dimension set.
     func entry(frame xml: [UInt8], spool: FileHandle) throws -> ZipArchive.Replacement {
-        guard let end = WorkbookFrame.find(Array("</sheetData>".utf8), in: xml),
-              let dimension = WorkbookFrame.find(Array("<dimension ref=\"".utf8), in: xml),
-              let dimensionEnd = WorkbookFrame.find(Array("\"/>".utf8), in: xml, from: dimension) else {
+        guard let end = xml.firstRange(of: Array("</sheetData>".utf8))?.lowerBound,
+              let dimension = xml.firstRange(of: Array("<dimension ref=\"".utf8))?.lowerBound,
+              let dimensionEnd = xml[dimension...].firstRange(of: Array("\"/>".utf8))?.lowerBound else {
             throw WFRiskError.runtime("the workbook frame's sheet \(sheet.name) has no sheetData or dimension")
         }
         // libxlsxwriter's dimension spans every cell written and the filter (the frame's), so the
@@ -336,23 +336,21 @@ struct SheetRows {
 }
 
 extension WorkbookFrame {
-    /// A spreadsheet column's letters: 0 → A, 25 → Z, 26 → AA.
+    /// A spreadsheet column's letters (0 → A, 25 → Z, 26 → AA), as libxlsxwriter writes them.
     static func columnName(_ index: Int) -> String {
-        var i = index + 1, letters: [UInt8] = []
-        while i > 0 {
-            letters.insert(UInt8(ascii: "A") + UInt8((i - 1) % 26), at: 0)
-            i = (i - 1) / 26
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 16) { buffer in
+            lxw_col_to_name(buffer.baseAddress, lxw_col_t(index), 0)
+            return String(cString: buffer.baseAddress!)
         }
-        return String(decoding: letters, as: UTF8.self)
     }
 
-    /// A cell's reference: `A1` is row 0, column 0.
-    static func cellName(row: Int, column: Int) -> String { columnName(column) + String(row + 1) }
-
-    /// A range as libxlsxwriter writes it: `A1:C9`, or `B2` for one cell.
+    /// A range as libxlsxwriter writes it (`A1:C9`, or `B2` for one cell): its own function.
     static func cellRange(_ r: (first: (row: Int, column: Int), last: (row: Int, column: Int))) -> String {
-        let first = cellName(row: r.first.row, column: r.first.column), last = cellName(row: r.last.row, column: r.last.column)
-        return first == last ? first : first + ":" + last
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
+            lxw_rowcol_to_range(buffer.baseAddress, lxw_row_t(r.first.row), lxw_col_t(r.first.column),
+                                lxw_row_t(r.last.row), lxw_col_t(r.last.column))
+            return String(cString: buffer.baseAddress!)
+        }
     }
 
     /// `A1:C9` or `B2` read back.
@@ -367,16 +365,5 @@ extension WorkbookFrame {
         let parts = text.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
         guard parts.count <= 2, let first = cell(parts[0]), let last = cell(parts[parts.count - 1]) else { return nil }
         return (first, last)
-    }
-
-    /// Where `needle` first occurs in `haystack` at or after `from`.
-    static func find(_ needle: [UInt8], in haystack: [UInt8], from: Int = 0) -> Int? {
-        guard needle.count <= haystack.count else { return nil }
-        var i = from
-        while i + needle.count <= haystack.count {
-            if haystack[i] == needle[0], haystack[i..<i + needle.count].elementsEqual(needle) { return i }
-            i += 1
-        }
-        return nil
     }
 }

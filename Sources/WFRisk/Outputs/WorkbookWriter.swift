@@ -201,9 +201,7 @@ enum WorkbookWriter {
                 case .empty:
                     continue
                 case .number(let s):
-                    guard let (v, decimals, length) = numberCell(s) else {
-                        throw WFRiskError.runtime("sheet \(sheet.name), row \(r + 2), column \(sheet.header[c]): '\(s)' is not a number")
-                    }
+                    guard let (v, decimals, length) = numberCell(s) else { throw notANumber(s, sheet: sheet, row: r + 2, column: c) }
                     try check(worksheet_write_number(ws, rowIndex, col, v, formats.number(decimals: decimals)), "writing \(sheet.name)")
                     widths[c] = max(widths[c], Double(length) + 2)
                 case .text(let s):
@@ -242,6 +240,11 @@ enum WorkbookWriter {
 
     /// Each column's width before its cells widen it.
     static func headerWidths(_ sheet: WorkbookSheet) -> [Double] { sheet.header.map { min(max(Double($0.count) * 0.8, 8), 28) } }
+
+    /// A number cell whose text is not a number (`row` counted from 1, the header's included).
+    static func notANumber(_ text: String, sheet: WorkbookSheet, row: Int, column: Int) -> WFRiskError {
+        .runtime("sheet \(sheet.name), row \(row), column \(sheet.header[column]): '\(text)' is not a number")
+    }
 
     /// A row has no more cells than the header has columns.
     static func checkWidth(_ row: [CSVCell], of sheet: WorkbookSheet, row number: Int) throws {

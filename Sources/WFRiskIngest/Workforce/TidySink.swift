@@ -274,8 +274,7 @@ struct TidySink: CSVSink, Sendable {
 
     /// The kept rows that `keeps` (by year) admits, as typed records in file order.
     private func records(where keeps: (Int) -> Bool) -> [TidyRecord] {
-        guard layout != nil else { return [] }
-        return rows.indices.compactMap { i in keeps(Int(rows[i].year)) ? record(at: i) : nil }
+        keptRows(where: keeps).map(record(at:))
     }
 
     /// Indices of the rows `records(where:)` makes, in order.

@@ -15,16 +15,7 @@ package enum ScoreSeries {
     /// year's evidence when the run has texts.
     package static func score(_ input: ScoringInput, figures: FigureTable, years: [Int],
                              inspections: [Int: [ReportingUnit: InspectionEvidence]]?, threads: Int) throws -> [YearScores] {
-        let slots = ConcurrentResults<Result<YearScores, Error>>(count: years.count)
-        let workers = max(1, min(threads, years.count))
-        Parallel.workers(workers) { w in
-            var i = w
-            while i < years.count {
-                slots[i] = Result { try scoreHistoryYear(years[i], input, figures: figures, inspections: inspections) }
-                i += workers
-            }
-        }
-        return try slots.values.map { try $0!.get() }
+        try Parallel.map(years, threads: threads) { year in try scoreHistoryYear(year, input, figures: figures, inspections: inspections) }
     }
 
     /// The scoring year in full (unranked, as `Scorer.scoreUnranked`) and the history years (as
