@@ -61,7 +61,7 @@ import WFRiskTestSupport
     @Test func renderedHTMLReachesSwiftMustacheAsItsString() throws {
         let html = RenderedHTML(bytes: Array("<p class=\"a\">Brent &amp; Harrow · é</p>".utf8))
         let values: [String: Any] = ["top": html, "list": [["inner": html]], "empty": RenderedHTML()]
-        let plain = TemplateList.materializing(values) as? [String: Any]
+        let plain = TemplateValue(values).plain as? [String: Any]
         #expect(plain?["top"] as? String == html.string)
         #expect(((plain?["list"] as? [Any])?.first as? [String: Any])?["inner"] as? String == html.string)
         #expect(plain?["empty"] as? String == "")
@@ -139,7 +139,7 @@ import WFRiskTestSupport
         let template = try ReportTemplate("{{#rows}}<{{name}}|{{href}}>{{/rows}}{{^rows}}none {{title}}{{/rows}}.\n")
         for count in [0, 1, 3] {
             let entries = (0..<count).map { IndexEntry(href: "#u\($0)", name: "Unit & \($0)") }
-            let plain = template.render(["rows": entries.fields, "title": "t"] as [String: Any])
+            let plain = template.render(["rows": entries.map { ["href": $0.href, "name": $0.name] }, "title": "t"] as [String: Any])
             let lazy: [String: Any] = ["rows": TemplateList(entries), "title": "t"]
             #expect(template.render(lazy) == plain, "\(count) items")
             var blocks: [[UInt8]] = []

@@ -1,47 +1,106 @@
-/// The report's view structs as the templates see them, field by field, written out by hand.
+/// The report's view structs as the templates see them: each answers a template's name with its
+/// field's value, written out by hand.
 ///
 /// Why: `ScoresReport.plain` (the plain path) turns a view into nested dictionaries by
 /// reflection (`Mirror`); at about 40 KB of page per unit that was about 39% of the report's
-/// rendering (docs/performance.md, "Issue 25: the write stage"). These give the same
-/// dictionaries, key for key and value for value (a nil optional left out, as `plain` leaves it),
-/// without reflection. `WriteFastPathTests` pins `fields` to `plain` on every view of synthetic
-/// reports in both layouts, so a field added to a view and not here fails there.
+/// rendering (docs/performance.md, "Issue 25: the write stage"). Hand-written dictionaries of
+/// the same fields (sessions 14 to 22) still cost a fifth of a unit page's rendering to build and
+/// two fifths more to look names up in (each name hashed at every level of the stack, each value
+/// cast from `Any`: `perf`, docs/performance.md "Issue 25, session 23"). So a template's names are
+/// `TemplateKey`s, found once when it is parsed, and a view answers one with a `switch`.
+/// A nil optional answers nil, as `plain` leaves it out. `WriteFastPathTests` pins every view's
+/// `field` to `plain`, name by name, on synthetic reports in both layouts, so a field added to a
+/// view and not here fails there.
 protocol TemplateFields {
-    var fields: [String: Any] { get }
+    func field(_ key: TemplateKey) -> TemplateValue?
 }
 
-extension Array where Element: TemplateFields {
-    var fields: [Any] { map(\.fields) }
+/// Every name a view answers (the union of the views' field names).
+enum TemplateKey: String, Sendable, CaseIterable {
+    case anchor, backHref, band, basedOn, binRows, caption, caseload, cells, chart, ci95, ci998, code, contributionChart
+    case contributionLimit, counts, css, date, denominator, detail, distributions, england, evidence, excludedCount
+    case exclusionReason, facts, file, funnels, hasDemand, hasEvidence, hasExcluded, hasFunnels, hasInspections
+    case hasIntervalRows, hasIntervals, hasNotes, heading, href, id, index, indicatorGroups, inputs, instability
+    case interval, intervalRows, judgement, kind, label, legend, limits95, limits998, mainDrivers, median
+    case methodologyVersion, name, nationalRows, neighbours, newCode, note, notes, oldCode, overall, page, points
+    case pointsClass, polarity, position, rank, rankChart, rankChartCaption, ranked, rankedCount, range, reason
+    case region, reliability, rows, score, seriesChart, seriesHeaders, seriesRows, sha256, sources, status, summary
+    case swatch, synthetic, text, theme, title, unitCount, unitPages, unitSections, value, vsEngland, vsNeighbours
+    case weight, wfriskVersion, year
 }
 
-/// A list of views whose fields are made as the template reaches each item, instead of all at
-/// once. Why: the national view lists every unit in its table, its index and each funnel's
-/// table; at 20,000 units those lists' dictionaries were 87 MB of live heap at the end of the
-/// write stage, the default formats' peak (heaptrack, docs/performance.md "Issue 25, session
-/// 18").
-/// `ReportTemplate` renders it item by item; swift-mustache and the tests see `materialized`,
-/// the plain list (`[Any]` of the items' fields).
+/// A value as `ReportTemplate` reads it: a view's field, or a value handed in as `Any` (a
+/// dictionary of names, as `ScoresReport.unitPage` and the tests give), told apart once.
+enum TemplateValue {
+    case text(String)
+    /// HTML already rendered, placed by `{{{name}}}` as its bytes.
+    case html(RenderedHTML)
+    case flag(Bool)
+    case number(Int)
+    case texts([String])
+    /// A list of views, each made as the template reaches it.
+    case views(TemplateList)
+    case view(any TemplateFields)
+    case names([String: Any])
+    case list([Any])
+    /// Anything else, printed as Swift describes it (as swift-mustache does).
+    case other(Any)
+
+    init(_ value: Any) {
+        switch value {
+        case let s as String: self = .text(s)
+        case let html as RenderedHTML: self = .html(html)
+        case let b as Bool: self = .flag(b)
+        case let i as Int: self = .number(i)
+        case let d as [String: Any]: self = .names(d)
+        case let l as TemplateList: self = .views(l)
+        case let v as any TemplateFields: self = .view(v)
+        case let a as [Any]: self = .list(a)
+        default: self = .other(value)
+        }
+    }
+
+    /// What `plain` gives for it (the fields of views by reflection, every list whole, HTML as its
+    /// string): what swift-mustache and the tests see.
+    var plain: Any {
+        switch self {
+        case .text(let s): return s
+        case .html(let h): return h.string
+        case .flag(let b): return b
+        case .number(let i): return i
+        case .texts(let t): return t
+        case .views(let l): return l.materialized
+        case .view(let v): return ScoresReport.plain(v) ?? [String: Any]()
+        case .names(let d): return d.mapValues { TemplateValue($0).plain }
+        case .list(let a): return a.map { TemplateValue($0).plain }
+        case .other(let v): return v
+        }
+    }
+}
+
+extension Optional where Wrapped == String {
+    var template: TemplateValue? { map(TemplateValue.text) }
+}
+
+extension Optional where Wrapped == BandView {
+    var template: TemplateValue? { map(TemplateValue.view) }
+}
+
+/// A list of views made as the template reaches each item, instead of all at once. Why: the
+/// national view lists every unit in its table, its index and each funnel's table; at 20,000
+/// units those lists' dictionaries were 87 MB of live heap at the end of the write stage, the
+/// default formats' peak (heaptrack, docs/performance.md "Issue 25, session 18").
+/// swift-mustache and the tests see `materialized`, the plain list.
 struct TemplateList {
     let count: Int
-    let item: (Int) -> [String: Any]
+    let item: (Int) -> any TemplateFields
 
     init<T: TemplateFields>(_ items: [T]) {
         count = items.count
-        item = { items[$0].fields }
+        item = { items[$0] }
     }
 
-    var materialized: [Any] { (0..<count).map(item) }
-
-    /// `value` with every `TemplateList` in it made a plain list (and `RenderedHTML` its string).
-    static func materializing(_ value: Any) -> Any {
-        switch value {
-        case let list as TemplateList: return list.materialized.map(materializing)
-        case let html as RenderedHTML: return html.string
-        case let d as [String: Any]: return d.mapValues(materializing)
-        case let a as [Any]: return a.map(materializing)
-        default: return value
-        }
-    }
+    var materialized: [Any] { (0..<count).map { ScoresReport.plain(item($0)) ?? [String: Any]() } }
 }
 
 /// HTML already rendered (the units' sections of the one page, a unit's section in its own
@@ -56,137 +115,272 @@ struct RenderedHTML: Sendable {
     var string: String { String(decoding: bytes, as: UTF8.self) }
 }
 
-extension Array where Element == String {
-    var fields: [Any] { map { $0 } }
-}
-
 extension ReportPage: TemplateFields {
-    var fields: [String: Any] {
-        [
-            "title": title, "synthetic": synthetic, "year": year, "wfriskVersion": wfriskVersion,
-            "methodologyVersion": methodologyVersion, "css": css, "unitCount": unitCount, "rankedCount": rankedCount,
-            "excludedCount": excludedCount, "hasExcluded": hasExcluded, "hasIntervals": hasIntervals, "rankChart": rankChart,
-            "rankChartCaption": rankChartCaption, "legend": legend.fields, "distributions": distributions.fields,
-            "binRows": binRows.fields, "hasDemand": hasDemand, "hasInspections": hasInspections,
-            "nationalRows": TemplateList(nationalRows), "index": TemplateList(index), "unitPages": unitPages, "unitSections": unitSections,
-            "funnels": funnels.fields, "hasFunnels": hasFunnels, "inputs": inputs.fields, "sources": sources,
-            "contributionLimit": contributionLimit,
-        ]
+    func field(_ key: TemplateKey) -> TemplateValue? {
+        switch key {
+        case .title: .text(title)
+        case .synthetic: .flag(synthetic)
+        case .year: .number(year)
+        case .wfriskVersion: .text(wfriskVersion)
+        case .methodologyVersion: .text(methodologyVersion)
+        case .css: .text(css)
+        case .unitCount: .number(unitCount)
+        case .rankedCount: .number(rankedCount)
+        case .excludedCount: .number(excludedCount)
+        case .hasExcluded: .flag(hasExcluded)
+        case .hasIntervals: .flag(hasIntervals)
+        case .rankChart: .text(rankChart)
+        case .rankChartCaption: .text(rankChartCaption)
+        case .legend: .views(TemplateList(legend))
+        case .distributions: .views(TemplateList(distributions))
+        case .binRows: .views(TemplateList(binRows))
+        case .hasDemand: .flag(hasDemand)
+        case .hasInspections: .flag(hasInspections)
+        case .nationalRows: .views(TemplateList(nationalRows))
+        case .index: .views(TemplateList(index))
+        case .unitPages: .flag(unitPages)
+        case .unitSections: .html(unitSections)
+        case .funnels: .views(TemplateList(funnels))
+        case .hasFunnels: .flag(hasFunnels)
+        case .inputs: .views(TemplateList(inputs))
+        case .sources: .text(sources)
+        case .contributionLimit: .text(contributionLimit)
+        default: nil
+        }
     }
 }
 
 extension LegendEntry: TemplateFields {
-    var fields: [String: Any] { ["swatch": swatch, "name": name] }
+    func field(_ key: TemplateKey) -> TemplateValue? {
+        switch key {
+        case .swatch: .text(swatch)
+        case .name: .text(name)
+        default: nil
+        }
+    }
 }
 
 extension Distribution: TemplateFields {
-    var fields: [String: Any] { ["heading": heading, "chart": chart, "caption": caption, "median": median] }
+    func field(_ key: TemplateKey) -> TemplateValue? {
+        switch key {
+        case .heading: .text(heading)
+        case .chart: .text(chart)
+        case .caption: .text(caption)
+        case .median: .text(median)
+        default: nil
+        }
+    }
 }
 
 extension BinRow: TemplateFields {
-    var fields: [String: Any] { ["range": range, "counts": counts.fields] }
+    func field(_ key: TemplateKey) -> TemplateValue? {
+        switch key {
+        case .range: .text(range)
+        case .counts: .texts(counts)
+        default: nil
+        }
+    }
 }
 
 extension NationalRow: TemplateFields {
-    var fields: [String: Any] {
-        var f: [String: Any] = [
-            "href": href, "rank": rank, "name": name, "code": code, "region": region, "overall": overall,
-            "instability": instability, "caseload": caseload, "status": status,
-        ]
-        if let interval { f["interval"] = interval }
-        if let band { f["band"] = band.fields }
-        if let reason { f["reason"] = reason }
-        return f
+    func field(_ key: TemplateKey) -> TemplateValue? {
+        switch key {
+        case .href: .text(href)
+        case .rank: .text(rank)
+        case .interval: interval.template
+        case .name: .text(name)
+        case .code: .text(code)
+        case .region: .text(region)
+        case .band: band.template
+        case .overall: .text(overall)
+        case .instability: .text(instability)
+        case .caseload: .text(caseload)
+        case .status: .text(status)
+        case .reason: reason.template
+        default: nil
+        }
     }
 }
 
 extension BandView: TemplateFields {
-    var fields: [String: Any] { ["name": name, "css": css, "swatch": swatch] }
+    func field(_ key: TemplateKey) -> TemplateValue? {
+        switch key {
+        case .name: .text(name)
+        case .css: .text(css)
+        case .swatch: .text(swatch)
+        default: nil
+        }
+    }
 }
 
 extension IndexEntry: TemplateFields {
-    var fields: [String: Any] { ["href": href, "name": name] }
+    func field(_ key: TemplateKey) -> TemplateValue? {
+        switch key {
+        case .href: .text(href)
+        case .name: .text(name)
+        default: nil
+        }
+    }
 }
 
 extension InputRow: TemplateFields {
-    var fields: [String: Any] { ["kind": kind, "file": file, "sha256": sha256] }
+    func field(_ key: TemplateKey) -> TemplateValue? {
+        switch key {
+        case .kind: .text(kind)
+        case .file: .text(file)
+        case .sha256: .text(sha256)
+        default: nil
+        }
+    }
 }
 
 extension UnitView: TemplateFields {
-    var fields: [String: Any] {
-        var f: [String: Any] = [
-            "anchor": anchor, "page": page, "backHref": backHref, "name": name, "oldCode": oldCode, "newCode": newCode,
-            "region": region, "ranked": ranked, "facts": facts.fields, "contributionChart": contributionChart,
-            "indicatorGroups": indicatorGroups.fields, "seriesHeaders": seriesHeaders.fields, "seriesRows": seriesRows.fields,
-            "evidence": evidence.fields, "hasEvidence": hasEvidence, "notes": notes.fields, "hasNotes": hasNotes,
-            "intervalRows": intervalRows.fields, "hasIntervalRows": hasIntervalRows, "funnels": funnels.fields,
-        ]
-        if let exclusionReason { f["exclusionReason"] = exclusionReason }
-        if let summary { f["summary"] = summary }
-        if let mainDrivers { f["mainDrivers"] = mainDrivers }
-        if let neighbours { f["neighbours"] = neighbours }
-        if let band { f["band"] = band.fields }
-        if let seriesChart { f["seriesChart"] = seriesChart }
-        if let judgement { f["judgement"] = judgement }
-        return f
+    func field(_ key: TemplateKey) -> TemplateValue? {
+        switch key {
+        case .anchor: .text(anchor)
+        case .page: .text(page)
+        case .backHref: .text(backHref)
+        case .name: .text(name)
+        case .oldCode: .text(oldCode)
+        case .newCode: .text(newCode)
+        case .region: .text(region)
+        case .ranked: .flag(ranked)
+        case .exclusionReason: exclusionReason.template
+        case .summary: summary.template
+        case .mainDrivers: mainDrivers.template
+        case .neighbours: neighbours.template
+        case .facts: .views(TemplateList(facts))
+        case .band: band.template
+        case .contributionChart: .text(contributionChart)
+        case .indicatorGroups: .views(TemplateList(indicatorGroups))
+        case .seriesChart: seriesChart.template
+        case .seriesHeaders: .views(TemplateList(seriesHeaders))
+        case .seriesRows: .views(TemplateList(seriesRows))
+        case .evidence: .views(TemplateList(evidence))
+        case .hasEvidence: .flag(hasEvidence)
+        case .judgement: judgement.template
+        case .notes: .texts(notes)
+        case .hasNotes: .flag(hasNotes)
+        case .intervalRows: .views(TemplateList(intervalRows))
+        case .hasIntervalRows: .flag(hasIntervalRows)
+        case .funnels: .views(TemplateList(funnels))
+        default: nil
+        }
     }
 }
 
 extension Fact: TemplateFields {
-    var fields: [String: Any] {
-        var f: [String: Any] = ["label": label, "value": value]
-        if let detail { f["detail"] = detail }
-        return f
+    func field(_ key: TemplateKey) -> TemplateValue? {
+        switch key {
+        case .label: .text(label)
+        case .value: .text(value)
+        case .detail: detail.template
+        default: nil
+        }
     }
 }
 
 extension IndicatorGroup: TemplateFields {
-    var fields: [String: Any] { ["heading": heading, "score": score, "rank": rank, "rows": rows.fields] }
+    func field(_ key: TemplateKey) -> TemplateValue? {
+        switch key {
+        case .heading: .text(heading)
+        case .score: .text(score)
+        case .rank: .text(rank)
+        case .rows: .views(TemplateList(rows))
+        default: nil
+        }
+    }
 }
 
 extension IndicatorRow: TemplateFields {
-    var fields: [String: Any] {
-        var f: [String: Any] = [
-            "label": label, "value": value, "england": england, "region": region, "neighbours": neighbours, "rank": rank,
-            "weight": weight, "points": points, "pointsClass": pointsClass,
-        ]
-        if let band { f["band"] = band.fields }
-        if let note { f["note"] = note }
-        return f
+    func field(_ key: TemplateKey) -> TemplateValue? {
+        switch key {
+        case .label: .text(label)
+        case .value: .text(value)
+        case .england: .text(england)
+        case .region: .text(region)
+        case .neighbours: .text(neighbours)
+        case .rank: .text(rank)
+        case .band: band.template
+        case .weight: .text(weight)
+        case .points: .text(points)
+        case .pointsClass: .text(pointsClass)
+        case .note: note.template
+        default: nil
+        }
     }
 }
 
 extension SeriesRow: TemplateFields {
-    var fields: [String: Any] { ["year": year, "cells": cells.fields] }
+    func field(_ key: TemplateKey) -> TemplateValue? {
+        switch key {
+        case .year: .text(year)
+        case .cells: .texts(cells)
+        default: nil
+        }
+    }
 }
 
 extension SeriesHeader: TemplateFields {
-    var fields: [String: Any] { ["name": name] }
+    func field(_ key: TemplateKey) -> TemplateValue? {
+        key == .name ? .text(name) : nil
+    }
 }
 
 extension Quote: TemplateFields {
-    var fields: [String: Any] {
-        var f: [String: Any] = ["text": text, "theme": theme, "polarity": polarity, "file": file]
-        if let date { f["date"] = date }
-        return f
+    func field(_ key: TemplateKey) -> TemplateValue? {
+        switch key {
+        case .text: .text(text)
+        case .theme: .text(theme)
+        case .polarity: .text(polarity)
+        case .file: .text(file)
+        case .date: date.template
+        default: nil
+        }
     }
 }
 
 extension FunnelView: TemplateFields {
-    var fields: [String: Any] { ["id": id, "heading": heading, "chart": chart, "caption": caption, "rows": TemplateList(rows)] }
+    func field(_ key: TemplateKey) -> TemplateValue? {
+        switch key {
+        case .id: .text(id)
+        case .heading: .text(heading)
+        case .chart: .text(chart)
+        case .caption: .text(caption)
+        case .rows: .views(TemplateList(rows))
+        default: nil
+        }
+    }
 }
 
 extension FunnelRow: TemplateFields {
-    var fields: [String: Any] {
-        ["name": name, "denominator": denominator, "value": value, "limits95": limits95, "limits998": limits998, "position": position]
+    func field(_ key: TemplateKey) -> TemplateValue? {
+        switch key {
+        case .name: .text(name)
+        case .denominator: .text(denominator)
+        case .value: .text(value)
+        case .limits95: .text(limits95)
+        case .limits998: .text(limits998)
+        case .position: .text(position)
+        default: nil
+        }
     }
 }
 
 extension IntervalRow: TemplateFields {
-    var fields: [String: Any] {
-        [
-            "label": label, "value": value, "ci95": ci95, "ci998": ci998, "england": england, "vsEngland": vsEngland,
-            "neighbours": neighbours, "vsNeighbours": vsNeighbours, "basedOn": basedOn, "reliability": reliability,
-        ]
+    func field(_ key: TemplateKey) -> TemplateValue? {
+        switch key {
+        case .label: .text(label)
+        case .value: .text(value)
+        case .ci95: .text(ci95)
+        case .ci998: .text(ci998)
+        case .england: .text(england)
+        case .vsEngland: .text(vsEngland)
+        case .neighbours: .text(neighbours)
+        case .vsNeighbours: .text(vsNeighbours)
+        case .basedOn: .text(basedOn)
+        case .reliability: .text(reliability)
+        default: nil
+        }
     }
 }

@@ -87,8 +87,8 @@ enum ScoresReport {
 
     /// How the templates are rendered.
     enum Engine: Sendable {
-        /// `ReportTemplate`, falling back to swift-mustache for a template it does not handle, over
-        /// views turned into dictionaries by `TemplateFields`.
+        /// `ReportTemplate`, reading views through their `TemplateFields`, falling back to
+        /// swift-mustache (over `plain`) for a template it does not handle.
         case fast
         /// swift-mustache over views turned into dictionaries by reflection (`plain`).
         case mustache
@@ -99,35 +99,23 @@ enum ScoresReport {
     struct Templates: Sendable {
         let library: MustacheLibrary
         let fast: [String: ReportTemplate]
-        /// Views become dictionaries through their hand-written `TemplateFields` (the fast path)
-        /// instead of by reflection (`plain`, the plain path they are pinned to).
-        let typedFields: Bool
 
+        /// `value`: a view, or a dictionary of names (which may hold views and `RenderedHTML`).
         func render(_ value: Any, template name: String) throws -> [UInt8] {
-            let values = fields(value)
-            if let t = fast[name] { return t.render(values) }
-            return try mustache(values, template: name)
+            if let t = fast[name] { return t.render(value) }
+            return try mustache(value, template: name)
         }
 
         /// `render` handed to `write` in blocks (`ReportTemplate.render(_:blockSize:to:)`); whole
         /// for a template only swift-mustache renders.
         func render(_ value: Any, template name: String, blockSize: Int, to write: ([UInt8]) throws -> Void) throws {
-            let values = fields(value)
-            if let t = fast[name] { return try t.render(values, blockSize: blockSize, to: write) }
-            try write(try mustache(values, template: name))
+            if let t = fast[name] { return try t.render(value, blockSize: blockSize, to: write) }
+            try write(try mustache(value, template: name))
         }
 
-        /// What the templates read of `value`: a view's fields, or a dictionary as it is (for the
-        /// swift-mustache engine with every `RenderedHTML` in it made its string).
-        private func fields(_ value: Any) -> Any {
-            if let d = value as? [String: Any] { return typedFields ? d : TemplateList.materializing(d) }
-            if typedFields, let view = value as? TemplateFields { return view.fields }
-            return plain(value) ?? [String: Any]()
-        }
-
-        private func mustache(_ values: Any, template name: String) throws -> [UInt8] {
-            // Only a view's `fields` hold lazy lists; reflected values are plain already.
-            guard let html = library.render(typedFields ? TemplateList.materializing(values) : values, withTemplate: name) else {
+        /// swift-mustache over `value` made plain: views by reflection, `RenderedHTML` its string.
+        private func mustache(_ value: Any, template name: String) throws -> [UInt8] {
+            guard let html = library.render(TemplateValue(value).plain, withTemplate: name) else {
                 throw WFRiskError.runtime("report template '\(name)' is missing from \(try ReferenceFiles.path("report/\(name).mustache"))")
             }
             return Array(html.utf8)
@@ -137,7 +125,7 @@ enum ScoresReport {
     /// The view model as nested dictionaries and arrays, reflected once: Mustache otherwise
     /// reflects an object on every name it looks up, which costs seconds on a national report.
     /// Nil optionals are left out, as Mustache treats them. The plain path: the fast one is each
-    /// view's `TemplateFields.fields` (ReportFields.swift), pinned to this by `WriteFastPathTests`.
+    /// view's `TemplateFields.field` (ReportFields.swift), pinned to this by `WriteFastPathTests`.
     static func plain(_ value: Any) -> Any? {
         switch value {
         case is String, is Bool, is Int: return value
@@ -185,7 +173,7 @@ enum ScoresReport {
                 }
             }
         }
-        return Templates(library: library, fast: fast, typedFields: engine == .fast)
+        return Templates(library: library, fast: fast)
     }
 
     static func resource(_ name: String) throws -> String {

@@ -19,8 +19,23 @@ struct ReportTemplate: Sendable {
 
     indirect enum Node: Sendable {
         case text([UInt8])
-        case variable([String], local: Bool, escaped: Bool)
-        case section([String], local: Bool, inverted: Bool, body: [Node])
+        case variable(Path, escaped: Bool)
+        case section(Path, inverted: Bool, body: [Node])
+    }
+
+    /// A tag's name: its dotted parts (none for `.`), each part's `TemplateKey` when it is one
+    /// (found here, once, not at every lookup), and whether it began with `.` (looked up in the
+    /// current value only).
+    struct Path: Sendable {
+        let names: [String]
+        let keys: [TemplateKey?]
+        let local: Bool
+
+        init(_ name: String) {
+            local = name != "." && name.hasPrefix(".")
+            names = name == "." ? [] : name.split(separator: ".").map(String.init)
+            keys = names.map(TemplateKey.init(rawValue:))
+        }
     }
 
     let nodes: [Node]
@@ -32,13 +47,13 @@ struct ReportTemplate: Sendable {
         nodes = try parser.parse(section: nil, newLine: true)
     }
 
-    /// `value`: what `ScoresReport.plain` returns (dictionaries, arrays, strings, Bools, Ints), or
-    /// a view's `fields`, which may hold lists made an item at a time (`TemplateList`) and HTML
-    /// already rendered (`RenderedHTML`, placed as bytes).
+    /// `value`: a view (`TemplateFields`), or what `ScoresReport.plain` returns (dictionaries,
+    /// arrays, strings, Bools, Ints), which may also hold views, lists made an item at a time
+    /// (`TemplateList`) and HTML already rendered (`RenderedHTML`, placed as bytes).
     func render(_ value: Any) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1 << 16)
-        var stack = [Frame(value)]
+        var stack = [TemplateValue(value)]
         Self.render(nodes, stack: &stack, into: &out, flush: { _ in })
         return out
     }
@@ -50,7 +65,7 @@ struct ReportTemplate: Sendable {
     func render(_ value: Any, blockSize: Int, to write: ([UInt8]) throws -> Void) throws {
         var out: [UInt8] = []
         out.reserveCapacity(blockSize + (1 << 16))
-        var stack = [Frame(value)]
+        var stack = [TemplateValue(value)]
         try Self.render(nodes, stack: &stack, into: &out) { out in
             guard out.count >= blockSize else { return }
             try write(out)
@@ -62,40 +77,46 @@ struct ReportTemplate: Sendable {
     // MARK: Rendering
 
     /// `flush` is offered the bytes so far after each item of a list.
-    private static func render(_ nodes: [Node], stack: inout [Frame], into out: inout [UInt8],
+    private static func render(_ nodes: [Node], stack: inout [TemplateValue], into out: inout [UInt8],
                                flush: (inout [UInt8]) throws -> Void) rethrows {
         for node in nodes {
             switch node {
             case .text(let bytes):
                 out.append(contentsOf: bytes)
-            case .variable(let path, let local, let escaped):
-                guard let v = lookup(path, local: local, in: stack) else { continue }
+            case .variable(let path, let escaped):
+                guard let v = lookup(path, in: stack) else { continue }
                 let text: String
                 switch v {
-                case let html as RenderedHTML:
+                case .text(let s): text = s
+                case .html(let html):
                     guard escaped else { out.append(contentsOf: html.bytes); continue }
                     text = html.string
-                case let s as String: text = s
-                case let b as Bool: text = b ? "true" : "false"
-                case let i as Int: text = String(i)
-                default: text = String(describing: v)
+                case .flag(let b): text = b ? "true" : "false"
+                case .number(let i): text = String(i)
+                case .texts(let t): text = String(describing: t)
+                case .views, .view: text = String(describing: v.plain)
+                case .names(let d): text = String(describing: d)
+                case .list(let a): text = String(describing: a)
+                case .other(let o): text = String(describing: o)
                 }
                 if escaped { escape(text, into: &out) } else { out.append(contentsOf: text.utf8) }
-            case .section(let path, let local, let inverted, let body):
-                let v = lookup(path, local: local, in: stack)
+            case .section(let path, let inverted, let body):
+                let v = lookup(path, in: stack)
                 switch v {
-                case let list as [Any]:
-                    try section(list.count, { list[$0] }, inverted: inverted, body, stack: &stack, into: &out, flush: flush)
-                case let list as TemplateList:
+                case .list(let list)?:
+                    try section(list.count, { TemplateValue(list[$0]) }, inverted: inverted, body, stack: &stack, into: &out, flush: flush)
+                case .texts(let list)?:
+                    try section(list.count, { .text(list[$0]) }, inverted: inverted, body, stack: &stack, into: &out, flush: flush)
+                case .views(let list)?:
                     // As the `[Any]` it stands for (`TemplateList.materialized`), an item at a time.
-                    try section(list.count, list.item, inverted: inverted, body, stack: &stack, into: &out, flush: flush)
-                case let b as Bool:
+                    try section(list.count, { .view(list.item($0)) }, inverted: inverted, body, stack: &stack, into: &out, flush: flush)
+                case .flag(let b)?:
                     if b != inverted { try render(body, stack: &stack, into: &out, flush: flush) }
                 case nil:
                     if inverted { try render(body, stack: &stack, into: &out, flush: flush) }
                 case let some?:
                     guard !inverted else { continue }
-                    stack.append(Frame(some))
+                    stack.append(some)
                     try render(body, stack: &stack, into: &out, flush: flush)
                     stack.removeLast()
                 }
@@ -105,54 +126,49 @@ struct ReportTemplate: Sendable {
 
     /// A section over a list of `count` items: the body once per item, each on top of the stack
     /// (then `flush` is offered the bytes), or, inverted, once over the empty list if it is empty.
-    private static func section(_ count: Int, _ item: (Int) -> Any, inverted: Bool, _ body: [Node], stack: inout [Frame],
+    private static func section(_ count: Int, _ item: (Int) -> TemplateValue, inverted: Bool, _ body: [Node], stack: inout [TemplateValue],
                                 into out: inout [UInt8], flush: (inout [UInt8]) throws -> Void) rethrows {
         if inverted {
             guard count == 0 else { return }
-            stack.append(Frame([Any]()))
+            stack.append(.list([]))
             try render(body, stack: &stack, into: &out, flush: flush)
             stack.removeLast()
             return
         }
         for i in 0..<count {
-            stack.append(Frame(item(i)))
+            stack.append(item(i))
             try render(body, stack: &stack, into: &out, flush: flush)
             stack.removeLast()
             try flush(&out)
         }
     }
 
-    /// A value on the stack, with its names when it is a dictionary: cast once when pushed, not
-    /// at each lookup that passes it. A lookup walks the stack from the innermost value out,
-    /// casting `Any` at each step; lookups were a tenth of the national report's samples and
-    /// about a fifth fewer this way (`perf`, docs/performance.md).
-    private struct Frame {
-        let value: Any
-        let names: [String: Any]?
-
-        init(_ value: Any) {
-            self.value = value
-            names = value as? [String: Any]
-        }
-    }
-
     /// `.` is the current value; a name is looked up from the innermost value outwards (only in the
     /// current one when it began with `.`), then each further part of a dotted name inside it.
-    private static func lookup(_ path: [String], local: Bool, in stack: [Frame]) -> Any? {
-        guard let first = path.first else { return stack.last?.value }
-        var found: Any?
-        if local {
-            found = stack.last!.names?[first]
+    private static func lookup(_ path: Path, in stack: [TemplateValue]) -> TemplateValue? {
+        guard let first = path.names.first else { return stack.last }
+        var found: TemplateValue?
+        if path.local {
+            found = member(first, path.keys[0], of: stack.last!)
         } else {
-            for frame in stack.reversed() {
-                if let c = frame.names?[first] { found = c; break }
+            for value in stack.reversed() {
+                if let c = member(first, path.keys[0], of: value) { found = c; break }
             }
         }
-        for name in path.dropFirst() {
+        for k in path.names.indices.dropFirst() {
             guard let f = found else { return nil }
-            found = (f as? [String: Any])?[name]
+            found = member(path.names[k], path.keys[k], of: f)
         }
         return found
+    }
+
+    /// The value `name` (its key `key`, when it is one) names in `value`, if any.
+    private static func member(_ name: String, _ key: TemplateKey?, of value: TemplateValue) -> TemplateValue? {
+        switch value {
+        case .view(let v): return key.flatMap(v.field)
+        case .names(let d): return d[name].map(TemplateValue.init)
+        default: return nil
+        }
     }
 
     /// `text` with `< > & " '` escaped, appended to `out`: the bytes between two of them appended
@@ -256,15 +272,14 @@ struct ReportTemplate: Sendable {
                       !(raw.first.map { "!>=&<$%{".contains($0) } ?? true) || triple else {
                     throw Unsupported(tag: raw)
                 }
-                let local = name != "." && name.hasPrefix(".")
-                let path = name == "." ? [] : name.split(separator: ".").map(String.init)
+                let path = Path(name)
                 switch sigil {
                 case "#", "^":
                     let standalone = newLine && lineFinished()
                     if !standalone { text += whitespace }
                     flush()
                     let body = try parse(section: name, newLine: standalone)
-                    nodes.append(.section(path, local: local, inverted: sigil == "^", body: body))
+                    nodes.append(.section(path, inverted: sigil == "^", body: body))
                     newLine = standalone
                 case "/":
                     guard name == section else { throw Unsupported(tag: raw) }
@@ -275,7 +290,7 @@ struct ReportTemplate: Sendable {
                 default:
                     text += whitespace
                     flush()
-                    nodes.append(.variable(path, local: local, escaped: !triple))
+                    nodes.append(.variable(path, escaped: !triple))
                     newLine = false
                 }
             }
