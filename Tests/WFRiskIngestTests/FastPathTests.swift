@@ -184,6 +184,14 @@ import WFRiskTestSupport
                 var appended: [UInt8] = [0x41]
                 Decimals.append(v, d, to: &appended)
                 #expect(appended == [0x41] + Array(plain(v, d).utf8), "appended: \(v) with \(d) decimals")
+                // Trimmed (the report's coordinates): the plain text without an all-zero fraction,
+                // for the value and for it made whole (so the fraction is zero half the time).
+                for w in [v, v.rounded()] {
+                    let p = plain(w, d), zeros = "." + String(repeating: "0", count: d)
+                    let expected = d > 0 && p.hasSuffix(zeros) ? String(p.dropLast(d + 1)) : p
+                    #expect(Decimals.format(w, d, trimmingZeros: true) == expected, "trimmed: \(w) with \(d) decimals")
+                    #expect(Decimals.format(w, d, trimmingZeros: false) == p, "untrimmed: \(w) with \(d) decimals")
+                }
             }
         }
         for v in [0.0, -0.0, 0.5, -0.5, 0.004999, 9.995, -9.995, 123456789.125, 1e300, -3e19] {

@@ -279,9 +279,10 @@ enum ReportCharts {
                 svg += "<path class=\"line\" d=\"\(path)\" fill=\"none\" stroke=\"\(line.colour.hex)\" stroke-width=\"\(n(width))\""
                     + (line.dashed ? " stroke-dasharray=\"5 3\"" : "") + "/>"
             }
+            let name = esc(line.name)
             for p in sorted {
                 guard let v = p.value else { continue }
-                svg += "<circle cx=\"\(n(x(p.year)))\" cy=\"\(n(y(v)))\" r=\"\(line.emphasised ? 3.5 : 2.5)\" fill=\"\(line.colour.hex)\"><title>\(esc(line.name)) \(p.year): \(trimmed(v))</title></circle>"
+                svg += "<circle cx=\"\(n(x(p.year)))\" cy=\"\(n(y(v)))\" r=\"\(line.emphasised ? 3.5 : 2.5)\" fill=\"\(line.colour.hex)\"><title>\(name) \(p.year): \(trimmed(v))</title></circle>"
             }
             if let last = sorted.last(where: { $0.value != nil }), let v = last.value {
                 labels.append((y(v), line.name, line.colour))
@@ -302,20 +303,16 @@ enum ReportCharts {
     // MARK: Helpers
 
     static func open(id: String, width: Double, height: Double, title: String, description: String) -> String {
-        "<svg id=\"\(esc(id))\" class=\"chart\" role=\"img\" aria-labelledby=\"\(esc(id))-title \(esc(id))-desc\" width=\"\(n(width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(width)) \(n(height))\" font-family=\"inherit\">"
-            + "<title id=\"\(esc(id))-title\">\(esc(title))</title><desc id=\"\(esc(id))-desc\">\(esc(description))</desc>"
+        let id = esc(id)
+        return "<svg id=\"\(id)\" class=\"chart\" role=\"img\" aria-labelledby=\"\(id)-title \(id)-desc\" width=\"\(n(width))\" height=\"\(n(height))\" viewBox=\"0 0 \(n(width)) \(n(height))\" font-family=\"inherit\">"
+            + "<title id=\"\(id)-title\">\(esc(title))</title><desc id=\"\(id)-desc\">\(esc(description))</desc>"
     }
 
     /// Coordinates with at most one decimal (smaller files, same picture).
-    static func n(_ v: Double) -> String {
-        let s = Decimals.format(v, 1)
-        return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
-    }
+    static func n(_ v: Double) -> String { Decimals.format(v, 1, trimmingZeros: true) }
 
-    static func trimmed(_ v: Double) -> String {
-        let s = Decimals.format(v, 1)
-        return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
-    }
+    /// A value with at most one decimal ("42", "42.5").
+    static func trimmed(_ v: Double) -> String { Decimals.format(v, 1, trimmingZeros: true) }
 
     /// "+8.1", "−2.0" (a true minus sign).
     static func signed(_ v: Double, _ decimals: Int) -> String {
@@ -332,8 +329,14 @@ enum ReportCharts {
     /// so replacing bytes gives the same text.
     static func esc(_ s: String) -> String {
         // Most labels have nothing to escape: returned as they are (the same string the loop builds).
-        guard s.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
-            || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }) else { return s }
+        // Scanned as one buffer: `utf8.contains(where:)` called a closure per byte, a twentieth of
+        // the 100x unit pages' model (perf, docs/performance.md "Issue 25, session 23").
+        var text = s
+        let special = text.withUTF8 { bytes in
+            bytes.contains { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+                || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'") }
+        }
+        guard special else { return s }
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 16)
         ReportTemplate.escape(s, into: &out)
