@@ -200,6 +200,9 @@ import WFRiskTestSupport
                 var appended: [UInt8] = []
                 Decimals.append(v, d, to: &appended)
                 #expect(appended == Array(Decimals.format(v, d).utf8), "appended: \(v) with \(d) decimals")
+                let whole = Decimals.format(v, d), zeros = "." + String(repeating: "0", count: d)
+                #expect(Decimals.format(v, d, trimmingZeros: true) == (d > 0 && whole.hasSuffix(zeros) ? String(whole.dropLast(d + 1)) : whole),
+                        "trimmed: \(v) with \(d) decimals")
             }
         }
     }

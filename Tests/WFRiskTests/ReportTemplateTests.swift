@@ -133,6 +133,70 @@ import WFRiskTestSupport
         #expect(compared == 600)
     }
 
+    /// Random templates over dictionaries that hold views (`TemplateFields`) and lists of views:
+    /// names answered by a view, names a view has no field for (looked up the stack past it),
+    /// nil optionals (`Fact.detail`: past it too), `.name` in the current value only, and dotted
+    /// names through views and dictionaries, as swift-mustache renders the same values made
+    /// plain (views by reflection).
+    @Test func randomTemplatesOverViewsRenderAsSwiftMustacheRendersThem() throws {
+        var rng = SeededRandom(seed: 2026)
+        func pick<T>(_ xs: [T]) -> T { xs[Int(rng.next() % UInt64(xs.count))] }
+        let texts = ["", "x", "<b>&\"'</b>", "King's Lynn"]
+        let textNames = ["name", "css", "href", "detail", "label", "value", "swatch"]
+        let viewNames = ["band", "rows", "entry"]
+        func fact() -> Fact { Fact(label: pick(texts), value: pick(texts), detail: rng.next() % 2 == 0 ? nil : pick(texts)) }
+        func object(_ depth: Int) -> [String: Any] {
+            var o: [String: Any] = [:]
+            for n in textNames where rng.next() % 3 != 0 { o[n] = pick(texts) }
+            if rng.next() % 2 == 0 { o["band"] = BandView(name: pick(texts), css: pick(texts), swatch: pick(texts)) }
+            if rng.next() % 2 == 0 { o["entry"] = IndexEntry(href: pick(texts), name: pick(texts)) }
+            if rng.next() % 3 != 0 {
+                o["rows"] = rng.next() % 2 == 0 ? (0..<Int(rng.next() % 3)).map { _ in fact() } as [Any]
+                    : (depth < 1 ? (0..<Int(rng.next() % 3)).map { _ in object(depth + 1) } as [Any] : [])
+            }
+            return o
+        }
+        func name() -> String {
+            switch rng.next() % 4 {
+            case 0: return "." + pick(textNames)
+            case 1: return pick(viewNames) + "." + pick(textNames)
+            default: return pick(textNames)
+            }
+        }
+        func template(_ depth: Int) -> String {
+            var out = ""
+            for _ in 0..<Int(1 + rng.next() % 6) {
+                switch rng.next() % (depth > 2 ? 4 : 6) {
+                case 0: out += pick(["text", " ", "\n", "  \n"])
+                case 1: out += "{{\(name())}}"
+                case 2: out += "{{{\(name())}}}"
+                case 3: out += "|"
+                default:
+                    let n = pick(viewNames + viewNames + textNames + [".rows", ".band"])
+                    let sigil = pick(["#", "^"])
+                    let standalone = rng.next() % 2 == 0
+                    let (o, c) = ("{{\(sigil)\(n)}}", "{{/\(n)}}")
+                    out += standalone ? "\n\(o)\n" + template(depth + 1) + "\n\(c)\n" : o + template(depth + 1) + c
+                }
+            }
+            return out
+        }
+        var compared = 0, throughViews = 0
+        for _ in 0..<600 {
+            let text = template(0)
+            let values = object(0)
+            let fast = try ReportTemplate(text).render(values)
+            var library = MustacheLibrary()
+            try library.register(text, named: "t")
+            let plain = try #require(library.render(TemplateValue(values).plain, withTemplate: "t"))
+            #expect(String(decoding: fast, as: UTF8.self) == plain, "template \(text.debugDescription) values \(values)")
+            compared += 1
+            if text.contains("{{#rows}}") || text.contains("{{#band}}") || text.contains(".band") || text.contains("entry.") { throughViews += 1 }
+        }
+        #expect(compared == 600)
+        #expect(throughViews > 300, "\(throughViews) templates reached views")
+    }
+
     /// A list made an item at a time (`TemplateList`) renders as the plain list it stands for,
     /// in sections and inverted sections, empty or not, whole or in blocks.
     @Test func aListMadeAnItemAtATimeIsThePlainList() throws {

@@ -80,6 +80,7 @@ import WFRiskTestSupport
                 judgement: OfstedJudgement(oldCode: u.oldCode, name: text(&rng), framework: .ilacs, published: DayStamp(year: 2019, month: 7, day: 29),
                                            publishedText: "2019-07-29", grade: .good, place: RecordPlace(file: "ofsted.csv")),
                 relation: .predecessor))
+            if i % 7 == 3 { u.overallRank = nil }  // some units excluded, with their reasons
             u.exclusionReason = u.isRanked ? nil : text(&rng)
             table.units[i] = u
         }
@@ -205,22 +206,25 @@ import WFRiskTestSupport
     /// A view's `field` against reflection, name by name: each stored property's name is a
     /// `TemplateKey` and answers what `plain` gives for the property (nil for a nil optional);
     /// every other key answers nil; and the views inside answer the same way, item by item.
-    static func fieldsDiffer(_ view: any TemplateFields, _ path: String) -> String? {
+    /// `answered`: each view type's fields seen, true once one answered a value (so that a test
+    /// can see every optional field was reached with a value at least once).
+    static func fieldsDiffer(_ view: any TemplateFields, _ path: String, answered: inout [String: Bool]) -> String? {
         var labels: Set<TemplateKey> = []
         for child in Mirror(reflecting: view).children {
             guard let label = child.label else { continue }
             guard let key = TemplateKey(rawValue: label) else { return "\(path).\(label) is not a TemplateKey" }
             labels.insert(key)
             let expected = ScoresReport.plain(child.value), got = view.field(key)
+            answered["\(type(of: view)).\(label)", default: false] = answered["\(type(of: view)).\(label)", default: false] || got != nil
             guard let got, let expected else {
                 if got == nil && expected == nil { continue }
                 return "\(path).\(label): \(got == nil ? "nil" : "a value") against \(expected == nil ? "nil" : "a value")"
             }
             if let d = same(got.plain, expected, path + "." + label) { return d }
             switch got {
-            case .view(let v): if let d = fieldsDiffer(v, path + "." + label) { return d }
+            case .view(let v): if let d = fieldsDiffer(v, path + "." + label, answered: &answered) { return d }
             case .views(let list):
-                for i in 0..<list.count { if let d = fieldsDiffer(list.item(i), path + ".\(label)[\(i)]") { return d } }
+                for i in 0..<list.count { if let d = fieldsDiffer(list.item(i), path + ".\(label)[\(i)]", answered: &answered) { return d } }
             default: break
             }
         }
@@ -232,18 +236,38 @@ import WFRiskTestSupport
 
     @Test(arguments: [ReportLayout.onePage, .unitPages])
     func reportViewsFieldsAreWhatReflectionGives(layout: ReportLayout) throws {
+        var answered: [String: Bool] = [:]
         for years in [false, true] {
             var data = try ReportTemplateTests.data(years: years)
             data.table = try Self.table(seed: years ? 5 : 6)
-            var (page, units) = try ReportModel.page(data, css: "p{}", layout: layout)
+            let (built, units) = try ReportModel.page(data, css: "p{}", layout: layout)
+            var page = built
             page.unitSections = RenderedHTML(bytes: Array("<p>é</p>".utf8))
-            #expect(Self.fieldsDiffer(page, "page") == nil, "\(Self.fieldsDiffer(page, "page") ?? "")")
+            let p = Self.fieldsDiffer(page, "page", answered: &answered)
+            #expect(p == nil, "\(p ?? "")")
             #expect(units.count == data.table.units.count)
             for u in units {
-                let d = Self.fieldsDiffer(u, u.name)
+                let d = Self.fieldsDiffer(u, u.name, answered: &answered)
                 #expect(d == nil, "\(u.name): \(d ?? "")")
             }
         }
+        // Every field of every view reached with a value somewhere (an optional nil throughout
+        // would leave its `switch` arm unchecked), but those these synthetic runs never have.
+        let never: Set<String> = []
+        let unanswered = Set(answered.filter { !$0.value }.keys).subtracting(never)
+        #expect(unanswered.isEmpty, "never answered a value: \(unanswered.sorted())")
+        #expect(answered.count > 100, "\(answered.count) fields seen")
+    }
+
+    /// The palette's bands' views, made once, are those made for each row; other names are
+    /// "other" bands with their own swatch.
+    @Test func bandViewsAreTheOnesDrawnForEachRow() {
+        for name in ReportPalette.bands.map(\.name) + ["unknown band", ""] {
+            let v = ReportModel.band(name)
+            let known = ReportPalette.bands.contains { $0.name == name }
+            #expect(v?.name == name && v?.css == (known ? name : "other") && v?.swatch == ReportCharts.swatch(name), "\(name)")
+        }
+        #expect(ReportModel.band(nil) == nil)
     }
 
     /// The national page handed to the file in blocks (`ReportTemplate.render(_:blockSize:to:)`)

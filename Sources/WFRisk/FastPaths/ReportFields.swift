@@ -30,7 +30,7 @@ enum TemplateKey: String, Sendable, CaseIterable {
 }
 
 /// A value as `ReportTemplate` reads it: a view's field, or a value handed in as `Any` (a
-/// dictionary of names, as `ScoresReport.unitPage` and the tests give), told apart once.
+/// dictionary of names, as `ScoresReport.unitPage` and the tests give), converted when read.
 enum TemplateValue {
     case text(String)
     /// HTML already rendered, placed by `{{{name}}}` as its bytes.
@@ -79,11 +79,11 @@ enum TemplateValue {
 }
 
 extension Optional where Wrapped == String {
-    var template: TemplateValue? { map(TemplateValue.text) }
+    var templateValue: TemplateValue? { map(TemplateValue.text) }
 }
 
 extension Optional where Wrapped == BandView {
-    var template: TemplateValue? { map(TemplateValue.view) }
+    var templateValue: TemplateValue? { map(TemplateValue.view) }
 }
 
 /// A list of views made as the template reaches each item, instead of all at once. Why: the
@@ -187,16 +187,16 @@ extension NationalRow: TemplateFields {
         switch key {
         case .href: .text(href)
         case .rank: .text(rank)
-        case .interval: interval.template
+        case .interval: interval.templateValue
         case .name: .text(name)
         case .code: .text(code)
         case .region: .text(region)
-        case .band: band.template
+        case .band: band.templateValue
         case .overall: .text(overall)
         case .instability: .text(instability)
         case .caseload: .text(caseload)
         case .status: .text(status)
-        case .reason: reason.template
+        case .reason: reason.templateValue
         default: nil
         }
     }
@@ -245,20 +245,20 @@ extension UnitView: TemplateFields {
         case .newCode: .text(newCode)
         case .region: .text(region)
         case .ranked: .flag(ranked)
-        case .exclusionReason: exclusionReason.template
-        case .summary: summary.template
-        case .mainDrivers: mainDrivers.template
-        case .neighbours: neighbours.template
+        case .exclusionReason: exclusionReason.templateValue
+        case .summary: summary.templateValue
+        case .mainDrivers: mainDrivers.templateValue
+        case .neighbours: neighbours.templateValue
         case .facts: .views(TemplateList(facts))
-        case .band: band.template
+        case .band: band.templateValue
         case .contributionChart: .text(contributionChart)
         case .indicatorGroups: .views(TemplateList(indicatorGroups))
-        case .seriesChart: seriesChart.template
+        case .seriesChart: seriesChart.templateValue
         case .seriesHeaders: .views(TemplateList(seriesHeaders))
         case .seriesRows: .views(TemplateList(seriesRows))
         case .evidence: .views(TemplateList(evidence))
         case .hasEvidence: .flag(hasEvidence)
-        case .judgement: judgement.template
+        case .judgement: judgement.templateValue
         case .notes: .texts(notes)
         case .hasNotes: .flag(hasNotes)
         case .intervalRows: .views(TemplateList(intervalRows))
@@ -274,7 +274,7 @@ extension Fact: TemplateFields {
         switch key {
         case .label: .text(label)
         case .value: .text(value)
-        case .detail: detail.template
+        case .detail: detail.templateValue
         default: nil
         }
     }
@@ -301,11 +301,11 @@ extension IndicatorRow: TemplateFields {
         case .region: .text(region)
         case .neighbours: .text(neighbours)
         case .rank: .text(rank)
-        case .band: band.template
+        case .band: band.templateValue
         case .weight: .text(weight)
         case .points: .text(points)
         case .pointsClass: .text(pointsClass)
-        case .note: note.template
+        case .note: note.templateValue
         default: nil
         }
     }
@@ -334,7 +334,7 @@ extension Quote: TemplateFields {
         case .theme: .text(theme)
         case .polarity: .text(polarity)
         case .file: .text(file)
-        case .date: date.template
+        case .date: date.templateValue
         default: nil
         }
     }

@@ -311,8 +311,8 @@ enum ReportCharts {
     /// Coordinates with at most one decimal (smaller files, same picture).
     static func n(_ v: Double) -> String { Decimals.format(v, 1, trimmingZeros: true) }
 
-    /// A value with at most one decimal ("42", "42.5").
-    static func trimmed(_ v: Double) -> String { Decimals.format(v, 1, trimmingZeros: true) }
+    /// A value with at most one decimal ("42", "42.5"): written as coordinates are.
+    static func trimmed(_ v: Double) -> String { n(v) }
 
     /// "+8.1", "−2.0" (a true minus sign).
     static func signed(_ v: Double, _ decimals: Int) -> String {
@@ -339,7 +339,7 @@ enum ReportCharts {
         guard special else { return s }
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 16)
-        ReportTemplate.escape(s, into: &out)
+        ReportTemplate.escape(text, into: &out)
         return String(decoding: out, as: UTF8.self)
     }
 

@@ -500,9 +500,9 @@ enum ReportModel {
 
     /// The palette's bands' views, drawn once: a unit's rows each name a band, and drawing its
     /// swatch again for each was a twentieth of the 100x unit pages' model (perf).
-    private static let knownBands: [String: BandView] = Dictionary(uniqueKeysWithValues: ReportPalette.bands.map {
+    private static let knownBands: [String: BandView] = Dictionary(ReportPalette.bands.map {
         ($0.name, BandView(name: $0.name, css: $0.name, swatch: ReportCharts.swatch($0.name)))
-    })
+    }, uniquingKeysWith: { first, _ in first })
 
     static func score(_ v: Double?) -> String { v.map { Decimals.format($0, 1) } ?? "–" }
 

@@ -3,14 +3,16 @@ import WFRiskCore
 
 /// The report's fast template path: the Mustache subset `Resources/report/*.mustache` use
 /// (`{{name}}`, `{{{name}}}`, `{{.}}`, `{{#name}}`, `{{^name}}`, `{{/name}}`, names beginning with
-/// `.` looked up in the current value only), rendered into bytes from the values
-/// `ScoresReport.plain` makes. It gives swift-mustache's output byte for byte (its standalone-line
+/// `.` looked up in the current value only), rendered into bytes from the views' fields
+/// (`TemplateFields.field`, read by key) and from dictionaries of names. It gives swift-mustache's
+/// output, over the same values made plain (`ScoresReport.plain`), byte for byte (its standalone-line
 /// rule, its truthiness: an empty string is true, an empty list false; its escaping of
 /// `< > & " '`), without its per-lookup protocol casts and per-character escaping, which were
 /// most of the report's write time (docs/performance.md, "report at scale").
 /// A template using anything else (partials, comments, delimiters, lambdas) is refused with
 /// `Unsupported`, and the report falls back to swift-mustache. `ReportTemplateTests` pins the two
-/// paths to each other.
+/// paths to each other. Printing a view or a list itself (`{{name}}` naming one) is outside the
+/// subset: no template does it, and the two paths print different descriptions of it.
 struct ReportTemplate: Sendable {
     struct Unsupported: Error, CustomStringConvertible {
         let tag: String
