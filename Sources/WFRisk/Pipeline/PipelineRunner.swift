@@ -100,6 +100,7 @@ public struct PipelineRunner {
     }
 
     public func run() throws -> RunOutcome {
+        FreedMemory.limitArenas(to: options.threads)
         let folders = RunFolders(root: pipeline.outputs.directory)
         let lock = PipelineLock(directory: folders.root)
         try lock.acquire()

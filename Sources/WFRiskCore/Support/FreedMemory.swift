@@ -34,6 +34,32 @@ package enum FreedMemory {
         lock.withLock { released += 1 }
     }
 
+    private typealias Option = @convention(c) (Int32, Int32) -> Int32
+
+    /// glibc's `mallopt`, looked up once; nil on a C library without it.
+    private static let option: Option? = {
+        #if canImport(Glibc)
+        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "mallopt") else { return nil }
+        return unsafeBitCast(symbol, to: Option.self)
+        #else
+        return nil
+        #endif
+    }()
+
+    /// Caps glibc's malloc arenas at `threads` (at least 2) for the rest of the process; false
+    /// where the C library has no such setting. Why: glibc gives a thread that finds the arenas
+    /// busy an arena of its own, up to eight per core, and a page freed in one arena serves only
+    /// that arena's later allocations. The run's parallel steps start threads of their own
+    /// (`Parallel.workers`), so at 100x the default formats' peak was 429–535 MB over sixteen runs,
+    /// over twice the input in six; with the arenas capped at the run's two threads it was 416–431
+    /// MB, and the runs no slower (docs/performance.md, "Issue 25, session 23"). Call it before the
+    /// run's threads start.
+    @discardableResult
+    package static func limitArenas(to threads: Int) -> Bool {
+        let arenaMax: Int32 = -8  // M_ARENA_MAX in glibc's malloc.h
+        return option?(arenaMax, Int32(clamping: max(2, threads))) == 1
+    }
+
     /// Calls of `release` so far in this process (the tests check the stage graph makes them).
     package static var releases: Int { lock.withLock { released } }
     nonisolated(unsafe) private static var released = 0
