@@ -50,9 +50,9 @@ package enum FreedMemory {
     /// where the C library has no such setting. Why: glibc gives a thread that finds the arenas
     /// busy an arena of its own, up to eight per core, and a page freed in one arena serves only
     /// that arena's later allocations. The run's parallel steps start threads of their own
-    /// (`Parallel.workers`), so at 100x the default formats' peak was 429–535 MB over sixteen runs,
-    /// over twice the input in six; with the arenas capped at the run's two threads, 416–461 MB
-    /// over seven (at most 1.90×), and the runs no slower (docs/performance.md, "Issue 25,
+    /// (`Parallel.workers`), so at 100x the default formats' peak was 418–522 MiB over 22 runs,
+    /// over twice the input in 10; with the arenas capped at the run's two threads, 411–450 MiB
+    /// over seven (at most 1.95×), and the runs no slower (docs/performance.md, "Issue 25,
     /// session 23"). Call it before the run's threads start.
     @discardableResult
     package static func limitArenas(to threads: Int) -> Bool {
