@@ -122,15 +122,20 @@ import WFRiskTestSupport
         var compared = 0
         for _ in 0..<600 {
             let text = template(0)
-            let values = object(0)
-            let fast = try ReportTemplate(text).render(values)
-            var library = MustacheLibrary()
-            try library.register(text, named: "t")
-            let plain = try #require(library.render(values, withTemplate: "t"))
-            #expect(String(decoding: fast, as: UTF8.self) == plain, "template \(text.debugDescription) values \(values)")
+            try Self.expectSameAsSwiftMustache(text, object(0))
             compared += 1
         }
         #expect(compared == 600)
+    }
+
+    /// `text` rendered over `values` by the fast path and by swift-mustache (over the values made
+    /// plain: views by reflection) gives the same text.
+    static func expectSameAsSwiftMustache(_ text: String, _ values: [String: Any], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let fast = try ReportTemplate(text).render(values)
+        var library = MustacheLibrary()
+        try library.register(text, named: "t")
+        let plain = try #require(library.render(TemplateValue(values).plain, withTemplate: "t"), sourceLocation: sourceLocation)
+        #expect(String(decoding: fast, as: UTF8.self) == plain, "template \(text.debugDescription) values \(values)", sourceLocation: sourceLocation)
     }
 
     /// Random templates over dictionaries that hold views (`TemplateFields`) and lists of views:
@@ -184,12 +189,7 @@ import WFRiskTestSupport
         var compared = 0, throughViews = 0
         for _ in 0..<600 {
             let text = template(0)
-            let values = object(0)
-            let fast = try ReportTemplate(text).render(values)
-            var library = MustacheLibrary()
-            try library.register(text, named: "t")
-            let plain = try #require(library.render(TemplateValue(values).plain, withTemplate: "t"))
-            #expect(String(decoding: fast, as: UTF8.self) == plain, "template \(text.debugDescription) values \(values)")
+            try Self.expectSameAsSwiftMustache(text, object(0))
             compared += 1
             if text.contains("{{#rows}}") || text.contains("{{#band}}") || text.contains(".band") || text.contains("entry.") { throughViews += 1 }
         }

@@ -13,16 +13,21 @@ import Glibc
 /// library has none this does nothing.
 package enum FreedMemory {
     private typealias Trim = @convention(c) (Int) -> Int32
+    private typealias Option = @convention(c) (Int32, Int32) -> Int32
 
-    /// glibc's `malloc_trim`, looked up once; nil on a C library without it.
-    private static let trim: Trim? = {
+    /// glibc's `malloc_trim` and `mallopt`, looked up once; nil on a C library without them.
+    private static let trim = glibc("malloc_trim", as: Trim.self)
+    private static let option = glibc("mallopt", as: Option.self)
+
+    /// The C library's function `name`, looked up at run time (glibc's only).
+    private static func glibc<Function>(_ name: String, as type: Function.Type) -> Function? {
         #if canImport(Glibc)
-        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "malloc_trim") else { return nil }
-        return unsafeBitCast(symbol, to: Trim.self)
+        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, name) else { return nil }
+        return unsafeBitCast(symbol, to: Function.self)
         #else
         return nil
         #endif
-    }()
+    }
 
     /// Whether this process can give freed pages back (glibc).
     package static var canRelease: Bool { trim != nil }
@@ -33,18 +38,6 @@ package enum FreedMemory {
         _ = trim?(0)
         lock.withLock { released += 1 }
     }
-
-    private typealias Option = @convention(c) (Int32, Int32) -> Int32
-
-    /// glibc's `mallopt`, looked up once; nil on a C library without it.
-    private static let option: Option? = {
-        #if canImport(Glibc)
-        guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "mallopt") else { return nil }
-        return unsafeBitCast(symbol, to: Option.self)
-        #else
-        return nil
-        #endif
-    }()
 
     /// Caps glibc's malloc arenas at `threads` (at least 2) for the rest of the process; false
     /// where the C library has no such setting. Why: glibc gives a thread that finds the arenas
