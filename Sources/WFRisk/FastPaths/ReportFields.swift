@@ -38,7 +38,7 @@ enum TemplateValue {
     case flag(Bool)
     case number(Int)
     case texts([String])
-    /// A list of views, each made as the template reaches it.
+    /// A list of views, each read as the template reaches it.
     case views(TemplateList)
     case view(any TemplateFields)
     case names([String: Any])
@@ -86,11 +86,11 @@ extension Optional where Wrapped == BandView {
     var templateValue: TemplateValue? { map(TemplateValue.view) }
 }
 
-/// A list of views made as the template reaches each item, instead of all at once. Why: the
-/// national view lists every unit in its table, its index and each funnel's table; at 20,000
-/// units those lists' dictionaries were 87 MB of live heap at the end of the write stage, the
-/// default formats' peak (heaptrack, docs/performance.md "Issue 25, session 18").
-/// swift-mustache and the tests see `materialized`, the plain list.
+/// A list of views, read item by item as the template reaches each, never turned into a list of
+/// dictionaries. Why: the national view lists every unit in its table, its index and each
+/// funnel's table; at 20,000 units those lists' dictionaries were 87 MB of live heap at the end
+/// of the write stage, the default formats' peak (heaptrack, docs/performance.md "Issue 25,
+/// session 18"). swift-mustache and the tests see `materialized`, the plain list.
 struct TemplateList {
     let count: Int
     let item: (Int) -> any TemplateFields
