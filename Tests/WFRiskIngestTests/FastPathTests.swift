@@ -189,8 +189,7 @@ import WFRiskTestSupport
                 for w in [v, v.rounded()] {
                     let p = plain(w, d), zeros = "." + String(repeating: "0", count: d)
                     let expected = d > 0 && p.hasSuffix(zeros) ? String(p.dropLast(d + 1)) : p
-                    #expect(Decimals.format(w, d, trimmingZeros: true) == expected, "trimmed: \(w) with \(d) decimals")
-                    #expect(Decimals.format(w, d, trimmingZeros: false) == p, "untrimmed: \(w) with \(d) decimals")
+                    #expect(Decimals.compact(w, d) == expected, "trimmed: \(w) with \(d) decimals")
                 }
             }
         }
@@ -201,7 +200,7 @@ import WFRiskTestSupport
                 Decimals.append(v, d, to: &appended)
                 #expect(appended == Array(Decimals.format(v, d).utf8), "appended: \(v) with \(d) decimals")
                 let whole = Decimals.format(v, d), zeros = "." + String(repeating: "0", count: d)
-                #expect(Decimals.format(v, d, trimmingZeros: true) == (d > 0 && whole.hasSuffix(zeros) ? String(whole.dropLast(d + 1)) : whole),
+                #expect(Decimals.compact(v, d) == (d > 0 && whole.hasSuffix(zeros) ? String(whole.dropLast(d + 1)) : whole),
                         "trimmed: \(v) with \(d) decimals")
             }
         }

@@ -309,7 +309,7 @@ enum ReportCharts {
     }
 
     /// Coordinates with at most one decimal (smaller files, same picture).
-    static func n(_ v: Double) -> String { Decimals.format(v, 1, trimmingZeros: true) }
+    static func n(_ v: Double) -> String { Decimals.compact(v, 1) }
 
     /// A value with at most one decimal ("42", "42.5"): written as coordinates are.
     static func trimmed(_ v: Double) -> String { n(v) }

@@ -78,7 +78,7 @@ enum WorkbookFrame {
             }
             // libxlsxwriter asks for the last row's styles as it closes the workbook, sheet by sheet.
             for i in rows.indices { try rows[i].writeLastRow() }
-            for (i, (ws, sheet)) in sheetsMade.enumerated() { try WorkbookWriter.finish(ws, sheet, widths: rows[i].widths) }
+            for (i, (ws, sheet)) in sheetsMade.enumerated() { try WorkbookWriter.finish(ws, sheet, widths: rows[i].widths, wrapped: rows[i].wrapped) }
             closed = true
             try WorkbookWriter.check(workbook_close(workbook), "closing the workbook")
         }
@@ -118,7 +118,8 @@ enum WorkbookFrame {
 struct SheetRows {
     let sheet: WorkbookSheet
     private let formats: WorkbookWriter.Formats
-    private let wrapped: [Bool]
+    /// By column: whether it wraps (`WorkbookWriter.wrappedColumns`).
+    let wrapped: [Bool]
     private let columns: [[UInt8]]
     var widths: [Double]
     /// The deflated pieces of every row but the last, in order: where each sits in the spool, its

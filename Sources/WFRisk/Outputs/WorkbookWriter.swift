@@ -217,7 +217,7 @@ enum WorkbookWriter {
         guard r + 1 == sheet.rowCount else {
             throw WFRiskError.runtime("sheet \(sheet.name): \(r + 1) rows written, \(sheet.rowCount) expected")
         }
-        try finish(ws, sheet, widths: widths)
+        try finish(ws, sheet, widths: widths, wrapped: wrapped)
     }
 
     /// A new sheet with its header row written.
@@ -253,9 +253,9 @@ enum WorkbookWriter {
         }
     }
 
-    /// The sheet's widths, frozen panes, filter and colour scales, set once its rows are written.
-    static func finish(_ ws: UnsafeMutablePointer<lxw_worksheet>, _ sheet: WorkbookSheet, widths: [Double]) throws {
-        let wrapped = wrappedColumns(sheet)
+    /// The sheet's widths, frozen panes, filter and colour scales, set once its rows are written
+    /// (`wrapped`: the sheet's `wrappedColumns`, as its rows were written with).
+    static func finish(_ ws: UnsafeMutablePointer<lxw_worksheet>, _ sheet: WorkbookSheet, widths: [Double], wrapped: [Bool]) throws {
         for c in sheet.header.indices {
             let width = wrapped[c] ? 80 : min(widths[c], 50)
             try check(worksheet_set_column(ws, lxw_col_t(c), lxw_col_t(c), width, nil), "setting widths in \(sheet.name)")

@@ -9,9 +9,9 @@ package enum Decimals {
     /// `format`, without the decimals when they are all zero ("42" for 42.0, "42.5"): the
     /// report's chart coordinates and labels. Cut from the bytes, not from a string made and
     /// searched (`hasSuffix`, `dropLast`: a tenth of the 100x unit pages' charts, perf).
-    package static func format(_ value: Double, _ decimals: Int, trimmingZeros: Bool) -> String {
+    package static func compact(_ value: Double, _ decimals: Int) -> String {
         digits(value, decimals) { bytes in
-            guard trimmingZeros, decimals > 0, bytes.suffix(decimals).allSatisfy({ $0 == UInt8(ascii: "0") }) else {
+            guard decimals > 0, bytes.suffix(decimals).allSatisfy({ $0 == UInt8(ascii: "0") }) else {
                 return String(decoding: bytes, as: UTF8.self)
             }
             return String(decoding: bytes.dropLast(decimals + 1), as: UTF8.self)
