@@ -3,6 +3,7 @@ import Testing
 import WFRiskTestSupport
 @testable import WFRiskCore
 @testable import WFRiskIngest
+import WFRiskInspections
 @testable import WFRiskScoring
 
 /// History years are scored by a lean pass (`Scorer.scoreHistoryYear`); each year must still be
@@ -60,5 +61,93 @@ import WFRiskTestSupport
             excluded += full.units.filter { !$0.isRanked }.count
         }
         #expect(excluded > 0, "the series exercises exclusion reasons")
+    }
+
+    /// Every field of a `YearScore`, numbers as their bits: what "the same" means below.
+    static func exact(_ y: YearScore) -> [String] {
+        func bits(_ x: Double?) -> String { x.map { String($0.bitPattern) } ?? "-" }
+        return [y.unit.key, y.oldCode, y.newCode, y.name, y.regionCode, bits(y.overall), y.overallRank.map(String.init) ?? "-",
+                bits(y.instability), y.instabilityRank.map(String.init) ?? "-", bits(y.caseloadRisk),
+                y.caseloadRiskRank.map(String.init) ?? "-", y.band ?? "-", y.quartile.map(String.init) ?? "-",
+                bits(y.coverage), y.exclusionReason ?? "-"]
+    }
+
+    /// `input`'s every year scored in columns (`Scorer.scoreHistoryYear`) and by the plain pass
+    /// (`scoreHistoryYearPlain`): the same units in the same order, every field to the last bit,
+    /// and the same count ranked. Returns how many units were left unranked, over the years.
+    static func expectColumnsArePlain(_ input: ScoringInput, figures: FigureTable, years: [Int],
+                                      inspections: [Int: [ReportingUnit: InspectionEvidence]]? = nil, _ label: String) throws -> Int {
+        var unranked = 0
+        for year in years {
+            var yearInput = input
+            yearInput.settings.year = year
+            if let inspections { yearInput.inspections = inspections[year] ?? [:] }
+            let columns = try Scorer.scoreHistoryYear(yearInput, figures: figures)
+            let plain = try Scorer.scoreHistoryYearPlain(yearInput, figures: figures)
+            #expect(columns.year == plain.year && columns.rankedCount == plain.rankedCount, "\(label) \(year)")
+            #expect(columns.units.map(exact) == plain.units.map(exact), "\(label) \(year)")
+            unranked += plain.units.count { !$0.isRanked }
+        }
+        return unranked
+    }
+
+    /// History years in columns against the plain pass on seeded synthetic series: suppressed
+    /// rates (some units unranked, their reasons from the plain assembly), every indicator
+    /// weighted or the defaults, other trend windows, minimum coverages and blends, and inspection
+    /// evidence for some units in some years (the fixed-scale standardisation).
+    @Test(arguments: [11, 12, 13] as [UInt64])
+    func historyYearsInColumnsAreThePlainPass(seed: UInt64) throws {
+        var rows = SyntheticData.rows(seed: seed, years: 2016...2023)
+        var rng = SeededRandom(seed: seed &+ 5)
+        for i in rows.indices {
+            if rng.unit() < 0.2 { rows[i].absence = "c" }
+            if rng.unit() < 0.05 { rows[i].inpost = 0 }
+        }
+        let path = Fixtures.temporaryDirectory() + "/wf.csv"
+        try Fixtures.write(Fixtures.workforceCSV(rows), to: path)
+        let dataset = try TidyDataset.merge([try Fixtures.reader().read(path: path, wanted: Measure.workforce, kind: "workforce")])
+        let figures = FigureTable(dataset)
+        let years = Array(2017...2023)
+        var evidence: [Int: [ReportingUnit: InspectionEvidence]] = [:]
+        for year in years {
+            for unit in figures.unitOrder[year] ?? [] where rng.unit() < 0.4 {
+                let instability: Double? = rng.unit() < 0.8 ? 2 * rng.unit() - 1 : nil
+                let caseload: Double? = rng.unit() < 0.8 ? 2 * rng.unit() - 1 : nil
+                evidence[year, default: [:]][unit] = InspectionEvidence(instabilityConcern: instability, caseloadConcern: caseload,
+                                                                        latestDate: nil, judgement: nil, quotes: [])
+            }
+        }
+        var unranked = 0
+        for variant in 0..<4 {
+            var settings = try Fixtures.settings()
+            if variant != 1 { for i in Indicator.allCases { settings.weights[i] = 1 } }
+            settings.minCoverage = [0.95, 0.3, 0.8, 1][variant]
+            settings.trendYears = [3, 3, 2, 5][variant]
+            if variant == 3 { settings.blend = [.instability: 0.7, .caseloadRisk: 0.3] }
+            let input = ScoringInput(workforce: dataset, registry: try Fixtures.registry(), inspections: variant == 2 ? [:] : nil,
+                                     settings: settings)
+            unranked += try Self.expectColumnsArePlain(input, figures: figures, years: years,
+                                                       inspections: variant == 2 ? evidence : nil, "seed \(seed) variant \(variant)")
+        }
+        #expect(unranked > 0, "the series leaves units unranked, so their reasons are compared")
+    }
+
+    /// The same on the real DfE workforce file with the real demand files: boundary changes
+    /// (predecessors' figures), suppressed and missing values, every year the file holds.
+    @Test func historyYearsInColumnsAreThePlainPassOnRealData() throws {
+        guard Fixtures.sharedAvailable else {
+            print(Fixtures.sharedSkipMessage)
+            return
+        }
+        let reader = try Fixtures.reader()
+        let workforce = try TidyDataset.merge([try reader.read(path: Fixtures.realWorkforce, wanted: Measure.workforce, kind: "workforce")])
+        let demand = try TidyDataset.merge([Fixtures.realB1, Fixtures.realC1].map { try reader.read(path: $0, wanted: Measure.demand, kind: "demand") })
+        let figures = FigureTable(workforce)
+        for withDemand in [false, true] {
+            var settings = try Fixtures.settings()
+            settings.minCoverage = withDemand ? 0.9 : 0.3
+            let input = ScoringInput(workforce: workforce, demand: withDemand ? demand : nil, registry: try Fixtures.registry(), settings: settings)
+            _ = try Self.expectColumnsArePlain(input, figures: figures, years: figures.years, withDemand ? "real, demand" : "real")
+        }
     }
 }

@@ -45,21 +45,30 @@ enum ComponentSum {
     /// The same value and coverage; the indicator list only when the value is missing (without
     /// contributions, as the plain version leaves it then).
     static func lean(_ kind: ScoreKind, _ results: IndicatorResults, _ rules: Rules) -> ComponentScore {
+        let (value, coverage) = valueAndCoverage(rules) { results.z($0) }
+        // The indicators, for the exclusion reason, only when there is no value.
+        return ComponentScore(kind: kind, value: value, coverage: coverage,
+                              indicators: value == nil ? rules.listed.compactMap { results[$0] } : [], rank: nil)
+    }
+
+    /// The score and its coverage from each indicator's z-score (`z`, nil where it has none):
+    /// `lean`'s arithmetic, and a history year's (`ScoringContext.historyYear`), which reads the
+    /// z-scores from columns. An indicator's weight is `rules.weightOf`'s, as every result holds it.
+    static func valueAndCoverage(_ rules: Rules, z: (Indicator) -> Double?) -> (value: Double?, coverage: Double) {
         var total = 0.0, presentWeight = 0.0
         for i in rules.weighted {
             total += rules.weightOf[i.ordinal]
-            if results.z(i) != nil { presentWeight += rules.weightOf[i.ordinal] }
+            if z(i) != nil { presentWeight += rules.weightOf[i.ordinal] }
         }
         let coverage = total > 0 ? presentWeight / total : 0
-        guard coverage + 1e-9 >= rules.minCoverage, presentWeight > 0 else {
-            return ComponentScore(kind: kind, value: nil, coverage: coverage, indicators: rules.listed.compactMap { results[$0] }, rank: nil)
-        }
+        guard coverage + 1e-9 >= rules.minCoverage, presentWeight > 0 else { return (nil, coverage) }
         let pointsPerZ = 50 / rules.zClamp
         var sum = 0.0
         for i in rules.listed {
-            guard let (z, weight) = results.zAndWeight(i), weight > 0 else { continue }
+            let weight = rules.weightOf[i.ordinal]
+            guard let z = z(i), weight > 0 else { continue }
             sum += pointsPerZ * weight * z / presentWeight
         }
-        return ComponentScore(kind: kind, value: min(100, max(0, 50 + sum)), coverage: coverage, indicators: [], rank: nil)
+        return (min(100, max(0, 50 + sum)), coverage)
     }
 }

@@ -99,6 +99,9 @@ struct IndicatorResults {
     /// unit and indicator; through the subscript each read moved the whole result).
     func adjusted(_ indicator: Indicator) -> Double? { slots[indicator.ordinal]?.adjusted }
 
+    /// The indicator's value before shrinkage, read in place.
+    func value(_ indicator: Indicator) -> Double? { slots[indicator.ordinal]?.value }
+
     /// The value before shrinkage of a result with an adjusted value (its adjusted value when it
     /// has none), read in place: what the standardisation's spread is measured on.
     func unshrunk(_ indicator: Indicator) -> Double? {
@@ -112,9 +115,4 @@ struct IndicatorResults {
     /// The indicator's z-score, read in place.
     func z(_ indicator: Indicator) -> Double? { slots[indicator.ordinal]?.z }
 
-    /// The indicator's z-score and weight when it has a z-score, read in place.
-    func zAndWeight(_ indicator: Indicator) -> (Double, Double)? {
-        guard let z = slots[indicator.ordinal]?.z, let weight = slots[indicator.ordinal]?.weight else { return nil }
-        return (z, weight)
-    }
 }

@@ -109,32 +109,36 @@ package enum Ranking {
             units[i].overall = (wI * a + wC * b) / (wI + wC)
         }
         // Each unit's place in code order: the tie rule of every ordering below, compared as integers.
-        let byCode = codeOrder(units)
-        assign(&units, values: units.map(\.instability.value), byCode: byCode) { $0.instability.rank = $1 }
-        assign(&units, values: units.map(\.caseloadRisk.value), byCode: byCode) { $0.caseloadRisk.rank = $1 }
-        assign(&units, values: units.map(\.overall), byCode: byCode) { $0.overallRank = $1 }
-        let ranks = units.map(\.overallRank)
-        let ranked = ranks.count { $0 != nil }
+        let byCode = codeOrder(units.map(\.unit))
+        for (i, rank) in ranks(units.map(\.instability.value), byCode: byCode).enumerated() where rank != nil { units[i].instability.rank = rank }
+        for (i, rank) in ranks(units.map(\.caseloadRisk.value), byCode: byCode).enumerated() where rank != nil { units[i].caseloadRisk.rank = rank }
+        let overallRanks = ranks(units.map(\.overall), byCode: byCode)
+        let ranked = overallRanks.count { $0 != nil }
         for i in units.indices {
-            guard let rank = ranks[i] else { continue }
+            guard let rank = overallRanks[i] else { continue }
+            units[i].overallRank = rank
             units[i].quartile = quartile(rank: rank, of: ranked)
         }
         // Positions sorted, then the units moved once (a unit is a large value to move at every swap).
-        // A total order (units are unique), so the same order as sorting the units themselves.
-        let order = units.indices.sorted { i, j in
-            switch (ranks[i], ranks[j]) {
+        permute(&units, to: tableOrder(overallRanks, byCode: byCode))
+    }
+
+    /// The table's order of positions: ranked units by overall rank, then the unranked, ties and
+    /// the unranked in code order. A total order (units are unique), so the same order as sorting
+    /// the units themselves.
+    static func tableOrder(_ overallRanks: [Int?], byCode: [Int]) -> [Int] {
+        overallRanks.indices.sorted { i, j in
+            switch (overallRanks[i], overallRanks[j]) {
             case let (x?, y?): return x != y ? x < y : byCode[i] < byCode[j]
             case (_?, nil): return true
             case (nil, _?): return false
             default: return byCode[i] < byCode[j]
             }
         }
-        permute(&units, to: order)
     }
 
     /// Each position's place when the units are ordered by code (`ReportingUnit`'s order).
-    static func codeOrder(_ units: [UnitScore]) -> [Int] {
-        let codes = units.map(\.unit)
+    static func codeOrder(_ codes: [ReportingUnit]) -> [Int] {
         // Scoring lists units by code, so this is usually the identity.
         if zip(codes, codes.dropFirst()).allSatisfy({ $0 < $1 }) { return Array(codes.indices) }
         var place = [Int](repeating: 0, count: codes.count)
@@ -159,15 +163,19 @@ package enum Ranking {
         }
     }
 
-    private static func assign(_ units: inout [UnitScore], values: [Double?], byCode: [Int], set: (inout UnitScore, Int) -> Void) {
+    /// Each position's rank (1 = highest value) among the values present, on the values as
+    /// written; equal written values share a rank, and order within a tie is by code.
+    static func ranks(_ values: [Double?], byCode: [Int]) -> [Int?] {
         let order = values.indices
             .compactMap { i in values[i].map { (i, Decimals.round($0, scoreDecimals)) } }
             .sorted { a, b in a.1 != b.1 ? a.1 > b.1 : byCode[a.0] < byCode[b.0] }
+        var ranks = [Int?](repeating: nil, count: values.count)
         var previous: Double?
         var rank = 0
         for (position, (i, v)) in order.enumerated() {
             if v != previous { rank = position + 1; previous = v }
-            set(&units[i], rank)
+            ranks[i] = rank
         }
+        return ranks
     }
 }

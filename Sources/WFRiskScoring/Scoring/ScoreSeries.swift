@@ -215,22 +215,32 @@ package final class YearScore: Sendable {
     package let coverage: Double
     package let exclusionReason: String?
 
-    package init(_ u: UnitScore) {
-        unit = u.unit
-        oldCode = u.oldCode
-        newCode = u.newCode
-        name = u.name
-        regionCode = u.regionCode
-        overall = u.overall
-        overallRank = u.overallRank
-        instability = u.instability.value
-        instabilityRank = u.instability.rank
-        caseloadRisk = u.caseloadRisk.value
-        caseloadRiskRank = u.caseloadRisk.rank
-        band = u.band
-        quartile = u.quartile
-        coverage = u.coverage
-        exclusionReason = u.exclusionReason
+    package convenience init(_ u: UnitScore) {
+        self.init(unit: u.unit, oldCode: u.oldCode, newCode: u.newCode, name: u.name, regionCode: u.regionCode,
+                  overall: u.overall, overallRank: u.overallRank, instability: u.instability.value,
+                  instabilityRank: u.instability.rank, caseloadRisk: u.caseloadRisk.value, caseloadRiskRank: u.caseloadRisk.rank,
+                  band: u.band, quartile: u.quartile, coverage: u.coverage, exclusionReason: u.exclusionReason)
+    }
+
+    package init(unit: ReportingUnit, oldCode: String, newCode: String, name: String, regionCode: String,
+                 overall: Double?, overallRank: Int?, instability: Double?, instabilityRank: Int?,
+                 caseloadRisk: Double?, caseloadRiskRank: Int?, band: String?, quartile: Int?,
+                 coverage: Double, exclusionReason: String?) {
+        self.unit = unit
+        self.oldCode = oldCode
+        self.newCode = newCode
+        self.name = name
+        self.regionCode = regionCode
+        self.overall = overall
+        self.overallRank = overallRank
+        self.instability = instability
+        self.instabilityRank = instabilityRank
+        self.caseloadRisk = caseloadRisk
+        self.caseloadRiskRank = caseloadRiskRank
+        self.band = band
+        self.quartile = quartile
+        self.coverage = coverage
+        self.exclusionReason = exclusionReason
     }
 
     package var isRanked: Bool { overallRank != nil }
@@ -244,8 +254,12 @@ package struct YearScores: Sendable {
     package let rankedCount: Int
 
     package init(_ table: ScoreTable) {
-        year = table.year
-        units = table.units.map(YearScore.init)
-        rankedCount = table.rankedCount
+        self.init(year: table.year, units: table.units.map(YearScore.init), rankedCount: table.rankedCount)
+    }
+
+    package init(year: Int, units: [YearScore], rankedCount: Int) {
+        self.year = year
+        self.units = units
+        self.rankedCount = rankedCount
     }
 }

@@ -56,6 +56,12 @@ public enum Scorer {
     /// coverage as `score`, without what only the scoring year shows (comparators, notes,
     /// indicator ranks, sampling noise, drivers), and kept as `YearScores`.
     static func scoreHistoryYear(_ input: ScoringInput, figures: FigureTable, estimates: YearEstimates? = nil) throws -> YearScores {
+        try ScoringContext(input, figures: figures, detail: .history, estimates: estimates).historyYear()
+    }
+
+    /// `scoreHistoryYear` the plain way, a whole scoring pass: what `ScoringContext.historyYear`
+    /// is pinned to (`HistoryYearTests`).
+    static func scoreHistoryYearPlain(_ input: ScoringInput, figures: FigureTable, estimates: YearEstimates? = nil) throws -> YearScores {
         var table = try ScoringContext(input, figures: figures, detail: .history, estimates: estimates).run()
         Ranking.rank(&table, blend: input.settings.blend, drivers: false)
         return YearScores(table)
@@ -247,35 +253,16 @@ struct ScoringContext {
         // Standardise each indicator across the units that have a value for it.
         var references: [StandardisationReference] = []
         for indicator in Indicator.allCases where sources.contains(indicator.source) {
-            if indicator.source == .inspections {
-                // Inspection concern is already on a fixed scale (-1 … 1): full concern is the clamp.
-                references.append(StandardisationReference(indicator: indicator, median: 0, scale: 1 / settings.zClamp, scaleMethod: "fixed", count: 0))
-                for u in rows.indices {
-                    guard let x = rows[u].adjusted(indicator) else { continue }
-                    rows[u].setZ(indicator, min(settings.zClamp, max(-settings.zClamp, x * settings.zClamp)))
-                    references[references.count - 1].count += 1
-                }
-                continue
-            }
-            let values = rows.compactMap { $0.adjusted(indicator) }
-            guard values.count >= 3 else {
+            let column = rows.map { $0.adjusted(indicator) }
+            guard let (reference, zs) = standardised(indicator, column, spread: { rows.compactMap { $0.unshrunk(indicator) } }) else {
                 if settings.weight(indicator) > 0 {
-                    warnings.append("\(indicator.rawValue): only \(values.count) unit(s) have a value; not standardised")
+                    warnings.append("\(indicator.rawValue): only \(column.count { $0 != nil }) unit(s) have a value; not standardised")
                 }
                 continue
             }
-            // Centre: the median adjusted value. Scale: the spread of the values *before*
-            // shrinkage (docs/methodology.md §5). Shrinkage pulls an imprecise value toward
-            // England so that its z-score shrinks; measuring the spread on the shrunk values
-            // would undo that, and where nearly every difference is noise (absence, reliability
-            // about 0.05) it would blow differences of a twentieth of a point up to whole z-units.
-            let median = RobustScale.median(values)
-            let (_, scale, method) = RobustScale.estimate(rows.compactMap { $0.unshrunk(indicator) })
-            references.append(StandardisationReference(indicator: indicator, median: median, scale: scale, scaleMethod: method, count: values.count))
+            references.append(reference)
             for u in rows.indices {
-                guard let x = rows[u].adjusted(indicator) else { continue }
-                let z = scale > 0 ? indicator.direction * (x - median) / scale : 0
-                rows[u].setZ(indicator, min(settings.zClamp, max(-settings.zClamp, z)))
+                if let z = zs[u] { rows[u].setZ(indicator, z) }
             }
         }
         // Indicator ranks: 1 = most risk, equal adjusted values share a rank.
@@ -313,6 +300,35 @@ struct ScoringContext {
         }
         table.regionValues = regions
         return table
+    }
+
+    /// One indicator's standardisation across the units (`column`: each unit's adjusted value, in
+    /// `keys` order) and each unit's z-score; nil when fewer than three units have a value (not
+    /// standardised). `spread` gives the values the scale is measured on: each present unit's
+    /// value before shrinkage, or its adjusted value where it has none, in the same order.
+    func standardised(_ indicator: Indicator, _ column: [Double?], spread: () -> [Double]) -> (reference: StandardisationReference, z: [Double?])? {
+        let clamp = settings.zClamp
+        if indicator.source == .inspections {
+            // Inspection concern is already on a fixed scale (-1 … 1): full concern is the clamp.
+            let z = column.map { x in x.map { min(clamp, max(-clamp, $0 * clamp)) } }
+            return (StandardisationReference(indicator: indicator, median: 0, scale: 1 / clamp, scaleMethod: "fixed", count: z.count { $0 != nil }), z)
+        }
+        let values = column.compactMap { $0 }
+        guard values.count >= 3 else { return nil }
+        // Centre: the median adjusted value. Scale: the spread of the values *before*
+        // shrinkage (docs/methodology.md §5). Shrinkage pulls an imprecise value toward
+        // England so that its z-score shrinks; measuring the spread on the shrunk values
+        // would undo that, and where nearly every difference is noise (absence, reliability
+        // about 0.05) it would blow differences of a twentieth of a point up to whole z-units.
+        let median = RobustScale.median(values)
+        let (_, scale, method) = RobustScale.estimate(spread())
+        let z = column.map { x in
+            x.map { x in
+                let z = scale > 0 ? indicator.direction * (x - median) / scale : 0
+                return min(clamp, max(-clamp, z))
+            }
+        }
+        return (StandardisationReference(indicator: indicator, median: median, scale: scale, scaleMethod: method, count: values.count), z)
     }
 
     /// An indicator's value for England (`area` nil) or a region: its definition applied to
@@ -577,11 +593,9 @@ struct ScoringContext {
         if !missingParts.isEmpty { exclusion = missingParts.joined(separator: " | ") }
 
         let region = record.regionCode
+        let codes = identity(unit, record)
         var unitScore = UnitScore(
-            unit: unit, year: year,
-            oldCode: record.publishedOldCode.isEmpty ? unit.key : record.publishedOldCode,
-            newCode: record.publishedNewCode.isEmpty ? members().compactMap { $0?.newCode }.joined(separator: " / ") : record.publishedNewCode,
-            name: record.publishedName.isEmpty ? members().compactMap { $0?.name }.joined(separator: " / ") : record.publishedName,
+            unit: unit, year: year, oldCode: codes.oldCode, newCode: codes.newCode, name: codes.name,
             regionCode: region, regionName: record.regionName,
             instability: instability, caseloadRisk: caseload, overall: nil, overallRank: nil, band: nil,
             coverage: coverage, comparisons: full ? comparisons(unit, record: record) : [], notes: notes,
@@ -593,6 +607,15 @@ struct ScoringContext {
             return NeighbourRef(oldCode: r.publishedOldCode.isEmpty ? n.key : r.publishedOldCode, newCode: r.publishedNewCode, name: r.publishedName)
         }
         return unitScore
+    }
+
+    /// The unit's codes and name as published, or from the registry where the file leaves them out.
+    func identity(_ unit: ReportingUnit, _ record: TidyRecord) -> (oldCode: String, newCode: String, name: String) {
+        // Looked up only where the file's own codes and names fall short.
+        func members() -> [Authority?] { unit.memberCodes.map { input.registry.authority(oldCode: $0) } }
+        return (record.publishedOldCode.isEmpty ? unit.key : record.publishedOldCode,
+                record.publishedNewCode.isEmpty ? members().compactMap { $0?.newCode }.joined(separator: " / ") : record.publishedNewCode,
+                record.publishedName.isEmpty ? members().compactMap { $0?.name }.joined(separator: " / ") : record.publishedName)
     }
 
     /// The unit's statistical neighbours among the scoring year's units, in the file's order.
