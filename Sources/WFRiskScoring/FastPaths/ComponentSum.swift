@@ -8,7 +8,10 @@
 /// into the component's list to write each contribution into it. On the benchmark's 20,000
 /// units those copies were the largest single cost of a history year (`perf`,
 /// docs/performance.md). `lean` reads the results in place, in the same order with the same
-/// arithmetic, and lists the indicators only when the score is missing (for the reason).
+/// arithmetic, and lists the indicators only when the score is missing (for the reason). Since
+/// history years are scored in columns (`ScoringContext.historyYear`), `lean` serves the plain
+/// history pass (`Scorer.scoreHistoryYearPlain`) and the exclusion reasons of units the columns
+/// leave unranked; the columns use its arithmetic, `valueAndCoverage`.
 enum ComponentSum {
     /// What both versions read: the run's indicators of this score (`listed`), those with weight
     /// (`weighted`), each indicator's weight by ordinal, and the settings' clamp and minimum coverage.

@@ -16,7 +16,8 @@ import WFRiskCore
 /// standardisation (`standardised`), the scores (`ComponentSum.valueAndCoverage`), the ranks and
 /// the table's order (`Ranking.ranks`, `Ranking.tableOrder`), the bands (`BandReference`) and the
 /// codes (`identity`). A unit left unranked gets its exclusion reason from the plain assembly
-/// (`assemble`), its results made again: a reason is rare and names each missing indicator's note.
+/// (`assemble`), its results made again: the reason names each missing indicator's note, which
+/// the columns do not keep (a unit's results are made twice only when it is left unranked).
 extension ScoringContext {
     func historyYear() -> YearScores {
         guard figures.england[year] != nil else { return YearScores(year: year, units: [], rankedCount: 0) }

@@ -112,15 +112,16 @@ package enum Ranking {
         let byCode = codeOrder(units.map(\.unit))
         for (i, rank) in ranks(units.map(\.instability.value), byCode: byCode).enumerated() where rank != nil { units[i].instability.rank = rank }
         for (i, rank) in ranks(units.map(\.caseloadRisk.value), byCode: byCode).enumerated() where rank != nil { units[i].caseloadRisk.rank = rank }
-        let overallRanks = ranks(units.map(\.overall), byCode: byCode)
-        let ranked = overallRanks.count { $0 != nil }
+        for (i, rank) in ranks(units.map(\.overall), byCode: byCode).enumerated() where rank != nil { units[i].overallRank = rank }
+        // Every overall rank the units hold (a scored table holds only those just assigned).
+        let held = units.map(\.overallRank)
+        let ranked = held.count { $0 != nil }
         for i in units.indices {
-            guard let rank = overallRanks[i] else { continue }
-            units[i].overallRank = rank
+            guard let rank = held[i] else { continue }
             units[i].quartile = quartile(rank: rank, of: ranked)
         }
         // Positions sorted, then the units moved once (a unit is a large value to move at every swap).
-        permute(&units, to: tableOrder(overallRanks, byCode: byCode))
+        permute(&units, to: tableOrder(held, byCode: byCode))
     }
 
     /// The table's order of positions: ranked units by overall rank, then the unranked, ties and

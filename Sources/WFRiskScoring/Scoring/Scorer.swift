@@ -303,8 +303,9 @@ struct ScoringContext {
     }
 
     /// One indicator's standardisation across the units (`column`: each unit's adjusted value, in
-    /// `keys` order) and each unit's z-score; nil when fewer than three units have a value (not
-    /// standardised). `spread` gives the values the scale is measured on: each present unit's
+    /// `keys` order) and each unit's z-score. An inspection indicator is on a fixed scale and
+    /// always has one (its count may be 0); any other is nil when fewer than three units have a
+    /// value (not standardised). `spread` gives the values the scale is measured on: each present unit's
     /// value before shrinkage, or its adjusted value where it has none, in the same order.
     func standardised(_ indicator: Indicator, _ column: [Double?], spread: () -> [Double]) -> (reference: StandardisationReference, z: [Double?])? {
         let clamp = settings.zClamp
