@@ -34,7 +34,7 @@ extension ScoringContext {
             for i in present {
                 let a = results.adjusted(i)
                 adjusted[i.ordinal].append(a)
-                spread[i.ordinal].append(a.map { results.value(i) ?? $0 })
+                spread[i.ordinal].append(results.unshrunk(i))
             }
         }
         // Each indicator's z-scores by unit; empty for an indicator not standardised.

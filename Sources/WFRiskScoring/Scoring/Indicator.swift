@@ -99,9 +99,6 @@ struct IndicatorResults {
     /// unit and indicator; through the subscript each read moved the whole result).
     func adjusted(_ indicator: Indicator) -> Double? { slots[indicator.ordinal]?.adjusted }
 
-    /// The indicator's value before shrinkage, read in place.
-    func value(_ indicator: Indicator) -> Double? { slots[indicator.ordinal]?.value }
-
     /// The value before shrinkage of a result with an adjusted value (its adjusted value when it
     /// has none), read in place: what the standardisation's spread is measured on.
     func unshrunk(_ indicator: Indicator) -> Double? {
@@ -114,5 +111,4 @@ struct IndicatorResults {
 
     /// The indicator's z-score, read in place.
     func z(_ indicator: Indicator) -> Double? { slots[indicator.ordinal]?.z }
-
 }

@@ -567,9 +567,7 @@ struct ScoringContext {
         let registry = input.registry
         let full = detail == .full
         var notes = notes
-        // Looked up only where the file's own codes and names fall short (and for the note).
-        func members() -> [Authority?] { unit.memberCodes.map { registry.authority(oldCode: $0) } }
-        if full, members().contains(where: { $0 == nil }) {
+        if full, members(unit).contains(where: { $0 == nil }) {
             notes.append("not in the authority registry: scored under the codes the file gives")
         }
         if full, unit.isJoint {
@@ -612,12 +610,14 @@ struct ScoringContext {
 
     /// The unit's codes and name as published, or from the registry where the file leaves them out.
     func identity(_ unit: ReportingUnit, _ record: TidyRecord) -> (oldCode: String, newCode: String, name: String) {
-        // Looked up only where the file's own codes and names fall short.
-        func members() -> [Authority?] { unit.memberCodes.map { input.registry.authority(oldCode: $0) } }
-        return (record.publishedOldCode.isEmpty ? unit.key : record.publishedOldCode,
-                record.publishedNewCode.isEmpty ? members().compactMap { $0?.newCode }.joined(separator: " / ") : record.publishedNewCode,
-                record.publishedName.isEmpty ? members().compactMap { $0?.name }.joined(separator: " / ") : record.publishedName)
+        // The registry is asked only where the file's own codes and names fall short.
+        (record.publishedOldCode.isEmpty ? unit.key : record.publishedOldCode,
+         record.publishedNewCode.isEmpty ? members(unit).compactMap { $0?.newCode }.joined(separator: " / ") : record.publishedNewCode,
+         record.publishedName.isEmpty ? members(unit).compactMap { $0?.name }.joined(separator: " / ") : record.publishedName)
     }
+
+    /// The registry's entry for each of the unit's member codes (nil for a code it does not know).
+    func members(_ unit: ReportingUnit) -> [Authority?] { unit.memberCodes.map { input.registry.authority(oldCode: $0) } }
 
     /// The unit's statistical neighbours among the scoring year's units, in the file's order.
     func neighbourUnits(_ unit: ReportingUnit) -> [ReportingUnit] {
