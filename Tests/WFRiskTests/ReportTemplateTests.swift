@@ -39,12 +39,13 @@ import WFRiskTestSupport
     @Test func theUnitPagesAreTheSameThroughEitherPath() throws {
         var data = try Self.data(years: true)
         data.unitPagesAbove = 2
+        data.unitsPerPage = 3
         let a = Fixtures.temporaryDirectory("fast"), b = Fixtures.temporaryDirectory("plain")
         try ScoresReport.write(data, to: a + "/report.html", threads: 2, engine: .fast)
         try ScoresReport.write(data, to: b + "/report.html", threads: 2, engine: .mustache)
         #expect(FileManager.default.contents(atPath: a + "/report.html") == FileManager.default.contents(atPath: b + "/report.html"))
         let pages = try FileManager.default.contentsOfDirectory(atPath: a + "/report")
-        #expect(pages.count == data.table.units.count)
+        #expect(pages.count == (data.table.units.count + 2) / 3 && pages.count > 1)
         for p in pages {
             #expect(FileManager.default.contents(atPath: a + "/report/" + p) == FileManager.default.contents(atPath: b + "/report/" + p), "\(p)")
         }

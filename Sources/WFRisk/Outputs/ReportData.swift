@@ -20,9 +20,12 @@ struct ReportData: Sendable {
     /// Some input is marked synthetic (invented values under real names): both files say so first.
     var synthetic: Bool
     /// `settings.report.unit_pages_above`: above this many units report.html is a national view
-    /// linking to a page per unit (`ReportLayout`). The pipeline passes its setting; left out,
+    /// linking to pages of units (`ReportLayout`). The pipeline passes its setting; left out,
     /// the report is one page whatever its size.
     var unitPagesAbove = Int.max
+    /// `settings.report.units_per_page`: how many units' sections each page in `report/` holds
+    /// (`ReportLayout.unitPages`). The pipeline passes its setting; left out, a page per unit.
+    var unitsPerPage = 1
 
     var layout: ReportLayout { table.units.count > unitPagesAbove ? .unitPages : .onePage }
 

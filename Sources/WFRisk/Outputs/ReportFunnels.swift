@@ -55,7 +55,7 @@ extension ReportCharts {
 
     /// The frame of a funnel chart on a logarithmic denominator axis. Points are one `<path>` of
     /// round dots (a chart per section stays small).
-    /// `dots` false: the axes, limits and England's line only (a unit's own page at scale, where
+    /// `dots` false: the axes, limits and England's line only (a page of units at scale, where
     /// every authority's dot on every page would make the pages as large as the whole report).
     static func funnelFrame(_ points: [FunnelPoint], limits: [FunnelLimitsLine], england: Double,
                             xLabel: String, yLabel: String, id: String, dots: Bool = true) -> FunnelFrame? {
@@ -152,7 +152,7 @@ extension ReportModel {
         let shrinkage: IndicatorShrinkage
         let england: Double
         let frame: ReportCharts.FunnelFrame
-        /// The frame without the authorities' dots, drawn on each unit's own page (`ReportLayout.unitPages`).
+        /// The frame without the authorities' dots, drawn once on each page of units (`ReportLayout.unitPages`).
         let pageFrame: ReportCharts.FunnelFrame?
         let xLabel: String
         /// By unit code: the unit's point.
@@ -251,9 +251,11 @@ extension ReportModel {
     }
 
     /// An authority's funnels, it highlighted, with its own row of numbers.
-    /// On its own page (`layout` `.unitPages`) the chart draws the frame itself, without the other
-    /// authorities' dots (the national view's funnel has them).
-    static func unitFunnels(_ funnels: [Funnel], unit u: UnitScore, anchor id: String, layout: ReportLayout = .onePage) -> [FunnelView] {
+    /// On a page of units (`layout` `.unitPages`) the frame is drawn without the other
+    /// authorities' dots (the national view's funnel has them), in full by the page's first unit
+    /// with that funnel (`framesDrawn` does not hold it yet; it is added) and reused by the rest.
+    static func unitFunnels(_ funnels: [Funnel], unit u: UnitScore, anchor id: String, layout: ReportLayout = .onePage,
+                            framesDrawn: inout Set<Indicator>) -> [FunnelView] {
         funnels.compactMap { f in
             guard let p = f.points[u.oldCode] else { return nil }
             let row = funnelRow(f, name: u.name, point: p)
@@ -265,7 +267,7 @@ extension ReportModel {
             let caption = own == nil ? f.caption
                 : "\(f.label.name): this authority's value (the marked dot) against the size it rests on. Solid lines: 95% limits around England; dashed: 99.8%. The funnel on the national view (report.html) shows every authority's dot."
             return FunnelView(id: "\(id)-funnel-\(f.indicator.rawValue)", heading: f.label.name,
-                              chart: (own ?? f.frame).chart(highlight: p, reuse: own == nil, id: "\(id)-funnel-\(f.indicator.rawValue)-chart",
+                              chart: (own ?? f.frame).chart(highlight: p, reuse: own == nil || !framesDrawn.insert(f.indicator).inserted, id: "\(id)-funnel-\(f.indicator.rawValue)-chart",
                                                             title: "\(u.name) on the funnel of \(f.label.name.lowercased())", description: description),
                               caption: caption, rows: [row])
         }

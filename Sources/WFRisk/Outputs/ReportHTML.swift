@@ -1,17 +1,18 @@
 import Foundation
 import Mustache
 import WFRiskCore
+import WFRiskScoring
 
 /// `report.html`: self-contained pages (inline CSS and SVG, no script, nothing fetched),
 /// rendered from the Mustache templates in `Resources/report/`. Up to
 /// `settings.report.unit_pages_above` units, one page with the national view and a section per
-/// unit; above it, report.html is the national view and each unit's section is a page of its
-/// own in `report/` beside it (`ReportLayout`), so no page grows with the number of units
-/// beyond the national tables.
+/// unit; above it, report.html is the national view and the units' sections are on pages of
+/// `settings.report.units_per_page` units in `report/` beside it (`ReportLayout`), so no page
+/// grows with the number of units beyond the national tables.
 enum ScoresReport {
     static let templateNames = ["report", "unit", "unit_page"]
 
-    /// Writes `path` (report.html) and, for `.unitPages`, the folder of unit pages beside it,
+    /// Writes `path` (report.html) and, for `.unitPages`, the folder of pages of units beside it,
     /// whole or not at all (`FileOutput.writeFolderAtomically`), before report.html itself.
     /// Returns what was written: report.html and, for `.unitPages`, each page by name.
     @discardableResult
@@ -31,9 +32,8 @@ enum ScoresReport {
             let library = try templates(engine: engine)
             let (page, units) = try ReportModel.pageAndViews(data, css: try css(), layout: .unitPages)
             let pages = try FileOutput.writeFolderAtomically(to: pagesFolder(beside: path)) { write in
-                _ = try Parallel.map(Array(0..<units.count), threads: threads) { i in
-                    let unit = units.view(i)
-                    try write(unit.page, try unitPage(unit, page: page, library: library))
+                _ = try Parallel.map(Array(units.pages.indices), threads: threads) { p in
+                    try write(units.pages[p].file, try unitsPage(p, of: units, page: page, library: library))
                 }
             }
             let report = try FileOutput.writeAtomically(to: path) { write in
@@ -48,14 +48,28 @@ enum ScoresReport {
         ((path as NSString).deletingLastPathComponent as NSString).appendingPathComponent(ReportLayout.pagesFolder)
     }
 
-    /// A unit's own page: its section (the one page's `unit` template) in a page of its own
-    /// that links back to the national view.
-    static func unitPage(_ unit: UnitView, page: ReportPage, library: Templates) throws -> [UInt8] {
-        let values: [String: Any] = [
+    /// Page `p` of `units.pages`: its units' sections (the one page's `unit` template, each
+    /// funnel's frame drawn once on the page), a list of them, and links back to the national
+    /// view and to the pages before and after it.
+    static func unitsPage(_ p: Int, of units: ReportModel.UnitViews, page: ReportPage, library: Templates) throws -> [UInt8] {
+        let pages = units.pages
+        var framesDrawn = Set<Indicator>()
+        var sections: [UInt8] = []
+        var entries: [IndexEntry] = []
+        for i in pages[p].units {
+            let unit = units.view(i, framesDrawn: &framesDrawn)
+            sections.append(contentsOf: try library.render(unit, template: "unit"))
+            entries.append(IndexEntry(href: "#" + unit.anchor, name: unit.name))
+        }
+        var values: [String: Any] = [
             "title": page.title, "synthetic": page.synthetic, "year": String(page.year), "wfriskVersion": page.wfriskVersion,
-            "methodologyVersion": page.methodologyVersion, "css": page.css, "name": unit.name,
-            "section": RenderedHTML(bytes: try library.render(unit, template: "unit")),
+            "methodologyVersion": page.methodologyVersion, "css": page.css,
+            "name": entries.count == 1 ? entries[0].name : "\(entries.first?.name ?? "") to \(entries.last?.name ?? "")",
+            "number": String(p + 1), "count": String(pages.count),
+            "units": TemplateList(entries), "section": RenderedHTML(bytes: sections),
         ]
+        if p > 0 { values["previous"] = pages[p - 1].file }
+        if p + 1 < pages.count { values["next"] = pages[p + 1].file }
         return try library.render(values, template: "unit_page")
     }
 

@@ -6,11 +6,22 @@ import WFRiskScoring
 enum ReportLayout: Sendable, Equatable {
     /// One page: the national view, then every unit's section.
     case onePage
-    /// report.html holds the national view; each unit's section is its own page in `report/`.
+    /// report.html holds the national view; the units' sections are on pages in `report/`, up to
+    /// `ReportData.unitsPerPage` units a page in A–Z order (`UnitPage`).
     case unitPages
 
     /// The folder of unit pages beside report.html.
     static let pagesFolder = "report"
+}
+
+/// One page of units in `report/` (`ReportLayout.unitPages`): its file name and its units, as
+/// indices into `table.units`, in A–Z order. Why pages of many units, not a page each: at
+/// 20,000 units a page each was 20,000 files, each with its own style sheet and funnel frames
+/// (1.2 GB), and removing a run of them by retention took 3 s (docs/performance.md, "Issue 25,
+/// session 25"); a page of 50 carries its style sheet and each funnel's frame once.
+struct UnitPage: Sendable, Equatable {
+    let file: String
+    let units: [Int]
 }
 
 /// What the `report.html` templates show, as strings ready to print: numbers are formatted
@@ -84,9 +95,9 @@ struct InputRow: Sendable { let kind: String; let file: String; let sha256: Stri
 
 struct UnitView: Sendable {
     let anchor: String
-    /// File name of the unit's own page (`ReportLayout.unitPages`), unique in its folder.
+    /// File name of the page of units its section is on (`ReportLayout.unitPages`).
     var page = ""
-    /// Where "Back to all authorities" goes: the one page's table, or report.html's from a unit page.
+    /// Where "Back to all authorities" goes: the one page's table, or report.html's from a page of units.
     var backHref = "#all"
     let name: String
     let oldCode: String
@@ -192,8 +203,17 @@ enum ReportModel {
     /// the unit pages are written a view at a time. `page(_:css:layout:)` builds them all.
     struct UnitViews: Sendable {
         let count: Int
-        let build: @Sendable (Int) -> UnitView
-        func view(_ i: Int) -> UnitView { build(i) }
+        /// The pages of units in `report/` (`.unitPages`; none for the one page).
+        let pages: [UnitPage]
+        let build: @Sendable (Int, _ framesDrawn: inout Set<Indicator>) -> UnitView
+        /// The view of unit `i` on the one page (its funnels reuse the national view's frames).
+        func view(_ i: Int) -> UnitView {
+            var none = Set<Indicator>()
+            return build(i, &none)
+        }
+        /// The view of unit `i` on a page of units: a funnel whose frame is not yet in
+        /// `framesDrawn` draws it (and adds it), later units' funnels on the page reuse it.
+        func view(_ i: Int, framesDrawn: inout Set<Indicator>) -> UnitView { build(i, &framesDrawn) }
     }
 
     /// The page and each unit's view, to be built when asked for, in `table.units` order.
@@ -241,9 +261,14 @@ enum ReportModel {
             BinRow(range: "\(Int(Double(b) * width))–\(Int(Double(b + 1) * width))", counts: allCounts.map { String($0[b]) })
         }
 
-        let pages = pageNames(table.units)
+        let anchors = anchors(table.units)
+        let alphabetical = table.units.indices.sorted { (table.units[$0].name, table.units[$0].oldCode) < (table.units[$1].name, table.units[$1].oldCode) }
+        let pages = layout == .unitPages ? unitPages(alphabetical, perPage: data.unitsPerPage) : []
+        var pageNumbers = [Int](repeating: 0, count: table.units.count)
+        for (p, page) in pages.enumerated() { for i in page.units { pageNumbers[i] = p } }
+        let pageOf = pageNumbers
         let href: (Int) -> String = { i in
-            layout == .unitPages ? ReportLayout.pagesFolder + "/" + pages[i] : "#" + anchor(table.units[i])
+            (layout == .unitPages ? ReportLayout.pagesFolder + "/" + pages[pageOf[i]].file : "") + "#" + anchors[i]
         }
         let nationalRows = table.units.enumerated().map { i, u in
             NationalRow(href: href(i), rank: u.overallRank.map(String.init) ?? "–",
@@ -251,20 +276,20 @@ enum ReportModel {
                         band: band(u.band), overall: score(u.overall), instability: score(u.instability.value),
                         caseload: score(u.caseloadRisk.value), status: u.isRanked ? "ranked" : "not ranked", reason: u.exclusionReason)
         }
-        let index = table.units.indices.sorted { (table.units[$0].name, table.units[$0].oldCode) < (table.units[$1].name, table.units[$1].oldCode) }
-            .map { IndexEntry(href: href($0), name: table.units[$0].name) }
+        let index = alphabetical.map { IndexEntry(href: href($0), name: table.units[$0].name) }
         let years = YearSnapshot.all(data.earlierYears + [YearScores(table)])
         let history = Dictionary(grouping: data.history, by: { $0.unit.unit })
         let funnels = funnels(table, labels: labels, layout: layout)
         let rankedCount = ranked.count
-        let units = UnitViews(count: table.units.count) { i in
+        let units = UnitViews(count: table.units.count, pages: pages) { i, framesDrawn in
             let u = table.units[i]
-            var view = unitView(u, rankedCount: rankedCount, labels: labels, context: context, limit: limit, years: years, history: history[u.unit] ?? [])
+            var view = unitView(u, anchor: anchors[i], rankedCount: rankedCount, labels: labels, context: context, limit: limit,
+                                years: years, history: history[u.unit] ?? [])
             view.intervalRows = intervalRows(u, labels: labels, context: context)
             view.hasIntervalRows = !view.intervalRows.isEmpty
-            view.funnels = unitFunnels(funnels, unit: u, anchor: view.anchor, layout: layout)
+            view.funnels = unitFunnels(funnels, unit: u, anchor: view.anchor, layout: layout, framesDrawn: &framesDrawn)
             if layout == .unitPages {
-                view.page = pages[i]
+                view.page = pages[pageOf[i]].file
                 view.backHref = "../report.html#all"
             }
             return view
@@ -292,9 +317,8 @@ enum ReportModel {
         return (page, units)
     }
 
-    static func unitView(_ u: UnitScore, rankedCount: Int, labels: [Indicator: Label], context: IndicatorsCSV.Context, limit: Double,
+    static func unitView(_ u: UnitScore, anchor id: String, rankedCount: Int, labels: [Indicator: Label], context: IndicatorsCSV.Context, limit: Double,
                          years: [YearSnapshot], history: [HistoryRow]) -> UnitView {
-        let id = anchor(u)
         var facts: [Fact] = []
         if let rank = u.overallRank {
             facts.append(Fact(label: "Overall rank", value: "\(rank) of \(rankedCount)",
@@ -473,9 +497,10 @@ enum ReportModel {
         return max(5, (m / 5).rounded(.up) * 5)
     }
 
-    /// Each unit's page file name, in `units` order: its anchor, with `-2`, `-3` … after a name an
-    /// earlier unit took (compared without case, for case-insensitive file systems).
-    static func pageNames(_ units: [UnitScore]) -> [String] {
+    /// Each unit's anchor (its section's id), in `units` order: `anchor(u)`, with `-2`, `-3` …
+    /// after one an earlier unit took (compared without case), so that codes differing only in
+    /// punctuation or case still reach their own sections.
+    static func anchors(_ units: [UnitScore]) -> [String] {
         var taken = Set<String>()
         return units.map { u in
             let base = anchor(u)
@@ -484,7 +509,20 @@ enum ReportModel {
                 n += 1
                 name = base + "-\(n)"
             }
-            return name + ".html"
+            return name
+        }
+    }
+
+    /// The pages of units in `report/`: `order` (indices into `table.units`, A–Z) cut into pages
+    /// of `perPage`, named `page-001.html` … (as many digits as the last page needs, three at least).
+    static func unitPages(_ order: [Int], perPage: Int) -> [UnitPage] {
+        let size = max(1, perPage)
+        let count = (order.count + size - 1) / size
+        let digits = max(3, String(count).count)
+        return (0..<count).map { p in
+            let number = String(p + 1)
+            return UnitPage(file: "page-" + String(repeating: "0", count: digits - number.count) + number + ".html",
+                            units: Array(order[(p * size)..<min(order.count, (p + 1) * size)]))
         }
     }
 

@@ -342,6 +342,7 @@ public struct PipelineRunner {
             var data = ReportData(table: table, inputs: fingerprints, settings: pipeline.settings.scoring, synthetic: !synthetic.isEmpty,
                                     earlierYears: final.earlier, history: final.history)
             data.unitPagesAbove = pipeline.settings.reportUnitPagesAbove
+            data.unitsPerPage = pipeline.settings.reportUnitsPerPage
             let report = data
             // The files are independent: render and write (fsync included) them side by side, the
             // csv format's three files each on its own.

@@ -191,7 +191,7 @@ struct RunManifest {
             ("suppression_markers", .array(s.suppressionMarkers.map { .string($0) })),
             ("overlapping_releases", .string(s.overlappingReleases.rawValue)),
             ("strict", .bool(s.strict)),
-            ("report", .object([("unit_pages_above", .int(s.reportUnitPagesAbove))])),
+            ("report", .object([("unit_pages_above", .int(s.reportUnitPagesAbove)), ("units_per_page", .int(s.reportUnitsPerPage))])),
             ("formats", .array(formats.map { .string($0.rawValue) })),
         ])
     }

@@ -15,14 +15,17 @@ public struct RunSettings: Sendable, Equatable {
     /// warning (`TidyFileReader.strict`).
     public var strict = false
     /// `report.unit_pages_above`: up to this many units report.html is one page; above it, a
-    /// national view with a page per unit in `report/` (`ScoresReport`). Its value is in
+    /// national view linking to pages of units in `report/` (`ScoresReport`). Its value is in
     /// default_settings.yml; a settings file without it keeps the one page.
     public var reportUnitPagesAbove = Int.max
+    /// `report.units_per_page`: how many units' sections each page in `report/` holds. Its value
+    /// is in default_settings.yml; a settings file without it gives a page per unit.
+    public var reportUnitsPerPage = 1
 
     public static func == (a: RunSettings, b: RunSettings) -> Bool {
         a.scoring == b.scoring && a.columnAliases == b.columnAliases && a.suppressionMarkers == b.suppressionMarkers
             && a.overlappingReleases == b.overlappingReleases && a.strict == b.strict
-            && a.reportUnitPagesAbove == b.reportUnitPagesAbove
+            && a.reportUnitPagesAbove == b.reportUnitPagesAbove && a.reportUnitsPerPage == b.reportUnitsPerPage
     }
 
     /// `Resources/default_settings.yml`.
@@ -54,7 +57,9 @@ public struct RunSettings: Sendable, Equatable {
                 }
             case "inspections": try applyInspections(value)
             case "report":
-                for (_, v) in try value.mapping(allowed: ["unit_pages_above"]) { reportUnitPagesAbove = try v.rangedInt() }
+                for (k, v) in try value.mapping(allowed: ["unit_pages_above", "units_per_page"]) {
+                    if k == "unit_pages_above" { reportUnitPagesAbove = try v.rangedInt() } else { reportUnitsPerPage = try v.rangedInt() }
+                }
             case "column_aliases":
                 if value.isNull { continue }
                 let known = ColumnAliases.identityColumns + Measure.allCases.map(\.rawValue)
