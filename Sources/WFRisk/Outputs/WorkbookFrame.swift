@@ -189,9 +189,9 @@ struct SheetRows {
             return
         }
         let number = Array(String(row + 1).utf8)
-        xml += Self.rowStart
-        xml += number
-        xml += Self.close
+        xml.append(literal: "<row r=\"")
+        xml.append(bytes: number)
+        xml.append(literal: "\">")
         for (c, cell) in cells.enumerated() {
             switch cell {
             case .empty:
@@ -202,10 +202,9 @@ struct SheetRows {
                 }
                 widths[c] = max(widths[c], Double(length) + 2)
                 cellStart(c, number, lxw_format_get_xf_index(formats.number(decimals: decimals)), into: &xml)
-                xml += Self.close
-                xml += Self.valueStart
+                xml.append(literal: "\"><v>")
                 Self.numberText(s, v, into: &xml)
-                xml += Self.valueEnd
+                xml.append(literal: "</v></c>")
             case .text(let s):
                 let (text, length) = WorkbookWriter.cellText(s)
                 widths[c] = max(widths[c], Double(length) + 2)
@@ -214,27 +213,37 @@ struct SheetRows {
                 cleaned.withUTF8 { t in
                     guard let first = t.first, let last = t.last else {
                         // Empty text: libxlsxwriter writes a blank cell with its format.
-                        xml += Self.emptyEnd
+                        xml.append(literal: "\"/>")
                         return
                     }
-                    xml += Self.isSpace(first) || Self.isSpace(last) ? Self.inlinePreserved : Self.inline
+                    if Self.isSpace(first) || Self.isSpace(last) {
+                        xml.append(literal: "\" t=\"inlineStr\"><is><t xml:space=\"preserve\">")
+                    } else {
+                        xml.append(literal: "\" t=\"inlineStr\"><is><t>")
+                    }
                     Self.escape(t, into: &xml)
-                    xml += Self.inlineEnd
+                    xml.append(literal: "</t></is></c>")
                 }
             }
         }
-        xml += Self.rowEnd
+        xml.append(literal: "</row>")
     }
 
     /// `<c r="B7" s="3` (the cell's reference and style, its quote left open).
     private func cellStart(_ column: Int, _ row: [UInt8], _ style: Int32, into xml: inout [UInt8]) {
-        xml += Self.cellRef
-        xml += columns[column]
-        xml += row
+        xml.append(literal: "<c r=\"")
+        columns.withUnsafeBufferPointer { xml.append(bytes: $0[column]) }
+        xml.append(bytes: row)
         // libxlsxwriter leaves out the default style's number, 0 (no wfrisk format is the default).
         guard style != 0 else { return }
-        xml += Self.style
-        if style > 0, Int(style) < Self.styleNumbers.count { xml += Self.styleNumbers[Int(style)] } else { xml += Array(String(style).utf8) }
+        xml.append(literal: "\" s=\"")
+        if (1..<100).contains(style) {
+            // A workbook has a handful of styles: one or two digits, written without a String.
+            if style >= 10 { xml.append(UInt8(ascii: "0") + UInt8(style / 10)) }
+            xml.append(UInt8(ascii: "0") + UInt8(style % 10))
+        } else {
+            xml.append(bytes: Array(String(style).utf8))
+        }
     }
 
     /// The sheet's zip entry: the frame's sheet XML with the rows put in and its dimension set.
@@ -315,25 +324,20 @@ struct SheetRows {
     static func escape(_ text: UnsafeBufferPointer<UInt8>, into xml: inout [UInt8]) {
         var from = 0
         for (i, b) in text.enumerated() where b == UInt8(ascii: "&") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") {
-            xml += UnsafeBufferPointer(rebasing: text[from..<i])
-            xml += b == UInt8(ascii: "&") ? amp : b == UInt8(ascii: "<") ? lt : gt
+            xml.append(contentsOf: UnsafeBufferPointer(rebasing: text[from..<i]))
+            switch b {
+            case UInt8(ascii: "&"): xml.append(literal: "&amp;")
+            case UInt8(ascii: "<"): xml.append(literal: "&lt;")
+            default: xml.append(literal: "&gt;")
+            }
             from = i + 1
         }
-        xml += UnsafeBufferPointer(rebasing: text[from...])
+        xml.append(contentsOf: UnsafeBufferPointer(rebasing: text[from...]))
     }
 
     /// C's `isspace` in the C locale, which libxlsxwriter asks of a text's first and last byte.
     static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (0x09...0x0D).contains(b) }
 
-    /// Style numbers as text (a workbook has a handful).
-    private static let styleNumbers = (0..<64).map { Array(String($0).utf8) }
-    private static let rowStart = Array("<row r=\"".utf8), rowEnd = Array("</row>".utf8), close = Array("\">".utf8)
-    private static let cellRef = Array("<c r=\"".utf8), style = Array("\" s=\"".utf8)
-    private static let valueStart = Array("<v>".utf8), valueEnd = Array("</v></c>".utf8), emptyEnd = Array("\"/>".utf8)
-    private static let inline = Array("\" t=\"inlineStr\"><is><t>".utf8)
-    private static let inlinePreserved = Array("\" t=\"inlineStr\"><is><t xml:space=\"preserve\">".utf8)
-    private static let inlineEnd = Array("</t></is></c>".utf8)
-    private static let amp = Array("&amp;".utf8), lt = Array("&lt;".utf8), gt = Array("&gt;".utf8)
 }
 
 extension WorkbookFrame {
@@ -366,5 +370,20 @@ extension WorkbookFrame {
         let parts = text.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
         guard parts.count <= 2, let first = cell(parts[0]), let last = cell(parts[parts.count - 1]) else { return nil }
         return (first, last)
+    }
+}
+
+extension [UInt8] {
+    /// Appends a literal's UTF-8 bytes. Why not `+= Self.piece` of `static let` arrays, as the
+    /// rows' XML was written: each append retained and released the piece's array and checked
+    /// its lazy global, about two fifths of the large workbook's row-writing samples (`perf`,
+    /// docs/performance.md "Issue 25, session 25"); a literal's bytes are static.
+    @inline(__always) mutating func append(literal: StaticString) {
+        literal.withUTF8Buffer { append(contentsOf: $0) }
+    }
+
+    /// Appends `bytes` through its buffer (no retain of its storage).
+    @inline(__always) mutating func append(bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append(contentsOf: $0) }
     }
 }
