@@ -142,8 +142,7 @@ struct SheetRows {
     /// Makes the rows, hands each piece to `spool` as it is deflated (in order).
     /// `spool` returns where it put the piece's data.
     mutating func make(threads: Int, pieceSize: Int, spool: (WorkbookFrame.Piece) throws -> Int) throws {
-        var xml: [UInt8] = []
-        xml.reserveCapacity(pieceSize + 64 * 1024)
+        var xml = RowBytes(capacity: pieceSize + 64 * 1024)
         var batch: [[UInt8]] = []
         func flush() throws {
             // Each batch is deflated at once; the pieces' bytes do not depend on `threads`.
@@ -159,30 +158,30 @@ struct SheetRows {
             if let (previous, cells) = pending { try write(cells, row: previous, into: &xml) }
             pending = (r + 1, row)
             if xml.count >= pieceSize {
-                batch.append(xml)
-                xml.removeAll(keepingCapacity: true)
+                batch.append(xml.array)
+                xml.removeAll()
                 if batch.count >= 2 * max(threads, 1) { try flush() }
             }
         }
         guard r + 1 == sheet.rowCount else {
             throw WFRiskError.runtime("sheet \(sheet.name): \(r + 1) rows written, \(sheet.rowCount) expected")
         }
-        if !xml.isEmpty { batch.append(xml) }
+        if xml.count > 0 { batch.append(xml.array) }
         try flush()
     }
 
     /// The last row: its styles asked for now, as libxlsxwriter does at the close.
     mutating func writeLastRow() throws {
         guard let (row, cells) = pending else { return }
-        var xml: [UInt8] = []
+        var xml = RowBytes(capacity: 4096)
         try write(cells, row: row, into: &xml)
         lastRow = row
-        lastRowXML = xml
+        lastRowXML = xml.array
         pending = nil
     }
 
     /// One row's XML (none for the header, which libxlsxwriter writes), each cell's width noted.
-    private mutating func write(_ cells: [CSVCell], row: Int, into xml: inout [UInt8]) throws {
+    private mutating func write(_ cells: [CSVCell], row: Int, into xml: inout RowBytes) throws {
         if row == 0 {
             // The header: libxlsxwriter writes it; its style is asked for here, in turn.
             _ = lxw_format_get_xf_index(formats.header)
@@ -230,7 +229,7 @@ struct SheetRows {
     }
 
     /// `<c r="B7" s="3` (the cell's reference and style, its quote left open).
-    private func cellStart(_ column: Int, _ row: [UInt8], _ style: Int32, into xml: inout [UInt8]) {
+    private func cellStart(_ column: Int, _ row: [UInt8], _ style: Int32, into xml: inout RowBytes) {
         xml.append(literal: "<c r=\"")
         columns.withUnsafeBufferPointer { xml.append(bytes: $0[column]) }
         xml.append(bytes: row)
@@ -287,7 +286,7 @@ struct SheetRows {
     /// A number's text in its cell: the published text when it is plain decimal (`-12.50`,
     /// written `-12.5`), which reads as the number itself; otherwise libxlsxwriter's `%.16G` of
     /// its value.
-    static func numberText(_ s: String, _ value: Double, into xml: inout [UInt8]) {
+    static func numberText(_ s: String, _ value: Double, into xml: inout RowBytes) {
         var s = s
         let plain = s.withUTF8 { b -> Bool in
             var i = b.first == UInt8(ascii: "-") ? 1 : 0
@@ -310,21 +309,21 @@ struct SheetRows {
             }
             // At most 15 digits: what Excel keeps of a number.
             guard digits <= 15 else { return false }
-            xml.append(contentsOf: UnsafeBufferPointer(rebasing: b[..<end]))
+            xml.append(UnsafeBufferPointer(rebasing: b[..<end]))
             return true
         }
         if plain { return }
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { buffer in
             let n = withVaList([value]) { vsnprintf(buffer.baseAddress, 64, "%.16G", $0) }
-            xml += UnsafeRawBufferPointer(start: buffer.baseAddress, count: Int(max(0, min(n, 63))))
+            buffer.withMemoryRebound(to: UInt8.self) { xml.append(UnsafeBufferPointer(rebasing: $0[..<Int(max(0, min(n, 63)))])) }
         }
     }
 
     /// libxlsxwriter's text escape: `&`, `<` and `>`.
-    static func escape(_ text: UnsafeBufferPointer<UInt8>, into xml: inout [UInt8]) {
+    static func escape(_ text: UnsafeBufferPointer<UInt8>, into xml: inout RowBytes) {
         var from = 0
         for (i, b) in text.enumerated() where b == UInt8(ascii: "&") || b == UInt8(ascii: "<") || b == UInt8(ascii: ">") {
-            xml.append(contentsOf: UnsafeBufferPointer(rebasing: text[from..<i]))
+            xml.append(UnsafeBufferPointer(rebasing: text[from..<i]))
             switch b {
             case UInt8(ascii: "&"): xml.append(literal: "&amp;")
             case UInt8(ascii: "<"): xml.append(literal: "&lt;")
@@ -332,7 +331,7 @@ struct SheetRows {
             }
             from = i + 1
         }
-        xml.append(contentsOf: UnsafeBufferPointer(rebasing: text[from...]))
+        xml.append(UnsafeBufferPointer(rebasing: text[from...]))
     }
 
     /// C's `isspace` in the C locale, which libxlsxwriter asks of a text's first and last byte.
@@ -373,17 +372,60 @@ extension WorkbookFrame {
     }
 }
 
-extension [UInt8] {
-    /// Appends a literal's UTF-8 bytes. Why not `+= Self.piece` of `static let` arrays, as the
-    /// rows' XML was written: each append retained and released the piece's array and checked
-    /// its lazy global, about two fifths of the large workbook's row-writing samples (`perf`,
-    /// docs/performance.md "Issue 25, session 25"); a literal's bytes are static.
-    @inline(__always) mutating func append(literal: StaticString) {
-        literal.withUTF8Buffer { append(contentsOf: $0) }
+/// The rows' XML as it is made. Why not `[UInt8]`: rows are made of many short pieces (five or so
+/// a cell), and each `Array.append(contentsOf:)` did its own uniqueness, capacity and count
+/// bookkeeping; with the pieces first kept as `static let` arrays (each append retaining one and
+/// checking its lazy global) that was most of the large workbook's row-writing samples (`perf`,
+/// docs/performance.md "Issue 25, session 25"). Here an append is a capacity check and a copy,
+/// and a literal's bytes are static.
+struct RowBytes {
+    /// The memory, freed when the last copy of the buffer goes.
+    private final class Storage {
+        let pointer: UnsafeMutablePointer<UInt8>
+        let capacity: Int
+        init(capacity: Int) {
+            self.capacity = capacity
+            pointer = .allocate(capacity: capacity)
+        }
+        deinit { pointer.deallocate() }
     }
 
-    /// Appends `bytes` through its buffer (no retain of its storage).
+    private var storage: Storage
+    private(set) var count = 0
+
+    init(capacity: Int) { storage = Storage(capacity: max(64, capacity)) }
+
+    /// The bytes so far, copied out.
+    var array: [UInt8] { Array(UnsafeBufferPointer(start: storage.pointer, count: count)) }
+
+    mutating func removeAll() { count = 0 }
+
+    @inline(__always) mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let from = bytes.baseAddress, bytes.count > 0 else { return }
+        if count + bytes.count > storage.capacity { grow(to: count + bytes.count) }
+        (storage.pointer + count).initialize(from: from, count: bytes.count)
+        count += bytes.count
+    }
+
+    @inline(__always) mutating func append(_ byte: UInt8) {
+        if count == storage.capacity { grow(to: count + 1) }
+        (storage.pointer + count).initialize(to: byte)
+        count += 1
+    }
+
+    /// Appends a literal's UTF-8 bytes.
+    @inline(__always) mutating func append(literal: StaticString) {
+        literal.withUTF8Buffer { append($0) }
+    }
+
     @inline(__always) mutating func append(bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { append(contentsOf: $0) }
+        bytes.withUnsafeBufferPointer { append($0) }
+    }
+
+    /// A new buffer of at least `needed` bytes (twice the old at least), the bytes so far copied in.
+    private mutating func grow(to needed: Int) {
+        let bigger = Storage(capacity: max(needed, 2 * storage.capacity))
+        bigger.pointer.initialize(from: storage.pointer, count: count)
+        storage = bigger
     }
 }
