@@ -376,6 +376,39 @@ import WFRiskTestSupport
         #expect(numbers > 2_000, "the texts include numbers")
     }
 
+    /// The large workbook's rows are made in `RowBytes`; whatever is appended (pieces, literals,
+    /// single bytes) across its growth, it holds what a `[UInt8]` given the same appends holds.
+    @Test func rowBytesHoldWhatAnArrayGivenTheSameAppendsHolds() {
+        var rng = SeededRandom(seed: 31)
+        for round in 0..<20 {
+            var fast = RowBytes(capacity: Int.random(in: 1...200, using: &rng))
+            var plain: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...400, using: &rng) {
+                switch Int.random(in: 0..<4, using: &rng) {
+                case 0:
+                    let piece = (0..<Int.random(in: 0...300, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+                    fast.append(bytes: piece)
+                    plain += piece
+                case 1:
+                    fast.append(literal: "\" t=\"inlineStr\"><is><t>")
+                    plain += Array("\" t=\"inlineStr\"><is><t>".utf8)
+                case 2:
+                    fast.append(literal: "é")
+                    plain += Array("é".utf8)
+                default:
+                    let b = UInt8.random(in: 0...255, using: &rng)
+                    fast.append(b)
+                    plain.append(b)
+                }
+                if Int.random(in: 0..<100, using: &rng) == 0 {
+                    fast.removeAll()
+                    plain.removeAll()
+                }
+            }
+            #expect(fast.count == plain.count && fast.array == plain, "round \(round)")
+        }
+    }
+
     @Test func workbookCellTextIsCleanTextAndItsLength() {
         var rng = SeededRandom(seed: 251)
         var texts = ["", "Darlington", "E06000005", "0.25", "_x0041_", "a_b", String(repeating: "x", count: WorkbookWriter.maxTextLength),
