@@ -6,12 +6,15 @@ import Foundation
 enum ReportPalette {
     /// A colour as 0xRRGGBB.
     struct Colour: Sendable, Equatable, Hashable {
-        var rgb: UInt32
-        init(_ rgb: UInt32) { self.rgb = rgb }
-
-        var hex: String {
+        let rgb: UInt32
+        /// `#RRGGBB`, made once: charts write a colour into nearly every element, and making the
+        /// text at each use (a radix conversion, padding, two joins) was about a twelfth of the
+        /// unit sections' model at 100x (`perf`, docs/performance.md "Issue 25, session 25").
+        let hex: String
+        init(_ rgb: UInt32) {
+            self.rgb = rgb
             let digits = String(rgb, radix: 16, uppercase: true)
-            return "#" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+            hex = "#" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
         }
 
         /// WCAG 2.1 relative luminance.
