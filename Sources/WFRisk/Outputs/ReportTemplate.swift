@@ -151,10 +151,14 @@ struct ReportTemplate: Sendable {
         guard let first = path.names.first else { return stack.last }
         var found: TemplateValue?
         if path.local {
-            found = member(first, path.keys[0], of: stack.last!)
+            found = member(first, path.keys[0], of: stack[stack.count - 1])
         } else {
-            for value in stack.reversed() {
-                if let c = member(first, path.keys[0], of: value) { found = c; break }
+            // By index, each value lent to `member`: iterating `stack.reversed()` copied each
+            // value (an existential's box retained and released) at every lookup.
+            var i = stack.count - 1
+            while i >= 0 {
+                if let c = member(first, path.keys[0], of: stack[i]) { found = c; break }
+                i -= 1
             }
         }
         for k in path.names.indices.dropFirst() {
@@ -167,7 +171,10 @@ struct ReportTemplate: Sendable {
     /// The value `name` (its key `key`, when it is one) names in `value`, if any.
     private static func member(_ name: String, _ key: TemplateKey?, of value: TemplateValue) -> TemplateValue? {
         switch value {
-        case .view(let v): return key.flatMap(v.field)
+        case .view(let v):
+            // Called directly: `key.flatMap(v.field)` made a closure holding a copy of the view.
+            guard let key else { return nil }
+            return v.field(key)
         case .names(let d): return d[name].map(TemplateValue.init)
         default: return nil
         }
