@@ -223,7 +223,7 @@ import WFRiskTestSupport
                 default: return "turnover_rate_fte"
                 }
             }
-            let integral = ["year", "trend_years", "window_months", "keep_runs", "keep_failed_runs", "draws", "seed", "unit_pages_above"].contains(concrete.last!)
+            let integral = ["year", "trend_years", "window_months", "keep_runs", "keep_failed_runs", "draws", "seed", "unit_pages_above", "units_per_page"].contains(concrete.last!)
             for bad in [r.lower - (integral ? 1 : 0.5), r.upper + (integral ? 1 : 0.5)] {
                 var yaml = "inputs:\n  workforce: \(Fixtures.repoRoot)/sample-data/workforce/*.csv\n"
                 var indent = ""

@@ -65,10 +65,12 @@ package enum Fixtures {
         return dir
     }
 
+    /// Units a page in `report/` in `unitPagesPipeline`.
+    package static let unitsPerPage = 5
+
     /// A synthetic workforce file and a pipeline (`dir/p.yml`, outputs in `dir/out`, one run
     /// kept) above the report's unit-page threshold (3 units), `unitsPerPage` units a page in
     /// `report/`, in `formats` (nil: the default four).
-    package static let unitsPerPage = 5
     package static func unitPagesPipeline(in dir: String, seed: UInt64, formats: String? = nil) throws -> String {
         try write(workforceCSV(SyntheticData.rows(seed: seed)), to: dir + "/wf.csv")
         try write("inputs:\n  workforce: [wf.csv]\nsettings:\n  report:\n    unit_pages_above: 3\n    units_per_page: \(unitsPerPage)\n"

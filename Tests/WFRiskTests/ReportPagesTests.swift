@@ -158,8 +158,13 @@ import WFRiskTestSupport
             let ids = try Self.ids(html)
             let hrefs = try Self.hrefs(html)
             #expect(hrefs.contains("../report.html#all"), "\(name) links back to the national view's table")
-            #expect(hrefs.contains(names[max(0, p - 1)]) == (p > 0), "\(name): the previous page's link")
-            #expect(hrefs.contains(names[min(names.count - 1, p + 1)]) == (p + 1 < names.count), "\(name): the next page's link")
+            let previous = try Self.matches("href=\"([^\"]+)\" rel=\"prev\"", in: html).map { $0[1] }
+            let next = try Self.matches("href=\"([^\"]+)\" rel=\"next\"", in: html).map { $0[1] }
+            #expect(previous == (p > 0 ? [names[p - 1]] : []), "\(name): the previous page's link \(previous)")
+            #expect(next == (p + 1 < names.count ? [names[p + 1]] : []), "\(name): the next page's link \(next)")
+            // No id twice on a page (the links would reach only the first).
+            let all = try Self.matches("\\sid=\"([^\"]+)\"", in: html).map { $0[1] }
+            #expect(all.count == Set(all).count, "\(name): an id given twice")
             for href in hrefs {
                 if href.hasPrefix("#") {
                     #expect(ids.contains(String(href.dropFirst())), "\(name): \(href) goes nowhere")
@@ -241,6 +246,8 @@ import WFRiskTestSupport
         var settings = try RunSettings.defaults()
         try settings.apply(try ConfigNode.parse(file: "p.yml", text: "report:\n  unit_pages_above: 3\n"))
         #expect(settings.reportUnitPagesAbove == 3)
+        // A file setting one of the two keys keeps the other's default.
+        #expect(settings.reportUnitsPerPage == 50)
         #expect(try RunSettings.defaults().reportUnitsPerPage == 50)
         try settings.apply(try ConfigNode.parse(file: "p.yml", text: "report:\n  units_per_page: 7\n"))
         #expect(settings.reportUnitsPerPage == 7 && settings.reportUnitPagesAbove == 3)

@@ -24,7 +24,8 @@ struct ReportData: Sendable {
     /// the report is one page whatever its size.
     var unitPagesAbove = Int.max
     /// `settings.report.units_per_page`: how many units' sections each page in `report/` holds
-    /// (`ReportLayout.unitPages`). The pipeline passes its setting; left out, a page per unit.
+    /// (`ReportLayout.unitPages`). The pipeline passes its setting (50 by default_settings.yml);
+    /// left out here, a page per unit.
     var unitsPerPage = 1
 
     var layout: ReportLayout { table.units.count > unitPagesAbove ? .unitPages : .onePage }

@@ -378,38 +378,35 @@ extension WorkbookFrame {
 /// checking its lazy global) that was most of the large workbook's row-writing samples (`perf`,
 /// docs/performance.md "Issue 25, session 25"). Here an append is a capacity check and a copy,
 /// and a literal's bytes are static.
-struct RowBytes {
-    /// The memory, freed when the last copy of the buffer goes.
-    private final class Storage {
-        let pointer: UnsafeMutablePointer<UInt8>
-        let capacity: Int
-        init(capacity: Int) {
-            self.capacity = capacity
-            pointer = .allocate(capacity: capacity)
-        }
-        deinit { pointer.deallocate() }
-    }
-
-    private var storage: Storage
+struct RowBytes: ~Copyable {
+    // Not copyable: its memory is its own, freed with it, and no copy can write into a buffer
+    // another holds.
+    private var pointer: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
     private(set) var count = 0
 
-    init(capacity: Int) { storage = Storage(capacity: max(64, capacity)) }
+    init(capacity: Int) {
+        self.capacity = max(64, capacity)
+        pointer = .allocate(capacity: self.capacity)
+    }
+
+    deinit { pointer.deallocate() }
 
     /// The bytes so far, copied out.
-    var array: [UInt8] { Array(UnsafeBufferPointer(start: storage.pointer, count: count)) }
+    var array: [UInt8] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
 
     mutating func removeAll() { count = 0 }
 
     @inline(__always) mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let from = bytes.baseAddress, bytes.count > 0 else { return }
-        if count + bytes.count > storage.capacity { grow(to: count + bytes.count) }
-        (storage.pointer + count).initialize(from: from, count: bytes.count)
+        if count + bytes.count > capacity { grow(to: count + bytes.count) }
+        (pointer + count).initialize(from: from, count: bytes.count)
         count += bytes.count
     }
 
     @inline(__always) mutating func append(_ byte: UInt8) {
-        if count == storage.capacity { grow(to: count + 1) }
-        (storage.pointer + count).initialize(to: byte)
+        if count == capacity { grow(to: count + 1) }
+        (pointer + count).initialize(to: byte)
         count += 1
     }
 
@@ -422,10 +419,13 @@ struct RowBytes {
         bytes.withUnsafeBufferPointer { append($0) }
     }
 
-    /// A new buffer of at least `needed` bytes (twice the old at least), the bytes so far copied in.
+    /// Memory for at least `needed` bytes (twice the old at least), the bytes so far copied in.
     private mutating func grow(to needed: Int) {
-        let bigger = Storage(capacity: max(needed, 2 * storage.capacity))
-        bigger.pointer.initialize(from: storage.pointer, count: count)
-        storage = bigger
+        let bigger = max(needed, 2 * capacity)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+        moved.initialize(from: pointer, count: count)
+        pointer.deallocate()
+        pointer = moved
+        capacity = bigger
     }
 }

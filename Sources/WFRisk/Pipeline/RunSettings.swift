@@ -19,7 +19,8 @@ public struct RunSettings: Sendable, Equatable {
     /// default_settings.yml; a settings file without it keeps the one page.
     public var reportUnitPagesAbove = Int.max
     /// `report.units_per_page`: how many units' sections each page in `report/` holds. Its value
-    /// is in default_settings.yml; a settings file without it gives a page per unit.
+    /// (50) is in default_settings.yml, under every pipeline's settings; settings read without
+    /// those defaults and without it give a page per unit.
     public var reportUnitsPerPage = 1
 
     public static func == (a: RunSettings, b: RunSettings) -> Bool {
