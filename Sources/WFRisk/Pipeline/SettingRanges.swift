@@ -33,7 +33,7 @@ package enum SettingRanges {
         Range(key: "settings.uncertainty.seed", lower: 0, upper: 2_147_483_647, why: "seed of the draws"),
         Range(key: "settings.uncertainty.weight_spread", lower: 0, upper: 0.9, why: "relative perturbation of each weight"),
         Range(key: "settings.report.unit_pages_above", lower: 0, upper: 10_000_000, why: "units up to which report.html is one page; above, pages of units in report/"),
-        Range(key: "settings.report.units_per_page", lower: 1, upper: 1000, why: "units' sections on each page in report/ (a unit is about 40 KB)"),
+        Range(key: "settings.report.units_per_page", lower: 1, upper: 1000, why: "units' sections on each page in report/, about 40 KB each"),
         Range(key: "outputs.keep_runs", lower: 1, upper: 1000, why: "complete runs kept; `latest` is always kept"),
         Range(key: "outputs.keep_failed_runs", lower: 0, upper: 1000, why: "failed runs kept as evidence"),
         Range(key: "--year", lower: 2000, upper: 2100, why: "as settings.scoring.year"),
