@@ -237,17 +237,20 @@ import WFRiskTestSupport
         full.splitFileBytes = Int.max
         var mapped = full
         mapped.splitFileBytes = 0
-        for trial in 0..<12 {
+        for trial in 0..<15 {
             let rows = SyntheticData.rows(seed: UInt64(trial), years: 2010...2023)
             var lines = Fixtures.workforceCSV(rows).split(separator: "\n").map(String.init)
             let header = lines.removeFirst()
-            switch trial % 4 {
+            switch trial % 5 {
             case 0: break // oldest first, national rows last
             case 1: lines.reverse() // newest first
             case 2: // any order
                 for i in stride(from: lines.count - 1, to: 0, by: -1) { lines.swapAt(i, Int(rng.next() % UInt64(i + 1))) }
-            default: // a national row for a year no authority has yet, last: the guess is wrong
+            case 3: // a national row for a year no authority has yet, last: the guess is wrong
                 lines.append("2031" + lines.last!.dropFirst(4))
+            default: // newest first, with such a row first: the guess from the first record is wrong
+                lines.reverse()
+                lines.insert("2031" + lines.first!.dropFirst(4), at: 0)
             }
             let path = Fixtures.temporaryDirectory() + "/w\(trial).csv"
             try Fixtures.write(([header] + lines).joined(separator: "\n") + "\n", to: path)
@@ -261,6 +264,19 @@ import WFRiskTestSupport
                 }
             }
         }
+    }
+
+    /// The first data record, the hint's other end: after a BOM and the header, quoted line breaks
+    /// and commas kept; nil when the head holds no whole data record.
+    @Test func firstRecordIsTheFirstDataRecord() throws {
+        let dir = Fixtures.temporaryDirectory()
+        try Fixtures.write("\u{FEFF}time_period,la_name,x\n2023,\"Bath, and\nNorth\",1\n2022,B,2\n", to: dir + "/a.csv")
+        #expect(CSVSplitReader.firstRecord(path: dir + "/a.csv") == ["2023", "Bath, and\nNorth", "1"])
+        try Fixtures.write("time_period,la_name,x\n", to: dir + "/b.csv")
+        #expect(CSVSplitReader.firstRecord(path: dir + "/b.csv") == nil)
+        try Fixtures.write("time_period,la_name,x\n2023,\"cut off", to: dir + "/c.csv")
+        #expect(CSVSplitReader.firstRecord(path: dir + "/c.csv") == nil)
+        #expect(CSVSplitReader.firstRecord(path: dir + "/missing.csv") == nil)
     }
 
     /// A workforce file given through a symbolic link is measured as the file it names, so it is

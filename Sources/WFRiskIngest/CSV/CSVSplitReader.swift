@@ -154,6 +154,28 @@ enum CSVSplitReader {
         return fields
     }
 
+    /// The fields of the file's first data record (the second non-empty record, after the
+    /// header), parsed from its first 128 KiB, or nil when that holds no whole one. A guess, as
+    /// `lastRecord`: DfE's files list the newest year first, so its year is the file's latest.
+    static func firstRecord(path: String) -> [String]? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 128 << 10)
+        guard let got = try? head.withUnsafeMutableBufferPointer({ try SplitScan.readSome(fd, $0.baseAddress!, $0.count, path: path) }),
+              got > 0, let parser = try? LibcsvParser(path: path, startLine: 1) else { return nil }
+        let bom = got >= 3 && head[0] == 0xEF && head[1] == 0xBB && head[2] == 0xBF ? 3 : 0
+        var records: [[String]] = []
+        head.withUnsafeBufferPointer { b in
+            // Only records the head completes are delivered: a record cut at its end is not.
+            try? parser.feed(UnsafeBufferPointer(rebasing: b[bom..<got])) { record in
+                let fields = record.strings
+                if records.count < 2, fields.contains(where: { !$0.isEmpty }) { records.append(fields) }
+            }
+        }
+        return records.count == 2 ? records[1] : nil
+    }
+
     /// The bytes of what is probably the last record: from just after the last line break outside
     /// quotes (before any trailing line breaks) to the end, reading the last 64 KiB from the line
     /// break that starts them as if no quoted field were open there. Nil when that finds none.

@@ -152,9 +152,10 @@ public struct TidyFileReader: Sendable {
         try read(path: path, wanted: wanted, kind: kind, years: years, threads: threads, prepared: prepared, useLastRecord: true)
     }
 
-    /// With `useLastRecord`, a large file read for the latest years takes its last record's year as
-    /// a first guess at the latest year (files sorted oldest first then skip decoding the old rows
-    /// too); a guess the rows do not bear out is dropped and the file read again without it.
+    /// With `useLastRecord`, a large file read for the latest years takes the later of its first
+    /// and last records' years as a first guess at the latest year (files sorted by year, either
+    /// way, then skip decoding the old rows in every part); a guess the rows do not bear out is
+    /// dropped and the file read again without it.
     private func read(path: String, wanted: [Measure], kind: String, years: YearWindow, threads: Int,
                       prepared: PreparedSplit?, useLastRecord: Bool) throws -> TidyFile {
         if let rulesError { throw rulesError }
@@ -163,6 +164,7 @@ public struct TidyFileReader: Sendable {
         let large = size > splitFileBytes
         var sink = TidySink(reader: self, path: path, wanted: wanted, kind: kind, window: years)
         if case .latest = years, large, useLastRecord {
+            sink.firstRecord = CSVSplitReader.firstRecord(path: path)
             sink.lastRecord = CSVSplitReader.lastRecord(path: path)
         }
         let sinks: [TidySink], sha256: String

@@ -24,12 +24,18 @@ struct TidySink: CSVSink, Sendable {
     private(set) var layout: TidyLayout?
     /// Warnings about the header (columns that mean the same measure).
     private(set) var headerWarnings: [String] = []
-    /// The file's probable last record (`CSVSplitReader.lastRecord`), read before its header.
+    /// The file's probable first and last data records (`CSVSplitReader.firstRecord`,
+    /// `lastRecord`), read before its header.
+    var firstRecord: [String]?
     var lastRecord: [String]?
-    /// A guess at the file's latest local-authority year (`lastRecord`'s year, whatever that
-    /// record's level; Int.min: none). With a `.latest` window, rows that even this year would put
-    /// outside it are not decoded. The reader checks the guess afterwards (`latest`) and reads
-    /// again without it if no local-authority row bears it out.
+    /// A guess at the file's latest local-authority year (the later of `firstRecord`'s and
+    /// `lastRecord`'s years, whatever those records' level; Int.min: none). With a `.latest`
+    /// window, rows that even this year would put outside it are not decoded. The reader checks
+    /// the guess afterwards (`latest`) and reads again without it if no local-authority row bears
+    /// it out. Why both ends: a file is sorted oldest first (the last record is the latest) or,
+    /// as DfE publishes them, newest first; with the last record alone, each part of a newest-first
+    /// file read in parts guessed only from its own rows and decoded every year (the 100x file
+    /// newest first: ingest 1.9–2.4 s against 1.4–1.6 s oldest first).
     private(set) var latestHint = Int.min
     /// Latest local-authority year decoded.
     private(set) var latest = Int.min
@@ -133,12 +139,14 @@ struct TidySink: CSVSink, Sendable {
         }
         layout = l
         width = l.measures.count
-        if let fields = lastRecord {
+        if firstRecord != nil || lastRecord != nil {
             // Only as a first guess (the reader reads again without one the rows do not bear out).
             if let year = l.fixedYear {
                 latestHint = year
-            } else if fields.count > l.year, let year = TidyFileReader.parseYear(fields[l.year]) {
-                latestHint = year
+            } else {
+                for fields in [firstRecord, lastRecord].compactMap({ $0 }) where fields.count > l.year {
+                    if let year = TidyFileReader.parseYear(fields[l.year]) { latestHint = max(latestHint, year) }
+                }
             }
         }
         yearCounts = Array(repeating: 0, count: yearRange.count)
