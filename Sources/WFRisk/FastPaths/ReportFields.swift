@@ -22,7 +22,7 @@ enum TemplateKey: String, Sendable, CaseIterable {
     case exclusionReason, facts, file, funnels, hasDemand, hasEvidence, hasExcluded, hasFunnels, hasInspections
     case hasIntervalRows, hasIntervals, hasNotes, heading, href, id, index, indicatorGroups, inputs, instability
     case interval, intervalRows, judgement, kind, label, legend, limits95, limits998, mainDrivers, median
-    case methodologyVersion, name, nationalRows, neighbours, newCode, note, notes, oldCode, overall, page, points
+    case methodologyVersion, name, nationalRows, neighbours, newCode, note, notes, oldCode, overall, points
     case pointsClass, polarity, position, rank, rankChart, rankChartCaption, ranked, rankedCount, range, reason
     case region, reliability, rows, score, seriesChart, seriesHeaders, seriesRows, sha256, sources, status, summary
     case swatch, synthetic, text, theme, title, unitCount, unitPages, unitSections, value, vsEngland, vsNeighbours
@@ -103,8 +103,8 @@ struct TemplateList {
     var materialized: [Any] { (0..<count).map { ScoresReport.plain(item($0)) ?? [String: Any]() } }
 }
 
-/// HTML already rendered (the units' sections of the one page, a unit's section in its own
-/// page), placed by `{{{name}}}` as it is. Why not a `String`: the sections are rendered as bytes;
+/// HTML already rendered (the units' sections of the one page or of a page of units), placed
+/// by `{{{name}}}` as it is. Why not a `String`: the sections are rendered as bytes;
 /// made a `String` (every byte checked as UTF-8 and copied) and turned back into bytes by the
 /// template, that round trip was about 2 % of a national run's samples and, at 100x, the 7 % of
 /// the report's samples spent in `unitPage` itself (`perf`, docs/performance.md "Issue 25,
@@ -238,7 +238,6 @@ extension UnitView: TemplateFields {
     func field(_ key: TemplateKey) -> TemplateValue? {
         switch key {
         case .anchor: .text(anchor)
-        case .page: .text(page)
         case .backHref: .text(backHref)
         case .name: .text(name)
         case .oldCode: .text(oldCode)

@@ -95,8 +95,6 @@ struct InputRow: Sendable { let kind: String; let file: String; let sha256: Stri
 
 struct UnitView: Sendable {
     let anchor: String
-    /// File name of the page of units its section is on (`ReportLayout.unitPages`).
-    var page = ""
     /// Where "Back to all authorities" goes: the one page's table, or report.html's from a page of units.
     var backHref = "#all"
     let name: String
@@ -288,10 +286,7 @@ enum ReportModel {
             view.intervalRows = intervalRows(u, labels: labels, context: context)
             view.hasIntervalRows = !view.intervalRows.isEmpty
             view.funnels = unitFunnels(funnels, unit: u, anchor: view.anchor, layout: layout, framesDrawn: &framesDrawn)
-            if layout == .unitPages {
-                view.page = pages[pageOf[i]].file
-                view.backHref = "../report.html#all"
-            }
+            if layout == .unitPages { view.backHref = "../report.html#all" }
             return view
         }
 
