@@ -125,7 +125,9 @@ import WFRiskTestSupport
     // MARK: CSV files
 
     /// Each CSV file written a block at a time (`CSVOutput`) is the bytes its `render` builds
-    /// whole: blocks far smaller than a row, a few rows, and larger than the file.
+    /// whole: blocks of bytes far smaller than a row, a few rows, and larger than the file; its
+    /// rows made on one, two and three workers, in blocks of one item, a few, and more than the
+    /// table holds.
     @Test func csvFilesWrittenInBlocksAreWhatRenderBuilds() throws {
         let dir = Fixtures.temporaryDirectory()
         for seed: UInt64 in [3, 25] {
@@ -133,18 +135,23 @@ import WFRiskTestSupport
             data.table = try Self.table(seed: seed)
             let history = data.historyRows
             #expect(!history.isEmpty)
-            for block in [1, 700, CSVOutput.block] {
+            #expect(data.table.units.count > 7 && history.count > 7, "enough items for several blocks of 7")
+            for (block, threads, perBlock) in [(1, 1, 1), (700, 1, CSVOutput.itemsPerBlock), (CSVOutput.block, 1, 7),
+                                               (1, 2, 1), (700, 2, 7), (CSVOutput.block, 3, 7), (700, 3, CSVOutput.itemsPerBlock)] {
                 let files: [(String, [UInt8], (String) throws -> WrittenFile)] = [
-                    ("scores.csv", ScoresCSV.render(data.table), { try ScoresCSV.write(data.table, to: $0, block: block) }),
-                    ("indicators.csv", IndicatorsCSV.render(data.table), { try IndicatorsCSV.write(data.table, to: $0, block: block) }),
-                    ("history.csv", HistoryCSV.render(history), { try HistoryCSV.write(history, to: $0, block: block) }),
+                    ("scores.csv", ScoresCSV.render(data.table),
+                     { try ScoresCSV.write(data.table, to: $0, threads: threads, perBlock: perBlock, block: block) }),
+                    ("indicators.csv", IndicatorsCSV.render(data.table),
+                     { try IndicatorsCSV.write(data.table, to: $0, threads: threads, perBlock: perBlock, block: block) }),
+                    ("history.csv", HistoryCSV.render(history),
+                     { try HistoryCSV.write(history, to: $0, threads: threads, perBlock: perBlock, block: block) }),
                 ]
                 for (name, plain, write) in files {
-                    let path = dir + "/\(seed)-\(block)-" + name
+                    let path = dir + "/\(seed)-\(block)-\(threads)-\(perBlock)-" + name
                     let written = try write(path)
                     let fast = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
                     let same = fast == plain
-                    #expect(same, "\(name), seed \(seed), block \(block): first difference at byte \(zip(fast, plain).prefix { $0 == $1 }.count)")
+                    #expect(same, "\(name), seed \(seed), block \(block), \(threads) threads, \(perBlock) a block: first difference at byte \(zip(fast, plain).prefix { $0 == $1 }.count)")
                     #expect(written == WrittenFile(sha256: SHA256Digest.hex(of: plain), bytes: plain.count), "\(name)")
                 }
             }

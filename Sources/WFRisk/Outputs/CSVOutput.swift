@@ -12,21 +12,45 @@ enum CSVOutput {
     /// Bytes gathered before each write to the file.
     static let block = 1 << 20
 
-    /// Writes `path` atomically: a UTF-8 byte-order mark, `header`, then each row `rows` makes.
-    static func write(to path: String, header: [String], block: Int = CSVOutput.block,
-                      rows: (_ row: ([CSVCell]) throws -> Void) throws -> Void) throws -> WrittenFile {
+    /// Items (units, history rows) made into rows per block.
+    static let itemsPerBlock = 256
+
+    /// Writes `path` atomically: a UTF-8 byte-order mark, `header`, then the rows of `count`
+    /// items, each item's rows made by `rows(i, row)`. The items are made on up to `threads`
+    /// workers, `perBlock` items at a time into bytes of their own, and the blocks written in
+    /// order, so the file is the same at every thread count.
+    ///
+    /// Why: a CSV file was one thread's work, and indicators.csv (55 MB at 100x) and history.csv
+    /// were the last files of the write stage: the csv+json run at 100x ended with 0.5–0.7 s of
+    /// one core writing them while the other waited (perf timeline, docs/performance.md
+    /// "Issue 25, session 26"). The plain path
+    /// (`render`, each file's rows made in order into one buffer) is what `WriteFastPathTests`
+    /// compares it with byte for byte, at one thread and more.
+    static func write(to path: String, header: [String], items count: Int, threads: Int,
+                      perBlock: Int = CSVOutput.itemsPerBlock, block: Int = CSVOutput.block,
+                      rows: @Sendable (_ item: Int, _ row: ([CSVCell]) -> Void) -> Void) throws -> WrittenFile {
         try FileOutput.writeAtomically(to: path) { write in
             var writer = CSVWriter(byteOrderMark: true)
             writer.writeRow(header)
-            // `rows` runs its closure before returning, so `write` is used only while it is valid.
-            try withoutActuallyEscaping(write) { write in
-                try rows { cells in
-                    writer.writeRow(cells)
+            var start = 0
+            while start < count {
+                let first = start
+                let blocks = min(max(1, threads), (count - first + perBlock - 1) / perBlock)
+                let pieces = Parallel.map(Array(0..<blocks), threads: blocks) { b -> [UInt8] in
+                    var piece = CSVWriter()
+                    for i in (first + b * perBlock)..<min(count, first + (b + 1) * perBlock) {
+                        rows(i) { piece.writeRow($0) }
+                    }
+                    return piece.bytes
+                }
+                for piece in pieces {
+                    writer.append(piece)
                     if writer.bytes.count >= block {
                         try write(writer.bytes)
                         writer.clear()
                     }
                 }
+                start = min(count, first + blocks * perBlock)
             }
             try write(writer.bytes)
         }

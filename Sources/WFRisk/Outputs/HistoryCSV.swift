@@ -19,10 +19,11 @@ enum HistoryCSV {
         return writer.bytes
     }
 
-    /// Writes the file a block at a time (`CSVOutput`).
-    static func write(_ rows: [HistoryRow], to path: String, block: Int = CSVOutput.block) throws -> WrittenFile {
-        try CSVOutput.write(to: path, header: header, block: block) { row in
-            for r in rows { try row(cells(r)) }
+    /// Writes the file a block at a time, its rows made on up to `threads` workers (`CSVOutput`).
+    static func write(_ rows: [HistoryRow], to path: String, threads: Int = 1, perBlock: Int = CSVOutput.itemsPerBlock,
+                      block: Int = CSVOutput.block) throws -> WrittenFile {
+        try CSVOutput.write(to: path, header: header, items: rows.count, threads: threads, perBlock: perBlock, block: block) { i, row in
+            row(cells(rows[i]))
         }
     }
 

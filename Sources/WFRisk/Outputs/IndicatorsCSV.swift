@@ -21,9 +21,13 @@ enum IndicatorsCSV {
         return writer.bytes
     }
 
-    /// Writes the file a block at a time (`CSVOutput`).
-    static func write(_ table: ScoreTable, to path: String, block: Int = CSVOutput.block) throws -> WrittenFile {
-        try CSVOutput.write(to: path, header: header, block: block) { row in try forEachRow(table, row) }
+    /// Writes the file a block at a time, its rows made on up to `threads` workers (`CSVOutput`).
+    static func write(_ table: ScoreTable, to path: String, threads: Int = 1, perBlock: Int = CSVOutput.itemsPerBlock,
+                      block: Int = CSVOutput.block) throws -> WrittenFile {
+        let context = Context(table)
+        return try CSVOutput.write(to: path, header: header, items: table.units.count, threads: threads, perBlock: perBlock, block: block) { i, row in
+            rows(of: table.units[i], context, row)
+        }
     }
 
     /// The rows as cells, all at once (`render`'s plain path; the workbook's Indicators sheet and
@@ -42,28 +46,31 @@ enum IndicatorsCSV {
     /// Each row in turn, made as it is given.
     static func forEachRow(_ table: ScoreTable, _ body: ([CSVCell]) throws -> Void) rethrows {
         let context = Context(table)
-        for u in table.units {
-            for component in [u.instability, u.caseloadRisk] {
-                for r in component.indicators {
-                    let i = r.indicator
-                    let c = context.line(u, r)
-                    try body([
-                        .number(String(u.year)), .text(u.newCode), .text(u.oldCode), .text(u.name), .text(u.regionCode),
-                        .text(component.kind.rawValue), .text(i.rawValue), .text(i.direction > 0 ? "higher_is_risk" : "lower_is_risk"),
-                        ScoresCSV.number(r.value, i.decimals),
-                        ScoresCSV.number(r.ci95?.low, i.decimals), ScoresCSV.number(r.ci95?.high, i.decimals),
-                        ScoresCSV.number(r.ci998?.low, i.decimals), ScoresCSV.number(r.ci998?.high, i.decimals),
-                        ScoresCSV.text(r.intervalMethod?.rawValue), ScoresCSV.number(r.denominator, 1), ScoresCSV.number(r.reliability, 3),
-                        ScoresCSV.number(r.adjusted, i.decimals), ScoresCSV.number(r.z, 2),
-                        ScoresCSV.int(r.rank), .number(String(c.rankedUnits)), ScoresCSV.int(c.quartile), ScoresCSV.text(c.band?.rawValue),
-                        ScoresCSV.number(c.england, i.decimals), ScoresCSV.text(r.vsEngland?.rawValue), ScoresCSV.text(r.vsEngland998?.rawValue),
-                        ScoresCSV.number(c.region, i.decimals),
-                        ScoresCSV.number(c.neighbourMedian, i.decimals),
-                        ScoresCSV.text(c.vsNeighbours?.rawValue), ScoresCSV.text(c.vsNeighbours998?.rawValue),
-                        .number(String(c.neighbourCount)), ScoresCSV.number(r.weight, 4), ScoresCSV.number(r.contribution, 2),
-                        .text(u.isRanked ? "ranked" : "excluded"), ScoresCSV.text(r.note),
-                    ])
-                }
+        for u in table.units { try rows(of: u, context, body) }
+    }
+
+    /// One unit's rows, one per indicator of each of its scores.
+    static func rows(of u: UnitScore, _ context: Context, _ body: ([CSVCell]) throws -> Void) rethrows {
+        for component in [u.instability, u.caseloadRisk] {
+            for r in component.indicators {
+                let i = r.indicator
+                let c = context.line(u, r)
+                try body([
+                    .number(String(u.year)), .text(u.newCode), .text(u.oldCode), .text(u.name), .text(u.regionCode),
+                    .text(component.kind.rawValue), .text(i.rawValue), .text(i.direction > 0 ? "higher_is_risk" : "lower_is_risk"),
+                    ScoresCSV.number(r.value, i.decimals),
+                    ScoresCSV.number(r.ci95?.low, i.decimals), ScoresCSV.number(r.ci95?.high, i.decimals),
+                    ScoresCSV.number(r.ci998?.low, i.decimals), ScoresCSV.number(r.ci998?.high, i.decimals),
+                    ScoresCSV.text(r.intervalMethod?.rawValue), ScoresCSV.number(r.denominator, 1), ScoresCSV.number(r.reliability, 3),
+                    ScoresCSV.number(r.adjusted, i.decimals), ScoresCSV.number(r.z, 2),
+                    ScoresCSV.int(r.rank), .number(String(c.rankedUnits)), ScoresCSV.int(c.quartile), ScoresCSV.text(c.band?.rawValue),
+                    ScoresCSV.number(c.england, i.decimals), ScoresCSV.text(r.vsEngland?.rawValue), ScoresCSV.text(r.vsEngland998?.rawValue),
+                    ScoresCSV.number(c.region, i.decimals),
+                    ScoresCSV.number(c.neighbourMedian, i.decimals),
+                    ScoresCSV.text(c.vsNeighbours?.rawValue), ScoresCSV.text(c.vsNeighbours998?.rawValue),
+                    .number(String(c.neighbourCount)), ScoresCSV.number(r.weight, 4), ScoresCSV.number(r.contribution, 2),
+                    .text(u.isRanked ? "ranked" : "excluded"), ScoresCSV.text(r.note),
+                ])
             }
         }
     }
@@ -84,7 +91,7 @@ enum IndicatorsCSV {
     }
 
     /// What the lines of a table are read against, built once per table.
-    struct Context {
+    struct Context: Sendable {
         let table: ScoreTable
         /// Each code's first unit, by its index in `table.units`.
         let byCode: [String: Int]

@@ -40,10 +40,11 @@ enum ScoresCSV {
         return writer.bytes
     }
 
-    /// Writes the file a block at a time (`CSVOutput`).
-    static func write(_ table: ScoreTable, to path: String, block: Int = CSVOutput.block) throws -> WrittenFile {
-        try CSVOutput.write(to: path, header: header, block: block) { row in
-            for u in table.units { try row(self.row(u)) }
+    /// Writes the file a block at a time, its rows made on up to `threads` workers (`CSVOutput`).
+    static func write(_ table: ScoreTable, to path: String, threads: Int = 1, perBlock: Int = CSVOutput.itemsPerBlock,
+                      block: Int = CSVOutput.block) throws -> WrittenFile {
+        try CSVOutput.write(to: path, header: header, items: table.units.count, threads: threads, perBlock: perBlock, block: block) { i, row in
+            row(self.row(table.units[i]))
         }
     }
 

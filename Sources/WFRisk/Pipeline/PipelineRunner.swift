@@ -355,9 +355,9 @@ public struct PipelineRunner {
                 func done(_ w: WrittenFile) -> [OutputFingerprint] { [OutputFingerprint(name: file.rawValue, written: w)] }
                 do {
                     switch file {
-                    case .scoresCSV: return done(try ScoresCSV.write(table, to: path))
-                    case .historyCSV: return done(try HistoryCSV.write(final.history, to: path))
-                    case .indicatorsCSV: return done(try IndicatorsCSV.write(table, to: path))
+                    case .scoresCSV: return done(try ScoresCSV.write(table, to: path, threads: threads))
+                    case .historyCSV: return done(try HistoryCSV.write(final.history, to: path, threads: threads))
+                    case .indicatorsCSV: return done(try IndicatorsCSV.write(table, to: path, threads: threads))
                     case .scoresJSON:
                         return done(try ScoresDocument(table: table, inputs: fingerprints, settings: pipeline.settings.scoring).write(to: path, threads: threads))
                     case .workbook: return done(try ScoresWorkbook.write(report, to: path, threads: threads))

@@ -62,6 +62,12 @@ package struct CSVWriter {
         bytes.removeAll(keepingCapacity: true)
     }
 
+    /// Appends rows another writer made (without its byte-order mark): for rows made in blocks
+    /// on several threads and joined in order (`CSVOutput`).
+    package mutating func append(_ rows: [UInt8]) {
+        bytes.append(contentsOf: rows)
+    }
+
     /// Writes a row of plain text cells (headers, reference files).
     package mutating func writeRow(_ fields: [String]) {
         writeRow(fields.map { CSVCell.text($0) })
