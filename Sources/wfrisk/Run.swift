@@ -188,6 +188,7 @@ struct Run: ParsableCommand {
         options.overrides = overrides
         if let threads { options.threads = threads }
         options.progress = isatty(STDERR_FILENO) == 1 && log.logFormat == .text && !log.quiet
+        options.leaveAtExit = true
         if let pause = ProcessInfo.processInfo.environment["WFRISK_TEST_PAUSE_BEFORE_PUBLISH"], let s = Double(pause) {
             options.pauseBeforePublish = s
         }
@@ -198,6 +199,8 @@ struct Run: ParsableCommand {
             options.beforePublish = { runDir in try check.compare(runDirectory: runDir, beingWritten: true) }
         }
         let outcome = try PipelineRunner(pipeline: p, options: options, logger: logger).run()
+        // The command exits once this returns: its score table is left for the exit to free.
+        LeftAtExit.keep(value: outcome)
         let runID = (outcome.runDirectory as NSString).lastPathComponent
         Summary.write(outcome, pipeline: p, log: runLog)
         if let baselineFile, outcome.status == .upToDate {
@@ -275,16 +278,19 @@ enum Summary {
             }
             return
         }
-        let ranked = table.units.filter(\.isRanked)
+        // The first ten ranked units in table order, found without copying every unit out of the
+        // table (`filter` did: 30 ms of one core at 20,000 units, perf).
+        let rankedCount = table.units.count(where: \.isRanked)
+        let top = Array(table.units.lazy.filter(\.isRanked).prefix(10))
         let excluded = table.units.filter { !$0.isRanked }
         let files = outcome.outputs + [(outcome.latest as NSString).appendingPathComponent("manifest.json")]
         let synthetic = outcome.syntheticInputs
         if json {
             var fields: [(String, JSONValue)] = [
                 ("event", .string("summary")), ("year", .int(table.year)), ("units", .int(table.units.count)),
-                ("ranked", .int(ranked.count)), ("excluded", .int(excluded.count)),
+                ("ranked", .int(rankedCount)), ("excluded", .int(excluded.count)),
             ]
-            fields.append(("top", .array(ranked.prefix(10).map { u in
+            fields.append(("top", .array(top.map { u in
                 .object([("rank", .int(u.overallRank ?? 0)), ("old_la_code", .string(u.oldCode)), ("la_name", .string(u.name)),
                          ("overall_score", .double(u.overall, decimals: 1)), ("instability_score", .double(u.instability.value, decimals: 1)),
                          ("caseload_risk_score", .double(u.caseloadRisk.value, decimals: 1))])
@@ -302,9 +308,9 @@ enum Summary {
         if !synthetic.isEmpty {
             out += "SYNTHETIC DATA: these scores are invented values under real authority names (\(synthetic.joined(separator: ", "))); not for any real decision.\n\n"
         }
-        out += "Scored \(table.units.count) reporting units for \(table.year): \(ranked.count) ranked, \(excluded.count) excluded.\n\n"
+        out += "Scored \(table.units.count) reporting units for \(table.year): \(rankedCount) ranked, \(excluded.count) excluded.\n\n"
         out += "Top 10 by overall score (higher = more risk):\nrank  score  instab  caseload  authority\n"
-        for u in ranked.prefix(10) {
+        for u in top {
             let rank = String(u.overallRank ?? 0).padding(toLength: 4, withPad: " ", startingAt: 0)
             out += "\(rank)  \(Decimals.format(u.overall ?? 0, 1).leftPad(5))  \(Decimals.format(u.instability.value ?? 0, 1).leftPad(6))  \(Decimals.format(u.caseloadRisk.value ?? 0, 1).leftPad(8))  \(NameText.forTerminal(u.name)) (\(u.oldCode))\n"
         }

@@ -128,4 +128,31 @@ import Testing
         #expect(FreedMemory.limitArenas(to: ProcessInfo.processInfo.activeProcessorCount), "mallopt(M_ARENA_MAX) not taken")
         #endif
     }
+
+    final class Tracked: Sendable {}
+
+    /// What `LeftAtExit` keeps is not freed when its last other owner lets it go: an object, and
+    /// a value holding one. (Not through a graph: the graph's queue lets go of its stages a moment
+    /// after `run` returns, so whether a value was freed would depend on timing.)
+    @Test func whatIsLeftAtExitIsNotFreed() throws {
+        final class Holder: Sendable { let tracked = Tracked() }
+        weak var inObject: Tracked?
+        weak var inValue: Tracked?
+        weak var notKept: Tracked?
+        let before = LeftAtExit.count
+        do {
+            let holder = Holder()
+            inObject = holder.tracked
+            LeftAtExit.keep(holder)
+            let value = [Tracked()]
+            inValue = value[0]
+            LeftAtExit.keep(value: value)
+            let other = Holder()
+            notKept = other.tracked
+        }
+        #expect(inObject != nil, "the kept object's contents were freed")
+        #expect(inValue != nil, "the kept value's object was freed")
+        #expect(notKept == nil, "an object not kept was not freed: the checks above prove nothing")
+        #expect(LeftAtExit.count == before + 2)
+    }
 }

@@ -21,6 +21,9 @@ public struct RunOptions: Sendable {
     /// A check of the written run folder before it is published (`--baseline`): throwing fails
     /// the run in a stage named `baseline`, so `latest` keeps the previous run.
     public var beforePublish: (@Sendable (_ runDirectory: String) throws -> Void)?
+    /// Keep the stages' values until the process exits instead of freeing them when the run
+    /// ends (`LeftAtExit`): for the `wfrisk` command, which exits once the run is done.
+    package var leaveAtExit = false
 
     public init() {}
 }
@@ -401,6 +404,7 @@ public struct PipelineRunner {
         // Each Ofsted input file with the judgements it gave (a PDF folder: each report).
         for source in ofsted.value?.sources ?? [] { for (file, n) in source.files { counts["ofsted:" + file] = n } }
         for w in warnings { logger.warning("\(w)", metadata: ["category": "input"]) }
+        if options.leaveAtExit { LeftAtExit.keep(graph) }
         return (table, records, counts, warnings, write.value)
     }
 }
