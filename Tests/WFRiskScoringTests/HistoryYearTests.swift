@@ -94,8 +94,9 @@ import WFRiskInspections
 
     /// History years in columns against the plain pass on seeded synthetic series: suppressed
     /// rates (some units unranked, their reasons from the plain assembly), every indicator
-    /// weighted or the defaults, other trend windows, minimum coverages and blends, and inspection
-    /// evidence for some units in some years (the fixed-scale standardisation).
+    /// weighted, the defaults or some at random and others without weight, other trend windows,
+    /// minimum coverages and blends, and inspection evidence for some units in some years (the
+    /// fixed-scale standardisation).
     @Test(arguments: [11, 12, 13] as [UInt64])
     func historyYearsInColumnsAreThePlainPass(seed: UInt64) throws {
         var rows = SyntheticData.rows(seed: seed, years: 2016...2023)
@@ -119,11 +120,18 @@ import WFRiskInspections
             }
         }
         var unranked = 0
-        for variant in 0..<5 {
+        for variant in 0..<6 {
             var settings = try Fixtures.settings()
             if variant != 1 { for i in Indicator.allCases { settings.weights[i] = 1 } }
-            settings.minCoverage = [0.95, 0.3, 0.8, 1, 0.5][variant]
-            settings.trendYears = [3, 3, 2, 5, 3][variant]
+            // Some indicators without weight (skipped by the columns), others weighted at random,
+            // the trend and change indicators among the weighted: what the defaults do not cover.
+            if variant == 5 {
+                for i in Indicator.allCases { settings.weights[i] = rng.unit() < 0.4 ? 0 : 0.1 + rng.unit() }
+                for i in [Indicator.instabilityTrend, .caseloadChange] { settings.weights[i] = 0.5 }
+                settings.weights[.agencyRate] = 0
+            }
+            settings.minCoverage = [0.95, 0.3, 0.8, 1, 0.5, 0.9][variant]
+            settings.trendYears = [3, 3, 2, 5, 3, 3][variant]
             if variant == 3 { settings.blend = [.instability: 0.7, .caseloadRisk: 0.3] }
             if variant == 4 { settings.blend = [.instability: 0.6] }  // the other weight by default
             let input = ScoringInput(workforce: dataset, registry: try Fixtures.registry(), inspections: variant == 2 ? [:] : nil,

@@ -21,7 +21,12 @@ import WFRiskCore
 extension ScoringContext {
     func historyYear() -> YearScores {
         guard figures.england[year] != nil else { return YearScores(year: year, units: [], rankedCount: 0) }
-        let present = Indicator.allCases.filter { sources.contains($0.source) }
+        // Only the indicators with weight: a history year keeps the scores, their coverage and
+        // (for a unit left unranked) the weighted indicators each is missing, none of which an
+        // indicator without weight changes. Why: of the eight indicators without weight in the
+        // default settings, the trend alone was a third of a history year's indicator values
+        // (perf, docs/performance.md "Issue 25, session 26").
+        let present = weightedApplicable.map(\.indicator)
         var adjusted = [[Double?]](repeating: [], count: Indicator.allCases.count)
         var spread = adjusted
         for i in present {
@@ -30,7 +35,7 @@ extension ScoringContext {
         }
         for unit in keys {
             var notes: [String] = []
-            let results = indicatorValues(unit, notes: &notes)
+            let results = indicatorValues(unit, notes: &notes, only: weightedApplicable)
             for i in present {
                 let a = results.adjusted(i)
                 adjusted[i.ordinal].append(a)

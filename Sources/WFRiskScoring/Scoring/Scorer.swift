@@ -106,6 +106,8 @@ struct ScoringContext {
     /// per unit (the set lookup hashed each source by its name: 33 of 260 samples of the 100x
     /// score stage's indicator time, none after; perf with DWARF call graphs).
     let applicable: [IndicatorDefinition]
+    /// Those of them with weight: all a history year's scores read (`historyYear`).
+    let weightedApplicable: [IndicatorDefinition]
     let detail: ScoringDetail
 
     /// `estimates`, when given, must span this pass's window (`YearEstimates.window`) and be made
@@ -165,6 +167,8 @@ struct ScoringContext {
         listed = ScoreKind.allCases.map { Indicator.indicators(for: $0).filter { sources.contains($0.source) } }
         weighted = listed.map { $0.filter { settings.weight($0) > 0 } }
         applicable = IndicatorDefinition.all.filter { s.contains($0.indicator.source) }
+        let weights = weightOf
+        weightedApplicable = applicable.filter { weights[$0.indicator.ordinal] > 0 }
     }
 
     // MARK: England
@@ -369,7 +373,8 @@ struct ScoringContext {
     // MARK: Indicators
 
     /// Every applicable indicator of one unit, each evaluated from its definition.
-    func indicatorValues(_ unit: ReportingUnit, notes: inout [String]) -> IndicatorResults {
+    /// Each applicable indicator's result for `unit`; with `only`, those definitions' alone.
+    func indicatorValues(_ unit: ReportingUnit, notes: inout [String], only: [IndicatorDefinition]? = nil) -> IndicatorResults {
         let now = yearFigures[unit]!
         var out = IndicatorResults()
         // Sampling noise feeds only the scoring year's rank simulation.
@@ -393,8 +398,15 @@ struct ScoringContext {
         if detail == .full, let inpost = now.inpost, inpost < settings.smallUnitFTE {
             notes.append("small unit: \(Decimals.format(inpost, 1)) FTE in post; rates shrunk toward England by their reliability")
         }
-        // The year before, across boundary changes where comparable.
-        let before = figures.figures(unit, year - 1, registry: input.registry)
+        // The year before, across boundary changes where comparable: looked up once, when first
+        // read (a history year's weighted indicators may none of them look back).
+        var beforeFound: (WorkforceFigures, Comparability)??
+        var before: (WorkforceFigures, Comparability)? {
+            if let found = beforeFound { return found }
+            let found = figures.figures(unit, year - 1, registry: input.registry)
+            beforeFound = .some(found)
+            return found
+        }
         if detail == .full, let (_, comparability) = before {
             switch comparability {
             case .same: break
@@ -420,7 +432,7 @@ struct ScoringContext {
             out[i]!.ci998 = IntervalMethod.normal(v, sd: sd, z: ConfidenceLevel.ci998.z)
             out[i]!.intervalMethod = .normal
         }
-        for d in applicable {
+        for d in only ?? applicable {
             let i = d.indicator
             switch d.formula {
             case .ratio(let r):
