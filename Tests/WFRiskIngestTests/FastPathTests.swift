@@ -117,6 +117,40 @@ import WFRiskTestSupport
         }
     }
 
+    /// Rows written field by field (`CSVRowSink`: numbers straight into the bytes) against the
+    /// same rows as cells (`CSVCellRows`, numbers through `Decimals.format`) and the plain row:
+    /// texts, numbers, whole numbers and nothing, several rows running on in one writer.
+    @Test func fieldByFieldRowsAreWhatTheirCellsWrite() {
+        var rng = SeededRandom(seed: 33)
+        let pieces = ["a", "=1+1", "+", "-3", "@x", "\t", "\r\n", " ", ",", "\"", "\n", "é", "1.50", "'", "x y"]
+        for trial in 0..<300 {
+            var writer = CSVWriter(byteOrderMark: rng.chance(0.5))
+            var cells = CSVCellRows()
+            var plain = writer.bytes
+            for _ in 0..<Int(rng.next() % 4) {
+                for _ in 0..<Int(rng.next() % 7) {
+                    let text = (0..<Int(rng.next() % 4)).map { _ in rng.pick(pieces) }.joined()
+                    let value = (rng.unit() - 0.5) * pow(10, Double(rng.next() % 9))
+                    let decimals = Int(rng.next() % 5)
+                    switch rng.next() % 6 {
+                    case 0: writer.text(text); cells.text(text)
+                    case 1:
+                        let maybe: String? = rng.chance(0.5) ? text : nil
+                        writer.text(maybe); cells.text(maybe)
+                    case 2: writer.number(value, decimals); cells.number(value, decimals)
+                    case 3: writer.number(nil, decimals); cells.number(nil, decimals)
+                    case 4: writer.int(Int(value)); cells.int(Int(value))
+                    default: writer.empty(); cells.empty()
+                    }
+                }
+                writer.endRow()
+                cells.endRow()
+            }
+            for row in cells.take() { plain += CSVWriter.plainRow(row) }
+            #expect(writer.bytes == plain, "trial \(trial)")
+        }
+    }
+
     @Test func geographyTableFindsWhatADictionaryFinds() {
         var rng = SeededRandom(seed: 37)
         var fast = GeographyTable(), plain = PlainGeographyTable()

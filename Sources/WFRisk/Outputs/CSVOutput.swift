@@ -18,7 +18,8 @@ enum CSVOutput {
     /// Writes `path` atomically: a UTF-8 byte-order mark, `header`, then the rows of `count`
     /// items, each item's rows made by `rows(i, row)`. The items are made on up to `threads`
     /// workers, `perBlock` items at a time into bytes of their own, and the blocks written in
-    /// order, so the file is the same at every thread count.
+    /// order, so the file is the same at every thread count. `rows` writes an item's rows into the
+    /// writer it is given, field by field (`CSVRowSink`).
     ///
     /// Why: a CSV file was one thread's work, and indicators.csv (55 MB at 100x) and history.csv
     /// were the last files of the write stage: the csv+json run at 100x ended with 0.5–0.7 s of
@@ -28,7 +29,7 @@ enum CSVOutput {
     /// compares it with byte for byte, at one thread and more.
     static func write(to path: String, header: [String], items count: Int, threads: Int,
                       perBlock: Int = CSVOutput.itemsPerBlock, block: Int = CSVOutput.block,
-                      rows: @Sendable (_ item: Int, _ row: ([CSVCell]) -> Void) -> Void) throws -> WrittenFile {
+                      rows: @Sendable (_ item: Int, _ into: inout CSVWriter) -> Void) throws -> WrittenFile {
         try FileOutput.writeAtomically(to: path) { write in
             var writer = CSVWriter(byteOrderMark: true)
             writer.writeRow(header)
@@ -39,7 +40,7 @@ enum CSVOutput {
                 let pieces = Parallel.map(Array(0..<blocks), threads: blocks) { b -> [UInt8] in
                     var piece = CSVWriter()
                     for i in (first + b * perBlock)..<min(count, first + (b + 1) * perBlock) {
-                        rows(i) { piece.writeRow($0) }
+                        rows(i, &piece)
                     }
                     return piece.bytes
                 }

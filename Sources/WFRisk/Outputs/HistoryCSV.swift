@@ -22,8 +22,8 @@ enum HistoryCSV {
     /// Writes the file a block at a time, its rows made on up to `threads` workers (`CSVOutput`).
     static func write(_ rows: [HistoryRow], to path: String, threads: Int = 1, perBlock: Int = CSVOutput.itemsPerBlock,
                       block: Int = CSVOutput.block) throws -> WrittenFile {
-        try CSVOutput.write(to: path, header: header, items: rows.count, threads: threads, perBlock: perBlock, block: block) { i, row in
-            row(cells(rows[i]))
+        try CSVOutput.write(to: path, header: header, items: rows.count, threads: threads, perBlock: perBlock, block: block) { i, out in
+            row(rows[i], into: &out)
         }
     }
 
@@ -33,16 +33,22 @@ enum HistoryCSV {
 
     /// One row's cells.
     static func cells(_ r: HistoryRow) -> [CSVCell] {
+        var cells = CSVCellRows()
+        row(r, into: &cells)
+        return cells.take()[0]
+    }
+
+    /// One row, field by field.
+    static func row<Sink: CSVRowSink>(_ r: HistoryRow, into out: inout Sink) {
         let d = Ranking.scoreDecimals
         let s = r.source
-        return [
-            .number(String(r.year)), .text(r.unit.newCode), .text(r.unit.oldCode), .text(r.unit.name),
-            ScoresCSV.text(s?.oldCode), ScoresCSV.text(s?.name), .text(r.comparability.rawValue),
-            ScoresCSV.number(s?.overall, d), ScoresCSV.int(s?.overallRank), .number(String(r.rankedCount)),
-            ScoresCSV.number(s?.instability, d), ScoresCSV.int(s?.instabilityRank),
-            ScoresCSV.number(s?.caseloadRisk, d), ScoresCSV.int(s?.caseloadRiskRank),
-            ScoresCSV.text(s?.band), ScoresCSV.int(s?.quartile), ScoresCSV.number(s?.coverage, 2),
-            .text(r.status.rawValue), ScoresCSV.text(r.note),
-        ]
+        out.number(String(r.year)); out.text(r.unit.newCode); out.text(r.unit.oldCode); out.text(r.unit.name)
+        out.text(s?.oldCode); out.text(s?.name); out.text(r.comparability.rawValue)
+        out.number(s?.overall, d); out.int(s?.overallRank); out.number(String(r.rankedCount))
+        out.number(s?.instability, d); out.int(s?.instabilityRank)
+        out.number(s?.caseloadRisk, d); out.int(s?.caseloadRiskRank)
+        out.text(s?.band); out.int(s?.quartile); out.number(s?.coverage, 2)
+        out.text(r.status.rawValue); out.text(r.note)
+        out.endRow()
     }
 }

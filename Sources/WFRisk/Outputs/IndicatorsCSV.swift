@@ -25,8 +25,8 @@ enum IndicatorsCSV {
     static func write(_ table: ScoreTable, to path: String, threads: Int = 1, perBlock: Int = CSVOutput.itemsPerBlock,
                       block: Int = CSVOutput.block) throws -> WrittenFile {
         let context = Context(table)
-        return try CSVOutput.write(to: path, header: header, items: table.units.count, threads: threads, perBlock: perBlock, block: block) { i, row in
-            rows(of: table.units[i], context, row)
+        return try CSVOutput.write(to: path, header: header, items: table.units.count, threads: threads, perBlock: perBlock, block: block) { i, out in
+            rows(of: table.units[i], context, into: &out)
         }
     }
 
@@ -43,34 +43,37 @@ enum IndicatorsCSV {
         table.units.reduce(0) { $0 + $1.instability.indicators.count + $1.caseloadRisk.indicators.count }
     }
 
-    /// Each row in turn, made as it is given.
+    /// Each row in turn as cells, made a unit at a time.
     static func forEachRow(_ table: ScoreTable, _ body: ([CSVCell]) throws -> Void) rethrows {
         let context = Context(table)
-        for u in table.units { try rows(of: u, context, body) }
+        var unitRows = CSVCellRows()
+        for u in table.units {
+            rows(of: u, context, into: &unitRows)
+            for row in unitRows.take() { try body(row) }
+        }
     }
 
     /// One unit's rows, one per indicator of each of its scores.
-    static func rows(of u: UnitScore, _ context: Context, _ body: ([CSVCell]) throws -> Void) rethrows {
+    static func rows<Sink: CSVRowSink>(of u: UnitScore, _ context: Context, into out: inout Sink) {
         for component in [u.instability, u.caseloadRisk] {
             for r in component.indicators {
                 let i = r.indicator
                 let c = context.line(u, r)
-                try body([
-                    .number(String(u.year)), .text(u.newCode), .text(u.oldCode), .text(u.name), .text(u.regionCode),
-                    .text(component.kind.rawValue), .text(i.rawValue), .text(i.direction > 0 ? "higher_is_risk" : "lower_is_risk"),
-                    ScoresCSV.number(r.value, i.decimals),
-                    ScoresCSV.number(r.ci95?.low, i.decimals), ScoresCSV.number(r.ci95?.high, i.decimals),
-                    ScoresCSV.number(r.ci998?.low, i.decimals), ScoresCSV.number(r.ci998?.high, i.decimals),
-                    ScoresCSV.text(r.intervalMethod?.rawValue), ScoresCSV.number(r.denominator, 1), ScoresCSV.number(r.reliability, 3),
-                    ScoresCSV.number(r.adjusted, i.decimals), ScoresCSV.number(r.z, 2),
-                    ScoresCSV.int(r.rank), .number(String(c.rankedUnits)), ScoresCSV.int(c.quartile), ScoresCSV.text(c.band?.rawValue),
-                    ScoresCSV.number(c.england, i.decimals), ScoresCSV.text(r.vsEngland?.rawValue), ScoresCSV.text(r.vsEngland998?.rawValue),
-                    ScoresCSV.number(c.region, i.decimals),
-                    ScoresCSV.number(c.neighbourMedian, i.decimals),
-                    ScoresCSV.text(c.vsNeighbours?.rawValue), ScoresCSV.text(c.vsNeighbours998?.rawValue),
-                    .number(String(c.neighbourCount)), ScoresCSV.number(r.weight, 4), ScoresCSV.number(r.contribution, 2),
-                    .text(u.isRanked ? "ranked" : "excluded"), ScoresCSV.text(r.note),
-                ])
+                out.number(String(u.year)); out.text(u.newCode); out.text(u.oldCode); out.text(u.name); out.text(u.regionCode)
+                out.text(component.kind.rawValue); out.text(i.rawValue); out.text(i.direction > 0 ? "higher_is_risk" : "lower_is_risk")
+                out.number(r.value, i.decimals)
+                out.number(r.ci95?.low, i.decimals); out.number(r.ci95?.high, i.decimals)
+                out.number(r.ci998?.low, i.decimals); out.number(r.ci998?.high, i.decimals)
+                out.text(r.intervalMethod?.rawValue); out.number(r.denominator, 1); out.number(r.reliability, 3)
+                out.number(r.adjusted, i.decimals); out.number(r.z, 2)
+                out.int(r.rank); out.number(String(c.rankedUnits)); out.int(c.quartile); out.text(c.band?.rawValue)
+                out.number(c.england, i.decimals); out.text(r.vsEngland?.rawValue); out.text(r.vsEngland998?.rawValue)
+                out.number(c.region, i.decimals)
+                out.number(c.neighbourMedian, i.decimals)
+                out.text(c.vsNeighbours?.rawValue); out.text(c.vsNeighbours998?.rawValue)
+                out.number(String(c.neighbourCount)); out.number(r.weight, 4); out.number(r.contribution, 2)
+                out.text(u.isRanked ? "ranked" : "excluded"); out.text(r.note)
+                out.endRow()
             }
         }
     }

@@ -43,8 +43,8 @@ enum ScoresCSV {
     /// Writes the file a block at a time, its rows made on up to `threads` workers (`CSVOutput`).
     static func write(_ table: ScoreTable, to path: String, threads: Int = 1, perBlock: Int = CSVOutput.itemsPerBlock,
                       block: Int = CSVOutput.block) throws -> WrittenFile {
-        try CSVOutput.write(to: path, header: header, items: table.units.count, threads: threads, perBlock: perBlock, block: block) { i, row in
-            row(self.row(table.units[i]))
+        try CSVOutput.write(to: path, header: header, items: table.units.count, threads: threads, perBlock: perBlock, block: block) { i, out in
+            row(table.units[i], into: &out)
         }
     }
 
@@ -56,40 +56,39 @@ enum ScoresCSV {
 
     static func text(_ v: String?) -> CSVCell { v.map { .text($0) } ?? .empty }
 
+    /// One unit's row as cells (the workbook's Scores sheet, and `render`'s plain path).
     static func row(_ u: UnitScore) -> [CSVCell] {
+        var cells = CSVCellRows()
+        row(u, into: &cells)
+        return cells.take()[0]
+    }
+
+    /// One unit's row, field by field.
+    static func row<Sink: CSVRowSink>(_ u: UnitScore, into out: inout Sink) {
         let d = Ranking.scoreDecimals
-        var cells: [CSVCell] = [
-            int(u.overallRank), .number(String(u.year)), .text(u.newCode), .text(u.oldCode), .text(u.name), .text(u.regionName),
-            number(u.overall, d), number(u.instability.value, d), int(u.instability.rank),
-            number(u.caseloadRisk.value, d), int(u.caseloadRisk.rank), text(u.band), number(u.coverage, 2),
-        ]
+        out.int(u.overallRank); out.number(String(u.year)); out.text(u.newCode); out.text(u.oldCode); out.text(u.name); out.text(u.regionName)
+        out.number(u.overall, d); out.number(u.instability.value, d); out.int(u.instability.rank)
+        out.number(u.caseloadRisk.value, d); out.int(u.caseloadRisk.rank); out.text(u.band); out.number(u.coverage, 2)
         let c = u.change
-        cells += [
-            int(u.quartile), int(u.uncertainty?.rankLow), int(u.uncertainty?.rankHigh), number(u.uncertainty?.pHighBand, 2),
-            int(c?.previousRank), c?.rankChange.map { .number(String($0)) } ?? .empty, number(c?.scoreChange, d), text(c?.note),
-            text(u.mainDrivers), text(u.summary), text(u.instability.band?.rawValue), text(u.caseloadRisk.band?.rawValue),
-            int(u.instability.significantlyWorse), int(u.caseloadRisk.significantlyWorse),
-            int(u.instability.significantlyWorse + u.caseloadRisk.significantlyWorse),
-        ]
-        cells += [.text(u.regionCode), number(u.instability.coverage, 2), number(u.caseloadRisk.coverage, 2)]
+        out.int(u.quartile); out.int(u.uncertainty?.rankLow); out.int(u.uncertainty?.rankHigh); out.number(u.uncertainty?.pHighBand, 2)
+        out.int(c?.previousRank); out.int(c?.rankChange); out.number(c?.scoreChange, d); out.text(c?.note)
+        out.text(u.mainDrivers); out.text(u.summary); out.text(u.instability.band?.rawValue); out.text(u.caseloadRisk.band?.rawValue)
+        out.int(u.instability.significantlyWorse); out.int(u.caseloadRisk.significantlyWorse)
+        out.int(u.instability.significantlyWorse + u.caseloadRisk.significantlyWorse)
+        out.text(u.regionCode); out.number(u.instability.coverage, 2); out.number(u.caseloadRisk.coverage, 2)
         for m in comparedMeasures {
             let c = u.comparisons.first { $0.measure == m }
-            cells += [number(c?.value, 2), number(c?.england, 2), number(c?.region, 2), number(c?.neighboursMedian, 2)]
+            out.number(c?.value, 2); out.number(c?.england, 2); out.number(c?.region, 2); out.number(c?.neighboursMedian, 2)
         }
-        let evidence = u.inspection?.quotes.first.map { "\($0.theme) \($0.polarity): \"\($0.text)\"" }
-        cells += [
-            u.inspection?.latestDate.map { .text($0) } ?? .empty,
-            u.inspection?.judgement.map { .text($0) } ?? .empty,
-            evidence.map { .text(shorten($0, 200)) } ?? .empty,
-        ]
-        cells += judgementCells(u.judgementInForce)
-        cells += [
-            .text(u.isRanked ? "ranked" : "excluded"),
-            u.exclusionReason.map { .text($0) } ?? .empty,
-            .text(u.notes.joined(separator: "; ")),
-            .text(Scorer.methodologyVersion),
-        ]
-        return cells
+        out.text(u.inspection?.latestDate)
+        out.text(u.inspection?.judgement)
+        out.text(u.inspection?.quotes.first.map { shorten("\($0.theme) \($0.polarity): \"\($0.text)\"", 200) })
+        for cell in judgementCells(u.judgementInForce) { out.cell(cell) }
+        out.text(u.isRanked ? "ranked" : "excluded")
+        out.text(u.exclusionReason)
+        out.text(u.notes.joined(separator: "; "))
+        out.text(Scorer.methodologyVersion)
+        out.endRow()
     }
 
     /// Grade, publication date and the authority judged (with how it relates to the unit).

@@ -1,4 +1,5 @@
 import CLibCSV
+import WFRiskCore
 
 /// One cell of output: numbers are written as given; text from inputs is made safe
 /// for spreadsheets (a leading `=`, `+`, `-`, `@`, tab or CR is prefixed with `'` so
@@ -23,10 +24,74 @@ package enum CSVCell: Equatable, Sendable {
     static let formulaLeads: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r"]
 }
 
+/// Where a table's rows go, field by field: straight into a CSV file's bytes (`CSVWriter`), or
+/// into rows of cells (`CSVCellRows`: the workbook's sheets, and the plain path the tests compare
+/// the bytes with). A table's columns are written once, against this, for both.
+package protocol CSVRowSink {
+    /// Text from inputs or words: made safe for spreadsheets, as `CSVCell.text`.
+    mutating func text(_ value: String)
+    /// A number already written out, as `CSVCell.number`.
+    mutating func number(_ value: String)
+    /// An empty field.
+    mutating func empty()
+    /// `value` with `decimals` places (`Decimals.format`), or an empty field.
+    mutating func number(_ value: Double?, _ decimals: Int)
+    /// Ends the row.
+    mutating func endRow()
+}
+
+extension CSVRowSink {
+    /// Text, or an empty field.
+    package mutating func text(_ value: String?) {
+        if let value { text(value) } else { empty() }
+    }
+
+    /// A whole number, or an empty field.
+    package mutating func int(_ value: Int?) {
+        if let value { number(String(value)) } else { empty() }
+    }
+
+    /// One cell.
+    package mutating func cell(_ cell: CSVCell) {
+        switch cell {
+        case .text(let s): text(s)
+        case .number(let s): number(s)
+        case .empty: empty()
+        }
+    }
+}
+
+/// Rows of cells, made through `CSVRowSink`.
+package struct CSVCellRows: CSVRowSink {
+    package private(set) var rows: [[CSVCell]] = []
+    private var current: [CSVCell] = []
+
+    package init() {}
+
+    package mutating func text(_ value: String) { current.append(.text(value)) }
+    package mutating func number(_ value: String) { current.append(.number(value)) }
+    package mutating func empty() { current.append(.empty) }
+    package mutating func number(_ value: Double?, _ decimals: Int) {
+        current.append(value.map { .number(Decimals.format($0, decimals)) } ?? .empty)
+    }
+    package mutating func endRow() {
+        rows.append(current)
+        current.removeAll(keepingCapacity: true)
+    }
+
+    /// The rows so far, handed over and forgotten.
+    package mutating func take() -> [[CSVCell]] {
+        defer { rows.removeAll(keepingCapacity: true) }
+        return rows
+    }
+}
+
 /// Builds CSV text through libcsv's quoting (`csv_write`), in memory, so callers can
 /// publish the finished bytes atomically.
-package struct CSVWriter {
+package struct CSVWriter: CSVRowSink {
     package private(set) var bytes: [UInt8] = []
+    /// Fields written in the current row (a comma goes before each but the first).
+    private var fields = 0
 
     /// - Parameter byteOrderMark: start with a UTF-8 BOM so Excel reads the file as UTF-8.
     package init(byteOrderMark: Bool = false) {
@@ -39,21 +104,51 @@ package struct CSVWriter {
     /// writer's time; here a cell's UTF-8 is read in place and a formula lead, always ASCII, is
     /// found from the first byte.
     package mutating func writeRow(_ cells: [CSVCell]) {
-        for (i, cell) in cells.enumerated() {
-            if i > 0 { bytes.append(0x2C) }
-            switch cell {
-            case .empty: break
-            case .number(var s): appendField(&s)
-            case .text(var s):
-                if let first = s.utf8.first, CSVWriter.formulaLeadBytes.contains(first) {
-                    var guarded = "'" + s
-                    appendField(&guarded)
-                } else {
-                    appendField(&s)
-                }
-            }
+        for cell in cells { self.cell(cell) }
+        endRow()
+    }
+
+    // MARK: Field by field (`CSVRowSink`)
+    //
+    // Why: the tables' rows were made as arrays of cells, each number a string, and then
+    // written; at 100x the cells' making and freeing was about half of the CSV files' time
+    // (perf, docs/performance.md "Issue 25, session 26"). Written field by field, a number goes
+    // straight into the bytes and a text is read where it is. `writeRow` (a row of cells) is
+    // these same calls, and `plainRow` the plain path both are compared with.
+
+    private mutating func separate() {
+        if fields > 0 { bytes.append(0x2C) }
+        fields += 1
+    }
+
+    package mutating func text(_ value: String) {
+        separate()
+        var s = value
+        if let first = s.utf8.first, CSVWriter.formulaLeadBytes.contains(first) {
+            var guarded = "'" + s
+            appendField(&guarded)
+        } else {
+            appendField(&s)
         }
+    }
+
+    package mutating func number(_ value: String) {
+        separate()
+        var s = value
+        appendField(&s)
+    }
+
+    package mutating func empty() { separate() }
+
+    package mutating func number(_ value: Double?, _ decimals: Int) {
+        separate()
+        // Digits, a point and a sign never need quoting.
+        if let value { Decimals.append(value, decimals, to: &bytes) }
+    }
+
+    package mutating func endRow() {
         bytes.append(0x0A)
+        fields = 0
     }
 
     /// Forgets the bytes so far, keeping their buffer: for writing a table to its file a block
