@@ -38,6 +38,42 @@ struct SVGDoc {
         #expect(!doc.title.isEmpty && !doc.desc.isEmpty)
     }
 
+    /// The two charts of every unit's section written as bytes (FastPaths/ChartBytes.swift)
+    /// against their plain paths: random lines (missing years, one year, none, equal values,
+    /// negative and large values, dashed and emphasised) and random bars (groups, missing points,
+    /// points past the limit, every blank), names with the characters that need escaping.
+    @Test func unitChartsWrittenAsBytesAreThePlainCharts() {
+        var rng = SeededRandom(seed: 41)
+        let names = ["Unit", "King's Lynn & West <Norfolk>", "\"Quoted\"", "Región", "", "a b"]
+        let colours = [ReportPalette.seriesUnit, ReportPalette.seriesRegion, ReportPalette.seriesEngland]
+        for trial in 0..<400 {
+            let magnitude = rng.pick([1.0, 10, 100, 10_000])
+            let lines = (0..<Int(rng.next() % 4)).map { _ in
+                let first = 2010 + Int(rng.next() % 5)
+                let points: [(year: Int, value: Double?)] = (0..<Int(rng.next() % 8)).map { k in
+                    (first + k, rng.chance(0.2) ? nil : rng.chance(0.1) ? 50 : (rng.unit() - 0.3) * magnitude)
+                }.shuffled(using: &rng)
+                return ReportCharts.SeriesLine(name: rng.pick(names), points: points, colour: rng.pick(colours),
+                                               dashed: rng.chance(0.3), emphasised: rng.chance(0.3))
+            }
+            let id = rng.pick(["s", "la-1-series", "a&b"]), title = rng.pick(names), description = rng.pick(names)
+            let fast = ReportCharts.series(lines, id: id, title: title, description: description)
+            let plain = ReportCharts.seriesPlain(lines, id: id, title: title, description: description)
+            #expect(fast == plain, "series, trial \(trial): first difference at \(zip(fast.utf8, plain.utf8).prefix { $0 == $1 }.count)")
+
+            let blanks: [ReportCharts.Contribution.Blank] = [.noValue, .weightZero, .notScored]
+            let items = (0..<Int(rng.next() % 9)).map { _ in
+                ReportCharts.Contribution(group: rng.pick(["Instability", "Caseload <risk>"]), label: rng.pick(names),
+                                          points: rng.chance(0.25) ? nil : (rng.unit() - 0.5) * rng.pick([1.0, 20, 80]),
+                                          blank: rng.pick(blanks))
+            }
+            let limit = rng.pick([0.0, 0.001, 5, 12.5, 40])
+            let bars = ReportCharts.contributions(items, limit: limit, id: id, title: "t", description: "d")
+            let plainBars = ReportCharts.contributionsPlain(items, limit: limit, id: id, title: "t", description: "d")
+            #expect(bars == plainBars, "contributions, trial \(trial): first difference at \(zip(bars.utf8, plainBars.utf8).prefix { $0 == $1 }.count)")
+        }
+    }
+
     @Test func contributionBarsGrowFromZeroInProportionAndDirection() throws {
         let items: [ReportCharts.Contribution] = [
             .init(group: "Instability", label: "Turnover <rate>", points: 8),

@@ -68,7 +68,8 @@ enum ReportCharts {
 
     /// Horizontal bars from a zero line: right (raises the score) or left (lowers it), in
     /// groups. `limit` is the points at the plot's edge, the same for every unit so charts compare.
-    static func contributions(_ items: [Contribution], limit: Double, id: String, title: String, description: String) -> String {
+    /// The plain path of `contributions` (FastPaths/ChartBytes.swift), which the tests compare it with.
+    static func contributionsPlain(_ items: [Contribution], limit: Double, id: String, title: String, description: String) -> String {
         let w = Layout.contributionWidth, row = Layout.contributionRow
         let x0 = Layout.contributionLabelWidth + 8, x1 = w - Layout.contributionValueWidth
         let zero = (x0 + x1) / 2
@@ -242,8 +243,8 @@ enum ReportCharts {
         }
     }
 
-    /// Lines over years, broken where a year has no value, each named at its last point.
-    static func series(_ lines: [SeriesLine], id: String, title: String, description: String) -> String {
+    /// The plain path of `series` (FastPaths/ChartBytes.swift), which the tests compare it with.
+    static func seriesPlain(_ lines: [SeriesLine], id: String, title: String, description: String) -> String {
         let w = 560.0, h = 240.0, left = 40.0, right = 150.0, top = 14.0, bottom = 30.0
         let plotW = w - left - right, plotH = h - top - bottom
         let years = lines.flatMap { $0.points.map(\.year) }

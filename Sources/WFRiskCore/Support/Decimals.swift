@@ -25,6 +25,17 @@ package enum Decimals {
         digits(value, decimals) { out.append(contentsOf: $0) }
     }
 
+    /// What `compact` writes, appended as bytes (the report's charts, FastPaths/ChartBytes.swift).
+    package static func appendCompact(_ value: Double, _ decimals: Int, to out: inout [UInt8]) {
+        digits(value, decimals) { bytes in
+            guard decimals > 0, bytes.suffix(decimals).allSatisfy({ $0 == UInt8(ascii: "0") }) else {
+                out.append(contentsOf: bytes)
+                return
+            }
+            out.append(contentsOf: bytes.dropLast(decimals + 1))
+        }
+    }
+
     /// The characters of `value` with `decimals` places, handed to `body` as bytes.
     private static func digits<R>(_ value: Double, _ decimals: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         precondition(value.isFinite, "non-finite value cannot be written")

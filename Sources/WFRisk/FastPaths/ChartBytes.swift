@@ -1,0 +1,163 @@
+import WFRiskCore
+
+/// The two charts every unit's section draws, written straight into bytes.
+///
+/// Why not `ReportCharts.seriesPlain` and `contributionsPlain` (the plain paths, kept, which
+/// `ReportTests` compares these with byte for byte over random lines and bars): they build the
+/// markup by string interpolation, a string made for every coordinate and joined piece by
+/// piece. At 100x (20,000 unit sections) the series chart was two fifths and the contributions
+/// chart a quarter of building the unit views, together about 1.3 s of CPU in the default run
+/// (perf, docs/performance.md "Issue 25, session 26"). Here each piece of markup is a literal
+/// copied in and each number's digits are written where they go (`Decimals.appendCompact`), with
+/// the same escaping (`ReportTemplate.escape`) and the same arithmetic.
+extension ReportCharts {
+    /// Markup appended as bytes.
+    struct SVGBytes {
+        var bytes: [UInt8] = []
+
+        init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+        mutating func lit(_ s: StaticString) { s.withUTF8Buffer { bytes.append(contentsOf: $0) } }
+        /// A coordinate or value as `ReportCharts.n` writes it.
+        mutating func n(_ v: Double) { Decimals.appendCompact(v, 1, to: &bytes) }
+        mutating func text(_ s: String) {
+            var s = s
+            s.withUTF8 { bytes.append(contentsOf: $0) }
+        }
+        /// Text escaped as `ReportCharts.esc` escapes it.
+        mutating func esc(_ s: String) { ReportTemplate.escape(s, into: &bytes) }
+        mutating func append(_ other: SVGBytes) { bytes.append(contentsOf: other.bytes) }
+        var string: String { String(decoding: bytes, as: UTF8.self) }
+    }
+
+    /// Lines over years, broken where a year has no value, each named at its last point.
+    static func series(_ lines: [SeriesLine], id: String, title: String, description: String) -> String {
+        let w = 560.0, h = 240.0, left = 40.0, right = 150.0, top = 14.0, bottom = 30.0
+        let plotW = w - left - right, plotH = h - top - bottom
+        let years = lines.flatMap { $0.points.map(\.year) }
+        let values = lines.flatMap { $0.points.compactMap(\.value) }
+        let firstYear = years.min() ?? 0, lastYear = years.max() ?? 0
+        let (lo, hi, tickStep) = niceRange(values.min() ?? 0, values.max() ?? 1)
+        func x(_ year: Int) -> Double {
+            lastYear == firstYear ? left + plotW / 2 : left + Double(year - firstYear) / Double(lastYear - firstYear) * plotW
+        }
+        func y(_ v: Double) -> Double { top + plotH - (v - lo) / (hi - lo) * plotH }
+        var svg = SVGBytes(capacity: 8192)
+        svg.text(open(id: id, width: w, height: h, title: title, description: description))
+        for t in stride(from: lo, through: hi + tickStep / 2, by: tickStep) {
+            svg.lit("<line x1=\""); svg.n(left); svg.lit("\" y1=\""); svg.n(y(t)); svg.lit("\" x2=\""); svg.n(left + plotW)
+            svg.lit("\" y2=\""); svg.n(y(t)); svg.lit("\" stroke=\""); svg.text(ReportPalette.rule.hex); svg.lit("\" stroke-width=\"0.75\"/>")
+            svg.lit("<text x=\""); svg.n(left - 5); svg.lit("\" y=\""); svg.n(y(t) + 4)
+            svg.lit("\" text-anchor=\"end\" font-size=\"11\" fill=\""); svg.text(ReportPalette.muted.hex); svg.lit("\">"); svg.n(t); svg.lit("</text>")
+        }
+        if firstYear <= lastYear, !years.isEmpty {
+            for year in firstYear...lastYear {
+                svg.lit("<text x=\""); svg.n(x(year)); svg.lit("\" y=\""); svg.n(top + plotH + 16)
+                svg.lit("\" text-anchor=\"middle\" font-size=\"11\" fill=\""); svg.text(ReportPalette.muted.hex); svg.lit("\">")
+                svg.text(String(year)); svg.lit("</text>")
+            }
+        }
+        var labels: [(y: Double, text: String, colour: ReportPalette.Colour)] = []
+        for line in lines {
+            let sorted = line.points.sorted { $0.year < $1.year }
+            var path = SVGBytes(capacity: 256)
+            var previousYear: Int?
+            for p in sorted {
+                guard let v = p.value else { previousYear = nil; continue }
+                if previousYear == nil { path.lit("M") } else { path.lit("L") }
+                path.n(x(p.year)); path.lit(" "); path.n(y(v))
+                previousYear = p.year
+            }
+            let width = line.emphasised ? 2.75 : 1.75
+            if !path.bytes.isEmpty {
+                svg.lit("<path class=\"line\" d=\""); svg.append(path); svg.lit("\" fill=\"none\" stroke=\""); svg.text(line.colour.hex)
+                svg.lit("\" stroke-width=\""); svg.n(width); svg.lit("\"")
+                if line.dashed { svg.lit(" stroke-dasharray=\"5 3\"") }
+                svg.lit("/>")
+            }
+            for p in sorted {
+                guard let v = p.value else { continue }
+                svg.lit("<circle cx=\""); svg.n(x(p.year)); svg.lit("\" cy=\""); svg.n(y(v)); svg.lit("\" r=\"")
+                if line.emphasised { svg.lit("3.5") } else { svg.lit("2.5") }
+                svg.lit("\" fill=\""); svg.text(line.colour.hex); svg.lit("\"><title>"); svg.esc(line.name); svg.lit(" ")
+                svg.text(String(p.year)); svg.lit(": "); svg.n(v); svg.lit("</title></circle>")
+            }
+            if let last = sorted.last(where: { $0.value != nil }), let v = last.value {
+                labels.append((y(v), line.name, line.colour))
+            }
+        }
+        // Names at the right, pushed apart so they never overlap.
+        labels.sort { $0.y < $1.y }
+        var placed: [Double] = []
+        for l in labels {
+            var ly = max(l.y + 4, top + 8)
+            if let prev = placed.last, ly < prev + 13 { ly = prev + 13 }
+            placed.append(ly)
+            svg.lit("<text x=\""); svg.n(left + plotW + 8); svg.lit("\" y=\""); svg.n(ly); svg.lit("\" font-size=\"12\" fill=\"")
+            svg.text(l.colour.hex); svg.lit("\">"); svg.esc(l.text); svg.lit("</text>")
+        }
+        svg.lit("</svg>")
+        return svg.string
+    }
+
+    /// Horizontal bars from a zero line: right (raises the score) or left (lowers it), in
+    /// groups. `limit` is the points at the plot's edge, the same for every unit so charts compare.
+    static func contributions(_ items: [Contribution], limit: Double, id: String, title: String, description: String) -> String {
+        let w = Layout.contributionWidth, row = Layout.contributionRow
+        let x0 = Layout.contributionLabelWidth + 8, x1 = w - Layout.contributionValueWidth
+        let zero = (x0 + x1) / 2
+        let scale = (x1 - x0) / 2 / max(limit, 0.01)
+        var body = SVGBytes(capacity: 6144)
+        var y = 6.0
+        var group: String?
+        for item in items {
+            if item.group != group {
+                group = item.group
+                y += group == items.first?.group ? 0 : 8
+                body.lit("<text x=\"0\" y=\""); body.n(y + 15); body.lit("\" font-size=\"13\" font-weight=\"700\" fill=\"")
+                body.text(ReportPalette.text.hex); body.lit("\">"); body.esc(item.group); body.lit("</text>")
+                y += row
+            }
+            let mid = y + row / 2
+            let labelColour = item.points == nil ? ReportPalette.muted : ReportPalette.text
+            body.lit("<text x=\""); body.n(x0 - 8); body.lit("\" y=\""); body.n(mid + 4); body.lit("\" text-anchor=\"end\" font-size=\"12\" fill=\"")
+            body.text(labelColour.hex); body.lit("\">"); body.esc(item.label); body.lit("</text>")
+            if let p = item.points {
+                let clamped = min(max(p, -limit), limit)
+                let len = abs(clamped) * scale
+                let x = clamped >= 0 ? zero : zero - len
+                let colour = p >= 0 ? ReportPalette.raises : ReportPalette.lowers
+                body.lit("<rect class=\"bar\" x=\""); body.n(x); body.lit("\" y=\""); body.n(mid - 7); body.lit("\" width=\""); body.n(len)
+                body.lit("\" height=\"14\" fill=\""); body.text(colour.hex); body.lit("\" data-points=\"")
+                Decimals.append(p, 2, to: &body.bytes); body.lit("\"/>")
+                body.lit("<text x=\""); body.n(w); body.lit("\" y=\""); body.n(mid + 4); body.lit("\" text-anchor=\"end\" font-size=\"12\" fill=\"")
+                body.text(ReportPalette.text.hex); body.lit("\">"); body.text(signed(p, 1)); body.lit("</text>")
+            } else {
+                body.lit("<text x=\""); body.n(w); body.lit("\" y=\""); body.n(mid + 4); body.lit("\" text-anchor=\"end\" font-size=\"12\" fill=\"")
+                body.text(ReportPalette.muted.hex); body.lit("\">"); body.text(item.blank.rawValue); body.lit("</text>")
+            }
+            y += row
+        }
+        let plotBottom = y + 2
+        var svg = SVGBytes(capacity: body.bytes.count + 2048)
+        svg.text(open(id: id, width: w, height: plotBottom + 40, title: title, description: description))
+        svg.append(body)
+        svg.lit("<line x1=\""); svg.n(zero); svg.lit("\" y1=\"6\" x2=\""); svg.n(zero); svg.lit("\" y2=\""); svg.n(plotBottom)
+        svg.lit("\" stroke=\""); svg.text(ReportPalette.axis.hex); svg.lit("\" stroke-width=\"1\"/>")
+        for t in [-limit, -limit / 2, 0, limit / 2, limit] {
+            let x = zero + t * scale
+            svg.lit("<line x1=\""); svg.n(x); svg.lit("\" y1=\""); svg.n(plotBottom); svg.lit("\" x2=\""); svg.n(x); svg.lit("\" y2=\"")
+            svg.n(plotBottom + 4); svg.lit("\" stroke=\""); svg.text(ReportPalette.axis.hex); svg.lit("\"/>")
+            svg.lit("<text x=\""); svg.n(x); svg.lit("\" y=\""); svg.n(plotBottom + 16); svg.lit("\" text-anchor=\"middle\" font-size=\"11\" fill=\"")
+            svg.text(ReportPalette.muted.hex); svg.lit("\">")
+            if t == 0 { svg.lit("0") } else { svg.text(signed(t, 0)) }
+            svg.lit("</text>")
+        }
+        svg.lit("<text x=\""); svg.n(zero - 6); svg.lit("\" y=\""); svg.n(plotBottom + 32); svg.lit("\" text-anchor=\"end\" font-size=\"11\" fill=\"")
+        svg.text(ReportPalette.muted.hex); svg.lit("\">◀ lowers the score</text>")
+        svg.lit("<text x=\""); svg.n(zero + 6); svg.lit("\" y=\""); svg.n(plotBottom + 32); svg.lit("\" font-size=\"11\" fill=\"")
+        svg.text(ReportPalette.muted.hex); svg.lit("\">raises the score ▶</text>")
+        svg.lit("</svg>")
+        return svg.string
+    }
+}
