@@ -74,6 +74,32 @@ struct SVGDoc {
         }
     }
 
+    /// A funnel's chart written as bytes against its plain path: the frame drawn or reused, a
+    /// highlighted point on either side (its name anchored at the end past 70% of the width),
+    /// none, or one without a denominator; ids and names that need escaping.
+    @Test func funnelChartsWrittenAsBytesAreThePlainCharts() throws {
+        var rng = SeededRandom(seed: 43)
+        let names = ["Halton", "King's Lynn & West <Norfolk>", "\"Quoted\"", ""]
+        for trial in 0..<200 {
+            let points = (0..<Int(1 + rng.next() % 30)).map { _ in
+                ReportCharts.FunnelPoint(label: rng.pick(names), denominator: rng.chance(0.1) ? 0 : pow(10, 3 * rng.unit()),
+                                         value: 30 * rng.unit())
+            }
+            let limits = [5.0, 50, 500].map { d in
+                ReportCharts.FunnelLimitsLine(denominator: d, low95: 10 - 5 / d.squareRoot(), high95: 10 + 5 / d.squareRoot(),
+                                              low998: 10 - 9 / d.squareRoot(), high998: 10 + 9 / d.squareRoot())
+            }
+            let frame = try #require(ReportCharts.funnelFrame(points, limits: limits, england: 10, xLabel: rng.pick(names),
+                                                              yLabel: "Rate", id: rng.pick(["f", "a&b"]), dots: rng.chance(0.5)))
+            let highlight = rng.chance(0.2) ? nil : rng.pick(points)
+            let reuse = rng.chance(0.5), id = rng.pick(["c", "la-1-funnel-x", "<id>"])
+            let title = rng.pick(names), description = rng.pick(names)
+            let fast = frame.chart(highlight: highlight, reuse: reuse, id: id, title: title, description: description)
+            let plain = frame.chartPlain(highlight: highlight, reuse: reuse, id: id, title: title, description: description)
+            #expect(fast == plain, "trial \(trial): first difference at \(zip(fast.utf8, plain.utf8).prefix { $0 == $1 }.count)")
+        }
+    }
+
     @Test func contributionBarsGrowFromZeroInProportionAndDirection() throws {
         let items: [ReportCharts.Contribution] = [
             .init(group: "Instability", label: "Turnover <rate>", points: 8),

@@ -1,9 +1,11 @@
 import WFRiskCore
 
-/// The two charts every unit's section draws, written straight into bytes.
+/// The charts every unit's section draws (its series, its contributions, its funnels), written
+/// straight into bytes.
 ///
-/// Why not `ReportCharts.seriesPlain` and `contributionsPlain` (the plain paths, kept, which
-/// `ReportTests` compares these with byte for byte over random lines and bars): they build the
+/// Why not `ReportCharts.seriesPlain`, `contributionsPlain` and `FunnelFrame.chartPlain` (the
+/// plain paths, kept, which `ReportChartTests` compares these with byte for byte over random
+/// lines, bars and points): they build the
 /// markup by string interpolation, a string made for every coordinate and joined piece by
 /// piece. At 100x (20,000 unit sections) the series chart was two fifths and the contributions
 /// chart a quarter of building the unit views, together about 1.3 s of CPU in the default run
@@ -27,6 +29,13 @@ extension ReportCharts {
         /// Text escaped as `ReportCharts.esc` escapes it.
         mutating func esc(_ s: String) { ReportTemplate.escape(s, into: &bytes) }
         mutating func append(_ other: SVGBytes) { bytes.append(contentsOf: other.bytes) }
+        /// A chart's opening tag, title and description, as `ReportCharts.open` writes them.
+        mutating func open(id: String, width: Double, height: Double, title: String, description: String) {
+            lit("<svg id=\""); esc(id); lit("\" class=\"chart\" role=\"img\" aria-labelledby=\""); esc(id); lit("-title "); esc(id)
+            lit("-desc\" width=\""); n(width); lit("\" height=\""); n(height); lit("\" viewBox=\"0 0 "); n(width); lit(" "); n(height)
+            lit("\" font-family=\"inherit\"><title id=\""); esc(id); lit("-title\">"); esc(title); lit("</title><desc id=\"")
+            esc(id); lit("-desc\">"); esc(description); lit("</desc>")
+        }
         var string: String { String(decoding: bytes, as: UTF8.self) }
     }
 
@@ -43,7 +52,7 @@ extension ReportCharts {
         }
         func y(_ v: Double) -> Double { top + plotH - (v - lo) / (hi - lo) * plotH }
         var svg = SVGBytes(capacity: 8192)
-        svg.text(open(id: id, width: w, height: h, title: title, description: description))
+        svg.open(id: id, width: w, height: h, title: title, description: description)
         for t in stride(from: lo, through: hi + tickStep / 2, by: tickStep) {
             svg.lit("<line x1=\""); svg.n(left); svg.lit("\" y1=\""); svg.n(y(t)); svg.lit("\" x2=\""); svg.n(left + plotW)
             svg.lit("\" y2=\""); svg.n(y(t)); svg.lit("\" stroke=\""); svg.text(ReportPalette.rule.hex); svg.lit("\" stroke-width=\"0.75\"/>")
@@ -140,7 +149,7 @@ extension ReportCharts {
         }
         let plotBottom = y + 2
         var svg = SVGBytes(capacity: body.bytes.count + 2048)
-        svg.text(open(id: id, width: w, height: plotBottom + 40, title: title, description: description))
+        svg.open(id: id, width: w, height: plotBottom + 40, title: title, description: description)
         svg.append(body)
         svg.lit("<line x1=\""); svg.n(zero); svg.lit("\" y1=\"6\" x2=\""); svg.n(zero); svg.lit("\" y2=\""); svg.n(plotBottom)
         svg.lit("\" stroke=\""); svg.text(ReportPalette.axis.hex); svg.lit("\" stroke-width=\"1\"/>")
@@ -157,6 +166,32 @@ extension ReportCharts {
         svg.text(ReportPalette.muted.hex); svg.lit("\">◀ lowers the score</text>")
         svg.lit("<text x=\""); svg.n(zero + 6); svg.lit("\" y=\""); svg.n(plotBottom + 32); svg.lit("\" font-size=\"11\" fill=\"")
         svg.text(ReportPalette.muted.hex); svg.lit("\">raises the score ▶</text>")
+        svg.lit("</svg>")
+        return svg.string
+    }
+}
+
+extension ReportCharts.FunnelFrame {
+    /// The chart: the frame drawn in full (`reuse` false: the national chart, which must come
+    /// first in the page) or by reference, with `highlight` drawn last, larger, with its name.
+    func chart(highlight: ReportCharts.FunnelPoint?, reuse: Bool, id chartID: String, title: String, description: String) -> String {
+        let L = ReportCharts.FunnelLayout.self
+        var svg = ReportCharts.SVGBytes(capacity: (reuse ? 0 : body.utf8.count) + 1024)
+        svg.open(id: chartID, width: L.width, height: L.height, title: title, description: description)
+        if reuse {
+            svg.lit("<use href=\"#"); svg.esc(id); svg.lit("\"/>")
+        } else {
+            svg.lit("<g id=\""); svg.esc(id); svg.lit("\">"); svg.text(body); svg.lit("</g>")
+        }
+        if let h = highlight, h.denominator > 0 {
+            let px = x(h.denominator), py = y(h.value)
+            svg.lit("<circle cx=\""); svg.n(px); svg.lit("\" cy=\""); svg.n(py); svg.lit("\" r=\"6\" fill=\""); svg.text(ReportPalette.focus.hex)
+            svg.lit("\" stroke=\""); svg.text(ReportPalette.text.hex); svg.lit("\" stroke-width=\"1.5\"/>")
+            let anchorEnd = px > L.left + (L.width - L.left - L.right) * 0.7
+            svg.lit("<text x=\""); svg.n(anchorEnd ? px - 9 : px + 9); svg.lit("\" y=\""); svg.n(py - 8); svg.lit("\"")
+            if anchorEnd { svg.lit(" text-anchor=\"end\"") }
+            svg.lit(" font-size=\"12\" font-weight=\"700\" fill=\""); svg.text(ReportPalette.text.hex); svg.lit("\">"); svg.esc(h.label); svg.lit("</text>")
+        }
         svg.lit("</svg>")
         return svg.string
     }

@@ -37,9 +37,8 @@ extension ReportCharts {
         let x: @Sendable (Double) -> Double
         let y: @Sendable (Double) -> Double
 
-        /// The chart: the frame drawn in full (`reuse` false: the national chart, which must come
-        /// first in the page) or by reference, with `highlight` drawn last, larger, with its name.
-        func chart(highlight: FunnelPoint?, reuse: Bool, id chartID: String, title: String, description: String) -> String {
+        /// The plain path of `chart` (FastPaths/ChartBytes.swift), which the tests compare it with.
+        func chartPlain(highlight: FunnelPoint?, reuse: Bool, id chartID: String, title: String, description: String) -> String {
             let L = FunnelLayout.self
             var out = open(id: chartID, width: L.width, height: L.height, title: title, description: description)
             out += reuse ? "<use href=\"#\(esc(id))\"/>" : "<g id=\"\(esc(id))\">" + body + "</g>"
