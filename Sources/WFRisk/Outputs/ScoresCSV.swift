@@ -48,14 +48,6 @@ enum ScoresCSV {
         }
     }
 
-    static func number(_ v: Double?, _ decimals: Int) -> CSVCell {
-        v.map { .number(Decimals.format($0, decimals)) } ?? .empty
-    }
-
-    static func int(_ v: Int?) -> CSVCell { v.map { .number(String($0)) } ?? .empty }
-
-    static func text(_ v: String?) -> CSVCell { v.map { .text($0) } ?? .empty }
-
     /// One unit's row as cells (the workbook's Scores sheet, and `render`'s plain path).
     static func row(_ u: UnitScore) -> [CSVCell] {
         var cells = CSVCellRows()

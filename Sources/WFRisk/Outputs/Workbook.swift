@@ -123,6 +123,4 @@ enum ScoresWorkbook {
         return WorkbookSheet(name: "About", header: aboutHeader, rows: rows)
     }
 
-    static func number(_ v: Double?, _ decimals: Int) -> CSVCell { ScoresCSV.number(v, decimals) }
-    static func int(_ v: Int?) -> CSVCell { ScoresCSV.int(v) }
 }
