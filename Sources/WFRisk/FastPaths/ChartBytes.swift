@@ -41,16 +41,10 @@ extension ReportCharts {
 
     /// Lines over years, broken where a year has no value, each named at its last point.
     static func series(_ lines: [SeriesLine], id: String, title: String, description: String) -> String {
-        let w = 560.0, h = 240.0, left = 40.0, right = 150.0, top = 14.0, bottom = 30.0
-        let plotW = w - left - right, plotH = h - top - bottom
-        let years = lines.flatMap { $0.points.map(\.year) }
-        let values = lines.flatMap { $0.points.compactMap(\.value) }
-        let firstYear = years.min() ?? 0, lastYear = years.max() ?? 0
-        let (lo, hi, tickStep) = niceRange(values.min() ?? 0, values.max() ?? 1)
-        func x(_ year: Int) -> Double {
-            lastYear == firstYear ? left + plotW / 2 : left + Double(year - firstYear) / Double(lastYear - firstYear) * plotW
-        }
-        func y(_ v: Double) -> Double { top + plotH - (v - lo) / (hi - lo) * plotH }
+        let frame = SeriesFrame(lines)
+        let (w, h, left, top, plotW, plotH) = (SeriesFrame.w, SeriesFrame.h, SeriesFrame.left, SeriesFrame.top, frame.plotW, frame.plotH)
+        let (years, firstYear, lastYear, lo, hi, tickStep) = (frame.years, frame.firstYear, frame.lastYear, frame.lo, frame.hi, frame.tickStep)
+        let x = frame.x, y = frame.y
         var svg = SVGBytes(capacity: 8192)
         svg.open(id: id, width: w, height: h, title: title, description: description)
         for t in stride(from: lo, through: hi + tickStep / 2, by: tickStep) {
@@ -95,13 +89,7 @@ extension ReportCharts {
                 labels.append((y(v), line.name, line.colour))
             }
         }
-        // Names at the right, pushed apart so they never overlap.
-        labels.sort { $0.y < $1.y }
-        var placed: [Double] = []
-        for l in labels {
-            var ly = max(l.y + 4, top + 8)
-            if let prev = placed.last, ly < prev + 13 { ly = prev + 13 }
-            placed.append(ly)
+        for (l, ly) in SeriesFrame.placed(labels) {
             svg.lit("<text x=\""); svg.n(left + plotW + 8); svg.lit("\" y=\""); svg.n(ly); svg.lit("\" font-size=\"12\" fill=\"")
             svg.text(l.colour.hex); svg.lit("\">"); svg.esc(l.text); svg.lit("</text>")
         }
@@ -112,31 +100,21 @@ extension ReportCharts {
     /// Horizontal bars from a zero line: right (raises the score) or left (lowers it), in
     /// groups. `limit` is the points at the plot's edge, the same for every unit so charts compare.
     static func contributions(_ items: [Contribution], limit: Double, id: String, title: String, description: String) -> String {
-        let w = Layout.contributionWidth, row = Layout.contributionRow
-        let x0 = Layout.contributionLabelWidth + 8, x1 = w - Layout.contributionValueWidth
-        let zero = (x0 + x1) / 2
-        let scale = (x1 - x0) / 2 / max(limit, 0.01)
+        let layout = ContributionRows(items, limit: limit)
+        let (w, x0, zero, scale, plotBottom) = (layout.width, layout.x0, layout.zero, layout.scale, layout.plotBottom)
         var body = SVGBytes(capacity: 6144)
-        var y = 6.0
-        var group: String?
-        for item in items {
-            if item.group != group {
-                group = item.group
-                y += group == items.first?.group ? 0 : 8
-                body.lit("<text x=\"0\" y=\""); body.n(y + 15); body.lit("\" font-size=\"13\" font-weight=\"700\" fill=\"")
+        for r in layout.rows {
+            let item = r.item, mid = r.mid
+            if let gy = r.groupY {
+                body.lit("<text x=\"0\" y=\""); body.n(gy); body.lit("\" font-size=\"13\" font-weight=\"700\" fill=\"")
                 body.text(ReportPalette.text.hex); body.lit("\">"); body.esc(item.group); body.lit("</text>")
-                y += row
             }
-            let mid = y + row / 2
             let labelColour = item.points == nil ? ReportPalette.muted : ReportPalette.text
             body.lit("<text x=\""); body.n(x0 - 8); body.lit("\" y=\""); body.n(mid + 4); body.lit("\" text-anchor=\"end\" font-size=\"12\" fill=\"")
             body.text(labelColour.hex); body.lit("\">"); body.esc(item.label); body.lit("</text>")
             if let p = item.points {
-                let clamped = min(max(p, -limit), limit)
-                let len = abs(clamped) * scale
-                let x = clamped >= 0 ? zero : zero - len
                 let colour = p >= 0 ? ReportPalette.raises : ReportPalette.lowers
-                body.lit("<rect class=\"bar\" x=\""); body.n(x); body.lit("\" y=\""); body.n(mid - 7); body.lit("\" width=\""); body.n(len)
+                body.lit("<rect class=\"bar\" x=\""); body.n(r.barX); body.lit("\" y=\""); body.n(mid - 7); body.lit("\" width=\""); body.n(r.barLength)
                 body.lit("\" height=\"14\" fill=\""); body.text(colour.hex); body.lit("\" data-points=\"")
                 Decimals.append(p, 2, to: &body.bytes); body.lit("\"/>")
                 body.lit("<text x=\""); body.n(w); body.lit("\" y=\""); body.n(mid + 4); body.lit("\" text-anchor=\"end\" font-size=\"12\" fill=\"")
@@ -145,9 +123,7 @@ extension ReportCharts {
                 body.lit("<text x=\""); body.n(w); body.lit("\" y=\""); body.n(mid + 4); body.lit("\" text-anchor=\"end\" font-size=\"12\" fill=\"")
                 body.text(ReportPalette.muted.hex); body.lit("\">"); body.text(item.blank.rawValue); body.lit("</text>")
             }
-            y += row
         }
-        let plotBottom = y + 2
         var svg = SVGBytes(capacity: body.bytes.count + 2048)
         svg.open(id: id, width: w, height: plotBottom + 40, title: title, description: description)
         svg.append(body)

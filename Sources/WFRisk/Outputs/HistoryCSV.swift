@@ -32,11 +32,7 @@ enum HistoryCSV {
     static func cells(_ rows: [HistoryRow]) -> [[CSVCell]] { rows.map { cells($0) } }
 
     /// One row's cells.
-    static func cells(_ r: HistoryRow) -> [CSVCell] {
-        var cells = CSVCellRows()
-        row(r, into: &cells)
-        return cells.take()[0]
-    }
+    static func cells(_ r: HistoryRow) -> [CSVCell] { CSVCellRows.one { row(r, into: &$0) } }
 
     /// One row, field by field.
     static func row<Sink: CSVRowSink>(_ r: HistoryRow, into out: inout Sink) {

@@ -64,42 +64,76 @@ enum ReportCharts {
         static let contributionLabelWidth = 250.0
         static let contributionValueWidth = 60.0
         static let contributionRow = 22.0
+
+    }
+
+    /// Where a contributions chart puts each item (`contributions` and `contributionsPlain`
+    /// alike): the zero line, the points to width, and down the chart each item's group heading
+    /// (when a new group starts), the middle of its row and its bar's left edge and length.
+    struct ContributionRows {
+        struct Row {
+            var item: Contribution
+            /// The y of the group's heading when this item starts a group.
+            var groupY: Double?
+            var mid: Double
+            var barX: Double = 0, barLength: Double = 0
+        }
+        let width = Layout.contributionWidth
+        let x0 = Layout.contributionLabelWidth + 8
+        let zero: Double, scale: Double
+        private(set) var rows: [Row] = []
+        private(set) var plotBottom = 0.0
+
+        init(_ items: [Contribution], limit: Double) {
+            let x1 = width - Layout.contributionValueWidth
+            zero = (x0 + x1) / 2
+            scale = (x1 - x0) / 2 / max(limit, 0.01)
+            let row = Layout.contributionRow
+            var y = 6.0
+            var group: String?
+            for item in items {
+                var groupY: Double?
+                if item.group != group {
+                    group = item.group
+                    y += group == items.first?.group ? 0 : 8
+                    groupY = y + 15
+                    y += row
+                }
+                var r = Row(item: item, groupY: groupY, mid: y + row / 2)
+                if let p = item.points {
+                    let clamped = min(max(p, -limit), limit)
+                    r.barLength = abs(clamped) * scale
+                    r.barX = clamped >= 0 ? zero : zero - r.barLength
+                }
+                rows.append(r)
+                y += row
+            }
+            plotBottom = y + 2
+        }
     }
 
     /// Horizontal bars from a zero line: right (raises the score) or left (lowers it), in
     /// groups. `limit` is the points at the plot's edge, the same for every unit so charts compare.
     /// The plain path of `contributions` (FastPaths/ChartBytes.swift), which the tests compare it with.
     static func contributionsPlain(_ items: [Contribution], limit: Double, id: String, title: String, description: String) -> String {
-        let w = Layout.contributionWidth, row = Layout.contributionRow
-        let x0 = Layout.contributionLabelWidth + 8, x1 = w - Layout.contributionValueWidth
-        let zero = (x0 + x1) / 2
-        let scale = (x1 - x0) / 2 / max(limit, 0.01)
+        let layout = ContributionRows(items, limit: limit)
+        let (w, x0, zero, scale, plotBottom) = (layout.width, layout.x0, layout.zero, layout.scale, layout.plotBottom)
         var body = ""
-        var y = 6.0
-        var group: String?
-        for item in items {
-            if item.group != group {
-                group = item.group
-                y += group == items.first?.group ? 0 : 8
-                body += "<text x=\"0\" y=\"\(n(y + 15))\" font-size=\"13\" font-weight=\"700\" fill=\"\(ReportPalette.text.hex)\">\(esc(item.group))</text>"
-                y += row
+        for r in layout.rows {
+            let item = r.item, mid = r.mid
+            if let gy = r.groupY {
+                body += "<text x=\"0\" y=\"\(n(gy))\" font-size=\"13\" font-weight=\"700\" fill=\"\(ReportPalette.text.hex)\">\(esc(item.group))</text>"
             }
-            let mid = y + row / 2
             let labelColour = item.points == nil ? ReportPalette.muted : ReportPalette.text
             body += "<text x=\"\(n(x0 - 8))\" y=\"\(n(mid + 4))\" text-anchor=\"end\" font-size=\"12\" fill=\"\(labelColour.hex)\">\(esc(item.label))</text>"
             if let p = item.points {
-                let clamped = min(max(p, -limit), limit)
-                let len = abs(clamped) * scale
-                let x = clamped >= 0 ? zero : zero - len
                 let colour = p >= 0 ? ReportPalette.raises : ReportPalette.lowers
-                body += "<rect class=\"bar\" x=\"\(n(x))\" y=\"\(n(mid - 7))\" width=\"\(n(len))\" height=\"14\" fill=\"\(colour.hex)\" data-points=\"\(Decimals.format(p, 2))\"/>"
+                body += "<rect class=\"bar\" x=\"\(n(r.barX))\" y=\"\(n(mid - 7))\" width=\"\(n(r.barLength))\" height=\"14\" fill=\"\(colour.hex)\" data-points=\"\(Decimals.format(p, 2))\"/>"
                 body += "<text x=\"\(n(w))\" y=\"\(n(mid + 4))\" text-anchor=\"end\" font-size=\"12\" fill=\"\(ReportPalette.text.hex)\">\(signed(p, 1))</text>"
             } else {
                 body += "<text x=\"\(n(w))\" y=\"\(n(mid + 4))\" text-anchor=\"end\" font-size=\"12\" fill=\"\(ReportPalette.muted.hex)\">\(item.blank.rawValue)</text>"
             }
-            y += row
         }
-        let plotBottom = y + 2
         var axis = "<line x1=\"\(n(zero))\" y1=\"6\" x2=\"\(n(zero))\" y2=\"\(n(plotBottom))\" stroke=\"\(ReportPalette.axis.hex)\" stroke-width=\"1\"/>"
         for t in [-limit, -limit / 2, 0, limit / 2, limit] {
             let x = zero + t * scale
@@ -243,18 +277,49 @@ enum ReportCharts {
         }
     }
 
+    /// Where a series chart puts its years (x) and values (y): `series` and `seriesPlain` alike.
+    struct SeriesFrame {
+        static let w = 560.0, h = 240.0, left = 40.0, right = 150.0, top = 14.0, bottom = 30.0
+        let plotW = w - left - right, plotH = h - top - bottom
+        let years: [Int]
+        let firstYear: Int, lastYear: Int
+        let lo: Double, hi: Double, tickStep: Double
+
+        init(_ lines: [SeriesLine]) {
+            years = lines.flatMap { $0.points.map(\.year) }
+            let values = lines.flatMap { $0.points.compactMap(\.value) }
+            firstYear = years.min() ?? 0
+            lastYear = years.max() ?? 0
+            (lo, hi, tickStep) = niceRange(values.min() ?? 0, values.max() ?? 1)
+        }
+
+        func x(_ year: Int) -> Double {
+            let left = Self.left
+            return lastYear == firstYear ? left + plotW / 2 : left + Double(year - firstYear) / Double(lastYear - firstYear) * plotW
+        }
+
+        func y(_ v: Double) -> Double { Self.top + plotH - (v - lo) / (hi - lo) * plotH }
+
+        /// The lines' names at the right, in order down the chart, pushed apart so they never
+        /// overlap: each with the y its text sits on.
+        static func placed(_ labels: [(y: Double, text: String, colour: ReportPalette.Colour)])
+            -> [((y: Double, text: String, colour: ReportPalette.Colour), Double)] {
+            var out: [((y: Double, text: String, colour: ReportPalette.Colour), Double)] = []
+            for l in labels.sorted(by: { $0.y < $1.y }) {
+                var ly = max(l.y + 4, top + 8)
+                if let prev = out.last?.1, ly < prev + 13 { ly = prev + 13 }
+                out.append((l, ly))
+            }
+            return out
+        }
+    }
+
     /// The plain path of `series` (FastPaths/ChartBytes.swift), which the tests compare it with.
     static func seriesPlain(_ lines: [SeriesLine], id: String, title: String, description: String) -> String {
-        let w = 560.0, h = 240.0, left = 40.0, right = 150.0, top = 14.0, bottom = 30.0
-        let plotW = w - left - right, plotH = h - top - bottom
-        let years = lines.flatMap { $0.points.map(\.year) }
-        let values = lines.flatMap { $0.points.compactMap(\.value) }
-        let firstYear = years.min() ?? 0, lastYear = years.max() ?? 0
-        let (lo, hi, tickStep) = niceRange(values.min() ?? 0, values.max() ?? 1)
-        func x(_ year: Int) -> Double {
-            lastYear == firstYear ? left + plotW / 2 : left + Double(year - firstYear) / Double(lastYear - firstYear) * plotW
-        }
-        func y(_ v: Double) -> Double { top + plotH - (v - lo) / (hi - lo) * plotH }
+        let frame = SeriesFrame(lines)
+        let (w, h, left, top, plotW, plotH) = (SeriesFrame.w, SeriesFrame.h, SeriesFrame.left, SeriesFrame.top, frame.plotW, frame.plotH)
+        let (years, firstYear, lastYear, lo, hi, tickStep) = (frame.years, frame.firstYear, frame.lastYear, frame.lo, frame.hi, frame.tickStep)
+        let x = frame.x, y = frame.y
         var svg = open(id: id, width: w, height: h, title: title, description: description)
         for t in stride(from: lo, through: hi + tickStep / 2, by: tickStep) {
             svg += "<line x1=\"\(n(left))\" y1=\"\(n(y(t)))\" x2=\"\(n(left + plotW))\" y2=\"\(n(y(t)))\" stroke=\"\(ReportPalette.rule.hex)\" stroke-width=\"0.75\"/>"
@@ -289,13 +354,7 @@ enum ReportCharts {
                 labels.append((y(v), line.name, line.colour))
             }
         }
-        // Names at the right, pushed apart so they never overlap.
-        labels.sort { $0.y < $1.y }
-        var placed: [Double] = []
-        for l in labels {
-            var ly = max(l.y + 4, top + 8)
-            if let prev = placed.last, ly < prev + 13 { ly = prev + 13 }
-            placed.append(ly)
+        for (l, ly) in SeriesFrame.placed(labels) {
             svg += "<text x=\"\(n(left + plotW + 8))\" y=\"\(n(ly))\" font-size=\"12\" fill=\"\(l.colour.hex)\">\(esc(l.text))</text>"
         }
         return svg + "</svg>"

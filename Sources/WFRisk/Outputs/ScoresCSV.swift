@@ -49,11 +49,7 @@ enum ScoresCSV {
     }
 
     /// One unit's row as cells (the workbook's Scores sheet, and `render`'s plain path).
-    static func row(_ u: UnitScore) -> [CSVCell] {
-        var cells = CSVCellRows()
-        row(u, into: &cells)
-        return cells.take()[0]
-    }
+    static func row(_ u: UnitScore) -> [CSVCell] { CSVCellRows.one { row(u, into: &$0) } }
 
     /// One unit's row, field by field.
     static func row<Sink: CSVRowSink>(_ u: UnitScore, into out: inout Sink) {

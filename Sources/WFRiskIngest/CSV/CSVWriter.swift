@@ -79,6 +79,13 @@ package struct CSVCellRows: CSVRowSink {
         current.removeAll(keepingCapacity: true)
     }
 
+    /// The one row `write` makes, as cells.
+    package static func one(_ write: (inout CSVCellRows) -> Void) -> [CSVCell] {
+        var rows = CSVCellRows()
+        write(&rows)
+        return rows.take()[0]
+    }
+
     /// The rows so far, handed over and forgotten.
     package mutating func take() -> [[CSVCell]] {
         defer { rows.removeAll(keepingCapacity: true) }
