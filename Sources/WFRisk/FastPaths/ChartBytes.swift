@@ -5,13 +5,14 @@ import WFRiskCore
 ///
 /// Why not `ReportCharts.seriesPlain`, `contributionsPlain` and `FunnelFrame.chartPlain` (the
 /// plain paths, kept, which `ReportChartTests` compares these with byte for byte over random
-/// lines, bars and points): they build the
-/// markup by string interpolation, a string made for every coordinate and joined piece by
-/// piece. At 100x (20,000 unit sections) the series chart was two fifths and the contributions
-/// chart a quarter of building the unit views, together about 1.3 s of CPU in the default run
-/// (perf, docs/performance.md "Issue 25, session 26"). Here each piece of markup is a literal
-/// copied in and each number's digits are written where they go (`Decimals.appendCompact`), with
-/// the same escaping (`ReportTemplate.escape`) and the same arithmetic.
+/// lines, bars and points): they build the markup by string interpolation, a string made for
+/// every coordinate and joined piece by piece. At 100x (20,000 unit sections) the series chart
+/// was two fifths and the contributions chart a quarter of building the unit views, together
+/// about 1.3 s of CPU in the default run, the funnels' charts another 0.34 s (perf,
+/// docs/performance.md "Issue 25, session 26"). Here each piece of markup is a literal copied in
+/// and each number's digits are written where they go (`Decimals.appendCompact`), with the same
+/// escaping (`ReportTemplate.escape`), the same layout (`SeriesFrame`, `ContributionRows`) and
+/// the same arithmetic.
 extension ReportCharts {
     /// Markup appended as bytes.
     struct SVGBytes {

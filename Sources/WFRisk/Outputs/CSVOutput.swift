@@ -22,11 +22,10 @@ enum CSVOutput {
     /// writer it is given, field by field (`CSVRowSink`).
     ///
     /// Why: a CSV file was one thread's work, and indicators.csv (55 MB at 100x) and history.csv
-    /// were the last files of the write stage: the csv+json run at 100x ended with 0.5–0.7 s of
-    /// one core writing them while the other waited (perf timeline, docs/performance.md
-    /// "Issue 25, session 26"). The plain path
-    /// (`render`, each file's rows made in order into one buffer) is what `WriteFastPathTests`
-    /// compares it with byte for byte, at one thread and more.
+    /// were the last files of the write stage: over the csv+json run's last 0.7 s at 100x the
+    /// second core was idle a third to a half of the time (perf timeline, docs/performance.md
+    /// "Issue 25, session 26"). The plain path (`render`, each file's rows made in order into one
+    /// buffer) is what `WriteFastPathTests` compares it with byte for byte, at one thread and more.
     static func write(to path: String, header: [String], items count: Int, threads: Int,
                       perBlock: Int = CSVOutput.itemsPerBlock, block: Int = CSVOutput.block,
                       rows: @Sendable (_ item: Int, _ into: inout CSVWriter) -> Void) throws -> WrittenFile {

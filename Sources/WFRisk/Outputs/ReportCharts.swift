@@ -64,7 +64,6 @@ enum ReportCharts {
         static let contributionLabelWidth = 250.0
         static let contributionValueWidth = 60.0
         static let contributionRow = 22.0
-
     }
 
     /// Where a contributions chart puts each item (`contributions` and `contributionsPlain`
@@ -112,8 +111,6 @@ enum ReportCharts {
         }
     }
 
-    /// Horizontal bars from a zero line: right (raises the score) or left (lowers it), in
-    /// groups. `limit` is the points at the plot's edge, the same for every unit so charts compare.
     /// The plain path of `contributions` (FastPaths/ChartBytes.swift), which the tests compare it with.
     static func contributionsPlain(_ items: [Contribution], limit: Double, id: String, title: String, description: String) -> String {
         let layout = ContributionRows(items, limit: limit)

@@ -4,8 +4,8 @@ import Foundation
 /// piece by piece: the process's exit gives it all back at once.
 ///
 /// Why: at the end of a 100x run the stage values (the score table, the history, the figure
-/// table) and the command's outcome were freed object by object, 0.15–0.2 s of one core after
-/// the outputs were published and before the process could exit (perf, docs/performance.md
+/// table) and the command's outcome were freed object by object: the process exited about
+/// 0.2 s later than it does keeping them (perf, docs/performance.md
 /// "Issue 25, session 26"). Only the `wfrisk` command keeps them (`RunOptions.leaveAtExit`);
 /// the library's callers, the tests among them, free what they are done with as before.
 package enum LeftAtExit {

@@ -372,8 +372,8 @@ struct ScoringContext {
 
     // MARK: Indicators
 
-    /// Every applicable indicator of one unit, each evaluated from its definition.
-    /// Each applicable indicator's result for `unit`; with `only`, those definitions' alone.
+    /// Every applicable indicator of one unit (with `only`, those definitions alone), each
+    /// evaluated from its definition.
     func indicatorValues(_ unit: ReportingUnit, notes: inout [String], only: [IndicatorDefinition]? = nil) -> IndicatorResults {
         let now = yearFigures[unit]!
         var out = IndicatorResults()
