@@ -16,7 +16,7 @@ enum CSVOutput {
     static let itemsPerBlock = 256
 
     /// Writes `path` atomically: a UTF-8 byte-order mark, `header`, then the rows of `count`
-    /// items, each item's rows made by `rows(i, row)`. The items are made on up to `threads`
+    /// items, each item's rows made by `rows(item, into)`. The items are made on up to `threads`
     /// workers, `perBlock` items at a time into bytes of their own, and the blocks written in
     /// order, so the file is the same at every thread count. `rows` writes an item's rows into the
     /// writer it is given, field by field (`CSVRowSink`).
@@ -29,7 +29,8 @@ enum CSVOutput {
     static func write(to path: String, header: [String], items count: Int, threads: Int,
                       perBlock: Int = CSVOutput.itemsPerBlock, block: Int = CSVOutput.block,
                       rows: @Sendable (_ item: Int, _ into: inout CSVWriter) -> Void) throws -> WrittenFile {
-        try FileOutput.writeAtomically(to: path) { write in
+        precondition(perBlock > 0, "a block holds at least one item")
+        return try FileOutput.writeAtomically(to: path) { write in
             var writer = CSVWriter(byteOrderMark: true)
             writer.writeRow(header)
             var start = 0

@@ -30,8 +30,8 @@ enum IndicatorsCSV {
         }
     }
 
-    /// The rows as cells, all at once (`render`'s plain path; the workbook's Indicators sheet and
-    /// the file are made from `forEachRow` a row at a time).
+    /// The rows as cells, all at once (`render`'s plain path; the workbook's Indicators sheet is
+    /// made from `forEachRow` a row at a time, the file from `rows(of:)` field by field).
     static func cells(_ table: ScoreTable) -> [[CSVCell]] {
         var out: [[CSVCell]] = []
         forEachRow(table) { out.append($0) }

@@ -122,5 +122,4 @@ enum ScoresWorkbook {
         }
         return WorkbookSheet(name: "About", header: aboutHeader, rows: rows)
     }
-
 }

@@ -111,6 +111,7 @@ package struct CSVWriter: CSVRowSink {
     /// writer's time; here a cell's UTF-8 is read in place and a formula lead, always ASCII, is
     /// found from the first byte.
     package mutating func writeRow(_ cells: [CSVCell]) {
+        assert(fields == 0, "a row of cells written after a row left unended")
         for cell in cells { self.cell(cell) }
         endRow()
     }
@@ -167,6 +168,7 @@ package struct CSVWriter: CSVRowSink {
     /// Appends rows another writer made (without its byte-order mark): for rows made in blocks
     /// on several threads and joined in order (`CSVOutput`).
     package mutating func append(_ rows: [UInt8]) {
+        assert(fields == 0, "rows appended after a row left unended")
         bytes.append(contentsOf: rows)
     }
 
