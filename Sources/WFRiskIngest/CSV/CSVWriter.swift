@@ -63,7 +63,7 @@ extension CSVRowSink {
 
 /// Rows of cells, made through `CSVRowSink`.
 package struct CSVCellRows: CSVRowSink {
-    package private(set) var rows: [[CSVCell]] = []
+    private var rows: [[CSVCell]] = []
     private var current: [CSVCell] = []
 
     package init() {}
