@@ -618,6 +618,71 @@ import WFRiskTestSupport
         }
     }
 
+    /// `ChunkWriter` hashes and writes pieces on a queue of its own: the file must hold the
+    /// pieces in the order given, and the hash and size it reports must be the finished file's
+    /// (the plain path: the file read back, `SHA256Digest.hex(ofFile:)`), whatever the pieces'
+    /// sizes (empty ones among them) and however far ahead the caller may run.
+    @Test func piecesWrittenInTheBackgroundAreTheFileInOrder() throws {
+        let dir = Fixtures.temporaryDirectory()
+        var rng = SeededRandom(seed: 27)
+        // Pieces are random slices of random bytes (made once: debug builds are slow at it).
+        let pool = (0..<(2 << 20)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+        for round in 0..<24 {
+            let sizes = (0..<Int(rng.next() % 40)).map { _ -> Int in
+                switch rng.next() % 4 {
+                case 0: return 0
+                case 1: return 1 + Int(rng.next() % 7)
+                case 2: return Int(rng.next() % 5_000)
+                default: return Int(rng.next() % (1 << 20))
+                }
+            }
+            let pieces = sizes.map { n -> [UInt8] in
+                let from = Int(rng.next() % UInt64(pool.count - n + 1))
+                return Array(pool[from..<(from + n)])
+            }
+            let whole = Array(pieces.joined())
+            let path = dir + "/file-\(round)"
+            let written: WrittenFile
+            if round % 2 == 0 {
+                written = try FileOutput.writeAtomically(to: path) { write in for p in pieces { try write(p) } }
+            } else {
+                // Straight through the writer, allowed 1, 2 or 3 pieces ahead.
+                let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+                try #require(fd >= 0)
+                let chunks = ChunkWriter(fd: fd, path: path, ahead: 1 + round % 3)
+                for p in pieces { try chunks.write(p) }
+                written = try chunks.finish()
+                close(fd)
+            }
+            let back = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            // As a Bool: a failure says where the first difference is, not a megabyte of bytes.
+            let same = back == whole
+            #expect(same, "round \(round): \(sizes.count) pieces; \(back.count) bytes for \(whole.count), first difference at \(zip(back, whole).enumerated().first { $0.element.0 != $0.element.1 }.map { String($0.offset) } ?? "the end")")
+            #expect(written == WrittenFile(sha256: try SHA256Digest.hex(ofFile: path), bytes: whole.count), "round \(round)")
+        }
+    }
+
+    /// A write the system refuses (here: a file opened for reading only) is an error naming the
+    /// file, from the next `write` or from `finish`; never a file said to be written.
+    @Test func aRefusedBackgroundWriteIsAnErrorNamingTheFile() throws {
+        let dir = Fixtures.temporaryDirectory()
+        let path = dir + "/readonly.csv"
+        try FileOutput.writeAtomically(Array("x\n".utf8), to: path)
+        let fd = open(path, O_RDONLY)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        let chunks = ChunkWriter(fd: fd, path: path, ahead: 1)
+        var failure: Error?
+        do {
+            for _ in 0..<4 { try chunks.write(Array(repeating: 0x41, count: 1000)) }
+            _ = try chunks.finish()
+        } catch {
+            failure = error
+        }
+        let message = "\(failure.map { "\($0)" } ?? "no error")"
+        #expect(failure != nil && message.contains(path), "\(message)")
+    }
+
     @Test func aFailedStreamedWriteLeavesNothingBehind() throws {
         let dir = Fixtures.temporaryDirectory()
         let path = dir + "/scores.json"

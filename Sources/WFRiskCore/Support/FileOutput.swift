@@ -40,28 +40,21 @@ package enum FileOutput {
             unlink(temp)
             return error
         }
-        var digest = SHA256Digest()
-        var size = 0
+        // The pieces are hashed and written on a queue of their own (`ChunkWriter`), in order,
+        // while `produce` makes the next.
+        let chunks = ChunkWriter(fd: fd, path: path)
+        let written: WrittenFile
         do {
-            try produce { bytes in
-                digest.update(bytes)
-                size += bytes.count
-                try bytes.withUnsafeBytes { raw in
-                    var written = 0
-                    while written < raw.count {
-                        let n = write(fd, raw.baseAddress! + written, raw.count - written)
-                        if n <= 0 { throw WFRiskError.runtime("cannot write \(path): \(String(cString: strerror(errno)))") }
-                        written += n
-                    }
-                }
-            }
+            try produce { bytes in try chunks.write(bytes) }
+            written = try chunks.finish()
         } catch {
+            chunks.abandon()
             throw fail(error)
         }
         guard fsync(fd) == 0 else { throw fail(WFRiskError.runtime("cannot write \(path): \(String(cString: strerror(errno)))")) }
         close(fd)
         try moveIntoPlace(temp, path)
-        return WrittenFile(sha256: digest.finalize(), bytes: size)
+        return written
     }
 
     /// Like `writeAtomically(to:_:)` for a file a C library writes itself (the workbook):
@@ -95,6 +88,31 @@ package enum FileOutput {
         try moveIntoPlace(temp, path)
         return WrittenFile(sha256: sha256, bytes: Int(info.st_size))
     }
+
+    /// Writes all of `bytes` to `fd` (`path` names it in the error).
+    static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws {
+        try bytes.withUnsafeBytes { raw in
+            var written = 0
+            while written < raw.count {
+                let n = write(fd, raw.baseAddress! + written, raw.count - written)
+                if n <= 0 { throw WFRiskError.runtime("cannot write \(path): \(String(cString: strerror(errno)))") }
+                written += n
+            }
+        }
+    }
+
+    /// Asks the kernel to begin writing `count` bytes of `fd` from `offset` to disk, without
+    /// waiting (Linux's `sync_file_range` with `SYNC_FILE_RANGE_WRITE`, found at run time: Glibc's
+    /// Swift module does not declare it). Only a hint: the closing `fsync` is what makes sure.
+    static func startWriteback(_ fd: Int32, from offset: Int, count: Int) {
+        guard let start = syncFileRange else { return }
+        _ = start(fd, Int64(offset), Int64(count), 2 /* SYNC_FILE_RANGE_WRITE */)
+    }
+
+    private nonisolated(unsafe) static let syncFileRange: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32)? =
+        dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range").map {
+            unsafeBitCast($0, to: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32).self)
+        }
 
     /// The temporary file a single output is written to before `moveIntoPlace`: beside `path`
     /// (same file system, so the rename is atomic), its folder made if missing.
@@ -187,5 +205,75 @@ package enum FileOutput {
             sync()
         }
         guard fsync(fd) == 0 else { throw WFRiskError.runtime("cannot flush \(path) to disk: \(String(cString: strerror(errno)))") }
+    }
+}
+
+/// Hashes and writes to `fd` the pieces of a file it is given, in the order given, on a serial
+/// queue of its own, while the caller makes the next piece; at most `ahead` pieces wait at a time.
+/// After each piece it asks the kernel to start putting it on disk (Linux's `sync_file_range`),
+/// so the file's closing `fsync` waits on little.
+///
+/// Why: scores.json at 100x is 209 MB, written in 4 MiB pieces by the thread that made them;
+/// hashing each piece and copying it into the kernel (0.1 s and 0.17 s of CPU) stopped the
+/// making of the next, and the closing `fsync` waited 0.12 s for writeback that had not begun:
+/// the write stage's last 0.7 s ran on one core (perf and strace, docs/performance.md "Issue 25,
+/// session 27"). The tests hold the file to the pieces given, in order, and the hash and size it
+/// reports to the plain path: the finished file read back (`SHA256Digest.hex(ofFile:)`).
+package final class ChunkWriter: @unchecked Sendable {
+    private let fd: Int32
+    private let path: String
+    private let queue = DispatchQueue(label: "wfrisk.file-output")
+    private let slots: DispatchSemaphore
+    private let lock = NSLock()
+    /// The first error a write met; later pieces are then dropped (read and set under `lock`).
+    private var failure: Error?
+    /// Touched only on `queue`.
+    private var digest = SHA256Digest()
+    private var offset = 0
+    /// Touched only by the caller.
+    private var size = 0
+
+    /// Pieces a caller may be ahead of the disk by.
+    static let ahead = 3
+
+    package init(fd: Int32, path: String, ahead: Int = ChunkWriter.ahead) {
+        self.fd = fd
+        self.path = path
+        slots = DispatchSemaphore(value: max(1, ahead))
+    }
+
+    private var failed: Error? { lock.withLock { failure } }
+
+    /// Queues `bytes` after the pieces before it; throws the first error a write has met so far.
+    package func write(_ bytes: [UInt8]) throws {
+        if let failed { throw failed }
+        guard !bytes.isEmpty else { return }
+        size += bytes.count
+        slots.wait()
+        queue.async { [self] in
+            defer { slots.signal() }
+            guard failed == nil else { return }
+            digest.update(bytes)
+            do {
+                try FileOutput.writeAll(bytes, to: fd, path: path)
+                FileOutput.startWriteback(fd, from: offset, count: bytes.count)
+                offset += bytes.count
+            } catch {
+                lock.withLock { failure = failure ?? error }
+            }
+        }
+    }
+
+    /// Waits for every piece; what was written, or the first error met.
+    package func finish() throws -> WrittenFile {
+        let sha256: String = queue.sync { digest.finalize() }
+        if let failed { throw failed }
+        return WrittenFile(sha256: sha256, bytes: size)
+    }
+
+    /// Waits for the pieces already queued, so the file can be closed and removed.
+    package func abandon() {
+        lock.withLock { failure = failure ?? WFRiskError.runtime("abandoned") }
+        queue.sync {}
     }
 }
