@@ -54,6 +54,44 @@ import WFRiskTestSupport
         }
     }
 
+    /// The writer's own spellings beside `JSONValue`'s: a whole number's digits (`int`) against
+    /// `JSONValue.int` (`String(v)`), every size and sign and both ends of `Int`; a name written
+    /// in the program (`field`) against `key`; objects nested past the row of spaces `indent`
+    /// copies from.
+    @Test func numbersNamesAndDeepIndentsAreWrittenAsJSONValueRendersThem() {
+        var rng = SeededRandom(seed: 2027)
+        var ints: [Int] = [0, 1, -1, 9, 10, -10, Int.max, Int.min, Int.max - 1, Int.min + 1]
+        for _ in 0..<2_000 {
+            let digits = Int(rng.next() % 19)
+            var v = Int(rng.next() % 10)
+            for _ in 0..<digits { v = v &* 10 &+ Int(rng.next() % 10) }
+            ints.append(rng.next() % 2 == 0 ? v : -v)
+        }
+        for v in ints {
+            var w = JSONWriter()
+            w.int(v)
+            #expect(w.bytes == Array(String(v).utf8), "\(v)")
+        }
+        var byField = JSONWriter(), byKey = JSONWriter()
+        for w in [0, 1] {
+            var writer = w == 0 ? byField : byKey
+            writer.beginObject()
+            if w == 0 { writer.field("overall_rank") } else { writer.key("overall_rank") }
+            writer.int(-3)
+            if w == 0 { writer.field("statistical_neighbours_median") } else { writer.key("statistical_neighbours_median") }
+            writer.null()
+            writer.endObject()
+            if w == 0 { byField = writer } else { byKey = writer }
+        }
+        #expect(byField.bytes == byKey.bytes && !byField.bytes.isEmpty)
+        // 40 levels deep: indents of up to 80 spaces, past the 64 `indent` copies from.
+        var deep = JSONValue.int(7)
+        for level in 0..<40 { deep = level % 2 == 0 ? .array([deep, .null]) : .object([("k", deep)]) }
+        var w = JSONWriter()
+        w.value(deep)
+        #expect(w.bytes + [0x0A] == deep.renderedBytes())
+    }
+
     /// A synthetic scored table with every optional part of a unit filled in for some units and
     /// left out for others, from random texts (escapes, non-ASCII).
     static func table(seed: UInt64) throws -> ScoreTable {
