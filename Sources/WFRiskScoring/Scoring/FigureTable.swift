@@ -44,8 +44,21 @@ public struct FigureTable: Sendable {
             figures.reserveCapacity(las.count)
             var byMember: [String: ReportingUnit] = [:]
             for u in order {
-                figures[u] = WorkforceFigures(record: las[u]!)
                 for m in u.memberCodes { byMember[m] = u }
+            }
+            // Each row read once, in place (`las.values[i]`): its values and its region code,
+            // not the whole row copied out of the table for each (`las[u]!`, a dozen reference
+            // counts a copy), once for the figures and again for the regions. Why: reference
+            // counting was two fifths of this table's making at 100x (perf, docs/performance.md
+            // "Issue 25, session 27"). Neither depends on the visiting order: the figures are one
+            // unit's each, and each region's units are sorted before they are summed.
+            var inRegions: [String: [ReportingUnit]] = [:]
+            var i = las.startIndex
+            while i != las.endIndex {
+                let u = las.keys[i]
+                figures[u] = WorkforceFigures(values: las.values[i].values)
+                inRegions[las.values[i].regionCode, default: []].append(u)
+                las.formIndex(after: &i)
             }
             var england: WorkforceFigures?
             if let r = dataset.national(year: year) {
@@ -54,7 +67,7 @@ public struct FigureTable: Sendable {
                 england = WorkforceFigures.pooled(order.map { figures[$0]! })
             }
             var regional: [String: WorkforceFigures] = [:]
-            for (code, inRegion) in Dictionary(grouping: las.keys, by: { las[$0]!.regionCode }) {
+            for (code, inRegion) in inRegions {
                 if let r = dataset.regional(code: code, year: year) {
                     regional[code] = WorkforceFigures(record: r)
                 } else {

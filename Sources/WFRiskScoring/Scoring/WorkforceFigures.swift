@@ -23,8 +23,13 @@ struct WorkforceFigures: Sendable, Equatable {
     var missingReasons: [Measure: String] = [:]
 
     init(record: TidyRecord) {
+        self.init(values: record.values)
+    }
+
+    /// From a row's values alone (all `init(record:)` reads of it).
+    init(values: MeasureValues) {
         func v(_ m: Measure) -> Double? {
-            switch record.values[m] {
+            switch values[m] {
             case .value(let x)?: return x
             case .missing(let r)?: missingReasons[m] = r; return nil
             case nil: missingReasons[m] = "no column"; return nil
