@@ -101,19 +101,6 @@ package enum FileOutput {
         }
     }
 
-    /// Asks the kernel to begin writing `count` bytes of `fd` from `offset` to disk, without
-    /// waiting (Linux's `sync_file_range` with `SYNC_FILE_RANGE_WRITE`, found at run time: Glibc's
-    /// Swift module does not declare it). Only a hint: the closing `fsync` is what makes sure.
-    static func startWriteback(_ fd: Int32, from offset: Int, count: Int) {
-        guard let start = syncFileRange else { return }
-        _ = start(fd, Int64(offset), Int64(count), 2 /* SYNC_FILE_RANGE_WRITE */)
-    }
-
-    private nonisolated(unsafe) static let syncFileRange: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32)? =
-        dlsym(UnsafeMutableRawPointer(bitPattern: 0), "sync_file_range").map {
-            unsafeBitCast($0, to: (@convention(c) (Int32, Int64, Int64, UInt32) -> Int32).self)
-        }
-
     /// The temporary file a single output is written to before `moveIntoPlace`: beside `path`
     /// (same file system, so the rename is atomic), its folder made if missing.
     private static func temporaryFile(beside path: String) throws -> String {
@@ -210,15 +197,12 @@ package enum FileOutput {
 
 /// Hashes and writes to `fd` the pieces of a file it is given, in the order given, on a serial
 /// queue of its own, while the caller makes the next piece; at most `ahead` pieces wait at a time.
-/// After each piece it asks the kernel to start putting it on disk (Linux's `sync_file_range`),
-/// so the file's closing `fsync` waits on little.
 ///
 /// Why: scores.json at 100x is 209 MB, written in 4 MiB pieces by the thread that made them;
 /// hashing each piece and copying it into the kernel (0.1 s and 0.17 s of CPU) stopped the
-/// making of the next, and the closing `fsync` waited 0.12 s for writeback that had not begun:
-/// the write stage's last 0.7 s ran on one core (perf and strace, docs/performance.md "Issue 25,
-/// session 27"). The tests hold the file to the pieces given, in order, and the hash and size it
-/// reports to the plain path: the finished file read back (`SHA256Digest.hex(ofFile:)`).
+/// making of the next: the write stage's last 0.7 s ran on one core (perf, docs/performance.md
+/// "Issue 25, session 27"). The tests hold the file to the pieces given, in order, and the hash
+/// and size it reports to the plain path: the finished file read back (`SHA256Digest.hex(ofFile:)`).
 package final class ChunkWriter: @unchecked Sendable {
     private let fd: Int32
     private let path: String
@@ -229,11 +213,10 @@ package final class ChunkWriter: @unchecked Sendable {
     private var failure: Error?
     /// Touched only on `queue`.
     private var digest = SHA256Digest()
-    private var offset = 0
     /// Touched only by the caller.
     private var size = 0
 
-    /// Pieces a caller may be ahead of the disk by.
+    /// Pieces a caller may be ahead of the writes by.
     static let ahead = 3
 
     package init(fd: Int32, path: String, ahead: Int = ChunkWriter.ahead) {
@@ -256,8 +239,6 @@ package final class ChunkWriter: @unchecked Sendable {
             digest.update(bytes)
             do {
                 try FileOutput.writeAll(bytes, to: fd, path: path)
-                FileOutput.startWriteback(fd, from: offset, count: bytes.count)
-                offset += bytes.count
             } catch {
                 lock.withLock { failure = failure ?? error }
             }
