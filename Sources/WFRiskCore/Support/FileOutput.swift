@@ -89,13 +89,18 @@ package enum FileOutput {
         return WrittenFile(sha256: sha256, bytes: Int(info.st_size))
     }
 
-    /// Writes all of `bytes` to `fd` (`path` names it in the error).
+    /// Writes all of `bytes` to `fd` (`path` names it in the error); a write interrupted by a
+    /// signal before it wrote anything is tried again.
     static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws {
         try bytes.withUnsafeBytes { raw in
             var written = 0
             while written < raw.count {
                 let n = write(fd, raw.baseAddress! + written, raw.count - written)
-                if n <= 0 { throw WFRiskError.runtime("cannot write \(path): \(String(cString: strerror(errno)))") }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else {
+                    let why = n == 0 ? "the system wrote nothing" : String(cString: strerror(errno))
+                    throw WFRiskError.runtime("cannot write \(path): \(why)")
+                }
                 written += n
             }
         }
@@ -141,14 +146,7 @@ package enum FileOutput {
                 let fd = open(file, O_WRONLY | O_CREAT | O_EXCL, 0o644)
                 guard fd >= 0 else { throw WFRiskError.runtime("cannot write \(file): \(String(cString: strerror(errno)))") }
                 defer { close(fd) }
-                try bytes.withUnsafeBytes { raw in
-                    var done = 0
-                    while done < raw.count {
-                        let n = Foundation.write(fd, raw.baseAddress! + done, raw.count - done)
-                        if n <= 0 { throw WFRiskError.runtime("cannot write \(file): \(String(cString: strerror(errno)))") }
-                        done += n
-                    }
-                }
+                try writeAll(bytes, to: fd, path: file)
                 written.add(name, WrittenFile(sha256: SHA256Digest.hex(of: bytes), bytes: bytes.count))
             }
             // One flush for the whole folder: an fsync per file costs milliseconds each, which
@@ -198,8 +196,13 @@ package enum FileOutput {
 /// Hashes and writes to `fd` the pieces of a file it is given, in the order given, on a serial
 /// queue of its own, while the caller makes the next piece; at most `ahead` pieces wait at a time.
 ///
+/// It does not own `fd`: whoever opened it calls `finish()` or `abandon()` before closing it,
+/// so no queued piece is written to a descriptor closed (or reused) under it. A queued piece
+/// keeps its array, so the caller's next piece is made in storage of its own: up to `ahead`
+/// pieces' worth of memory more than writing in place (12–18 MB for scores.json's pieces).
+///
 /// Why: scores.json at 100x is 209 MB, written in 4 MiB pieces by the thread that made them;
-/// hashing each piece and copying it into the kernel (0.1 s and 0.17 s of CPU) stopped the
+/// hashing each piece and copying it into the kernel (0.12 s and 0.19 s of CPU) stopped the
 /// making of the next: the write stage's last 0.7 s ran on one core (perf, docs/performance.md
 /// "Issue 25, session 27"). The tests hold the file to the pieces given, in order, and the hash
 /// and size it reports to the plain path: the finished file read back (`SHA256Digest.hex(ofFile:)`).
