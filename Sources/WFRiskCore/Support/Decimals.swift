@@ -36,6 +36,22 @@ package enum Decimals {
         }
     }
 
+    /// `String(v)`'s characters appended as bytes: digits written right to left into a small
+    /// buffer, not through a string made for each number (scores.json's ranks, years and counts,
+    /// `JSONWriter.int`).
+    package static func appendWhole(_ v: Int, to out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            var i = 20, n = v.magnitude
+            repeat {
+                i -= 1
+                buffer[i] = UInt8(n % 10) + 0x30
+                n /= 10
+            } while n > 0
+            if v < 0 { out.append(0x2D) }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i..<20]))
+        }
+    }
+
     /// The characters of `value` with `decimals` places, handed to `body` as bytes.
     private static func digits<R>(_ value: Double, _ decimals: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         precondition(value.isFinite, "non-finite value cannot be written")

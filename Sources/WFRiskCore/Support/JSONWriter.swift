@@ -104,17 +104,7 @@ package struct JSONWriter {
 
     package mutating func int(_ v: Int) {
         valueStart()
-        // Digits right to left into a small buffer, not through a string made for each number.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
-            var i = 20, n = v.magnitude
-            repeat {
-                i -= 1
-                buffer[i] = UInt8(n % 10) + 0x30
-                n /= 10
-            } while n > 0
-            if v < 0 { bytes.append(0x2D) }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i..<20]))
-        }
+        Decimals.appendWhole(v, to: &bytes)
     }
 
     package mutating func int(_ v: Int?) { if let v { int(v) } else { null() } }
