@@ -128,6 +128,7 @@ let csvBytes = fileSize(workforce)
 
 say("# wfrisk benchmark")
 say("machine: \(cores) cores; workload (b): \(workforce) (\(fmt(mb(csvBytes), 1)) MB), \(texts.count) texts (\(fmt(mb(textBytes), 1)) MB); best of \(options.repeatCount)")
+say("wfrisk timed: \(executable)" + (options.wfrisk == nil ? " (the build tree's, beside the harness)" : ""))
 say()
 
 // Profiling targets (docs/performance.md, "Where the time goes"): one core, nothing else.
