@@ -104,6 +104,11 @@ package indirect enum JSONValue: Equatable, Sendable {
     }
 
     /// A JSON string literal (also `JSONWriter`'s).
+    /// Whether a byte of a string's UTF-8 is written escaped (`escape`): a control character, a
+    /// quote or a backslash.
+    @inline(__always)
+    static func needsEscape(_ b: UInt8) -> Bool { b < 0x20 || b == 0x22 || b == 0x5C }
+
     static func escape(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)
         var s = s
@@ -112,7 +117,7 @@ package indirect enum JSONValue: Equatable, Sendable {
             var runStart = 0
             for i in 0..<bytes.count {
                 let b = bytes[i]
-                guard b < 0x20 || b == 0x22 || b == 0x5C else { continue }
+                guard needsEscape(b) else { continue }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
                 runStart = i + 1
                 switch b {

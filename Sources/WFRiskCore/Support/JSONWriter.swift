@@ -80,7 +80,7 @@ package struct JSONWriter {
         item()
         bytes.append(0x22)
         name.withUTF8Buffer { raw in
-            assert(!raw.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }, "a field name needing escapes: \(name)")
+            assert(!raw.contains(where: JSONValue.needsEscape), "a field name needing escapes: \(name)")
             bytes.append(contentsOf: raw)
         }
         bytes.append(contentsOf: Self.nameEnd)
